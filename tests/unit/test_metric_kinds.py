@@ -1,0 +1,113 @@
+"""The metric-kind model generalises to wording it was not trained on."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from workers import metric_kinds
+from workers.metric_kinds import KINDS, read_examples, suggest_outcome_metrics, train
+
+HELDOUT = Path(__file__).resolve().parents[1] / "data" / "metric_kinds_heldout.tsv"
+MIN_ACCURACY = 0.90
+
+
+@pytest.fixture(scope="module")
+def train_rows() -> list[tuple[str, str]]:
+    return list(read_examples(metric_kinds.TRAINING_FILE))
+
+
+@pytest.fixture(scope="module")
+def heldout_rows() -> list[tuple[str, str]]:
+    return list(read_examples(HELDOUT))
+
+
+def test_data_sizes_and_balance(
+    train_rows: list[tuple[str, str]], heldout_rows: list[tuple[str, str]]
+) -> None:
+    assert len(train_rows) + len(heldout_rows) >= 400
+    assert len(heldout_rows) >= 120
+    for rows in (train_rows, heldout_rows):
+        counts = Counter(k for _, k in rows)
+        assert set(counts) == set(KINDS)
+        assert min(counts.values()) >= len(rows) // 4
+
+
+def test_heldout_never_seen_in_training(
+    train_rows: list[tuple[str, str]], heldout_rows: list[tuple[str, str]]
+) -> None:
+    seen = {n.lower() for n, _ in train_rows}
+    assert not [n for n, _ in heldout_rows if n.lower() in seen]
+
+
+def test_heldout_accuracy(train_rows: list[tuple[str, str]], heldout_rows: list[tuple[str, str]]) -> None:
+    model = train(train_rows)
+    predicted = model.predict([n for n, _ in heldout_rows])
+    wrong = [(n, k, p) for (n, k), (p, _) in zip(heldout_rows, predicted, strict=True) if p != k]
+    accuracy = 1 - len(wrong) / len(heldout_rows)
+    print(f"\nheld-out accuracy {accuracy:.3f} on {len(heldout_rows)} names")
+    for name, kind, got in wrong:
+        print(f"  {name!r}: expected {kind}, got {got}")
+    assert accuracy >= MIN_ACCURACY, f"held-out accuracy {accuracy:.3f} < {MIN_ACCURACY}"
+
+
+def test_training_is_fast(train_rows: list[tuple[str, str]]) -> None:
+    train(train_rows[::50])  # the first fit pays sklearn's imports, which are not training
+    started = time.perf_counter()
+    train(train_rows)
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("checkpoints reopened for aid convoys", "outcome"),
+        ("cash programmes running in Vell district", "outcome"),
+        ("number of trucks dispatched", "output"),
+        ("ministerial visits to the capital", "symbolic"),
+    ],
+)
+def test_infer_on_the_design_examples(name: str, kind: str) -> None:
+    got, confidence = metric_kinds.infer(name)
+    assert got == kind
+    assert 1 / 3 < confidence <= 1.0
+    assert isinstance(got, str) and type(got) is str
+
+
+def test_model_is_cached_in_the_process() -> None:
+    assert metric_kinds.model() is metric_kinds.model()
+
+
+def test_infer_many_matches_infer() -> None:
+    names = ["press statements issued", "meetings held with the governor"]
+    assert metric_kinds.infer_many(names) == [metric_kinds.infer(n) for n in names]
+    assert metric_kinds.infer_many([]) == []
+
+
+def test_read_examples_rejects_a_bad_kind(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("name\tkind\nconvoys sent\tvibes\n")
+    with pytest.raises(ValueError, match="bad.tsv:2"):
+        read_examples(bad)
+
+
+@pytest.mark.parametrize(
+    ("kind", "aims", "expect"),
+    [
+        ("humanitarian", ["humanitarian access to the northern valleys"], "northern valleys"),
+        ("humanitarian", ["cash assistance for families in Dunmar"], "cash"),
+        ("humanitarian", ["protection of civilians in Ostra"], "protection programmes"),
+        ("economic", [], "exemptions"),
+        ("security", [], "deconfliction"),
+        ("political", ["a ceasefire"], "implemented"),
+    ],
+)
+def test_suggestions_fit_kind_and_aims(kind: str, aims: list[str], expect: str) -> None:
+    got = suggest_outcome_metrics(kind, aims)
+    assert 1 <= len(got) <= 3
+    assert any(expect in s for s in got), got
+    # Every suggestion is itself read as an outcome by the model.
+    assert all(metric_kinds.infer(s)[0] == "outcome" for s in got), [(s, metric_kinds.infer(s)) for s in got]
