@@ -1,0 +1,1 @@
+"""Accord's server: settings, database, models, services, the JSON API and the CLI."""

@@ -1,0 +1,79 @@
+"""The outbox and the event table: how a committed change reaches workers and browsers.
+
+Services write an outbox row and an event row in the change's own transaction. After
+the commit, a hook wakes the relay (which sends outbox rows to Celery) and the live
+streams (which read new events); neither wake-up carries data, so a lost one costs
+only latency: the relay's timer and the stream's heartbeat catch up.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event as sa_event
+from sqlmodel import Session
+
+from server.models import Event, OutboxRow
+
+_wake_listeners: list[Callable[[], None]] = []
+_lock = threading.Lock()
+
+
+def enqueue(db: Session, task: str, **payload: Any) -> OutboxRow:
+    """Record work for the workers; it is sent only after this transaction commits."""
+    row = OutboxRow(task=task, payload=payload)
+    db.add(row)
+    db.info["wake"] = True
+    return row
+
+
+def check_initiative(db: Session, initiative_id: int | None) -> None:
+    """Ask the workers to re-check one initiative after commit (once per transaction)."""
+    if initiative_id is None:
+        return
+    pending: set[int] = db.info.setdefault("checks_pending", set())
+    if initiative_id in pending:
+        return
+    pending.add(initiative_id)
+    enqueue(db, "accord.checks.run_initiative", initiative_id=initiative_id)
+
+
+def publish(
+    db: Session,
+    kind: str,
+    block: str,
+    initiative_id: int | None = None,
+    org_id: int | None = None,
+    **payload: Any,
+) -> Event:
+    """Record an event for the live streams of everyone who may see it."""
+    row = Event(kind=kind, block=block, initiative_id=initiative_id, org_id=org_id, payload=payload)
+    db.add(row)
+    db.info["wake"] = True
+    return row
+
+
+def on_commit(listener: Callable[[], None]) -> None:
+    """Call `listener` after every commit that wrote an outbox or event row."""
+    with _lock:
+        if listener not in _wake_listeners:
+            _wake_listeners.append(listener)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop("checks_pending", None)
+    if session.info.pop("wake", False):
+        for listener in list(_wake_listeners):
+            try:
+                listener()
+            except Exception:  # a wake-up is best effort: timers catch up
+                pass
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("checks_pending", None)
+    session.info.pop("wake", None)

@@ -1,0 +1,52 @@
+"""Every table of Accord, one module per aggregate; importing this registers them all."""
+
+from server.models.alerts import Alert, AlertInitiative, CoordinationRequest
+from server.models.crises import Crisis, Influence, Interlocutor, Party
+from server.models.decisions import LogCheckpoint, LogEntry
+from server.models.events import Event, OutboxRow
+from server.models.initiatives import (
+    CoordinationLink,
+    Dependency,
+    Initiative,
+    InitiativeParty,
+    LeverageTool,
+    Metric,
+    RedLine,
+    ResourceLine,
+    SharingGrant,
+    StaffLine,
+)
+from server.models.organisations import Organisation
+from server.models.people import ApiToken, AuthSession, SigninAttempt, User
+from server.models.reports import Comment, FieldReport
+
+__all__ = [
+    "Alert",
+    "AlertInitiative",
+    "ApiToken",
+    "AuthSession",
+    "Comment",
+    "CoordinationLink",
+    "CoordinationRequest",
+    "Crisis",
+    "Dependency",
+    "Event",
+    "FieldReport",
+    "Influence",
+    "Initiative",
+    "InitiativeParty",
+    "Interlocutor",
+    "LeverageTool",
+    "LogCheckpoint",
+    "LogEntry",
+    "Metric",
+    "Organisation",
+    "OutboxRow",
+    "Party",
+    "RedLine",
+    "ResourceLine",
+    "SharingGrant",
+    "SigninAttempt",
+    "StaffLine",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""Domain services: every rule and permission check of Accord lives here."""

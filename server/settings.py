@@ -1,0 +1,72 @@
+"""Accord's settings: one typed object read from `ACCORD_*` variables and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev-secret-key-not-for-production"}
+
+
+class Settings(BaseSettings):
+    """Everything configurable; the embedded default needs no variable at all."""
+
+    model_config = SettingsConfigDict(env_prefix="ACCORD_", env_file=".env", extra="ignore")
+
+    environment: str = "development"  # "production" refuses a placeholder secret key
+    data_dir: Path = Path("data")
+    database_url: str = ""  # empty: SQLite in data_dir
+    redis_url: str = ""  # empty: the embedded broker, no server
+    secret_key: str = "dev-secret-key-not-for-production"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workspace_name: str = "Accord"
+
+    session_idle_minutes: int = 60
+    session_absolute_hours: int = 12
+    signin_max_failures: int = 5
+    signin_window_minutes: int = 15
+    trusted_proxies: list[str] = []
+
+    sweep_interval_seconds: int = 300
+    relay_interval_seconds: float = 2.0
+    signoff_escalate_days: int = 14
+    borrowed_resources_max_days: int = 180
+    field_report_stale_days: int = 60
+    forum_shopping_min_tracks: int = 3
+    task_time_limit_seconds: int = 120
+    sse_heartbeat_seconds: float = 15.0
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment == "production" and (
+            self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "ACCORD_SECRET_KEY must be set to a random value of 32 characters or more in production"
+            )
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'accord.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+    @property
+    def broker_url(self) -> str:
+        if self.redis_url:
+            return self.redis_url
+        return f"sqla+sqlite:///{(self.data_dir / 'broker.db').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
