@@ -1,0 +1,162 @@
+"""Helpers shared by the principle checks: which tracks to judge, and text matching.
+
+Kept free of any one principle's judgement: a check module decides what counts, these
+helpers only find tracks, decisions and phrases for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from workers.checks.snapshot import Decision, Finding, Initiative, Severity, Snapshot
+
+
+def running_tracks(snapshot: Snapshot) -> list[Initiative]:
+    """The tracks worth an alert: running (active or paused, not past their end) and in focus.
+
+    Draft and closed tracks commit nobody yet or any more, so they raise nothing.
+    """
+    return [i for i in snapshot.ws.initiatives if snapshot.is_running(i) and snapshot.in_focus(i.key)]
+
+
+def current_decisions(snapshot: Snapshot, initiative_key: str) -> list[Decision]:
+    """The decisions of a track that still stand: a superseded entry was corrected by a later one."""
+    gone = snapshot.superseded()
+    return [d for d in snapshot.decisions_by_initiative.get(initiative_key, []) if d.key not in gone]
+
+
+def label(i: Initiative) -> str:
+    """How a message names a track: its title, then its key."""
+    return f"'{i.title}' ({i.key})"
+
+
+def make(
+    principle: str,
+    words: str,
+    kind: str,
+    subjects: Sequence[str],
+    severity: Severity,
+    message: str,
+    evidence: Sequence[str],
+    remedy: str,
+    initiatives: Sequence[str],
+) -> Finding:
+    """A finding in the shape every check returns, with the paper's words attached."""
+    return Finding(
+        principle=principle,
+        kind=kind,
+        subjects=tuple(subjects),
+        severity=severity,
+        message=message,
+        evidence=tuple(evidence),
+        remedy=remedy,
+        words=words,
+        initiatives=tuple(initiatives),
+    )
+
+
+def worst(severities: Sequence[Severity]) -> Severity:
+    """The most serious of several severities (one finding often gathers several causes)."""
+    order: dict[Severity, int] = {"low": 0, "medium": 1, "high": 2}
+    return max(severities, key=lambda s: order[s])
+
+
+# --------------------------------------------------------------------------- text
+
+
+@dataclass(frozen=True)
+class Source:
+    """A piece of text a track carries, with where it was written.
+
+    `decision` is set when the text is a decision's, so a finding can name that entry
+    among its subjects and its alert clears when the entry is superseded.
+    """
+
+    where: str
+    text: str
+    decision: str | None = None
+
+
+def track_texts(
+    snapshot: Snapshot,
+    i: Initiative,
+    *,
+    leverage: bool = True,
+    metrics: bool = False,
+    decisions: bool = True,
+) -> Iterator[Source]:
+    """Every free text of a track: title, description, aims, objectives, leverage, decisions."""
+    yield Source("title", i.title)
+    if i.description:
+        yield Source("description", i.description)
+    for n, aim in enumerate(i.aims):
+        yield Source(f"aim {n + 1}", aim)
+    for n, objective in enumerate(i.objectives):
+        yield Source(f"objective {n + 1}", objective)
+    if leverage:
+        for n, lev in enumerate(i.leverage):
+            # A lifted leverage tool no longer says anything about the track's conduct.
+            if lev.description and lev.status != "lifted":
+                yield Source(f"leverage {n + 1} ({lev.kind}, {lev.status})", lev.description)
+    if metrics:
+        for n, metric in enumerate(i.metrics):
+            yield Source(f"metric {n + 1}", metric.name)
+    if decisions:
+        for d in current_decisions(snapshot, i.key):
+            yield Source(f"decision {d.key} ({d.date.isoformat()})", d.text, decision=d.key)
+
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+# A cue within or just before a phrase turns the statement around ("must not be
+# conditional on", "we reject any humanitarian truce").
+_STRONG_NEGATION = re.compile(
+    r"\b(?:not|never|nor|cannot|avoid\w*|reject\w*|refus\w*|rule[sd]?\s+out|oppos\w*|regardless"
+    r"|instead\s+of|rather\s+than|irrespective)\b|n't\b",
+    re.IGNORECASE,
+)
+# "no" and "without" are too common to reach far: they negate only what follows closely
+# ("no humanitarian pause"), not a phrase later in the sentence ("no later than May, ...").
+_WEAK_NEGATION = re.compile(r"\b(?:no|without|free\s+of)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
+
+
+def sentences(text: str) -> list[str]:
+    """A text cut into sentences (and semicolon clauses), blanks dropped."""
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+def negated(sentence: str, start: int, end: int) -> bool:
+    """Whether the phrase at sentence[start:end] is denied, avoided or rejected where it stands.
+
+    Only the phrase and the few words before it are read: a "not" earlier in a long
+    sentence usually belongs to another clause ("since they have not replied, suspend ...").
+    """
+    before = sentence[:start].split()[-6:]
+    if _STRONG_NEGATION.search(" ".join([*before, sentence[start:end]])):
+        return True
+    return bool(_WEAK_NEGATION.search(sentence[:start]))
+
+
+def find_phrases(pattern: re.Pattern[str], text: str, reversal: re.Pattern[str] | None = None) -> list[str]:
+    """The sentences of a text in which the pattern is asserted (matched and not negated).
+
+    `reversal` names a check's own words that undo the phrase when they come just before
+    it ("lift the no-contact policy").
+    """
+    hits: list[str] = []
+    for sentence in sentences(text):
+        for m in pattern.finditer(sentence):
+            if reversal and reversal.search(" ".join(sentence[: m.start()].split()[-4:])):
+                continue
+            if not negated(sentence, m.start(), m.end()):
+                hits.append(sentence)
+                break
+    return hits
+
+
+def excerpt(text: str, limit: int = 160) -> str:
+    """A text short enough to stand in an alert's evidence."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
