@@ -1,0 +1,391 @@
+"""The sign-off rule: which departments must approve a decision, and who has.
+
+This is the one home of the rule. The D4 check judges by it, and the server calls it
+to show on a decision's page, before any worker has run, which sign-offs are still
+missing. It is pure: plain data in (the document models of
+`workers.checks.snapshot`), a structured status out; no database, no clock.
+
+Who must sign off a decision (its *required* organisations), each with its reasons:
+
+- ``proposer``: the proposing department (``decision.proposed_by``, else the
+  initiative's owner). It counts once, however many other reasons it also has.
+- ``named``: every organisation named in ``touches_departments`` when the decision
+  was logged.
+- ``partner``: a named organisation of another government on a track shared with it
+  (the decision names the partner's equities, so its sign-off is needed too). A
+  partner is never required merely because the track is shared.
+- ``staff`` / ``resource`` / ``leverage``: a department of the owner's government
+  that owns a staff line, a resource line or a leverage tool of the initiative.
+- ``leverage_kind``: the department of the owner's government responsible for a kind
+  of leverage the initiative uses (any tool not lifted) or the decision's text names.
+  See `LEVERAGE_AREAS` and `AREA_WORDS` for the mapping; the department is found by
+  the words of its name and key among the government's departments.
+
+What counts as a sign-off:
+
+- Sign-offs belong to the decision entry they approve. A correction is a new entry
+  (``supersedes``) and starts with none: nothing carries over from the entry it
+  replaces. A sign-off dated before its own entry is not counted either.
+- A required state (a partner such as ``ostmark``) is satisfied by the state or any
+  department of its government; a required department only by itself.
+- A sign-off with ``declined: true`` blocks the decision; only a new entry that
+  supersedes it lifts the block.
+- A superseded entry is no longer judged: its status says by whom it was superseded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from workers.checks.snapshot import Decision, Initiative, Organisation, Signoff, Snapshot
+
+ReasonCode = Literal["proposer", "named", "partner", "staff", "resource", "leverage", "leverage_kind"]
+State = Literal["signed", "missing", "declined"]
+Area = Literal["finance", "defence", "development"]
+
+# Which department answers for which kind of leverage. "security_guarantee" is not a
+# leverage kind of the schema; it is read from a tool's description or the decision's
+# text. Incentives and suspensions have no single responsible department: the owner
+# and whoever owns the tool answer for them.
+LEVERAGE_AREAS: dict[str, Area] = {
+    "sanction": "finance",
+    "conditionality": "finance",
+    "security_guarantee": "defence",
+    "aid_offer": "development",
+}
+
+# Words that identify a department of an area, by its name or key, best first: a
+# government with both a finance and a trade ministry gets finance for sanctions.
+AREA_WORDS: dict[Area, tuple[tuple[str, ...], ...]] = {
+    "finance": (("finance", "treasury", "fin", "mof"), ("trade", "commerce", "economy", "economic")),
+    "defence": (("defence", "defense", "mod", "def"), ("military", "army", "armed")),
+    "development": (("development", "dev"), ("cooperation", "aid", "assistance")),
+}
+
+# Phrases in a leverage tool's description or a decision's text that name a kind of
+# leverage. Kept specific: "aid" alone is in nearly every humanitarian decision.
+_TEXT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("sanction", re.compile(r"\bsanction", re.I)),
+    ("conditionality", re.compile(r"\bconditional(?:ity)?\b|\bconditions? on\b", re.I)),
+    ("security_guarantee", re.compile(r"\bsecurity (?:guarantee|assurance)s?\b", re.I)),
+    (
+        "aid_offer",
+        re.compile(
+            r"\baid offers?\b|\boffers? (?:of )?(?:aid|development|reconstruction)\b|"
+            r"\breconstruction (?:fund|aid|package)",
+            re.I,
+        ),
+    ),
+)
+
+_REASON_TEXT: dict[ReasonCode, str] = {
+    "proposer": "proposed the decision",
+    "named": "named when the decision was logged",
+    "partner": "partner on this shared track whose equities the decision names",
+    "staff": "owns a staff line of the initiative",
+    "resource": "owns a resource of the initiative",
+    "leverage": "owns a leverage tool of the initiative",
+    "leverage_kind": "responsible for a kind of leverage involved",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an organisation must sign off: a code for programs, a detail for people."""
+
+    code: ReasonCode
+    detail: str
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One organisation whose sign-off the decision needs, and where that stands."""
+
+    org: str
+    name: str
+    reasons: tuple[Reason, ...]
+    state: State
+    # The sign-off that settled it (the earliest approval, or the decline).
+    signoff: Signoff | None = None
+    # For a missing sign-off: since when it is awaited (the decision's date).
+    missing_since: dt.date | None = None
+
+    @property
+    def reason_codes(self) -> tuple[ReasonCode, ...]:
+        return tuple(r.code for r in self.reasons)
+
+
+@dataclass(frozen=True)
+class IgnoredSignoff:
+    """A sign-off on the entry that does not count, and why."""
+
+    signoff: Signoff
+    why: str
+
+
+@dataclass(frozen=True)
+class SignoffStatus:
+    """Where a decision's sign-offs stand."""
+
+    decision: str
+    initiative: str
+    date: dt.date
+    proposer: str
+    requirements: tuple[Requirement, ...]
+    supersedes: str | None = None
+    superseded_by: str | None = None
+    # Approvals by organisations the rule does not require: kept, but they change nothing.
+    extra: tuple[Signoff, ...] = ()
+    ignored: tuple[IgnoredSignoff, ...] = ()
+    # Leverage areas with no department to answer for them in the owner's government.
+    unresolved: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(r.org for r in self.requirements)
+
+    @property
+    def signed(self) -> tuple[Requirement, ...]:
+        return tuple(r for r in self.requirements if r.state == "signed")
+
+    @property
+    def missing(self) -> tuple[Requirement, ...]:
+        return tuple(r for r in self.requirements if r.state == "missing")
+
+    @property
+    def declined(self) -> tuple[Requirement, ...]:
+        return tuple(r for r in self.requirements if r.state == "declined")
+
+    @property
+    def complete(self) -> bool:
+        """Every required organisation signed and none declined."""
+        return not self.missing and not self.declined
+
+    @property
+    def judged(self) -> bool:
+        """Whether the entry still stands (a superseded entry is no longer judged)."""
+        return self.superseded_by is None
+
+    @property
+    def open(self) -> bool:
+        """A standing entry that still waits for, or is blocked by, a sign-off."""
+        return self.judged and not self.complete
+
+    def days_outstanding(self, today: dt.date) -> int:
+        """Days since the decision was logged (how long missing sign-offs have waited)."""
+        return (today - self.date).days
+
+
+# --------------------------------------------------------------------------- look-ups
+
+
+def _government(orgs: Mapping[str, Organisation], key: str) -> str:
+    org = orgs.get(key)
+    return (org.government if org and org.government else None) or key
+
+
+def _tokens(org: Organisation) -> set[str]:
+    return set(re.split(r"[^a-z0-9]+", f"{org.name} {org.key}".lower())) - {""}
+
+
+def responsible_department(orgs: Mapping[str, Organisation], government: str, area: Area) -> str | None:
+    """The department of `government` that answers for `area`, found by its words; None if none."""
+    departments = sorted(
+        (o for o in orgs.values() if o.kind == "department" and (o.government or o.key) == government),
+        key=lambda o: o.key,
+    )
+    for words in AREA_WORDS[area]:
+        for dept in departments:
+            if _tokens(dept) & set(words):
+                return dept.key
+    return None
+
+
+def leverage_kinds_in_text(text: str) -> list[str]:
+    """Kinds of leverage a piece of prose names ("sanctions", "a security guarantee", ...)."""
+    return [kind for kind, pattern in _TEXT_KINDS if pattern.search(text)]
+
+
+def _shared_with(initiative: Initiative, orgs: Mapping[str, Organisation], org: str) -> bool:
+    gov = _government(orgs, org)
+    for grant in initiative.shared_with:
+        if isinstance(grant, str):
+            if grant == org or _government(orgs, grant) == gov:
+                return True
+        elif (
+            grant.org == org or grant.government == gov or (grant.org and _government(orgs, grant.org) == gov)
+        ):
+            return True
+    return False
+
+
+def _satisfies(orgs: Mapping[str, Organisation], required: str, signer: str) -> bool:
+    if signer == required:
+        return True
+    org = orgs.get(required)
+    # A partner state speaks through any of its departments.
+    return (
+        org is not None and org.kind == "state" and _government(orgs, signer) == _government(orgs, required)
+    )
+
+
+def superseded_by(decisions: Iterable[Decision]) -> dict[str, str]:
+    """For each superseded entry, the entry that replaced it (the latest, if several did)."""
+    out: dict[str, str] = {}
+    for d in sorted(decisions, key=lambda d: d.date):  # stable: log order breaks ties
+        if d.supersedes:
+            out[d.supersedes] = d.key
+    return out
+
+
+# --------------------------------------------------------------------------- the rule
+
+
+def _requirements(
+    decision: Decision, initiative: Initiative, orgs: Mapping[str, Organisation]
+) -> tuple[dict[str, list[Reason]], list[str]]:
+    """Required organisations with their reasons (proposer first), and unresolved areas."""
+    gov = _government(orgs, initiative.owner)
+    reasons: dict[str, list[Reason]] = {}
+    unresolved: list[str] = []
+
+    def need(org: str, code: ReasonCode, detail: str) -> None:
+        have = reasons.setdefault(org, [])
+        if all(r.detail != detail for r in have):
+            have.append(Reason(code, detail))
+
+    def own_government(org: str | None) -> bool:
+        return org is not None and _government(orgs, org) == gov
+
+    if decision.proposed_by:
+        need(decision.proposed_by, "proposer", _REASON_TEXT["proposer"])
+    else:
+        need(initiative.owner, "proposer", "owns the initiative, so proposes its decisions")
+    for org in decision.touches_departments:
+        if not own_government(org) and _shared_with(initiative, orgs, org):
+            need(org, "partner", _REASON_TEXT["partner"])
+        else:
+            need(org, "named", _REASON_TEXT["named"])
+    for s in initiative.staff:
+        if own_government(s.org):
+            until = f" until {s.until.isoformat()}" if s.until else ""
+            need(s.org, "staff", f"owns a staff line of the initiative ({s.fte:g} FTE{until})")
+    for r in initiative.resources:
+        if own_government(r.org):
+            assert r.org is not None
+            need(r.org, "resource", f"owns a {r.kind} resource of the initiative")
+    # A kind of leverage engages its department whether the tool is on the track
+    # (and not lifted) or the decision's text brings it in.
+    kinds: dict[str, str] = {}
+    for lev in initiative.leverage:
+        if own_government(lev.org):
+            assert lev.org is not None
+            need(lev.org, "leverage", f"owns a leverage tool of the initiative ({lev.kind})")
+        if lev.status != "lifted":
+            for kind in [lev.kind, *leverage_kinds_in_text(lev.description)]:
+                kinds.setdefault(kind, f"the initiative's {lev.kind} tool")
+    for kind in leverage_kinds_in_text(decision.text):
+        kinds.setdefault(kind, "the decision's text")
+    for kind, source in kinds.items():
+        area = LEVERAGE_AREAS.get(kind)
+        if area is None:
+            continue
+        label = kind.replace("_", " ")
+        dept = responsible_department(orgs, gov, area)
+        if dept is None:
+            unresolved.append(f"no {area} department found in {gov} to answer for {label} ({source})")
+        else:
+            need(dept, "leverage_kind", f"responsible for {label} in {gov} ({source})")
+    return reasons, unresolved
+
+
+def required_departments(
+    decision: Decision, initiative: Initiative, orgs: Mapping[str, Organisation]
+) -> dict[str, tuple[Reason, ...]]:
+    """The organisations that must sign off `decision`, each with its reasons, proposer first."""
+    reasons, _ = _requirements(decision, initiative, orgs)
+    return {org: tuple(rs) for org, rs in reasons.items()}
+
+
+def signoff_status(
+    decision: Decision,
+    initiative: Initiative,
+    organisations: Mapping[str, Organisation],
+    superseded_by: str | None = None,
+) -> SignoffStatus:
+    """Where `decision`'s sign-offs stand, from plain data (no snapshot needed).
+
+    `organisations` maps keys to organisations (at least the owner's government, the
+    partners named and the signers); `superseded_by` is the key of the entry that
+    replaced this one, if any (see `superseded_by()` to compute it from a log).
+    """
+    reasons, unresolved = _requirements(decision, initiative, organisations)
+    counted: list[Signoff] = []
+    ignored: list[IgnoredSignoff] = []
+    for so in decision.signoffs:
+        if so.date is not None and so.date < decision.date:
+            ignored.append(IgnoredSignoff(so, f"dated {so.date.isoformat()}, before the entry it approves"))
+        else:
+            counted.append(so)
+    requirements: list[Requirement] = []
+    used: set[int] = set()
+    for org, rs in reasons.items():
+        mine = [(n, so) for n, so in enumerate(counted) if _satisfies(organisations, org, so.org)]
+        used.update(n for n, _ in mine)
+        declines = [so for _, so in mine if so.declined]
+        approvals = sorted((so for _, so in mine if not so.declined), key=lambda so: so.date or decision.date)
+        known = organisations.get(org)
+        name = known.name if known else org
+        if declines:
+            requirements.append(Requirement(org, name, tuple(rs), "declined", declines[0]))
+        elif approvals:
+            requirements.append(Requirement(org, name, tuple(rs), "signed", approvals[0]))
+        else:
+            requirements.append(Requirement(org, name, tuple(rs), "missing", missing_since=decision.date))
+    extra = tuple(so for n, so in enumerate(counted) if n not in used and not so.declined)
+    ignored.extend(
+        IgnoredSignoff(so, "declined by an organisation whose sign-off is not required")
+        for n, so in enumerate(counted)
+        if n not in used and so.declined
+    )
+    return SignoffStatus(
+        decision=decision.key,
+        initiative=decision.initiative,
+        date=decision.date,
+        proposer=decision.proposed_by or initiative.owner,
+        requirements=tuple(requirements),
+        supersedes=decision.supersedes,
+        superseded_by=superseded_by,
+        extra=extra,
+        ignored=tuple(ignored),
+        unresolved=tuple(unresolved),
+    )
+
+
+def status(snapshot: Snapshot, decision_key: str) -> SignoffStatus:
+    """Where the sign-offs of the decision `decision_key` stand in `snapshot`."""
+    decision = snapshot.decisions[decision_key]
+    replaced = superseded_by(snapshot.ws.decisions)
+    return signoff_status(
+        decision,
+        snapshot.initiatives[decision.initiative],
+        snapshot.organisations,
+        replaced.get(decision_key),
+    )
+
+
+def statuses(snapshot: Snapshot, initiative_key: str | None = None) -> list[SignoffStatus]:
+    """The sign-off status of every decision (of one initiative, if named), in log order."""
+    replaced = superseded_by(snapshot.ws.decisions)
+    return [
+        signoff_status(d, snapshot.initiatives[d.initiative], snapshot.organisations, replaced.get(d.key))
+        for d in snapshot.ws.decisions
+        if initiative_key is None or d.initiative == initiative_key
+    ]
