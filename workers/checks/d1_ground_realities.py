@@ -47,7 +47,7 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     crisis = snapshot.crises.get(i.crisis)
     crisis_name = crisis.name if crisis else i.crisis
     remedy_report = (
-        f"File a field report on the track or on {crisis_name} from a humanitarian organisation, "
+        f"File a field report on the track or on its crisis ({crisis_name}) from a humanitarian organisation, "
         "a UN agency or a local actor, and keep them coming."
     )
     if not reports:
@@ -58,7 +58,7 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
                 "no_field_report",
                 [i.key],
                 "high",
-                f"Track {label(i)} is running with no field report on it or on {crisis_name}.",
+                f"Track {label(i)} is running with no field report on it or on its crisis, {crisis_name}.",
                 [f"status {i.status}", f"no field report filed on {i.key} or on crisis {i.crisis}"],
                 remedy_report,
                 [i.key],
