@@ -1,0 +1,163 @@
+"""Don't #4: parallel, uncoordinated tracks on the same crisis, and forum shopping.
+
+The search and the scores live in `workers.overlap`; this module words the findings.
+Two tracks that overlap may belong to governments that do not share them with each
+other, so every finding also carries, for each of its tracks, a view that names only
+the other organisations and the crisis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from workers.checks.snapshot import Finding, FindingView, Snapshot
+from workers.overlap import ForumGroup, OverlapIndex, PairScore
+
+ID = "N4"
+TITLE = "Don't initiate parallel and uncoordinated diplomatic processes"
+WORDS = (
+    "A proliferation of parallel diplomatic initiatives can create fragmented approaches to "
+    "solutions that can weaken the humanitarian outcomes. Where multiple states or coalitions "
+    "pursue parallel uncoordinated initiatives, conflict parties can exploit differences in "
+    "negotiating approaches, concessions, and messaging to advance their own interests. This "
+    "practice is sometimes referred to as “forum shopping”, when parties selectively engage with "
+    "diverse initiatives without participating meaningfully."
+)
+
+PAIR_KIND = "parallel_tracks"
+FORUM_KIND = "forum_shopping"
+
+
+def run(snapshot: Snapshot) -> list[Finding]:
+    """Overlapping pairs and forum shopping over the snapshot (or touching its focus)."""
+    index = OverlapIndex.from_snapshot(snapshot)
+    return findings(index, snapshot.focus, snapshot.settings.forum_shopping_min_tracks)
+
+
+def findings(index: OverlapIndex, focus: Iterable[str] | None = None, min_tracks: int = 3) -> list[Finding]:
+    """The findings an index holds: the entry point for a worker that keeps its index."""
+    out = [pair_finding(index, p) for p in index.pairs(focus)]
+    out += [forum_finding(index, g) for g in index.forum_groups(min_tracks, focus)]
+    return sorted(out, key=lambda f: (f.kind, f.subjects))
+
+
+def _org(index: OverlapIndex, key: str) -> str:
+    return index.names.organisations.get(key, key)
+
+
+def _crisis(index: OverlapIndex, track: str) -> str:
+    crisis = index.records[track].crisis
+    return index.names.crises.get(crisis, crisis)
+
+
+def _span(start: dt.date | None, end: dt.date | None) -> str:
+    return f"{start.isoformat() if start else 'open start'} to {end.isoformat() if end else 'open end'}"
+
+
+def pair_finding(index: OverlapIndex, p: PairScore) -> Finding:
+    """The finding for two overlapping tracks, with a content-free view for each owner."""
+    ra, rb = index.records[p.a], index.records[p.b]
+    shared = sorted(index.names.parties.get(k, k) for k in ra.parties & rb.parties)
+    start, end = index.overlap_dates(p.a, p.b)
+    phrases = index.matched_phrases(p.a, p.b)
+    crisis = _crisis(index, p.a)
+    evidence = [
+        f"‘{ra.title}’ ({p.a}) of {_org(index, ra.owner)} and ‘{rb.title}’ ({p.b}) of "
+        f"{_org(index, rb.owner)}, {ra.kind} and {rb.kind}, are not linked as coordinated",
+        "shared parties: " + (", ".join(shared) if shared else "none recorded on one side"),
+        f"both running: {_span(start, end)}",
+    ]
+    if phrases:
+        evidence.append("matching: " + "; ".join(phrases))
+    evidence.append(
+        f"overlap score {p.score:.2f} (parties {p.party:.2f}, aims {p.aims:.2f}, "
+        f"text {p.text:.2f}, dates {p.time:.2f}, kinds ×{p.kind_factor:.2f})"
+    )
+    message = (
+        f"Tracks {p.a} and {p.b} look like parallel processes on {crisis}: "
+        f"{_org(index, ra.owner)} and {_org(index, rb.owner)} engage "
+        f"{', '.join(shared) if shared else 'the same crisis'} on similar aims, at the same time, "
+        "without coordination."
+    )
+    remedy = (
+        "Link the two tracks as coordinated, merge them into one, or record on each why they "
+        "must stay separate."
+    )
+    views = {mine: _pair_view(index, mine, theirs) for mine, theirs in ((p.a, p.b), (p.b, p.a))}
+    return Finding(
+        principle=ID,
+        kind=PAIR_KIND,
+        subjects=(p.a, p.b),
+        severity="high" if p.severity == "high" else "medium",
+        message=message,
+        evidence=tuple(evidence),
+        remedy=remedy,
+        words=WORDS,
+        initiatives=(p.a, p.b),
+        views=views,
+    )
+
+
+def _pair_view(index: OverlapIndex, mine: str, theirs: str) -> FindingView:
+    # Only the other organisation's name and this track's own crisis: the other track's
+    # title, parties, aims and dates stay with those it was shared with.
+    other = _org(index, index.records[theirs].owner)
+    crisis = _crisis(index, mine)
+    return FindingView(
+        message=(
+            f"Your track {mine} on {crisis} may run in parallel with a track of {other} "
+            "that is not coordinated with it."
+        ),
+        evidence=(f"organisation: {other}", f"crisis: {crisis}"),
+        remedy=(
+            f"Request coordination with {other}: once both sides agree, link the tracks as "
+            "coordinated, merge them, or record why they are separate."
+        ),
+    )
+
+
+def forum_finding(index: OverlapIndex, g: ForumGroup) -> Finding:
+    """The one finding about a party engaged by several uncoordinated tracks at once."""
+    party = index.names.parties.get(g.party, g.party)
+    owners = sorted({_org(index, index.records[k].owner) for k in g.tracks})
+    evidence = tuple(
+        f"{k}: ‘{index.records[k].title}’ of {_org(index, index.records[k].owner)}, "
+        f"{_span(index.records[k].start, index.records[k].end)}"
+        for k in g.tracks
+    )
+    views = {k: _forum_view(index, k, g) for k in g.tracks}
+    return Finding(
+        principle=ID,
+        kind=FORUM_KIND,
+        subjects=(g.party,),
+        severity="high" if len(owners) >= 4 else "medium",
+        message=(
+            f"{party} is engaged at the same time by {len(g.tracks)} uncoordinated tracks of "
+            f"{len(owners)} organisations ({', '.join(owners)}): room for forum shopping."
+        ),
+        evidence=evidence,
+        remedy=(
+            "Agree one lead track or a coordination mechanism among the owners, and link the "
+            "tracks as coordinated."
+        ),
+        words=WORDS,
+        initiatives=g.tracks,
+        views=views,
+    )
+
+
+def _forum_view(index: OverlapIndex, mine: str, g: ForumGroup) -> FindingView:
+    # The party is not named: that another organisation engages it is the other track's
+    # content. The viewer knows their own track's parties.
+    me = index.records[mine].owner
+    others = sorted({_org(index, index.records[k].owner) for k in g.tracks if index.records[k].owner != me})
+    crisis = _crisis(index, mine)
+    return FindingView(
+        message=(
+            f"A party your track {mine} on {crisis} engages is engaged at the same time by "
+            f"uncoordinated tracks of {', '.join(others)}: room for forum shopping."
+        ),
+        evidence=tuple(f"organisation: {o}" for o in others) + (f"crisis: {crisis}",),
+        remedy=f"Request coordination with {', '.join(others)} and agree one lead track.",
+    )

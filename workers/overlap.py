@@ -1,0 +1,745 @@
+"""Candidate search and scoring for overlapping tracks (the paper's don't #4).
+
+The check `workers.checks.n4_parallel_tracks` turns what this module finds into
+findings; the worker may keep one `OverlapIndex` per process and update it one track
+at a time, and gets the same pairs as a full run over the same tracks.
+
+How the search works, and why this way (measured with `bench/overlap_bench.py`):
+
+* Blocking by crisis, or by region when crises share one: tracks on different crises
+  never overlap, so a block is the natural first cut and costs nothing to maintain.
+* Inside a block, each track is a pair of sparse vectors: its parties (binary) and
+  its words (title, description and aims). The words go through a small domain
+  thesaurus and truncation stemming, then a stable hash into a fixed space. We chose
+  this over sklearn's fitted TF-IDF (char n-grams + words) and over MinHash LSH:
+  - fitted TF-IDF gives every track an IDF that depends on all the others, so one
+    edit would shift every score and an incremental update could never match a full
+    run; hashed features are stateless, and a track's vector depends only on itself.
+  - char n-grams catch spelling variants but not "talks" vs "dialogue"; two desks
+    describing the same process mostly differ by synonyms, which the thesaurus and
+    stemming handle, and by shared proper nouns and parties, which words keep.
+    Char n-grams also cost ~5x the memory at 300k tracks.
+  - MinHash LSH estimates Jaccard on shingles, which falls apart on paraphrases
+    (recall under 0.6 on the labelled pairs for any band setting we tried), and its
+    buckets add a second approximation on top of blocking.
+  Blocks hold at most a few thousand running tracks, so exact nearest neighbours by
+  sparse matrix product within the block are cheap and need no approximate index.
+* A track's candidates are its nearest eligible neighbours (different owner, running,
+  overlapping dates, not coordinated) above a similarity floor, at most 50. A pair is
+  scored when either side has the other among its candidates, so the result does not
+  depend on which track was edited last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from workers.checks.snapshot import Initiative, Snapshot
+
+MAX_CANDIDATES = 50
+# Below this candidate similarity a pair cannot reach the finding threshold with the
+# weights below (measured on the labelled pairs: no true overlap sits under 0.25).
+CANDIDATE_FLOOR = 0.2
+# Candidate similarity = PARTY_WEIGHT * party cosine + (1 - PARTY_WEIGHT) * word cosine.
+PARTY_WEIGHT = 0.4
+# A pair is reported from this score on; "high" severity from HIGH_SCORE on.
+THRESHOLD = 0.5
+HIGH_SCORE = 0.7
+
+_DIM = 1 << 20
+_INF = float("inf")
+# Open-ended dates are clipped to this horizon around today for the time score only.
+_HORIZON_DAYS = 730
+
+# Words that say nothing about which process a track is: function words and the
+# vocabulary every track in Accord shares.
+_STOP = frozenset(
+    """a an and are as at be been but by for from has have in into is it its of on or our
+    that the their them these this those to was were will with within without would which
+    who whose we us also all any both each other such than then there via per upon over
+    under about after before during while new more most very can could should may might
+    initiative initiatives track tracks process processes effort efforts engagement engage
+    engaging work working aim aims goal goals objective objectives seek seeks seeking ensure
+    ensuring promote promoting facilitate facilitating establish establishing secure
+    securing achieve achieving obtain obtaining pursue pursuing support supporting
+    towards toward including include includes part led lead leading take taking make making
+    set up out one two three through between among regarding concerning related relating
+    government ministry department state states side sides party parties""".split()
+)
+
+# A small thesaurus of the domain: desks describe the same thing with these words.
+# Keys are the first five letters of a word (after lower-casing), values a concept.
+_THESAURUS: dict[str, str] = {}
+for _concept, _words in {
+    "negotiate": "negotiation negotiate talks dialogue discussion discuss consultation "
+    "mediation mediate contacts conversation channel",
+    "detain": "detainee detained detention prisoner prisoners captive captives hostage "
+    "hostages abductee abducted",
+    "release": "release released freeing freed free liberation exchange swap handover",
+    "access": "access entry passage reach",
+    "aid": "aid assistance relief supplies goods",
+    "convoy": "convoy convoys trucks lorries delivery deliveries shipment shipments",
+    "ceasefire": "ceasefire truce pause lull cessation armistice",
+    "evacuate": "evacuation evacuate evacuees evacuated extraction",
+    "wounded": "wounded injured casualties sick patients",
+    "medical": "medical medicine medicines health hospital hospitals clinic clinics",
+    "water": "water wells pumping",
+    "crossing": "crossing crossings checkpoint checkpoints border gate gates",
+    "civilian": "civilian civilians population residents inhabitants people",
+    "child": "child children minors youth",
+    "vaccine": "vaccination vaccine vaccines immunisation immunization inoculation polio measles",
+    "food": "food grain wheat flour rations",
+    "corridor": "corridor corridors route routes road roads lane",
+    "demine": "demining mines landmines explosive clearance",
+    "return": "return returns returnees repatriation",
+    "displaced": "displaced displacement idps refugees uprooted",
+    "missing": "missing disappeared",
+    "remains": "remains bodies mortal",
+    "protect": "protection protect safety safeguard shield",
+    "harvest": "harvest farming farmers crops fields",
+    "power": "electricity power grid",
+    "siege": "siege besieged blockade encircled encirclement",
+    "fuel": "fuel diesel petrol",
+    "school": "school schools education classroom classrooms",
+    "monitor": "monitoring monitor observers observation verification verify",
+    "accord": "agreement deal accord arrangement understanding",
+}.items():
+    for _w in _words.split():
+        _THESAURUS[_w[:5]] = _concept
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+
+@lru_cache(maxsize=200_000)
+def _term(word: str) -> str | None:
+    """The term a word counts as, or None for a word that carries no meaning here."""
+    w = word.lower().strip("'-")
+    if len(w) < 3 or w in _STOP:
+        return None
+    stem = w[:5]
+    return _THESAURUS.get(stem, stem)
+
+
+@lru_cache(maxsize=400_000)
+def _bucket(term: str) -> int:
+    # crc32, not hash(): str hashes change between processes, and the buckets must not.
+    return zlib.crc32(term.encode()) % _DIM
+
+
+def terms(text: str) -> list[tuple[str, str]]:
+    """The meaningful terms of a text, each with the word it came from."""
+    out: list[tuple[str, str]] = []
+    for m in _WORD.finditer(text):
+        t = _term(m.group())
+        if t is not None:
+            out.append((t, m.group()))
+    return out
+
+
+def _vector(term_list: Iterable[str], sublinear: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted bucket indices and l2-normalised weights of a bag of terms."""
+    counts: dict[int, float] = defaultdict(float)
+    for t in term_list:
+        counts[_bucket(t)] += 1.0
+    if not counts:
+        return np.zeros(0, np.int32), np.zeros(0, np.float64)
+    idx = np.fromiter(sorted(counts), np.int32, len(counts))
+    val = np.array([counts[int(i)] for i in idx], np.float64)
+    if sublinear:
+        val = 1.0 + np.log(val)
+    val /= math.sqrt(float(val @ val))
+    return idx, val
+
+
+# --------------------------------------------------------------------------- records
+
+
+KINDS = ("humanitarian", "political", "security", "economic")
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    """What the overlap index knows of one track: plain values, no database row."""
+
+    key: str
+    owner: str
+    crisis: str
+    kind: str
+    title: str
+    description: str = ""
+    aims: tuple[str, ...] = ()
+    parties: frozenset[str] = frozenset()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    status: str = "active"
+    coordinated_with: frozenset[str] = frozenset()
+    # Crises that share a region are searched together: their tracks can overlap.
+    region: str | None = None
+
+    @classmethod
+    def from_initiative(cls, i: Initiative, region: str | None = None) -> TrackRecord:
+        return cls(
+            key=i.key,
+            owner=i.owner,
+            crisis=i.crisis,
+            kind=i.kind,
+            title=i.title,
+            description=i.description,
+            aims=tuple(i.aims),
+            parties=frozenset(i.parties),
+            start=i.start,
+            end=i.end,
+            status=i.status,
+            coordinated_with=frozenset(i.coordinated_with),
+            region=region,
+        )
+
+    @property
+    def block(self) -> str:
+        return f"region:{self.region.strip().lower()}" if self.region else f"crisis:{self.crisis}"
+
+    def running(self, today: dt.date) -> bool:
+        """Same rule as `Snapshot.is_running`: active or paused and not past its end."""
+        return self.status in ("active", "paused") and (self.end is None or self.end >= today)
+
+    @property
+    def text(self) -> str:
+        return " ".join((self.title, self.description, *self.aims))
+
+
+@dataclass(frozen=True)
+class _Features:
+    party_idx: np.ndarray
+    text_idx: np.ndarray
+    text_val: np.ndarray
+    aims_idx: np.ndarray
+    aims_val: np.ndarray
+
+    @classmethod
+    def of(cls, r: TrackRecord) -> _Features:
+        pidx = np.array(sorted({_bucket("party:" + p) for p in r.parties}), np.int32)
+        tidx, tval = _vector((t for t, _ in terms(r.text)), sublinear=True)
+        aidx, aval = _vector((t for a in r.aims for t, _ in terms(a)), sublinear=False)
+        return cls(pidx, tidx, tval, aidx, aval)
+
+
+def _csr(rows: list[tuple[np.ndarray, np.ndarray | None]]) -> sp.csr_matrix:
+    """Stack (indices, values) rows into one CSR matrix; values None means all ones."""
+    indptr = np.zeros(len(rows) + 1, np.int64)
+    for n, (idx, _) in enumerate(rows):
+        indptr[n + 1] = indptr[n] + len(idx)
+    indices = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, np.int32)
+    data = (
+        np.concatenate([r[1] if r[1] is not None else np.ones(len(r[0])) for r in rows])
+        if rows
+        else np.zeros(0)
+    )
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), _DIM))
+
+
+def _day(d: dt.date | None, default: float) -> float:
+    return float(d.toordinal()) if d is not None else default
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+class _Block:
+    """The running tracks of one crisis (or region), as rows of sparse matrices.
+
+    An update appends the new row and marks the old one dead; dead rows are dropped
+    once they are a quarter of the block. Nothing is vectorised again but the track
+    that changed.
+    """
+
+    def __init__(self, records: list[TrackRecord], feats: list[_Features], ids: OverlapIndex) -> None:
+        self.keys: list[str | None] = [r.key for r in records]
+        self.slot: dict[str, int] = {r.key: n for n, r in enumerate(records)}
+        self.P = _csr([(f.party_idx, None) for f in feats])
+        self.T = _csr([(f.text_idx, f.text_val) for f in feats])
+        self.A = _csr([(f.aims_idx, f.aims_val) for f in feats])
+        self.alive = np.ones(len(records), bool)
+        self.owner = np.array([ids.owner_id(r.owner) for r in records], np.int64)
+        self.start = np.array([_day(r.start, -_INF) for r in records])
+        self.end = np.array([_day(r.end, _INF) for r in records])
+        self.kind = np.array([KINDS.index(r.kind) for r in records], np.int64)
+        self.npart = np.array([len(f.party_idx) for f in feats], np.float64)
+        self.has_aims = np.array([len(f.aims_idx) > 0 for f in feats], bool)
+        self.tiebreak = np.array([zlib.crc32(r.key.encode()) for r in records], np.int64)
+
+    def __len__(self) -> int:
+        return int(self.alive.sum())
+
+    def add(self, r: TrackRecord, f: _Features, ids: OverlapIndex) -> None:
+        self.slot[r.key] = len(self.keys)
+        self.keys.append(r.key)
+        self.P = sp.vstack([self.P, _csr([(f.party_idx, None)])], format="csr")
+        self.T = sp.vstack([self.T, _csr([(f.text_idx, f.text_val)])], format="csr")
+        self.A = sp.vstack([self.A, _csr([(f.aims_idx, f.aims_val)])], format="csr")
+        self.alive = np.append(self.alive, True)
+        self.owner = np.append(self.owner, ids.owner_id(r.owner))
+        self.start = np.append(self.start, _day(r.start, -_INF))
+        self.end = np.append(self.end, _day(r.end, _INF))
+        self.kind = np.append(self.kind, KINDS.index(r.kind))
+        self.npart = np.append(self.npart, float(len(f.party_idx)))
+        self.has_aims = np.append(self.has_aims, len(f.aims_idx) > 0)
+        self.tiebreak = np.append(self.tiebreak, zlib.crc32(r.key.encode()))
+
+    def drop(self, key: str) -> None:
+        n = self.slot.pop(key)
+        self.keys[n] = None
+        self.alive[n] = False
+        dead = len(self.keys) - len(self.slot)
+        if dead > max(16, len(self.keys) // 4):
+            self._compact()
+
+    def _compact(self) -> None:
+        keep = np.nonzero(self.alive)[0]
+        self.keys = [self.keys[int(n)] for n in keep]
+        self.slot = {k: n for n, k in enumerate(self.keys) if k is not None}
+        self.P, self.T, self.A = self.P[keep], self.T[keep], self.A[keep]
+        for name in ("alive", "owner", "start", "end", "kind", "npart", "has_aims", "tiebreak"):
+            setattr(self, name, getattr(self, name)[keep])
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """How strongly two tracks overlap, and the parts the score is made of."""
+
+    a: str
+    b: str
+    score: float
+    party: float
+    aims: float
+    text: float
+    time: float
+    kind_factor: float
+
+    @property
+    def severity(self) -> str:
+        return "high" if self.score >= HIGH_SCORE else "medium"
+
+
+@dataclass(frozen=True)
+class ForumGroup:
+    """A party engaged at once by several mutually uncoordinated tracks of different owners."""
+
+    party: str
+    tracks: tuple[str, ...]
+
+
+@dataclass
+class Names:
+    """Display names, so that explanations need no snapshot."""
+
+    organisations: dict[str, str] = field(default_factory=dict)
+    parties: dict[str, str] = field(default_factory=dict)
+    crises: dict[str, str] = field(default_factory=dict)
+
+
+# How much a pair of kinds overlaps: two tracks of the same kind compete for the same
+# concessions; a humanitarian and a political track on the same parties overlap less
+# directly (the political one may carry the humanitarian one), other mixes less still.
+def _kind_factor(k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
+    same = k1 == k2
+    hum_pol = ((k1 == 0) & (k2 == 1)) | ((k1 == 1) & (k2 == 0))
+    return np.where(same, 1.0, np.where(hum_pol, 0.85, 0.75))
+
+
+# --------------------------------------------------------------------------- index
+
+
+class OverlapIndex:
+    """Running tracks blocked by crisis, searchable for overlaps, updatable one track at a time.
+
+    Build it once (`from_snapshot` or `build`), then `update(record)` or `remove(key)` as
+    tracks change; `pairs()` and `forum_groups()` answer for all tracks or, given
+    `focus`, for the pairs and groups that touch the focus tracks. `today` fixes which
+    tracks are running: build a new index when the date changes.
+    """
+
+    def __init__(self, today: dt.date, names: Names | None = None, max_candidates: int = MAX_CANDIDATES):
+        self.today = today
+        self.names = names or Names()
+        self.max_candidates = max_candidates
+        self.records: dict[str, TrackRecord] = {}
+        self.blocks: dict[str, _Block] = {}
+        self._block_of: dict[str, str] = {}
+        self._coord_in: dict[str, set[str]] = defaultdict(set)
+        self._by_party: dict[str, set[str]] = defaultdict(set)
+        self._owner_ids: dict[str, int] = {}
+        self._lo = float(today.toordinal() - _HORIZON_DAYS)
+        self._hi = float(today.toordinal() + _HORIZON_DAYS)
+
+    # ---------------------------------------------------------------- building
+
+    @classmethod
+    def build(
+        cls,
+        records: Iterable[TrackRecord],
+        today: dt.date,
+        names: Names | None = None,
+        max_candidates: int = MAX_CANDIDATES,
+    ) -> OverlapIndex:
+        """An index over these tracks, vectorised in bulk."""
+        index = cls(today, names, max_candidates)
+        grouped: dict[str, list[TrackRecord]] = defaultdict(list)
+        for r in records:
+            index._remember(r)
+            if r.running(today):
+                grouped[r.block].append(r)
+        for block, rs in grouped.items():
+            index.blocks[block] = _Block(rs, [_Features.of(r) for r in rs], index)
+            for r in rs:
+                index._block_of[r.key] = block
+                for p in r.parties:
+                    index._by_party[p].add(r.key)
+        return index
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot, max_candidates: int = MAX_CANDIDATES) -> OverlapIndex:
+        names = Names(
+            organisations={k: o.name for k, o in snapshot.organisations.items()},
+            parties={k: p.name for k, p in snapshot.parties.items()},
+            crises={k: c.name for k, c in snapshot.crises.items()},
+        )
+        # A region blocks crises together only when two crises or more name it.
+        crises_in: dict[str, int] = defaultdict(int)
+        for c in snapshot.crises.values():
+            if c.region:
+                crises_in[c.region.strip().lower()] += 1
+        region = {
+            k: c.region
+            for k, c in snapshot.crises.items()
+            if c.region and crises_in[c.region.strip().lower()] > 1
+        }
+        records = [TrackRecord.from_initiative(i, region.get(i.crisis)) for i in snapshot.ws.initiatives]
+        return cls.build(records, snapshot.today, names, max_candidates)
+
+    def owner_id(self, owner: str) -> int:
+        return self._owner_ids.setdefault(owner, len(self._owner_ids))
+
+    def _remember(self, r: TrackRecord) -> None:
+        self.records[r.key] = r
+        for other in r.coordinated_with:
+            self._coord_in[other].add(r.key)
+
+    def _forget(self, key: str) -> None:
+        old = self.records.pop(key, None)
+        if old is None:
+            return
+        for other in old.coordinated_with:
+            self._coord_in[other].discard(key)
+        block = self._block_of.pop(key, None)
+        if block is not None:
+            self.blocks[block].drop(key)
+            if not self.blocks[block].slot:
+                del self.blocks[block]
+            for p in old.parties:
+                self._by_party[p].discard(key)
+                if not self._by_party[p]:
+                    del self._by_party[p]
+
+    def update(self, record: TrackRecord) -> None:
+        """Put in a new or changed track; only its own row is vectorised again."""
+        self._forget(record.key)
+        self._remember(record)
+        if record.running(self.today):
+            f = _Features.of(record)
+            block = self.blocks.get(record.block)
+            if block is None:
+                self.blocks[record.block] = _Block([record], [f], self)
+            else:
+                block.add(record, f, self)
+            self._block_of[record.key] = record.block
+            for p in record.parties:
+                self._by_party[p].add(record.key)
+
+    def remove(self, key: str) -> None:
+        """Take a deleted track out of the index."""
+        self._forget(key)
+
+    def coordinated(self, a: str) -> set[str]:
+        """The tracks linked with `a` as coordinated, whichever side recorded the link."""
+        rec = self.records.get(a)
+        out = set(rec.coordinated_with) if rec else set()
+        return out | self._coord_in.get(a, set())
+
+    # ---------------------------------------------------------------- search
+
+    def _similar(self, block: _Block, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate similarity of `rows` to every row of the block, and who is eligible."""
+        pdot = (block.P[rows] @ block.P.T).toarray()
+        tdot = (block.T[rows] @ block.T.T).toarray()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pcos = np.nan_to_num(pdot / np.sqrt(np.outer(block.npart[rows], block.npart)))
+        sim = np.round(PARTY_WEIGHT * pcos + (1.0 - PARTY_WEIGHT) * tdot, 6)
+        ok = (
+            block.alive[None, :]
+            & (block.owner[rows][:, None] != block.owner[None, :])
+            & (block.start[rows][:, None] <= block.end[None, :])
+            & (block.start[None, :] <= block.end[rows][:, None])
+            & (sim >= CANDIDATE_FLOOR)
+        )
+        for n, row in enumerate(rows):
+            key = block.keys[int(row)]
+            assert key is not None
+            for other in self.coordinated(key):
+                col = block.slot.get(other)
+                if col is not None:
+                    ok[n, col] = False
+        return sim, ok
+
+    def _top(self, block: _Block, sim: np.ndarray, ok: np.ndarray) -> list[np.ndarray]:
+        """Each row's candidates: eligible, best first, ties broken by a stable key hash."""
+        # One int64 per cell orders by similarity, then by key hash; no Python sort.
+        rank = np.where(ok, np.rint(sim * 1e6).astype(np.int64) * (1 << 32) + block.tiebreak[None, :], -1)
+        k = self.max_candidates
+        out: list[np.ndarray] = []
+        for n in range(rank.shape[0]):
+            row = rank[n]
+            live = int(ok[n].sum())
+            if live == 0:
+                out.append(np.zeros(0, np.int64))
+                continue
+            if live > k:
+                part = np.argpartition(-row, k - 1)[:k]
+            else:
+                part = np.nonzero(ok[n])[0]
+            out.append(part[np.argsort(-row[part], kind="stable")])
+        return out
+
+    def _chunks(self, block: _Block, rows: np.ndarray) -> Iterator[np.ndarray]:
+        # Keep each dense similarity chunk around 4M cells, whatever the block size.
+        size = max(1, 4_000_000 // max(1, len(block.keys)))
+        for s in range(0, len(rows), size):
+            yield rows[s : s + size]
+
+    def candidates(self, key: str) -> list[tuple[str, float]]:
+        """The tracks a track is compared with, best first, at most `max_candidates`."""
+        block_name = self._block_of.get(key)
+        if block_name is None:
+            return []
+        block = self.blocks[block_name]
+        rows = np.array([block.slot[key]])
+        sim, ok = self._similar(block, rows)
+        top = self._top(block, sim, ok)[0]
+        return [(str(block.keys[int(c)]), float(sim[0, c])) for c in top]
+
+    def _pairs_in_block(self, block: _Block, focus_rows: np.ndarray | None) -> set[tuple[int, int]]:
+        """Slot pairs (low, high) where either side has the other among its candidates."""
+        pairs: set[tuple[int, int]] = set()
+        if focus_rows is None:
+            rows = np.nonzero(block.alive)[0]
+            for chunk in self._chunks(block, rows):
+                sim, ok = self._similar(block, chunk)
+                for row, top in zip(chunk, self._top(block, sim, ok), strict=True):
+                    r = int(row)
+                    pairs.update((min(r, int(c)), max(r, int(c))) for c in top)
+            return pairs
+        # For a focus track: its own candidates, plus every track above the floor that
+        # has the focus track among its own candidates (the reverse direction).
+        for chunk in self._chunks(block, focus_rows):
+            sim, ok = self._similar(block, chunk)
+            tops = self._top(block, sim, ok)
+            for n, (row, top) in enumerate(zip(chunk, tops, strict=True)):
+                r = int(row)
+                pairs.update((min(r, int(c)), max(r, int(c))) for c in top)
+                rest = np.setdiff1d(np.nonzero(ok[n])[0], top)
+                if len(rest):
+                    sim2, ok2 = self._similar(block, rest)
+                    for other, top2 in zip(rest, self._top(block, sim2, ok2), strict=True):
+                        if r in set(top2.tolist()):
+                            o = int(other)
+                            pairs.add((min(r, o), max(r, o)))
+        return pairs
+
+    def _score_slots(self, block: _Block, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Scores of slot pairs, with their parts as columns: score, party, aims, text, time, kind."""
+        inter = np.asarray(block.P[i].multiply(block.P[j]).sum(axis=1)).ravel()
+        smaller = np.minimum(block.npart[i], block.npart[j])
+        # A track with no parties recorded can't be compared on parties: count it as half.
+        party = np.where(smaller > 0, inter / np.maximum(smaller, 1.0), 0.5)
+        text = np.asarray(block.T[i].multiply(block.T[j]).sum(axis=1)).ravel()
+        aims = np.asarray(block.A[i].multiply(block.A[j]).sum(axis=1)).ravel()
+        both_aims = block.has_aims[i] & block.has_aims[j]
+        content = np.where(both_aims, 0.5 * aims + 0.5 * text, text)
+        s1, e1 = np.clip(block.start[i], self._lo, self._hi), np.clip(block.end[i], self._lo, self._hi)
+        s2, e2 = np.clip(block.start[j], self._lo, self._hi), np.clip(block.end[j], self._lo, self._hi)
+        shorter = np.maximum(np.minimum(e1 - s1, e2 - s2) + 1.0, 1.0)
+        time = np.clip((np.minimum(e1, e2) - np.maximum(s1, s2) + 1.0) / shorter, 0.0, 1.0)
+        kind = _kind_factor(block.kind[i], block.kind[j])
+        # A product, not a sum: the same parties with other aims, or the same aims with
+        # other parties, is a near miss; only both together make one process.
+        base = (0.85 + 0.15 * time) * party**0.4 * np.maximum(content, 0.0) ** 0.6
+        score = np.round(kind * base, 6)
+        return np.stack([score, party, aims, text, time, kind], axis=1)
+
+    def _emit(self, block: _Block, slot_pairs: set[tuple[int, int]], floor: float) -> list[PairScore]:
+        if not slot_pairs:
+            return []
+        arr = np.array(sorted(slot_pairs), np.int64)
+        out: list[PairScore] = []
+        for s in range(0, len(arr), 200_000):
+            part = arr[s : s + 200_000]
+            scores = self._score_slots(block, part[:, 0], part[:, 1])
+            for (i, j), row in zip(part, scores, strict=True):
+                if row[0] >= floor:
+                    a, b = sorted((str(block.keys[int(i)]), str(block.keys[int(j)])))
+                    out.append(PairScore(a, b, *(float(x) for x in row)))
+        return out
+
+    def pairs(self, focus: Iterable[str] | None = None, floor: float = THRESHOLD) -> list[PairScore]:
+        """Overlapping pairs with a score of at least `floor`: all, or those touching `focus`."""
+        out: list[PairScore] = []
+        if focus is None:
+            for block in self.blocks.values():
+                out.extend(self._emit(block, self._pairs_in_block(block, None), floor))
+        else:
+            by_block: dict[str, list[int]] = defaultdict(list)
+            for key in set(focus):
+                name = self._block_of.get(key)
+                if name is not None:
+                    by_block[name].append(self.blocks[name].slot[key])
+            for name, rows in by_block.items():
+                block = self.blocks[name]
+                out.extend(self._emit(block, self._pairs_in_block(block, np.array(sorted(rows))), floor))
+        return sorted(set(out), key=lambda p: (p.a, p.b))
+
+    def score(self, a: str, b: str) -> PairScore | None:
+        """The score of any two running tracks of one block, eligible or not (for tests and tools)."""
+        name = self._block_of.get(a)
+        if name is None or self._block_of.get(b) != name:
+            return None
+        block = self.blocks[name]
+        i, j = sorted((block.slot[a], block.slot[b]))
+        row = self._score_slots(block, np.array([i]), np.array([j]))[0]
+        x, y = sorted((a, b))
+        return PairScore(x, y, *(float(v) for v in row))
+
+    # ---------------------------------------------------------------- forum shopping
+
+    def forum_groups(self, min_tracks: int = 3, focus: Iterable[str] | None = None) -> list[ForumGroup]:
+        """Parties engaged at once by `min_tracks` or more mutually uncoordinated tracks of different owners."""
+        if focus is None:
+            parties: Iterable[str] = sorted(self._by_party)
+        else:
+            fset = set(focus)
+            parties = sorted({p for k in fset if k in self._block_of for p in self.records[k].parties})
+        out: list[ForumGroup] = []
+        for p in parties:
+            tracks = self._forum_tracks(p, min_tracks)
+            if tracks and (focus is None or fset.intersection(tracks)):
+                out.append(ForumGroup(p, tracks))
+        return out
+
+    def _forum_tracks(self, party: str, min_tracks: int) -> tuple[str, ...]:
+        """The party's tracks that belong to some group of `min_tracks` that all clash.
+
+        Two tracks clash when their owners differ, they are not coordinated, and their
+        dates overlap. Dates are intervals, so tracks that clash pairwise are all running
+        at one same moment (Helly): a group is a clique of the clash graph.
+        """
+        keys = sorted(self._by_party.get(party, ()))
+        if len(keys) < min_tracks:
+            return ()
+        recs = [self.records[k] for k in keys]
+        owner = np.array([self.owner_id(r.owner) for r in recs])
+        if len(set(owner.tolist())) < min_tracks:
+            return ()
+        start = np.array([_day(r.start, -_INF) for r in recs])
+        end = np.array([_day(r.end, _INF) for r in recs])
+        clash = (
+            (owner[:, None] != owner[None, :])
+            & (start[:, None] <= end[None, :])
+            & (start[None, :] <= end[:, None])
+        )
+        pos = {k: n for n, k in enumerate(keys)}
+        for n, k in enumerate(keys):
+            for other in self.coordinated(k):
+                m = pos.get(other)
+                if m is not None:
+                    clash[n, m] = clash[m, n] = False
+        if min_tracks <= 2:
+            on = clash.any(axis=1)
+            return tuple(k for k, flag in zip(keys, on, strict=True) if flag)
+        if min_tracks == 3:
+            # Nodes on a triangle: A² counts the paths of length two closing an edge.
+            a = clash.astype(np.float32)
+            on = ((a @ a) * a).sum(axis=1) > 0
+            return tuple(k for k, flag in zip(keys, on, strict=True) if flag)
+        return self._in_cliques(keys, clash, min_tracks)
+
+    @staticmethod
+    def _in_cliques(keys: list[str], clash: np.ndarray, size: int) -> tuple[str, ...]:
+        """Nodes in some clique of `size` (a plain search: settings above three are rare)."""
+        nbrs = [set(np.nonzero(row)[0].tolist()) for row in clash]
+
+        def extend(clique: list[int], cand: set[int]) -> list[int] | None:
+            if len(clique) >= size:
+                return clique
+            for u in sorted(cand):
+                found = extend([*clique, u], {w for w in cand & nbrs[u] if w > u})
+                if found:
+                    return found
+            return None
+
+        on: set[int] = set()
+        for v in range(len(keys)):
+            if v not in on:
+                clique = extend([v], nbrs[v])
+                if clique:
+                    on.update(clique)
+        return tuple(keys[v] for v in sorted(on))
+
+    # ---------------------------------------------------------------- explanation
+
+    def matched_phrases(self, a: str, b: str, limit: int = 6) -> list[str]:
+        """Words the two tracks share (as each wrote them), and their closest pair of aims."""
+        ra, rb = self.records[a], self.records[b]
+        ta, tb = terms(ra.text), terms(rb.text)
+        words_b: dict[str, str] = {}
+        for t, w in tb:
+            words_b.setdefault(t, w)
+        seen: set[str] = set()
+        out: list[str] = []
+        for t, w in ta:
+            if t in words_b and t not in seen:
+                seen.add(t)
+                other = words_b[t]
+                out.append(f"“{w}”" if w.lower() == other.lower() else f"“{w}” / “{other}”")
+        phrases = out[:limit]
+        best: tuple[float, str, str] | None = None
+        for x in ra.aims:
+            vx = {t for t, _ in terms(x)}
+            for y in rb.aims:
+                vy = {t for t, _ in terms(y)}
+                if vx and vy:
+                    j = len(vx & vy) / len(vx | vy)
+                    if best is None or j > best[0]:
+                        best = (j, x, y)
+        if best is not None and best[0] > 0:
+            phrases.append(f"aims “{best[1]}” and “{best[2]}”")
+        return phrases
+
+    def overlap_dates(self, a: str, b: str) -> tuple[dt.date | None, dt.date | None]:
+        """The span both tracks run in (None for an open side)."""
+        ra, rb = self.records[a], self.records[b]
+        starts = [d for d in (ra.start, rb.start) if d is not None]
+        ends = [d for d in (ra.end, rb.end) if d is not None]
+        return (max(starts) if starts else None, min(ends) if ends else None)
