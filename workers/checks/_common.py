@@ -130,10 +130,11 @@ def sentences(text: str) -> list[str]:
 def negated(sentence: str, start: int, end: int) -> bool:
     """Whether the phrase at sentence[start:end] is denied, avoided or rejected where it stands.
 
-    Only the phrase and the few words before it are read: a "not" earlier in a long
-    sentence usually belongs to another clause ("since they have not replied, suspend ...").
+    Only the phrase and the few words of its clause before it are read: a "not" earlier
+    in the sentence usually belongs to another clause ("since they have not replied,
+    suspend ...").
     """
-    before = sentence[:start].split()[-6:]
+    before = re.split(r"[,:()\u2013\u2014]", sentence[:start])[-1].split()[-6:]
     if _STRONG_NEGATION.search(" ".join([*before, sentence[start:end]])):
         return True
     return bool(_WEAK_NEGATION.search(sentence[:start]))

@@ -49,7 +49,7 @@ _DISENGAGE = re.compile(
 # Words that undo a disengagement rather than start one.
 _REVERSAL = re.compile(
     r"\b(?:lift\w*|end\w*|revers\w*|drop\w*|scrap\w*|resum\w*|restor\w*|reopen\w*|review\w*|"
-    r"reconsider\w*|rescind\w*|revok\w*|after|since|despite)\b",
+    r"reconsider\w*|rescind\w*|revok\w*)\b",
     re.IGNORECASE,
 )
 
