@@ -1,0 +1,676 @@
+"""D4: cross-department sign-offs and dedicated, sustained resources, as a table of cases."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from workers import signoffs
+from workers.checks import d4_cross_department as d4
+from workers.checks.snapshot import CheckSettings, Snapshot
+
+TODAY = "2026-06-01"
+
+ORGS = [
+    {
+        "key": "varnia-mfa",
+        "name": "Varnia, Ministry of Foreign Affairs",
+        "kind": "department",
+        "government": "varnia",
+    },
+    {
+        "key": "varnia-fin",
+        "name": "Varnia, Ministry of Finance",
+        "kind": "department",
+        "government": "varnia",
+    },
+    {
+        "key": "varnia-mod",
+        "name": "Varnia, Ministry of Defence",
+        "kind": "department",
+        "government": "varnia",
+    },
+    {"key": "varnia-dev", "name": "Varnia, Development Agency", "kind": "department", "government": "varnia"},
+    {"key": "ostmark", "name": "Kingdom of Ostmark", "kind": "state", "government": "ostmark"},
+    {"key": "ostmark-mfa", "name": "Ostmark, Foreign Office", "kind": "department", "government": "ostmark"},
+    {"key": "relief-net", "name": "Relief Network", "kind": "humanitarian_org"},
+]
+
+TRACK: dict[str, Any] = {
+    "key": "t1",
+    "owner": "varnia-mfa",
+    "title": "Access talks for the northern valleys",
+    "kind": "humanitarian",
+    "crisis": "corridor",
+    "aims": ["humanitarian access to the northern valleys"],
+    "start": "2026-01-10",
+    "end": "2026-09-30",
+    "status": "active",
+    "staff": [{"org": "varnia-mfa", "fte": 1.0, "until": "2026-12-31"}],
+    "resources": [
+        {"kind": "funding", "amount": 250000, "currency": "EUR", "until": "2026-12-31", "dedicated": True}
+    ],
+}
+
+
+def so(org: str, date: str = "2026-05-26", **kw: Any) -> dict[str, Any]:
+    return {"org": org, "by": "A. Terzi", "date": date, **kw}
+
+
+def dec(
+    key: str, date: str = "2026-05-25", touches: tuple[str, ...] = (), signed: tuple[Any, ...] = (), **kw: Any
+) -> dict[str, Any]:
+    return {
+        "key": key,
+        "initiative": kw.pop("initiative", "t1"),
+        "date": date,
+        "text": kw.pop("text", "Ask the valley authorities for weekly convoy access."),
+        "touches_departments": list(touches),
+        "signoffs": [s if isinstance(s, dict) else so(s) for s in signed],
+        **kw,
+    }
+
+
+def workspace(
+    track: dict[str, Any] | None = None,
+    decisions: list[dict[str, Any]] | None = None,
+    orgs: list[dict[str, Any]] | None = None,
+    extra_tracks: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    t = copy.deepcopy(TRACK)
+    t.update(track or {})
+    return {
+        "format": "accord-workspace/1",
+        "today": TODAY,
+        "organisations": orgs if orgs is not None else ORGS,
+        "crises": [{"key": "corridor", "name": "Eastern Corridor crisis"}],
+        "initiatives": [t, *(extra_tracks or [])],
+        "decisions": decisions or [],
+    }
+
+
+OTHER_TRACK = {**TRACK, "key": "t2", "title": "Cash programmes in Vell"}
+NO_FIN = [o for o in ORGS if o["key"] != "varnia-fin"]
+TREASURY = [
+    *NO_FIN,
+    {"key": "varnia-tsy", "name": "Varnia, Treasury", "kind": "department", "government": "varnia"},
+]
+SHARED = {"shared_with": ["ostmark"]}
+
+# (id, document, expected findings as (kind, subjects, severity), a phrase the first finding's message holds)
+CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], str]] = [
+    # --- sign-offs: the basic rule
+    (
+        "all touched departments signed",
+        workspace(
+            decisions=[dec("d1", touches=("varnia-mfa", "varnia-fin"), signed=("varnia-mfa", "varnia-fin"))]
+        ),
+        set(),
+        "",
+    ),
+    (
+        "finance named, not signed",
+        workspace(decisions=[dec("d1", touches=("varnia-mfa", "varnia-fin"), signed=("varnia-mfa",))]),
+        {("missing_signoff", ("d1",), "medium")},
+        "varnia-fin",
+    ),
+    (
+        "missing for 30 days escalates",
+        workspace(decisions=[dec("d1", date="2026-05-02", touches=("varnia-fin",), signed=("varnia-mfa",))]),
+        {("missing_signoff", ("d1",), "high")},
+        "since 2026-05-02",
+    ),
+    (
+        "missing exactly 14 days stays medium",
+        workspace(decisions=[dec("d1", date="2026-05-18", touches=("varnia-fin",), signed=("varnia-mfa",))]),
+        {("missing_signoff", ("d1",), "medium")},
+        "14 days",
+    ),
+    (
+        "missing 15 days is high",
+        workspace(decisions=[dec("d1", date="2026-05-17", touches=("varnia-fin",), signed=("varnia-mfa",))]),
+        {("missing_signoff", ("d1",), "high")},
+        "15 days",
+    ),
+    ("proposer alone, signed", workspace(decisions=[dec("d1", signed=("varnia-mfa",))]), set(), ""),
+    (
+        "proposer's own sign-off is required",
+        workspace(decisions=[dec("d1")]),
+        {("missing_signoff", ("d1",), "medium")},
+        "varnia-mfa",
+    ),
+    (
+        "proposed_by another department",
+        workspace(
+            decisions=[dec("d1", proposed_by="varnia-dev", touches=("varnia-mfa",), signed=("varnia-mfa",))]
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "varnia-dev",
+    ),
+    (
+        "proposer named too counts once",
+        workspace(decisions=[dec("d1", touches=("varnia-mfa", "varnia-mfa"), signed=("varnia-mfa",))]),
+        set(),
+        "",
+    ),
+    (
+        "a signer outside the rule changes nothing",
+        workspace(decisions=[dec("d1", signed=("varnia-mfa", "relief-net"))]),
+        set(),
+        "",
+    ),
+    # --- widening: lines of the initiative
+    (
+        "defence owns a staff line",
+        workspace(
+            {"staff": [*TRACK["staff"], {"org": "varnia-mod", "fte": 0.5, "until": "2026-12-31"}]},
+            [dec("d1", signed=("varnia-mfa",))],
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "varnia-mod",
+    ),
+    (
+        "defence owns a staff line and signed",
+        workspace(
+            {"staff": [*TRACK["staff"], {"org": "varnia-mod", "fte": 0.5, "until": "2026-12-31"}]},
+            [dec("d1", signed=("varnia-mfa", "varnia-mod"))],
+        ),
+        set(),
+        "",
+    ),
+    (
+        "finance owns a resource line",
+        workspace(
+            {"resources": [{"kind": "funding", "dedicated": True, "org": "varnia-fin"}]},
+            [dec("d1", signed=("varnia-mfa",))],
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "varnia-fin",
+    ),
+    (
+        "a humanitarian org's seconded staff need no sign-off",
+        workspace(
+            {"staff": [*TRACK["staff"], {"org": "relief-net", "fte": 1.0}]},
+            [dec("d1", signed=("varnia-mfa",))],
+        ),
+        set(),
+        "",
+    ),
+    # --- widening: leverage kinds
+    (
+        "sanctions engage finance",
+        workspace(
+            {"leverage": [{"kind": "sanction", "status": "active", "do_no_harm_assessment": True}]},
+            [dec("d1", signed=("varnia-mfa",))],
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "varnia-fin",
+    ),
+    (
+        "a lifted sanction no longer does",
+        workspace(
+            {"leverage": [{"kind": "sanction", "status": "lifted"}]}, [dec("d1", signed=("varnia-mfa",))]
+        ),
+        set(),
+        "",
+    ),
+    (
+        "conditionality finds the treasury by name",
+        workspace(
+            {"leverage": [{"kind": "conditionality"}]}, [dec("d1", signed=("varnia-mfa",))], orgs=TREASURY
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "varnia-tsy",
+    ),
+    (
+        "no finance department: nothing to require",
+        workspace({"leverage": [{"kind": "sanction"}]}, [dec("d1", signed=("varnia-mfa",))], orgs=NO_FIN),
+        set(),
+        "",
+    ),
+    (
+        "a security guarantee engages defence",
+        workspace(
+            {"leverage": [{"kind": "incentive", "description": "Security guarantee for the river crossing"}]},
+            [dec("d1", signed=("varnia-mfa",))],
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "varnia-mod",
+    ),
+    (
+        "an aid offer engages development",
+        workspace(
+            {"leverage": [{"kind": "aid_offer", "description": "Seed funding for returnees"}]},
+            [dec("d1", signed=("varnia-mfa", "varnia-dev"))],
+        ),
+        set(),
+        "",
+    ),
+    (
+        "a decision naming sanctions engages finance",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    kind="leverage",
+                    text="Prepare targeted sanctions on the checkpoint commanders.",
+                    signed=("varnia-mfa",),
+                )
+            ]
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "varnia-fin",
+    ),
+    (
+        "an incentive alone engages no ministry",
+        workspace(
+            {"leverage": [{"kind": "incentive", "description": "Invitation to the donor round"}]},
+            [dec("d1", signed=("varnia-mfa",))],
+        ),
+        set(),
+        "",
+    ),
+    # --- partners on shared tracks
+    (
+        "partner named on a shared track",
+        workspace(SHARED, [dec("d1", touches=("ostmark",), signed=("varnia-mfa",))]),
+        {("missing_signoff", ("d1",), "medium")},
+        "Kingdom of Ostmark",
+    ),
+    (
+        "partner signs through its foreign office",
+        workspace(SHARED, [dec("d1", touches=("ostmark",), signed=("varnia-mfa", "ostmark-mfa"))]),
+        set(),
+        "",
+    ),
+    ("shared track, partner not named", workspace(SHARED, [dec("d1", signed=("varnia-mfa",))]), set(), ""),
+    (
+        "partner's sign-off dated before the entry",
+        workspace(
+            SHARED, [dec("d1", touches=("ostmark",), signed=("varnia-mfa", so("ostmark", date="2026-05-20")))]
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "ostmark",
+    ),
+    # --- corrections and declines
+    (
+        "superseded entry is not judged",
+        workspace(
+            decisions=[
+                dec("d1", touches=("varnia-fin",), signed=("varnia-mfa",)),
+                dec(
+                    "d2",
+                    date="2026-05-27",
+                    touches=("varnia-fin",),
+                    signed=(so("varnia-mfa", "2026-05-27"), so("varnia-fin", "2026-05-28")),
+                    supersedes="d1",
+                ),
+            ]
+        ),
+        set(),
+        "",
+    ),
+    (
+        "a correction starts with no sign-offs",
+        workspace(
+            decisions=[
+                dec("d1", touches=("varnia-fin",), signed=("varnia-mfa", "varnia-fin")),
+                dec("d2", date="2026-05-27", touches=("varnia-fin",), supersedes="d1"),
+            ]
+        ),
+        {("missing_signoff", ("d2",), "medium")},
+        "d2",
+    ),
+    (
+        "declined sign-off blocks",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    touches=("varnia-fin",),
+                    signed=(
+                        "varnia-mfa",
+                        so("varnia-fin", declined=True, reason="exposure of the trade credit line"),
+                    ),
+                )
+            ]
+        ),
+        {("signoff_declined", ("d1",), "high")},
+        "declined",
+    ),
+    (
+        "a later approval does not lift a decline",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    touches=("varnia-fin",),
+                    signed=("varnia-mfa", so("varnia-fin", declined=True), so("varnia-fin", "2026-05-30")),
+                )
+            ]
+        ),
+        {("signoff_declined", ("d1",), "high")},
+        "blocked",
+    ),
+    (
+        "a superseding entry lifts the decline",
+        workspace(
+            decisions=[
+                dec("d1", touches=("varnia-fin",), signed=("varnia-mfa", so("varnia-fin", declined=True))),
+                dec(
+                    "d2",
+                    date="2026-05-28",
+                    touches=("varnia-fin",),
+                    signed=(so("varnia-mfa", "2026-05-28"), so("varnia-fin", "2026-05-29")),
+                    supersedes="d1",
+                ),
+            ]
+        ),
+        set(),
+        "",
+    ),
+    # --- acted on without sign-off
+    (
+        "agreement logged after an unsigned decision",
+        workspace(
+            decisions=[
+                dec(
+                    "d1", date="2026-05-20", touches=("varnia-fin",), signed=(so("varnia-mfa", "2026-05-20"),)
+                ),
+                dec("d2", date="2026-05-25", kind="agreement", signed=("varnia-mfa",)),
+            ]
+        ),
+        {("missing_signoff", ("d1",), "medium"), ("acted_without_signoff", ("d1",), "high")},
+        "",
+    ),
+    (
+        "leverage used after a declined decision",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    date="2026-05-20",
+                    touches=("varnia-fin",),
+                    signed=(so("varnia-mfa", "2026-05-20"), so("varnia-fin", "2026-05-21", declined=True)),
+                ),
+                dec("d2", date="2026-05-25", kind="leverage", signed=("varnia-mfa",)),
+            ]
+        ),
+        {("signoff_declined", ("d1",), "high"), ("acted_without_signoff", ("d1",), "high")},
+        "",
+    ),
+    (
+        "agreement the same day is not after",
+        workspace(
+            decisions=[
+                dec("d1", touches=("varnia-fin",), signed=("varnia-mfa",)),
+                dec("d2", kind="agreement", signed=("varnia-mfa",)),
+            ]
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "",
+    ),
+    (
+        "a later 'other' decision is not acting",
+        workspace(
+            decisions=[
+                dec(
+                    "d1", date="2026-05-20", touches=("varnia-fin",), signed=(so("varnia-mfa", "2026-05-20"),)
+                ),
+                dec("d2", kind="other", signed=("varnia-mfa",)),
+            ]
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "",
+    ),
+    (
+        "an agreement on another track is not acting",
+        workspace(
+            decisions=[
+                dec(
+                    "d1", date="2026-05-20", touches=("varnia-fin",), signed=(so("varnia-mfa", "2026-05-20"),)
+                ),
+                dec("d2", initiative="t2", kind="agreement", signed=("varnia-mfa",)),
+            ],
+            extra_tracks=[OTHER_TRACK],
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "",
+    ),
+    (
+        "agreement after a fully signed decision",
+        workspace(
+            decisions=[
+                dec("d1", date="2026-05-20", signed=(so("varnia-mfa", "2026-05-20"),)),
+                dec("d2", kind="agreement", signed=("varnia-mfa",)),
+            ]
+        ),
+        set(),
+        "",
+    ),
+    # --- resources
+    (
+        "active track with no staff",
+        workspace({"staff": []}),
+        {("no_dedicated_staff", ("t1",), "high")},
+        "no dedicated staff",
+    ),
+    (
+        "only borrowed staff",
+        workspace({"staff": [{"org": "varnia-mfa", "fte": 0.2, "dedicated": False}]}),
+        {("no_dedicated_staff", ("t1",), "high")},
+        "no dedicated staff",
+    ),
+    ("draft track with no staff yet", workspace({"staff": [], "status": "draft"}), set(), ""),
+    ("paused track with no staff", workspace({"staff": [], "status": "paused"}), set(), ""),
+    (
+        "a dedicated staff resource line counts",
+        workspace({"staff": [], "resources": [*TRACK["resources"], {"kind": "staff", "dedicated": True}]}),
+        set(),
+        "",
+    ),
+    (
+        "staff line lapsed already",
+        workspace({"staff": [{"org": "varnia-mfa", "fte": 1.0, "until": "2026-05-01"}]}),
+        {("no_dedicated_staff", ("t1",), "high"), ("resources_lapse", ("t1",), "high")},
+        "",
+    ),
+    (
+        "staff lapse a month before the end",
+        workspace({"staff": [{"org": "varnia-mfa", "fte": 1.0, "until": "2026-08-31"}]}),
+        {("resources_lapse", ("t1",), "medium")},
+        "2026-08-31",
+    ),
+    (
+        "funding ends with the track",
+        workspace({"resources": [{"kind": "funding", "until": "2026-09-30", "dedicated": True}]}),
+        set(),
+        "",
+    ),
+    (
+        "funding lapses before the end",
+        workspace(
+            {
+                "resources": [
+                    {
+                        "kind": "funding",
+                        "amount": 90000,
+                        "currency": "EUR",
+                        "until": "2026-07-31",
+                        "dedicated": True,
+                    }
+                ]
+            }
+        ),
+        {("resources_lapse", ("t1",), "medium")},
+        "lapses on 2026-07-31",
+    ),
+    (
+        "logistics ending early is not a lapse",
+        workspace({"resources": [*TRACK["resources"], {"kind": "logistics", "until": "2026-07-31"}]}),
+        set(),
+        "",
+    ),
+    ("open-ended track, lines still current", workspace({"end": None}), set(), ""),
+    (
+        "borrowed resources on a long track",
+        workspace({"resources": [{"kind": "funding", "org": "varnia-dev", "until": "2026-12-31"}]}),
+        {("borrowed_resources", ("t1",), "medium")},
+        "only borrowed",
+    ),
+    (
+        "borrowed resources on a short track",
+        workspace({"start": "2026-05-01", "resources": [{"kind": "funding", "until": "2026-12-31"}]}),
+        set(),
+        "",
+    ),
+    (
+        "no resources at all on a long track",
+        workspace({"resources": []}),
+        {("borrowed_resources", ("t1",), "medium")},
+        "no resources of its own",
+    ),
+    ("closed track is not judged", workspace({"staff": [], "resources": [], "status": "closed"}), set(), ""),
+]
+
+
+@pytest.mark.parametrize(("doc", "expected", "phrase"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_d4_cases(doc: dict[str, Any], expected: set[tuple[str, tuple[str, ...], str]], phrase: str) -> None:
+    findings = d4.run(Snapshot.from_document(doc))
+    assert {(f.kind, f.subjects, f.severity) for f in findings} == expected
+    for f in findings:
+        assert f.principle == "D4" and f.words == d4.WORDS and f.message and f.remedy and f.evidence
+        assert f.initiatives and all(k in ("t1", "t2") for k in f.initiatives)
+    if phrase:
+        assert any(phrase in f.message for f in findings), [f.message for f in findings]
+
+
+def test_case_table_is_large_enough() -> None:
+    assert len(CASES) >= 25
+    assert sum(1 for c in CASES if not c[2]) >= 10  # near misses
+
+
+def test_missing_signoff_names_who_and_since_when() -> None:
+    doc = workspace(
+        SHARED, [dec("d1", date="2026-05-02", touches=("varnia-fin", "ostmark"), signed=("varnia-mfa",))]
+    )
+    (f,) = d4.run(Snapshot.from_document(doc))
+    assert (
+        "Varnia, Ministry of Finance (varnia-fin)" in f.message
+        and "Kingdom of Ostmark (ostmark)" in f.message
+    )
+    assert "2026-05-02" in f.message and "30 days" in f.message
+    assert f.initiatives == ("t1",)
+    assert any("partner on this shared track" in e for e in f.evidence)
+
+
+def test_escalation_follows_the_setting() -> None:
+    doc = workspace(decisions=[dec("d1", date="2026-05-25", touches=("varnia-fin",), signed=("varnia-mfa",))])
+    snap = Snapshot(Snapshot.from_document(doc).ws, settings=CheckSettings(signoff_escalate_days=3))
+    (f,) = d4.run(snap)
+    assert f.severity == "high"
+
+
+def test_borrowed_threshold_follows_the_setting() -> None:
+    doc = workspace({"start": "2026-05-01", "resources": [{"kind": "funding"}]})
+    assert d4.run(Snapshot.from_document(doc)) == []
+    snap = Snapshot(Snapshot.from_document(doc).ws, settings=CheckSettings(borrowed_resources_max_days=30))
+    assert [f.kind for f in d4.run(snap)] == ["borrowed_resources"]
+
+
+def test_focus_gives_the_same_findings_for_focused_tracks() -> None:
+    t2 = {**OTHER_TRACK, "staff": []}
+    doc = workspace(
+        {"staff": []}, [dec("d1", touches=("varnia-fin",)), dec("d2", initiative="t2")], extra_tracks=[t2]
+    )
+    full = d4.run(Snapshot.from_document(doc))
+    focused = d4.run(Snapshot.from_document(doc, focus={"t2"}))
+    assert focused == [f for f in full if "t2" in f.initiatives]
+    assert {f.initiatives for f in full} == {("t1",), ("t2",)}
+
+
+# --------------------------------------------------------------------------- the sign-off rule's API
+
+
+def test_status_lists_reasons_signed_missing_and_declined() -> None:
+    doc = workspace(
+        {
+            **SHARED,
+            "leverage": [{"kind": "sanction", "org": "varnia-fin"}],
+            "staff": [{"org": "varnia-mod", "fte": 1}],
+        },
+        [
+            dec(
+                "d1",
+                touches=("ostmark", "varnia-dev"),
+                signed=("varnia-mfa", so("varnia-dev", declined=True, reason="no budget"), "relief-net"),
+            )
+        ],
+    )
+    st = signoffs.status(Snapshot.from_document(doc), "d1")
+    reasons = {r.org: set(r.reason_codes) for r in st.requirements}
+    assert reasons == {
+        "varnia-mfa": {"proposer"},
+        "ostmark": {"partner"},
+        "varnia-dev": {"named"},
+        "varnia-mod": {"staff"},
+        "varnia-fin": {"leverage", "leverage_kind"},
+    }
+    assert st.required[0] == "varnia-mfa"  # the proposer comes first
+    assert [r.org for r in st.signed] == ["varnia-mfa"]
+    assert {r.org for r in st.missing} == {"ostmark", "varnia-mod", "varnia-fin"}
+    assert all(
+        r.missing_since is not None and r.missing_since.isoformat() == "2026-05-25" for r in st.missing
+    )
+    assert [(r.org, r.signoff.reason if r.signoff else None) for r in st.declined] == [
+        ("varnia-dev", "no budget")
+    ]
+    assert [s.org for s in st.extra] == ["relief-net"]
+    assert not st.complete and st.open and st.judged
+    assert st.days_outstanding(Snapshot.from_document(doc).today) == 7
+
+
+def test_status_of_superseded_and_correcting_entries() -> None:
+    doc = workspace(
+        decisions=[dec("d1", signed=("varnia-mfa",)), dec("d2", date="2026-05-27", supersedes="d1")]
+    )
+    snap = Snapshot.from_document(doc)
+    old, new = signoffs.statuses(snap)
+    assert old.superseded_by == "d2" and old.complete and not old.open and not old.judged
+    assert new.supersedes == "d1" and new.signed == () and [r.org for r in new.missing] == ["varnia-mfa"]
+
+
+def test_unresolved_area_and_ignored_signoff_are_reported() -> None:
+    doc = workspace(
+        {"leverage": [{"kind": "sanction"}]},
+        [dec("d1", signed=(so("varnia-mfa", date="2026-05-01"),))],
+        orgs=NO_FIN,
+    )
+    st = signoffs.status(Snapshot.from_document(doc), "d1")
+    assert st.unresolved and "finance" in st.unresolved[0]
+    assert [i.signoff.org for i in st.ignored] == ["varnia-mfa"]
+    assert [r.org for r in st.missing] == ["varnia-mfa"]
+
+
+def test_signoff_status_from_plain_data() -> None:
+    snap = Snapshot.from_document(
+        workspace(decisions=[dec("d1", touches=("varnia-fin",), signed=("varnia-mfa", "varnia-fin"))])
+    )
+    st = signoffs.signoff_status(snap.decisions["d1"], snap.initiatives["t1"], snap.organisations)
+    assert st.complete and st.required == ("varnia-mfa", "varnia-fin")
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Prepare targeted sanctions on commanders", ["sanction"]),
+        ("Make the grant conditional on access", ["conditionality"]),
+        ("Offer a security guarantee to the crossing", ["security_guarantee"]),
+        ("Offer the reconstruction fund in exchange for access", ["aid_offer"]),
+        ("Ask for weekly aid convoys", []),
+    ],
+)
+def test_leverage_kinds_in_text(text: str, kinds: list[str]) -> None:
+    assert signoffs.leverage_kinds_in_text(text) == kinds
