@@ -279,7 +279,11 @@ def test_n1_cases(doc: dict[str, Any], expected: set[tuple[str, tuple[str, ...]]
 # --------------------------------------------------------------------------- N2
 
 DISENGAGE = "disengagement_without_impact_assessment"
-HADRA = {"parties": ["hadra"], "kind": "political", "title": "Relations with the Hadra authority"}
+HADRA: dict[str, Any] = {
+    "parties": ["hadra"],
+    "kind": "political",
+    "title": "Relations with the Hadra authority",
+}
 
 N2_CASES = [
     pytest.param(ws(), set(), id="engaged-track"),

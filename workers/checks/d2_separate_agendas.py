@@ -32,13 +32,14 @@ _AID = (
 _CONNECTOR = (
     r"(?:in\s+exchange\s+for|in\s+return\s+for|as\s+a\s+reward\s+for|conditional\s+(?:on|upon)|"
     r"conditioned\s+(?:on|upon)|contingent\s+(?:on|upon)|dependent\s+(?:on|upon)|tied\s+to|"
-    r"only\s+(?:if|after|once|when)|provided\s+that|on\s+condition\s+that|traded\s+(?:for|against))"
+    r"only\s+(?:if|after|once|when)|if|once|as\s+soon\s+as|provided\s+that|on\s+condition\s+that|traded\s+(?:for|against))"
 )
 # Concessions a party or a state makes on the political, military or economic plane.
 # Ceasefires, truces and pauses are N1's.
 _CONCESSION = (
     r"(?:(?:political|military|territorial|economic)\s+(?:concessions?|gains?|demands?)|concessions?|"
-    r"recognition|normali[sz]ation|withdrawal|release\s+of|prisoners?|hostages?|detainees?|"
+    r"recogni[sz]\w*|normali[sz]\w*|prisoners?|"
+    r"withdraw\w*\s+(?:of\s+)?(?:its\s+|their\s+|the\s+)?(?:from|forces|fighters|units|militias?)|hostages?|detainees?|"
     r"elections?|peace\s+talks|negotiations|sanctions\s+relief|lifting\s+(?:of\s+)?(?:the\s+)?sanctions|"
     r"disarmament|demobili[sz]ation|surrender|territor(?:y|ies)|troops?|military\s+bases?|basing\s+rights|"
     r"votes?|political\s+support|counter-?terrorism\s+cooperation|border\s+control|migration\s+control|"

@@ -35,7 +35,7 @@ _ACCESS = (
 _CONDITION = (
     r"(?:in\s+exchange\s+for|in\s+return\s+for|conditional\s+(?:on|upon)|conditioned\s+(?:on|upon)|"
     r"contingent\s+(?:on|upon)|dependent\s+(?:on|upon)|depends?\s+on|subject\s+to|tied\s+to|linked\s+to|"
-    r"only\s+(?:if|after|once|when|during)|provided\s+that|on\s+condition\s+that|requires?|"
+    r"only\s+(?:if|after|once|when|during)|once|as\s+soon\s+as|provided\s+that|on\s+condition\s+that|requires?|"
     r"in\s+return\s+of|traded\s+(?:for|against))"
 )
 _PRICE = rf"(?:{_CEASE}|(?:political\s+|military\s+|territorial\s+)?concessions?)"
