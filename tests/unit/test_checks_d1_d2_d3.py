@@ -318,6 +318,29 @@ D2_CASES = [
         id="aid-as-bargaining-chip-on-political-track",
     ),
     pytest.param(
+        ws(track(), decisions=[decision("d1", "Food aid will be provided if Hadra recognises the council.")]),
+        {("aid_traded_for_concession", ("d1", "t1"))},
+        id="food-aid-if-the-authority-is-recognised",
+    ),
+    pytest.param(
+        ws(track(), decisions=[decision("d1", "Scale up food aid if needed; convoys if security allows.")]),
+        set(),
+        id="near-miss-aid-if-needed",
+    ),
+    pytest.param(
+        ws(track(), decisions=[decision("d1", "Relief conditional on the withdrawal of forces from Vell.")]),
+        {("aid_traded_for_concession", ("d1", "t1"))},
+        id="relief-conditional-on-withdrawal-of-forces",
+    ),
+    pytest.param(
+        ws(
+            track(),
+            decisions=[decision("d1", "Scale up aid if the withdrawal of displaced families continues.")],
+        ),
+        set(),
+        id="near-miss-withdrawal-of-families-is-no-concession",
+    ),
+    pytest.param(
         ws(
             track(),
             decisions=[decision("d1", "Offer the reconstruction fund in exchange for convoy access.")],

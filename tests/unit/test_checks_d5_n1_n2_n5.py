@@ -202,6 +202,18 @@ N1_CASES = [
         id="deliveries-only-once-a-truce-holds",
     ),
     pytest.param(
+        ws(track(), decisions=[decision("d1", "Aid convoys will move once a ceasefire holds at Ostra.")]),
+        {(CONDITIONAL, ("d1", "t1"))},
+        id="convoys-move-once-a-ceasefire-holds",
+    ),
+    pytest.param(
+        ws(
+            track(), decisions=[decision("d1", "Reopen the Vell road once checkpoints are cleared of mines.")]
+        ),
+        set(),
+        id="near-miss-once-checkpoints-are-cleared",
+    ),
+    pytest.param(
         ws(track(aims=["access to Vell conditional on military concessions by the LFA"])),
         {(CONDITIONAL, ("t1",))},
         id="access-conditional-on-concessions",

@@ -38,7 +38,7 @@ _CONNECTOR = (
 # Ceasefires, truces and pauses are N1's.
 _CONCESSION = (
     r"(?:(?:political|military|territorial|economic)\s+(?:concessions?|gains?|demands?)|concessions?|"
-    r"recogni[sz]\w*|normali[sz]\w*|prisoners?|"
+    r"recogni(?:tion|[sz]\w*)|normali[sz]\w*|prisoners?|"
     r"withdraw\w*\s+(?:of\s+)?(?:its\s+|their\s+|the\s+)?(?:from|forces|fighters|units|militias?)|hostages?|detainees?|"
     r"elections?|peace\s+talks|negotiations|sanctions\s+relief|lifting\s+(?:of\s+)?(?:the\s+)?sanctions|"
     r"disarmament|demobili[sz]ation|surrender|territor(?:y|ies)|troops?|military\s+bases?|basing\s+rights|"
