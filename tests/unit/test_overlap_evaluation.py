@@ -1,0 +1,55 @@
+"""Precision and recall of the N4 overlap check on fictional labelled pairs of tracks.
+
+The pairs (tests/data/overlap_pairs.json, made by bench/gen_overlap_pairs.py) are one
+process written twice by two owners, or near misses. Each pair is judged alone, as a
+two-track workspace, by the real check.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from workers.checks import n4_parallel_tracks as n4
+from workers.checks.snapshot import Snapshot
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "overlap_pairs.json"
+MIN_PRECISION = 0.90
+MIN_RECALL = 0.90
+
+
+def _judge(world: dict[str, Any], pair: dict[str, Any]) -> bool:
+    doc = {
+        "format": "accord-workspace/1",
+        **{k: world[k] for k in ("today", "organisations", "crises", "parties")},
+    }
+    doc["initiatives"] = [pair["a"], pair["b"]]
+    found = n4.run(Snapshot.from_document(doc))
+    return any(
+        f.kind == n4.PAIR_KIND and f.subjects == tuple(sorted((pair["a"]["key"], pair["b"]["key"])))
+        for f in found
+    )
+
+
+def test_precision_and_recall_on_labelled_pairs() -> None:
+    world = json.loads(DATA.read_text())
+    pairs = world["pairs"]
+    assert len(pairs) >= 300
+    outcome: Counter[tuple[str, str]] = Counter()
+    tp = fp = fn = 0
+    for pair in pairs:
+        hit = _judge(world, pair)
+        positive = pair["label"] == 1
+        tp += hit and positive
+        fp += hit and not positive
+        fn += positive and not hit
+        outcome[(pair["why"], "found" if hit else "not found")] += 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    print(f"\nN4 overlap on {len(pairs)} labelled pairs: precision {precision:.3f}, recall {recall:.3f}")
+    for (why, result), count in sorted(outcome.items()):
+        print(f"  {why:40s} {result:10s} {count}")
+    assert precision >= MIN_PRECISION, f"precision {precision:.3f}"
+    assert recall >= MIN_RECALL, f"recall {recall:.3f}"
