@@ -1,0 +1,265 @@
+"""Benchmark of the N4 overlap index: full detection, candidates, memory, one-track updates, recall.
+
+    python -m bench.overlap_bench --sizes 10000,100000,300000
+    python -m bench.overlap_bench --quick
+
+Each size runs in a fresh subprocess so that its peak memory (ru_maxrss) is its own.
+The workspaces are synthetic and fictional: 500 crises, each with its own parties and
+places, and processes that one, two or three owners describe in their own words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from bench.gen_overlap_pairs import TOPICS
+from workers.checks import n4_parallel_tracks as n4
+from workers.overlap import CANDIDATE_FLOOR, THRESHOLD, Names, OverlapIndex, TrackRecord
+
+TODAY = dt.date(2026, 6, 1)
+SYLLABLES = [
+    "ka",
+    "ve",
+    "lor",
+    "ost",
+    "dru",
+    "mi",
+    "sel",
+    "ta",
+    "rin",
+    "bo",
+    "quel",
+    "an",
+    "ish",
+    "por",
+    "zed",
+]
+KINDS = ["humanitarian"] * 6 + ["political"] * 2 + ["security", "economic"]
+STATUSES = ["active"] * 8 + ["paused", "closed", "draft"]
+
+
+def _name(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(n)).capitalize()
+
+
+def synthetic(n_tracks: int, n_crises: int = 500, n_owners: int = 60, seed: int = 1) -> list[TrackRecord]:
+    """A fictional workspace: `n_tracks` tracks over `n_crises` crises, some processes told twice."""
+    rng = random.Random(seed)
+    crises = []
+    for c in range(n_crises):
+        crises.append(
+            {
+                "key": f"c{c}",
+                "parties": [f"c{c}-p{p}" for p in range(rng.randint(5, 9))],
+                "places": [_name(rng, rng.randint(2, 3)) for _ in range(12)],
+            }
+        )
+    topics = sorted(TOPICS)
+    out: list[TrackRecord] = []
+    n = 0
+    while n < n_tracks:
+        crisis = rng.choice(crises)
+        topic = rng.choice(topics)
+        parties = rng.sample(crisis["parties"], rng.choice([1, 2, 2, 3]))
+        places = rng.sample(crisis["places"], 2)
+        # Most processes have one owner; some are run in parallel by two or three.
+        tellers = rng.choices([1, 2, 3], weights=[80, 15, 5])[0]
+        owners = rng.sample(range(n_owners), tellers)
+        for owner in owners:
+            if n >= n_tracks:
+                break
+            t = TOPICS[topic]
+            ps = places if rng.random() < 0.5 else places[::-1]
+            start = TODAY - dt.timedelta(days=rng.randint(0, 400))
+            end = TODAY + dt.timedelta(days=rng.randint(-60, 400))
+            aims = tuple(
+                a.format(p=ps[0], q=ps[1], x=parties[0], y=parties[-1])
+                for a in rng.sample(t["aims"], rng.choice([1, 2, 3]))
+            )
+            out.append(
+                TrackRecord(
+                    key=f"t{n}",
+                    owner=f"org{owner}",
+                    crisis=crisis["key"],
+                    kind=rng.choice(KINDS),
+                    title=rng.choice(t["titles"]).format(p=ps[0], q=ps[1], x=parties[0], y=parties[-1]),
+                    description=rng.choice(t["descs"]).format(p=ps[0], q=ps[1], x=parties[0], y=parties[-1]),
+                    aims=aims,
+                    parties=frozenset(parties),
+                    start=start,
+                    end=end,
+                    status=rng.choice(STATUSES),
+                    coordinated_with=frozenset({f"t{n - 1}"}) if n and rng.random() < 0.05 else frozenset(),
+                )
+            )
+            n += 1
+    return out
+
+
+def _edit(rng: random.Random, r: TrackRecord) -> TrackRecord:
+    """A plausible desk edit: reworded aims, moved dates, or a party added."""
+    choice = rng.randrange(3)
+    if choice == 0:
+        return replace(r, aims=tuple(reversed(r.aims)) + ("weekly reporting to partners",))
+    if choice == 1:
+        return replace(r, end=(r.end or TODAY) + dt.timedelta(days=rng.randint(1, 90)))
+    return replace(r, parties=r.parties | {next(iter(r.parties)).split("-p")[0] + "-p0"})
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def one_size(n_tracks: int, edits: int) -> dict[str, Any]:
+    """Measure one workspace size (run in its own process)."""
+    records = synthetic(n_tracks)
+    rss_data = _maxrss_mb()
+    t0 = time.perf_counter()
+    index = OverlapIndex.build(records, TODAY, Names())
+    t1 = time.perf_counter()
+    findings = n4.findings(index)
+    t2 = time.perf_counter()
+    rng = random.Random(7)
+    running = [k for k, r in index.records.items() if r.running(TODAY)]
+    sample = rng.sample(running, min(2000, len(running)))
+    counts = [len(index.candidates(k)) for k in sample]
+    times = []
+    for _ in range(edits):
+        key = rng.choice(running)
+        rec = _edit(rng, index.records[key])
+        s = time.perf_counter()
+        index.update(rec)
+        n4.findings(index, focus={key})
+        times.append((time.perf_counter() - s) * 1000)
+    return {
+        "tracks": n_tracks,
+        "running": len(running),
+        "build_s": t1 - t0,
+        "detect_s": t2 - t1,
+        "full_s": t2 - t0,
+        "pairs": sum(f.kind == n4.PAIR_KIND for f in findings),
+        "forum": sum(f.kind == n4.FORUM_KIND for f in findings),
+        "cand_mean": statistics.fmean(counts),
+        "cand_max": max(counts),
+        "inc_p50_ms": float(np.percentile(times, 50)),
+        "inc_p95_ms": float(np.percentile(times, 95)),
+        "peak_rss_mb": _maxrss_mb(),
+        "data_rss_mb": rss_data,
+    }
+
+
+def exact_recall(n_tracks: int, n_crises: int) -> dict[str, Any]:
+    """Index pairs against scoring every eligible pair of tracks, on a small workspace."""
+    records = synthetic(n_tracks, n_crises=n_crises, seed=3)
+    index = OverlapIndex.build(records, TODAY, Names())
+    found = {(p.a, p.b) for p in index.pairs()}
+    t0 = time.perf_counter()
+    exact: set[tuple[str, str]] = set()
+    compared = 0
+    running = sorted(k for k, r in index.records.items() if r.running(TODAY))
+    # All pairs: a pair on two blocks can't be eligible (other crisis), so only the
+    # eligibility rule is checked for those; every pair of one block is scored, in bulk.
+    for block in index.blocks.values():
+        i, j = np.triu_indices(len(block.keys), k=1)
+        compared += len(i)
+        ok = (
+            block.alive[i]
+            & block.alive[j]
+            & (block.owner[i] != block.owner[j])
+            & (block.start[i] <= block.end[j])
+            & (block.start[j] <= block.end[i])
+        )
+        i, j = i[ok], j[ok]
+        if not len(i):
+            continue
+        scores = index._score_slots(block, i, j)[:, 0]
+        for x, y, sc in zip(i, j, scores, strict=True):
+            a, b = str(block.keys[int(x)]), str(block.keys[int(y)])
+            if sc >= THRESHOLD and b not in index.coordinated(a):
+                exact.add((min(a, b), max(a, b)))
+    total = len(running) * (len(running) - 1) // 2
+    return {
+        "tracks": n_tracks,
+        "crises": n_crises,
+        "all_pairs": total,
+        "scored_in_blocks": compared,
+        "exact_overlaps": len(exact),
+        "index_overlaps": len(found),
+        "recall": len(found & exact) / len(exact) if exact else 1.0,
+        "index_only": len(found - exact),
+        "exact_s": time.perf_counter() - t0,
+    }
+
+
+def baseline() -> float:
+    """A fixed workload, to compare this machine's speed between runs."""
+    rng = np.random.default_rng(0)
+    m = rng.random((600, 600))
+    t0 = time.perf_counter()
+    for _ in range(20):
+        m @ m
+    sum(i * i for i in range(2_000_000))
+    return time.perf_counter() - t0
+
+
+def _child(size: int, edits: int) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "bench.overlap_bench", "--one", str(size), "--edits", str(edits)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,300000")
+    parser.add_argument("--edits", type=int, default=200)
+    parser.add_argument("--quick", action="store_true", help="sizes 2000,10000 and 50 edits")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_size(args.one, args.edits)))
+        return
+    sizes = [2000, 10000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    edits = 50 if args.quick else args.edits
+    base = baseline()
+    print(f"baseline workload: {base:.3f} s   (candidate floor {CANDIDATE_FLOOR}, threshold {THRESHOLD})")
+    rows = []
+    for size in sizes:
+        r = _child(size, edits)
+        rows.append(r)
+        print(
+            f"{r['tracks']:>7} tracks ({r['running']} running): full {r['full_s']:.1f} s "
+            f"(build {r['build_s']:.1f}, detect {r['detect_s']:.1f}) = {r['full_s'] / base:.0f}x baseline; "
+            f"pairs {r['pairs']}, forum {r['forum']}; candidates mean {r['cand_mean']:.1f} max {r['cand_max']}; "
+            f"one-track update p50 {r['inc_p50_ms']:.1f} ms p95 {r['inc_p95_ms']:.1f} ms; "
+            f"peak RSS {r['peak_rss_mb']:.0f} MB (data alone {r['data_rss_mb']:.0f} MB)",
+            flush=True,
+        )
+    by = {r["tracks"]: r for r in rows}
+    for small, big in zip(sizes, sizes[1:], strict=False):
+        print(
+            f"ratio {big}/{small}: time {by[big]['full_s'] / by[small]['full_s']:.2f}x for {big / small:.0f}x tracks"
+        )
+    for n_crises in (500, 10):
+        e = exact_recall(5000 if not args.quick else 2000, n_crises)
+        print(
+            f"exact all-pairs on {e['tracks']} tracks / {e['crises']} crises: {e['all_pairs']} pairs, "
+            f"{e['scored_in_blocks']} scored; {e['exact_overlaps']} overlaps, index found "
+            f"{e['index_overlaps']}, recall {e['recall']:.3f} ({e['exact_s']:.1f} s)",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
