@@ -23,6 +23,8 @@ def make_engine(url: str, immediate: bool = False) -> Engine:
     """
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -45,8 +47,6 @@ def make_engine(url: str, immediate: bool = False) -> Engine:
 @lru_cache
 def engines(url: str) -> tuple[Engine, Engine]:
     """(reader, writer) engines for `url`; the same engine on PostgreSQL."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     reader = make_engine(url)
     writer = make_engine(url, immediate=True) if url.startswith("sqlite") else reader
     return reader, writer

@@ -61,7 +61,7 @@ class _Line(SQLModel):
     initiative_id: int = Field(foreign_key="initiative.id", index=True)
     # Internal items are never shown to partners, even on a shared track.
     internal: bool = False
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime)
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
 
 

@@ -10,11 +10,11 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-FORMAT = "accord-workspace/1"
+FORMAT: Final = "accord-workspace/1"
 
 OrgKind = Literal["department", "state", "humanitarian_org", "multilateral"]
 PartyKind = Literal["state", "armed_group", "de_facto_authority"]
@@ -419,6 +419,7 @@ class Snapshot:
         self.reports_by_initiative: dict[str, list[FieldReport]] = defaultdict(list)
         self.reports_by_crisis: dict[str, list[FieldReport]] = defaultdict(list)
         for r in ws.field_reports:
+            crisis: str | None
             if r.initiative:
                 self.reports_by_initiative[r.initiative].append(r)
                 crisis = r.crisis or self.initiatives[r.initiative].crisis

@@ -1,0 +1,242 @@
+"""The decision log as people use it: log a decision, correct it, sign off or decline.
+
+Who must sign off comes from `workers.signoffs`, the one home of that rule, judged on
+the same snapshot the D4 check sees; so a page shows what is missing before any worker
+has run, and the alert agrees with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlmodel import Session, col, select
+
+from server import events
+from server.models import Initiative, LogEntry, Organisation, User
+from server.services import access, ledger
+from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
+from server.services.initiatives import new_key
+from server.services.validation import parse
+from workers import signoffs
+from workers.checks import snapshot as doc
+
+
+class DecisionData(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: str = Field(min_length=5, max_length=5000)
+    kind: Literal["agreement", "disengagement", "leverage", "other"] = "other"
+    date: date
+    touches: list[int] = []
+
+    @field_validator("touches", mode="before")
+    @classmethod
+    def _ints(cls, v: Any) -> Any:
+        if isinstance(v, (str, int)):
+            v = [v]
+        return [int(x) for x in v if str(x).strip()]
+
+
+def _snapshot(db: Session, initiative: Initiative) -> doc.Snapshot:
+    from server.services.workspace import export_document
+
+    assert initiative.id is not None
+    return doc.Snapshot(export_document(db, None, {initiative.id}))
+
+
+def _decision(db: Session, actor: User | None, decision_id: int) -> tuple[LogEntry, Initiative]:
+    entry = db.get(LogEntry, decision_id)
+    if entry is None or entry.entry_type != "decision" or entry.initiative_id is None:
+        raise NotFound("No such decision")
+    initiative = access.get_initiative(db, actor, entry.initiative_id)
+    return entry, initiative
+
+
+def proposed_departments(db: Session, initiative_id: int, actor: User | None = None) -> list[Organisation]:
+    """The departments Accord proposes for a new decision on this initiative.
+
+    The owner, whoever owns its staff, resources and leverage, the departments that
+    answer for its kinds of leverage, ordered so: the sign-off rule's own reasons.
+    """
+    initiative = access.get_initiative(db, actor, initiative_id)
+    snap = _snapshot(db, initiative)
+    probe = doc.Decision(key="_probe", initiative=initiative.key, date=date.today(), text="probe")
+    required = signoffs.required_departments(probe, snap.initiatives[initiative.key], snap.organisations)
+    orgs = {
+        o.key: o for o in db.exec(select(Organisation).where(col(Organisation.key).in_(list(required)))).all()
+    }
+    return [orgs[k] for k in required if k in orgs]
+
+
+def government_departments(db: Session, actor: User) -> list[Organisation]:
+    """Every department of the actor's own government, to name as touched."""
+    return [
+        o
+        for o in db.exec(select(Organisation).order_by(Organisation.name)).all()
+        if o.government_key == actor.government and o.kind in ("department", "state")
+    ]
+
+
+def log(
+    db: Session,
+    actor: User | None,
+    initiative_id: int,
+    data: DecisionData | dict[str, Any],
+    supersedes_id: int | None = None,
+) -> LogEntry:
+    """Append a decision (or a correction of one) to the log."""
+    data = parse(DecisionData, data)
+    initiative = access.get_initiative(db, actor, initiative_id)
+    access.require_edit(db, actor, initiative)
+    touched: list[str] = []
+    for n, oid in enumerate(data.touches):
+        org = db.get(Organisation, oid)
+        if org is None:
+            raise Invalid.field(f"touches[{n}]", "unknown organisation")
+        touched.append(org.key)
+    superseded: LogEntry | None = None
+    if supersedes_id is not None:
+        superseded, _ = _decision(db, actor, supersedes_id)
+        if superseded.initiative_id != initiative_id:
+            raise Invalid.field("supersedes", "a correction stays on the same initiative")
+        ledger.lock(db)
+        later = db.exec(select(LogEntry).where(LogEntry.supersedes_id == supersedes_id)).first()
+        if later is not None:
+            raise Conflict("This decision was already corrected; correct the newest entry")
+    entry = ledger.append(
+        db,
+        LogEntry(
+            entry_type="decision",
+            key=new_key("d"),
+            initiative_id=initiative_id,
+            supersedes_id=supersedes_id,
+            date=data.date,
+            kind=data.kind,
+            text=data.text,
+            touches=list(dict.fromkeys(touched)),
+            org_id=actor.organisation_id if actor else initiative.owner_id,
+            actor_id=actor.id if actor else None,
+            actor_name=actor.name if actor else "",
+            prev_hash="",
+            entry_hash="",
+        ),
+    )
+    events.publish(db, "decision.logged", "decision_log", initiative_id=initiative_id, decision_id=entry.id)
+    events.check_initiative(db, initiative_id)
+    return entry
+
+
+def status(db: Session, actor: User | None, decision_id: int) -> signoffs.SignoffStatus:
+    """Where the decision's sign-offs stand, by the same rule the D4 check uses."""
+    entry, initiative = _decision(db, actor, decision_id)
+    assert entry.key is not None
+    return signoffs.status(_snapshot(db, initiative), entry.key)
+
+
+def sign_off(
+    db: Session,
+    actor: User,
+    decision_id: int,
+    declined: bool = False,
+    reason: str | None = None,
+) -> LogEntry:
+    """Sign off (or decline) a decision for the actor's organisation, bound to its hash."""
+    entry, initiative = _decision(db, actor, decision_id)
+    if declined and not (reason or "").strip():
+        raise Invalid.field("reason", "say why your department declines")
+    if actor.role == "field_contributor":
+        raise NotAllowed("Field contributors do not sign off decisions")
+    if not access.is_home(actor, initiative, db):
+        assert initiative.id is not None
+        if access.grant_level(db, actor, initiative.id) < access.LEVELS["sign-off"]:
+            raise NotAllowed("This track is not shared with you for sign-off")
+    # Serialise with other sign-offs: two people of one department at the same moment make one.
+    ledger.lock(db)
+    assert entry.key is not None
+    state = signoffs.status(_snapshot(db, initiative), entry.key)
+    if not state.judged:
+        raise Conflict("This decision was corrected; sign off the newest entry")
+    by_key = {o.key: o for o in db.exec(select(Organisation)).all()}
+    mine = db.get(Organisation, actor.organisation_id)
+    assert mine is not None
+
+    def answers_for(required: str) -> bool:
+        # A required state is answered by the state or any department of its government.
+        org = by_key.get(required)
+        return required == mine.key or (
+            org is not None and org.kind == "state" and org.government_key == mine.government_key
+        )
+
+    req = next((r for r in state.requirements if answers_for(r.org)), None)
+    if req is None:
+        raise NotAllowed("Your organisation's sign-off is not required on this decision")
+    if req.state != "missing":
+        raise Conflict(f"{req.name} has already {'declined' if req.state == 'declined' else 'signed off'}")
+    row = ledger.append(
+        db,
+        LogEntry(
+            entry_type="decline" if declined else "signoff",
+            initiative_id=initiative.id,
+            decision_id=entry.id,
+            decision_hash=entry.entry_hash,
+            date=date.today(),
+            org_id=actor.organisation_id,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            text=(reason or "").strip(),
+            prev_hash="",
+            entry_hash="",
+        ),
+    )
+    events.publish(db, "decision.signoff", "decision_log", initiative_id=initiative.id, decision_id=entry.id)
+    events.check_initiative(db, initiative.id)
+    return row
+
+
+@dataclass
+class LogFilters:
+    initiative_id: int | None = None
+    org_id: int | None = None
+    kind: str | None = None
+    entry_type: str | None = None
+
+
+def entries(
+    db: Session, actor: User | None, filters: LogFilters | None = None, limit: int = 300
+) -> list[LogEntry]:
+    """The log entries the actor may see (those of visible initiatives), newest first."""
+    f = filters or LogFilters()
+    visible = select(Initiative.id).where(access.visible_clause(actor))
+    q = select(LogEntry).where(col(LogEntry.initiative_id).in_(visible))
+    if f.initiative_id:
+        q = q.where(LogEntry.initiative_id == f.initiative_id)
+    if f.org_id:
+        org = db.get(Organisation, f.org_id)
+        key = org.key if org else ""
+        q = q.where(
+            (LogEntry.org_id == f.org_id) | col(LogEntry.touches).cast(str).contains(f'"{key}"')  # type: ignore[attr-defined]
+        )
+    if f.kind:
+        q = q.where(LogEntry.kind == f.kind)
+    if f.entry_type:
+        q = q.where(LogEntry.entry_type == f.entry_type)
+    return list(db.exec(q.order_by(col(LogEntry.id).desc()).limit(limit)).all())
+
+
+def waiting_for(db: Session, actor: User) -> list[tuple[LogEntry, signoffs.SignoffStatus]]:
+    """Standing decisions on visible tracks that still wait for the actor's organisation."""
+    out = []
+    for e in entries(db, actor, LogFilters(entry_type="decision"), limit=1000):
+        assert e.id is not None
+        state = status(db, actor, e.id)
+        mine = db.get(Organisation, actor.organisation_id)
+        if (
+            state.judged
+            and mine
+            and any(r.org == mine.key and r.state == "missing" for r in state.requirements)
+        ):
+            out.append((e, state))
+    return out

@@ -1,0 +1,107 @@
+"""People: creating them, their roles, and checking passwords (argon2id)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlmodel import Session, col, select
+
+from server.models import Organisation, User
+from server.models.people import ROLES
+from server.services import access
+from server.services.errors import Conflict, Invalid
+from server.services.validation import parse
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended cost
+# Verifying against this keeps a missing account as slow as a wrong password.
+_DUMMY_HASH = _hasher.hash("no account has this password")
+
+
+class UserData(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: str = Field(min_length=3, max_length=320)
+    name: str = Field(min_length=1, max_length=200)
+    organisation_id: int
+    role: str
+    password: str = Field(min_length=10, max_length=1000)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str) -> str:
+        if "@" not in v or v.startswith("@") or v.endswith("@"):
+            raise ValueError("enter an email address")
+        return v.lower()
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        if v not in ROLES:
+            raise ValueError(f"choose one of {', '.join(ROLES)}")
+        return v
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """True if the password is the user's; as slow for a missing user as for a wrong one."""
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create(
+    db: Session,
+    actor: User | None,
+    email: str,
+    name: str,
+    organisation_id: int | None,
+    role: str,
+    password: str,
+) -> User:
+    """A new person; only an admin (or the system) may create one."""
+    access.require_role(actor, "admin")
+    data = parse(
+        UserData,
+        {
+            "email": email,
+            "name": name,
+            "organisation_id": organisation_id,
+            "role": role,
+            "password": password,
+        },
+    )
+    org = db.get(Organisation, data.organisation_id)
+    if org is None:
+        raise Invalid.field("organisation_id", "unknown organisation")
+    if actor is not None and org.government_key != actor.government:
+        raise Invalid.field("organisation_id", "choose an organisation of your own government")
+    if db.exec(select(User).where(User.email == data.email)).first() is not None:
+        raise Conflict("A person with this email already exists")
+    user = User(
+        email=data.email,
+        name=data.name,
+        organisation_id=data.organisation_id,
+        role=data.role,
+        password_hash=hash_password(data.password),
+    )
+    db.add(user)
+    db.flush()
+    db.refresh(user)
+    return user
+
+
+def by_email(db: Session, email: str) -> User | None:
+    return db.exec(select(User).where(User.email == email.strip().lower())).first()
+
+
+def in_organisation(db: Session, organisation_id: int) -> list[User]:
+    return list(
+        db.exec(
+            select(User).where(User.organisation_id == organisation_id, col(User.active)).order_by(User.name)
+        ).all()
+    )

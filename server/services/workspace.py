@@ -1,0 +1,542 @@
+"""The workspace document in and out of the database: import, export, snapshots.
+
+Import is all or nothing and names the JSON path of every error. Export reads in a
+few bulk queries, so that the sweep can load a whole workspace; with an actor it goes
+through the visibility filter and leaves out what stays home.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from server import events
+from server.models import (
+    CoordinationLink,
+    Crisis,
+    Dependency,
+    FieldReport,
+    Influence,
+    Initiative,
+    InitiativeParty,
+    Interlocutor,
+    LeverageTool,
+    LogEntry,
+    Metric,
+    Organisation,
+    Party,
+    RedLine,
+    ResourceLine,
+    SharingGrant,
+    StaffLine,
+    User,
+)
+from server.services import access, ledger
+from server.services.initiatives import infer_metric_kind, new_key
+from workers.checks import snapshot as doc
+
+# ---------------------------------------------------------------- import
+
+
+def _existing(db: Session, model: Any, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(db.exec(select(model.key).where(col(model.key).in_(keys))).all())
+
+
+def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -> dict[str, int]:
+    """Store a parsed document; raise `DocumentInvalid` (nothing written) on any clash.
+
+    The caller owns the transaction: on error it rolls back, so nothing of a rejected
+    document is stored.
+    """
+    clashes: list[doc.DocumentError] = []
+    for kind, model, items in (
+        ("organisations", Organisation, ws.organisations),
+        ("crises", Crisis, ws.crises),
+        ("parties", Party, ws.parties),
+        ("interlocutors", Interlocutor, ws.interlocutors),
+        ("initiatives", Initiative, ws.initiatives),
+        ("decisions", LogEntry, ws.decisions),
+    ):
+        taken = _existing(db, model, [i.key for i in items])
+        for n, item in enumerate(items):
+            if item.key in taken:
+                clashes.append(doc.DocumentError(f"{kind}[{n}].key", f"'{item.key}' already exists"))
+    if clashes:
+        raise doc.DocumentInvalid(clashes)
+
+    orgs = {o.key: o for o in db.exec(select(Organisation)).all()}
+    for o in ws.organisations:
+        orgs[o.key] = Organisation(key=o.key, name=o.name, kind=o.kind, government=o.government)
+        db.add(orgs[o.key])
+    crises = {c.key: c for c in db.exec(select(Crisis)).all()}
+    for c in ws.crises:
+        crises[c.key] = Crisis(key=c.key, name=c.name, region=c.region)
+        db.add(crises[c.key])
+    parties = {p.key: p for p in db.exec(select(Party)).all()}
+    for p in ws.parties:
+        parties[p.key] = Party(key=p.key, name=p.name, kind=p.kind)
+        db.add(parties[p.key])
+    db.flush()
+    for x in ws.interlocutors:
+        row = Interlocutor(key=x.key, name=x.name)
+        db.add(row)
+        db.flush()
+        for pk in dict.fromkeys(x.influences):
+            db.add(Influence(interlocutor_id=row.id, party_id=parties[pk].id))
+
+    inits = {i.key: i for i in db.exec(select(Initiative)).all()}
+    for i in ws.initiatives:
+        row = Initiative(
+            key=i.key,
+            owner_id=orgs[i.owner].id,
+            title=i.title,
+            description=i.description,
+            kind=i.kind,
+            crisis_id=crises[i.crisis].id,
+            start=i.start,
+            end=i.end,
+            status=i.status,
+            aims=list(i.aims),
+            objectives=list(i.objectives),
+            impact_assessment=i.impact_assessment,
+            compliance_monitoring=i.compliance_monitoring,
+            created_by_id=actor.id if actor else None,
+        )
+        db.add(row)
+        inits[i.key] = row
+    db.flush()
+    people = {u.email: u for u in db.exec(select(User)).all()}
+    for i in ws.initiatives:
+        iid = inits[i.key].id
+        for pk in dict.fromkeys(i.parties):
+            db.add(InitiativeParty(initiative_id=iid, party_id=parties[pk].id))
+        for r in i.red_lines:
+            db.add(RedLine(initiative_id=iid, text=r.text, trigger=r.trigger, internal=r.internal))
+        for s in i.staff:
+            db.add(
+                StaffLine(
+                    initiative_id=iid,
+                    org_id=orgs[s.org].id,
+                    fte=s.fte,
+                    until=s.until,
+                    dedicated=s.dedicated,
+                    internal=s.internal,
+                )
+            )
+        for res in i.resources:
+            db.add(
+                ResourceLine(
+                    initiative_id=iid,
+                    kind=res.kind,
+                    amount=res.amount,
+                    currency=res.currency,
+                    until=res.until,
+                    dedicated=res.dedicated,
+                    org_id=orgs[res.org].id if res.org else None,
+                    internal=res.internal,
+                )
+            )
+        for lv in i.leverage:
+            db.add(
+                LeverageTool(
+                    initiative_id=iid,
+                    kind=lv.kind,
+                    description=lv.description,
+                    status=lv.status,
+                    do_no_harm_assessment=lv.do_no_harm_assessment,
+                    org_id=orgs[lv.org].id if lv.org else None,
+                    internal=lv.internal,
+                )
+            )
+        for m in i.metrics:
+            kind, inferred = (m.kind, m.kind_inferred) if m.kind else (infer_metric_kind(m.name), True)
+            db.add(
+                Metric(
+                    initiative_id=iid,
+                    name=m.name,
+                    kind=kind,
+                    kind_inferred=inferred,
+                    target=m.target,
+                    internal=m.internal,
+                )
+            )
+        for other in dict.fromkeys(i.coordinated_with):
+            a, b = sorted((iid, inits[other].id))  # type: ignore[type-var]
+            exists = db.exec(
+                select(CoordinationLink).where(CoordinationLink.a_id == a, CoordinationLink.b_id == b)
+            ).first()
+            if exists is None:
+                db.add(CoordinationLink(a_id=a, b_id=b))
+                db.flush()
+        for other in dict.fromkeys(i.depends_on):
+            db.add(Dependency(initiative_id=iid, depends_on_id=inits[other].id))
+        for g in i.shared_with:
+            grant = doc.Grant(org=g) if isinstance(g, str) else g
+            user = people.get(grant.person) if grant.person else None
+            db.add(
+                SharingGrant(
+                    initiative_id=iid,
+                    org_id=orgs[grant.org].id if grant.org else None,
+                    government=grant.government,
+                    user_id=user.id if user else None,
+                    level=grant.level,
+                )
+            )
+    for n, r in enumerate(ws.field_reports):
+        initiative = inits[r.initiative] if r.initiative else None
+        crisis_id = crises[r.crisis].id if r.crisis else initiative.crisis_id  # type: ignore[union-attr]
+        db.add(
+            FieldReport(
+                key=r.key or new_key("fr", str(n)),
+                initiative_id=initiative.id if initiative else None,
+                crisis_id=crisis_id,
+                org_id=orgs[r.org].id if r.org else None,
+                date=r.date,
+                source_kind=r.source_kind,
+                text=r.text,
+                red_line_breached=r.red_line_breached,
+            )
+        )
+    db.flush()
+    _import_decisions(db, ws.decisions, inits, orgs)
+    for row in inits.values():
+        if row.key in {i.key for i in ws.initiatives}:
+            events.check_initiative(db, row.id)
+    events.publish(db, "workspace.imported", "all")
+    return {
+        "organisations": len(ws.organisations),
+        "crises": len(ws.crises),
+        "parties": len(ws.parties),
+        "interlocutors": len(ws.interlocutors),
+        "initiatives": len(ws.initiatives),
+        "field_reports": len(ws.field_reports),
+        "decisions": len(ws.decisions),
+    }
+
+
+def _import_decisions(
+    db: Session,
+    decisions: Iterable[doc.Decision],
+    inits: dict[str, Initiative],
+    orgs: dict[str, Organisation],
+) -> None:
+    """Append decisions in an order where what a correction supersedes comes first."""
+    pending = list(decisions)
+    entries: dict[str, LogEntry] = {
+        e.key: e for e in db.exec(select(LogEntry).where(LogEntry.entry_type == "decision")).all() if e.key
+    }
+    while pending:
+        ready = [d for d in pending if d.supersedes is None or d.supersedes in entries]
+        if not ready:
+            raise doc.DocumentInvalid(
+                [doc.DocumentError("decisions", "corrections supersede each other in a cycle")]
+            )
+        for d in sorted(ready, key=lambda d: (d.date, d.key)):
+            initiative = inits[d.initiative]
+            proposer = orgs[d.proposed_by].id if d.proposed_by else initiative.owner_id
+            entry = ledger.append(
+                db,
+                LogEntry(
+                    entry_type="decision",
+                    key=d.key,
+                    initiative_id=initiative.id,
+                    supersedes_id=entries[d.supersedes].id if d.supersedes else None,
+                    date=d.date,
+                    kind=d.kind,
+                    text=d.text,
+                    touches=list(dict.fromkeys(d.touches_departments)),
+                    org_id=proposer,
+                    prev_hash="",
+                    entry_hash="",
+                ),
+            )
+            entries[d.key] = entry
+            for s in d.signoffs:
+                ledger.append(
+                    db,
+                    LogEntry(
+                        entry_type="decline" if s.declined else "signoff",
+                        initiative_id=initiative.id,
+                        decision_id=entry.id,
+                        decision_hash=entry.entry_hash,
+                        date=s.date or d.date,
+                        org_id=orgs[s.org].id,
+                        actor_name=s.by or "",
+                        text=s.reason or "",
+                        prev_hash="",
+                        entry_hash="",
+                    ),
+                )
+            pending.remove(d)
+
+
+# ---------------------------------------------------------------- export
+
+
+def _chunks(ids: list[int], size: int = 20000) -> Iterable[list[int]]:
+    for n in range(0, len(ids), size):
+        yield ids[n : n + size]
+
+
+def _by_initiative(db: Session, model: Any, ids: list[int], home: set[int] | None) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for row in db.exec(select(model).where(col(model.initiative_id).in_(chunk)).order_by(model.id)).all():
+            if home is None or row.initiative_id in home or not getattr(row, "internal", False):
+                out[row.initiative_id].append(row)
+    return out
+
+
+def export_document(
+    db: Session,
+    actor: User | None = None,
+    initiative_ids: set[int] | None = None,
+    today: Any = None,
+) -> doc.Workspace:
+    """The workspace (or the given initiatives) as the actor may see it; `None` sees all."""
+    q = select(Initiative).where(access.visible_clause(actor))
+    if initiative_ids is not None:
+        q = q.where(col(Initiative.id).in_(initiative_ids)) if initiative_ids else q.where(False)  # type: ignore[arg-type]
+    initiatives = list(db.exec(q.order_by(Initiative.id)).all())
+    ids = [i.id for i in initiatives if i.id is not None]
+    id_set = set(ids)
+    orgs = {o.id: o for o in db.exec(select(Organisation).order_by(Organisation.id)).all()}
+    crises = {c.id: c for c in db.exec(select(Crisis).order_by(Crisis.id)).all()}
+    parties = {p.id: p for p in db.exec(select(Party).order_by(Party.id)).all()}
+    keys = {i.id: i.key for i in db.exec(select(Initiative.id, Initiative.key)).all()}  # type: ignore[call-overload]
+    home: set[int] | None = None
+    if actor is not None:
+        own_gov = actor.government if actor.role != "field_contributor" else None
+        home = {i.id for i in initiatives if i.id is not None and orgs[i.owner_id].government_key == own_gov}
+
+    party_links: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for link in db.exec(
+            select(InitiativeParty).where(col(InitiativeParty.initiative_id).in_(chunk))
+        ).all():
+            party_links[link.initiative_id].append(link.party_id)
+    lines = {
+        name: _by_initiative(db, model, ids, home)
+        for name, model in (
+            ("red_lines", RedLine),
+            ("staff", StaffLine),
+            ("resources", ResourceLine),
+            ("leverage", LeverageTool),
+            ("metrics", Metric),
+        )
+    }
+    coordinated: dict[int, list[int]] = defaultdict(list)
+    for link in db.exec(select(CoordinationLink).order_by(CoordinationLink.id)).all():
+        if link.a_id in id_set and link.b_id in id_set:
+            coordinated[link.a_id].append(link.b_id)
+    depends: dict[int, list[int]] = defaultdict(list)
+    for dep in db.exec(select(Dependency)).all():
+        if dep.initiative_id in id_set and dep.depends_on_id in id_set:
+            depends[dep.initiative_id].append(dep.depends_on_id)
+    grants: dict[int, list[SharingGrant]] = defaultdict(list)
+    emails = {u.id: u.email for u in db.exec(select(User)).all()}
+    for g in db.exec(
+        select(SharingGrant).where(col(SharingGrant.withdrawn_at).is_(None)).order_by(SharingGrant.id)
+    ).all():
+        if g.initiative_id in id_set and (home is None or g.initiative_id in home):
+            grants[g.initiative_id].append(g)
+
+    def org_key(oid: int | None) -> str | None:
+        return orgs[oid].key if oid is not None else None
+
+    def grant_out(g: SharingGrant) -> str | doc.Grant:
+        if g.org_id is not None and g.level == "view":
+            return orgs[g.org_id].key
+        return doc.Grant(
+            org=org_key(g.org_id),
+            government=g.government,
+            person=emails.get(g.user_id) if g.user_id else None,
+            level=g.level,  # type: ignore[arg-type]
+        )
+
+    out_inits = []
+    for i in initiatives:
+        assert i.id is not None
+        out_inits.append(
+            doc.Initiative(
+                key=i.key,
+                owner=orgs[i.owner_id].key,
+                title=i.title,
+                description=i.description,
+                kind=i.kind,  # type: ignore[arg-type]
+                crisis=crises[i.crisis_id].key,
+                parties=[parties[p].key for p in party_links[i.id]],
+                aims=list(i.aims),
+                start=i.start,
+                end=i.end,
+                status=i.status,  # type: ignore[arg-type]
+                shared_with=[grant_out(g) for g in grants[i.id]],
+                coordinated_with=[keys[o] for o in coordinated[i.id]],
+                depends_on=[keys[o] for o in depends[i.id]],
+                objectives=list(i.objectives),
+                red_lines=[
+                    doc.RedLine(text=r.text, trigger=r.trigger, internal=r.internal)  # type: ignore[arg-type]
+                    for r in lines["red_lines"][i.id]
+                ],
+                staff=[
+                    doc.Staff(
+                        org=orgs[s.org_id].key,
+                        fte=s.fte,
+                        until=s.until,
+                        dedicated=s.dedicated,
+                        internal=s.internal,
+                    )
+                    for s in lines["staff"][i.id]
+                ],
+                resources=[
+                    doc.Resource(
+                        kind=r.kind,  # type: ignore[arg-type]
+                        amount=r.amount,
+                        currency=r.currency,
+                        until=r.until,
+                        dedicated=r.dedicated,
+                        org=org_key(r.org_id),
+                        internal=r.internal,
+                    )
+                    for r in lines["resources"][i.id]
+                ],
+                leverage=[
+                    doc.Leverage(
+                        kind=lv.kind,  # type: ignore[arg-type]
+                        description=lv.description,
+                        status=lv.status,  # type: ignore[arg-type]
+                        do_no_harm_assessment=lv.do_no_harm_assessment,
+                        org=org_key(lv.org_id),
+                        internal=lv.internal,
+                    )
+                    for lv in lines["leverage"][i.id]
+                ],
+                metrics=[
+                    doc.Metric(
+                        name=m.name,
+                        kind=m.kind,  # type: ignore[arg-type]
+                        kind_inferred=m.kind_inferred,
+                        target=m.target,
+                        internal=m.internal,
+                    )
+                    for m in lines["metrics"][i.id]
+                ],
+                impact_assessment=i.impact_assessment,
+                compliance_monitoring=i.compliance_monitoring,
+            )
+        )
+
+    used_parties = {p for links in party_links.values() for p in links}
+    influences: dict[int, list[int]] = defaultdict(list)
+    for inf in db.exec(select(Influence)).all():
+        influences[inf.interlocutor_id].append(inf.party_id)
+    interlocutors = []
+    for x in db.exec(select(Interlocutor).order_by(Interlocutor.id)).all():
+        assert x.id is not None
+        targets = [p for p in influences[x.id] if actor is None or p in used_parties]
+        if actor is None or targets:
+            interlocutors.append(
+                doc.Interlocutor(key=x.key, name=x.name, influences=[parties[p].key for p in targets])
+            )
+
+    reports = []
+    rq = select(FieldReport).order_by(FieldReport.id)
+    for r in db.exec(rq).all():
+        if r.initiative_id is not None and r.initiative_id not in id_set:
+            continue
+        if r.initiative_id is None and actor is not None:
+            # A report on a crisis alone is for its filer and the crisis's governments' own people.
+            if actor.role == "field_contributor" and r.org_id != actor.organisation_id:
+                continue
+            if initiative_ids is not None:
+                continue
+        if initiative_ids is not None and r.initiative_id is None:
+            continue
+        reports.append(
+            doc.FieldReport(
+                key=r.key,
+                initiative=keys.get(r.initiative_id) if r.initiative_id else None,
+                crisis=crises[r.crisis_id].key,
+                org=org_key(r.org_id),
+                date=r.date,
+                source_kind=r.source_kind,  # type: ignore[arg-type]
+                text=r.text,
+                red_line_breached=r.red_line_breached,
+            )
+        )
+
+    owners = {i.id: i.owner_id for i in initiatives}
+    decisions = _export_decisions(db, owners, keys, orgs)
+    used_crises = {i.crisis_id for i in initiatives} | {r.crisis for r in reports}
+    return doc.Workspace(
+        today=today,
+        organisations=[
+            doc.Organisation(key=o.key, name=o.name, kind=o.kind, government=o.government)  # type: ignore[arg-type]
+            for o in orgs.values()
+        ],
+        crises=[
+            doc.Crisis(key=c.key, name=c.name, region=c.region)
+            for c in crises.values()
+            if c.id in used_crises
+        ],
+        parties=[
+            doc.Party(key=p.key, name=p.name, kind=p.kind)  # type: ignore[arg-type]
+            for p in parties.values()
+            if actor is None or p.id in used_parties
+        ],
+        interlocutors=interlocutors,
+        initiatives=out_inits,
+        field_reports=reports,
+        decisions=decisions,
+    )
+
+
+def _export_decisions(
+    db: Session, owners: dict[Any, int], keys: dict[Any, str], orgs: dict[Any, Organisation]
+) -> list[doc.Decision]:
+    entries = list(
+        db.exec(
+            select(LogEntry)
+            .where(col(LogEntry.entry_type).in_(("decision", "signoff", "decline")))
+            .order_by(LogEntry.id)
+        ).all()
+    )
+    by_id = {e.id: e for e in entries}
+    signoffs: dict[int, list[doc.Signoff]] = defaultdict(list)
+    for e in entries:
+        if e.entry_type in ("signoff", "decline") and e.decision_id is not None:
+            signoffs[e.decision_id].append(
+                doc.Signoff(
+                    org=orgs[e.org_id].key,
+                    by=e.actor_name or None,
+                    date=e.date,
+                    declined=e.entry_type == "decline",
+                    reason=e.text or None,
+                )
+            )
+    out = []
+    for e in entries:
+        if e.entry_type != "decision" or e.initiative_id not in owners or e.key is None:
+            continue
+        assert e.id is not None
+        superseded = by_id.get(e.supersedes_id) if e.supersedes_id else None
+        owner_id = owners[e.initiative_id]
+        out.append(
+            doc.Decision(
+                key=e.key,
+                initiative=keys[e.initiative_id],
+                date=e.date,
+                text=e.text,
+                kind=e.kind or "other",  # type: ignore[arg-type]
+                proposed_by=orgs[e.org_id].key if e.org_id is not None and e.org_id != owner_id else None,
+                touches_departments=list(e.touches),
+                signoffs=signoffs[e.id],
+                supersedes=superseded.key if superseded else None,
+            )
+        )
+    return out

@@ -1,0 +1,1 @@
+"""Accord's browser workspace: server-rendered pages improved by htmx."""

@@ -1,0 +1,75 @@
+"""Sign in, sign out, and ending one's other sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from server.auth import CurrentAuthSession, OptionalUser, SessionDep, client_address, cookie_name, is_https
+from server.services import sessions
+from server.services.errors import Invalid
+from server.settings import get_settings
+from web.templating import render
+
+router = APIRouter()
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect would let a link send people elsewhere.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@router.get("/signin")
+def signin_page(request: Request, user: OptionalUser, next: str = "/") -> Response:
+    if user is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "signin.html", next=_safe_next(next), email="", error=None)
+
+
+@router.post("/signin")
+def signin(
+    request: Request,
+    db: SessionDep,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    try:
+        signed = sessions.sign_in(
+            db, email, password, client_address(request), request.headers.get("user-agent", "")
+        )
+    except Invalid as exc:
+        db.commit()  # the failed attempt counts for the throttle
+        return render(
+            request, "signin.html", status_code=400, next=_safe_next(next), email=email, error=exc.detail
+        )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    s = get_settings()
+    response.set_cookie(
+        cookie_name(request),
+        signed.token,
+        max_age=s.session_absolute_hours * 3600,
+        path="/",
+        secure=is_https(request),
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+@router.post("/signout")
+def signout(request: Request, db: SessionDep, auth_session: CurrentAuthSession) -> Response:
+    sessions.sign_out(db, auth_session)
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(cookie_name(request), path="/", secure=is_https(request), httponly=True)
+    return response
+
+
+@router.post("/signout-others")
+def signout_others(request: Request, db: SessionDep, auth_session: CurrentAuthSession) -> Response:
+    ended = sessions.sign_out_others(db, auth_session)
+    return render(request, "signed_out_others.html", ended=ended)

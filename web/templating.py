@@ -1,0 +1,59 @@
+"""One template serves a page and its fragments (jinja2-fragments `block_name`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from server.settings import get_settings
+
+TEMPLATES = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
+
+
+def _fmt_date(value: date | datetime | None, fmt: str | None = None) -> str:
+    if value is None:
+        return ""
+    return value.strftime(fmt or "%d %b %Y")
+
+
+TEMPLATES.env.filters["date"] = _fmt_date
+
+
+def render(
+    request: Request,
+    template: str,
+    block: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """Render a page, or only `block` of it when htmx asks for a fragment.
+
+    `block` names the fragment an htmx request wants; a plain request gets the page.
+    """
+    user = getattr(request.state, "user", None)
+    auth_session = getattr(request.state, "auth_session", None)
+    ctx = {
+        "request": request,
+        "user": user,
+        "csrf_token": auth_session.csrf_token if auth_session else "",
+        "date_format": user.date_format if user else "%d %b %Y",
+        "workspace_name": get_settings().workspace_name,
+        **context,
+    }
+    want_fragment = block is not None and request.headers.get("hx-request") == "true"
+    response: HTMLResponse = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        ctx,
+        status_code=status_code,
+        block_name=block if want_fragment else None,
+        headers=headers,
+    )
+    response.headers["Vary"] = "HX-Request"
+    return response
