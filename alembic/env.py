@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import server.models  # noqa: F401  (registers every table)
+from alembic import context
 from server.db import make_engine
 from server.settings import get_settings
 

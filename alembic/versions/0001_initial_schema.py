@@ -196,6 +196,7 @@ def upgrade() -> None:
     sa.Column('objectives', sa.JSON(), nullable=False),
     sa.Column('impact_assessment', sa.Boolean(), nullable=False),
     sa.Column('compliance_monitoring', sa.Boolean(), nullable=False),
+    sa.Column('external_links', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),

@@ -41,6 +41,8 @@ class Initiative(SQLModel, table=True):
     objectives: list[str] = Field(default_factory=list, sa_column=json_list())
     impact_assessment: bool = False
     compliance_monitoring: bool = False
+    # Coordinated tracks outside this workspace, known only by their keys.
+    external_links: list[str] = Field(default_factory=list, sa_column=json_list())
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())

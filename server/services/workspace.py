@@ -165,7 +165,10 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
                     internal=m.internal,
                 )
             )
-        for other in dict.fromkeys(i.coordinated_with):
+        external = [k for k in dict.fromkeys(i.coordinated_with) if k not in inits]
+        if external:
+            inits[i.key].external_links = external
+        for other in dict.fromkeys(k for k in i.coordinated_with if k in inits):
             a, b = sorted((iid, inits[other].id))  # type: ignore[type-var]
             exists = db.exec(
                 select(CoordinationLink).where(CoordinationLink.a_id == a, CoordinationLink.b_id == b)
@@ -376,7 +379,7 @@ def export_document(
                 end=i.end,
                 status=i.status,  # type: ignore[arg-type]
                 shared_with=[grant_out(g) for g in grants[i.id]],
-                coordinated_with=[keys[o] for o in coordinated[i.id]],
+                coordinated_with=[keys[o] for o in coordinated[i.id]] + list(i.external_links),
                 depends_on=[keys[o] for o in depends[i.id]],
                 objectives=list(i.objectives),
                 red_lines=[
@@ -461,7 +464,8 @@ def export_document(
             doc.FieldReport(
                 key=r.key,
                 initiative=keys.get(r.initiative_id) if r.initiative_id else None,
-                crisis=crises[r.crisis_id].key,
+                # A report on a track lies on that track's crisis; only a crisis-wide one names it.
+                crisis=None if r.initiative_id else crises[r.crisis_id].key,
                 org=org_key(r.org_id),
                 date=r.date,
                 source_kind=r.source_kind,  # type: ignore[arg-type]

@@ -1,0 +1,5 @@
+"""`python -m server` runs the `accord` command."""
+
+from server.cli import main
+
+main()
