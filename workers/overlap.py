@@ -563,11 +563,17 @@ class OverlapIndex:
                 pairs.update((min(r, int(c)), max(r, int(c))) for c in top)
                 rest = np.setdiff1d(np.nonzero(ok[n])[0], top)
                 if len(rest):
+                    # `r` is among a row's candidates when fewer than k eligible cells
+                    # of that row outrank it: one comparison per row, no sort.
                     sim2, ok2 = self._similar(block, rest)
-                    for other, top2 in zip(rest, self._top(block, sim2, ok2), strict=True):
-                        if r in set(top2.tolist()):
-                            o = int(other)
-                            pairs.add((min(r, o), max(r, o)))
+                    rank = np.where(
+                        ok2, np.rint(sim2 * 1e6).astype(np.int64) * (1 << 32) + block.tiebreak[None, :], -1
+                    )
+                    mine = rank[:, r]
+                    above = (rank > mine[:, None]).sum(axis=1)
+                    for other in rest[(mine >= 0) & (above < self.max_candidates)]:
+                        o = int(other)
+                        pairs.add((min(r, o), max(r, o)))
         return pairs
 
     def _score_slots(self, block: _Block, i: np.ndarray, j: np.ndarray) -> np.ndarray:
