@@ -4,4 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from server.api import comments, coordination, decisions, export, field_reports, initiatives, sharing, tokens
+
+ROUTERS: list[APIRouter] = [
+    initiatives.router,
+    decisions.router,
+    comments.router,
+    field_reports.router,
+    sharing.router,
+    coordination.router,
+    export.router,
+    tokens.router,
+]

@@ -1,0 +1,360 @@
+"""Blind overlap notices and requests to coordinate across what is not shared.
+
+When two tracks overlap (an N4 alert) and the owner of one may not see the other,
+the owner learns only the other organisation and the crisis, from the alert's
+per-track view. From there the owner asks to coordinate; the other side accepts
+(the two tracks are linked as coordinated, and its own track may be shared back)
+or declines with a reason. Neither side ever reads the other's title, description,
+parties or dates through a notice or a request: every answer here is built from the
+viewer's own track, the other organisation's name and the crisis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, col, select
+
+from server import events
+from server.models import (
+    Alert,
+    AlertInitiative,
+    CoordinationRequest,
+    Crisis,
+    Initiative,
+    LogEntry,
+    Organisation,
+    User,
+)
+from server.models.base import utcnow
+from server.services import access, initiatives, ledger, sharing
+from server.services.errors import Conflict, Invalid, NotFound
+from server.services.validation import parse
+
+LIVE = ("open", "acknowledged")
+N4_KINDS = ("parallel_tracks", "forum_shopping")
+
+
+@dataclass
+class Notice:
+    """An overlap with a track the viewer may not see: only the other side's name and the crisis."""
+
+    alert_id: int
+    kind: str
+    initiative_id: int
+    initiative_key: str
+    message: str
+    evidence: list[str]
+    remedy: str
+    other_organisations: list[str]
+    crisis: str
+    requests: list[int]
+
+
+@dataclass
+class RequestView:
+    """A coordination request as one side sees it."""
+
+    id: int
+    direction: Literal["outgoing", "incoming"]
+    status: str
+    reason: str | None
+    initiative_id: int
+    initiative_key: str
+    other_organisation: str
+    crisis: str
+    created_at: datetime
+    answered_at: datetime | None
+    can_answer: bool
+
+
+class RequestData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    alert_id: int
+    initiative_id: int | None = None
+
+
+class AcceptData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    share_level: Literal["view", "comment", "sign-off"] | None = None
+
+
+class DeclineData(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+def _visible_ids(db: Session, actor: User | None, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(
+        db.exec(select(Initiative.id).where(col(Initiative.id).in_(ids), access.visible_clause(actor))).all()
+    )
+
+
+def _concerned(db: Session, alert_id: int) -> list[int]:
+    return sorted(
+        db.exec(select(AlertInitiative.initiative_id).where(AlertInitiative.alert_id == alert_id)).all()
+    )
+
+
+def _org_name(db: Session, org_id: int) -> str:
+    org = db.get(Organisation, org_id)
+    return org.name if org else "another organisation"
+
+
+def _crisis_name(db: Session, initiative: Initiative) -> str:
+    crisis = db.get(Crisis, initiative.crisis_id)
+    return crisis.name if crisis else ""
+
+
+def notices(db: Session, actor: User | None) -> list[Notice]:
+    """The live N4 alerts on the actor's tracks that involve a track the actor may not see."""
+    alerts = db.exec(
+        select(Alert)
+        .where(Alert.principle == "N4", col(Alert.kind).in_(N4_KINDS), col(Alert.status).in_(LIVE))
+        .order_by(col(Alert.id))
+    ).all()
+    out: list[Notice] = []
+    for alert in alerts:
+        assert alert.id is not None
+        concerned = _concerned(db, alert.id)
+        seen = _visible_ids(db, actor, concerned)
+        hidden = [i for i in concerned if i not in seen]
+        if not seen or not hidden:
+            continue
+        for iid in sorted(seen):
+            mine = db.get(Initiative, iid)
+            assert mine is not None
+            view = alert.views.get(mine.key)
+            if view is None:
+                continue
+            others = sorted(
+                {
+                    _org_name(db, o.owner_id)
+                    for o in (db.get(Initiative, h) for h in hidden)
+                    if o is not None and o.owner_id != mine.owner_id
+                }
+            )
+            reqs = db.exec(
+                select(CoordinationRequest.id).where(
+                    CoordinationRequest.alert_id == alert.id,
+                    (CoordinationRequest.from_initiative_id == iid)
+                    | (CoordinationRequest.to_initiative_id == iid),
+                )
+            ).all()
+            out.append(
+                Notice(
+                    alert_id=alert.id,
+                    kind=alert.kind,
+                    initiative_id=iid,
+                    initiative_key=mine.key,
+                    message=str(view.get("message", "")),
+                    evidence=[str(e) for e in view.get("evidence", [])],
+                    remedy=str(view.get("remedy", "")),
+                    other_organisations=others,
+                    crisis=_crisis_name(db, mine),
+                    requests=[r for r in reqs if r is not None],
+                )
+            )
+    return out
+
+
+def _log(db: Session, actor: User | None, initiative: Initiative, text: str, **payload: Any) -> None:
+    ledger.append(
+        db,
+        LogEntry(
+            entry_type="coordination",
+            initiative_id=initiative.id,
+            date=date.today(),
+            text=text,
+            org_id=actor.organisation_id if actor else None,
+            actor_id=actor.id if actor else None,
+            actor_name=actor.name if actor else "",
+            payload=payload,
+            prev_hash="",
+            entry_hash="",
+        ),
+    )
+
+
+def request(db: Session, actor: User | None, data: RequestData | dict[str, Any]) -> list[CoordinationRequest]:
+    """Ask the owners of the tracks an N4 alert pairs with one's own to coordinate."""
+    data = parse(RequestData, data)
+    alert = db.get(Alert, data.alert_id)
+    if alert is None or alert.principle != "N4" or alert.kind not in N4_KINDS:
+        raise NotFound("No such overlap notice")
+    concerned = _concerned(db, data.alert_id)
+    seen = _visible_ids(db, actor, concerned)
+    if not seen:
+        raise NotFound("No such overlap notice")
+    if data.initiative_id is not None:
+        if data.initiative_id not in seen:
+            raise NotFound("No such initiative")
+        mine_id = data.initiative_id
+    else:
+        editable = [i for i in sorted(seen) if access.can_edit(db, actor, db.get(Initiative, i))]  # type: ignore[arg-type]
+        mine_id = editable[0] if editable else min(seen)
+    mine = access.get_initiative(db, actor, mine_id)
+    access.require_edit(db, actor, mine)
+    if alert.status not in LIVE:
+        raise Conflict("This overlap is no longer open")
+    made: list[CoordinationRequest] = []
+    for other_id in concerned:
+        other = db.get(Initiative, other_id)
+        if other is None or other_id == mine_id or other.owner_id == mine.owner_id:
+            continue
+        pending = db.exec(
+            select(CoordinationRequest).where(
+                CoordinationRequest.from_initiative_id == mine_id,
+                CoordinationRequest.to_initiative_id == other_id,
+                CoordinationRequest.status == "pending",
+            )
+        ).first()
+        if pending is not None:
+            made.append(pending)
+            continue
+        row = CoordinationRequest(
+            alert_id=alert.id,
+            from_initiative_id=mine_id,
+            to_initiative_id=other_id,
+            created_by_id=actor.id if actor else None,
+        )
+        db.add(row)
+        db.flush()
+        _log(db, actor, mine, f"Asked {_org_name(db, other.owner_id)} to coordinate", request_id=row.id)
+        # Each event goes to its own track's audience and names only the request.
+        events.publish(
+            db, "coordination.requested", "coordination", initiative_id=other_id, request_id=row.id
+        )
+        events.publish(db, "coordination.requested", "coordination", initiative_id=mine_id, request_id=row.id)
+        made.append(row)
+    if not made:
+        raise Invalid.field("alert_id", "this notice names no track of another organisation")
+    return made
+
+
+def _view(db: Session, actor: User | None, row: CoordinationRequest, seen: set[int]) -> RequestView:
+    incoming = row.to_initiative_id in seen
+    mine_id, other_id = (
+        (row.to_initiative_id, row.from_initiative_id)
+        if incoming
+        else (row.from_initiative_id, row.to_initiative_id)
+    )
+    mine = db.get(Initiative, mine_id)
+    other = db.get(Initiative, other_id)
+    assert mine is not None and other is not None and row.id is not None
+    return RequestView(
+        id=row.id,
+        direction="incoming" if incoming else "outgoing",
+        status=row.status,
+        reason=row.reason,
+        initiative_id=mine_id,
+        initiative_key=mine.key,
+        other_organisation=_org_name(db, other.owner_id),
+        crisis=_crisis_name(db, mine),
+        created_at=row.created_at,
+        answered_at=row.answered_at,
+        can_answer=incoming and row.status == "pending" and access.can_edit(db, actor, mine),
+    )
+
+
+def listing(db: Session, actor: User | None) -> list[RequestView]:
+    """Requests sent from or to a track the actor may see, newest first."""
+    visible = select(Initiative.id).where(access.visible_clause(actor))
+    rows = db.exec(
+        select(CoordinationRequest)
+        .where(
+            col(CoordinationRequest.from_initiative_id).in_(visible)
+            | col(CoordinationRequest.to_initiative_id).in_(visible)
+        )
+        .order_by(col(CoordinationRequest.id).desc())
+    ).all()
+    out = []
+    for row in rows:
+        seen = _visible_ids(db, actor, [row.from_initiative_id, row.to_initiative_id])
+        out.append(_view(db, actor, row, seen))
+    return out
+
+
+def _request(db: Session, actor: User | None, request_id: int) -> tuple[CoordinationRequest, set[int]]:
+    row = db.get(CoordinationRequest, request_id)
+    if row is None:
+        raise NotFound("No such coordination request")
+    seen = _visible_ids(db, actor, [row.from_initiative_id, row.to_initiative_id])
+    if not seen:
+        raise NotFound("No such coordination request")
+    return row, seen
+
+
+def get(db: Session, actor: User | None, request_id: int) -> RequestView:
+    row, seen = _request(db, actor, request_id)
+    return _view(db, actor, row, seen)
+
+
+def _answerable(db: Session, actor: User | None, request_id: int) -> tuple[CoordinationRequest, Initiative]:
+    row, seen = _request(db, actor, request_id)
+    if row.to_initiative_id not in seen:
+        # The requester's side sees the request but may not answer it.
+        raise NotFound("No such incoming coordination request")
+    mine = access.get_initiative(db, actor, row.to_initiative_id)
+    access.require_edit(db, actor, mine)
+    if row.status != "pending":
+        raise Conflict(f"This request was already {row.status}")
+    return row, mine
+
+
+def accept(
+    db: Session, actor: User | None, request_id: int, data: AcceptData | dict[str, Any] | None = None
+) -> RequestView:
+    """Agree to coordinate: link the two tracks, and share one's own back if asked."""
+    data = parse(AcceptData, data or {})
+    row, mine = _answerable(db, actor, request_id)
+    other = db.get(Initiative, row.from_initiative_id)
+    assert other is not None and other.id is not None and mine.id is not None
+    initiatives.link_coordinated(db, actor, mine.id, other.id)
+    if data.share_level is not None:
+        sharing.grant(db, actor, mine.id, {"org_id": other.owner_id, "level": data.share_level})
+    row.status = "accepted"
+    row.answered_at = utcnow()
+    row.answered_by_id = actor.id if actor else None
+    db.add(row)
+    db.flush()
+    _log(db, actor, mine, f"Agreed to coordinate with {_org_name(db, other.owner_id)}", request_id=row.id)
+    _log(db, actor, other, f"{_org_name(db, mine.owner_id)} agreed to coordinate", request_id=row.id)
+    for iid in (mine.id, other.id):
+        events.publish(db, "coordination.accepted", "coordination", initiative_id=iid, request_id=row.id)
+    return _view(db, actor, row, _visible_ids(db, actor, [row.from_initiative_id, row.to_initiative_id]))
+
+
+def decline(
+    db: Session, actor: User | None, request_id: int, data: DeclineData | dict[str, Any]
+) -> RequestView:
+    """Decline to coordinate, with the reason the requester will read."""
+    data = parse(DeclineData, data)
+    row, mine = _answerable(db, actor, request_id)
+    other = db.get(Initiative, row.from_initiative_id)
+    assert other is not None and mine.id is not None
+    row.status = "declined"
+    row.reason = data.reason
+    row.answered_at = utcnow()
+    row.answered_by_id = actor.id if actor else None
+    db.add(row)
+    db.flush()
+    _log(db, actor, mine, f"Declined to coordinate with {_org_name(db, other.owner_id)}", request_id=row.id)
+    _log(
+        db,
+        actor,
+        other,
+        f"{_org_name(db, mine.owner_id)} declined to coordinate: {data.reason}",
+        request_id=row.id,
+    )
+    for iid in (mine.id, other.id):
+        events.publish(db, "coordination.declined", "coordination", initiative_id=iid, request_id=row.id)
+    return _view(db, actor, row, {mine.id})

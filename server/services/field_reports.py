@@ -1,0 +1,132 @@
+"""Field reports: what humanitarian organisations and local actors see on the ground.
+
+A report lies on a crisis, or on one track. A report on a track is as visible as the
+track. A report on a crisis alone is read by the governments working on crises and
+by its filer's own organisation; field contributors never read another
+organisation's reports on a crisis, and read tracks only where shared with them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import ColumnElement, and_, false, or_
+from sqlmodel import Session, col, select
+
+from server import events
+from server.models import Crisis, FieldReport, Initiative, User
+from server.services import access
+from server.services.errors import Invalid, NotFound
+from server.services.initiatives import new_key
+from server.services.validation import parse
+
+FILER_ROLES = ("admin", "coordinator", "desk_officer", "field_contributor")
+
+
+class FieldReportData(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    crisis_id: int | None = None
+    initiative_id: int | None = None
+    date: date
+    source_kind: Literal["ngo", "un", "local_actor", "embassy"]
+    text: str = Field(min_length=3, max_length=10000)
+    red_line_breached: str | None = None
+
+    @field_validator("crisis_id", "initiative_id", "red_line_breached", mode="before")
+    @classmethod
+    def _blank(cls, v: Any) -> Any:
+        return None if v == "" else v
+
+
+def visible_clause(actor: User | None) -> ColumnElement[bool]:
+    """The visibility filter for `FieldReport` rows, built on the initiatives' one."""
+    visible_tracks = select(Initiative.id).where(access.visible_clause(actor))
+    on_track = and_(
+        col(FieldReport.initiative_id).is_not(None), col(FieldReport.initiative_id).in_(visible_tracks)
+    )
+    if actor is None:
+        return or_(on_track, col(FieldReport.initiative_id).is_(None))
+    own = FieldReport.org_id == actor.organisation_id
+    if not actor.active:
+        return false()
+    crisis_wide = col(FieldReport.initiative_id).is_(None)
+    # The same rule as the workspace export, so that no two reads of a report disagree.
+    if actor.role == "field_contributor":
+        return or_(on_track, and_(crisis_wide, own))
+    return or_(on_track, crisis_wide)
+
+
+def listing(
+    db: Session,
+    actor: User | None,
+    crisis_id: int | None = None,
+    initiative_id: int | None = None,
+    mine: bool = False,
+    limit: int = 500,
+) -> list[FieldReport]:
+    """The reports the actor may read, newest first."""
+    q = select(FieldReport).where(visible_clause(actor))
+    if crisis_id:
+        q = q.where(FieldReport.crisis_id == crisis_id)
+    if initiative_id:
+        q = q.where(FieldReport.initiative_id == initiative_id)
+    if mine and actor is not None:
+        q = q.where(FieldReport.org_id == actor.organisation_id)
+    return list(
+        db.exec(q.order_by(col(FieldReport.date).desc(), col(FieldReport.id).desc()).limit(limit)).all()
+    )
+
+
+def get(db: Session, actor: User | None, report_id: int) -> FieldReport:
+    row = db.exec(select(FieldReport).where(FieldReport.id == report_id, visible_clause(actor))).first()
+    if row is None:
+        raise NotFound("No such field report")
+    return row
+
+
+def get_by_key(db: Session, actor: User | None, key: str) -> FieldReport:
+    row = db.exec(select(FieldReport).where(FieldReport.key == key, visible_clause(actor))).first()
+    if row is None:
+        raise NotFound("No such field report")
+    return row
+
+
+def file(db: Session, actor: User, data: FieldReportData | dict[str, Any]) -> FieldReport:
+    """File a report on a crisis, or on a track the actor may see."""
+    access.require_role(actor, *FILER_ROLES)
+    data = parse(FieldReportData, data)
+    crisis_id = data.crisis_id
+    if data.initiative_id is not None:
+        initiative = access.get_initiative(db, actor, data.initiative_id)
+        if crisis_id is not None and crisis_id != initiative.crisis_id:
+            raise Invalid.field("crisis_id", "a report on a track lies on that track's crisis")
+        crisis_id = initiative.crisis_id
+    if crisis_id is None:
+        raise Invalid.field("crisis_id", "choose a crisis or a track")
+    if db.get(Crisis, crisis_id) is None:
+        raise Invalid.field("crisis_id", "unknown crisis")
+    row = FieldReport(
+        key=new_key("fr", data.text[:30]),
+        initiative_id=data.initiative_id,
+        crisis_id=crisis_id,
+        org_id=actor.organisation_id,
+        date=data.date,
+        source_kind=data.source_kind,
+        text=data.text,
+        red_line_breached=data.red_line_breached,
+        filed_by_id=actor.id,
+    )
+    db.add(row)
+    db.flush()
+    if row.initiative_id is not None:
+        events.publish(db, "report.filed", "reports", initiative_id=row.initiative_id, report_id=row.id)
+        events.check_initiative(db, row.initiative_id)
+    else:
+        events.publish(db, "report.filed", "reports", org_id=actor.organisation_id, report_id=row.id)
+        # A crisis-wide report grounds every track on the crisis (D1): re-check them.
+        for iid in db.exec(select(Initiative.id).where(Initiative.crisis_id == crisis_id)).all():
+            events.check_initiative(db, iid)
+    return row

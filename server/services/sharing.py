@@ -1,0 +1,186 @@
+"""Sharing grants: who outside a track's own government may see it, and how far.
+
+A grant shares one initiative with an organisation, a whole government or one
+person, at a level (`view`, `comment`, `sign-off`). Only those who may edit the
+track (its owner's desk officers, its government's coordinators and admins) grant
+and withdraw. Every grant and withdrawal is an entry of the decision log. A
+withdrawal takes effect at once: every read goes through `access.visible_clause`,
+which counts only live grants, and the published event wakes the open streams so
+that they drop the track.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+from sqlmodel import Session, col, select
+
+from server import events
+from server.models import Initiative, LogEntry, Organisation, SharingGrant, User
+from server.models.base import utcnow
+from server.services import access, ledger
+from server.services.errors import Conflict, Invalid, NotFound
+from server.services.validation import parse
+
+
+class GrantData(BaseModel):
+    """Whom to share a track with: exactly one of an organisation, a government, a person."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    org_id: int | None = None
+    government: str | None = None
+    user_id: int | None = None
+    level: Literal["view", "comment", "sign-off"] = "view"
+
+    @model_validator(mode="after")
+    def _one_target(self) -> GrantData:
+        named = [x for x in (self.org_id, self.government or None, self.user_id) if x is not None]
+        if len(named) != 1:
+            raise ValueError("name exactly one organisation, government or person")
+        return self
+
+
+def _target_name(db: Session, grant: SharingGrant) -> str:
+    """Whom a grant names, in words, for the log and the page."""
+    if grant.org_id is not None:
+        org = db.get(Organisation, grant.org_id)
+        return org.name if org else f"organisation {grant.org_id}"
+    if grant.user_id is not None:
+        user = db.get(User, grant.user_id)
+        return user.name if user else f"person {grant.user_id}"
+    return f"the government of {grant.government}"
+
+
+def _log(db: Session, actor: User | None, grant: SharingGrant, entry_type: str, text: str) -> LogEntry:
+    return ledger.append(
+        db,
+        LogEntry(
+            entry_type=entry_type,
+            initiative_id=grant.initiative_id,
+            date=date.today(),
+            text=text,
+            org_id=actor.organisation_id if actor else None,
+            actor_id=actor.id if actor else None,
+            actor_name=actor.name if actor else "",
+            payload={
+                "grant_id": grant.id,
+                "org_id": grant.org_id,
+                "government": grant.government,
+                "user_id": grant.user_id,
+                "level": grant.level,
+            },
+            prev_hash="",
+            entry_hash="",
+        ),
+    )
+
+
+def _editable(db: Session, actor: User | None, initiative_id: int) -> Initiative:
+    initiative = access.get_initiative(db, actor, initiative_id)
+    access.require_edit(db, actor, initiative)
+    return initiative
+
+
+def grants(db: Session, actor: User | None, initiative_id: int) -> list[SharingGrant]:
+    """The live grants of a track, for its own government; a partner sees none of them.
+
+    Whom else a track is shared with is the owner's business, not a partner's.
+    """
+    initiative = access.get_initiative(db, actor, initiative_id)
+    if not access.is_home(actor, initiative, db):
+        return []
+    return list(
+        db.exec(
+            select(SharingGrant)
+            .where(SharingGrant.initiative_id == initiative_id, col(SharingGrant.withdrawn_at).is_(None))
+            .order_by(col(SharingGrant.id))
+        ).all()
+    )
+
+
+def grant(
+    db: Session, actor: User | None, initiative_id: int, data: GrantData | dict[str, Any]
+) -> SharingGrant:
+    """Share a track; a live grant to the same target is raised or lowered to the new level."""
+    initiative = _editable(db, actor, initiative_id)
+    data = parse(GrantData, data)
+    government = data.government or None
+    if data.org_id is not None and db.get(Organisation, data.org_id) is None:
+        raise Invalid.field("org_id", "unknown organisation")
+    if data.user_id is not None and db.get(User, data.user_id) is None:
+        raise Invalid.field("user_id", "unknown person")
+    if government is not None:
+        known = {o.government_key for o in db.exec(select(Organisation)).all()}
+        if government not in known:
+            raise Invalid.field("government", "unknown government")
+    home = db.get(Organisation, initiative.owner_id)
+    assert home is not None
+    if government == home.government_key:
+        raise Invalid.field("government", "the track's own government sees it already")
+    existing = db.exec(
+        select(SharingGrant).where(
+            SharingGrant.initiative_id == initiative_id,
+            col(SharingGrant.withdrawn_at).is_(None),
+            SharingGrant.org_id == data.org_id,
+            SharingGrant.government == government,
+            SharingGrant.user_id == data.user_id,
+        )
+    ).first()
+    if existing is not None:
+        if existing.level == data.level:
+            return existing
+        # A change of level is a withdrawal and a new grant, so the log says both.
+        _withdraw_row(db, actor, existing)
+    row = SharingGrant(
+        initiative_id=initiative_id,
+        org_id=data.org_id,
+        government=government,
+        user_id=data.user_id,
+        level=data.level,
+        created_by_id=actor.id if actor else None,
+    )
+    db.add(row)
+    db.flush()
+    _log(db, actor, row, "grant", f"Shared with {_target_name(db, row)} at level {row.level}")
+    _published(db, initiative, "sharing.granted", row)
+    return row
+
+
+def _withdraw_row(db: Session, actor: User | None, row: SharingGrant) -> None:
+    row.withdrawn_at = utcnow()
+    row.withdrawn_by_id = actor.id if actor else None
+    db.add(row)
+    db.flush()
+    _log(db, actor, row, "withdrawal", f"No longer shared with {_target_name(db, row)}")
+
+
+def withdraw(db: Session, actor: User | None, grant_id: int) -> SharingGrant:
+    """End a grant now; the partner's next read no longer finds the track."""
+    row = db.get(SharingGrant, grant_id)
+    if row is None:
+        raise NotFound("No such sharing grant")
+    # A grant is as visible as its track, and only its home sees grants at all.
+    initiative = access.get_initiative(db, actor, row.initiative_id)
+    if not access.is_home(actor, initiative, db):
+        raise NotFound("No such sharing grant")
+    access.require_edit(db, actor, initiative)
+    if row.withdrawn_at is not None:
+        raise Conflict("This grant was already withdrawn")
+    _withdraw_row(db, actor, row)
+    _published(db, initiative, "sharing.withdrawn", row)
+    return row
+
+
+def _published(db: Session, initiative: Initiative, kind: str, row: SharingGrant) -> None:
+    # The event carries the track's id so that streams re-judge who may see it; the
+    # stream filters by the live grants when it reads, so the partner whose grant went
+    # gets nothing more of this track.
+    events.publish(db, kind, "sharing", initiative_id=initiative.id, grant_id=row.id)
+    if kind == "sharing.withdrawn" and row.org_id is not None:
+        # The partner no longer sees the track, so the event above never reaches it; this
+        # one, addressed to its organisation, tells its open pages to refresh (and 404).
+        events.publish(db, kind, "sharing", org_id=row.org_id, track=initiative.id)
+    events.check_initiative(db, initiative.id)
