@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import auth
+from web.routes import auth, dashboard, initiatives
 
-ROUTERS: list[APIRouter] = [auth.router]
+ROUTERS: list[APIRouter] = [auth.router, dashboard.router, initiatives.router]

@@ -1,0 +1,98 @@
+"""A person's dashboard: their open alerts, decisions waiting for their sign-off, recent activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from server.models import Event, Initiative, LogEntry, User
+from server.services import access, decisions, initiative_page
+from server.services.initiative_page import AlertView
+from workers import signoffs
+
+ACTIVITY_WORDS = {
+    "initiative.created": "Initiative recorded",
+    "initiative.updated": "Initiative edited",
+    "initiative.status": "Status changed",
+    "initiative.coordinated": "Coordination link changed",
+    "initiative.dependencies": "Dependencies changed",
+    "decision.logged": "Decision logged",
+    "decision.signoff": "Sign-off or decline recorded",
+    "comment.added": "Comment added",
+    "comment.removed": "Comment removed",
+    "report.filed": "Field report filed",
+    "sharing.granted": "Shared with a partner",
+    "sharing.withdrawn": "Sharing withdrawn",
+    "coordination.requested": "Coordination requested",
+    "coordination.accepted": "Coordination agreed",
+    "coordination.declined": "Coordination declined",
+    "alert.raised": "Alert raised",
+    "alert.resolved": "Alert cleared",
+}
+
+
+@dataclass
+class Activity:
+    at: datetime
+    what: str
+    initiative: Initiative
+
+
+@dataclass
+class Dashboard:
+    my_tracks: list[Initiative]
+    alerts: list[AlertView]
+    waiting: list[tuple[LogEntry, signoffs.SignoffStatus, Initiative | None]]
+    activity: list[Activity]
+
+
+def words(kind: str) -> str:
+    if kind in ACTIVITY_WORDS:
+        return ACTIVITY_WORDS[kind]
+    if kind.startswith("initiative.") and kind.count(".") == 2:
+        _, part, verb = kind.split(".")
+        return f"{part.replace('_', ' ').capitalize()} {verb}"
+    return kind.replace(".", " ").capitalize()
+
+
+def my_tracks(db: Session, actor: User) -> list[Initiative]:
+    """The tracks the actor's organisation owns; for coordinators and admins, their government's."""
+    q = select(Initiative).where(access.visible_clause(actor))
+    if actor.role in access.GOVERNMENT_WIDE_ROLES:
+        q = q.where(access.home_clause(actor))
+    else:
+        q = q.where(Initiative.owner_id == actor.organisation_id)
+    return list(db.exec(q.order_by(col(Initiative.updated_at).desc())).all())
+
+
+def summary(db: Session, actor: User, activity_limit: int = 15) -> Dashboard:
+    tracks = my_tracks(db, actor)
+    ids = [t.id for t in tracks if t.id is not None]
+    by_id = {t.id: t for t in tracks}
+    events = (
+        db.exec(
+            select(Event)
+            .where(col(Event.initiative_id).in_(ids))
+            .order_by(col(Event.id).desc())
+            .limit(activity_limit)
+        ).all()
+        if ids
+        else []
+    )
+    activity = [
+        Activity(e.created_at, words(e.kind), by_id[e.initiative_id])
+        for e in events
+        if e.initiative_id in by_id
+    ]
+    waiting = [
+        (entry, state, db.get(Initiative, entry.initiative_id))
+        for entry, state in decisions.waiting_for(db, actor)
+    ]
+    return Dashboard(
+        my_tracks=tracks,
+        alerts=initiative_page.alerts_on(db, actor, ids, live_only=True),
+        waiting=waiting,
+        activity=activity,
+    )

@@ -1,0 +1,219 @@
+"""Everything one initiative's page shows, gathered in one read for one person.
+
+It composes the services that own each rule (`initiatives.view`, the partner-aware
+decision log, `decisions.status`) and adds the names a page needs to print. An alert
+that concerns a track the reader may not see is shown through that track's own view
+of it (the other organisation and the crisis, never the hidden track's content).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from server.models import Alert, AlertInitiative, Initiative, LogEntry, Organisation, User
+from server.services import access, decisions, initiatives, internal
+from server.services.decisions import LogFilters
+from workers import signoffs
+
+LIVE_ALERTS = ("open", "acknowledged")
+
+
+@dataclass
+class AlertView:
+    """An alert as one reader may see it."""
+
+    alert: Alert
+    message: str
+    evidence: list[str]
+    remedy: str
+    subjects: list[Initiative]  # the concerned tracks the reader may see
+    hidden_others: int = 0
+
+
+@dataclass
+class DecisionView:
+    entry: LogEntry
+    status: signoffs.SignoffStatus | None
+    supersedes: LogEntry | None = None
+    initiative: Initiative | None = None
+    can_sign: bool = False
+
+
+@dataclass
+class InitiativePage:
+    view: initiatives.InitiativeView
+    orgs: dict[int, Organisation]
+    people: dict[int, str]
+    decisions: list[DecisionView]
+    other_entries: list[LogEntry]
+    alerts: list[AlertView]
+    proposed: list[Organisation] = field(default_factory=list)
+    departments: list[Organisation] = field(default_factory=list)
+    coordinate_with: list[Initiative] = field(default_factory=list)
+
+
+def alert_views(db: Session, actor: User | None, alerts: list[Alert]) -> list[AlertView]:
+    """Alerts as the actor may read them; one concerning no visible track is left out."""
+    if not alerts:
+        return []
+    ids = [a.id for a in alerts]
+    links = db.exec(select(AlertInitiative).where(col(AlertInitiative.alert_id).in_(ids))).all()
+    concerned: dict[int, list[int]] = {}
+    for link in links:
+        concerned.setdefault(link.alert_id, []).append(link.initiative_id)
+    all_ids = {i for v in concerned.values() for i in v}
+    visible = {
+        t.id: t
+        for t in db.exec(
+            select(Initiative).where(col(Initiative.id).in_(all_ids), access.visible_clause(actor))
+        ).all()
+    }
+    out = []
+    for a in alerts:
+        mine = [visible[i] for i in sorted(concerned.get(a.id or 0, [])) if i in visible]
+        if not mine:
+            continue
+        hidden = len(concerned.get(a.id or 0, [])) - len(mine)
+        message, evidence, remedy = a.message, list(a.evidence), a.remedy
+        if hidden:
+            per_track = a.views.get(mine[0].key) or {}
+            message = str(per_track.get("message", "This track overlaps with a track you cannot see."))
+            evidence = [str(e) for e in per_track.get("evidence", [])]
+            remedy = str(per_track.get("remedy", remedy))
+        out.append(AlertView(a, message, evidence, remedy, mine, hidden))
+    return out
+
+
+def alerts_on(
+    db: Session, actor: User | None, initiative_ids: list[int], live_only: bool = True
+) -> list[AlertView]:
+    if not initiative_ids:
+        return []
+    q = (
+        select(Alert)
+        .join(AlertInitiative, col(AlertInitiative.alert_id) == Alert.id)
+        .where(col(AlertInitiative.initiative_id).in_(initiative_ids))
+    )
+    if live_only:
+        q = q.where(col(Alert.status).in_(LIVE_ALERTS))
+    rows = list(dict.fromkeys(db.exec(q.order_by(col(Alert.principle), col(Alert.id))).all()))
+    return alert_views(db, actor, rows)
+
+
+def decision_views(db: Session, actor: User | None, entries: list[LogEntry]) -> list[DecisionView]:
+    """Decisions with where their sign-offs stand and the entry each supersedes."""
+    by_id = {e.id: e for e in entries}
+    mine = db.get(Organisation, actor.organisation_id) if actor else None
+    out = []
+    for e in entries:
+        if e.entry_type != "decision":
+            continue
+        assert e.id is not None
+        state = decisions.status(db, actor, e.id)
+        sup = None
+        if e.supersedes_id:
+            sup = by_id.get(e.supersedes_id) or db.get(LogEntry, e.supersedes_id)
+        can_sign = bool(
+            mine
+            and actor is not None
+            and actor.role != "field_contributor"
+            and state.judged
+            and any(r.state == "missing" and _answers(r.org, mine, db) for r in state.requirements)
+        )
+        out.append(DecisionView(e, state, sup, db.get(Initiative, e.initiative_id), can_sign))
+    return out
+
+
+def _answers(required: str, mine: Organisation, db: Session) -> bool:
+    if required == mine.key:
+        return True
+    org = db.exec(select(Organisation).where(Organisation.key == required)).first()
+    return org is not None and org.kind == "state" and org.government_key == mine.government_key
+
+
+def names(db: Session) -> tuple[dict[int, Organisation], dict[int, str]]:
+    orgs = {o.id: o for o in db.exec(select(Organisation)).all() if o.id is not None}
+    people = {u.id: u.name for u in db.exec(select(User)).all() if u.id is not None}
+    return orgs, people
+
+
+def page(db: Session, actor: User | None, initiative_id: int) -> InitiativePage:
+    """One initiative's page for the actor; `NotFound` if the actor may not see it."""
+    view = initiatives.view(db, actor, initiative_id)
+    entries = internal.log_entries(db, actor, LogFilters(initiative_id=initiative_id))
+    orgs, people = names(db)
+    out = InitiativePage(
+        view=view,
+        orgs=orgs,
+        people=people,
+        decisions=decision_views(db, actor, entries),
+        other_entries=[e for e in entries if e.entry_type not in ("decision", "signoff", "decline")],
+        alerts=alerts_on(db, actor, [initiative_id]),
+    )
+    if view.can_edit and actor is not None:
+        out.proposed = decisions.proposed_departments(db, initiative_id, actor)
+        out.departments = decisions.government_departments(db, actor)
+        linked = {t.id for t in view.coordinated} | {initiative_id}
+        out.coordinate_with = [
+            t
+            for t in initiatives.listing(db, actor, initiatives.Filters(crisis_id=view.initiative.crisis_id))
+            if t.id not in linked
+        ]
+    return out
+
+
+def decision_form(db: Session, actor: User, initiative_id: int) -> dict[str, Any]:
+    """What the decision form offers: proposed departments pre-checked among the government's."""
+    initiative = access.get_initiative(db, actor, initiative_id)
+    access.require_edit(db, actor, initiative)
+    return {
+        "initiative": initiative,
+        "proposed": decisions.proposed_departments(db, initiative_id, actor),
+        "departments": decisions.government_departments(db, actor),
+    }
+
+
+@dataclass
+class EditForm:
+    initiative: Initiative
+    values: dict[str, Any]
+
+
+def edit_form(db: Session, actor: User | None, initiative_id: int) -> EditForm:
+    """The initiative's editable fields as they stand, for a person who may edit it."""
+    initiative = access.get_initiative(db, actor, initiative_id)
+    access.require_edit(db, actor, initiative)
+    return EditForm(initiative, initiatives.snapshot_fields(db, initiative))
+
+
+@dataclass
+class LineForm:
+    initiative: Initiative
+    choices: Any
+
+
+def line_form(db: Session, actor: User | None, initiative_id: int, part: str) -> LineForm:
+    """What the form for an item behind an initiative needs, for a person who may edit it."""
+    from server.services import crises
+
+    initiative = access.get_initiative(db, actor, initiative_id)
+    access.require_edit(db, actor, initiative)
+    return LineForm(initiative, crises.choices(db, actor))
+
+
+def line(db: Session, actor: User | None, initiative_id: int, part: str, line_id: int) -> Any:
+    """One item behind an initiative, for a person who may edit it; `NotFound` otherwise."""
+    from server.models.initiatives import LINE_MODELS
+    from server.services.errors import NotFound
+
+    if part not in LINE_MODELS:
+        raise NotFound("No such part of an initiative")
+    initiative = access.get_initiative(db, actor, initiative_id)
+    access.require_edit(db, actor, initiative)
+    row = db.get(LINE_MODELS[part], line_id)
+    if row is None or row.initiative_id != initiative_id:
+        raise NotFound("No such item")
+    return row

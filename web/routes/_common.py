@@ -1,0 +1,72 @@
+"""Small helpers the page routes share: reading forms, naming errors, answering after a write."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from server.services.errors import Invalid
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+async def _read_form(request: Request) -> dict[str, Any]:
+    """The posted form as a dict: one value per field, a list where a field repeats."""
+    form = await request.form()
+    out: dict[str, Any] = {}
+    for key in form.keys():
+        if key == "csrf_token":
+            continue
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        out[key] = values if len(values) > 1 or key.endswith("_ids") or key == "touches" else values[0]
+    return out
+
+
+FormDict = Annotated[dict[str, Any], Depends(_read_form)]
+
+
+def errors_of(exc: Invalid) -> dict[str, str]:
+    """Field errors keyed by the form field they belong beside (`touches[2]` -> `touches`)."""
+    out: dict[str, str] = {}
+    for e in exc.errors:
+        key = _INDEX.sub("", e.loc).split(".")[0] or "_form"
+        out.setdefault(key, e.message)
+    if not out:
+        out["_form"] = exc.detail
+    return out
+
+
+def checkbox(form: dict[str, Any], *names: str) -> dict[str, Any]:
+    """Unchecked boxes are absent from a post: make them False, checked ones True."""
+    data = dict(form)
+    for name in names:
+        data[name] = name in form and form[name] not in ("", "0", "false", "off")
+    return data
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [v for v in value if v != ""]
+    return [value] if value != "" else []
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def target_block(request: Request, allowed: tuple[str, ...], default: str | None = None) -> str | None:
+    """The block an htmx request asks for, by the id of the element it will swap."""
+    target = request.headers.get("hx-target", "")
+    return target if target in allowed else default
+
+
+def after_write(request: Request, url: str) -> Response:
+    """Send the person on to `url`: HX-Redirect for htmx, 303 otherwise (post/redirect/get)."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,476 @@
+"""Initiatives: the list, one initiative's page, and the forms to record and edit them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from server.auth import CurrentUser, SessionDep
+from server.models import User
+from server.services import comments, crises, field_reports, initiative_page, initiatives, sharing
+from server.services.errors import Conflict, Invalid
+from web.routes._common import FormDict, after_write, as_list, checkbox, errors_of, is_htmx, target_block
+from web.templating import render
+
+router = APIRouter()
+
+PAGE_BLOCKS = (
+    "initiative",
+    "alerts",
+    "decision_log",
+    "decision_form",
+    "comments",
+    "comment_form",
+    "reports",
+    "report_form",
+)
+LIST_BLOCKS = ("results",)
+
+PARTS: dict[str, dict[str, Any]] = {
+    "red_lines": {"one": "red line", "bools": ("internal",)},
+    "staff": {"one": "staff line", "bools": ("dedicated", "internal")},
+    "resources": {"one": "resource", "bools": ("dedicated", "internal")},
+    "leverage": {"one": "leverage tool", "bools": ("do_no_harm_assessment", "internal")},
+    "metrics": {"one": "metric", "bools": ("internal",)},
+}
+
+
+def _opt_int(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
+
+
+# ---------------------------------------------------------------- list
+
+
+@router.get("/initiatives")
+def listing(
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    crisis_id: str = "",
+    owner_id: str = "",
+    kind: str = "",
+    status: str = "",
+    has_alerts: str = "",
+    q: str = "",
+) -> Response:
+    filters = initiatives.Filters(
+        crisis_id=_opt_int(crisis_id),
+        owner_id=_opt_int(owner_id),
+        kind=kind or None,
+        status=status or None,
+        has_alerts={"yes": True, "no": False}.get(has_alerts),
+        q=q.strip() or None,
+    )
+    rows = initiatives.listing(db, user, filters)
+    f = {
+        "crisis_id": crisis_id,
+        "owner_id": owner_id,
+        "kind": kind,
+        "status": status,
+        "has_alerts": has_alerts,
+        "q": q,
+    }
+    return render(
+        request,
+        "initiatives/list.html",
+        block=target_block(request, LIST_BLOCKS),
+        rows=rows,
+        f=f,
+        filtered=any(f.values()),
+        choices=crises.choices(db, user),
+    )
+
+
+# ---------------------------------------------------------------- create and edit
+
+
+def _initiative_data(form: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    data = checkbox(form, "impact_assessment", "compliance_monitoring")
+    data["party_ids"] = as_list(form.get("party_ids"))
+    version = _opt_int(str(data.pop("version", "") or "")) or 0
+    return data, version
+
+
+def _typed(form: dict[str, Any]) -> dict[str, Any]:
+    f = dict(form)
+    f["party_ids"] = [str(p) for p in as_list(form.get("party_ids"))]
+    return f
+
+
+def _form_page(
+    request: Request, db: Any, user: User, f: dict[str, Any], status: int = 200, **ctx: Any
+) -> Response:
+    return render(
+        request,
+        "initiatives/form.html",
+        block="form" if status != 200 else None,
+        status_code=status,
+        f=f,
+        choices=crises.choices(db, user),
+        **ctx,
+    )
+
+
+@router.get("/initiatives/new")
+def new_page(request: Request, db: SessionDep, user: CurrentUser, crisis_id: str = "") -> Response:
+    f = {"status": "active", "kind": "humanitarian", "crisis_id": crisis_id, "party_ids": []}
+    return _form_page(request, db, user, f, errors={}, initiative=None)
+
+
+@router.post("/initiatives/new")
+def create(request: Request, db: SessionDep, user: CurrentUser, form: FormDict) -> Response:
+    data, _ = _initiative_data(form)
+    try:
+        made = initiatives.create(db, user, data)
+    except Invalid as exc:
+        db.rollback()
+        return _form_page(request, db, user, _typed(form), 422, errors=errors_of(exc), initiative=None)
+    return after_write(request, f"/initiatives/{made.id}")
+
+
+def _as_form(values: dict[str, Any], version: int) -> dict[str, Any]:
+    f = dict(values)
+    f["aims"] = "\n".join(values.get("aims") or [])
+    f["objectives"] = "\n".join(values.get("objectives") or [])
+    f["party_ids"] = [str(p) for p in values.get("party_ids") or []]
+    f["start"] = values["start"].isoformat() if values.get("start") else ""
+    f["end"] = values["end"].isoformat() if values.get("end") else ""
+    f["version"] = version
+    return f
+
+
+@router.get("/initiatives/{initiative_id}/edit")
+def edit_page(request: Request, db: SessionDep, user: CurrentUser, initiative_id: int) -> Response:
+    page = initiative_page.edit_form(db, user, initiative_id)
+    return _form_page(
+        request,
+        db,
+        user,
+        _as_form(page.values, page.initiative.version),
+        errors={},
+        initiative=page.initiative,
+    )
+
+
+@router.post("/initiatives/{initiative_id}/edit")
+def edit(request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, form: FormDict) -> Response:
+    data, version = _initiative_data(form)
+    try:
+        initiatives.update(db, user, initiative_id, data, version)
+    except Invalid as exc:
+        db.rollback()
+        current = initiative_page.edit_form(db, user, initiative_id)
+        return _form_page(
+            request, db, user, _typed(form), 422, errors=errors_of(exc), initiative=current.initiative
+        )
+    except Conflict as exc:
+        db.rollback()
+        current = initiative_page.edit_form(db, user, initiative_id)
+        typed = _typed(form)
+        typed["version"] = exc.extra.get("version", current.initiative.version)
+        return _form_page(
+            request,
+            db,
+            user,
+            typed,
+            409,
+            errors={},
+            initiative=current.initiative,
+            conflict=exc,
+            current=_as_form(exc.extra.get("current") or current.values, 0),
+            changed=exc.extra.get("changed", []),
+        )
+    return after_write(request, f"/initiatives/{initiative_id}")
+
+
+@router.post("/initiatives/{initiative_id}/status")
+def set_status(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, form: FormDict
+) -> Response:
+    try:
+        initiatives.set_status(
+            db, user, initiative_id, str(form.get("status", "")), _opt_int(form.get("version")) or 0
+        )
+    except (Invalid, Conflict) as exc:
+        db.rollback()
+        return _page(
+            request,
+            db,
+            user,
+            initiative_id,
+            None,
+            409 if isinstance(exc, Conflict) else 422,
+            status_error=exc.detail,
+        )
+    return after_write(request, f"/initiatives/{initiative_id}")
+
+
+# ---------------------------------------------------------------- one initiative's page
+
+
+def _page(
+    request: Request,
+    db: Any,
+    user: User,
+    initiative_id: int,
+    block: str | None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    **ctx: Any,
+) -> Response:
+    page = initiative_page.page(db, user, initiative_id)
+    ctx.setdefault("errors", {})
+    ctx.setdefault("typed", {})
+    return render(
+        request,
+        "initiatives/detail.html",
+        block=block,
+        status_code=status,
+        headers=headers,
+        p=page,
+        v=page.view,
+        t=page.view.initiative,
+        today=date.today(),
+        **ctx,
+    )
+
+
+@router.get("/initiatives/{initiative_id}")
+def detail(request: Request, db: SessionDep, user: CurrentUser, initiative_id: int) -> Response:
+    return _page(request, db, user, initiative_id, target_block(request, PAGE_BLOCKS))
+
+
+def _in_page_write(
+    request: Request,
+    db: Any,
+    user: User,
+    initiative_id: int,
+    form_block: str,
+    list_block: str,
+    write: Any,
+    typed: dict[str, Any],
+) -> Response:
+    """Run a write from a form on the initiative page and answer with the right block."""
+    try:
+        write()
+    except Invalid as exc:
+        db.rollback()
+        return _page(
+            request,
+            db,
+            user,
+            initiative_id,
+            form_block,
+            422,
+            errors={form_block: errors_of(exc)},
+            typed={form_block: typed},
+        )
+    if not is_htmx(request):
+        return after_write(request, f"/initiatives/{initiative_id}#{list_block}")
+    db.flush()
+    return _page(
+        request, db, user, initiative_id, form_block, headers={"HX-Trigger": f"refresh-{list_block}"}
+    )
+
+
+@router.post("/initiatives/{initiative_id}/comments")
+def comment(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, form: FormDict
+) -> Response:
+    data = checkbox(form, "internal")
+    return _in_page_write(
+        request,
+        db,
+        user,
+        initiative_id,
+        "comment_form",
+        "comments",
+        lambda: comments.add(db, user, initiative_id, data),
+        form,
+    )
+
+
+@router.post("/initiatives/{initiative_id}/comments/{comment_id}/remove")
+def remove_comment(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, comment_id: int
+) -> Response:
+    comments.remove(db, user, comment_id)
+    return after_write(request, f"/initiatives/{initiative_id}#comments")
+
+
+@router.post("/initiatives/{initiative_id}/reports")
+def report(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, form: FormDict
+) -> Response:
+    data = {k: v for k, v in form.items() if k in ("date", "source_kind", "text", "red_line_breached")}
+    data["initiative_id"] = initiative_id
+    return _in_page_write(
+        request,
+        db,
+        user,
+        initiative_id,
+        "report_form",
+        "reports",
+        lambda: field_reports.file(db, user, data),
+        form,
+    )
+
+
+@router.post("/initiatives/{initiative_id}/coordination")
+def coordinate(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, form: FormDict
+) -> Response:
+    other = _opt_int(form.get("other_id"))
+    try:
+        if form.get("unlink"):
+            initiatives.unlink_coordinated(db, user, initiative_id, other or 0)
+        else:
+            initiatives.link_coordinated(db, user, initiative_id, other or 0)
+    except Invalid as exc:
+        db.rollback()
+        return _page(request, db, user, initiative_id, None, 422, link_error=errors_of(exc))
+    return after_write(request, f"/initiatives/{initiative_id}#coordination")
+
+
+@router.post("/initiatives/{initiative_id}/sharing")
+def share(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, form: FormDict
+) -> Response:
+    target = str(form.get("target", ""))
+    data: dict[str, Any] = {"level": form.get("level", "view")}
+    if target.startswith("org:"):
+        data["org_id"] = _opt_int(target[4:])
+    elif target.startswith("gov:"):
+        data["government"] = target[4:]
+    try:
+        sharing.grant(db, user, initiative_id, data)
+    except Invalid as exc:
+        db.rollback()
+        return _page(request, db, user, initiative_id, None, 422, share_error=errors_of(exc))
+    return after_write(request, f"/initiatives/{initiative_id}#sharing")
+
+
+@router.post("/initiatives/{initiative_id}/sharing/{grant_id}/withdraw")
+def withdraw(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, grant_id: int
+) -> Response:
+    sharing.withdraw(db, user, grant_id)
+    return after_write(request, f"/initiatives/{initiative_id}#sharing")
+
+
+# ---------------------------------------------------------------- items behind an initiative
+
+
+def _line_page(
+    request: Request,
+    db: Any,
+    user: User,
+    initiative_id: int,
+    part: str,
+    f: dict[str, Any],
+    status: int = 200,
+    **ctx: Any,
+) -> Response:
+    form = initiative_page.line_form(db, user, initiative_id, part)
+    return render(
+        request,
+        "initiatives/line_form.html",
+        block="form" if status != 200 else None,
+        status_code=status,
+        part=part,
+        one=PARTS[part]["one"],
+        t=form.initiative,
+        choices=form.choices,
+        f=f,
+        **ctx,
+    )
+
+
+def _line_data(part: str, form: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    data = checkbox(form, *PARTS[part]["bools"])
+    version = _opt_int(str(data.pop("version", "") or "")) or 0
+    return data, version
+
+
+def _known(part: str) -> None:
+    if part not in PARTS:
+        from server.services.errors import NotFound
+
+        raise NotFound("No such part of an initiative")
+
+
+@router.get("/initiatives/{initiative_id}/{part}/new")
+def new_line_page(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, part: str
+) -> Response:
+    _known(part)
+    defaults = {"dedicated": part == "staff", "fte": "1"}
+    return _line_page(request, db, user, initiative_id, part, defaults, errors={}, line=None)
+
+
+@router.post("/initiatives/{initiative_id}/{part}/new")
+def add_line(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, part: str, form: FormDict
+) -> Response:
+    _known(part)
+    data, _ = _line_data(part, form)
+    try:
+        initiatives.add_line(db, user, initiative_id, part, data)
+    except Invalid as exc:
+        db.rollback()
+        return _line_page(request, db, user, initiative_id, part, form, 422, errors=errors_of(exc), line=None)
+    return after_write(request, f"/initiatives/{initiative_id}#{part}")
+
+
+@router.get("/initiatives/{initiative_id}/{part}/{line_id}/edit")
+def edit_line_page(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, part: str, line_id: int
+) -> Response:
+    _known(part)
+    line = initiative_page.line(db, user, initiative_id, part, line_id)
+    f = {k: ("" if v is None else v) for k, v in line.model_dump().items()}
+    if part == "metrics" and line.kind_inferred:
+        f["kind"] = ""
+    return _line_page(request, db, user, initiative_id, part, f, errors={}, line=line)
+
+
+@router.post("/initiatives/{initiative_id}/{part}/{line_id}/edit")
+def edit_line(
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    initiative_id: int,
+    part: str,
+    line_id: int,
+    form: FormDict,
+) -> Response:
+    _known(part)
+    data, version = _line_data(part, form)
+    try:
+        initiatives.update_line(db, user, initiative_id, part, line_id, data, version)
+    except Invalid as exc:
+        db.rollback()
+        line = initiative_page.line(db, user, initiative_id, part, line_id)
+        return _line_page(request, db, user, initiative_id, part, form, 422, errors=errors_of(exc), line=line)
+    except Conflict as exc:
+        db.rollback()
+        line = initiative_page.line(db, user, initiative_id, part, line_id)
+        typed = dict(form)
+        typed["version"] = line.version
+        return _line_page(
+            request, db, user, initiative_id, part, typed, 409, errors={}, line=line, conflict=exc
+        )
+    return after_write(request, f"/initiatives/{initiative_id}#{part}")
+
+
+@router.post("/initiatives/{initiative_id}/{part}/{line_id}/remove")
+def remove_line(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, part: str, line_id: int
+) -> Response:
+    _known(part)
+    initiatives.remove_line(db, user, initiative_id, part, line_id)
+    return after_write(request, f"/initiatives/{initiative_id}#{part}")
