@@ -1,9 +1,9 @@
 """Field reports: what humanitarian organisations and local actors see on the ground.
 
 A report lies on a crisis, or on one track. A report on a track is as visible as the
-track. A report on a crisis alone is read by the governments working on crises and
-by its filer's own organisation; field contributors never read another
-organisation's reports on a crisis, and read tracks only where shared with them.
+track; a report on a crisis alone is read by everyone but field contributors. A
+filer's organisation always reads its own reports. So a field contributor reads its
+own reports and those on tracks shared with it, and nothing else.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import Session, col, select
 
 from server import events
@@ -48,15 +48,16 @@ def visible_clause(actor: User | None) -> ColumnElement[bool]:
         col(FieldReport.initiative_id).is_not(None), col(FieldReport.initiative_id).in_(visible_tracks)
     )
     if actor is None:
-        return or_(on_track, col(FieldReport.initiative_id).is_(None))
-    own = FieldReport.org_id == actor.organisation_id
+        return true()
     if not actor.active:
         return false()
+    # A filer always reads its own organisation's reports, wherever they were filed.
+    own = FieldReport.org_id == actor.organisation_id
     crisis_wide = col(FieldReport.initiative_id).is_(None)
-    # The same rule as the workspace export, so that no two reads of a report disagree.
+    # Crisis-wide reports: the same rule as the workspace export, so no two reads disagree.
     if actor.role == "field_contributor":
-        return or_(on_track, and_(crisis_wide, own))
-    return or_(on_track, crisis_wide)
+        return or_(on_track, own)
+    return or_(on_track, own, crisis_wide)
 
 
 def listing(

@@ -1,0 +1,333 @@
+"""One small workspace seen from every role, for the permission tests.
+
+Varnia's foreign ministry owns two tracks: one shared with the government of
+Ostmark at sign-off level (with items and a comment that stay home), one shared
+with nobody. Kestrel runs its own unshared track that overlaps Varnia's private one,
+so each owner gets a blind overlap notice. A person of each role signs in with a
+session made here, so no test waits for password hashing per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import MetaData, Table, text
+from sqlmodel import Session, select
+
+from server import db as dbmod
+from server.models import (
+    Alert,
+    AuthSession,
+    Comment,
+    CoordinationRequest,
+    FieldReport,
+    Initiative,
+    LogEntry,
+    RedLine,
+    SharingGrant,
+    User,
+)
+from server.services import coordination
+from tests import factories
+
+ROLES = (
+    "admin",
+    "coordinator",
+    "owner_desk",
+    "other_desk",
+    "partner_granted",
+    "partner_ungranted",
+    "field",
+    "anonymous",
+)
+# Organisation and role of each signed-in role of the matrix.
+PEOPLE = {
+    "admin": ("varnia-mfa", "admin"),
+    "coordinator": ("varnia-dev", "coordinator"),
+    "owner_desk": ("varnia-mfa", "desk_officer"),
+    "other_desk": ("varnia-fin", "desk_officer"),
+    "partner_granted": ("ostmark-fa", "partner_reviewer"),
+    "partner_ungranted": ("kestrel-fo", "partner_reviewer"),
+    "field": ("relief-net", "field_contributor"),
+    "kestrel_desk": ("kestrel-fo", "desk_officer"),
+}
+
+# Text of every item that stays home on the shared track: no partner response may hold it.
+INTERNAL_TEXTS = (
+    "Walk away below forty trucks a day",
+    "Freeze the assets of the Lowland treasurer",
+    "Ministerial visits to the valley counted",
+    "The minister doubts Ostmark's resolve",
+    "QZX",  # the currency of an internal resource line
+)
+# What Kestrel's track says: Varnia may never read it, and the other way round.
+KESTREL_SECRETS = ("Kestrel delta bargaining channel", "quiet talks with the Highland council", "2026-02-03")
+VARNIA_PRIVATE_SECRETS = (
+    "Varnia delta relief channel",
+    "negotiated corridor for the marsh towns",
+    "2026-01-20",
+)
+
+AIMS = ["humanitarian access to the marsh towns", "release of detained aid workers"]
+
+
+def document() -> dict[str, Any]:
+    orgs = factories.BASE["organisations"] + [
+        {"key": "kestrel", "name": "Republic of Kestrel", "kind": "state", "government": "kestrel"},
+        {
+            "key": "kestrel-fo",
+            "name": "Kestrel, Foreign Office",
+            "kind": "department",
+            "government": "kestrel",
+        },
+    ]
+    shared = factories.initiative(
+        "t-shared",
+        title="Northern valleys access",
+        description="Access for convoys to the northern valleys.",
+        shared_with=[{"government": "ostmark", "level": "sign-off"}],
+        red_lines=[
+            {"text": "Pause if convoys are taxed at checkpoints", "trigger": "pause"},
+            {"text": INTERNAL_TEXTS[0], "trigger": "withdraw", "internal": True},
+        ],
+        leverage=[
+            {"kind": "incentive", "description": "Port access for the valley traders"},
+            {
+                "kind": "sanction",
+                "description": INTERNAL_TEXTS[1],
+                "do_no_harm_assessment": True,
+                "internal": True,
+            },
+        ],
+        metrics=[
+            {"name": "Checkpoints lifted on the northern road", "kind": "outcome"},
+            {"name": INTERNAL_TEXTS[2], "kind": "symbolic", "internal": True},
+        ],
+        resources=[
+            {"kind": "funding", "amount": 1000000, "currency": "EUR", "dedicated": True, "org": "varnia-dev"},
+            {"kind": "funding", "amount": 250000, "currency": INTERNAL_TEXTS[4], "internal": True},
+        ],
+        staff=[{"org": "varnia-mfa", "fte": 2}],
+    )
+    private = factories.initiative(
+        "t-private",
+        title=VARNIA_PRIVATE_SECRETS[0],
+        description=f"A {VARNIA_PRIVATE_SECRETS[1]}.",
+        crisis="delta",
+        parties=["hca"],
+        aims=AIMS,
+        start=VARNIA_PRIVATE_SECRETS[2],
+        end="2027-10-31",
+    )
+    kestrel = factories.initiative(
+        "t-kestrel",
+        owner="kestrel-fo",
+        title=KESTREL_SECRETS[0],
+        description=f"Opening {KESTREL_SECRETS[1]}.",
+        crisis="delta",
+        parties=["hca"],
+        aims=AIMS,
+        start=KESTREL_SECRETS[2],
+        end="2027-11-30",
+    )
+    return factories.document(
+        organisations=orgs,
+        initiatives=[shared, private, kestrel],
+        decisions=[
+            {
+                "key": "d-shared",
+                "initiative": "t-shared",
+                "date": "2026-05-02",
+                "text": "Offer port access in return for convoy passage",
+                "kind": "agreement",
+                "touches_departments": ["varnia-dev", "ostmark"],
+            },
+            {
+                "key": "d-private",
+                "initiative": "t-private",
+                "date": "2026-05-03",
+                "text": "Open the marsh channel with the council",
+                "kind": "other",
+            },
+        ],
+        field_reports=[
+            {
+                "key": "fr-shared",
+                "initiative": "t-shared",
+                "org": "relief-net",
+                "date": "2026-05-10",
+                "source_kind": "ngo",
+                "text": "Convoys waited two days at the river checkpoint",
+            },
+            {
+                "key": "fr-crisis",
+                "crisis": "corridor",
+                "org": "relief-net",
+                "date": "2026-05-11",
+                "source_kind": "ngo",
+                "text": "Fuel shortages across the corridor",
+            },
+            {
+                "key": "fr-private",
+                "initiative": "t-private",
+                "org": "varnia-mfa",
+                "date": "2026-05-12",
+                "source_kind": "embassy",
+                "text": "The marsh council asked for a second meeting",
+            },
+        ],
+    )
+
+
+def token_of(role: str) -> str:
+    return f"session-token-of-{role}"
+
+
+def csrf_of(role: str) -> str:
+    return f"csrf-token-of-{role}"
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    ids: dict[str, Any] = field(default_factory=dict)
+
+    def headers(self, role: str, unsafe: bool = False) -> dict[str, str]:
+        """What a role's browser sends: its session cookie, and the CSRF token on writes."""
+        if role == "anonymous":
+            return {}
+        out = {"Cookie": f"accord={token_of(role)}"}
+        if unsafe:
+            out["X-CSRF-Token"] = csrf_of(role)
+        return out
+
+
+def _id(db: Session, model: Any, **where: Any) -> int:
+    q = select(model)
+    for name, value in where.items():
+        q = q.where(getattr(model, name) == value)
+    row = db.exec(q).first()
+    assert row is not None, (model, where)
+    return int(row.id)
+
+
+def build(db: Session, with_checks: bool = True) -> World:
+    """Load the workspace, sign everyone in, run the checks, and name every object."""
+    factories.load(db, document())
+    users = {}
+    for role, (org, kind) in PEOPLE.items():
+        users[role] = factories.person(db, org, kind, email=f"{role}@example.test")
+        if role in ROLES:
+            digest = hashlib.sha256(token_of(role).encode()).hexdigest()
+            db.add(AuthSession(id=digest, user_id=users[role].id, csrf_token=csrf_of(role)))
+    shared_id = _id(db, Initiative, key="t-shared")
+    db.add(
+        Comment(
+            initiative_id=shared_id,
+            author_id=users["owner_desk"].id,
+            org_id=users["owner_desk"].organisation_id,
+            text="Convoy timing agreed with the valley elders",
+        )
+    )
+    db.add(
+        Comment(
+            initiative_id=shared_id,
+            author_id=users["owner_desk"].id,
+            org_id=users["owner_desk"].organisation_id,
+            text=INTERNAL_TEXTS[3],
+            internal=True,
+        )
+    )
+    db.commit()
+    world = World(users=users)
+    if with_checks:
+        from workers.tasks import check_everything_now
+
+        check_everything_now()
+        db.expire_all()
+        alert = db.exec(select(Alert).where(Alert.kind == "parallel_tracks")).first()
+        assert alert is not None, "the private and Kestrel tracks should overlap (N4)"
+        world.ids["alert_id"] = alert.id
+        coordination.request(db, users["kestrel_desk"], {"alert_id": alert.id})
+        db.commit()
+        world.ids["request_id"] = db.exec(select(CoordinationRequest)).one().id
+    ids = world.ids
+    ids["shared_id"] = shared_id
+    ids["shared_key"] = "t-shared"
+    ids["private_id"] = _id(db, Initiative, key="t-private")
+    ids["private_key"] = "t-private"
+    ids["kestrel_id"] = _id(db, Initiative, key="t-kestrel")
+    ids["decision_id"] = _id(db, LogEntry, key="d-shared")
+    ids["private_decision_id"] = _id(db, LogEntry, key="d-private")
+    ids["comment_id"] = _id(db, Comment, internal=False)
+    ids["internal_comment_id"] = _id(db, Comment, internal=True)
+    ids["report_id"] = _id(db, FieldReport, key="fr-shared")
+    ids["report_key"] = "fr-shared"
+    ids["crisis_report_id"] = _id(db, FieldReport, key="fr-crisis")
+    ids["private_report_id"] = _id(db, FieldReport, key="fr-private")
+    ids["grant_id"] = _id(db, SharingGrant, initiative_id=shared_id)
+    ids["line_id"] = _id(db, RedLine, initiative_id=shared_id, internal=False)
+    ids["internal_line_id"] = _id(db, RedLine, initiative_id=shared_id, internal=True)
+    ids["field_org_id"] = users["field"].organisation_id
+    ids["crisis_id"] = db.exec(select(Initiative.crisis_id).where(Initiative.id == shared_id)).one()
+    # Release the test's session: on SQLite an open write transaction locks out the app.
+    db.rollback()
+    return world
+
+
+class DbSnapshot:
+    """The test database as it is now, to put back after a request that changed it.
+
+    Each cell of the matrix must meet the same world; a write that succeeded (a grant
+    withdrawn, a session ended) is undone by restoring. SQLite is copied whole with
+    its backup API; on PostgreSQL every row is kept and written back under the
+    replica role, which skips the decision log's append-only triggers as a DBA could.
+    """
+
+    def __init__(self) -> None:
+        engine = dbmod.get_engine(write=False)
+        self.url = engine.url
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.tables: list[Table] = []
+        if engine.dialect.name == "sqlite":
+            self.copy = sqlite3.connect(":memory:")
+            with sqlite3.connect(str(engine.url.database)) as live:
+                live.backup(self.copy)
+            return
+        metadata = MetaData()
+        metadata.reflect(engine)
+        self.tables = [t for t in metadata.sorted_tables if t.name != "alembic_version"]
+        with engine.connect() as conn:
+            for t in self.tables:
+                order = list(t.primary_key.columns) or list(t.columns)
+                self.rows[t.name] = [dict(r._mapping) for r in conn.execute(t.select().order_by(*order))]
+
+    def restore(self) -> None:
+        engine = dbmod.get_engine(write=True)
+        if engine.dialect.name == "sqlite":
+            for e in dbmod.engines(str(engine.url)):
+                e.dispose()
+            live = sqlite3.connect(str(engine.url.database))
+            try:
+                self.copy.backup(live)
+            finally:
+                live.close()
+            return
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            names = ", ".join(f'"{t.name}"' for t in self.tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for t in self.tables:
+                if self.rows[t.name]:
+                    conn.execute(t.insert(), self.rows[t.name])
+            for t in self.tables:
+                if "id" in t.columns and str(t.columns["id"].type).upper().startswith(("INT", "BIGINT")):
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), "
+                            f'COALESCE((SELECT MAX(id) FROM "{t.name}"), 0) + 1, false)'
+                        )
+                    )
