@@ -96,3 +96,45 @@ def summary(db: Session, actor: User, activity_limit: int = 15) -> Dashboard:
         waiting=waiting,
         activity=activity,
     )
+
+
+PRINCIPLES = {
+    "D1": "Ground diplomacy in realities on the ground",
+    "D2": "Keep humanitarian objectives apart from political and military agendas",
+    "D3": "Clear objectives, red lines and accountability",
+    "D4": "Dedicated, sustained resources; work across departments",
+    "D5": "Work with those who can influence the parties",
+    "N1": "Don't treat international humanitarian law as negotiable",
+    "N2": "Don't disengage without weighing the humanitarian impact",
+    "N3": "Don't put visibility and symbolic gains over outcomes",
+    "N4": "Don't run parallel, uncoordinated processes",
+    "N5": "Don't skip the do-no-harm analysis",
+}
+
+
+@dataclass
+class Inbox:
+    groups: list[tuple[str, str, list[AlertView]]]
+    total: int
+    status: str
+
+
+def inbox(db: Session, actor: User, status: str = "live") -> Inbox:
+    """Every alert the actor may see, grouped by principle (live ones unless asked otherwise)."""
+    from server.models import Alert
+
+    q = select(Alert)
+    if status == "live":
+        q = q.where(col(Alert.status).in_(initiative_page.LIVE_ALERTS))
+    elif status in ("open", "acknowledged", "dismissed", "resolved"):
+        q = q.where(Alert.status == status)
+    rows = list(db.exec(q.order_by(col(Alert.principle), col(Alert.id).desc())).all())
+    views = initiative_page.alert_views(db, actor, rows)
+    groups: dict[str, list[AlertView]] = {}
+    for av in views:
+        groups.setdefault(av.alert.principle, []).append(av)
+    return Inbox(
+        [(p, PRINCIPLES.get(p, p), groups[p]) for p in sorted(groups)],
+        len(views),
+        status,
+    )

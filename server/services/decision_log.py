@@ -32,3 +32,15 @@ def page(db: Session, actor: User | None, filters: LogFilters, limit: int = 200)
             by_decision.setdefault(e.decision_id, []).append(e)
     views = {v.entry.id: v for v in initiative_page.decision_views(db, actor, rows) if v.entry.id is not None}
     return LogPage(rows, views, by_decision, tracks, orgs, people)
+
+
+def decision(db: Session, actor: User | None, decision_id: int) -> LogEntry:
+    """One decision entry on a track the actor may see; `NotFound` otherwise."""
+    from server.services import access
+    from server.services.errors import NotFound
+
+    entry = db.get(LogEntry, decision_id)
+    if entry is None or entry.entry_type != "decision" or entry.initiative_id is None:
+        raise NotFound("No such decision")
+    access.get_initiative(db, actor, entry.initiative_id)
+    return entry

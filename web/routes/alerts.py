@@ -1,0 +1,88 @@
+"""The alerts inbox: every alert one may see, by principle; acknowledge or dismiss with a reason."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from server.auth import CurrentUser, SessionDep
+from server.services import dashboard
+from server.services.errors import Conflict, Invalid
+from web.routes._common import FormDict, after_write, errors_of, is_htmx, target_block
+from web.routes.auth import _safe_next
+from web.templating import render
+
+router = APIRouter()
+
+
+def _inbox(
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    status: str,
+    block: str | None,
+    code: int = 200,
+    **ctx,
+) -> Response:  # type: ignore[no-untyped-def]
+    return render(
+        request,
+        "alerts/inbox.html",
+        block=block,
+        status_code=code,
+        inbox=dashboard.inbox(db, user, status),
+        **ctx,
+    )
+
+
+@router.get("/alerts")
+def inbox(request: Request, db: SessionDep, user: CurrentUser, status: str = "live") -> Response:
+    return _inbox(request, db, user, status, target_block(request, ("inbox",)))
+
+
+def _act(
+    request: Request, db: SessionDep, user: CurrentUser, alert_id: int, form: FormDict, action: str
+) -> Response:
+    from server.services import alerts
+
+    back = _safe_next(str(form.get("back") or "/alerts"))
+    try:
+        if action == "dismiss":
+            alerts.dismiss(db, user, alert_id, str(form.get("reason") or ""))
+        else:
+            alerts.acknowledge(db, user, alert_id)
+    except (Invalid, Conflict) as exc:
+        db.rollback()
+        errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}
+        if back.startswith("/initiatives/"):
+            from web.routes.initiatives import _page
+
+            return _page(
+                request,
+                db,
+                user,
+                int(back.split("/")[2].split("#")[0]),
+                "alerts",
+                exc.status,
+                alert_errors={alert_id: errs},
+            )
+        return _inbox(request, db, user, "live", "inbox", exc.status, alert_errors={alert_id: errs})
+    if is_htmx(request):
+        db.flush()
+        if back.startswith("/initiatives/"):
+            from web.routes.initiatives import _page
+
+            return _page(request, db, user, int(back.split("/")[2].split("#")[0]), "alerts")
+        return _inbox(request, db, user, "live", "inbox")
+    return after_write(request, back)
+
+
+@router.post("/alerts/{alert_id}/acknowledge")
+def acknowledge(
+    request: Request, db: SessionDep, user: CurrentUser, alert_id: int, form: FormDict
+) -> Response:
+    return _act(request, db, user, alert_id, form, "acknowledge")
+
+
+@router.post("/alerts/{alert_id}/dismiss")
+def dismiss(request: Request, db: SessionDep, user: CurrentUser, alert_id: int, form: FormDict) -> Response:
+    return _act(request, db, user, alert_id, form, "dismiss")
