@@ -65,9 +65,8 @@ def transport_options(settings: Settings) -> dict[str, Any]:
 def configure(app: Celery, settings: Settings | None = None) -> Celery:
     """Apply the worker policy and the current settings to `app`."""
     s = settings or get_settings()
-    if not s.redis_url:
-        # The SQLite broker file is created on first use, but not its directory.
-        s.data_dir.mkdir(parents=True, exist_ok=True)
+    # The SQLite broker file and beat's schedule are created on first use, not their directory.
+    s.data_dir.mkdir(parents=True, exist_ok=True)
     exchange = Exchange("accord", type="direct")
     app.conf.update(
         broker_url=s.broker_url,
