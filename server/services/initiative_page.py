@@ -99,7 +99,7 @@ def alerts_on(
     )
     if live_only:
         q = q.where(col(Alert.status).in_(LIVE_ALERTS))
-    rows = list(dict.fromkeys(db.exec(q.order_by(col(Alert.principle), col(Alert.id))).all()))
+    rows = list({a.id: a for a in db.exec(q.order_by(col(Alert.principle), col(Alert.id))).all()}.values())
     return alert_views(db, actor, rows)
 
 
