@@ -94,8 +94,13 @@ def _insert(db: Session, fingerprint: str, content: dict[str, Any]) -> bool:
     if db.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        stmt = pg_insert(Alert).values(values).on_conflict_do_nothing(index_elements=["fingerprint"])
-        return bool(db.execute(stmt).rowcount)
+        stmt = (
+            pg_insert(Alert)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["fingerprint"])
+            .returning(col(Alert.id))
+        )
+        return db.execute(stmt).first() is not None
     try:
         with db.begin_nested():
             db.execute(insert(Alert).values(values))
