@@ -64,11 +64,20 @@ INTERNAL_TEXTS = (
     "QZX",  # the currency of an internal resource line
 )
 # What Kestrel's track says: Varnia may never read it, and the other way round.
-KESTREL_SECRETS = ("Kestrel delta bargaining channel", "quiet talks with the Highland council", "2026-02-03")
+# (title, words of the description, start, end, a party only this track engages)
+KESTREL_SECRETS = (
+    "Kestrel delta bargaining channel",
+    "quiet talks with the Highland council",
+    "2026-02-03",
+    "2027-11-30",
+    "Marsh Boatmen Guild",
+)
 VARNIA_PRIVATE_SECRETS = (
     "Varnia delta relief channel",
     "negotiated corridor for the marsh towns",
     "2026-01-20",
+    "2027-10-31",
+    "Delta Fishers Union",
 )
 
 AIMS = ["humanitarian access to the marsh towns", "release of detained aid workers"]
@@ -117,10 +126,10 @@ def document() -> dict[str, Any]:
         title=VARNIA_PRIVATE_SECRETS[0],
         description=f"A {VARNIA_PRIVATE_SECRETS[1]}.",
         crisis="delta",
-        parties=["hca"],
+        parties=["hca", "dfu"],
         aims=AIMS,
         start=VARNIA_PRIVATE_SECRETS[2],
-        end="2027-10-31",
+        end=VARNIA_PRIVATE_SECRETS[3],
     )
     kestrel = factories.initiative(
         "t-kestrel",
@@ -128,13 +137,18 @@ def document() -> dict[str, Any]:
         title=KESTREL_SECRETS[0],
         description=f"Opening {KESTREL_SECRETS[1]}.",
         crisis="delta",
-        parties=["hca"],
+        parties=["hca", "mbg"],
         aims=AIMS,
         start=KESTREL_SECRETS[2],
-        end="2027-11-30",
+        end=KESTREL_SECRETS[3],
     )
+    parties = factories.BASE["parties"] + [
+        {"key": "dfu", "name": VARNIA_PRIVATE_SECRETS[4], "kind": "armed_group"},
+        {"key": "mbg", "name": KESTREL_SECRETS[4], "kind": "armed_group"},
+    ]
     return factories.document(
         organisations=orgs,
+        parties=parties,
         initiatives=[shared, private, kestrel],
         decisions=[
             {
@@ -214,15 +228,15 @@ def _id(db: Session, model: Any, **where: Any) -> int:
     return int(row.id)
 
 
-def build(db: Session, with_checks: bool = True) -> World:
+def build(db: Session, with_checks: bool = True, with_request: bool = True) -> World:
     """Load the workspace, sign everyone in, run the checks, and name every object."""
     factories.load(db, document())
     users = {}
     for role, (org, kind) in PEOPLE.items():
         users[role] = factories.person(db, org, kind, email=f"{role}@example.test")
-        if role in ROLES:
-            digest = hashlib.sha256(token_of(role).encode()).hexdigest()
-            db.add(AuthSession(id=digest, user_id=users[role].id, csrf_token=csrf_of(role)))
+        # Every person of the world has a session, not only the matrix's roles.
+        digest = hashlib.sha256(token_of(role).encode()).hexdigest()
+        db.add(AuthSession(id=digest, user_id=users[role].id, csrf_token=csrf_of(role)))
     shared_id = _id(db, Initiative, key="t-shared")
     db.add(
         Comment(
@@ -251,10 +265,12 @@ def build(db: Session, with_checks: bool = True) -> World:
         alert = db.exec(select(Alert).where(Alert.kind == "parallel_tracks")).first()
         assert alert is not None, "the private and Kestrel tracks should overlap (N4)"
         world.ids["alert_id"] = alert.id
+    if with_checks and with_request:
         coordination.request(db, users["kestrel_desk"], {"alert_id": alert.id})
         db.commit()
         world.ids["request_id"] = db.exec(select(CoordinationRequest)).one().id
     ids = world.ids
+    ids.setdefault("request_id", 0)  # none yet: the routes that name one answer 404
     ids["shared_id"] = shared_id
     ids["shared_key"] = "t-shared"
     ids["private_id"] = _id(db, Initiative, key="t-private")
@@ -273,8 +289,9 @@ def build(db: Session, with_checks: bool = True) -> World:
     ids["internal_line_id"] = _id(db, RedLine, initiative_id=shared_id, internal=True)
     ids["field_org_id"] = users["field"].organisation_id
     ids["crisis_id"] = db.exec(select(Initiative.crisis_id).where(Initiative.id == shared_id)).one()
-    # Release the test's session: on SQLite an open write transaction locks out the app.
-    db.rollback()
+    # End the test's transaction: on SQLite an open write transaction locks out the app.
+    # (A commit, not a rollback, so that the loaded people stay readable.)
+    db.commit()
     return world
 
 
