@@ -101,6 +101,18 @@ class InitiativeData(BaseModel):
         return self
 
 
+def _flush_versioned(db: Session) -> None:
+    """Flush, turning a lost optimistic-lock race into a `Conflict`.
+
+    The version read before the write can be overtaken by a concurrent save between the
+    check and the UPDATE; the UPDATE's `WHERE version = ...` then matches no row.
+    """
+    try:
+        db.flush()
+    except StaleDataError:
+        raise Conflict("Someone else saved this at the same moment; reload and try again") from None
+
+
 def _check_refs(db: Session, data: InitiativeData) -> None:
     if db.get(Crisis, data.crisis_id) is None:
         raise Invalid.field("crisis_id", "choose a crisis")
@@ -193,12 +205,10 @@ def update(
     initiative.updated_at = utcnow()
     initiative.updated_by_id = actor.id if actor else None
     db.add(initiative)
+    _flush_versioned(db)
     assert initiative.id is not None
     _set_parties(db, initiative.id, data.party_ids)
-    try:
-        db.flush()
-    except StaleDataError:
-        raise Conflict("Someone else saved this initiative at the same moment") from None
+    db.flush()
     _touched(db, initiative, "initiative.updated", actor)
     return initiative
 
@@ -215,10 +225,7 @@ def set_status(db: Session, actor: User | None, initiative_id: int, status: str,
     initiative.updated_at = utcnow()
     initiative.updated_by_id = actor.id if actor else None
     db.add(initiative)
-    try:
-        db.flush()
-    except StaleDataError:
-        raise Conflict("Someone else saved this initiative at the same moment") from None
+    _flush_versioned(db)
     _touched(db, initiative, "initiative.status", actor, status=status)
     return initiative
 
@@ -346,10 +353,7 @@ def update_line(
         setattr(line, name, value)
     db.add(line)
     _bump(db, initiative, actor)
-    try:
-        db.flush()
-    except StaleDataError:
-        raise Conflict("Someone else changed this item at the same moment") from None
+    _flush_versioned(db)
     _touched(db, initiative, f"initiative.{part}.updated", actor)
     return line
 
