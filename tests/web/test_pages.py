@@ -8,7 +8,9 @@ from server.models import Initiative
 
 
 def _id(db, key: str) -> int:  # type: ignore[no-untyped-def]
-    return db.exec(select(Initiative.id).where(Initiative.key == key)).one()
+    found = db.exec(select(Initiative.id).where(Initiative.key == key)).one()
+    db.commit()
+    return found
 
 
 def test_signed_out_pages_redirect_to_sign_in(client, workspace) -> None:  # type: ignore[no-untyped-def]

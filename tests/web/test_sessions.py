@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
@@ -72,11 +71,6 @@ def test_absolute_timeout(client, db, workspace, login) -> None:  # type: ignore
     assert not _signed_in(client)
 
 
-@pytest.mark.xfail(
-    reason="sessions.touch sets last_seen_at on the request session's own AuthSession instance, "
-    "so the request's read transaction autoflushes an UPDATE on a stale WAL snapshot (database is locked)",
-    strict=False,
-)
 def test_activity_keeps_a_session_alive(client, db, workspace, login) -> None:  # type: ignore[no-untyped-def]
     login(EMAIL)
     db.execute(update(AuthSession).values(last_seen_at=utcnow() - timedelta(minutes=59)))

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from server.auth import OptionalUser, SessionDep
 from server.services.errors import Invalid
 
 _INDEX = re.compile(r"\[\d+\]")
@@ -70,3 +71,20 @@ def after_write(request: Request, url: str) -> Response:
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)
+
+
+def _detach_identity(request: Request, db: SessionDep, user: OptionalUser) -> None:
+    """Keep the signed-in person and their session readable after the request's transaction ends.
+
+    A service error rolls the request's session back before the error page renders, and a
+    rollback expires every instance it holds; detached, the two keep what was loaded, so the
+    page header and the CSRF token still render. It also keeps the session's activity stamp
+    out of the request's own (read) transaction.
+    """
+    org = user.organisation if user is not None else None
+    for obj in (user, org, getattr(request.state, "auth_session", None)):
+        if obj is not None and obj in db:
+            db.expunge(obj)
+
+
+PAGE_DEPENDENCIES = [Depends(_detach_identity)]

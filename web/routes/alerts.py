@@ -8,11 +8,11 @@ from fastapi.responses import Response
 from server.auth import CurrentUser, SessionDep
 from server.services import dashboard
 from server.services.errors import Conflict, Invalid
-from web.routes._common import FormDict, after_write, errors_of, is_htmx, target_block
+from web.routes._common import PAGE_DEPENDENCIES, FormDict, after_write, errors_of, is_htmx, target_block
 from web.routes.auth import _safe_next
 from web.templating import render
 
-router = APIRouter()
+router = APIRouter(dependencies=PAGE_DEPENDENCIES)
 
 
 def _inbox(
@@ -51,7 +51,6 @@ def _act(
         else:
             alerts.acknowledge(db, user, alert_id)
     except (Invalid, Conflict) as exc:
-        db.rollback()
         errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}
         if back.startswith("/initiatives/"):
             from web.routes.initiatives import _page

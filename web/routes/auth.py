@@ -11,9 +11,10 @@ from server.auth import CurrentAuthSession, OptionalUser, SessionDep, client_add
 from server.services import sessions
 from server.services.errors import Invalid
 from server.settings import get_settings
+from web.routes._common import PAGE_DEPENDENCIES
 from web.templating import render
 
-router = APIRouter()
+router = APIRouter(dependencies=PAGE_DEPENDENCIES)
 
 
 def _safe_next(target: str | None) -> str:

@@ -7,9 +7,10 @@ from fastapi.responses import Response
 
 from server.auth import CurrentUser, SessionDep
 from server.services import crises
+from web.routes._common import PAGE_DEPENDENCIES
 from web.templating import render
 
-router = APIRouter()
+router = APIRouter(dependencies=PAGE_DEPENDENCIES)
 
 
 @router.get("/crises")

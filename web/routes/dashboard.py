@@ -7,10 +7,10 @@ from fastapi.responses import Response
 
 from server.auth import CurrentUser, SessionDep
 from server.services import dashboard
-from web.routes._common import target_block
+from web.routes._common import PAGE_DEPENDENCIES, target_block
 from web.templating import render
 
-router = APIRouter()
+router = APIRouter(dependencies=PAGE_DEPENDENCIES)
 BLOCKS = ("alerts", "waiting", "activity")
 
 

@@ -9,12 +9,20 @@ from server.auth import CurrentUser, SessionDep
 from server.services import decision_log, decisions
 from server.services.decisions import LogFilters
 from server.services.errors import Conflict, Invalid, NotAllowed
-from web.routes._common import FormDict, after_write, as_list, errors_of, is_htmx, target_block
+from web.routes._common import (
+    PAGE_DEPENDENCIES,
+    FormDict,
+    after_write,
+    as_list,
+    errors_of,
+    is_htmx,
+    target_block,
+)
 from web.routes.auth import _safe_next
 from web.routes.initiatives import _in_page_write, _opt_int, _page
 from web.templating import render
 
-router = APIRouter()
+router = APIRouter(dependencies=PAGE_DEPENDENCIES)
 
 
 @router.post("/initiatives/{initiative_id}/decisions")
@@ -46,7 +54,6 @@ def _answer(
             db, user, decision_id, declined=declined, reason=str(form.get("reason") or "")
         )
     except (Invalid, Conflict, NotAllowed) as exc:
-        db.rollback()
         errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}
         entry = decision_log.decision(db, user, decision_id)
         status = exc.status

@@ -12,10 +12,19 @@ from server.auth import CurrentUser, SessionDep
 from server.models import User
 from server.services import comments, crises, field_reports, initiative_page, initiatives, sharing
 from server.services.errors import Conflict, Invalid
-from web.routes._common import FormDict, after_write, as_list, checkbox, errors_of, is_htmx, target_block
+from web.routes._common import (
+    PAGE_DEPENDENCIES,
+    FormDict,
+    after_write,
+    as_list,
+    checkbox,
+    errors_of,
+    is_htmx,
+    target_block,
+)
 from web.templating import render
 
-router = APIRouter()
+router = APIRouter(dependencies=PAGE_DEPENDENCIES)
 
 PAGE_BLOCKS = (
     "initiative",
@@ -127,7 +136,6 @@ def create(request: Request, db: SessionDep, user: CurrentUser, form: FormDict) 
     try:
         made = initiatives.create(db, user, data)
     except Invalid as exc:
-        db.rollback()
         return _form_page(request, db, user, _typed(form), 422, errors=errors_of(exc), initiative=None)
     return after_write(request, f"/initiatives/{made.id}")
 
@@ -162,13 +170,11 @@ def edit(request: Request, db: SessionDep, user: CurrentUser, initiative_id: int
     try:
         initiatives.update(db, user, initiative_id, data, version)
     except Invalid as exc:
-        db.rollback()
         current = initiative_page.edit_form(db, user, initiative_id)
         return _form_page(
             request, db, user, _typed(form), 422, errors=errors_of(exc), initiative=current.initiative
         )
     except Conflict as exc:
-        db.rollback()
         current = initiative_page.edit_form(db, user, initiative_id)
         typed = _typed(form)
         typed["version"] = exc.extra.get("version", current.initiative.version)
@@ -196,7 +202,6 @@ def set_status(
             db, user, initiative_id, str(form.get("status", "")), _opt_int(form.get("version")) or 0
         )
     except (Invalid, Conflict) as exc:
-        db.rollback()
         return _page(
             request,
             db,
@@ -258,7 +263,6 @@ def _in_page_write(
     try:
         write()
     except Invalid as exc:
-        db.rollback()
         return _page(
             request,
             db,
@@ -331,7 +335,6 @@ def coordinate(
         else:
             initiatives.link_coordinated(db, user, initiative_id, other or 0)
     except Invalid as exc:
-        db.rollback()
         return _page(request, db, user, initiative_id, None, 422, link_error=errors_of(exc))
     return after_write(request, f"/initiatives/{initiative_id}#coordination")
 
@@ -349,7 +352,6 @@ def share(
     try:
         sharing.grant(db, user, initiative_id, data)
     except Invalid as exc:
-        db.rollback()
         return _page(request, db, user, initiative_id, None, 422, share_error=errors_of(exc))
     return after_write(request, f"/initiatives/{initiative_id}#sharing")
 
@@ -421,7 +423,6 @@ def add_line(
     try:
         initiatives.add_line(db, user, initiative_id, part, data)
     except Invalid as exc:
-        db.rollback()
         return _line_page(request, db, user, initiative_id, part, form, 422, errors=errors_of(exc), line=None)
     return after_write(request, f"/initiatives/{initiative_id}#{part}")
 
@@ -453,11 +454,9 @@ def edit_line(
     try:
         initiatives.update_line(db, user, initiative_id, part, line_id, data, version)
     except Invalid as exc:
-        db.rollback()
         line = initiative_page.line(db, user, initiative_id, part, line_id)
         return _line_page(request, db, user, initiative_id, part, form, 422, errors=errors_of(exc), line=line)
     except Conflict as exc:
-        db.rollback()
         line = initiative_page.line(db, user, initiative_id, part, line_id)
         typed = dict(form)
         typed["version"] = line.version
