@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from celery.signals import worker_init
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
@@ -188,6 +189,14 @@ def install_relay_wakeup() -> RelayWaker:
         _waker = RelayWaker()
         _waker.start()
     return _waker
+
+
+@worker_init.connect
+def _wake_streams_from_this_worker(**_: Any) -> None:
+    """Alert events written here must wake the web processes' live streams."""
+    from server import stream
+
+    stream.install(listen=False)
 
 
 # ---------------------------------------------------------------- tasks
