@@ -49,6 +49,17 @@ def create_app() -> FastAPI:
     for router in WEB_ROUTERS:
         app.include_router(router)
 
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """Liveness and database reachability, for load balancers and compose."""
+        from sqlalchemy import text
+
+        from server.db import get_engine
+
+        with get_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
         if wants_json(request):

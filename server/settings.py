@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     signin_max_failures: int = 5
     signin_window_minutes: int = 15
     trusted_proxies: list[str] = []
+    # argon2id cost; the defaults are the library's recommendation (RFC 9106's second choice).
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
 
     sweep_interval_seconds: int = 300
     relay_interval_seconds: float = 2.0

@@ -121,6 +121,9 @@ def db_url(
     monkeypatch.setenv("ACCORD_DATABASE_URL", url)
     monkeypatch.setenv("ACCORD_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ACCORD_SECRET_KEY", "test-secret-key-0123456789abcdef0123456789")
+    # A cheap argon2id cost keeps tests fast; the algorithm and code path are the real ones.
+    monkeypatch.setenv("ACCORD_ARGON2_TIME_COST", "1")
+    monkeypatch.setenv("ACCORD_ARGON2_MEMORY_KIB", "1024")
     get_settings.cache_clear()
     yield url
     for engine in dbmod.engines(url):

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from server.api import comments, coordination, decisions, export, field_reports, initiatives, sharing, tokens
+from server.api import (
+    alerts,
+    comments,
+    coordination,
+    decisions,
+    export,
+    field_reports,
+    initiatives,
+    sharing,
+    tokens,
+)
 
 ROUTERS: list[APIRouter] = [
     initiatives.router,
@@ -14,5 +24,6 @@ ROUTERS: list[APIRouter] = [
     sharing.router,
     coordination.router,
     export.router,
+    alerts.router,
     tokens.router,
 ]

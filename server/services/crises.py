@@ -23,11 +23,22 @@ class Choices:
 
 
 def choices(db: Session, actor: User | None) -> Choices:
+    """Crises, organisations, and the parties a person may know of.
+
+    A party engaged only by tracks the actor may not see stays out: that a track engages
+    it is that track's content.
+    """
     orgs = list(db.exec(select(Organisation).order_by(Organisation.name)).all())
     gov = actor.government if actor is not None else None
+    visible = select(Initiative.id).where(access.visible_clause(actor))
+    engaged = select(InitiativeParty.party_id)
+    seen = select(InitiativeParty.party_id).where(col(InitiativeParty.initiative_id).in_(visible))
+    parties = db.exec(
+        select(Party).where(col(Party.id).in_(seen) | col(Party.id).not_in(engaged)).order_by(Party.name)
+    ).all()
     return Choices(
         crises=list(db.exec(select(Crisis).order_by(Crisis.name)).all()),
-        parties=list(db.exec(select(Party).order_by(Party.name)).all()),
+        parties=list(parties),
         organisations=orgs,
         own_government=[o for o in orgs if gov is None or o.government_key == gov],
     )

@@ -180,19 +180,21 @@ def decision_form(db: Session, actor: User, initiative_id: int) -> dict[str, Any
 class EditForm:
     initiative: Initiative
     values: dict[str, Any]
+    can_edit: bool
 
 
 def edit_form(db: Session, actor: User | None, initiative_id: int) -> EditForm:
     """The initiative's editable fields as they stand, for a person who may edit it."""
     initiative = access.get_initiative(db, actor, initiative_id)
     access.require_edit(db, actor, initiative)
-    return EditForm(initiative, initiatives.snapshot_fields(db, initiative))
+    return EditForm(initiative, initiatives.snapshot_fields(db, initiative), True)
 
 
 @dataclass
 class LineForm:
     initiative: Initiative
     choices: Any
+    can_edit: bool
 
 
 def line_form(db: Session, actor: User | None, initiative_id: int, part: str) -> LineForm:
@@ -201,19 +203,21 @@ def line_form(db: Session, actor: User | None, initiative_id: int, part: str) ->
 
     initiative = access.get_initiative(db, actor, initiative_id)
     access.require_edit(db, actor, initiative)
-    return LineForm(initiative, crises.choices(db, actor))
+    return LineForm(initiative, crises.choices(db, actor), True)
 
 
 def line(db: Session, actor: User | None, initiative_id: int, part: str, line_id: int) -> Any:
-    """One item behind an initiative, for a person who may edit it; `NotFound` otherwise."""
+    """One item behind an initiative, for a person who may edit it; `NotFound` if not visible."""
     from server.models.initiatives import LINE_MODELS
     from server.services.errors import NotFound
 
     if part not in LINE_MODELS:
         raise NotFound("No such part of an initiative")
     initiative = access.get_initiative(db, actor, initiative_id)
-    access.require_edit(db, actor, initiative)
     row = db.get(LINE_MODELS[part], line_id)
     if row is None or row.initiative_id != initiative_id:
         raise NotFound("No such item")
+    if row.internal and not access.is_home(actor, initiative, db):
+        raise NotFound("No such item")
+    access.require_edit(db, actor, initiative)
     return row

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -12,10 +14,23 @@ from server.models.people import ROLES
 from server.services import access
 from server.services.errors import Conflict, Invalid
 from server.services.validation import parse
+from server.settings import get_settings
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended cost
-# Verifying against this keeps a missing account as slow as a wrong password.
-_DUMMY_HASH = _hasher.hash("no account has this password")
+
+@lru_cache
+def _hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)  # argon2id
+
+
+@lru_cache
+def _dummy_hash(time_cost: int, memory_kib: int) -> str:
+    # Verifying against this keeps a missing account as slow as a wrong password.
+    return _hasher(time_cost, memory_kib).hash("no account has this password")
+
+
+def _cost() -> tuple[int, int]:
+    s = get_settings()
+    return s.argon2_time_cost, s.argon2_memory_kib
 
 
 class UserData(BaseModel):
@@ -43,13 +58,17 @@ class UserData(BaseModel):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher(*_cost()).hash(password)
 
 
 def check_password(user: User | None, password: str) -> bool:
     """True if the password is the user's; as slow for a missing user as for a wrong one."""
     try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        hasher = _hasher(*_cost())
+        return (
+            hasher.verify(user.password_hash if user else _dummy_hash(*_cost()), password)
+            and user is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 
