@@ -221,3 +221,11 @@ def line(db: Session, actor: User | None, initiative_id: int, part: str, line_id
         raise NotFound("No such item")
     access.require_edit(db, actor, initiative)
     return row
+
+
+def file_report(db: Session, actor: User, initiative_id: int, data: dict[str, Any]) -> Any:
+    """File a field report from a track's page: the track must be visible first (else 404)."""
+    from server.services import field_reports
+
+    access.get_initiative(db, actor, initiative_id)
+    return field_reports.file(db, actor, {**data, "initiative_id": initiative_id})

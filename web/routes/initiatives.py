@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from server.auth import CurrentUser, SessionDep
 from server.models import User
-from server.services import comments, crises, field_reports, initiative_page, initiatives, sharing
+from server.services import comments, crises, initiative_page, initiatives, sharing
 from server.services.errors import Conflict, Invalid
 from web.routes._common import (
     PAGE_DEPENDENCIES,
@@ -311,7 +311,6 @@ def report(
     request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, form: FormDict
 ) -> Response:
     data = {k: v for k, v in form.items() if k in ("date", "source_kind", "text", "red_line_breached")}
-    data["initiative_id"] = initiative_id
     return _in_page_write(
         request,
         db,
@@ -319,7 +318,7 @@ def report(
         initiative_id,
         "report_form",
         "reports",
-        lambda: field_reports.file(db, user, data),
+        lambda: initiative_page.file_report(db, user, initiative_id, data),
         form,
     )
 
