@@ -121,20 +121,17 @@ class Inbox:
 
 def inbox(db: Session, actor: User, status: str = "live") -> Inbox:
     """Every alert the actor may see, grouped by principle (live ones unless asked otherwise)."""
-    from server.models import Alert
+    from server.services import alerts
 
-    q = select(Alert)
-    if status == "live":
-        q = q.where(col(Alert.status).in_(initiative_page.LIVE_ALERTS))
-    elif status in ("open", "acknowledged", "dismissed", "resolved"):
-        q = q.where(Alert.status == status)
-    rows = list(db.exec(q.order_by(col(Alert.principle), col(Alert.id).desc())).all())
-    views = initiative_page.alert_views(db, actor, rows)
-    groups: dict[str, list[AlertView]] = {}
-    for av in views:
-        groups.setdefault(av.alert.principle, []).append(av)
+    statuses: tuple[str, ...] | None = initiative_page.LIVE_ALERTS
+    if status in ("open", "acknowledged", "dismissed", "resolved"):
+        statuses = (status,)
+    elif status == "all":
+        statuses = None
+    views = alerts.list_visible(db, actor, statuses=statuses)
+    groups = alerts.grouped_by_principle(views)
     return Inbox(
-        [(p, PRINCIPLES.get(p, p), groups[p]) for p in sorted(groups)],
+        [(p, PRINCIPLES.get(p, p), initiative_page.present(db, items)) for p, items in groups.items()],
         len(views),
         status,
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from server.models import Alert, AlertInitiative, Initiative, LogEntry, Organisation, User
+from server.models import Initiative, LogEntry, Organisation, User
 from server.services import access, decisions, initiatives, internal
 from server.services.decisions import LogFilters
 from workers import signoffs
@@ -25,12 +25,12 @@ LIVE_ALERTS = ("open", "acknowledged")
 class AlertView:
     """An alert as one reader may see it."""
 
-    alert: Alert
+    alert: Any  # the alert service's view: id, principle, status, severity, words, version, ...
     message: str
     evidence: list[str]
     remedy: str
     subjects: list[Initiative]  # the concerned tracks the reader may see
-    hidden_others: int = 0
+    hidden_others: int = 0  # 1 when the alert also concerns a track not shared with the reader
 
 
 @dataclass
@@ -55,52 +55,40 @@ class InitiativePage:
     coordinate_with: list[Initiative] = field(default_factory=list)
 
 
-def alert_views(db: Session, actor: User | None, alerts: list[Alert]) -> list[AlertView]:
-    """Alerts as the actor may read them; one concerning no visible track is left out."""
-    if not alerts:
-        return []
-    ids = [a.id for a in alerts]
-    links = db.exec(select(AlertInitiative).where(col(AlertInitiative.alert_id).in_(ids))).all()
-    concerned: dict[int, list[int]] = {}
-    for link in links:
-        concerned.setdefault(link.alert_id, []).append(link.initiative_id)
-    all_ids = {i for v in concerned.values() for i in v}
-    visible = {
-        t.id: t
-        for t in db.exec(
-            select(Initiative).where(col(Initiative.id).in_(all_ids), access.visible_clause(actor))
-        ).all()
-    }
-    out = []
-    for a in alerts:
-        mine = [visible[i] for i in sorted(concerned.get(a.id or 0, [])) if i in visible]
-        if not mine:
-            continue
-        hidden = len(concerned.get(a.id or 0, [])) - len(mine)
-        message, evidence, remedy = a.message, list(a.evidence), a.remedy
-        if hidden:
-            per_track = a.views.get(mine[0].key) or {}
-            message = str(per_track.get("message", "This track overlaps with a track you cannot see."))
-            evidence = [str(e) for e in per_track.get("evidence", [])]
-            remedy = str(per_track.get("remedy", remedy))
-        out.append(AlertView(a, message, evidence, remedy, mine, hidden))
-    return out
+def present(db: Session, views: list[Any]) -> list[AlertView]:
+    """Alerts from the alert service, with the tracks they name ready for links."""
+    ids = {iid for v in views for iid, _ in v.initiatives}
+    tracks = (
+        {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(ids))).all()} if ids else {}
+    )
+    return [
+        AlertView(
+            alert=v,
+            message=v.message,
+            evidence=list(v.evidence),
+            remedy=v.remedy,
+            subjects=[tracks[iid] for iid, _ in v.initiatives if iid in tracks],
+            hidden_others=1 if v.partial else 0,
+        )
+        for v in views
+    ]
 
 
 def alerts_on(
     db: Session, actor: User | None, initiative_ids: list[int], live_only: bool = True
 ) -> list[AlertView]:
+    """The alerts on these tracks the actor may see, as the alert service presents them."""
+    from server.services import alerts
+
     if not initiative_ids:
         return []
-    q = (
-        select(Alert)
-        .join(AlertInitiative, col(AlertInitiative.alert_id) == Alert.id)
-        .where(col(AlertInitiative.initiative_id).in_(initiative_ids))
-    )
-    if live_only:
-        q = q.where(col(Alert.status).in_(LIVE_ALERTS))
-    rows = list({a.id: a for a in db.exec(q.order_by(col(Alert.principle), col(Alert.id))).all()}.values())
-    return alert_views(db, actor, rows)
+    statuses = LIVE_ALERTS if live_only else None
+    seen: dict[int, Any] = {}
+    for iid in initiative_ids:
+        for v in alerts.list_visible(db, actor, statuses=statuses, initiative_id=iid):
+            seen.setdefault(v.id, v)
+    ordered = sorted(seen.values(), key=lambda v: (v.principle, v.id))
+    return present(db, ordered)
 
 
 def decision_views(db: Session, actor: User | None, entries: list[LogEntry]) -> list[DecisionView]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from server.api import events as live_events
 from web.routes import alerts, auth, crises, dashboard, decisions, initiatives
 
 ROUTERS: list[APIRouter] = [
@@ -13,4 +14,6 @@ ROUTERS: list[APIRouter] = [
     alerts.router,
     crises.router,
     initiatives.router,
+    # The pages' live stream, at the path the layout connects to (`sse-connect="/events"`).
+    live_events.router,
 ]

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from server.auth import CurrentUser, SessionDep
 from server.services import dashboard
-from server.services.errors import Conflict, Invalid
+from server.services.errors import Conflict, Invalid, NotAllowed
 from web.routes._common import PAGE_DEPENDENCIES, FormDict, after_write, errors_of, is_htmx, target_block
 from web.routes.auth import _safe_next
 from web.templating import render
@@ -39,6 +39,11 @@ def inbox(request: Request, db: SessionDep, user: CurrentUser, status: str = "li
     return _inbox(request, db, user, status, target_block(request, ("inbox",)))
 
 
+def _version(form: dict[str, object]) -> int | None:
+    value = str(form.get("version") or "")
+    return int(value) if value.isdigit() else None
+
+
 def _act(
     request: Request, db: SessionDep, user: CurrentUser, alert_id: int, form: FormDict, action: str
 ) -> Response:
@@ -47,10 +52,10 @@ def _act(
     back = _safe_next(str(form.get("back") or "/alerts"))
     try:
         if action == "dismiss":
-            alerts.dismiss(db, user, alert_id, str(form.get("reason") or ""))
+            alerts.dismiss(db, user, alert_id, str(form.get("reason") or ""), _version(form))
         else:
-            alerts.acknowledge(db, user, alert_id)
-    except (Invalid, Conflict) as exc:
+            alerts.acknowledge(db, user, alert_id, _version(form))
+    except (Invalid, Conflict, NotAllowed) as exc:
         errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}
         if back.startswith("/initiatives/"):
             from web.routes.initiatives import _page
