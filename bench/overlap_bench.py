@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 
-from bench.gen_overlap_pairs import TOPICS
 from workers.checks import n4_parallel_tracks as n4
 from workers.overlap import CANDIDATE_FLOOR, THRESHOLD, Names, OverlapIndex, TrackRecord
 
@@ -48,54 +47,172 @@ SYLLABLES = [
 ]
 KINDS = ["humanitarian"] * 6 + ["political"] * 2 + ["security", "economic"]
 STATUSES = ["active"] * 8 + ["paused", "closed", "draft"]
+# A crisis gets one object (a named site: mill, dam, camp...) per TRACKS_PER_OBJECT
+# tracks, and one local party per TRACKS_PER_PARTY tracks on top of its 5-9 main ones:
+# a crisis with more tracks covers more sites, towns and local actors. With these two,
+# a track has about as many unrelated look-alikes at 300k tracks as at 10k.
+TRACKS_PER_OBJECT = 2.0
+TRACKS_PER_PARTY = 10.0
+
+# What a process does; {o} is the object it concerns ("the Kavelor mill"), {p} the town it is in.
+ACTIONS: dict[str, dict[str, list[str]]] = {
+    "access": {
+        "titles": ["Access to {o}", "Opening the road to {o}", "Aid passage to {o} in {p}"],
+        "descs": ["Negotiating so that aid convoys can reach {o} in {p}.",
+                  "Discussions about letting relief trucks through to {o}.",
+                  "Contacts to lift the checkpoints that cut off {o} from {p}."],
+        "aims": ["convoys reach {o}", "checkpoints on the road to {o} lifted",
+                 "unimpeded delivery of supplies to {o}", "access to {o} every week"],
+    },
+    "repair": {
+        "titles": ["Repairing {o}", "Restoring {o} in {p}", "Engineers to {o}"],
+        "descs": ["A repair window so that technicians can fix {o}.",
+                  "Talks to let engineers work on {o} near {p} under a lull.",
+                  "{o} was damaged in the shelling; we seek safe passage for the repair crews."],
+        "aims": ["{o} repaired", "technicians reach {o} safely", "{o} back in operation",
+                 "a repair window agreed for {o}"],
+    },
+    "protect": {
+        "titles": ["Protecting {o}", "Keeping {o} out of the fighting", "Safety of {o} in {p}"],
+        "descs": ["Asking the parties to keep fighters away from {o}.",
+                  "A commitment not to target {o} or use it for military purposes.",
+                  "Guarantees for the staff and users of {o} in {p}."],
+        "aims": ["no military use of {o}", "{o} spared from shelling", "staff of {o} protected",
+                 "armed men withdrawn from {o}"],
+    },
+    "evacuate": {
+        "titles": ["Evacuation from {o}", "Getting civilians out of {o}", "Safe passage out of {p}"],
+        "descs": ["Arranging the evacuation of civilians sheltering at {o}.",
+                  "Talks on a route for the wounded and sick out of {o} in {p}.",
+                  "People trapped at {o} must leave; we negotiate buses and a pause."],
+        "aims": ["civilians at {o} evacuated", "a safe route out of {o}", "the wounded leave {o} within two days",
+                 "buses allowed through to {o}"],
+    },
+    "supply": {
+        "titles": ["Fuel for {o}", "Keeping {o} running", "Diesel deliveries to {o}"],
+        "descs": ["Negotiating passage of diesel so that {o} keeps working.",
+                  "A monthly fuel allowance for {o} in {p}.",
+                  "{o} runs out of petrol within days; we press for tankers to pass."],
+        "aims": ["diesel reaches {o}", "generators at {o} keep running", "a monthly fuel allowance for {o}",
+                 "tankers let through to {o}"],
+    },
+    "demine": {
+        "titles": ["Clearing mines around {o}", "Demining near {o}", "Explosive remnants at {o}"],
+        "descs": ["Access for clearance teams to the ground around {o} in {p}.",
+                  "Maps of the minefields laid near {o} must be handed over.",
+                  "Landmines keep people from {o}; we seek a clearance plan."],
+        "aims": ["ground around {o} cleared of mines", "minefield maps near {o} handed over",
+                 "clearance teams work at {o} unhindered", "people reach {o} safely"],
+    },
+    "monitor": {
+        "titles": ["Observers at {o}", "Monitoring {o}", "Verification mission to {o}"],
+        "descs": ["Placing neutral observers at {o} to verify the local arrangement.",
+                  "Talks on monitoring who controls {o} in {p}.",
+                  "An inspection visit to {o}, reported to both sides."],
+        "aims": ["observers deployed at {o}", "monthly verification reports on {o}",
+                 "incidents at {o} investigated", "inspectors visit {o}"],
+    },
+    "reopen": {
+        "titles": ["Reopening {o}", "Work resumes at {o}", "{o} open again"],
+        "descs": ["Conditions for {o} in {p} to reopen to the public.",
+                  "Talks so that workers can return to {o} and resume service.",
+                  "{o} has been closed for months; we seek guarantees to reopen it."],
+        "aims": ["{o} reopened", "workers return to {o}", "service resumes at {o}", "{o} open to the public"],
+    },
+    "truce": {
+        "titles": ["Local truce at {o}", "Pause in fighting around {o}", "Ceasefire for {o}"],
+        "descs": ["A local cessation of hostilities around {o} in {p}.",
+                  "Days of calm near {o} so that civilians can move.",
+                  "Negotiating a lull around {o}, with a hotline between commanders."],
+        "aims": ["no shelling around {o}", "a local truce at {o} holds", "a hotline for incidents near {o}",
+                 "civilians move freely near {o}"],
+    },
+    "handover": {
+        "titles": ["Handover of {o}", "Transfer of control over {o}", "Who runs {o}"],
+        "descs": ["Talks on handing {o} in {p} to a civilian administration.",
+                  "An arrangement for a neutral operator to run {o}.",
+                  "Both sides claim {o}; we mediate a transfer to local authorities."],
+        "aims": ["{o} handed to civilian administration", "a neutral operator runs {o}",
+                 "armed groups leave {o}", "local authorities manage {o}"],
+    },
+}  # fmt: skip
+OBJECT_KINDS = (
+    "mill bakery silos dam bridge market refinery prison airfield harbour railyard quarry mine camp "
+    "orchards dairy tannery sawmill brickworks cannery granary abattoir pipeline substation reservoir "
+    "ferry tunnel depot warehouse stadium library archive university orphanage cemetery courthouse "
+    "barracks lighthouse saltworks vineyards foundry textile-mill cement-works pumping-station "
+    "power-plant radio-mast customs-post bus-station"
+).split()
 
 
 def _name(rng: random.Random, n: int) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(n)).capitalize()
 
 
-def synthetic(n_tracks: int, n_crises: int = 500, n_owners: int = 60, seed: int = 1) -> list[TrackRecord]:
-    """A fictional workspace: `n_tracks` tracks over `n_crises` crises, some processes told twice."""
+def _fill(template: str, obj: str, place: str) -> str:
+    text = template.format(o=obj, p=place)
+    return text[0].upper() + text[1:]
+
+
+def synthetic(
+    n_tracks: int,
+    n_crises: int = 500,
+    n_owners: int = 60,
+    seed: int = 1,
+    tracks_per_object: float = TRACKS_PER_OBJECT,
+    tracks_per_party: float = TRACKS_PER_PARTY,
+) -> list[TrackRecord]:
+    """A fictional workspace: `n_tracks` tracks over `n_crises` crises, some processes told twice.
+
+    A process is an action (ACTIONS) on one object of its crisis (a named mill, dam,
+    camp...) in one of its towns, with one to three of its parties. A crisis has one
+    object per `tracks_per_object` tracks it holds (at least six) and one local party
+    per `tracks_per_party` on top of 5-9 main ones, so that a track has about as many
+    unrelated look-alikes at 300k tracks as at 10k (see bench/README.md).
+    """
     rng = random.Random(seed)
+    per_crisis = n_tracks / n_crises
+    n_objects = max(6, round(per_crisis / tracks_per_object))
+    n_local = round(per_crisis / tracks_per_party)
     crises = []
     for c in range(n_crises):
+        places = [_name(rng, rng.randint(2, 3)) for _ in range(12)]
         crises.append(
             {
                 "key": f"c{c}",
-                "parties": [f"c{c}-p{p}" for p in range(rng.randint(5, 9))],
-                "places": [_name(rng, rng.randint(2, 3)) for _ in range(12)],
+                "parties": [f"c{c}-p{p}" for p in range(rng.randint(5, 9) + n_local)],
+                "objects": [
+                    (_name(rng, 3), rng.choice(OBJECT_KINDS).replace("-", " "), rng.choice(places))
+                    for _ in range(n_objects)
+                ],
             }
         )
-    topics = sorted(TOPICS)
+    actions = sorted(ACTIONS)
     out: list[TrackRecord] = []
     n = 0
     while n < n_tracks:
         crisis = rng.choice(crises)
-        topic = rng.choice(topics)
+        act = ACTIONS[rng.choice(actions)]
+        name, kind, place = rng.choice(crisis["objects"])
         parties = rng.sample(crisis["parties"], rng.choice([1, 2, 2, 3]))
-        places = rng.sample(crisis["places"], 2)
         # Most processes have one owner; some are run in parallel by two or three.
         tellers = rng.choices([1, 2, 3], weights=[80, 15, 5])[0]
         owners = rng.sample(range(n_owners), tellers)
         for owner in owners:
             if n >= n_tracks:
                 break
-            t = TOPICS[topic]
-            ps = places if rng.random() < 0.5 else places[::-1]
             start = TODAY - dt.timedelta(days=rng.randint(0, 400))
             end = TODAY + dt.timedelta(days=rng.randint(-60, 400))
-            aims = tuple(
-                a.format(p=ps[0], q=ps[1], x=parties[0], y=parties[-1])
-                for a in rng.sample(t["aims"], rng.choice([1, 2, 3]))
-            )
+            # The object is named in full once, in the title; the rest says its name only.
+            aims = tuple(_fill(a, name, place) for a in rng.sample(act["aims"], rng.choice([1, 2, 3])))
             out.append(
                 TrackRecord(
                     key=f"t{n}",
                     owner=f"org{owner}",
                     crisis=crisis["key"],
                     kind=rng.choice(KINDS),
-                    title=rng.choice(t["titles"]).format(p=ps[0], q=ps[1], x=parties[0], y=parties[-1]),
-                    description=rng.choice(t["descs"]).format(p=ps[0], q=ps[1], x=parties[0], y=parties[-1]),
+                    title=_fill(rng.choice(act["titles"]), f"the {name} {kind}", place),
+                    description=_fill(rng.choice(act["descs"]), name, place),
                     aims=aims,
                     parties=frozenset(parties),
                     start=start,
