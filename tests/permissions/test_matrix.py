@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +81,10 @@ def _body(spec: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """The request's JSON or form body, with `$name` strings replaced by the world's values."""
 
     def sub(x: Any) -> Any:
-        if isinstance(x, str) and x.startswith("$"):
+        if isinstance(x, str) and re.fullmatch(r"\$\w+", x):
             return values[x[1:]]
+        if isinstance(x, str) and "$" in x:
+            return re.sub(r"\$(\w+)", lambda m: str(values[m.group(1)]), x)
         if isinstance(x, dict):
             return {k: sub(v) for k, v in x.items()}
         if isinstance(x, list):
