@@ -141,7 +141,10 @@ class Child:
         if self.alive():
             assert self.proc is not None
             try:
-                os.killpg(self.proc.pid, sig)
+                if sig == signal.SIGKILL:
+                    os.killpg(self.proc.pid, sig)  # the child and whatever it forked
+                else:
+                    self.proc.send_signal(sig)  # the child shuts its own pool down warmly
             except ProcessLookupError:
                 pass
 
