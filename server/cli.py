@@ -76,6 +76,7 @@ def load_demo() -> list[tuple[str, str, str]]:
 
     with session_scope() as db:
         workspace.import_document(db, parse_document(demo.document()))
+        workspace.set_name(db, demo.NAME)
         db.flush()
         orgs = {o.key: o for o in db.exec(select(Organisation)).all()}
         rows = []
@@ -88,7 +89,7 @@ def load_demo() -> list[tuple[str, str, str]]:
 def _print_logins(rows: list[tuple[str, str, str]]) -> None:
     from server.demo import DEMO_PASSWORD
 
-    typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    typer.echo(f"Demo workspace loaded. Logins (password for all: {DEMO_PASSWORD}):")
     for email, role, org in rows:
         typer.echo(f"  {role:<18} {email:<32} {org}")
 
@@ -119,9 +120,7 @@ def serve(
     if demo and _is_empty():
         _print_logins(load_demo())
     host, port = host or s.host, port or s.port
-    typer.echo(
-        f"Accord ({s.workspace_name}) on http://{host}:{port}  database: {s.sqlalchemy_url.split('@')[-1]}"
-    )
+    typer.echo(f"Accord on http://{host}:{port}")
     try:
         from server.cli_workers import run_embedded
     except ImportError:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 DEMO_PASSWORD = "accord-demo-2026"
+NAME = "Inland Seas coordination (demo)"
 
 
 def _org(key: str, name: str, kind: str, government: str | None) -> dict[str, Any]:

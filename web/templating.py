@@ -24,6 +24,31 @@ def _fmt_date(value: date | datetime | None, fmt: str | None = None) -> str:
 TEMPLATES.env.filters["date"] = _fmt_date
 
 
+_name_cache: dict[str, tuple[float, str]] = {}
+
+
+def workspace_name() -> str:
+    """The workspace's name from the database (cached briefly), else the setting."""
+    import time
+
+    from sqlmodel import Session
+
+    from server.db import get_engine
+    from server.services.workspace import get_name
+
+    url = get_settings().sqlalchemy_url
+    cached = _name_cache.get(url)
+    if cached and time.monotonic() - cached[0] < 30:
+        return cached[1]
+    try:
+        with Session(get_engine()) as db:
+            name = get_name(db) or get_settings().workspace_name
+    except Exception:  # a missing table before migrations: fall back to the setting
+        name = get_settings().workspace_name
+    _name_cache[url] = (time.monotonic(), name)
+    return name
+
+
 def render(
     request: Request,
     template: str,
@@ -43,7 +68,7 @@ def render(
         "user": user,
         "csrf_token": auth_session.csrf_token if auth_session else "",
         "date_format": user.date_format if user else "%d %b %Y",
-        "workspace_name": get_settings().workspace_name,
+        "workspace_name": workspace_name(),
         **context,
     }
     want_fragment = block is not None and request.headers.get("hx-request") == "true"

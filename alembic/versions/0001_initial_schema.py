@@ -51,6 +51,11 @@ def upgrade() -> None:
     with op.batch_alter_table('interlocutor', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_interlocutor_key'), ['key'], unique=True)
 
+    op.create_table('workspace_meta',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.PrimaryKeyConstraint('key')
+    )
     op.create_table('organisation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
@@ -609,6 +614,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_crisis_key'))
 
     op.drop_table('crisis')
+    op.drop_table('workspace_meta')
     # ### end Alembic commands ###
 
 

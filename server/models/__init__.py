@@ -16,6 +16,7 @@ from server.models.initiatives import (
     SharingGrant,
     StaffLine,
 )
+from server.models.meta import WorkspaceMeta
 from server.models.organisations import Organisation
 from server.models.people import ApiToken, AuthSession, SigninAttempt, User
 from server.models.reports import Comment, FieldReport
@@ -49,4 +50,5 @@ __all__ = [
     "SigninAttempt",
     "StaffLine",
     "User",
+    "WorkspaceMeta",
 ]

@@ -33,10 +33,26 @@ from server.models import (
     SharingGrant,
     StaffLine,
     User,
+    WorkspaceMeta,
 )
 from server.services import access, ledger
 from server.services.initiatives import infer_metric_kind, new_key
 from workers.checks import snapshot as doc
+
+# ---------------------------------------------------------------- name
+
+
+def get_name(db: Session) -> str | None:
+    """The workspace's own name, if one was set (the demo sets one)."""
+    row = db.get(WorkspaceMeta, "name")
+    return row.value if row else None
+
+
+def set_name(db: Session, name: str) -> None:
+    row = db.get(WorkspaceMeta, "name") or WorkspaceMeta(key="name", value=name)
+    row.value = name
+    db.add(row)
+
 
 # ---------------------------------------------------------------- import
 
