@@ -25,7 +25,9 @@ def test_inbox_groups_alerts_and_dismissal_needs_a_reason(client, db, workspace,
     assert alert is not None
     tid = db.exec(select(Initiative.id)).first()
     db.commit()
-    r = client.post(f"/alerts/{alert.id}/dismiss", data={"csrf_token": token, "reason": "", "back": "/alerts"})
+    r = client.post(
+        f"/alerts/{alert.id}/dismiss", data={"csrf_token": token, "reason": "", "back": "/alerts"}
+    )
     assert r.status_code == 422 and "say why this alert can be set aside" in r.text
     r = client.post(
         f"/alerts/{alert.id}/dismiss",

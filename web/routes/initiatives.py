@@ -239,6 +239,7 @@ def _page(
         p=page,
         v=page.view,
         t=page.view.initiative,
+        url=f"/initiatives/{initiative_id}",
         today=date.today(),
         **ctx,
     )
