@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -37,8 +39,24 @@ def _page_error(request: Request, status: int, title: str, detail: str) -> Respo
     return render(request, "error.html", status_code=status, title=title, detail=detail)
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start this web process's outbox relay and live-stream wake-ups."""
+    from server import stream
+    from server.settings import get_settings
+
+    stream.install()
+    if get_settings().web_relay:
+        from workers.tasks import install_relay_wakeup
+
+        install_relay_wakeup()
+    yield
+
+
 def create_app() -> FastAPI:
-    app = FastAPI(title="Accord", version="1", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="Accord", version="1", docs_url="/api/docs", openapi_url="/api/openapi.json", lifespan=lifespan
+    )
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     from server.api import ROUTERS as API_ROUTERS

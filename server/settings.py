@@ -36,6 +36,10 @@ class Settings(BaseSettings):
 
     sweep_interval_seconds: int = 300
     relay_interval_seconds: float = 2.0
+    # The web process sends outbox rows to the broker right after each commit; beat's
+    # relay task covers what this misses. Off in tests that run the app in-process.
+    web_relay: bool = True
+    broker_prefix: str = ""
     signoff_escalate_days: int = 14
     borrowed_resources_max_days: int = 180
     field_report_stale_days: int = 60

@@ -45,9 +45,8 @@ EMBEDDED_POLL_SECONDS = 1.0
 
 
 def channel() -> str:
-    import os
 
-    return os.environ.get("ACCORD_BROKER_PREFIX", "") + "accord:events"
+    return get_settings().broker_prefix + "accord:events"
 
 
 class Notifier:

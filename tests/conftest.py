@@ -42,7 +42,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # Unique per process: concurrent pytest runs on one machine must not share a database.
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 def port_open(host: str, port: int) -> bool:
@@ -121,6 +122,7 @@ def db_url(
     monkeypatch.setenv("ACCORD_DATABASE_URL", url)
     monkeypatch.setenv("ACCORD_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ACCORD_SECRET_KEY", "test-secret-key-0123456789abcdef0123456789")
+    monkeypatch.setenv("ACCORD_WEB_RELAY", "false")
     # A cheap argon2id cost keeps tests fast; the algorithm and code path are the real ones.
     monkeypatch.setenv("ACCORD_ARGON2_TIME_COST", "1")
     monkeypatch.setenv("ACCORD_ARGON2_MEMORY_KIB", "1024")

@@ -71,7 +71,7 @@ def initiative(key: str, owner: str = "varnia-mfa", **fields: Any) -> dict[str, 
         "parties": ["lfa"],
         "aims": ["humanitarian access to the northern valleys"],
         "start": "2026-01-10",
-        "end": "2026-09-30",
+        "end": "2027-09-30",
         "status": "active",
     }
     base.update(fields)

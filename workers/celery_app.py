@@ -20,7 +20,6 @@ several deployments, or parallel test runs, can share one Redis server.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from celery import Celery, Task
@@ -43,7 +42,7 @@ class BrokerUnavailable(RuntimeError):
 
 
 def broker_prefix() -> str:
-    return os.environ.get("ACCORD_BROKER_PREFIX", "")
+    return get_settings().broker_prefix
 
 
 def transport_options(settings: Settings) -> dict[str, Any]:

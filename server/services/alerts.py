@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from server import events
@@ -74,9 +75,7 @@ def _visible_ids(db: Session, actor: User | None, initiative_ids: Iterable[int])
     ids = set(initiative_ids)
     if not ids:
         return set()
-    rows = db.exec(
-        select(Initiative.id).where(col(Initiative.id).in_(ids), access.visible_clause(actor))
-    ).all()
+    rows = db.exec(select(Initiative.id).where(col(Initiative.id).in_(ids), _own_clause(actor))).all()
     return {i for i in rows if i is not None}
 
 
@@ -115,12 +114,25 @@ def _present(alert: Alert, concerned: list[tuple[int, str]], visible: set[int]) 
     )
 
 
+def _own_clause(actor: User | None) -> Any:
+    """Tracks whose alerts the actor reads: those of their own government.
+
+    An alert is the owning government's own assessment, and its text may quote items
+    that stay home (an internal metric, a resource line). So a partner reads the alerts
+    of its own tracks (and, through a finding's views, blind notices about others),
+    never those of a track that was only shared with it.
+    """
+    if actor is None:
+        return true()
+    return access.home_clause(actor)
+
+
 def _visible_alert_ids(actor: User | None) -> Any:
-    """Alert ids with at least one track the actor may see, as a subquery."""
+    """Alert ids with at least one of the actor's own government's tracks, as a subquery."""
     return (
         select(AlertInitiative.alert_id)
         .join(Initiative, col(Initiative.id) == AlertInitiative.initiative_id)
-        .where(access.visible_clause(actor))
+        .where(_own_clause(actor))
     )
 
 
