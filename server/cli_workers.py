@@ -131,7 +131,10 @@ class Child:
         self.next_start = 0.0
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=dict(os.environ), start_new_session=True)
+        # The children share this process's folder and settings: the data folder is
+        # passed as an absolute path so that all three open the same database and broker.
+        env = dict(os.environ, ACCORD_DATA_DIR=str(get_settings().data_dir.resolve()))
+        self.proc = subprocess.Popen(self.argv, env=env, start_new_session=True)
         log.info("%s started, pid %d", self.name, self.proc.pid)
 
     def alive(self) -> bool:
