@@ -174,7 +174,7 @@ def synthetic(
     per_crisis = n_tracks / n_crises
     n_objects = max(6, round(per_crisis / tracks_per_object))
     n_local = round(per_crisis / tracks_per_party)
-    crises = []
+    crises: list[dict[str, Any]] = []
     for c in range(n_crises):
         places = [_name(rng, rng.randint(2, 3)) for _ in range(12)]
         crises.append(

@@ -40,7 +40,6 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -124,41 +123,54 @@ for _concept, _words in {
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 
 
-@lru_cache(maxsize=200_000)
+_TERMS: dict[str, str | None] = {}
+
+
 def _term(word: str) -> str | None:
     """The term a word counts as, or None for a word that carries no meaning here."""
-    w = word.lower().strip("'-")
-    if len(w) < 3 or w in _STOP:
-        return None
-    stem = w[:5]
-    return _THESAURUS.get(stem, stem)
+    t = _TERMS.get(word, "")
+    if t == "":
+        w = word.lower().strip("'-")
+        t = None if len(w) < 3 or w in _STOP else _THESAURUS.get(w[:5], w[:5])
+        if len(_TERMS) < 500_000:
+            _TERMS[word] = t
+    return t
 
 
-@lru_cache(maxsize=400_000)
+_BUCKETS: dict[str, int] = {}
+
+
 def _bucket(term: str) -> int:
     # crc32, not hash(): str hashes change between processes, and the buckets must not.
-    return zlib.crc32(term.encode()) % _DIM
+    b = _BUCKETS.get(term)
+    if b is None:
+        b = zlib.crc32(term.encode()) % _DIM
+        if len(_BUCKETS) < 500_000:
+            _BUCKETS[term] = b
+    return b
 
 
 def terms(text: str) -> list[tuple[str, str]]:
     """The meaningful terms of a text, each with the word it came from."""
     out: list[tuple[str, str]] = []
-    for m in _WORD.finditer(text):
-        t = _term(m.group())
+    for w in _WORD.findall(text):
+        t = _term(w)
         if t is not None:
-            out.append((t, m.group()))
+            out.append((t, w))
     return out
 
 
 def _vector(term_list: Iterable[str], sublinear: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted bucket indices and l2-normalised weights of a bag of terms."""
-    counts: dict[int, float] = defaultdict(float)
+    """Bucket indices (sorted) and l2-normalised weights of a bag of terms."""
+    counts: dict[int, float] = {}
     for t in term_list:
-        counts[_bucket(t)] += 1.0
+        b = _bucket(t)
+        counts[b] = counts.get(b, 0.0) + 1.0
     if not counts:
-        return np.zeros(0, np.int32), np.zeros(0, np.float64)
-    idx = np.fromiter(sorted(counts), np.int32, len(counts))
-    val = np.array([counts[int(i)] for i in idx], np.float64)
+        return np.zeros(0, np.int64), np.zeros(0, np.float64)
+    keys = sorted(counts)
+    idx = np.array(keys, np.int64)
+    val = np.array([counts[k] for k in keys], np.float64)
     if sublinear:
         val = 1.0 + np.log(val)
     val /= math.sqrt(float(val @ val))
@@ -231,24 +243,12 @@ class _Features:
 
     @classmethod
     def of(cls, r: TrackRecord) -> _Features:
-        pidx = np.array(sorted({_bucket("party:" + p) for p in r.parties}), np.int32)
-        tidx, tval = _vector((t for t, _ in terms(r.text)), sublinear=True)
-        aidx, aval = _vector((t for a in r.aims for t, _ in terms(a)), sublinear=False)
+        pidx = np.array(sorted({_bucket("party:" + p) for p in r.parties}), np.int64)
+        aims = [t for a in r.aims for t, _ in terms(a)]
+        head = [t for t, _ in terms(r.title)] + [t for t, _ in terms(r.description)]
+        tidx, tval = _vector(head + aims, sublinear=True)
+        aidx, aval = _vector(aims, sublinear=False)
         return cls(pidx, tidx, tval, aidx, aval)
-
-
-def _csr(rows: list[tuple[np.ndarray, np.ndarray | None]]) -> sp.csr_matrix:
-    """Stack (indices, values) rows into one CSR matrix; values None means all ones."""
-    indptr = np.zeros(len(rows) + 1, np.int64)
-    for n, (idx, _) in enumerate(rows):
-        indptr[n + 1] = indptr[n] + len(idx)
-    indices = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, np.int32)
-    data = (
-        np.concatenate([r[1] if r[1] is not None else np.ones(len(r[0])) for r in rows])
-        if rows
-        else np.zeros(0)
-    )
-    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), _DIM))
 
 
 def _day(d: dt.date | None, default: float) -> float:
@@ -261,17 +261,33 @@ def _day(d: dt.date | None, default: float) -> float:
 class _Block:
     """The running tracks of one crisis (or region), as rows of sparse matrices.
 
+    Columns are the block's own: the hashed buckets its tracks use, numbered as they
+    come, so a block's matrices and their transposes are as wide as its vocabulary
+    (a few thousand), not as the hash space. Each row keeps its entries in bucket
+    order, so a dot product sums in the same order whichever side it is computed from
+    and however the block was built: a full run and an incremental one agree exactly.
+
     An update appends the new row and marks the old one dead; dead rows are dropped
     once they are a quarter of the block. Nothing is vectorised again but the track
     that changed.
     """
 
+    MATRICES = ("P", "T", "A")
+
     def __init__(self, records: list[TrackRecord], feats: list[_Features], ids: OverlapIndex) -> None:
         self.keys: list[str | None] = [r.key for r in records]
         self.slot: dict[str, int] = {r.key: n for n, r in enumerate(records)}
-        self.P = _csr([(f.party_idx, None) for f in feats])
-        self.T = _csr([(f.text_idx, f.text_val) for f in feats])
-        self.A = _csr([(f.aims_idx, f.aims_val) for f in feats])
+        rows: dict[str, list[tuple[np.ndarray, np.ndarray | None]]] = {
+            "P": [(f.party_idx, None) for f in feats],
+            "T": [(f.text_idx, f.text_val) for f in feats],
+            "A": [(f.aims_idx, f.aims_val) for f in feats],
+        }
+        every = np.concatenate([i for rs in rows.values() for i, _ in rs] + [np.zeros(0, np.int64)])
+        buckets = np.unique(every)
+        self.vocab: dict[int, int] = dict(zip(buckets.tolist(), range(len(buckets)), strict=True))
+        for name, rs in rows.items():
+            setattr(self, name, self._csr(rs, len(buckets), buckets))
+        self._transposed: dict[str, sp.csr_matrix] = {}
         self.alive = np.ones(len(records), bool)
         self.owner = np.array([ids.owner_id(r.owner) for r in records], np.int64)
         self.start = np.array([_day(r.start, -_INF) for r in records])
@@ -281,15 +297,46 @@ class _Block:
         self.has_aims = np.array([len(f.aims_idx) > 0 for f in feats], bool)
         self.tiebreak = np.array([zlib.crc32(r.key.encode()) for r in records], np.int64)
 
+    @staticmethod
+    def _csr(
+        rows: list[tuple[np.ndarray, np.ndarray | None]], width: int, buckets: np.ndarray | None = None
+    ) -> sp.csr_matrix:
+        """Stack (columns, values) rows into one CSR matrix; values None means all ones.
+
+        With `buckets` (sorted), the rows hold buckets and a bucket's column is its place there."""
+        indptr = np.zeros(len(rows) + 1, np.int64)
+        np.cumsum([len(i) for i, _ in rows], out=indptr[1:])
+        indices = np.concatenate([i for i, _ in rows] + [np.zeros(0, np.int64)])
+        if buckets is not None:
+            indices = np.searchsorted(buckets, indices)
+        indices = indices.astype(np.int32)
+        data = np.concatenate([v if v is not None else np.ones(len(i)) for i, v in rows] + [np.zeros(0)])
+        return sp.csr_matrix((data, indices, indptr), shape=(len(rows), width))
+
     def __len__(self) -> int:
         return int(self.alive.sum())
+
+    def _local(self, idx: np.ndarray) -> np.ndarray:
+        """The block's columns for some buckets, new buckets getting new columns."""
+        out = np.empty(len(idx), np.int32)
+        for n, b in enumerate(idx.tolist()):
+            out[n] = self.vocab.setdefault(b, len(self.vocab))
+        return out
 
     def add(self, r: TrackRecord, f: _Features, ids: OverlapIndex) -> None:
         self.slot[r.key] = len(self.keys)
         self.keys.append(r.key)
-        self.P = sp.vstack([self.P, _csr([(f.party_idx, None)])], format="csr")
-        self.T = sp.vstack([self.T, _csr([(f.text_idx, f.text_val)])], format="csr")
-        self.A = sp.vstack([self.A, _csr([(f.aims_idx, f.aims_val)])], format="csr")
+        new = {
+            "P": (self._local(f.party_idx), None),
+            "T": (self._local(f.text_idx), f.text_val),
+            "A": (self._local(f.aims_idx), f.aims_val),
+        }
+        width = len(self.vocab)
+        for name, row in new.items():
+            m = getattr(self, name)
+            m = sp.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], width))
+            setattr(self, name, sp.vstack([m, self._csr([row], width)], format="csr"))
+        self._transposed.clear()
         self.alive = np.append(self.alive, True)
         self.owner = np.append(self.owner, ids.owner_id(r.owner))
         self.start = np.append(self.start, _day(r.start, -_INF))
@@ -311,9 +358,19 @@ class _Block:
         keep = np.nonzero(self.alive)[0]
         self.keys = [self.keys[int(n)] for n in keep]
         self.slot = {k: n for n, k in enumerate(self.keys) if k is not None}
-        self.P, self.T, self.A = self.P[keep], self.T[keep], self.A[keep]
+        for name in self.MATRICES:
+            setattr(self, name, getattr(self, name)[keep])
+        self._transposed.clear()
         for name in ("alive", "owner", "start", "end", "kind", "npart", "has_aims", "tiebreak"):
             setattr(self, name, getattr(self, name)[keep])
+
+    def dots(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """Dense dot products of `rows` with every row of matrix `name` (rows x block)."""
+        t = self._transposed.get(name)
+        if t is None:
+            t = self._transposed[name] = getattr(self, name).T.tocsr()
+        out: np.ndarray = (getattr(self, name)[rows] @ t).toarray()
+        return out
 
 
 # --------------------------------------------------------------------------- results
@@ -363,6 +420,65 @@ def _kind_factor(k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
     return np.where(same, 1.0, np.where(hum_pol, 0.85, 0.75))
 
 
+@dataclass(frozen=True)
+class _Words:
+    """A track's terms for explanations: each term with the first word that gave it, and its aims."""
+
+    first: dict[str, str]
+    aims: tuple[tuple[str, frozenset[str]], ...]
+
+
+# How many tracks' explanation terms an index keeps.
+_EXPLAINED = 20_000
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Some rows of a block against all of it: dot products, similarity, eligibility, rank."""
+
+    rows: np.ndarray
+    inter: np.ndarray
+    text: np.ndarray
+    sim: np.ndarray
+    ok: np.ndarray
+    rank: np.ndarray
+
+
+class _Found:
+    """Candidate pairs of one block as arrays: slots (low, high) and their dot products.
+
+    A dot product is the same whichever side it is read from (rows keep their entries
+    in bucket order), so each pair is kept once, from whichever side found it first.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, block: _Block, s: _Rows, at: np.ndarray, cols: np.ndarray) -> None:
+        """Pairs (s.rows[at], cols), reading their dot products from `s`."""
+        if not len(at):
+            return
+        rows = s.rows[at]
+        aims = block.dots("A", rows)[np.arange(len(at)), cols] if len(rows) < 64 else None
+        if aims is None:
+            uniq, inv = np.unique(at, return_inverse=True)
+            aims = block.dots("A", s.rows[uniq])[inv, cols]
+        self._parts.append((rows, cols.astype(np.int64), s.inter[at, cols], s.text[at, cols], aims))
+
+    def done(self) -> _Found:
+        if not self._parts:
+            z = np.zeros(0, np.int64)
+            self.i, self.j, self.inter, self.text, self.aims = z, z, z * 1.0, z * 1.0, z * 1.0
+            return self
+        rows, cols, inter, text, aims = (np.concatenate(x) for x in zip(*self._parts, strict=True))
+        lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
+        _, first = np.unique(lo * (int(hi.max()) + 1) + hi, return_index=True)
+        self.i, self.j = lo[first], hi[first]
+        self.inter, self.text, self.aims = inter[first], text[first], aims[first]
+        self._parts = []
+        return self
+
+
 # --------------------------------------------------------------------------- index
 
 
@@ -385,6 +501,7 @@ class OverlapIndex:
         self._coord_in: dict[str, set[str]] = defaultdict(set)
         self._by_party: dict[str, set[str]] = defaultdict(set)
         self._owner_ids: dict[str, int] = {}
+        self._explained: dict[str, _Words] = {}
         self._lo = float(today.toordinal() - _HORIZON_DAYS)
         self._hi = float(today.toordinal() + _HORIZON_DAYS)
 
@@ -442,6 +559,7 @@ class OverlapIndex:
             self._coord_in[other].add(r.key)
 
     def _forget(self, key: str) -> None:
+        self._explained.pop(key, None)
         old = self.records.pop(key, None)
         if old is None:
             return
@@ -484,13 +602,13 @@ class OverlapIndex:
 
     # ---------------------------------------------------------------- search
 
-    def _similar(self, block: _Block, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Candidate similarity of `rows` to every row of the block, and who is eligible."""
-        pdot = (block.P[rows] @ block.P.T).toarray()
-        tdot = (block.T[rows] @ block.T.T).toarray()
+    def _similar(self, block: _Block, rows: np.ndarray) -> _Rows:
+        """Dot products, candidate similarity and eligibility of `rows` against the whole block."""
+        inter = block.dots("P", rows)
+        text = block.dots("T", rows)
         with np.errstate(divide="ignore", invalid="ignore"):
-            pcos = np.nan_to_num(pdot / np.sqrt(np.outer(block.npart[rows], block.npart)))
-        sim = np.round(PARTY_WEIGHT * pcos + (1.0 - PARTY_WEIGHT) * tdot, 6)
+            pcos = np.nan_to_num(inter / np.sqrt(np.outer(block.npart[rows], block.npart)))
+        sim = np.round(PARTY_WEIGHT * pcos + (1.0 - PARTY_WEIGHT) * text, 6)
         ok = (
             block.alive[None, :]
             & (block.owner[rows][:, None] != block.owner[None, :])
@@ -498,37 +616,30 @@ class OverlapIndex:
             & (block.start[None, :] <= block.end[rows][:, None])
             & (sim >= CANDIDATE_FLOOR)
         )
-        for n, row in enumerate(rows):
-            key = block.keys[int(row)]
+        for n, row in enumerate(rows.tolist()):
+            key = block.keys[row]
             assert key is not None
-            for other in self.coordinated(key):
-                col = block.slot.get(other)
-                if col is not None:
-                    ok[n, col] = False
-        return sim, ok
-
-    def _top(self, block: _Block, sim: np.ndarray, ok: np.ndarray) -> list[np.ndarray]:
-        """Each row's candidates: eligible, best first, ties broken by a stable key hash."""
-        # One int64 per cell orders by similarity, then by key hash; no Python sort.
+            if self.records[key].coordinated_with or self._coord_in.get(key):
+                for other in self.coordinated(key):
+                    col = block.slot.get(other)
+                    if col is not None:
+                        ok[n, col] = False
+        # One int64 per cell orders by similarity, then by key hash: no Python sort.
         rank = np.where(ok, np.rint(sim * 1e6).astype(np.int64) * (1 << 32) + block.tiebreak[None, :], -1)
+        return _Rows(rows, inter, text, sim, ok, rank)
+
+    def _top(self, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's candidate columns (unordered) and which of them are real (eligible)."""
         k = self.max_candidates
-        out: list[np.ndarray] = []
-        for n in range(rank.shape[0]):
-            row = rank[n]
-            live = int(ok[n].sum())
-            if live == 0:
-                out.append(np.zeros(0, np.int64))
-                continue
-            if live > k:
-                part = np.argpartition(-row, k - 1)[:k]
-            else:
-                part = np.nonzero(ok[n])[0]
-            out.append(part[np.argsort(-row[part], kind="stable")])
-        return out
+        if rank.shape[1] > k:
+            cols = np.argpartition(-rank, k - 1, axis=1)[:, :k]
+        else:
+            cols = np.broadcast_to(np.arange(rank.shape[1]), rank.shape)
+        return cols, np.take_along_axis(rank, cols, axis=1) >= 0
 
     def _chunks(self, block: _Block, rows: np.ndarray) -> Iterator[np.ndarray]:
-        # Keep each dense similarity chunk around 4M cells, whatever the block size.
-        size = max(1, 4_000_000 // max(1, len(block.keys)))
+        # Keep each dense similarity chunk around 2M cells, whatever the block size.
+        size = max(1, 2_000_000 // max(1, len(block.keys)))
         for s in range(0, len(rows), size):
             yield rows[s : s + size]
 
@@ -538,53 +649,55 @@ class OverlapIndex:
         if block_name is None:
             return []
         block = self.blocks[block_name]
-        rows = np.array([block.slot[key]])
-        sim, ok = self._similar(block, rows)
-        top = self._top(block, sim, ok)[0]
-        return [(str(block.keys[int(c)]), float(sim[0, c])) for c in top]
+        s = self._similar(block, np.array([block.slot[key]]))
+        cols, real = self._top(s.rank)
+        top = cols[0][real[0]]
+        top = top[np.argsort(-s.rank[0, top], kind="stable")]
+        return [(str(block.keys[int(c)]), float(s.sim[0, c])) for c in top]
 
-    def _pairs_in_block(self, block: _Block, focus_rows: np.ndarray | None) -> set[tuple[int, int]]:
-        """Slot pairs (low, high) where either side has the other among its candidates."""
-        pairs: set[tuple[int, int]] = set()
+    def _pairs_in_block(self, block: _Block, focus_rows: np.ndarray | None) -> _Found:
+        """Slot pairs where either side has the other among its candidates, with their dot products."""
+        found = _Found()
         if focus_rows is None:
-            rows = np.nonzero(block.alive)[0]
-            for chunk in self._chunks(block, rows):
-                sim, ok = self._similar(block, chunk)
-                for row, top in zip(chunk, self._top(block, sim, ok), strict=True):
-                    r = int(row)
-                    pairs.update((min(r, int(c)), max(r, int(c))) for c in top)
-            return pairs
+            for chunk in self._chunks(block, np.nonzero(block.alive)[0]):
+                s = self._similar(block, chunk)
+                cols, real = self._top(s.rank)
+                hit_row, hit_nth = np.nonzero(real)
+                found.add(block, s, hit_row, cols[hit_row, hit_nth])
+            return found.done()
         # For a focus track: its own candidates, plus every track above the floor that
         # has the focus track among its own candidates (the reverse direction).
         for chunk in self._chunks(block, focus_rows):
-            sim, ok = self._similar(block, chunk)
-            tops = self._top(block, sim, ok)
-            for n, (row, top) in enumerate(zip(chunk, tops, strict=True)):
-                r = int(row)
-                pairs.update((min(r, int(c)), max(r, int(c))) for c in top)
-                rest = np.setdiff1d(np.nonzero(ok[n])[0], top)
+            s = self._similar(block, chunk)
+            cols, real = self._top(s.rank)
+            for at, row in enumerate(chunk.tolist()):
+                top = cols[at][real[at]]
+                found.add(block, s, np.full(len(top), at), top)
+                rest = np.setdiff1d(np.nonzero(s.ok[at])[0], top)
                 if len(rest):
-                    # `r` is among a row's candidates when fewer than k eligible cells
+                    # `row` is among a row's candidates when fewer than k eligible cells
                     # of that row outrank it: one comparison per row, no sort.
-                    sim2, ok2 = self._similar(block, rest)
-                    rank = np.where(
-                        ok2, np.rint(sim2 * 1e6).astype(np.int64) * (1 << 32) + block.tiebreak[None, :], -1
-                    )
-                    mine = rank[:, r]
-                    above = (rank > mine[:, None]).sum(axis=1)
-                    for other in rest[(mine >= 0) & (above < self.max_candidates)]:
-                        o = int(other)
-                        pairs.add((min(r, o), max(r, o)))
-        return pairs
+                    s2 = self._similar(block, rest)
+                    mine = s2.rank[:, row]
+                    above = (s2.rank > mine[:, None]).sum(axis=1)
+                    hit = np.nonzero((mine >= 0) & (above < self.max_candidates))[0]
+                    found.add(block, s2, hit, np.full(len(hit), row))
+        return found.done()
 
-    def _score_slots(self, block: _Block, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Scores of slot pairs, with their parts as columns: score, party, aims, text, time, kind."""
-        inter = np.asarray(block.P[i].multiply(block.P[j]).sum(axis=1)).ravel()
+    def _score_parts(
+        self,
+        block: _Block,
+        i: np.ndarray,
+        j: np.ndarray,
+        inter: np.ndarray,
+        text: np.ndarray,
+        aims: np.ndarray,
+    ) -> np.ndarray:
+        """Scores of slot pairs from their dot products, with their parts as columns:
+        score, party, aims, text, time, kind."""
         smaller = np.minimum(block.npart[i], block.npart[j])
         # A track with no parties recorded can't be compared on parties: count it as half.
         party = np.where(smaller > 0, inter / np.maximum(smaller, 1.0), 0.5)
-        text = np.asarray(block.T[i].multiply(block.T[j]).sum(axis=1)).ravel()
-        aims = np.asarray(block.A[i].multiply(block.A[j]).sum(axis=1)).ravel()
         both_aims = block.has_aims[i] & block.has_aims[j]
         content = np.where(both_aims, 0.5 * aims + 0.5 * text, text)
         s1, e1 = np.clip(block.start[i], self._lo, self._hi), np.clip(block.end[i], self._lo, self._hi)
@@ -598,18 +711,32 @@ class OverlapIndex:
         score = np.round(kind * base, 6)
         return np.stack([score, party, aims, text, time, kind], axis=1)
 
-    def _emit(self, block: _Block, slot_pairs: set[tuple[int, int]], floor: float) -> list[PairScore]:
-        if not slot_pairs:
+    def _score_slots(self, block: _Block, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Scores of any slot pairs of a block (as `_score_parts`), dot products computed here."""
+        out = np.zeros((len(i), 6))
+        for s in range(0, len(i), 200_000):
+            ii, jj = i[s : s + 200_000], j[s : s + 200_000]
+            rows, at = np.unique(ii, return_inverse=True)
+            for chunk_start in range(0, len(rows), 2000):
+                chunk = rows[chunk_start : chunk_start + 2000]
+                sel = np.nonzero((at >= chunk_start) & (at < chunk_start + len(chunk)))[0]
+                r = at[sel] - chunk_start
+                c = jj[sel]
+                inter = block.dots("P", chunk)[r, c]
+                text = block.dots("T", chunk)[r, c]
+                aims = block.dots("A", chunk)[r, c]
+                out[s + sel] = self._score_parts(block, ii[sel], c, inter, text, aims)
+        return out
+
+    def _emit(self, block: _Block, found: _Found, floor: float) -> list[PairScore]:
+        if not len(found.i):
             return []
-        arr = np.array(sorted(slot_pairs), np.int64)
+        scores = self._score_parts(block, found.i, found.j, found.inter, found.text, found.aims)
+        keep = np.nonzero(scores[:, 0] >= floor)[0]
         out: list[PairScore] = []
-        for s in range(0, len(arr), 200_000):
-            part = arr[s : s + 200_000]
-            scores = self._score_slots(block, part[:, 0], part[:, 1])
-            for (i, j), row in zip(part, scores, strict=True):
-                if row[0] >= floor:
-                    a, b = sorted((str(block.keys[int(i)]), str(block.keys[int(j)])))
-                    out.append(PairScore(a, b, *(float(x) for x in row)))
+        for n in keep.tolist():
+            a, b = sorted((str(block.keys[int(found.i[n])]), str(block.keys[int(found.j[n])])))
+            out.append(PairScore(a, b, *scores[n].tolist()))
         return out
 
     def pairs(self, focus: Iterable[str] | None = None, floor: float = THRESHOLD) -> list[PairScore]:
@@ -627,7 +754,7 @@ class OverlapIndex:
             for name, rows in by_block.items():
                 block = self.blocks[name]
                 out.extend(self._emit(block, self._pairs_in_block(block, np.array(sorted(rows))), floor))
-        return sorted(set(out), key=lambda p: (p.a, p.b))
+        return sorted(out, key=lambda p: (p.a, p.b))
 
     def score(self, a: str, b: str) -> PairScore | None:
         """The score of any two running tracks of one block, eligible or not (for tests and tools)."""
@@ -638,7 +765,7 @@ class OverlapIndex:
         i, j = sorted((block.slot[a], block.slot[b]))
         row = self._score_slots(block, np.array([i]), np.array([j]))[0]
         x, y = sorted((a, b))
-        return PairScore(x, y, *(float(v) for v in row))
+        return PairScore(x, y, *row.tolist())
 
     # ---------------------------------------------------------------- forum shopping
 
@@ -717,33 +844,42 @@ class OverlapIndex:
 
     # ---------------------------------------------------------------- explanation
 
+    def _words(self, key: str) -> _Words:
+        """A track's terms for explanations, kept for the tracks explained lately."""
+        w = self._explained.pop(key, None)
+        if w is None:
+            r = self.records[key]
+            first: dict[str, str] = {}
+            for t, word in terms(r.text):
+                first.setdefault(t, word)
+            w = _Words(first, tuple((a, frozenset(t for t, _ in terms(a))) for a in r.aims))
+            if len(self._explained) >= _EXPLAINED:
+                # Forget the oldest half: a full run explains each track's pairs close together.
+                for old in list(self._explained)[: _EXPLAINED // 2]:
+                    del self._explained[old]
+        self._explained[key] = w
+        return w
+
     def matched_phrases(self, a: str, b: str, limit: int = 6) -> list[str]:
         """Words the two tracks share (as each wrote them), and their closest pair of aims."""
-        ra, rb = self.records[a], self.records[b]
-        ta, tb = terms(ra.text), terms(rb.text)
-        words_b: dict[str, str] = {}
-        for t, w in tb:
-            words_b.setdefault(t, w)
-        seen: set[str] = set()
+        wa, wb = self._words(a), self._words(b)
         out: list[str] = []
-        for t, w in ta:
-            if t in words_b and t not in seen:
-                seen.add(t)
-                other = words_b[t]
+        for t, w in wa.first.items():
+            other = wb.first.get(t)
+            if other is not None:
                 out.append(f"“{w}”" if w.lower() == other.lower() else f"“{w}” / “{other}”")
-        phrases = out[:limit]
+                if len(out) == limit:
+                    break
         best: tuple[float, str, str] | None = None
-        for x in ra.aims:
-            vx = {t for t, _ in terms(x)}
-            for y in rb.aims:
-                vy = {t for t, _ in terms(y)}
+        for x, vx in wa.aims:
+            for y, vy in wb.aims:
                 if vx and vy:
                     j = len(vx & vy) / len(vx | vy)
                     if best is None or j > best[0]:
                         best = (j, x, y)
         if best is not None and best[0] > 0:
-            phrases.append(f"aims “{best[1]}” and “{best[2]}”")
-        return phrases
+            out.append(f"aims “{best[1]}” and “{best[2]}”")
+        return out
 
     def overlap_dates(self, a: str, b: str) -> tuple[dt.date | None, dt.date | None]:
         """The span both tracks run in (None for an open side)."""

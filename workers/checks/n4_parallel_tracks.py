@@ -120,13 +120,15 @@ def _pair_view(index: OverlapIndex, mine: str, theirs: str) -> FindingView:
 def forum_finding(index: OverlapIndex, g: ForumGroup) -> Finding:
     """The one finding about a party engaged by several uncoordinated tracks at once."""
     party = index.names.parties.get(g.party, g.party)
-    owners = sorted({_org(index, index.records[k].owner) for k in g.tracks})
+    owner_of = {k: index.records[k].owner for k in g.tracks}
+    names = {o: _org(index, o) for o in set(owner_of.values())}
+    owners = sorted(set(names.values()))
     evidence = tuple(
-        f"{k}: ‘{index.records[k].title}’ of {_org(index, index.records[k].owner)}, "
+        f"{k}: ‘{index.records[k].title}’ of {names[owner_of[k]]}, "
         f"{_span(index.records[k].start, index.records[k].end)}"
         for k in g.tracks
     )
-    views = {k: _forum_view(index, k, g) for k in g.tracks}
+    views = {k: _forum_view(index, k, owner_of[k], names) for k in g.tracks}
     return Finding(
         principle=ID,
         kind=FORUM_KIND,
@@ -147,11 +149,10 @@ def forum_finding(index: OverlapIndex, g: ForumGroup) -> Finding:
     )
 
 
-def _forum_view(index: OverlapIndex, mine: str, g: ForumGroup) -> FindingView:
+def _forum_view(index: OverlapIndex, mine: str, me: str, names: dict[str, str]) -> FindingView:
     # The party is not named: that another organisation engages it is the other track's
-    # content. The viewer knows their own track's parties.
-    me = index.records[mine].owner
-    others = sorted({_org(index, index.records[k].owner) for k in g.tracks if index.records[k].owner != me})
+    # content. The viewer knows their own track's parties. `names`: the group's owners.
+    others = sorted({name for owner, name in names.items() if owner != me})
     crisis = _crisis(index, mine)
     return FindingView(
         message=(
