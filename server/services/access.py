@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
-from sqlmodel import Session
+from sqlmodel import Session, col
 from sqlmodel import select as select_one
 
 from server.models import Initiative, Organisation, SharingGrant, User
@@ -26,17 +26,23 @@ def _gov_of_org() -> Any:
     return func.coalesce(Organisation.government, Organisation.key)
 
 
+def _live_grant_to(actor: User) -> ColumnElement[bool]:
+    """A sharing grant that is not withdrawn and names the actor, their organisation or government."""
+    return and_(
+        col(SharingGrant.withdrawn_at).is_(None),
+        or_(
+            col(SharingGrant.org_id) == actor.organisation_id,
+            col(SharingGrant.government) == actor.government,
+            col(SharingGrant.user_id) == actor.id,
+        ),
+    )
+
+
 def grant_clause(actor: User, initiative_id: Any = Initiative.id) -> ColumnElement[bool]:
     """True where a live grant shares the initiative with the actor."""
     return exists(
-        select(SharingGrant.id).where(
-            SharingGrant.initiative_id == initiative_id,
-            SharingGrant.withdrawn_at.is_(None),
-            or_(
-                SharingGrant.org_id == actor.organisation_id,
-                SharingGrant.government == actor.government,
-                SharingGrant.user_id == actor.id,
-            ),
+        select(col(SharingGrant.id)).where(
+            col(SharingGrant.initiative_id) == initiative_id, _live_grant_to(actor)
         )
     )
 
@@ -45,8 +51,9 @@ def home_clause(actor: User, owner_id: Any = Initiative.owner_id) -> ColumnEleme
     """True where the initiative belongs to the actor's own government."""
     if actor.role == "field_contributor":
         return false()
-    own = select(Organisation.id).where(_gov_of_org() == actor.government)
-    return owner_id.in_(own)
+    own = select(col(Organisation.id)).where(_gov_of_org() == actor.government)
+    clause: ColumnElement[bool] = owner_id.in_(own)
+    return clause
 
 
 def visible_clause(actor: User | None) -> ColumnElement[bool]:
@@ -72,13 +79,7 @@ def grant_level(db: Session, actor: User, initiative_id: int) -> int:
     """The highest live grant level the actor holds on the initiative (0 for none)."""
     levels = db.exec(
         select_one(SharingGrant.level).where(
-            SharingGrant.initiative_id == initiative_id,
-            SharingGrant.withdrawn_at.is_(None),
-            or_(
-                SharingGrant.org_id == actor.organisation_id,
-                SharingGrant.government == actor.government,
-                SharingGrant.user_id == actor.id,
-            ),
+            col(SharingGrant.initiative_id) == initiative_id, _live_grant_to(actor)
         )
     ).all()
     return max((LEVELS.get(str(level), 0) for level in levels), default=0)
@@ -87,7 +88,7 @@ def grant_level(db: Session, actor: User, initiative_id: int) -> int:
 def get_initiative(db: Session, actor: User | None, initiative_id: int) -> Initiative:
     """The initiative if the actor may see it; `NotFound` otherwise."""
     initiative = db.exec(
-        select_one(Initiative).where(and_(Initiative.id == initiative_id, visible_clause(actor)))
+        select_one(Initiative).where(col(Initiative.id) == initiative_id, visible_clause(actor))
     ).first()
     if initiative is None:
         raise NotFound("No such initiative")
@@ -96,7 +97,7 @@ def get_initiative(db: Session, actor: User | None, initiative_id: int) -> Initi
 
 def get_initiative_by_key(db: Session, actor: User | None, key: str) -> Initiative:
     initiative = db.exec(
-        select_one(Initiative).where(and_(Initiative.key == key, visible_clause(actor)))
+        select_one(Initiative).where(col(Initiative.key) == key, visible_clause(actor))
     ).first()
     if initiative is None:
         raise NotFound("No such initiative")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from server.models import ApiToken, AuthSession, SigninAttempt, User
@@ -108,7 +109,9 @@ def touch(db: Session, session: AuthSession) -> None:
     """Record activity now, for the idle timeout."""
     now = utcnow()
     db.execute(update(AuthSession).where(col(AuthSession.id) == session.id).values(last_seen_at=now))
-    session.last_seen_at = now
+    # The caller's copy may belong to another session (the request's): record the new time
+    # as already saved, so that session has nothing to write back.
+    set_committed_value(session, "last_seen_at", now)
 
 
 def sign_out(db: Session, session: AuthSession) -> None:

@@ -120,10 +120,12 @@ def visible_truth(db: Session, world: w.World, role: str) -> dict[str, set[Any]]
         for r in db.exec(select(FieldReport)).all()
         if r.initiative_id in tracks or r.org_id == org_id or (r.initiative_id is None and role != "field")
     }
+    # An alert is its owning government's own assessment: a partner reads the alerts of
+    # its own tracks (blind notices included), not those of a track only shared with it.
     alerts = {
         a
         for a, i in db.exec(select(AlertInitiative.alert_id, AlertInitiative.initiative_id)).all()
-        if i in tracks
+        if i in home_tracks
     }
     return {
         "initiative": tracks | keys,
