@@ -850,9 +850,21 @@ class OverlapIndex:
         if w is None:
             r = self.records[key]
             first: dict[str, str] = {}
-            for t, word in terms(r.text):
-                first.setdefault(t, word)
-            w = _Words(first, tuple((a, frozenset(t for t, _ in terms(a))) for a in r.aims))
+            aims: list[tuple[str, frozenset[str]]] = []
+            # Inline `terms`: this runs for every track of every pair a full run words.
+            for n, part in enumerate((r.title, r.description, *r.aims)):
+                seen: list[str] = []
+                for word in _WORD.findall(part):
+                    t = _TERMS.get(word, "")
+                    if t == "":
+                        t = _term(word)
+                    if t is not None:
+                        seen.append(t)
+                        if t not in first:
+                            first[t] = word
+                if n >= 2:
+                    aims.append((part, frozenset(seen)))
+            w = _Words(first, tuple(aims))
             if len(self._explained) >= _EXPLAINED:
                 # Forget the oldest half: a full run explains each track's pairs close together.
                 for old in list(self._explained)[: _EXPLAINED // 2]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 
 from workers.checks.snapshot import Finding, FindingView, Snapshot
 from workers.overlap import ForumGroup, OverlapIndex, PairScore
@@ -128,7 +129,15 @@ def forum_finding(index: OverlapIndex, g: ForumGroup) -> Finding:
         f"{_span(index.records[k].start, index.records[k].end)}"
         for k in g.tracks
     )
-    views = {k: _forum_view(index, k, owner_of[k], names) for k in g.tracks}
+    # What a view says besides its own track depends only on its owner and crisis.
+    shared: dict[tuple[str, str], tuple[str, FindingView]] = {}
+    views: dict[str, FindingView] = {}
+    for k in g.tracks:
+        me, crisis = owner_of[k], _crisis(index, k)
+        if (me, crisis) not in shared:
+            shared[me, crisis] = _forum_view(crisis, sorted({n for o, n in names.items() if o != me}))
+        head, view = shared[me, crisis]
+        views[k] = replace(view, message=f"A party your track {k} on {crisis} {head}")
     return Finding(
         principle=ID,
         kind=FORUM_KIND,
@@ -149,16 +158,18 @@ def forum_finding(index: OverlapIndex, g: ForumGroup) -> Finding:
     )
 
 
-def _forum_view(index: OverlapIndex, mine: str, me: str, names: dict[str, str]) -> FindingView:
-    # The party is not named: that another organisation engages it is the other track's
-    # content. The viewer knows their own track's parties. `names`: the group's owners.
-    others = sorted({name for owner, name in names.items() if owner != me})
-    crisis = _crisis(index, mine)
-    return FindingView(
-        message=(
-            f"A party your track {mine} on {crisis} engages is engaged at the same time by "
-            f"uncoordinated tracks of {', '.join(others)}: room for forum shopping."
-        ),
+def _forum_view(crisis: str, others: list[str]) -> tuple[str, FindingView]:
+    """The end of a forum view's message, and the view for one owner on one crisis.
+
+    The party is not named: that another organisation engages it is the other track's
+    content. The viewer knows their own track's parties."""
+    head = (
+        f"engages is engaged at the same time by uncoordinated tracks of {', '.join(others)}: "
+        "room for forum shopping."
+    )
+    view = FindingView(
+        message="",
         evidence=tuple(f"organisation: {o}" for o in others) + (f"crisis: {crisis}",),
         remedy=f"Request coordination with {', '.join(others)} and agree one lead track.",
     )
+    return head, view
