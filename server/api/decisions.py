@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.api import schemas
 from server.auth import CurrentUser, SessionDep
-from server.services import decisions, internal
+from server.services import decisions
 from server.services.decisions import DecisionData, LogFilters
 
 router = APIRouter(tags=["decisions"])
@@ -39,7 +39,7 @@ def decision_log(
 ) -> list[dict[str, Any]]:
     """The log entries of the tracks the caller may see, newest first."""
     filters = LogFilters(initiative_id, org_id, kind, entry_type)
-    return [schemas.entry(e) for e in internal.log_entries(db, user, filters)]
+    return [schemas.entry(e) for e in decisions.entries(db, user, filters)]
 
 
 @router.get("/decisions/waiting")

@@ -318,7 +318,7 @@ def accept(
     row, mine = _answerable(db, actor, request_id)
     other = db.get(Initiative, row.from_initiative_id)
     assert other is not None and other.id is not None and mine.id is not None
-    initiatives.link_coordinated(db, actor, mine.id, other.id)
+    initiatives.link_coordinated(db, actor, mine.id, other.id, accepted_request=True)
     if data.share_level is not None:
         sharing.grant(db, actor, mine.id, {"org_id": other.owner_id, "level": data.share_level})
     row.status = "accepted"

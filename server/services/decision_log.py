@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from server.models import Initiative, LogEntry, Organisation, User
-from server.services import initiative_page, initiatives, internal
+from server.services import decisions, initiative_page, initiatives
 from server.services.decisions import LogFilters
 from server.services.initiative_page import DecisionView
 
@@ -23,7 +23,7 @@ class LogPage:
 
 
 def page(db: Session, actor: User | None, filters: LogFilters, limit: int = 200) -> LogPage:
-    rows = internal.log_entries(db, actor, filters, limit)
+    rows = decisions.entries(db, actor, filters, limit)
     tracks = {t.id: t for t in initiatives.listing(db, actor, limit=5000) if t.id is not None}
     orgs, people = initiative_page.names(db)
     by_decision: dict[int, list[LogEntry]] = {}

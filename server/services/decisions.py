@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from server import events
@@ -196,6 +197,9 @@ def sign_off(
     return row
 
 
+HOME_ONLY_ENTRIES = ("grant", "withdrawal", "coordination", "dismissal")
+
+
 @dataclass
 class LogFilters:
     initiative_id: int | None = None
@@ -209,8 +213,15 @@ def entries(
 ) -> list[LogEntry]:
     """The log entries the actor may see (those of visible initiatives), newest first."""
     f = filters or LogFilters()
-    visible = select(Initiative.id).where(access.visible_clause(actor))
+    visible = select(col(Initiative.id)).where(access.visible_clause(actor))
     q = select(LogEntry).where(col(LogEntry.initiative_id).in_(visible))
+    if actor is not None:
+        # Whom a track is shared with, with whom its owner talks and which alerts it set
+        # aside stay with the owner's government: a partner reads decisions and sign-offs.
+        home = select(col(Initiative.id)).where(access.home_clause(actor))
+        q = q.where(
+            or_(col(LogEntry.entry_type).not_in(HOME_ONLY_ENTRIES), col(LogEntry.initiative_id).in_(home))
+        )
     if f.initiative_id:
         q = q.where(LogEntry.initiative_id == f.initiative_id)
     if f.org_id:

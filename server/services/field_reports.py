@@ -97,14 +97,15 @@ def get_by_key(db: Session, actor: User | None, key: str) -> FieldReport:
 
 def file(db: Session, actor: User, data: FieldReportData | dict[str, Any]) -> FieldReport:
     """File a report on a crisis, or on a track the actor may see."""
-    access.require_role(actor, *FILER_ROLES)
     data = parse(FieldReportData, data)
     crisis_id = data.crisis_id
     if data.initiative_id is not None:
+        # Visibility first: a track the actor may not see is NotFound, whatever the role.
         initiative = access.get_initiative(db, actor, data.initiative_id)
         if crisis_id is not None and crisis_id != initiative.crisis_id:
             raise Invalid.field("crisis_id", "a report on a track lies on that track's crisis")
         crisis_id = initiative.crisis_id
+    access.require_role(actor, *FILER_ROLES)
     if crisis_id is None:
         raise Invalid.field("crisis_id", "choose a crisis or a track")
     if db.get(Crisis, crisis_id) is None:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from server.models import Initiative, LogEntry, Organisation, User
-from server.services import access, decisions, initiatives, internal
+from server.services import access, decisions, initiatives
 from server.services.decisions import LogFilters
 from workers import signoffs
 
@@ -131,7 +131,7 @@ def names(db: Session) -> tuple[dict[int, Organisation], dict[int, str]]:
 def page(db: Session, actor: User | None, initiative_id: int) -> InitiativePage:
     """One initiative's page for the actor; `NotFound` if the actor may not see it."""
     view = initiatives.view(db, actor, initiative_id)
-    entries = internal.log_entries(db, actor, LogFilters(initiative_id=initiative_id))
+    entries = decisions.entries(db, actor, LogFilters(initiative_id=initiative_id))
     orgs, people = names(db)
     out = InitiativePage(
         view=view,

@@ -382,15 +382,19 @@ def _bump(db: Session, initiative: Initiative, actor: User | None) -> None:
 # ---------------------------------------------------------------- links
 
 
-def link_coordinated(db: Session, actor: User | None, a_id: int, b_id: int) -> CoordinationLink:
-    """Record that two tracks are coordinated; the actor must be able to edit one of them."""
+def link_coordinated(
+    db: Session, actor: User | None, a_id: int, b_id: int, accepted_request: bool = False
+) -> CoordinationLink:
+    """Record that two tracks are coordinated; the actor must be able to edit the first.
+
+    The second must be visible to the actor, unless the link comes from an accepted
+    coordination request, where the two owners agreed without seeing each other's track.
+    """
     if a_id == b_id:
         raise Invalid.field("other_id", "a track cannot be coordinated with itself")
     a = access.get_initiative(db, actor, a_id)
     access.require_edit(db, actor, a)
-    b = db.get(Initiative, b_id)
-    if b is None:
-        raise NotFound("No such initiative")
+    b = access.get_initiative(db, None if accepted_request else actor, b_id)
     lo, hi = sorted((a_id, b_id))
     existing = db.exec(
         select(CoordinationLink).where(CoordinationLink.a_id == lo, CoordinationLink.b_id == hi)

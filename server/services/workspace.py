@@ -395,7 +395,8 @@ def export_document(
                 end=i.end,
                 status=i.status,  # type: ignore[arg-type]
                 shared_with=[grant_out(g) for g in grants[i.id]],
-                coordinated_with=[keys[o] for o in coordinated[i.id]] + list(i.external_links),
+                coordinated_with=[keys[o] for o in coordinated[i.id]]
+                + (list(i.external_links) if home is None or i.id in home else []),
                 depends_on=[keys[o] for o in depends[i.id]],
                 objectives=list(i.objectives),
                 red_lines=[
