@@ -125,9 +125,34 @@ def log(
             entry_hash="",
         ),
     )
+    if actor is not None:
+        # Whoever logs a decision approves it for their own department, which counts once.
+        _append_signoff(db, actor, entry)
     events.publish(db, "decision.logged", "decision_log", initiative_id=initiative_id, decision_id=entry.id)
     events.check_initiative(db, initiative_id)
     return entry
+
+
+def _append_signoff(
+    db: Session, actor: User, decision: LogEntry, declined: bool = False, reason: str = ""
+) -> LogEntry:
+    """A sign-off (or decline) entry for the actor's organisation, bound to the decision's hash."""
+    return ledger.append(
+        db,
+        LogEntry(
+            entry_type="decline" if declined else "signoff",
+            initiative_id=decision.initiative_id,
+            decision_id=decision.id,
+            decision_hash=decision.entry_hash,
+            date=date.today(),
+            org_id=actor.organisation_id,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            text=reason,
+            prev_hash="",
+            entry_hash="",
+        ),
+    )
 
 
 def status(db: Session, actor: User | None, decision_id: int) -> signoffs.SignoffStatus:
@@ -176,22 +201,7 @@ def sign_off(
         raise NotAllowed("Your organisation's sign-off is not required on this decision")
     if req.state != "missing":
         raise Conflict(f"{req.name} has already {'declined' if req.state == 'declined' else 'signed off'}")
-    row = ledger.append(
-        db,
-        LogEntry(
-            entry_type="decline" if declined else "signoff",
-            initiative_id=initiative.id,
-            decision_id=entry.id,
-            decision_hash=entry.entry_hash,
-            date=date.today(),
-            org_id=actor.organisation_id,
-            actor_id=actor.id,
-            actor_name=actor.name,
-            text=(reason or "").strip(),
-            prev_hash="",
-            entry_hash="",
-        ),
-    )
+    row = _append_signoff(db, actor, entry, declined, (reason or "").strip())
     events.publish(db, "decision.signoff", "decision_log", initiative_id=initiative.id, decision_id=entry.id)
     events.check_initiative(db, initiative.id)
     return row

@@ -184,7 +184,9 @@ def test_decision_needs_edit_rights_and_signoff_needs_a_required_department(db: 
     )
     db.commit()
     state = decisions.status(db, world["mfa"], entry.id)
-    assert {r.org for r in state.missing} == {"varnia-mfa", "varnia-dev"}
+    # The proposer's department signed by logging it; the touched one is still missing.
+    assert {r.org for r in state.missing} == {"varnia-dev"}
+    assert {r.org for r in state.signed} == {"varnia-mfa"}
     fin = person(db, "varnia-fin", "desk_officer")
     with pytest.raises(NotAllowed):
         decisions.sign_off(db, fin, entry.id)
@@ -195,7 +197,9 @@ def test_decision_needs_edit_rights_and_signoff_needs_a_required_department(db: 
     with pytest.raises(NotFound):
         decisions.sign_off(db, world["partner"], entry.id)
     with pytest.raises(Invalid):
-        decisions.sign_off(db, world["mfa"], entry.id, declined=True, reason="  ")
+        decisions.sign_off(db, world["dev"], entry.id, declined=True, reason="  ")
+    with pytest.raises(Conflict):
+        decisions.sign_off(db, world["mfa"], entry.id)
 
 
 def test_only_admins_create_people(db: Session, world: dict) -> None:
