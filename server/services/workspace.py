@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -57,6 +57,17 @@ def set_name(db: Session, name: str) -> None:
 # ---------------------------------------------------------------- import
 
 
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def _id(row: _Stored) -> int:
+    """The primary key of a row that is stored (loaded or flushed), so has one."""
+    assert row.id is not None
+    return row.id
+
+
 def _existing(db: Session, model: Any, keys: list[str]) -> set[str]:
     if not keys:
         return set()
@@ -70,18 +81,18 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
     document is stored.
     """
     clashes: list[doc.DocumentError] = []
-    for kind, model, items in (
-        ("organisations", Organisation, ws.organisations),
-        ("crises", Crisis, ws.crises),
-        ("parties", Party, ws.parties),
-        ("interlocutors", Interlocutor, ws.interlocutors),
-        ("initiatives", Initiative, ws.initiatives),
-        ("decisions", LogEntry, ws.decisions),
+    for kind, model, keys in (
+        ("organisations", Organisation, [o.key for o in ws.organisations]),
+        ("crises", Crisis, [c.key for c in ws.crises]),
+        ("parties", Party, [p.key for p in ws.parties]),
+        ("interlocutors", Interlocutor, [x.key for x in ws.interlocutors]),
+        ("initiatives", Initiative, [i.key for i in ws.initiatives]),
+        ("decisions", LogEntry, [d.key for d in ws.decisions]),
     ):
-        taken = _existing(db, model, [i.key for i in items])
-        for n, item in enumerate(items):
-            if item.key in taken:
-                clashes.append(doc.DocumentError(f"{kind}[{n}].key", f"'{item.key}' already exists"))
+        taken = _existing(db, model, keys)
+        for n, key in enumerate(keys):
+            if key in taken:
+                clashes.append(doc.DocumentError(f"{kind}[{n}].key", f"'{key}' already exists"))
     if clashes:
         raise doc.DocumentInvalid(clashes)
 
@@ -99,21 +110,21 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
         db.add(parties[p.key])
     db.flush()
     for x in ws.interlocutors:
-        row = Interlocutor(key=x.key, name=x.name)
-        db.add(row)
+        interlocutor = Interlocutor(key=x.key, name=x.name)
+        db.add(interlocutor)
         db.flush()
         for pk in dict.fromkeys(x.influences):
-            db.add(Influence(interlocutor_id=row.id, party_id=parties[pk].id))
+            db.add(Influence(interlocutor_id=_id(interlocutor), party_id=_id(parties[pk])))
 
     inits = {i.key: i for i in db.exec(select(Initiative)).all()}
     for i in ws.initiatives:
         row = Initiative(
             key=i.key,
-            owner_id=orgs[i.owner].id,
+            owner_id=_id(orgs[i.owner]),
             title=i.title,
             description=i.description,
             kind=i.kind,
-            crisis_id=crises[i.crisis].id,
+            crisis_id=_id(crises[i.crisis]),
             start=i.start,
             end=i.end,
             status=i.status,
@@ -128,16 +139,16 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
     db.flush()
     people = {u.email: u for u in db.exec(select(User)).all()}
     for i in ws.initiatives:
-        iid = inits[i.key].id
+        iid = _id(inits[i.key])
         for pk in dict.fromkeys(i.parties):
-            db.add(InitiativeParty(initiative_id=iid, party_id=parties[pk].id))
+            db.add(InitiativeParty(initiative_id=iid, party_id=_id(parties[pk])))
         for r in i.red_lines:
             db.add(RedLine(initiative_id=iid, text=r.text, trigger=r.trigger, internal=r.internal))
         for s in i.staff:
             db.add(
                 StaffLine(
                     initiative_id=iid,
-                    org_id=orgs[s.org].id,
+                    org_id=_id(orgs[s.org]),
                     fte=s.fte,
                     until=s.until,
                     dedicated=s.dedicated,
@@ -185,7 +196,7 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
         if external:
             inits[i.key].external_links = external
         for other in dict.fromkeys(k for k in i.coordinated_with if k in inits):
-            a, b = sorted((iid, inits[other].id))  # type: ignore[type-var]
+            a, b = sorted((iid, _id(inits[other])))
             exists = db.exec(
                 select(CoordinationLink).where(CoordinationLink.a_id == a, CoordinationLink.b_id == b)
             ).first()
@@ -193,7 +204,7 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
                 db.add(CoordinationLink(a_id=a, b_id=b))
                 db.flush()
         for other in dict.fromkeys(i.depends_on):
-            db.add(Dependency(initiative_id=iid, depends_on_id=inits[other].id))
+            db.add(Dependency(initiative_id=iid, depends_on_id=_id(inits[other])))
         for g in i.shared_with:
             grant = doc.Grant(org=g) if isinstance(g, str) else g
             user = people.get(grant.person) if grant.person else None
@@ -206,26 +217,31 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
                     level=grant.level,
                 )
             )
-    for n, r in enumerate(ws.field_reports):
-        initiative = inits[r.initiative] if r.initiative else None
-        crisis_id = crises[r.crisis].id if r.crisis else initiative.crisis_id  # type: ignore[union-attr]
+    for n, report in enumerate(ws.field_reports):
+        initiative = inits[report.initiative] if report.initiative else None
+        if report.crisis:
+            crisis_id = _id(crises[report.crisis])
+        else:
+            # The document names an initiative or a crisis (checked when it was parsed).
+            assert initiative is not None
+            crisis_id = initiative.crisis_id
         db.add(
             FieldReport(
-                key=r.key or new_key("fr", str(n)),
+                key=report.key or new_key("fr", str(n)),
                 initiative_id=initiative.id if initiative else None,
                 crisis_id=crisis_id,
-                org_id=orgs[r.org].id if r.org else None,
-                date=r.date,
-                source_kind=r.source_kind,
-                text=r.text,
-                red_line_breached=r.red_line_breached,
+                org_id=orgs[report.org].id if report.org else None,
+                date=report.date,
+                source_kind=report.source_kind,
+                text=report.text,
+                red_line_breached=report.red_line_breached,
             )
         )
     db.flush()
     _import_decisions(db, ws.decisions, inits, orgs)
-    for row in inits.values():
-        if row.key in {i.key for i in ws.initiatives}:
-            events.check_initiative(db, row.id)
+    for stored in inits.values():
+        if stored.key in {i.key for i in ws.initiatives}:
+            events.check_initiative(db, stored.id)
     events.publish(db, "workspace.imported", "all")
     return {
         "organisations": len(ws.organisations),
@@ -320,14 +336,14 @@ def export_document(
     """The workspace (or the given initiatives) as the actor may see it; `None` sees all."""
     q = select(Initiative).where(access.visible_clause(actor))
     if initiative_ids is not None:
-        q = q.where(col(Initiative.id).in_(initiative_ids)) if initiative_ids else q.where(False)  # type: ignore[arg-type]
-    initiatives = list(db.exec(q.order_by(Initiative.id)).all())
+        q = q.where(col(Initiative.id).in_(initiative_ids)) if initiative_ids else q.where(False)
+    initiatives = list(db.exec(q.order_by(col(Initiative.id))).all())
     ids = [i.id for i in initiatives if i.id is not None]
     id_set = set(ids)
-    orgs = {o.id: o for o in db.exec(select(Organisation).order_by(Organisation.id)).all()}
-    crises = {c.id: c for c in db.exec(select(Crisis).order_by(Crisis.id)).all()}
-    parties = {p.id: p for p in db.exec(select(Party).order_by(Party.id)).all()}
-    keys = {i.id: i.key for i in db.exec(select(Initiative.id, Initiative.key)).all()}  # type: ignore[call-overload]
+    orgs = {o.id: o for o in db.exec(select(Organisation).order_by(col(Organisation.id))).all()}
+    crises = {c.id: c for c in db.exec(select(Crisis).order_by(col(Crisis.id))).all()}
+    parties = {p.id: p for p in db.exec(select(Party).order_by(col(Party.id))).all()}
+    keys = {iid: key for iid, key in db.exec(select(col(Initiative.id), Initiative.key)).all()}
     home: set[int] | None = None
     if actor is not None:
         own_gov = actor.government if actor.role != "field_contributor" else None
@@ -350,9 +366,9 @@ def export_document(
         )
     }
     coordinated: dict[int, list[int]] = defaultdict(list)
-    for link in db.exec(select(CoordinationLink).order_by(CoordinationLink.id)).all():
-        if link.a_id in id_set and link.b_id in id_set:
-            coordinated[link.a_id].append(link.b_id)
+    for pair in db.exec(select(CoordinationLink).order_by(col(CoordinationLink.id))).all():
+        if pair.a_id in id_set and pair.b_id in id_set:
+            coordinated[pair.a_id].append(pair.b_id)
     depends: dict[int, list[int]] = defaultdict(list)
     for dep in db.exec(select(Dependency)).all():
         if dep.initiative_id in id_set and dep.depends_on_id in id_set:
@@ -360,7 +376,7 @@ def export_document(
     grants: dict[int, list[SharingGrant]] = defaultdict(list)
     emails = {u.id: u.email for u in db.exec(select(User)).all()}
     for g in db.exec(
-        select(SharingGrant).where(col(SharingGrant.withdrawn_at).is_(None)).order_by(SharingGrant.id)
+        select(SharingGrant).where(col(SharingGrant.withdrawn_at).is_(None)).order_by(col(SharingGrant.id))
     ).all():
         if g.initiative_id in id_set and (home is None or g.initiative_id in home):
             grants[g.initiative_id].append(g)
@@ -375,7 +391,7 @@ def export_document(
             org=org_key(g.org_id),
             government=g.government,
             person=emails.get(g.user_id) if g.user_id else None,
-            level=g.level,  # type: ignore[arg-type]
+            level=g.level,
         )
 
     out_inits = []
@@ -387,20 +403,20 @@ def export_document(
                 owner=orgs[i.owner_id].key,
                 title=i.title,
                 description=i.description,
-                kind=i.kind,  # type: ignore[arg-type]
+                kind=i.kind,
                 crisis=crises[i.crisis_id].key,
                 parties=[parties[p].key for p in party_links[i.id]],
                 aims=list(i.aims),
                 start=i.start,
                 end=i.end,
-                status=i.status,  # type: ignore[arg-type]
+                status=i.status,
                 shared_with=[grant_out(g) for g in grants[i.id]],
                 coordinated_with=[keys[o] for o in coordinated[i.id]]
                 + (list(i.external_links) if home is None or i.id in home else []),
                 depends_on=[keys[o] for o in depends[i.id]],
                 objectives=list(i.objectives),
                 red_lines=[
-                    doc.RedLine(text=r.text, trigger=r.trigger, internal=r.internal)  # type: ignore[arg-type]
+                    doc.RedLine(text=r.text, trigger=r.trigger, internal=r.internal)
                     for r in lines["red_lines"][i.id]
                 ],
                 staff=[
@@ -415,7 +431,7 @@ def export_document(
                 ],
                 resources=[
                     doc.Resource(
-                        kind=r.kind,  # type: ignore[arg-type]
+                        kind=r.kind,
                         amount=r.amount,
                         currency=r.currency,
                         until=r.until,
@@ -427,9 +443,9 @@ def export_document(
                 ],
                 leverage=[
                     doc.Leverage(
-                        kind=lv.kind,  # type: ignore[arg-type]
+                        kind=lv.kind,
                         description=lv.description,
-                        status=lv.status,  # type: ignore[arg-type]
+                        status=lv.status,
                         do_no_harm_assessment=lv.do_no_harm_assessment,
                         org=org_key(lv.org_id),
                         internal=lv.internal,
@@ -439,7 +455,7 @@ def export_document(
                 metrics=[
                     doc.Metric(
                         name=m.name,
-                        kind=m.kind,  # type: ignore[arg-type]
+                        kind=m.kind,
                         kind_inferred=m.kind_inferred,
                         target=m.target,
                         internal=m.internal,
@@ -456,7 +472,7 @@ def export_document(
     for inf in db.exec(select(Influence)).all():
         influences[inf.interlocutor_id].append(inf.party_id)
     interlocutors = []
-    for x in db.exec(select(Interlocutor).order_by(Interlocutor.id)).all():
+    for x in db.exec(select(Interlocutor).order_by(col(Interlocutor.id))).all():
         assert x.id is not None
         targets = [p for p in influences[x.id] if actor is None or p in used_parties]
         if actor is None or targets:
@@ -465,7 +481,7 @@ def export_document(
             )
 
     reports = []
-    rq = select(FieldReport).order_by(FieldReport.id)
+    rq = select(FieldReport).order_by(col(FieldReport.id))
     for r in db.exec(rq).all():
         if r.initiative_id is not None and r.initiative_id not in id_set:
             continue
@@ -485,7 +501,7 @@ def export_document(
                 crisis=None if r.initiative_id else crises[r.crisis_id].key,
                 org=org_key(r.org_id),
                 date=r.date,
-                source_kind=r.source_kind,  # type: ignore[arg-type]
+                source_kind=r.source_kind,
                 text=r.text,
                 red_line_breached=r.red_line_breached,
             )
@@ -497,7 +513,7 @@ def export_document(
     return doc.Workspace(
         today=today,
         organisations=[
-            doc.Organisation(key=o.key, name=o.name, kind=o.kind, government=o.government)  # type: ignore[arg-type]
+            doc.Organisation(key=o.key, name=o.name, kind=o.kind, government=o.government)
             for o in orgs.values()
         ],
         crises=[
@@ -506,7 +522,7 @@ def export_document(
             if c.id in used_crises
         ],
         parties=[
-            doc.Party(key=p.key, name=p.name, kind=p.kind)  # type: ignore[arg-type]
+            doc.Party(key=p.key, name=p.name, kind=p.kind)
             for p in parties.values()
             if actor is None or p.id in used_parties
         ],
@@ -524,7 +540,7 @@ def _export_decisions(
         db.exec(
             select(LogEntry)
             .where(col(LogEntry.entry_type).in_(("decision", "signoff", "decline")))
-            .order_by(LogEntry.id)
+            .order_by(col(LogEntry.id))
         ).all()
     )
     by_id = {e.id: e for e in entries}
@@ -553,7 +569,7 @@ def _export_decisions(
                 initiative=keys[e.initiative_id],
                 date=e.date,
                 text=e.text,
-                kind=e.kind or "other",  # type: ignore[arg-type]
+                kind=e.kind or "other",
                 proposed_by=orgs[e.org_id].key if e.org_id is not None and e.org_id != owner_id else None,
                 touches_departments=list(e.touches),
                 signoffs=signoffs[e.id],
