@@ -16,10 +16,10 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlalchemy import CursorResult, update
+from sqlmodel import Session, col, select
 
 from server.models import LogCheckpoint, LogEntry
 from server.models.base import utcnow
@@ -74,9 +74,8 @@ def _lock_head(db: Session) -> LogCheckpoint:
     The UPDATE takes a row lock on PostgreSQL (and the database write lock on SQLite)
     before the head is read, so concurrent appends queue instead of forking the chain.
     """
-    updated = db.execute(
-        update(LogCheckpoint).where(LogCheckpoint.id == 1).values(updated_at=utcnow())
-    ).rowcount
+    result = db.execute(update(LogCheckpoint).where(col(LogCheckpoint.id) == 1).values(updated_at=utcnow()))
+    updated = cast(CursorResult[Any], result).rowcount
     if not updated:
         db.add(LogCheckpoint(id=1, count=0, head_hash=GENESIS, mac=seal(0, GENESIS)))
         db.flush()

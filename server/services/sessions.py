@@ -7,8 +7,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import CursorResult, delete, func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -72,6 +73,7 @@ def sign_in(db: Session, email: str, password: str, client: str, user_agent: str
         db.flush()
         raise Invalid(SIGNIN_FAILED)
     db.execute(delete(SigninAttempt).where(col(SigninAttempt.account) == account))
+    assert user.id is not None
     token = secrets.token_urlsafe(32)
     session = AuthSession(
         id=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32), user_agent=user_agent[:300]
@@ -129,7 +131,7 @@ def sign_out_others(db: Session, session: AuthSession) -> int:
         )
         .values(ended_at=utcnow())
     )
-    return int(result.rowcount or 0)
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 def csrf_ok(session: AuthSession, token: str | None) -> bool:
@@ -137,6 +139,7 @@ def csrf_ok(session: AuthSession, token: str | None) -> bool:
 
 
 def create_api_token(db: Session, user: User, label: str = "") -> str:
+    assert user.id is not None
     token = "acc_" + secrets.token_urlsafe(32)
     db.add(ApiToken(id=_digest(token), user_id=user.id, label=label))
     db.flush()
