@@ -42,6 +42,7 @@ def add(db: Session, actor: User, initiative_id: int, data: CommentData | dict[s
         raise NotAllowed("This track is shared with you for reading only")
     if data.internal and not access.is_home(actor, initiative, db):
         raise Invalid.field("internal", "only the track's own government keeps internal comments")
+    assert actor.id is not None
     row = Comment(
         initiative_id=initiative_id,
         author_id=actor.id,

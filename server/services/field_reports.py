@@ -52,7 +52,7 @@ def visible_clause(actor: User | None) -> ColumnElement[bool]:
     if not actor.active:
         return false()
     # A filer always reads its own organisation's reports, wherever they were filed.
-    own = FieldReport.org_id == actor.organisation_id
+    own = col(FieldReport.org_id) == actor.organisation_id
     crisis_wide = col(FieldReport.initiative_id).is_(None)
     # Crisis-wide reports: the same rule as the workspace export, so no two reads disagree.
     if actor.role == "field_contributor":

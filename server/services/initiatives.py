@@ -488,7 +488,7 @@ def view(db: Session, actor: User | None, initiative_id: int) -> InitiativeView:
         out.lines[part] = list(db.exec(q.order_by(model.id)).all())
     visible = access.visible_clause(actor)
     linked = select(CoordinationLink).where(
-        or_(CoordinationLink.a_id == initiative_id, CoordinationLink.b_id == initiative_id)
+        or_(col(CoordinationLink.a_id) == initiative_id, col(CoordinationLink.b_id) == initiative_id)
     )
     other_ids = [lk.b_id if lk.a_id == initiative_id else lk.a_id for lk in db.exec(linked).all()]
     if other_ids:
@@ -507,13 +507,13 @@ def view(db: Session, actor: User | None, initiative_id: int) -> InitiativeView:
             db.exec(
                 select(SharingGrant)
                 .where(SharingGrant.initiative_id == initiative_id, col(SharingGrant.withdrawn_at).is_(None))
-                .order_by(SharingGrant.id)
+                .order_by(col(SharingGrant.id))
             ).all()
         )
     cq = select(Comment).where(Comment.initiative_id == initiative_id)
     if not home:
         cq = cq.where(Comment.internal == False)  # noqa: E712
-    out.comments = list(db.exec(cq.order_by(Comment.id)).all())
+    out.comments = list(db.exec(cq.order_by(col(Comment.id))).all())
     rq = select(FieldReport).where(FieldReport.initiative_id == initiative_id)
     out.reports = list(db.exec(rq.order_by(col(FieldReport.date).desc())).all())
     return out
