@@ -34,11 +34,13 @@ How the search works, and why this way (figures from `bench/overlap_bench.py`):
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import re
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -60,6 +62,7 @@ THRESHOLD = 0.45
 HIGH_SCORE = 0.7
 
 _DIM = 1 << 20
+_FLOOR_MILLIONTHS = round(CANDIDATE_FLOOR * 1e6)
 _INF = float("inf")
 # Open-ended dates are clipped to this horizon around today for the time score only.
 _HORIZON_DAYS = 730
@@ -175,6 +178,24 @@ def _vector(term_list: Iterable[str], sublinear: bool) -> tuple[np.ndarray, np.n
         val = 1.0 + np.log(val)
     val /= math.sqrt(float(val @ val))
     return idx, val
+
+
+@contextmanager
+def bulk() -> Iterator[None]:
+    """No cyclic garbage collection while a full run makes its many small objects.
+
+    Records, features and findings hold no reference cycles, but each collection of
+    the oldest generation walks every live object: with hundreds of thousands of
+    tracks that made wording the findings grow faster than the number of tracks.
+    The collector is back on (if it was) when the block ends.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------- records
@@ -437,11 +458,11 @@ class _Rows:
     """Some rows of a block against all of it: dot products, similarity, eligibility, rank."""
 
     rows: np.ndarray
-    inter: np.ndarray
-    text: np.ndarray
-    sim: np.ndarray
-    ok: np.ndarray
-    rank: np.ndarray
+    inter: np.ndarray  # shared parties
+    text: np.ndarray  # text cosine
+    sim: np.ndarray  # candidate similarity, in millionths
+    ok: np.ndarray  # eligible and above the floor
+    rank: np.ndarray  # similarity then key hash, -1 where not ok
 
 
 class _Found:
@@ -459,10 +480,10 @@ class _Found:
         if not len(at):
             return
         rows = s.rows[at]
-        aims = block.dots("A", rows)[np.arange(len(at)), cols] if len(rows) < 64 else None
-        if aims is None:
-            uniq, inv = np.unique(at, return_inverse=True)
-            aims = block.dots("A", s.rows[uniq])[inv, cols]
+        if len(at) < 64:
+            aims = block.dots("A", rows)[np.arange(len(at)), cols]
+        else:
+            aims = block.dots("A", s.rows)[at, cols]
         self._parts.append((rows, cols.astype(np.int64), s.inter[at, cols], s.text[at, cols], aims))
 
     def done(self) -> _Found:
@@ -518,16 +539,17 @@ class OverlapIndex:
         """An index over these tracks, vectorised in bulk."""
         index = cls(today, names, max_candidates)
         grouped: dict[str, list[TrackRecord]] = defaultdict(list)
-        for r in records:
-            index._remember(r)
-            if r.running(today):
-                grouped[r.block].append(r)
-        for block, rs in grouped.items():
-            index.blocks[block] = _Block(rs, [_Features.of(r) for r in rs], index)
-            for r in rs:
-                index._block_of[r.key] = block
-                for p in r.parties:
-                    index._by_party[p].add(r.key)
+        with bulk():
+            for r in records:
+                index._remember(r)
+                if r.running(today):
+                    grouped[r.block].append(r)
+            for block, rs in grouped.items():
+                index.blocks[block] = _Block(rs, [_Features.of(r) for r in rs], index)
+                for r in rs:
+                    index._block_of[r.key] = block
+                    for p in r.parties:
+                        index._by_party[p].add(r.key)
         return index
 
     @classmethod
@@ -603,19 +625,26 @@ class OverlapIndex:
     # ---------------------------------------------------------------- search
 
     def _similar(self, block: _Block, rows: np.ndarray) -> _Rows:
-        """Dot products, candidate similarity and eligibility of `rows` against the whole block."""
+        """Dot products, candidate similarity and eligibility of `rows` against the whole block.
+
+        Each step works in place on one rows x block array: this is the part of a full
+        run that grows with the square of a block's size."""
         inter = block.dots("P", rows)
         text = block.dots("T", rows)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pcos = np.nan_to_num(inter / np.sqrt(np.outer(block.npart[rows], block.npart)))
-        sim = np.round(PARTY_WEIGHT * pcos + (1.0 - PARTY_WEIGHT) * text, 6)
-        ok = (
-            block.alive[None, :]
-            & (block.owner[rows][:, None] != block.owner[None, :])
-            & (block.start[rows][:, None] <= block.end[None, :])
-            & (block.start[None, :] <= block.end[rows][:, None])
-            & (sim >= CANDIDATE_FLOOR)
-        )
+        with np.errstate(divide="ignore"):
+            inv = np.where(block.npart > 0, 1.0 / np.sqrt(block.npart), 0.0)
+        # Similarity in millionths, a whole number: PARTY_WEIGHT * party cosine + the rest * text.
+        sim = np.multiply(inter, inv[rows][:, None])
+        sim *= inv[None, :]
+        sim *= PARTY_WEIGHT
+        sim += (1.0 - PARTY_WEIGHT) * text
+        sim *= 1e6
+        np.rint(sim, out=sim)
+        ok = sim >= _FLOOR_MILLIONTHS
+        ok &= block.alive[None, :]
+        ok &= block.owner[rows][:, None] != block.owner[None, :]
+        ok &= block.start[rows][:, None] <= block.end[None, :]
+        ok &= block.start[None, :] <= block.end[rows][:, None]
         for n, row in enumerate(rows.tolist()):
             key = block.keys[row]
             assert key is not None
@@ -625,17 +654,26 @@ class OverlapIndex:
                     if col is not None:
                         ok[n, col] = False
         # One int64 per cell orders by similarity, then by key hash: no Python sort.
-        rank = np.where(ok, np.rint(sim * 1e6).astype(np.int64) * (1 << 32) + block.tiebreak[None, :], -1)
+        rank = sim.astype(np.int64)
+        rank <<= 32
+        rank += block.tiebreak[None, :]
+        np.copyto(rank, -1, where=~ok)
         return _Rows(rows, inter, text, sim, ok, rank)
 
     def _top(self, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each row's candidate columns (unordered) and which of them are real (eligible)."""
+        """Each row's candidates, its k best eligible cells, as (row of `rank`, column) pairs."""
         k = self.max_candidates
-        if rank.shape[1] > k:
-            cols = np.argpartition(-rank, k - 1, axis=1)[:, :k]
-        else:
-            cols = np.broadcast_to(np.arange(rank.shape[1]), rank.shape)
-        return cols, np.take_along_axis(rank, cols, axis=1) >= 0
+        ok = rank >= 0
+        few = ok.sum(axis=1) <= k
+        # Rows with k eligible cells or fewer keep them all; only the others need a partition.
+        if few.all():
+            at, cols = np.nonzero(ok)
+            return at, cols
+        few_rows = np.nonzero(few)[0]
+        at, cols = np.nonzero(ok[few_rows])
+        many = np.nonzero(~few)[0]
+        part = np.argpartition(-rank[many], k - 1, axis=1)[:, :k]
+        return np.concatenate([few_rows[at], np.repeat(many, k)]), np.concatenate([cols, part.ravel()])
 
     def _chunks(self, block: _Block, rows: np.ndarray) -> Iterator[np.ndarray]:
         # Keep each dense similarity chunk around 2M cells, whatever the block size.
@@ -650,10 +688,9 @@ class OverlapIndex:
             return []
         block = self.blocks[block_name]
         s = self._similar(block, np.array([block.slot[key]]))
-        cols, real = self._top(s.rank)
-        top = cols[0][real[0]]
+        _, top = self._top(s.rank)
         top = top[np.argsort(-s.rank[0, top], kind="stable")]
-        return [(str(block.keys[int(c)]), float(s.sim[0, c])) for c in top]
+        return [(str(block.keys[int(c)]), float(s.sim[0, c]) / 1e6) for c in top]
 
     def _pairs_in_block(self, block: _Block, focus_rows: np.ndarray | None) -> _Found:
         """Slot pairs where either side has the other among its candidates, with their dot products."""
@@ -661,17 +698,15 @@ class OverlapIndex:
         if focus_rows is None:
             for chunk in self._chunks(block, np.nonzero(block.alive)[0]):
                 s = self._similar(block, chunk)
-                cols, real = self._top(s.rank)
-                hit_row, hit_nth = np.nonzero(real)
-                found.add(block, s, hit_row, cols[hit_row, hit_nth])
+                found.add(block, s, *self._top(s.rank))
             return found.done()
         # For a focus track: its own candidates, plus every track above the floor that
         # has the focus track among its own candidates (the reverse direction).
         for chunk in self._chunks(block, focus_rows):
             s = self._similar(block, chunk)
-            cols, real = self._top(s.rank)
+            tops, cols = self._top(s.rank)
             for at, row in enumerate(chunk.tolist()):
-                top = cols[at][real[at]]
+                top = cols[tops == at]
                 found.add(block, s, np.full(len(top), at), top)
                 rest = np.setdiff1d(np.nonzero(s.ok[at])[0], top)
                 if len(rest):

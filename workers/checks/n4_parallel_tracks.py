@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from workers.checks.snapshot import Finding, FindingView, Snapshot
-from workers.overlap import ForumGroup, OverlapIndex, PairScore
+from workers.overlap import ForumGroup, OverlapIndex, PairScore, bulk
 
 ID = "N4"
 TITLE = "Don't initiate parallel and uncoordinated diplomatic processes"
@@ -38,9 +38,10 @@ def run(snapshot: Snapshot) -> list[Finding]:
 
 def findings(index: OverlapIndex, focus: Iterable[str] | None = None, min_tracks: int = 3) -> list[Finding]:
     """The findings an index holds: the entry point for a worker that keeps its index."""
-    out = [pair_finding(index, p) for p in index.pairs(focus)]
-    out += [forum_finding(index, g) for g in index.forum_groups(min_tracks, focus)]
-    return sorted(out, key=lambda f: (f.kind, f.subjects))
+    with bulk():
+        out = [pair_finding(index, p) for p in index.pairs(focus)]
+        out += [forum_finding(index, g) for g in index.forum_groups(min_tracks, focus)]
+        return sorted(out, key=lambda f: (f.kind, f.subjects))
 
 
 def _org(index: OverlapIndex, key: str) -> str:
