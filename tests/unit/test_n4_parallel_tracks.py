@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -235,3 +236,50 @@ def test_candidates_are_capped() -> None:
 def test_registry_shape() -> None:
     assert n4.ID == "N4" and n4.TITLE and "forum shopping" in n4.WORDS
     assert dt.date(2026, 6, 1) == Snapshot.from_document(doc()).today
+
+
+def _crowd() -> list[dict[str, Any]]:
+    # Forty variants of two processes in one crisis: with a cap of four candidates, which
+    # pairs are found depends on the cap, in both directions.
+    owners = ["varnia-mfa", "varnia-dev", "ostmark", "selden", "quorra"]
+    places = ["Vell", "Ostra", "Dubrin", "Kamen Ridge"]
+    out = []
+    for n in range(40):
+        base = A if n % 2 else C
+        out.append(
+            with_(
+                base,
+                key=f"k{n}",
+                owner=owners[n % 5],
+                title=f"{base['title']} ({places[n % 4]})",
+                aims=base["aims"][: 1 + n % 2],
+                start=f"2026-0{1 + n % 5}-01",
+            )
+        )
+    return out
+
+
+def test_incremental_updates_match_a_fresh_build_when_candidates_are_capped() -> None:
+    snap = Snapshot.from_document(doc(*_crowd()))
+    index = OverlapIndex.from_snapshot(snap, max_candidates=4)
+    records = dict(index.records)
+    edits: dict[str, dict[str, Any]] = {
+        "k3": {"end": dt.date(2026, 6, 15)},
+        "k8": {"parties": frozenset({"tarn"})},
+        "k11": {"aims": ("humanitarian access to Dubrin",), "owner": "quorra"},
+        "k20": {"status": "closed"},
+        "k3 again": {"end": dt.date(2026, 12, 31)},
+    }
+    for key, change in edits.items():
+        key = key.split()[0]
+        records[key] = replace(records[key], **change)
+        index.update(records[key])
+    index.remove("k30")
+    del records["k30"]
+    fresh = OverlapIndex.build(records.values(), snap.today, index.names, max_candidates=4)
+    full = n4.findings(fresh)
+    assert len([f for f in full if f.kind == n4.PAIR_KIND]) > 10
+    assert n4.findings(index) == full
+    for key in ("k1", "k3", "k8", "k11", "k20", "k31"):
+        assert n4.findings(index, focus={key}) == [f for f in full if key in f.initiatives]
+    assert all(len(index.candidates(k)) <= 4 for k in records)
