@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from server.api import events as live_events
-from web.routes import alerts, auth, crises, dashboard, decisions, initiatives
+from web.routes import alerts, auth, coordination, crises, dashboard, decisions, initiatives
 
 ROUTERS: list[APIRouter] = [
     auth.router,
     dashboard.router,
     decisions.router,
     alerts.router,
+    coordination.router,
     crises.router,
     initiatives.router,
     # The pages' live stream, at the path the layout connects to (`sse-connect="/events"`).
