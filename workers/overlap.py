@@ -317,6 +317,8 @@ class _Block:
         self.npart = np.array([len(f.party_idx) for f in feats], np.float64)
         self.has_aims = np.array([len(f.aims_idx) > 0 for f in feats], bool)
         self.tiebreak = np.array([zlib.crc32(r.key.encode()) for r in records], np.int64)
+        # Maybe linked as coordinated with some track (set when a link may exist, never cleared).
+        self.linked = np.array([bool(r.coordinated_with or ids._coord_in.get(r.key)) for r in records], bool)
 
     @staticmethod
     def _csr(
@@ -366,6 +368,7 @@ class _Block:
         self.npart = np.append(self.npart, float(len(f.party_idx)))
         self.has_aims = np.append(self.has_aims, len(f.aims_idx) > 0)
         self.tiebreak = np.append(self.tiebreak, zlib.crc32(r.key.encode()))
+        self.linked = np.append(self.linked, bool(r.coordinated_with or ids._coord_in.get(r.key)))
 
     def drop(self, key: str) -> None:
         n = self.slot.pop(key)
@@ -382,15 +385,20 @@ class _Block:
         for name in self.MATRICES:
             setattr(self, name, getattr(self, name)[keep])
         self._transposed.clear()
-        for name in ("alive", "owner", "start", "end", "kind", "npart", "has_aims", "tiebreak"):
+        for name in ("alive", "owner", "start", "end", "kind", "npart", "has_aims", "tiebreak", "linked"):
             setattr(self, name, getattr(self, name)[keep])
 
-    def dots(self, name: str, rows: np.ndarray) -> np.ndarray:
-        """Dense dot products of `rows` with every row of matrix `name` (rows x block)."""
+    def sparse_dots(self, name: str, rows: np.ndarray) -> sp.csr_matrix:
+        """Dot products of `rows` with every row of matrix `name` (rows x block), sparse."""
         t = self._transposed.get(name)
         if t is None:
             t = self._transposed[name] = getattr(self, name).T.tocsr()
-        out: np.ndarray = (getattr(self, name)[rows] @ t).toarray()
+        out: sp.csr_matrix = getattr(self, name)[rows] @ t
+        return out
+
+    def dots(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """Dense dot products of `rows` with every row of matrix `name` (rows x block)."""
+        out: np.ndarray = self.sparse_dots(name, rows).toarray()
         return out
 
 
@@ -483,7 +491,7 @@ class _Found:
         if len(at) < 64:
             aims = block.dots("A", rows)[np.arange(len(at)), cols]
         else:
-            aims = block.dots("A", s.rows)[at, cols]
+            aims = np.asarray(block.sparse_dots("A", s.rows)[at, cols]).ravel()
         self._parts.append((rows, cols.astype(np.int64), s.inter[at, cols], s.text[at, cols], aims))
 
     def done(self) -> _Found:
@@ -579,6 +587,9 @@ class OverlapIndex:
         self.records[r.key] = r
         for other in r.coordinated_with:
             self._coord_in[other].add(r.key)
+            block = self._block_of.get(other)
+            if block is not None:
+                self.blocks[block].linked[self.blocks[block].slot[other]] = True
 
     def _forget(self, key: str) -> None:
         self._explained.pop(key, None)
@@ -645,10 +656,9 @@ class OverlapIndex:
         ok &= block.owner[rows][:, None] != block.owner[None, :]
         ok &= block.start[rows][:, None] <= block.end[None, :]
         ok &= block.start[None, :] <= block.end[rows][:, None]
-        for n, row in enumerate(rows.tolist()):
-            key = block.keys[row]
-            assert key is not None
-            if self.records[key].coordinated_with or self._coord_in.get(key):
+        for n in np.nonzero(block.linked[rows])[0].tolist():
+            key = block.keys[int(rows[n])]
+            if key is not None:
                 for other in self.coordinated(key):
                     col = block.slot.get(other)
                     if col is not None:
