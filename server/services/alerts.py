@@ -143,6 +143,7 @@ def list_visible(
     initiative_id: int | None = None,
     principle: str | None = None,
     limit: int = 500,
+    initiative_ids: Iterable[int] | None = None,
 ) -> list[AlertView]:
     """The alerts the actor may see, newest first; optionally of one track or principle."""
     q = select(Alert).where(col(Alert.id).in_(_visible_alert_ids(actor)))
@@ -150,10 +151,11 @@ def list_visible(
         q = q.where(col(Alert.status).in_(list(statuses)))
     if principle is not None:
         q = q.where(Alert.principle == principle)
-    if initiative_id is not None:
+    tracks = list(initiative_ids or ()) + ([initiative_id] if initiative_id is not None else [])
+    if initiative_id is not None or initiative_ids is not None:
         q = q.where(
             col(Alert.id).in_(
-                select(AlertInitiative.alert_id).where(AlertInitiative.initiative_id == initiative_id)
+                select(AlertInitiative.alert_id).where(col(AlertInitiative.initiative_id).in_(tracks))
             )
         )
     alerts = list(db.exec(q.order_by(col(Alert.updated_at).desc(), col(Alert.id).desc()).limit(limit)).all())
@@ -179,10 +181,18 @@ def get(db: Session, actor: User | None, alert_id: int) -> AlertView:
     return _load(db, actor, alert_id)[1]
 
 
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def by_severity(views: Iterable[AlertView]) -> list[AlertView]:
+    """Most severe first; the order given (newest first) within one severity."""
+    return sorted(views, key=lambda v: SEVERITY_ORDER.get(v.severity, 3))
+
+
 def grouped_by_principle(views: Iterable[AlertView]) -> dict[str, list[AlertView]]:
     """Alerts grouped for the inbox, in the paper's order of principles."""
     groups: dict[str, list[AlertView]] = defaultdict(list)
-    for v in views:
+    for v in by_severity(views):
         groups[v.principle].append(v)
     rank = {p: n for n, p in enumerate(PRINCIPLE_ORDER)}
     return {p: groups[p] for p in sorted(groups, key=lambda p: (rank.get(p, len(rank)), p))}

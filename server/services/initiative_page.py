@@ -83,12 +83,8 @@ def alerts_on(
     if not initiative_ids:
         return []
     statuses = LIVE_ALERTS if live_only else None
-    seen: dict[int, Any] = {}
-    for iid in initiative_ids:
-        for v in alerts.list_visible(db, actor, statuses=statuses, initiative_id=iid):
-            seen.setdefault(v.id, v)
-    ordered = sorted(seen.values(), key=lambda v: (v.principle, v.id))
-    return present(db, ordered)
+    views = alerts.list_visible(db, actor, statuses=statuses, initiative_ids=initiative_ids)
+    return present(db, alerts.by_severity(views))
 
 
 def decision_views(db: Session, actor: User | None, entries: list[LogEntry]) -> list[DecisionView]:
