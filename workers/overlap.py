@@ -327,7 +327,8 @@ class _Block:
         """Stack (columns, values) rows into one CSR matrix; values None means all ones.
 
         With `buckets` (sorted), the rows hold buckets and a bucket's column is its place there."""
-        indptr = np.zeros(len(rows) + 1, np.int64)
+        # int32 indices: scipy checks the contents of int64 ones on every operation.
+        indptr = np.zeros(len(rows) + 1, np.int32)
         np.cumsum([len(i) for i, _ in rows], out=indptr[1:])
         indices = np.concatenate([i for i, _ in rows] + [np.zeros(0, np.int64)])
         if buckets is not None:
@@ -477,7 +478,9 @@ class _Found:
     """Candidate pairs of one block as arrays: slots (low, high) and their dot products.
 
     A dot product is the same whichever side it is read from (rows keep their entries
-    in bucket order), so each pair is kept once, from whichever side found it first.
+    in bucket order), so each pair is kept once, from either side. A focus run may
+    find one directed pair twice (as a candidate and in reverse): then it is kept twice
+    in `_parts`, and once here (`done(directed_once=False)`).
     """
 
     def __init__(self) -> None:
@@ -491,19 +494,26 @@ class _Found:
         if len(at) < 64:
             aims = block.dots("A", rows)[np.arange(len(at)), cols]
         else:
-            aims = np.asarray(block.sparse_dots("A", s.rows)[at, cols]).ravel()
+            aims = block.dots("A", s.rows)[at, cols]
         self._parts.append((rows, cols.astype(np.int64), s.inter[at, cols], s.text[at, cols], aims))
 
-    def done(self) -> _Found:
+    def done(self, directed_once: bool = True) -> _Found:
+        """Each pair once. `directed_once`: no (row, column) was added twice."""
         if not self._parts:
             z = np.zeros(0, np.int64)
             self.i, self.j, self.inter, self.text, self.aims = z, z, z * 1.0, z * 1.0, z * 1.0
             return self
         rows, cols, inter, text, aims = (np.concatenate(x) for x in zip(*self._parts, strict=True))
-        lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
-        _, first = np.unique(lo * (int(hi.max()) + 1) + hi, return_index=True)
-        self.i, self.j = lo[first], hi[first]
-        self.inter, self.text, self.aims = inter[first], text[first], aims[first]
+        # Keep (r, c) when r < c, or when (c, r) was not found: a table of the block, no sort.
+        size = int(max(rows.max(), cols.max())) + 1
+        seen = np.zeros((size, size), bool)
+        seen[rows, cols] = True
+        keep = np.nonzero((rows < cols) | ~seen[cols, rows])[0]
+        if not directed_once:
+            _, first = np.unique(rows[keep] * size + cols[keep], return_index=True)
+            keep = keep[first]
+        self.i, self.j = np.minimum(rows, cols)[keep], np.maximum(rows, cols)[keep]
+        self.inter, self.text, self.aims = inter[keep], text[keep], aims[keep]
         self._parts = []
         return self
 
@@ -727,7 +737,7 @@ class OverlapIndex:
                     above = (s2.rank > mine[:, None]).sum(axis=1)
                     hit = np.nonzero((mine >= 0) & (above < self.max_candidates))[0]
                     found.add(block, s2, hit, np.full(len(hit), row))
-        return found.done()
+        return found.done(directed_once=False)
 
     def _score_parts(
         self,
