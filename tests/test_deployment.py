@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import Any
 
-import click
 import typer.main
 import yaml
 
@@ -14,22 +14,22 @@ from server.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _resolve(argv: list[str]) -> click.Command | None:
+def _resolve(argv: list[str]) -> Any:
     """Walk the CLI's command tree along argv; None if a command does not exist."""
-    command: click.Command = typer.main.get_command(app)
+    command: Any = typer.main.get_command(app)
     for word in argv:
         if word.startswith("-"):
             break
-        if not isinstance(command, click.Group):
+        commands = getattr(command, "commands", None)
+        if commands is None:  # a leaf command: the rest are its arguments
             break
-        sub = command.get_command(click.Context(command), word)
-        if sub is None:
+        if word not in commands:
             return None
-        command = sub
+        command = commands[word]
     return command
 
 
-def _options(command: click.Command) -> set[str]:
+def _options(command: Any) -> set[str]:
     return {opt for p in command.params for opt in getattr(p, "opts", [])}
 
 
