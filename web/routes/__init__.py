@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from server.api import events as live_events
-from web.routes import alerts, auth, coordination, crises, dashboard, decisions, initiatives
+from web.routes import account, alerts, auth, coordination, crises, dashboard, decisions, initiatives
 
 ROUTERS: list[APIRouter] = [
     auth.router,
+    account.router,
     dashboard.router,
     decisions.router,
     alerts.router,

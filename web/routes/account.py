@@ -1,0 +1,54 @@
+"""The account page: date format, signing out other sessions, API tokens."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from server.auth import CurrentUser, SessionDep
+from server.services import account
+from server.services.errors import Invalid
+from web.routes._common import PAGE_DEPENDENCIES, FormDict, errors_of
+from web.templating import render
+
+router = APIRouter(dependencies=PAGE_DEPENDENCIES)
+
+
+@router.get("/account")
+def account_page(request: Request, db: SessionDep, user: CurrentUser) -> Response:
+    return render(request, "account.html", a=account.overview(db, user), errors={}, token=None)
+
+
+@router.post("/account/date-format")
+def date_format(request: Request, db: SessionDep, user: CurrentUser, form: FormDict) -> Response:
+    try:
+        account.set_date_format(db, user, str(form.get("date_format", "")))
+    except Invalid as exc:
+        db.rollback()
+        return render(
+            request,
+            "account.html",
+            status_code=422,
+            a=account.overview(db, user),
+            errors=errors_of(exc),
+            token=None,
+        )
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/tokens")
+def new_token(request: Request, db: SessionDep, user: CurrentUser, form: FormDict) -> Response:
+    try:
+        token = account.new_api_token(db, user, str(form.get("label", "")))
+    except Invalid as exc:
+        db.rollback()
+        return render(
+            request,
+            "account.html",
+            status_code=422,
+            a=account.overview(db, user),
+            errors=errors_of(exc),
+            token=None,
+        )
+    # Shown once, on this answer only: it is not stored in a readable form.
+    return render(request, "account.html", a=account.overview(db, user), errors={}, token=token)
