@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from workers.checks import n4_parallel_tracks as n4
-from workers.checks.snapshot import CheckSettings, Snapshot, parse_document
+from workers.checks.snapshot import CheckSettings, FindingView, Snapshot, parse_document
 from workers.overlap import OverlapIndex, TrackRecord
 
 ORGS = [
@@ -168,7 +168,7 @@ def test_pair_finding_explains_itself() -> None:
     assert f.severity in ("high", "medium")
 
 
-def _leaks(view: n4.FindingView, track: dict[str, Any]) -> list[str]:
+def _leaks(view: FindingView, track: dict[str, Any]) -> list[str]:
     body = " ".join((view.message, *view.evidence, view.remedy))
     party_names = {p["key"]: p["name"] for p in PARTIES}
     secrets = [track["title"], track["description"], *track["aims"], track["start"], track["end"]]
