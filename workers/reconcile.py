@@ -23,9 +23,9 @@ from sqlalchemy import delete, insert, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from server import events
 from server.models import Alert, AlertInitiative
 from server.models.base import utcnow
+from server.services import alerts as alert_service
 from workers.checks.snapshot import Finding
 
 LIVE = ("open", "acknowledged")
@@ -130,21 +130,6 @@ def _concerned(db: Session, alert_id: int) -> list[int]:
     )
 
 
-def _publish(db: Session, alert: Alert, kind: str, initiative_ids: list[int]) -> None:
-    # The payload names the alert and nothing of its content: the audience is per
-    # track, and a viewer of one track may not see what the alert says of the other.
-    for iid in initiative_ids:
-        events.publish(
-            db,
-            kind,
-            "alerts",
-            initiative_id=iid,
-            alert_id=alert.id,
-            principle=alert.principle,
-            status=alert.status,
-        )
-
-
 def _finding_ids(f: Finding, ids: dict[str, int]) -> set[int]:
     keys = set(f.initiatives) or {s for s in f.subjects if s in ids}
     return {ids[k] for k in keys if k in ids}
@@ -162,7 +147,7 @@ def upsert(db: Session, f: Finding, ids: dict[str, int], out: Outcome) -> Alert:
         _set_initiatives(db, alert.id, wanted)
         db.flush()
         out.raised.append(fp)
-        _publish(db, alert, "alert.raised", sorted(wanted))
+        alert_service.publish_change(db, alert, "alert.raised", sorted(wanted))
         return alert
 
     before = _concerned(db, alert.id)
@@ -191,7 +176,7 @@ def upsert(db: Session, f: Finding, ids: dict[str, int], out: Outcome) -> Alert:
     _set_initiatives(db, alert.id, wanted)
     db.flush()
     # Those who saw the alert on a track it no longer concerns must see it go too.
-    _publish(db, alert, kind, sorted(set(before) | wanted))
+    alert_service.publish_change(db, alert, kind, sorted(set(before) | wanted))
     return alert
 
 
@@ -241,5 +226,5 @@ def reconcile(
         db.add(alert)
         db.flush()
         out.resolved.append(alert.fingerprint)
-        _publish(db, alert, "alert.resolved", _concerned(db, alert.id))
+        alert_service.publish_change(db, alert, "alert.resolved", _concerned(db, alert.id))
     return out

@@ -203,9 +203,13 @@ def _check_version(alert: Alert, version: int | None) -> None:
         raise Conflict("Someone else changed this alert after you opened it", version=alert.version)
 
 
-def _publish(db: Session, alert: Alert, kind: str) -> None:
-    assert alert.id is not None
-    for iid, _ in _concerned(db, [alert.id])[alert.id]:
+def publish_change(db: Session, alert: Alert, kind: str, initiative_ids: Iterable[int]) -> None:
+    """Tell the live streams of each concerned track that the alert changed.
+
+    The payload names the alert and nothing of its content: the audience is per track,
+    and a viewer of one track may not see what the alert says of the other.
+    """
+    for iid in initiative_ids:
         events.publish(
             db,
             kind,
@@ -215,6 +219,11 @@ def _publish(db: Session, alert: Alert, kind: str) -> None:
             principle=alert.principle,
             status=alert.status,
         )
+
+
+def _publish(db: Session, alert: Alert, kind: str) -> None:
+    assert alert.id is not None
+    publish_change(db, alert, kind, [iid for iid, _ in _concerned(db, [alert.id])[alert.id]])
 
 
 def acknowledge(db: Session, actor: User, alert_id: int, version: int | None = None) -> AlertView:

@@ -192,17 +192,7 @@ def line_form(db: Session, actor: User | None, initiative_id: int, part: str) ->
 
 def line(db: Session, actor: User | None, initiative_id: int, part: str, line_id: int) -> Any:
     """One item behind an initiative, for a person who may edit it; `NotFound` if not visible."""
-    from server.models.initiatives import LINE_MODELS
-    from server.services.errors import NotFound
-
-    if part not in LINE_MODELS:
-        raise NotFound("No such part of an initiative")
-    initiative = access.get_initiative(db, actor, initiative_id)
-    row = db.get(LINE_MODELS[part], line_id)
-    if row is None or row.initiative_id != initiative_id:
-        raise NotFound("No such item")
-    if row.internal and not access.is_home(actor, initiative, db):
-        raise NotFound("No such item")
+    initiative, row = initiatives.get_line(db, actor, initiative_id, part, line_id)
     access.require_edit(db, actor, initiative)
     return row
 

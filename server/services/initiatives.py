@@ -323,6 +323,25 @@ def add_line(db: Session, actor: User | None, initiative_id: int, part: str, dat
     return line
 
 
+def get_line(
+    db: Session, actor: User | None, initiative_id: int, part: str, line_id: int
+) -> tuple[Initiative, Any]:
+    """One item behind an initiative the actor may see, with the initiative.
+
+    `NotFound` if the item is absent, belongs to another initiative, or is internal and
+    the actor works abroad: an internal item does not exist for a partner.
+    """
+    if part not in LINE_MODELS:
+        raise NotFound("No such part of an initiative")
+    initiative = access.get_initiative(db, actor, initiative_id)
+    line = db.get(LINE_MODELS[part], line_id)
+    if line is None or line.initiative_id != initiative_id:
+        raise NotFound("No such item")
+    if line.internal and not access.is_home(actor, initiative, db):
+        raise NotFound("No such item")
+    return initiative, line
+
+
 def update_line(
     db: Session,
     actor: User | None,
@@ -333,13 +352,8 @@ def update_line(
     version: int,
 ) -> Any:
     """Edit one item behind an initiative, from the version the person saw."""
-    if part not in LINE_MODELS:
-        raise NotFound("No such part of an initiative")
-    initiative = access.get_initiative(db, actor, initiative_id)
+    initiative, line = get_line(db, actor, initiative_id, part, line_id)
     access.require_edit(db, actor, initiative)
-    line = db.get(LINE_MODELS[part], line_id)
-    if line is None or line.initiative_id != initiative_id:
-        raise NotFound("No such item")
     values = parse(LINE_DATA[part], _blank_to_none(data)).model_dump()
     if line.version != version:
         raise Conflict("Someone else changed this item after you opened it", version=line.version)
@@ -359,13 +373,8 @@ def update_line(
 
 
 def remove_line(db: Session, actor: User | None, initiative_id: int, part: str, line_id: int) -> None:
-    if part not in LINE_MODELS:
-        raise NotFound("No such part of an initiative")
-    initiative = access.get_initiative(db, actor, initiative_id)
+    initiative, line = get_line(db, actor, initiative_id, part, line_id)
     access.require_edit(db, actor, initiative)
-    line = db.get(LINE_MODELS[part], line_id)
-    if line is None or line.initiative_id != initiative_id:
-        raise NotFound("No such item")
     db.delete(line)
     _bump(db, initiative, actor)
     db.flush()

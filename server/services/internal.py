@@ -13,9 +13,6 @@ from typing import Any
 from sqlmodel import Session
 
 from server.models import User
-from server.models.initiatives import LINE_MODELS
-from server.services import access
-from server.services.errors import NotFound
 
 
 def set_internal(
@@ -24,14 +21,7 @@ def set_internal(
     """Mark one item behind a track as internal (or not), without touching the rest of it."""
     from server.services import initiatives
 
-    if part not in LINE_MODELS:
-        raise NotFound("No such part of an initiative")
-    initiative = access.get_initiative(db, actor, initiative_id)
-    line = db.get(LINE_MODELS[part], line_id)
-    if line is None or line.initiative_id != initiative_id:
-        raise NotFound("No such item")
-    if line.internal and not access.is_home(actor, initiative, db):
-        raise NotFound("No such item")
+    _, line = initiatives.get_line(db, actor, initiative_id, part, line_id)
     data = line.model_dump(include=set(initiatives.LINE_DATA[part].model_fields))
     data["internal"] = internal
     return initiatives.update_line(db, actor, initiative_id, part, line_id, data, line.version)
