@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,7 +16,6 @@ import typer
 from server.settings import get_settings
 
 log = logging.getLogger("accord.serve")
-ROOT = Path(__file__).resolve().parent.parent
 QUEUES = "checks,sweep,notify"
 
 
