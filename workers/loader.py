@@ -5,20 +5,36 @@ same crisis (or on a crisis of the same region, which the overlap search blocks
 together), and every track that engages one of the same parties. The sweep loads the
 whole workspace. Both read as the system (actor `None`): checks see everything, and
 what each person may see of an alert is decided when it is shown.
+
+The overlap index a worker process keeps (`workers.overlap_state`) reads its tracks
+here too, without snapshots: `load_directory` and `load_tracks` read the few tables it
+needs in bulk, for every track or for those an event named.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import or_, text
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from server.models import Crisis, FieldReport, Initiative, InitiativeParty, Organisation
+from server.models import (
+    CoordinationLink,
+    Crisis,
+    FieldReport,
+    Initiative,
+    InitiativeParty,
+    Organisation,
+)
 from server.services.workspace import export_document
 from server.settings import get_settings
 from workers.checks import snapshot as doc
 from workers.checks.snapshot import CheckSettings, Snapshot
+from workers.overlap import Names, TrackRecord
 
 
 def check_settings() -> CheckSettings:
@@ -125,3 +141,131 @@ def _keys(db: Session, ids: set[int] | None) -> dict[str, int]:
     if ids is not None:
         q = q.where(col(Initiative.id).in_(ids))
     return {k: i for k, i in db.exec(q).all() if i is not None}
+
+
+# ---------------------------------------------------------------- the overlap index's view
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Organisations, parties and crises by id, with the names N4 words its findings in."""
+
+    orgs: dict[int, str]
+    parties: dict[int, str]
+    crises: dict[int, str]
+    # crisis key -> its region as stored (None for none)
+    regions: dict[str, str | None]
+    names: Names
+
+
+def load_directory(db: Session) -> Directory:
+    """Three small tables, read whole: cheap enough to read before every incremental check.
+
+    Plain SQL rows, not ORM objects: this runs on every check, and the ORM's row
+    handling cost more than the reading itself."""
+    orgs: dict[int, str] = {}
+    org_names: dict[str, str] = {}
+    for oid, key, name in db.execute(text("SELECT id, key, name FROM organisation")).all():
+        orgs[oid], org_names[key] = key, name
+    parties: dict[int, str] = {}
+    party_names: dict[str, str] = {}
+    for pid, key, name in db.execute(text("SELECT id, key, name FROM party")).all():
+        parties[pid], party_names[key] = key, name
+    crises: dict[int, str] = {}
+    crisis_names: dict[str, str] = {}
+    regions: dict[str, str | None] = {}
+    for cid, key, name, region in db.execute(text("SELECT id, key, name, region FROM crisis")).all():
+        crises[cid], crisis_names[key], regions[key] = key, name, region
+    # Every crisis is named, not only those with tracks as in an export: a finding names
+    # only crises of its tracks, so the wording is the same either way.
+    return Directory(orgs, parties, crises, regions, Names(org_names, party_names, crisis_names))
+
+
+def overlap_regions(regions: dict[str, str | None], used: Iterable[str]) -> dict[str, str]:
+    """The region each crisis is searched under, as `OverlapIndex.from_snapshot` decides it.
+
+    An export (the sweep's snapshot) lists only crises that have tracks, and a region
+    blocks crises together only when two of those or more name it; `used` are those crises.
+    """
+    used = set(used)
+    count: dict[str, int] = defaultdict(int)
+    for key in used:
+        region = regions.get(key)
+        if region:
+            count[region.strip().lower()] += 1
+    out: dict[str, str] = {}
+    for key in used:
+        region = regions.get(key)
+        if region and count[region.strip().lower()] > 1:
+            out[key] = region
+    return out
+
+
+def _chunked(ids: Collection[int], size: int = 500) -> Iterator[list[int]]:
+    items = sorted(ids)
+    for n in range(0, len(items), size):
+        yield items[n : n + size]
+
+
+def load_tracks(
+    db: Session, directory: Directory, ids: Collection[int] | None = None
+) -> dict[int, TrackRecord]:
+    """What the overlap index needs of each initiative (all, or `ids`), by id, in bulk.
+
+    The same fields an export gives `TrackRecord.from_initiative`, read with a handful of
+    queries whatever the number of tracks; `region` is left unset (it depends on which
+    crises have tracks, see `overlap_regions`).
+    """
+    cols: tuple[Any, ...] = (
+        Initiative.id,
+        Initiative.key,
+        Initiative.owner_id,
+        Initiative.crisis_id,
+        Initiative.kind,
+        Initiative.title,
+        Initiative.description,
+        Initiative.aims,
+        Initiative.start,
+        Initiative.end,
+        Initiative.status,
+        Initiative.external_links,
+    )
+    chunks: list[list[int] | None] = [None] if ids is None else list(_chunked(ids))
+    rows: list[Any] = []
+    party_of: dict[int, set[str]] = defaultdict(set)
+    linked: dict[int, list[int]] = defaultdict(list)
+    for chunk in chunks:
+        q = core_select(*cols)
+        pq = select(InitiativeParty.initiative_id, InitiativeParty.party_id)
+        lq = select(CoordinationLink.a_id, CoordinationLink.b_id)
+        if chunk is not None:
+            q = q.where(col(Initiative.id).in_(chunk))
+            pq = pq.where(col(InitiativeParty.initiative_id).in_(chunk))
+            lq = lq.where(col(CoordinationLink.a_id).in_(chunk))
+        rows.extend(db.execute(q).all())
+        for iid, pid in db.exec(pq).all():
+            party_of[iid].add(directory.parties[pid])
+        # An export lists a link on its `a` side only; the index reads it both ways.
+        for a, b in db.exec(lq).all():
+            linked[a].append(b)
+    keys = {r[0]: r[1] for r in rows}
+    missing = {b for bs in linked.values() for b in bs} - set(keys)
+    for chunk in _chunked(missing):
+        keys.update(db.exec(select(Initiative.id, Initiative.key).where(col(Initiative.id).in_(chunk))).all())
+    out: dict[int, TrackRecord] = {}
+    for iid, key, owner_id, crisis_id, kind, title, description, aims, start, end, status, external in rows:
+        out[iid] = TrackRecord(
+            key=key,
+            owner=directory.orgs[owner_id],
+            crisis=directory.crises[crisis_id],
+            kind=kind,
+            title=title,
+            description=description,
+            aims=tuple(aims or ()),
+            parties=frozenset(party_of[iid]),
+            start=start,
+            end=end,
+            status=status,
+            coordinated_with=frozenset([*(keys[b] for b in linked[iid] if b in keys), *(external or ())]),
+        )
+    return out

@@ -22,9 +22,10 @@ from server.db import session_scope
 from server.models import OutboxRow
 from server.models.base import utcnow
 from server.settings import get_settings
-from workers import loader, reconcile
+from workers import loader, overlap_state, reconcile
 from workers.celery_app import RELAY, ROUTES, RUN_INITIATIVE, SWEEP, app, redact, transport_options
-from workers.checks import run_all
+from workers.checks import all_checks, run_all
+from workers.checks import n4_parallel_tracks as n4
 
 log = logging.getLogger("accord.workers")
 
@@ -32,6 +33,8 @@ log = logging.getLogger("accord.workers")
 _CHECK_LOCK = 0x4143_434F_5244  # "ACCORD"
 # Unsent outbox rows younger than this are the relay's, not yet the sweep's.
 SWEEP_GRACE_SECONDS = 5.0
+# Every check but N4, which a check of one initiative takes from the process's overlap index.
+_NOT_N4 = {m.ID for m in all_checks()} - {n4.ID}
 
 
 def _lock_checks(db: Session) -> None:
@@ -44,12 +47,25 @@ def check_initiative_now(initiative_id: int) -> dict[str, Any]:
     """Check one initiative and its neighbours and reconcile their alerts, in one transaction."""
     with session_scope(write=True) as db:
         _lock_checks(db)
+        # Before anything is written: the index reads the events committed so far.
+        index = overlap_state.current(db, refresh={initiative_id})
         loaded = loader.load_initiative(db, initiative_id)
         if loaded is None:
             return {"initiative_id": initiative_id, "skipped": "gone"}
-        findings = run_all(loaded.snapshot)
         focus = set(loaded.snapshot.focus or ())
-        out = reconcile.reconcile(db, findings, loaded.ids, loaded.focus_ids, focus)
+        # N4 from the process's index, which holds every track: only the focus track's
+        # candidates are compared. The other checks judge the neighbour snapshot.
+        findings = run_all(loaded.snapshot, only=_NOT_N4)
+        overlaps = n4.findings(index, focus, loaded.snapshot.settings.forum_shopping_min_tracks)
+        findings = sorted([*findings, *overlaps], key=lambda f: (f.principle, f.kind, f.subjects))
+        # The index blocks crises by region as the sweep does; a track it pairs with the
+        # focus may lie outside the neighbour query's crises: it still gets its link.
+        ids = dict(loaded.ids)
+        for f in overlaps:
+            for key in f.initiatives:
+                if key not in ids and key in overlap_state.state().id_of:
+                    ids[key] = overlap_state.state().id_of[key]
+        out = reconcile.reconcile(db, findings, ids, loaded.focus_ids, focus)
     return {"initiative_id": initiative_id, **out.as_dict()}
 
 
