@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from server.auth import CurrentUser, SessionDep
+from server.models import User
 from server.services import account
 from server.services.errors import Invalid
 from web.routes._common import PAGE_DEPENDENCIES, FormDict, errors_of
@@ -14,9 +16,25 @@ from web.templating import render
 router = APIRouter(dependencies=PAGE_DEPENDENCIES)
 
 
+def _page(
+    request: Request, db: Session, user: User, exc: Invalid | None = None, token: str | None = None
+) -> Response:
+    """The account page, with a failed form's errors beside its field or a new token shown once."""
+    if exc is not None:
+        db.rollback()
+    return render(
+        request,
+        "account.html",
+        status_code=422 if exc else 200,
+        a=account.overview(db, user),
+        errors=errors_of(exc) if exc else {},
+        token=token,
+    )
+
+
 @router.get("/account")
 def account_page(request: Request, db: SessionDep, user: CurrentUser) -> Response:
-    return render(request, "account.html", a=account.overview(db, user), errors={}, token=None)
+    return _page(request, db, user)
 
 
 @router.post("/account/date-format")
