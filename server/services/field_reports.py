@@ -8,6 +8,7 @@ own reports and those on tracks shared with it, and nothing else.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -16,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import Session, col, select
 
 from server import events
-from server.models import Crisis, FieldReport, Initiative, User
+from server.models import Crisis, FieldReport, Initiative, Organisation, User
 from server.services import access
 from server.services.errors import Invalid, NotFound
 from server.services.initiatives import new_key
@@ -132,3 +133,51 @@ def file(db: Session, actor: User, data: FieldReportData | dict[str, Any]) -> Fi
         for iid in db.exec(select(Initiative.id).where(Initiative.crisis_id == crisis_id)).all():
             events.check_initiative(db, iid)
     return row
+
+
+@dataclass
+class ReportRow:
+    """One report as the reports page lists it."""
+
+    report: FieldReport
+    crisis: str
+    organisation: str
+    # The track the report lies on, only while the reader may see that track: a report
+    # the reader's organisation filed on a track no longer shared keeps the track unnamed.
+    track: Initiative | None
+
+
+@dataclass
+class ReportsPage:
+    rows: list[ReportRow]
+    crises: list[Crisis]  # reference data: every crisis may be reported on
+    can_file: bool
+    today: date
+
+
+def page(db: Session, actor: User) -> ReportsPage:
+    """The reports the actor may read, newest first, and what the filing form offers."""
+    reports = listing(db, actor)
+    crises = list(db.exec(select(Crisis).order_by(Crisis.name)).all())
+    crisis_names = {c.id: c.name for c in crises}
+    org_ids = {r.org_id for r in reports if r.org_id is not None}
+    orgs = {
+        o.id: o.name for o in db.exec(select(Organisation).where(col(Organisation.id).in_(org_ids))).all()
+    }
+    track_ids = {r.initiative_id for r in reports if r.initiative_id is not None}
+    tracks = {
+        t.id: t
+        for t in db.exec(
+            select(Initiative).where(col(Initiative.id).in_(track_ids), access.visible_clause(actor))
+        ).all()
+    }
+    rows = [
+        ReportRow(
+            report=r,
+            crisis=crisis_names.get(r.crisis_id, ""),
+            organisation=orgs.get(r.org_id, "") if r.org_id is not None else "",
+            track=tracks.get(r.initiative_id) if r.initiative_id is not None else None,
+        )
+        for r in reports
+    ]
+    return ReportsPage(rows=rows, crises=crises, can_file=actor.role in FILER_ROLES, today=date.today())

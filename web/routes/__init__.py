@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from server.api import events as live_events
-from web.routes import account, alerts, auth, coordination, crises, dashboard, decisions, initiatives
+from web.routes import account, alerts, auth, coordination, crises, dashboard, decisions, initiatives, reports
 
 ROUTERS: list[APIRouter] = [
     auth.router,
@@ -16,6 +16,7 @@ ROUTERS: list[APIRouter] = [
     coordination.router,
     crises.router,
     initiatives.router,
+    reports.router,
     # The pages' live stream, at the path the layout connects to (`sse-connect="/events"`).
     live_events.router,
 ]
