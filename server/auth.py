@@ -49,7 +49,10 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction commits when the route returns and before the answer
+# is sent, so a failed commit is an error to the client, and a browser that follows a
+# redirect reads what was just saved.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def is_https(request: Request) -> bool:
