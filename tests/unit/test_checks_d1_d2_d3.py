@@ -7,7 +7,6 @@ finding kind comes with the near misses that must stay quiet.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -19,7 +18,6 @@ from workers.checks import d3_objectives_red_lines as d3
 from workers.checks.snapshot import CheckSettings, Snapshot, parse_document
 
 TODAY = "2026-06-01"
-PAPER = Path("/work/shared/reference/humanitarian-diplomacy-dos-and-donts.txt")
 
 ORGS = [
     {
@@ -523,15 +521,6 @@ def test_d3_cases(doc: dict[str, Any], expected: set[tuple[str, tuple[str, ...]]
 
 
 # --------------------------------------------------------------------------- shared
-
-
-@pytest.mark.parametrize("check", [d1, d2, d3], ids=lambda m: m.ID)
-def test_words_are_quoted_from_the_paper(check: ModuleType) -> None:
-    if not PAPER.exists():
-        pytest.skip("the paper is not at hand")
-    paper = " ".join(PAPER.read_text(encoding="utf-8").split())
-    assert check.WORDS and " ".join(check.WORDS.split()) in paper
-    assert check.TITLE
 
 
 # A workspace where each of D1-D3 finds something on both tracks.

@@ -7,7 +7,6 @@ finding kind comes with the near misses that must stay quiet.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -20,7 +19,6 @@ from workers.checks import n5_do_no_harm as n5
 from workers.checks.snapshot import Snapshot
 
 TODAY = "2026-06-01"
-PAPER = Path("/work/shared/reference/humanitarian-diplomacy-dos-and-donts.txt")
 
 ORGS = [
     {
@@ -468,15 +466,6 @@ def test_n5_severity(levers: list[dict[str, Any]], severity: str) -> None:
 # --------------------------------------------------------------------------- shared
 
 CHECKS = [d5, n1, n2, n5]
-
-
-@pytest.mark.parametrize("check", CHECKS, ids=lambda m: m.ID)
-def test_words_are_quoted_from_the_paper(check: ModuleType) -> None:
-    if not PAPER.exists():
-        pytest.skip("the paper is not at hand")
-    paper = " ".join(PAPER.read_text(encoding="utf-8").split())
-    assert check.WORDS and " ".join(check.WORDS.split()) in paper
-    assert check.TITLE
 
 
 def _noisy(key: str) -> dict[str, Any]:
