@@ -185,18 +185,9 @@ def sign_off(
     state = signoffs.status(_snapshot(db, initiative), entry.key)
     if not state.judged:
         raise Conflict("This decision was corrected; sign off the newest entry")
-    by_key = {o.key: o for o in db.exec(select(Organisation)).all()}
-    mine = db.get(Organisation, actor.organisation_id)
-    assert mine is not None
-
-    def answers_for(required: str) -> bool:
-        # A required state is answered by the state or any department of its government.
-        org = by_key.get(required)
-        return required == mine.key or (
-            org is not None and org.kind == "state" and org.government_key == mine.government_key
-        )
-
-    req = next((r for r in state.requirements if answers_for(r.org)), None)
+    by_key = _orgs_by_key(db)
+    mine = own_organisation(db, actor)
+    req = next((r for r in state.requirements if answers_for(by_key, r.org, mine)), None)
     if req is None:
         raise NotAllowed("Your organisation's sign-off is not required on this decision")
     if req.state != "missing":
@@ -249,15 +240,53 @@ def entries(
 
 def waiting_for(db: Session, actor: User) -> list[tuple[LogEntry, signoffs.SignoffStatus]]:
     """Standing decisions on visible tracks that still wait for the actor's organisation."""
+    found = entries(db, actor, LogFilters(entry_type="decision"), limit=1000)
+    states = statuses(db, found)
+    by_key = _orgs_by_key(db)
+    mine = own_organisation(db, actor)
     out = []
-    for e in entries(db, actor, LogFilters(entry_type="decision"), limit=1000):
-        assert e.id is not None
-        state = status(db, actor, e.id)
-        mine = db.get(Organisation, actor.organisation_id)
+    for e in found:
+        state = states.get(e.id or 0)
         if (
-            state.judged
-            and mine
-            and any(r.org == mine.key and r.state == "missing" for r in state.requirements)
+            state is not None
+            and state.judged
+            and any(r.state == "missing" and answers_for(by_key, r.org, mine) for r in state.requirements)
         ):
             out.append((e, state))
     return out
+
+
+def statuses(db: Session, rows: list[LogEntry]) -> dict[int, signoffs.SignoffStatus]:
+    """Where the sign-offs of these decision entries stand, from one snapshot of their tracks.
+
+    The caller has read the entries through the visibility filter; the rule itself judges
+    on the full tracks, as the D4 check does.
+    """
+    from server.services.workspace import export_document
+
+    wanted = {e.key: e.id for e in rows if e.entry_type == "decision" and e.key and e.id is not None}
+    tracks = {e.initiative_id for e in rows if e.entry_type == "decision" and e.initiative_id is not None}
+    if not wanted:
+        return {}
+    snap = doc.Snapshot(export_document(db, None, tracks))
+    return {wanted[st.decision]: st for st in signoffs.statuses(snap) if st.decision in wanted}
+
+
+def _orgs_by_key(db: Session) -> dict[str, Organisation]:
+    return {o.key: o for o in db.exec(select(Organisation)).all()}
+
+
+def own_organisation(db: Session, actor: User) -> Organisation:
+    """The actor's own organisation."""
+    mine = db.get(Organisation, actor.organisation_id)
+    assert mine is not None
+    return mine
+
+
+def answers_for(by_key: dict[str, Organisation], required: str, mine: Organisation) -> bool:
+    """Whether `mine` may sign for the required organisation: itself, or, for a required
+    state, any department of that state's government."""
+    org = by_key.get(required)
+    return required == mine.key or (
+        org is not None and org.kind == "state" and org.government_key == mine.government_key
+    )

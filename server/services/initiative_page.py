@@ -91,12 +91,14 @@ def decision_views(db: Session, actor: User | None, entries: list[LogEntry]) -> 
     """Decisions with where their sign-offs stand and the entry each supersedes."""
     by_id = {e.id: e for e in entries}
     mine = db.get(Organisation, actor.organisation_id) if actor else None
+    by_key = {o.key: o for o in db.exec(select(Organisation)).all()}
+    states = decisions.statuses(db, entries)
     out = []
     for e in entries:
         if e.entry_type != "decision":
             continue
         assert e.id is not None
-        state = decisions.status(db, actor, e.id)
+        state = states[e.id]
         sup = None
         if e.supersedes_id:
             sup = by_id.get(e.supersedes_id) or db.get(LogEntry, e.supersedes_id)
@@ -105,17 +107,13 @@ def decision_views(db: Session, actor: User | None, entries: list[LogEntry]) -> 
             and actor is not None
             and actor.role != "field_contributor"
             and state.judged
-            and any(r.state == "missing" and _answers(r.org, mine, db) for r in state.requirements)
+            and any(
+                r.state == "missing" and decisions.answers_for(by_key, r.org, mine)
+                for r in state.requirements
+            )
         )
         out.append(DecisionView(e, state, sup, db.get(Initiative, e.initiative_id), can_sign))
     return out
-
-
-def _answers(required: str, mine: Organisation, db: Session) -> bool:
-    if required == mine.key:
-        return True
-    org = db.exec(select(Organisation).where(Organisation.key == required)).first()
-    return org is not None and org.kind == "state" and org.government_key == mine.government_key
 
 
 def names(db: Session) -> tuple[dict[int, Organisation], dict[int, str]]:

@@ -223,3 +223,31 @@ def test_only_admins_create_people(db: Session, world: dict) -> None:
         users.create(
             db, world["admin"], "other@example.test", "Other", ost.id, "desk_officer", "long enough password"
         )
+
+
+def test_a_partner_department_sees_and_signs_for_its_state(db: Session, db_backend: str) -> None:
+    load(
+        db,
+        document(
+            initiatives=[initiative("t1", shared_with=[{"government": "ostmark", "level": "sign-off"}])],
+            decisions=[
+                {
+                    "key": "d1",
+                    "initiative": "t1",
+                    "date": "2026-05-02",
+                    "text": "Joint protection monitoring with Ostmark",
+                    "kind": "agreement",
+                    "touches_departments": ["varnia-mfa", "ostmark"],
+                    "signoffs": [{"org": "varnia-mfa", "by": "A. Terzi", "date": "2026-05-02"}],
+                }
+            ],
+        ),
+    )
+    ost = person(db, "ostmark-fa", "desk_officer")
+    waiting = decisions.waiting_for(db, ost)
+    assert [e.key for e, _ in waiting] == ["d1"]
+    # The same rule that lists it lets the department sign for its state.
+    decisions.sign_off(db, ost, waiting[0][0].id)
+    db.commit()
+    assert decisions.waiting_for(db, ost) == []
+    assert decisions.status(db, ost, waiting[0][0].id).complete
