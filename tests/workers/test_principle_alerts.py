@@ -41,6 +41,12 @@ def _save(db: Session, key: str, **changes: object) -> None:
     _commit(db)
 
 
+def _set_status(db: Session, key: str, status: str) -> None:
+    tid, _, version = _form(db, key)
+    initiatives.set_status(db, None, tid, status, version)
+    _commit(db)
+
+
 def _commit(db: Session) -> None:
     """Commit, then send the outbox as the web process's relay would."""
     db.commit()
@@ -85,14 +91,10 @@ def test_overlap_alerts_follow_links_status_and_dates(
         _commit(db)
         _expect(pair, "open", "reopened when the link goes")
 
-        tid, _, version = _form(db, "b")
-        initiatives.set_status(db, None, tid, "closed", version)
-        _commit(db)
+        _set_status(db, "b", "closed")
         _expect(pair, "resolved", "cleared when one track closes")
 
-        tid, _, version = _form(db, "b")
-        initiatives.set_status(db, None, tid, "active", version)
-        _commit(db)
+        _set_status(db, "b", "active")
         _expect(pair, "open", "raised again when it reopens")
 
         _save(db, "a", start=date(2026, 1, 10), end=date(2030, 6, 30))
@@ -121,41 +123,36 @@ def test_forum_shopping_raised_by_a_third_track_and_cleared_by_closing_it(
         relay_pending()
         wait_for(lambda: status_of("N3:no_metrics:b") == "open", 60, what="the first checks")
         assert status_of(forum) is None
-        _add_third(db)
+        third = _add_third(db)
         _expect(forum, "open", "raised when a third owner engages the same party")
 
-        tid, _, version = _form(db, "c")
-        initiatives.set_status(db, None, tid, "closed", version)
-        _commit(db)
+        _set_status(db, third, "closed")
         _expect(forum, "resolved", "cleared when the third track closes")
     except AssertionError:
         print(w.log()[-5000:])
         raise
 
 
-def _add_third(db: Session) -> None:
-    """A third track on the same party, by a third owner, made as a desk officer would."""
-    crisis = db.exec(select(Initiative)).first()
-    assert crisis is not None
+def _add_third(db: Session) -> str:
+    """A third track on track a's crisis and parties, by a third owner; its key."""
+    a = db.exec(select(Initiative).where(Initiative.key == "a")).one()
     owner = db.exec(select(Organisation).where(Organisation.key == "relief-net")).one()
-    lfa = initiatives.party_ids(db, crisis.id)
     made = initiatives.create(
         db,
         None,
         {
             "title": "Cash programmes for displaced families",
             "kind": "humanitarian",
-            "crisis_id": crisis.crisis_id,
+            "crisis_id": a.crisis_id,
             "start": "2026-02-01",
             "end": "2099-12-31",
             "aims": ["cash programmes for displaced families"],
-            "party_ids": lfa,
+            "party_ids": initiatives.party_ids(db, a.id),
         },
         owner_id=owner.id,
     )
-    made.key = "c"
-    db.add(made)
     _commit(db)
+    return made.key
 
 
 def test_missing_signoff_raised_cleared_and_reopened_by_a_correction(
