@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from workers.checks import n4_parallel_tracks as n4
-from workers.overlap import CANDIDATE_FLOOR, THRESHOLD, Names, OverlapIndex, TrackRecord
+from server.domain.checks import n4_parallel_tracks as n4
+from server.domain.overlap import CANDIDATE_FLOOR, THRESHOLD, Names, OverlapIndex, TrackRecord
 
 TODAY = dt.date(2026, 6, 1)
 SYLLABLES = [

@@ -47,7 +47,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
     stream.install()
     if get_settings().web_relay:
-        from workers.tasks import install_relay_wakeup
+        from server.relay import install_relay_wakeup
 
         install_relay_wakeup()
     yield

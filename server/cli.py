@@ -70,9 +70,9 @@ def load_demo() -> list[tuple[str, str, str]]:
     """Load the demo workspace and its people; return (email, role, organisation) rows."""
     from server import demo
     from server.db import session_scope
+    from server.domain.snapshot import parse_document
     from server.models import Organisation
     from server.services import users, workspace
-    from workers.checks.snapshot import parse_document
 
     with session_scope() as db:
         workspace.import_document(db, parse_document(demo.document()))
@@ -137,8 +137,8 @@ def serve(
 def import_(file: Annotated[Path, typer.Argument(help="A workspace document (JSON).")]) -> None:
     """Load a workspace document; all or nothing, errors name their JSON path."""
     from server.db import session_scope
+    from server.domain.snapshot import DocumentInvalid, load_text
     from server.services import workspace
-    from workers.checks.snapshot import DocumentInvalid, load_text
 
     if not file.is_file():
         raise fail(f"no such file: {file}")
@@ -162,8 +162,8 @@ def export(
 ) -> None:
     """Write the whole workspace as a workspace document."""
     from server.db import session_scope
+    from server.domain.snapshot import dump_document
     from server.services import workspace
-    from workers.checks.snapshot import dump_document
 
     _upgrade()
     with session_scope(write=False) as db:

@@ -21,7 +21,7 @@ QUEUES = "checks,sweep,notify"
 
 def _broker_or_exit() -> None:
     """Stop with a clear error when the broker cannot be reached."""
-    from workers.celery_app import BrokerUnavailable, check_broker
+    from server.broker import BrokerUnavailable, check_broker
 
     try:
         check_broker()
@@ -33,6 +33,14 @@ def _broker_or_exit() -> None:
 
 def _celery(*args: str) -> list[str]:
     return [sys.executable, "-m", "celery", "-A", "workers.celery_app", *args]
+
+
+def _exec_celery(argv: list[str]) -> None:
+    """Become the Celery program (the workers are a separate program, never imported here)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    cmd = _celery(*argv)
+    os.execv(cmd[0], cmd)
 
 
 def worker_argv(concurrency: int | None = None, loglevel: str = "info") -> list[str]:
@@ -58,17 +66,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run a Celery worker on the checks, sweep and notify queues."""
         _broker_or_exit()
-        from workers.celery_app import app as celery
-
-        celery.worker_main(worker_argv(concurrency, loglevel))
+        _exec_celery(worker_argv(concurrency, loglevel))
 
     @app.command()
     def beat(loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "info") -> None:
         """Run the scheduler: the outbox relay and the periodic sweep (run exactly one)."""
         _broker_or_exit()
-        from workers.celery_app import app as celery
-
-        celery.start(beat_argv(loglevel))
+        _exec_celery(beat_argv(loglevel))
 
     checks = typer.Typer(help="Run the principle checks.", no_args_is_help=True)
 
@@ -83,9 +87,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run every check over the database now, without a worker, and print the findings."""
         from server.db import session_scope
-        from workers import loader
-        from workers.checks import run_all
-        from workers.checks.snapshot import Snapshot
+        from server.domain.checks import run_all
+        from server.domain.snapshot import Snapshot
+        from server.services import loader
 
         keys = set(initiative or ())
         with session_scope(write=False) as db:
@@ -160,7 +164,7 @@ def run_embedded(host: str, port: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     _broker_or_exit()
     s = get_settings()
-    from workers.celery_app import redact
+    from server.broker import redact
 
     children = [
         Child(

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from server.domain.snapshot import parse_document
 from server.models import Organisation, User
 from server.services import users, workspace
-from workers.checks.snapshot import parse_document
 
 BASE: dict[str, Any] = {
     "format": "accord-workspace/1",

@@ -31,20 +31,13 @@ def workspace_name() -> str:
     """The workspace's name from the database (cached briefly), else the setting."""
     import time
 
-    from sqlmodel import Session
-
-    from server.db import get_engine
-    from server.services.workspace import get_name
+    from server.services.workspace import read_name
 
     url = get_settings().sqlalchemy_url
     cached = _name_cache.get(url)
     if cached and time.monotonic() - cached[0] < 30:
         return cached[1]
-    try:
-        with Session(get_engine()) as db:
-            name = get_name(db) or get_settings().workspace_name
-    except Exception:  # a missing table before migrations: fall back to the setting
-        name = get_settings().workspace_name
+    name = read_name() or get_settings().workspace_name
     _name_cache[url] = (time.monotonic(), name)
     return name
 

@@ -20,45 +20,14 @@ several deployments, or parallel test runs, can share one Redis server.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from celery import Celery, Task
-from kombu import Connection, Exchange, Queue
 from sqlalchemy.exc import OperationalError as DBOperationalError
 
+from server.broker import RELAY, SWEEP, wire_config
 from server.settings import Settings, get_settings
 
 log = logging.getLogger("accord.workers")
-
-QUEUES = ("checks", "sweep", "notify")
-RUN_INITIATIVE = "accord.checks.run_initiative"
-SWEEP = "accord.sweep"
-RELAY = "accord.relay"
-ROUTES = {RUN_INITIATIVE: "checks", SWEEP: "sweep", RELAY: "notify"}
-
-
-class BrokerUnavailable(RuntimeError):
-    """The broker cannot be reached: reported, never worked around."""
-
-
-def broker_prefix() -> str:
-    return get_settings().broker_prefix
-
-
-def transport_options(settings: Settings) -> dict[str, Any]:
-    """Broker transport options for the configured broker."""
-    if settings.redis_url:
-        return {
-            # A message unacknowledged this long goes back to the queue: longer than any
-            # task may run (the time limit kills it first), so a slow task is not run twice.
-            "visibility_timeout": max(60, 2 * settings.task_time_limit_seconds),
-            "global_keyprefix": broker_prefix(),
-            # Without timeouts a publish to a vanished Redis waits forever.
-            "socket_timeout": 10,
-            "socket_connect_timeout": 5,
-            "retry_on_timeout": True,
-        }
-    return {}
 
 
 def configure(app: Celery, settings: Settings | None = None) -> Celery:
@@ -66,24 +35,12 @@ def configure(app: Celery, settings: Settings | None = None) -> Celery:
     s = settings or get_settings()
     # The SQLite broker file and beat's schedule are created on first use, not their directory.
     s.data_dir.mkdir(parents=True, exist_ok=True)
-    exchange = Exchange("accord", type="direct")
+    app.conf.update(wire_config(s))
     app.conf.update(
-        broker_url=s.broker_url,
-        broker_transport_options=transport_options(s),
         broker_connection_retry_on_startup=True,
         # A broker that stays away is an error after about a minute, not a silent hang.
         broker_connection_max_retries=10,
         broker_connection_timeout=5,
-        task_queues=[Queue(q, exchange, routing_key=q) for q in QUEUES],
-        task_default_queue="checks",
-        task_default_exchange="accord",
-        task_default_routing_key="checks",
-        task_routes={name: {"queue": q, "routing_key": q} for name, q in ROUTES.items()},
-        task_serializer="json",
-        result_serializer="json",
-        accept_content=["json"],
-        task_ignore_result=True,
-        result_backend=None,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,
@@ -129,30 +86,6 @@ class AccordTask(Task):  # type: ignore[misc]
     retry_backoff_max = 60
     retry_jitter = True
     max_retries = 8
-
-
-def check_broker(settings: Settings | None = None, timeout: float = 10.0) -> None:
-    """Connect to the broker once; raise `BrokerUnavailable` with the reason if it fails."""
-    s = settings or get_settings()
-    if not s.redis_url:
-        s.data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        with Connection(
-            s.broker_url, transport_options=transport_options(s), connect_timeout=timeout
-        ) as conn:
-            conn.ensure_connection(max_retries=2, interval_start=0.5, interval_step=1, timeout=timeout)
-    except Exception as exc:  # every transport has its own errors; all mean the same here
-        raise BrokerUnavailable(f"cannot reach the broker at {redact(s.broker_url)}: {exc}") from exc
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for logs."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}" if ":" in creds else url
-    return url
 
 
 app = configure(Celery("accord", include=["workers.tasks"], task_cls=AccordTask))

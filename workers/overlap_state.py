@@ -47,8 +47,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from workers import loader
-from workers.overlap import OverlapIndex, TrackRecord
+from server.domain.overlap import OverlapIndex, TrackRecord
+from server.services import loader
 
 log = logging.getLogger("accord.workers")
 

@@ -9,23 +9,20 @@ after a run that read a newer one.
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from datetime import timedelta
 from typing import Any
 
 from celery.signals import worker_init
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from server.broker import RELAY, RUN_INITIATIVE, SWEEP
 from server.db import session_scope
-from server.models import OutboxRow
-from server.models.base import utcnow
-from server.settings import get_settings
-from workers import loader, overlap_state, reconcile
-from workers.celery_app import RELAY, ROUTES, RUN_INITIATIVE, SWEEP, app, redact, transport_options
-from workers.checks import all_checks, run_all
-from workers.checks import n4_parallel_tracks as n4
+from server.domain.checks import all_checks, run_all
+from server.domain.checks import n4_parallel_tracks as n4
+from server.relay import relay_pending
+from server.services import loader, reconcile
+from workers import overlap_state
+from workers.celery_app import app
 
 log = logging.getLogger("accord.workers")
 
@@ -80,131 +77,6 @@ def check_everything_now() -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- relay
-
-
-def _send(conn: Any, row: OutboxRow) -> None:
-    queue = ROUTES.get(row.task, "checks")
-    app.send_task(
-        row.task,
-        kwargs=dict(row.payload),
-        queue=queue,
-        routing_key=queue,
-        connection=conn,
-        retry=True,
-        retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
-    )
-
-
-def relay_pending(limit: int = 500, older_than_seconds: float = 0.0) -> int:
-    """Send unsent outbox rows to the broker and mark them sent; return how many.
-
-    A row is marked sent only after the broker took it; if the broker fails, the row
-    keeps its place, counts the attempt and the error, and the error is logged.
-    """
-    s = get_settings()
-    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    q = (
-        select(OutboxRow)
-        .where(col(OutboxRow.sent_at).is_(None), col(OutboxRow.created_at) <= cutoff)
-        .order_by(col(OutboxRow.id))
-        .limit(limit)
-    )
-    opts = {"transport_options": transport_options(s)}
-    if not s.redis_url:
-        s.data_dir.mkdir(parents=True, exist_ok=True)  # the broker file's directory
-    if not s.is_sqlite:
-        # Several relays (web processes, workers) share the outbox: each takes rows no
-        # other holds, and the sending and the marking commit together.
-        with session_scope(write=True) as db:
-            rows = list(db.exec(q.with_for_update(skip_locked=True)).all())
-            if not rows:
-                return 0
-            return _send_rows(db, rows, s.broker_url, opts)
-    # On SQLite the write lock would stall every writer while the broker answers, so
-    # read, send, then mark; a row two relays both send is only checked twice.
-    with session_scope(write=False) as db:
-        rows = list(db.exec(q).all())
-    if not rows:
-        return 0
-    with session_scope(write=True) as db:
-        fresh = list(
-            db.exec(
-                select(OutboxRow).where(
-                    col(OutboxRow.id).in_([r.id for r in rows]), col(OutboxRow.sent_at).is_(None)
-                )
-            ).all()
-        )
-        return _send_rows(db, sorted(fresh, key=lambda r: r.id or 0), s.broker_url, opts)
-
-
-def _send_rows(db: Session, rows: list[OutboxRow], broker_url: str, opts: dict[str, Any]) -> int:
-    sent = 0
-    try:
-        with app.connection_for_write(broker_url, **opts) as conn:
-            for row in rows:
-                _send(conn, row)
-                row.sent_at = utcnow()
-                db.add(row)
-                sent += 1
-    except Exception as exc:  # the broker's own errors differ by transport
-        failed = rows[sent] if sent < len(rows) else None
-        if failed is not None:
-            failed.attempts += 1
-            failed.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            db.add(failed)
-        log.error("outbox relay: broker %s refused: %s", redact(broker_url), exc)
-    db.flush()
-    return sent
-
-
-class RelayWaker:
-    """Runs the relay in a background thread of this process, woken after each commit.
-
-    The web process installs it so that a saved change reaches the broker at once;
-    the beat-driven `accord.relay` task covers any wake-up that gets lost.
-    """
-
-    def __init__(self) -> None:
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        from server import events
-
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="accord-relay", daemon=True)
-            self._thread.start()
-            events.on_commit(self._wake.set)
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.wait(timeout=get_settings().relay_interval_seconds)
-            self._wake.clear()
-            if self._stop.is_set():
-                return
-            try:
-                while relay_pending() >= 500:
-                    pass
-            except Exception:
-                log.exception("outbox relay failed; the next wake-up retries")
-                time.sleep(1)
-
-
-_waker: RelayWaker | None = None
-
-
-def install_relay_wakeup() -> RelayWaker:
-    """Start this process's relay thread (idempotent); call once at web start-up."""
-    global _waker
-    if _waker is None:
-        _waker = RelayWaker()
-        _waker.start()
-    return _waker
 
 
 @worker_init.connect

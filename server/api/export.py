@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from server.auth import CurrentUser, SessionDep
+from server.domain.snapshot import dump_document
 from server.services import workspace
-from workers.checks.snapshot import dump_document
 
 router = APIRouter(tags=["export"])
 

@@ -4,7 +4,7 @@ An alert is visible to whoever may see at least one of the tracks it concerns. S
 who may see only some of them reads the view the check wrote for a track they see
 (which names the other side's organisation and crisis, never its content); the full
 message and evidence are for those who see every track. The system resolves and
-reopens alerts (`workers.reconcile`); people acknowledge and dismiss them, and a
+reopens alerts (`server.services.reconcile`); people acknowledge and dismiss them, and a
 dismissal goes into the decision log with its reason.
 """
 

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from server.domain import signoffs
 from server.models import Event, Initiative, LogEntry, User
 from server.services import access, decisions, initiative_page
 from server.services.initiative_page import AlertView
-from workers import signoffs
 
 ACTIVITY_WORDS = {
     "initiative.created": "Initiative recorded",

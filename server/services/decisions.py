@@ -1,6 +1,6 @@
 """The decision log as people use it: log a decision, correct it, sign off or decline.
 
-Who must sign off comes from `workers.signoffs`, the one home of that rule, judged on
+Who must sign off comes from `server.domain.signoffs`, the one home of that rule, judged on
 the same snapshot the D4 check sees; so a page shows what is missing before any worker
 has run, and the alert agrees with it.
 """
@@ -16,13 +16,13 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from server import events
+from server.domain import signoffs
+from server.domain import snapshot as doc
 from server.models import Initiative, LogEntry, Organisation, User
 from server.services import access, ledger
 from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from server.services.initiatives import new_key
 from server.services.validation import parse
-from workers import signoffs
-from workers.checks import snapshot as doc
 
 
 class DecisionData(BaseModel):

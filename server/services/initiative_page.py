@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from server.domain import signoffs
 from server.models import Initiative, LogEntry, Organisation, User
 from server.services import access, decisions, initiatives
 from server.services.decisions import LogFilters
-from workers import signoffs
 
 LIVE_ALERTS = ("open", "acknowledged")
 

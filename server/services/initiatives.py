@@ -297,7 +297,7 @@ def _blank_to_none(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def infer_metric_kind(name: str) -> str:
-    from workers.metric_kinds import infer
+    from server.domain.metric_kinds import infer
 
     return str(infer(name)[0])
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from sqlmodel import Session, col, select
 
 from server import events
+from server.domain import snapshot as doc
 from server.models import (
     CoordinationLink,
     Crisis,
@@ -37,7 +38,6 @@ from server.models import (
 )
 from server.services import access, ledger
 from server.services.initiatives import infer_metric_kind, new_key
-from workers.checks import snapshot as doc
 
 # ---------------------------------------------------------------- name
 
@@ -46,6 +46,17 @@ def get_name(db: Session) -> str | None:
     """The workspace's own name, if one was set (the demo sets one)."""
     row = db.get(WorkspaceMeta, "name")
     return row.value if row else None
+
+
+def read_name() -> str | None:
+    """The workspace's own name from a short session of its own; None before migrations."""
+    from server.db import get_engine
+
+    try:
+        with Session(get_engine()) as db:
+            return get_name(db)
+    except Exception:  # a missing table before migrations: the caller falls back to the setting
+        return None
 
 
 def set_name(db: Session, name: str) -> None:

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from server.domain.snapshot import DocumentInvalid, dump_document, parse_document
 from server.models import Initiative, LogEntry, Organisation
 from server.services import workspace
-from workers.checks.snapshot import DocumentInvalid, dump_document, parse_document
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "workspace-example.json"
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from workers.checks import d1_ground_realities as d1
-from workers.checks import d2_separate_agendas as d2
-from workers.checks import d3_objectives_red_lines as d3
-from workers.checks.snapshot import CheckSettings, Snapshot, parse_document
+from server.domain.checks import d1_ground_realities as d1
+from server.domain.checks import d2_separate_agendas as d2
+from server.domain.checks import d3_objectives_red_lines as d3
+from server.domain.snapshot import CheckSettings, Snapshot, parse_document
 
 TODAY = "2026-06-01"
 

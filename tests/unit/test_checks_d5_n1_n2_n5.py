@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from workers.checks import d5_influencers as d5
-from workers.checks import n1_ihl_not_negotiable as n1
-from workers.checks import n2_disengagement as n2
-from workers.checks import n5_do_no_harm as n5
-from workers.checks.snapshot import Snapshot
+from server.domain.checks import d5_influencers as d5
+from server.domain.checks import n1_ihl_not_negotiable as n1
+from server.domain.checks import n2_disengagement as n2
+from server.domain.checks import n5_do_no_harm as n5
+from server.domain.snapshot import Snapshot
 
 TODAY = "2026-06-01"
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from workers import signoffs
-from workers.checks import d4_cross_department as d4
-from workers.checks.snapshot import CheckSettings, Snapshot
+from server.domain import signoffs
+from server.domain.checks import d4_cross_department as d4
+from server.domain.snapshot import CheckSettings, Snapshot
 
 TODAY = "2026-06-01"
 

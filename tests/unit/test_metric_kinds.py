@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from workers import metric_kinds
-from workers.metric_kinds import KINDS, read_examples, suggest_outcome_metrics, train
+from server.domain import metric_kinds
+from server.domain.metric_kinds import KINDS, read_examples, suggest_outcome_metrics, train
 
 HELDOUT = Path(__file__).resolve().parents[1] / "data" / "metric_kinds_heldout.tsv"
 MIN_ACCURACY = 0.90

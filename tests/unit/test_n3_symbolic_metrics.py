@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from workers.checks import n3_symbolic_metrics as n3
-from workers.checks.snapshot import Snapshot
+from server.domain.checks import n3_symbolic_metrics as n3
+from server.domain.snapshot import Snapshot
 
 TRACK: dict[str, Any] = {
     "key": "t1",

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from workers.checks import n4_parallel_tracks as n4
-from workers.checks.snapshot import CheckSettings, FindingView, Snapshot, parse_document
-from workers.overlap import OverlapIndex, TrackRecord
+from server.domain.checks import n4_parallel_tracks as n4
+from server.domain.overlap import OverlapIndex, TrackRecord
+from server.domain.snapshot import CheckSettings, FindingView, Snapshot, parse_document
 
 ORGS = [
     {"key": "varnia-mfa", "name": "Varnia, Ministry of Foreign Affairs", "kind": "department",

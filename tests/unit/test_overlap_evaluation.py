@@ -12,8 +12,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from workers.checks import n4_parallel_tracks as n4
-from workers.checks.snapshot import Snapshot
+from server.domain.checks import n4_parallel_tracks as n4
+from server.domain.snapshot import Snapshot
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "overlap_pairs.json"
 MIN_PRECISION = 0.90

@@ -7,7 +7,7 @@ from types import ModuleType
 
 import pytest
 
-from workers.checks import all_checks
+from server.domain.checks import all_checks
 
 # The paper lives in the team's shared folder, beside the repository.
 PAPER = (

@@ -10,14 +10,15 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from server.broker import RUN_INITIATIVE, transport_options
 from server.db import get_engine
+from server.domain.checks import run_all
 from server.models import Alert, AlertInitiative, Event, Initiative
+from server.services import loader, reconcile
 from server.settings import get_settings
 from tests import factories
 from tests.workers.conftest import Worker, wait_for
-from workers import loader, reconcile
-from workers.celery_app import RUN_INITIATIVE, app, transport_options
-from workers.checks import run_all
+from workers.celery_app import app
 
 pytestmark = pytest.mark.worker
 

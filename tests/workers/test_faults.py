@@ -15,12 +15,12 @@ from sqlmodel import Session, col, select
 
 from server.db import get_engine
 from server.models import Alert, Initiative, Metric, OutboxRow
+from server.relay import RelayWaker
 from server.services import initiatives
 from server.settings import get_settings
 from tests import factories
 from tests.conftest import port_open
 from tests.workers.conftest import ROOT, Worker, wait_for
-from workers.tasks import RelayWaker
 
 pytestmark = pytest.mark.worker
 

@@ -20,14 +20,15 @@ from sqlmodel import Session, col, select
 
 from server import events
 from server.db import get_engine
+from server.domain.checks import n4_parallel_tracks as n4
+from server.domain.overlap import OverlapIndex
 from server.models import Alert, Initiative, Organisation, OutboxRow
-from server.services import initiatives
+from server.relay import relay_pending
+from server.services import initiatives, loader
 from tests import factories
 from tests.workers.conftest import Worker, wait_for
-from workers import loader, overlap_state
-from workers.checks import n4_parallel_tracks as n4
-from workers.overlap import OverlapIndex
-from workers.tasks import check_everything_now, check_initiative_now, relay_pending
+from workers import overlap_state
+from workers.tasks import check_everything_now, check_initiative_now
 
 RUN = "accord.checks.run_initiative"
 PAIR = "N4:parallel_tracks:a,b"

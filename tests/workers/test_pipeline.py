@@ -9,10 +9,10 @@ from sqlmodel import Session, col, select
 
 from server.db import get_engine
 from server.models import Alert, AlertInitiative, Initiative, Metric, OutboxRow
+from server.relay import relay_pending
 from server.services import initiatives
 from tests import factories
 from tests.workers.conftest import Worker, wait_for
-from workers.tasks import relay_pending
 
 pytestmark = pytest.mark.worker
 

@@ -13,11 +13,11 @@ import pytest
 from sqlmodel import Session, select
 
 from server.models import Initiative, LogEntry, Metric, Organisation, User
+from server.relay import relay_pending
 from server.services import decisions, initiatives
 from tests import factories
 from tests.workers.conftest import Worker, wait_for
 from tests.workers.test_pipeline import initiative_id, status_of
-from workers.tasks import relay_pending
 
 pytestmark = pytest.mark.worker
 

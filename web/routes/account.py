@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session
 
 from server.auth import CurrentUser, SessionDep
-from server.models import User
 from server.services import account
 from server.services.errors import Invalid
 from web.routes._common import PAGE_DEPENDENCIES, FormDict, errors_of
 from web.templating import render
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from server.models import User
 
 router = APIRouter(dependencies=PAGE_DEPENDENCIES)
 

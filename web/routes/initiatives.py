@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from server.auth import CurrentUser, SessionDep
-from server.models import User
 from server.services import comments, crises, initiative_page, initiatives, sharing
 from server.services.errors import Conflict, Invalid
 from web.routes._common import (
@@ -23,6 +22,9 @@ from web.routes._common import (
     target_block,
 )
 from web.templating import render
+
+if TYPE_CHECKING:
+    from server.models import User
 
 router = APIRouter(dependencies=PAGE_DEPENDENCIES)
 

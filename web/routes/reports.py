@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
 from server.auth import CurrentUser, SessionDep
-from server.models import User
 from server.services import field_reports
 from server.services.errors import Invalid
 from web.routes._common import PAGE_DEPENDENCIES, FormDict, after_write, errors_of, is_htmx, target_block
 from web.templating import render
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from server.models import User
 
 router = APIRouter(dependencies=PAGE_DEPENDENCIES)
 

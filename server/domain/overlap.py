@@ -1,6 +1,6 @@
 """Candidate search and scoring for overlapping tracks (the paper's don't #4).
 
-The check `workers.checks.n4_parallel_tracks` turns what this module finds into
+The check `server.domain.checks.n4_parallel_tracks` turns what this module finds into
 findings; the worker may keep one `OverlapIndex` per process and update it one track
 at a time, and gets the same pairs as a full run over the same tracks.
 
@@ -48,7 +48,7 @@ import numpy as np
 import scipy.sparse as sp
 
 if TYPE_CHECKING:
-    from workers.checks.snapshot import Initiative, Snapshot
+    from server.domain.snapshot import Initiative, Snapshot
 
 MAX_CANDIDATES = 50
 # Below this candidate similarity a pair is not scored; every labelled overlap in

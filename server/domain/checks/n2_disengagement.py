@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from workers.checks._common import (
+from server.domain.checks._common import (
     current_decisions,
     excerpt,
     find_phrases,
@@ -19,7 +19,7 @@ from workers.checks._common import (
     running_tracks,
     worst,
 )
-from workers.checks.snapshot import Finding, Initiative, Severity, Snapshot
+from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "N2"
 TITLE = "Don't initiate diplomatic disengagement without considering humanitarian impact"

@@ -7,8 +7,8 @@ left alone.
 
 from __future__ import annotations
 
-from workers.checks._common import excerpt, label, make, running_tracks, worst
-from workers.checks.snapshot import Finding, Severity, Snapshot
+from server.domain.checks._common import excerpt, label, make, running_tracks, worst
+from server.domain.snapshot import Finding, Severity, Snapshot
 
 ID = "N5"
 TITLE = "Don't skip the do-no-harm analysis"

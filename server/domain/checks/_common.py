@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from workers.checks.snapshot import Decision, Finding, Initiative, Severity, Snapshot
+from server.domain.snapshot import Decision, Finding, Initiative, Severity, Snapshot
 
 
 def running_tracks(snapshot: Snapshot) -> list[Initiative]:

@@ -12,8 +12,16 @@ from __future__ import annotations
 
 import re
 
-from workers.checks._common import Source, excerpt, find_phrases, label, make, running_tracks, track_texts
-from workers.checks.snapshot import Finding, Initiative, Severity, Snapshot
+from server.domain.checks._common import (
+    Source,
+    excerpt,
+    find_phrases,
+    label,
+    make,
+    running_tracks,
+    track_texts,
+)
+from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "N1"
 TITLE = "Don't treat IHL as negotiable"

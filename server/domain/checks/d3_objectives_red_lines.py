@@ -7,8 +7,8 @@ decision log when a field report says one of its red lines was breached.
 
 from __future__ import annotations
 
-from workers.checks._common import current_decisions, excerpt, label, make, running_tracks
-from workers.checks.snapshot import FieldReport, Finding, Initiative, Snapshot
+from server.domain.checks._common import current_decisions, excerpt, label, make, running_tracks
+from server.domain.snapshot import FieldReport, Finding, Initiative, Snapshot
 
 ID = "D3"
 TITLE = "Define clear objectives, red lines and accountability mechanisms"

@@ -1,6 +1,6 @@
 """Don't #4: parallel, uncoordinated tracks on the same crisis, and forum shopping.
 
-The search and the scores live in `workers.overlap`; this module words the findings.
+The search and the scores live in `server.domain.overlap`; this module words the findings.
 Two tracks that overlap may belong to governments that do not share them with each
 other, so every finding also carries, for each of its tracks, a view that names only
 the other organisations and the crisis.
@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 
-from workers.checks.snapshot import Finding, FindingView, Snapshot
-from workers.overlap import ForumGroup, OverlapIndex, PairScore, bulk
+from server.domain.overlap import ForumGroup, OverlapIndex, PairScore, bulk
+from server.domain.snapshot import Finding, FindingView, Snapshot
 
 ID = "N4"
 TITLE = "Don't initiate parallel and uncoordinated diplomatic processes"

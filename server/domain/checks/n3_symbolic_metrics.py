@@ -3,7 +3,7 @@
 The paper's don't #3: metrics that count visits, conferences, announcements or trucks
 say nothing of whether humanitarians can deliver and civilians are better protected.
 A metric's kind is taken as declared; where it is blank (or was itself filled in by
-Accord) it is inferred from the metric's name by `workers.metric_kinds`, and the
+Accord) it is inferred from the metric's name by `server.domain.metric_kinds`, and the
 evidence says so.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workers import metric_kinds
-from workers.checks.snapshot import Finding, Initiative, Metric, MetricKind, Severity, Snapshot
+from server.domain import metric_kinds
+from server.domain.snapshot import Finding, Initiative, Metric, MetricKind, Severity, Snapshot
 
 ID = "N3"
 TITLE = "Don't prioritise visibility, processes or symbolic gains over sustained humanitarian outcomes"

@@ -1,7 +1,7 @@
 """D4: dedicated, sustained resources, and decisions signed off across departments.
 
 Two halves of the paper's do #4. Decisions: every department whose equities a
-decision touches must sign it off (the rule itself lives in `workers.signoffs`, so
+decision touches must sign it off (the rule itself lives in `server.domain.signoffs`, so
 that the server shows the same thing before this check runs). Resources: an active
 track needs dedicated staff, resources that last as long as it does, and something
 of its own when it runs long.
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workers import signoffs
-from workers.checks.snapshot import Decision, Finding, Initiative, Severity, Snapshot
-from workers.signoffs import Requirement, SignoffStatus
+from server.domain import signoffs
+from server.domain.signoffs import Requirement, SignoffStatus
+from server.domain.snapshot import Decision, Finding, Initiative, Severity, Snapshot
 
 ID = "D4"
 TITLE = "Dedicate and sustain resources; work across government departments"

@@ -4,7 +4,7 @@ The paper (don't #3) asks that metrics "reflect improvements to the conditions n
 for humanitarians to deliver programmes", not trucks counted or visits made. Desk
 officers often leave a metric's kind blank, so Accord infers it: a small text model
 (TF-IDF over words and character n-grams, then logistic regression) trained from the
-names shipped in `workers/data/metric_kinds_train.tsv`. Character n-grams let it
+names shipped in `server/domain/data/metric_kinds_train.tsv`. Character n-grams let it
 generalise to wording it has not seen ("dispensaries operating", "lorries loaded");
 word bigrams catch the shapes that matter ("number of", "lifted for").
 

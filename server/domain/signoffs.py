@@ -3,7 +3,7 @@
 This is the one home of the rule. The D4 check judges by it, and the server calls it
 to show on a decision's page, before any worker has run, which sign-offs are still
 missing. It is pure: plain data in (the document models of
-`workers.checks.snapshot`), a structured status out; no database, no clock.
+`server.domain.snapshot`), a structured status out; no database, no clock.
 
 Who must sign off a decision (its *required* organisations), each with its reasons:
 
@@ -41,7 +41,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from workers.checks.snapshot import Decision, Initiative, Organisation, Signoff, Snapshot
+from server.domain.snapshot import Decision, Initiative, Organisation, Signoff, Snapshot
 
 ReasonCode = Literal["proposer", "named", "partner", "staff", "resource", "leverage", "leverage_kind"]
 State = Literal["signed", "missing", "declined"]

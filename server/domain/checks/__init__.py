@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from workers.checks.snapshot import Finding, Snapshot
+from server.domain.snapshot import Finding, Snapshot
 
 MODULES = (
     "d1_ground_realities",
@@ -27,7 +27,7 @@ MODULES = (
 
 def all_checks() -> list[ModuleType]:
     """The check modules, in the paper's order."""
-    return [importlib.import_module(f"workers.checks.{name}") for name in MODULES]
+    return [importlib.import_module(f"server.domain.checks.{name}") for name in MODULES]
 
 
 def by_id(principle: str) -> ModuleType:

@@ -11,8 +11,16 @@ from __future__ import annotations
 
 import re
 
-from workers.checks._common import excerpt, find_phrases, label, make, running_tracks, track_texts, worst
-from workers.checks.snapshot import Finding, Initiative, Severity, Snapshot
+from server.domain.checks._common import (
+    excerpt,
+    find_phrases,
+    label,
+    make,
+    running_tracks,
+    track_texts,
+    worst,
+)
+from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "D2"
 TITLE = "Keep humanitarian objectives separate from political and military agendas"

@@ -7,8 +7,8 @@ the paper finds least reachable through traditional channels.
 
 from __future__ import annotations
 
-from workers.checks._common import label, make, running_tracks
-from workers.checks.snapshot import Finding, Snapshot
+from server.domain.checks._common import label, make, running_tracks
+from server.domain.snapshot import Finding, Snapshot
 
 ID = "D5"
 TITLE = "Work with those who can influence parties to the conflict"

@@ -7,8 +7,8 @@ contributors often report on a context, not on a diplomatic track they cannot se
 
 from __future__ import annotations
 
-from workers.checks._common import label, make, running_tracks
-from workers.checks.snapshot import FieldReport, Finding, Initiative, Snapshot
+from server.domain.checks._common import label, make, running_tracks
+from server.domain.snapshot import FieldReport, Finding, Initiative, Snapshot
 
 ID = "D1"
 TITLE = "Ground humanitarian diplomacy in realities on the ground"

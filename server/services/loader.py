@@ -22,6 +22,9 @@ from sqlalchemy import or_, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from server.domain import snapshot as doc
+from server.domain.overlap import Names, TrackRecord
+from server.domain.snapshot import CheckSettings, Snapshot
 from server.models import (
     CoordinationLink,
     Crisis,
@@ -32,9 +35,6 @@ from server.models import (
 )
 from server.services.workspace import export_document
 from server.settings import get_settings
-from workers.checks import snapshot as doc
-from workers.checks.snapshot import CheckSettings, Snapshot
-from workers.overlap import Names, TrackRecord
 
 
 def check_settings() -> CheckSettings:
@@ -99,7 +99,7 @@ def _crisis_reports(db: Session, ws: doc.Workspace) -> list[doc.FieldReport]:
                 crisis=crises[r.crisis_id],
                 org=orgs.get(r.org_id) if r.org_id is not None else None,
                 date=r.date,
-                source_kind=r.source_kind,  # type: ignore[arg-type]
+                source_kind=r.source_kind,
                 text=r.text,
                 red_line_breached=r.red_line_breached,
             )

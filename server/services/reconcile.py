@@ -23,10 +23,10 @@ from sqlalchemy import delete, insert, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from server.domain.snapshot import Finding
 from server.models import Alert, AlertInitiative
 from server.models.base import utcnow
 from server.services import alerts as alert_service
-from workers.checks.snapshot import Finding
 
 LIVE = ("open", "acknowledged")
 
