@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -84,6 +85,14 @@ def register(app: typer.Typer) -> None:
         initiative: Annotated[
             list[str] | None, typer.Option("--initiative", help="Only findings that touch this track's key.")
         ] = None,
+        today: Annotated[
+            str | None,
+            typer.Option(
+                "--today",
+                metavar="DATE",
+                help="Judge as of this date (YYYY-MM-DD), instead of the workspace's own date.",
+            ),
+        ] = None,
     ) -> None:
         """Run every check over the database now, without a worker, and print the findings."""
         from server.db import session_scope
@@ -92,6 +101,13 @@ def register(app: typer.Typer) -> None:
         from server.services import loader
 
         keys = set(initiative or ())
+        day: dt.date | None = None
+        if today is not None:
+            try:
+                day = dt.date.fromisoformat(today)
+            except ValueError:
+                typer.echo(f"error: --today: not a date in the form YYYY-MM-DD: {today!r}", err=True)
+                raise typer.Exit(2) from None
         with session_scope(write=False) as db:
             loaded = loader.load_all(db)
         missing = keys - set(loaded.ids)
@@ -99,8 +115,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: no such initiative: {', '.join(sorted(missing))}", err=True)
             raise typer.Exit(1)
         snapshot = loaded.snapshot
-        if keys:
-            snapshot = Snapshot(snapshot.ws, focus=keys, settings=loader.check_settings())
+        if keys or day is not None:
+            ws = snapshot.ws if day is None else snapshot.ws.model_copy(update={"today": day})
+            snapshot = Snapshot(ws, focus=keys or None, settings=loader.check_settings())
         findings = run_all(snapshot)
         if keys:
             findings = [f for f in findings if keys & (set(f.initiatives) | set(f.subjects))]

@@ -35,7 +35,6 @@ committed in order and a gap is never filled later.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
@@ -48,7 +47,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from server.domain.overlap import OverlapIndex, TrackRecord
-from server.services import loader
+from server.services import loader, workspace
 
 log = logging.getLogger("accord.workers")
 
@@ -106,7 +105,7 @@ class OverlapState:
             self.last = _Applied()
             pg = db.get_bind().dialect.name == "postgresql"
             url = str(db.get_bind().engine.url)
-            if self.index is None or url != self._db_url or self.index.today != dt.date.today():
+            if self.index is None or url != self._db_url or self.index.today != workspace.today(db):
                 return self._build(db, pg, url)
             changed, rebuild = self._poll(db, pg)
             if rebuild:
@@ -134,7 +133,7 @@ class OverlapState:
         self._used = Counter(self._crisis_of.values())
         self._regions = loader.overlap_regions(directory.regions, self._used)
         records = [replace(r, region=self._regions.get(r.crisis)) for r in tracks.values()]
-        self.index = OverlapIndex.build(records, dt.date.today(), directory.names)
+        self.index = OverlapIndex.build(records, workspace.today(db), directory.names)
         self._directory = directory
         self._db_url = url
         self.watermark, self._anchor = top, anchor

@@ -7,6 +7,7 @@ through the visibility filter and leaves out what stays home.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, Protocol
@@ -57,6 +58,29 @@ def read_name() -> str | None:
             return get_name(db)
     except Exception:  # a missing table before migrations: the caller falls back to the setting
         return None
+
+
+def judging_date(db: Session) -> dt.date | None:
+    """The date the checks judge against, when the workspace fixes one (its document's `today`)."""
+    row = db.get(WorkspaceMeta, "today")
+    return dt.date.fromisoformat(row.value) if row and row.value else None
+
+
+def today(db: Session) -> dt.date:
+    """The workspace's judging date if it fixes one, else the real date."""
+    return judging_date(db) or dt.date.today()
+
+
+def set_judging_date(db: Session, day: dt.date | None) -> None:
+    """Fix (or, with None, release) the date the checks judge against."""
+    row = db.get(WorkspaceMeta, "today")
+    if day is None:
+        if row is not None:
+            db.delete(row)
+        return
+    row = row or WorkspaceMeta(key="today", value="")
+    row.value = day.isoformat()
+    db.add(row)
 
 
 def set_name(db: Session, name: str) -> None:
@@ -250,6 +274,9 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
         )
     db.flush()
     _import_decisions(db, ws.decisions, inits, orgs)
+    if ws.today is not None:
+        # The document fixes the date its checks judge against; the workspace keeps it.
+        set_judging_date(db, ws.today)
     for stored in inits.values():
         if stored.key in {i.key for i in ws.initiatives}:
             events.check_initiative(db, stored.id)
@@ -344,7 +371,13 @@ def export_document(
     initiative_ids: set[int] | None = None,
     today: Any = None,
 ) -> doc.Workspace:
-    """The workspace (or the given initiatives) as the actor may see it; `None` sees all."""
+    """The workspace (or the given initiatives) as the actor may see it; `None` sees all.
+
+    `today` defaults to the workspace's judging date, so that an exported document is
+    judged as the workspace is.
+    """
+    if today is None:
+        today = judging_date(db)
     q = select(Initiative).where(access.visible_clause(actor))
     if initiative_ids is not None:
         q = q.where(col(Initiative.id).in_(initiative_ids)) if initiative_ids else q.where(False)
