@@ -103,3 +103,31 @@ def test_suggestions_fit_kind_and_aims(kind: str, aims: list[str], expect: str) 
     assert any(expect in s for s in got), got
     # Every suggestion is itself read as an outcome by the model.
     assert all(metric_kinds.infer(s)[0] == "outcome" for s in got), [(s, metric_kinds.infer(s)) for s in got]
+
+
+_FILLER = {"the", "of", "a", "an", "to", "for", "in", "on", "and", "by", "with", "at", "per"}
+# Two names whose content words overlap this much say the same thing in the same words.
+NEAR_DUPLICATE = 0.6
+
+
+def _words(name: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"[a-z0-9]+", name.lower())) - _FILLER
+
+
+def _closest(name: str, rows: list[tuple[str, str]]) -> tuple[float, str]:
+    mine = _words(name)
+    return max((len(mine & _words(other)) / max(1, len(mine | _words(other))), other) for other, _ in rows)
+
+
+def test_heldout_shares_no_near_duplicate_with_training(
+    train_rows: list[tuple[str, str]], heldout_rows: list[tuple[str, str]]
+) -> None:
+    """The held-out names are scored only if no training row says the same in the same words."""
+    closest = sorted(((*_closest(n, train_rows), n) for n, _ in heldout_rows), reverse=True)
+    print("\nclosest held-out names to a training row (content-word Jaccard):")
+    for overlap, other, name in closest[:5]:
+        print(f"  {overlap:.2f}  {name!r} ~ {other!r}")
+    near = [(o, other, name) for o, other, name in closest if o >= NEAR_DUPLICATE]
+    assert not near, f"held-out names that nearly repeat a training row: {near}"
