@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 FORMAT: Final = "accord-workspace/1"
 
@@ -131,7 +131,16 @@ class Initiative(_Item):
     leverage: list[Leverage] = []
     metrics: list[Metric] = []
     impact_assessment: bool = False
+    # True, or a sentence naming the mechanism ("joint monitoring cell reports monthly"):
+    # either says one exists; a blank sentence says none does.
     compliance_monitoring: bool = False
+
+    @field_validator("compliance_monitoring", mode="before")
+    @classmethod
+    def _mechanism_named(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() not in ("true", "false"):
+            return bool(value.strip())
+        return value
 
 
 class FieldReport(_Item):
@@ -151,6 +160,8 @@ class Signoff(_Item):
     date: dt.date | None = None
     declined: bool = False
     reason: str | None = None
+    # Kept within the track's own government; partners never read it.
+    internal: bool = False
 
 
 class Decision(_Item):
@@ -163,6 +174,8 @@ class Decision(_Item):
     touches_departments: list[str] = []
     signoffs: list[Signoff] = []
     supersedes: str | None = None
+    # Kept within the track's own government, with its sign-offs; partners never read it.
+    internal: bool = False
 
 
 class Workspace(_Item):
