@@ -56,6 +56,9 @@ def _plain(value: Any) -> Any:
 def canonical(entry: LogEntry) -> bytes:
     """The entry's content as canonical JSON (sorted keys, no spaces)."""
     content = {name: _plain(getattr(entry, name)) for name in _CONTENT_FIELDS}
+    if entry.internal:
+        # Only when set, so that entries written before the flag existed keep their hashes.
+        content["internal"] = True
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -74,7 +77,14 @@ def _lock_head(db: Session) -> LogCheckpoint:
     The UPDATE takes a row lock on PostgreSQL (and the database write lock on SQLite)
     before the head is read, so concurrent appends queue instead of forking the chain.
     """
-    result = db.execute(update(LogCheckpoint).where(col(LogCheckpoint.id) == 1).values(updated_at=utcnow()))
+    # synchronize_session=False: the row is re-read below, and matching the UPDATE against
+    # every object in the session would make a long import quadratic.
+    result = db.execute(
+        update(LogCheckpoint)
+        .where(col(LogCheckpoint.id) == 1)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     updated = cast(CursorResult[Any], result).rowcount
     if not updated:
         db.add(LogCheckpoint(id=1, count=0, head_hash=GENESIS, mac=seal(0, GENESIS)))
