@@ -37,8 +37,9 @@ from server.models import (
     User,
     WorkspaceMeta,
 )
-from server.services import access, ledger
-from server.services.initiatives import infer_metric_kind, new_key
+from server.services import audience, ledger
+from server.services.initiative_common import new_key
+from server.services.initiative_lines import infer_metric_kind
 
 # ---------------------------------------------------------------- name
 
@@ -324,6 +325,7 @@ def _import_decisions(
                     text=d.text,
                     touches=list(dict.fromkeys(d.touches_departments)),
                     org_id=proposer,
+                    internal=d.internal,
                     prev_hash="",
                     entry_hash="",
                 ),
@@ -341,11 +343,14 @@ def _import_decisions(
                         org_id=orgs[s.org].id,
                         actor_name=s.by or "",
                         text=s.reason or "",
+                        internal=s.internal or d.internal,
                         prev_hash="",
                         entry_hash="",
                     ),
                 )
-            pending.remove(d)
+        # By identity: comparing the documents' decisions by value made a large import quadratic.
+        done = {id(d) for d in ready}
+        pending = [d for d in pending if id(d) not in done]
 
 
 # ---------------------------------------------------------------- export
@@ -378,7 +383,8 @@ def export_document(
     """
     if today is None:
         today = judging_date(db)
-    q = select(Initiative).where(access.visible_clause(actor))
+    aud = audience.of(actor)
+    q = select(Initiative).where(aud.tracks())
     if initiative_ids is not None:
         q = q.where(col(Initiative.id).in_(initiative_ids)) if initiative_ids else q.where(False)
     initiatives = list(db.exec(q.order_by(col(Initiative.id))).all())
@@ -390,8 +396,7 @@ def export_document(
     keys = {iid: key for iid, key in db.exec(select(col(Initiative.id), Initiative.key)).all()}
     home: set[int] | None = None
     if actor is not None:
-        own_gov = actor.government if actor.role != "field_contributor" else None
-        home = {i.id for i in initiatives if i.id is not None and orgs[i.owner_id].government_key == own_gov}
+        home = aud.home_ids(db, ids)
 
     party_links: dict[int, list[int]] = defaultdict(list)
     for chunk in _chunks(ids):
@@ -552,7 +557,7 @@ def export_document(
         )
 
     owners = {i.id: i.owner_id for i in initiatives}
-    decisions = _export_decisions(db, owners, keys, orgs)
+    decisions = _export_decisions(db, owners, keys, orgs, home)
     used_crises = {i.crisis_id for i in initiatives} | {r.crisis for r in reports}
     return doc.Workspace(
         today=today,
@@ -578,8 +583,13 @@ def export_document(
 
 
 def _export_decisions(
-    db: Session, owners: dict[Any, int], keys: dict[Any, str], orgs: dict[Any, Organisation]
+    db: Session,
+    owners: dict[Any, int],
+    keys: dict[Any, str],
+    orgs: dict[Any, Organisation],
+    home: set[int] | None,
 ) -> list[doc.Decision]:
+    """The decisions of the exported tracks; internal ones and internal sign-offs at home only."""
     entries = list(
         db.exec(
             select(LogEntry)
@@ -590,6 +600,8 @@ def _export_decisions(
     by_id = {e.id: e for e in entries}
     signoffs: dict[int, list[doc.Signoff]] = defaultdict(list)
     for e in entries:
+        if e.internal and home is not None and e.initiative_id not in home:
+            continue
         if e.entry_type in ("signoff", "decline") and e.decision_id is not None:
             signoffs[e.decision_id].append(
                 doc.Signoff(
@@ -598,14 +610,20 @@ def _export_decisions(
                     date=e.date,
                     declined=e.entry_type == "decline",
                     reason=e.text or None,
+                    internal=e.internal,
                 )
             )
     out = []
     for e in entries:
         if e.entry_type != "decision" or e.initiative_id not in owners or e.key is None:
             continue
+        abroad = home is not None and e.initiative_id not in home
+        if e.internal and abroad:
+            continue
         assert e.id is not None
         superseded = by_id.get(e.supersedes_id) if e.supersedes_id else None
+        if superseded is not None and superseded.internal and abroad:
+            superseded = None
         owner_id = owners[e.initiative_id]
         out.append(
             doc.Decision(
@@ -618,6 +636,7 @@ def _export_decisions(
                 touches_departments=list(e.touches),
                 signoffs=signoffs[e.id],
                 supersedes=superseded.key if superseded else None,
+                internal=e.internal,
             )
         )
     return out
