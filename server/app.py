@@ -55,9 +55,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     app = FastAPI(
-        title="Accord", version="1", docs_url="/api/docs", openapi_url="/api/openapi.json", lifespan=lifespan
+        title="Accord",
+        version="1",
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # served by server.api_docs from vendored assets, so it works offline
+        redoc_url=None,
+        lifespan=lifespan,
     )
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    from server import api_docs
+
+    api_docs.install(app)
 
     from server.api import ROUTERS as API_ROUTERS
     from web.routes import ROUTERS as WEB_ROUTERS
