@@ -113,7 +113,9 @@ def run(
     ]
     with ThreadPoolExecutor(len(bases)) as pool:
         parts = list(
-            pool.map(lambda bc: _one(bc[0], bc[1], seconds, script, args, timeout), zip(bases, share))
+            pool.map(
+                lambda bc: _one(bc[0], bc[1], seconds, script, args, timeout), zip(bases, share, strict=True)
+            )
         )
     res = Result(connections, max(p["duration_us"] for p in parts) / 1e6)
     for p in parts:

@@ -169,7 +169,7 @@ def main(argv: list[str]) -> int:
         time.sleep(3)
         poller.stopping.set()
         poller.join(10)
-        report["load"] = {name: r.as_dict() for (name, *_), r in zip(mixes, results)}
+        report["load"] = {name: r.as_dict() for (name, *_), r in zip(mixes, results, strict=True)}
         report["errors"] = sum(r.error_count for r in results)
         report["probe"] = poller.summary()
         report["processes_alive"] = {
