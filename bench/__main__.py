@@ -144,10 +144,14 @@ class Run:
                         if not self.want(fig):
                             continue
                         base_r0 = self.r0(n, conns, r0kind).ok_rps
+                        spy = self.profile_start(fig, db, servers, n, conns)
                         res = load.run(bases, conns, self.args.duration, script, wargs)
+                        prof = self.profile_end(spy)
                         wedged = self.recover(servers)
                         ratio = res.ok_rps / base_r0 if base_r0 else 0
                         note = _notes(res, wedged)
+                        if prof:
+                            res.sums["profile"] = prof
                         self.row(
                             fig,
                             what,
@@ -177,6 +181,7 @@ class Run:
                                 note,
                             )
                     if self.want("P4"):
+                        spy = self.profile_start("P4", db, servers, n, conns)
                         wargs = [
                             fx["api_token"],
                             fx["signer_token"],
@@ -184,6 +189,9 @@ class Run:
                             dt.date.today().isoformat(),
                         ]
                         res = load.run(bases, conns, self.args.duration, "save.lua", wargs)
+                        prof = self.profile_end(spy)
+                        if prof:
+                            res.sums["profile"] = prof
                         wedged = self.recover(servers)
                         saves = res.sums.get("saves", 0) / res.seconds
                         self.row(
@@ -203,6 +211,39 @@ class Run:
             finally:
                 for s in servers:
                     s.stop()
+
+    def profile_start(
+        self, fig: str, db: procs.Database, servers: list[procs.Server], n: int, conns: int
+    ) -> tuple[Any, Path] | None:
+        """py-spy on the single web process, at the first connection count, for the figures asked."""
+        if fig not in self.args.profile or n != 1 or conns != self.args.connections[0]:
+            return None
+        from bench import profile
+
+        out = self.logdir / f"profile-{fig}-{db.kind}-{db.tracks}-c{conns}.txt"
+        proc = profile.start(servers[0].pid, self.args.duration, out)
+        return (proc, out) if proc else None
+
+    def profile_end(self, spy: tuple[Any, Path] | None) -> dict[str, Any] | None:
+        if spy is None:
+            return None
+        from bench import profile
+
+        proc, out = spy
+        proc.wait(60)
+        summary = profile.summarise(out)
+        print(
+            "\n".join(
+                [
+                    "  profile, our frames (inclusive):",
+                    *("    " + x for x in summary.get("ours_inclusive", [])),
+                    "  profile, self time:",
+                    *("    " + x for x in summary.get("self", [])),
+                ]
+            ),
+            flush=True,
+        )
+        return summary | {"file": str(out)}
 
     def recover(self, servers: list[procs.Server]) -> list[int]:
         """Ports of servers that no longer answer /healthz within 5 s (restarted for what follows)."""
@@ -469,6 +510,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--connections", default="64,256")
     p.add_argument("--processes", default="1,2", help="web processes for P1-P4 (1, 2 or both)")
     p.add_argument("--scale", default="200,20000", help="the two sizes the page time is compared at")
+    p.add_argument("--profile", default="", help="figures to sample with py-spy (1 process, first conns)")
     p.add_argument("--logs", default="", help="folder for server logs (default /tmp/accord-bench-PID)")
     p.add_argument("--out", default="", help="JSON file (default bench/results/<date>-<tracks>.json)")
     a = p.parse_args(argv)
@@ -477,6 +519,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     unknown = set(a.only) - set(FIGURES)
     if unknown:
         p.error(f"unknown figures: {', '.join(sorted(unknown))}")
+    a.profile = [f.strip().upper() for f in a.profile.split(",") if f.strip()]
     a.connections = [int(c) for c in a.connections.split(",")]
     a.processes = [int(n) for n in a.processes.split(",")]
     a.scale = [int(n) for n in a.scale.split(",")]

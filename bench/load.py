@@ -42,7 +42,7 @@ class Result:
     p95_ms: float = 0.0
     p99_ms: float = 0.0
     max_ms: float = 0.0
-    sums: dict[str, int] = field(default_factory=dict)
+    sums: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rps(self) -> float:
