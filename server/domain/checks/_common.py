@@ -28,8 +28,8 @@ def current_decisions(snapshot: Snapshot, initiative_key: str) -> list[Decision]
 
 
 def label(i: Initiative) -> str:
-    """How a message names a track: its title, then its key."""
-    return f"'{i.title}' ({i.key})"
+    """How a message names a track: by its title, as people know it (keys are for machines)."""
+    return f"'{i.title}'"
 
 
 def make(
