@@ -278,8 +278,9 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
     if ws.today is not None:
         # The document fixes the date its checks judge against; the workspace keeps it.
         set_judging_date(db, ws.today)
+    imported = {i.key for i in ws.initiatives}
     for stored in inits.values():
-        if stored.key in {i.key for i in ws.initiatives}:
+        if stored.key in imported:
             events.check_initiative(db, stored.id)
     events.publish(db, "workspace.imported", "all")
     return {
