@@ -1,9 +1,14 @@
 """Fictional labelled pairs of tracks for the N4 overlap evaluation, and the word stock the bench reuses.
 
 Every state, crisis, armed group, place and person here is invented. A positive pair
-is one process described twice, by two owners who chose their own words; a negative
-is a near miss: the same crisis with other parties or other aims, or the same process
-but one owner, coordinated, closed, a draft, at other dates, or on another crisis.
+is one process described twice, by two owners who chose their own words (one of them
+may be a draft that would run beside the other); a negative is a near miss: the same
+crisis with other parties or other aims, or the same process but one owner,
+coordinated, closed, at other dates, or on another crisis.
+
+Besides the pairs drawn from templates, `HANDWRITTEN` holds pairs written out in full:
+paraphrases that share almost no word, and tracks on the same town or party with
+different aims. Each is judged as two tracks of one crisis and party, by two owners.
 
     python -m bench.gen_overlap_pairs > tests/data/overlap_pairs.json
 
@@ -212,6 +217,140 @@ TOPICS: dict[str, dict[str, list[str]]] = {
 }  # fmt: skip
 
 
+# Pairs written out in full: (why, label, (title, description, aims) of each track).
+HANDWRITTEN: list[tuple[str, int, tuple[str, str, list[str]], tuple[str, str, list[str]]]] = [
+ ("paraphrase, written out", 1,
+  ("Aid workers in custody", "Two relief agency staff arrested at the Dubrin checkpoint.", ["release of detained aid workers"]),
+  ("Humanitarian staff held", "Pressing for our partners' employees to be let go.", ["freeing humanitarian staff held in custody"])),
+ ("paraphrase, written out", 1,
+  ("Fuel for Ostra hospital", "Generators at the hospital are running dry.", ["diesel deliveries allowed for the hospital generators"]),
+  ("Keeping the lights on in the wards", "Power for surgery and incubators.", ["fuel trucks let through so the hospital keeps electricity"])),
+ ("paraphrase, written out", 1,
+  ("Cash assistance", "Banks closed; families cannot receive transfers.", ["mobile money transfers to displaced families permitted"]),
+  ("Payments to households", "Lifting the ban on humanitarian cash.", ["humanitarian cash programmes allowed to pay people again"])),
+ ("paraphrase, written out", 1,
+  ("Return of remains", "Bodies of fallen fighters held on both sides.", ["exchange of mortal remains between the sides"]),
+  ("Repatriation of the dead", "Families want to bury their sons.", ["bodies of the dead handed back to families for burial"])),
+ ("paraphrase, written out", 1,
+  ("Grain out of the port", "Silos full while ships wait offshore.", ["safe passage for grain ships leaving the harbour"]),
+  ("Wheat shipments", "Export corridor for cereals by sea.", ["vessels carrying wheat allowed to sail from the port"])),
+ ("paraphrase, written out", 1,
+  ("Visas for relief staff", "International staff wait months for permits.", ["entry permits issued quickly to international aid personnel"]),
+  ("Staff permits", "Bureaucratic impediments to deployments.", ["faster work visas for humanitarian workers"])),
+ ("paraphrase, written out", 1,
+  ("Child soldiers", "Minors in the ranks of the Brigades.", ["release of children recruited by the armed group"]),
+  ("Demobilising minors", "Boys taken from villages to fight.", ["under-age fighters handed over to child protection services"])),
+ ("paraphrase, written out", 1,
+  ("Cholera response", "Outbreak in the camps.", ["oral cholera vaccine campaign allowed in the camps"]),
+  ("Outbreak control", "Teams blocked from immunising against cholera.", ["vaccinators able to immunise camp residents against cholera"])),
+ ("paraphrase, written out", 1,
+  ("Family reunification", "Children separated during the flight.", ["separated children reunited with their parents across the front line"]),
+  ("Reuniting families", "Tracing of unaccompanied minors.", ["unaccompanied children brought back to their families"])),
+ ("paraphrase, written out", 1,
+  ("Mine maps", "Fields around the villages still mined.", ["minefield records handed over to clearance teams"]),
+  ("Clearance information", "The army knows where it laid explosives.", ["maps of where landmines were laid shared with deminers"])),
+ ("paraphrase, written out", 1,
+  ("Journalists detained", "Three reporters held incommunicado.", ["release of the imprisoned journalists"]),
+  ("Media workers", "Our nationals among the press held by the Council.", ["freedom for reporters jailed by the authorities"])),
+ ("paraphrase, written out", 1,
+  ("Sewage and sanitation", "Sewage flooding the streets of the old town.", ["repair of the sewage pumps"]),
+  ("Wastewater crisis", "Engineers must reach the treatment plant.", ["engineers allowed to fix the wastewater treatment plant"])),
+ ("paraphrase, written out", 1,
+  ("Registration of NGOs", "New rules stall every agency.", ["aid organisations registered without delay"]),
+  ("Licensing of relief agencies", "Permits withheld for months.", ["licences granted promptly to humanitarian organisations"])),
+ ("paraphrase, written out", 1,
+  ("Convoy notifications", "Convoys stopped despite notification.", ["notified aid convoys respected at checkpoints"]),
+  ("Deconfliction of movements", "Humanitarian trucks fired upon.", ["humanitarian movements deconflicted and not attacked"])),
+ ("paraphrase, written out", 1,
+  ("Seeds before planting", "Farmers missed last season.", ["seeds and tools delivered to farmers before the rains"]),
+  ("Planting season", "Agricultural inputs stuck at the border.", ["agricultural inputs reach growers in time for sowing"])),
+ ("paraphrase, written out", 1,
+  ("Telecoms blackout", "Phone network cut for weeks.", ["mobile network restored so aid agencies can coordinate"]),
+  ("Communications for responders", "Satellite phones confiscated.", ["humanitarian teams allowed to use radios and satellite phones"])),
+ ("paraphrase, written out", 1,
+  ("Besieged town food", "No food has entered in four months.", ["food deliveries into the besieged town"]),
+  ("Ending starvation in the enclave", "The encircled population is hungry.", ["relief rations reach the encircled population"])),
+ ("paraphrase, written out", 1,
+  ("Protection of hospitals", "Strikes on clinics.", ["health facilities spared from attack"]),
+  ("Medical facilities", "Respect for the wounded and sick and those who care for them.", ["no more shelling of hospitals and clinics"])),
+ ("paraphrase, written out", 1,
+  ("Refugees at the border", "Thousands stranded at the crossing.", ["people fleeing allowed to cross into safety"]),
+  ("Border admission", "Asylum seekers turned back.", ["refugees admitted at the frontier instead of being pushed back"])),
+ ("paraphrase, written out", 1,
+  ("Polio round", "Children missed in the last campaign.", ["polio vaccination reaches every child under five"]),
+  ("Immunisation days", "Teams need a pause in fighting to immunise kids.", ["days of tranquillity so vaccinators can immunise young children"])),
+ ("same place, other aims, written out", 0,
+  ("Ostra water", "Water pipes in Ostra.", ["repair of Ostra's water network"]),
+  ("Ostra schools", "Exams for Ostra pupils.", ["Ostra pupils able to sit their exams"])),
+ ("same place, other aims, written out", 0,
+  ("Dubrin bakery", "Flour for the bakery in Dubrin.", ["flour reaches the Dubrin bakeries"]),
+  ("Dubrin detainees", "Men held at the Dubrin barracks.", ["visits to detainees at the Dubrin barracks"])),
+ ("same place, other aims, written out", 0,
+  ("Port Ilse fuel", "Fuel imports at Port Ilse.", ["fuel tankers unloaded at Port Ilse"]),
+  ("Port Ilse fishermen", "Fishing boats confined to harbour.", ["fishermen of Port Ilse allowed back to sea"])),
+ ("same place, other aims, written out", 0,
+  ("Vell hospital", "Surgical supplies for Vell hospital.", ["surgical kits delivered to the hospital in Vell"]),
+  ("Vell returns", "Families who fled Vell.", ["displaced families return to their homes in Vell"])),
+ ("same place, other aims, written out", 0,
+  ("Saltfen dam", "The dam at Saltfen is damaged.", ["engineers inspect and repair the Saltfen dam"]),
+  ("Saltfen missing", "People disappeared around Saltfen.", ["families of Saltfen told the fate of the missing"])),
+ ("same place, other aims, written out", 0,
+  ("Kamen Ridge demining", "Mines on the Kamen Ridge pastures.", ["pastures of Kamen Ridge cleared of mines"]),
+  ("Kamen Ridge school", "The school is used as a barracks.", ["fighters leave the Kamen Ridge school"])),
+ ("same place, other aims, written out", 0,
+  ("Marrowmouth electricity", "Power lines down.", ["electricity restored to Marrowmouth"]),
+  ("Marrowmouth cash", "Salaries unpaid.", ["cash transfers to Marrowmouth households"])),
+ ("same place, other aims, written out", 0,
+  ("Hollin clinic", "The clinic lacks vaccines.", ["measles vaccines reach the Hollin clinic"]),
+  ("Hollin prisoners", "Men detained after the Hollin raid.", ["release of men detained after the Hollin raid"])),
+ ("other aims, written out", 0,
+  ("Access for convoys", "Checkpoints block trucks.", ["aid convoys pass the checkpoints"]),
+  ("Prisoner exchange", "Lists compared.", ["exchange of prisoners held by both sides"])),
+ ("other aims, written out", 0,
+  ("Grain exports", "Ships waiting.", ["grain ships sail from the port"]),
+  ("Detained sailors", "Crews held since the seizure.", ["release of detained ship crews"])),
+ ("other aims, written out", 0,
+  ("Water trucking", "Camps without water.", ["water trucked to the camps every day"]),
+  ("Camp schooling", "Children in the camps out of school.", ["temporary classrooms open in the camps"])),
+ ("other aims, written out", 0,
+  ("NGO registration", "Permits withheld.", ["aid organisations registered"]),
+  ("Bank transfers", "Sanctions block payments.", ["banks process humanitarian payments"])),
+ ("other aims, written out", 0,
+  ("Evacuation of the wounded", "Ambulances blocked.", ["critically injured civilians evacuated"]),
+  ("Burial of the dead", "Bodies left in the streets.", ["dignified burial of the dead"])),
+ ("other aims, written out", 0,
+  ("Ceasefire monitoring", "Observers along the line.", ["a monitoring mission deployed along the contact line"]),
+  ("Cash for returnees", "Grants to rebuild homes.", ["cash grants for returning families"])),
+ ("other aims, written out", 0,
+  ("Child recruitment", "Boys in the ranks.", ["children released from the armed group"]),
+  ("Child vaccination", "Measles outbreak.", ["children vaccinated against measles"])),
+ ("other aims, written out", 0,
+  ("Journalist access", "Press barred.", ["foreign press allowed to report from the front"]),
+  ("Journalists detained", "Reporters held.", ["release of detained journalists"])),
+ ("other aims, written out", 0,
+  ("Electricity for water pumps", "Pumps idle without power.", ["power supply to the pumping stations"]),
+  ("Fuel for bakeries", "Bread production halted.", ["fuel for bakeries so bread is baked again"])),
+ ("other aims, written out", 0,
+  ("Landmine clearance on roads", "Roads mined.", ["main supply road cleared of mines"]),
+  ("Road checkpoints", "Extortion at checkpoints.", ["no fees demanded from aid trucks at checkpoints"])),
+]  # fmt: skip
+
+
+def handwritten() -> list[dict[str, Any]]:
+    """The written-out pairs, each on one crisis and one party, by two owners, at the same time."""
+    out: list[dict[str, Any]] = []
+    for n, (why, label, *sides) in enumerate(HANDWRITTEN):
+        tracks = []
+        for side, owner, (title, description, aims) in zip("ab", ("ostmark", "selden"), sides, strict=True):
+            tracks.append({
+                "key": f"h{n}{side}", "owner": owner, "kind": "humanitarian", "crisis": "delta",
+                "title": title, "description": description, "parties": ["brm"], "aims": aims,
+                "start": "2026-02-01", "end": "2026-11-30",
+            })  # fmt: skip
+        out.append({"label": label, "why": why, "a": tracks[0], "b": tracks[1]})
+    return out
+
+
 def _fill(template: str, places: list[str], names: list[str]) -> str:
     text = template.format(p=places[0], q=places[1], x=names[0], y=names[-1])
     return text[0].upper() + text[1:] if text else text
@@ -304,9 +443,10 @@ def pairs(n_pos: int = 170, n_neg: int = 180, seed: int = 4) -> list[dict[str, A
         elif rng.random() < 0.2 and len(parties_b) > 1:
             parties_b.pop()
         kind = "political" if rng.random() < 0.15 else "humanitarian"
-        status = "paused" if rng.random() < 0.1 else "active"
+        status = rng.choices(["active", "paused", "draft"], [0.82, 0.1, 0.08])[0]
         b = track(rng, f"p{n}b", o2, crisis, topic, parties_b, places, s2, e2, kind=kind, status=status)
-        out.append({"label": 1, "why": "same process, other words", "a": a, "b": b})
+        why = "same process, one a draft" if status == "draft" else "same process, other words"
+        out.append({"label": 1, "why": why, "a": a, "b": b})
 
     reasons = [
         "same crisis and parties, other aims",
@@ -318,7 +458,6 @@ def pairs(n_pos: int = 170, n_neg: int = 180, seed: int = 4) -> list[dict[str, A
         "coordinated",
         "dates apart",
         "closed",
-        "draft",
         "other crisis",
     ]
     for n in range(n_neg):
@@ -346,8 +485,6 @@ def pairs(n_pos: int = 170, n_neg: int = 180, seed: int = 4) -> list[dict[str, A
             a["start"], a["end"] = "2026-01-15", "2026-08-20"
         elif why == "closed":
             extra["status"] = "closed"
-        elif why == "draft":
-            extra["status"] = "draft"
         elif why == "other crisis":
             crisis_b = rng.choice([c for c in CRISES if c is not crisis])
             parties_b = [p for p in parties if p in crisis_b["parties"]] or rng.sample(crisis_b["parties"], 1)
@@ -360,7 +497,7 @@ def pairs(n_pos: int = 170, n_neg: int = 180, seed: int = 4) -> list[dict[str, A
 def main() -> None:
     world = workspace([])
     data = {k: world[k] for k in ("today", "organisations", "crises", "parties")}
-    data["pairs"] = pairs()
+    data["pairs"] = pairs() + handwritten()
     # One pair a line: the file stays readable and diffs stay small.
     head = json.dumps(data | {"pairs": []}, ensure_ascii=False)[: -len("[]}")]
     body = ",\n".join(json.dumps(p, ensure_ascii=False) for p in data["pairs"])

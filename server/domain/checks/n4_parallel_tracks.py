@@ -1,6 +1,9 @@
 """Don't #4: parallel, uncoordinated tracks on the same crisis, and forum shopping.
 
 The search and the scores live in `server.domain.overlap`; this module words the findings.
+A pair is two tracks of different owners on the same crisis, parties and question,
+live at the same time (running, or drafted to run) and not linked as coordinated.
+Forum shopping is a party engaged by several such tracks, parallel with one another.
 Two tracks that overlap may belong to governments that do not share them with each
 other, so every finding also carries, for each of its tracks, a view that names only
 the other organisations and the crisis.
@@ -73,8 +76,8 @@ def pair_finding(index: OverlapIndex, p: PairScore) -> Finding:
     if phrases:
         evidence.append("matching: " + "; ".join(phrases))
     evidence.append(
-        f"overlap score {p.score:.2f} (parties {p.party:.2f}, aims {p.aims:.2f}, "
-        f"text {p.text:.2f}, dates {p.time:.2f}, kinds ×{p.kind_factor:.2f})"
+        f"overlap score {p.score:.2f} (parties {p.party:.2f}, meaning of title, aims and objectives "
+        f"{p.meaning:.2f}, dates {p.time:.2f}, kinds ×{p.kind_factor:.2f})"
     )
     message = (
         f"Tracks {p.a} and {p.b} look like parallel processes on {crisis}: "
@@ -120,7 +123,7 @@ def _pair_view(index: OverlapIndex, mine: str, theirs: str) -> FindingView:
 
 
 def forum_finding(index: OverlapIndex, g: ForumGroup) -> Finding:
-    """The one finding about a party engaged by several uncoordinated tracks at once."""
+    """The one finding about a party engaged at once, on one question, by several uncoordinated tracks."""
     party = index.names.parties.get(g.party, g.party)
     owner_of = {k: index.records[k].owner for k in g.tracks}
     names = {o: _org(index, o) for o in set(owner_of.values())}
@@ -145,8 +148,9 @@ def forum_finding(index: OverlapIndex, g: ForumGroup) -> Finding:
         subjects=(g.party,),
         severity="high" if len(owners) >= 4 else "medium",
         message=(
-            f"{party} is engaged at the same time by {len(g.tracks)} uncoordinated tracks of "
-            f"{len(owners)} organisations ({', '.join(owners)}): room for forum shopping."
+            f"{party} is engaged at the same time, on the same question, by {len(g.tracks)} "
+            f"uncoordinated tracks of {len(owners)} organisations ({', '.join(owners)}): room for "
+            "forum shopping."
         ),
         evidence=evidence,
         remedy=(
@@ -165,7 +169,8 @@ def _forum_view(crisis: str, others: list[str]) -> tuple[str, FindingView]:
     The party is not named: that another organisation engages it is the other track's
     content. The viewer knows their own track's parties."""
     head = (
-        f"engages is engaged at the same time by uncoordinated tracks of {', '.join(others)}: "
+        f"engages is engaged at the same time, on the same question, by uncoordinated tracks of "
+        f"{', '.join(others)}: "
         "room for forum shopping."
     )
     view = FindingView(

@@ -1,0 +1,101 @@
+"""Forum shopping: a party engaged at once, on one question, by several uncoordinated tracks.
+
+The README defines it over parallel tracks: the tracks that engage the party must be
+parallel with one another on it, that is of different owners, running at the same
+time, not linked as coordinated, and on the same question (their meaning vectors at
+least `SAME_QUESTION` apart). Three owners who each engage a party on a different
+question are three separate processes, not a party playing forums against each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from server.domain.overlap.block import SCALE
+from server.domain.overlap.records import SAME_QUESTION, ForumGroup, day
+
+if TYPE_CHECKING:
+    from server.domain.overlap.index import OverlapIndex
+
+_INF = float("inf")
+
+
+def groups(index: OverlapIndex, min_tracks: int = 3, focus: Iterable[str] | None = None) -> list[ForumGroup]:
+    """One group per party that `min_tracks` or more mutually parallel tracks engage (touching `focus`)."""
+    fset: set[str] = set()
+    if focus is None:
+        parties: Iterable[str] = sorted(index.by_party)
+    else:
+        fset = set(focus)
+        parties = sorted({p for k in fset if k in index.block_of for p in index.records[k].parties})
+    out: list[ForumGroup] = []
+    for p in parties:
+        tracks = parallel_on(index, p, min_tracks)
+        if tracks and (focus is None or fset.intersection(tracks)):
+            out.append(ForumGroup(p, tracks))
+    return out
+
+
+def parallel_on(index: OverlapIndex, party: str, min_tracks: int) -> tuple[str, ...]:
+    """The party's tracks that belong to some group of `min_tracks` that are all parallel.
+
+    Dates are intervals, so tracks whose dates overlap pairwise all run at one same
+    moment (Helly): a group is a clique of the graph of parallel pairs.
+    """
+    keys = sorted(index.by_party.get(party, ()))
+    if len(keys) < min_tracks:
+        return ()
+    recs = [index.records[k] for k in keys]
+    owner = np.array([index.owner_id(r.owner) for r in recs])
+    if len(set(owner.tolist())) < min_tracks:
+        return ()
+    start = np.array([day(r.start, -_INF) for r in recs])
+    end = np.array([day(r.end, _INF) for r in recs])
+    vecs = np.array([index.vector(k) for k in keys], np.float64)
+    same_question = (vecs @ vecs.T) * (1.0 / (SCALE * SCALE)) >= SAME_QUESTION
+    edge = (
+        (owner[:, None] != owner[None, :])
+        & (start[:, None] <= end[None, :])
+        & (start[None, :] <= end[:, None])
+        & same_question
+    )
+    pos = {k: n for n, k in enumerate(keys)}
+    for n, k in enumerate(keys):
+        for other in index.coordinated(k):
+            m = pos.get(other)
+            if m is not None:
+                edge[n, m] = edge[m, n] = False
+    if min_tracks <= 2:
+        on = edge.any(axis=1)
+        return tuple(k for k, flag in zip(keys, on, strict=True) if flag)
+    if min_tracks == 3:
+        # Nodes on a triangle: A² counts the paths of length two closing an edge.
+        a = edge.astype(np.float32)
+        on = ((a @ a) * a).sum(axis=1) > 0
+        return tuple(k for k, flag in zip(keys, on, strict=True) if flag)
+    return _in_cliques(keys, edge, min_tracks)
+
+
+def _in_cliques(keys: list[str], edge: np.ndarray, size: int) -> tuple[str, ...]:
+    """Nodes in some clique of `size` (a plain search: settings above three are rare)."""
+    nbrs = [set(np.nonzero(row)[0].tolist()) for row in edge]
+
+    def extend(clique: list[int], cand: set[int]) -> list[int] | None:
+        if len(clique) >= size:
+            return clique
+        for u in sorted(cand):
+            found = extend([*clique, u], {w for w in cand & nbrs[u] if w > u})
+            if found:
+                return found
+        return None
+
+    on: set[int] = set()
+    for v in range(len(keys)):
+        if v not in on:
+            clique = extend([v], nbrs[v])
+            if clique:
+                on.update(clique)
+    return tuple(keys[v] for v in sorted(on))

@@ -1,0 +1,358 @@
+"""The overlap index: live tracks blocked by crisis, their candidates, and the pairs' scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from server.domain.overlap import explain, forum, text
+from server.domain.overlap.block import Block, Found, Rows
+from server.domain.overlap.records import (
+    CANDIDATE_FLOOR,
+    MAX_CANDIDATES,
+    PARTY_WEIGHT,
+    THRESHOLD,
+    ForumGroup,
+    Names,
+    PairScore,
+    TrackRecord,
+    bulk,
+)
+
+if TYPE_CHECKING:
+    from server.domain.snapshot import Snapshot
+
+_FLOOR_MILLIONTHS = round(CANDIDATE_FLOOR * 1e6)
+# Open-ended dates are clipped to this horizon around today for the time score only.
+_HORIZON_DAYS = 730
+# Below this meaning two tracks are on different questions, whatever else they share;
+# the score's meaning part rises from here to 1.
+MEANING_FLOOR = 0.15
+
+
+def record_vectors(records: list[TrackRecord]) -> np.ndarray:
+    """Each record's meaning vector: the stored one, or computed from its text (in one batch)."""
+    out = np.zeros((len(records), text.DIMS), np.float32)
+    todo: list[int] = []
+    for n, r in enumerate(records):
+        if r.vector is not None and len(r.vector) == text.DIMS * 2:
+            out[n] = text.from_bytes(r.vector)
+        else:
+            todo.append(n)
+    if todo:
+        sents = [
+            text.sentences(records[n].title, records[n].aims, records[n].objectives, records[n].description)
+            for n in todo
+        ]
+        out[todo] = text.vectors(sents)
+    return out
+
+
+def kind_factor(k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
+    """How much a pair of kinds overlaps: two tracks of the same kind compete for the same
+    concessions; a humanitarian and a political track on the same parties overlap less
+    directly (the political one may carry the humanitarian one), other mixes less still."""
+    same = k1 == k2
+    hum_pol = ((k1 == 0) & (k2 == 1)) | ((k1 == 1) & (k2 == 0))
+    out: np.ndarray = np.where(same, 1.0, np.where(hum_pol, 0.85, 0.75))
+    return out
+
+
+class OverlapIndex:
+    """Live tracks blocked by crisis, searchable for overlaps, updatable one track at a time.
+
+    Build it once (`from_snapshot` or `build`), then `update(record)` or `remove(key)` as
+    tracks change; `pairs()` and `forum_groups()` answer for all tracks or, given
+    `focus`, for the pairs and groups that touch the focus tracks. `today` fixes which
+    tracks are live: build a new index when the date changes.
+    """
+
+    def __init__(self, today: dt.date, names: Names | None = None, max_candidates: int = MAX_CANDIDATES):
+        self.today = today
+        self.names = names or Names()
+        self.max_candidates = max_candidates
+        self.records: dict[str, TrackRecord] = {}
+        self.blocks: dict[str, Block] = {}
+        self.block_of: dict[str, str] = {}
+        self.coord_in: dict[str, set[str]] = defaultdict(set)
+        self.by_party: dict[str, set[str]] = defaultdict(set)
+        self._owner_ids: dict[str, int] = {}
+        self.explained = explain.Cache()
+        self._lo = float(today.toordinal() - _HORIZON_DAYS)
+        self._hi = float(today.toordinal() + _HORIZON_DAYS)
+
+    # ---------------------------------------------------------------- building
+
+    @classmethod
+    def build(
+        cls,
+        records: Iterable[TrackRecord],
+        today: dt.date,
+        names: Names | None = None,
+        max_candidates: int = MAX_CANDIDATES,
+    ) -> OverlapIndex:
+        """An index over these tracks; vectors not stored with a record are computed in one batch."""
+        index = cls(today, names, max_candidates)
+        grouped: dict[str, list[TrackRecord]] = defaultdict(list)
+        with bulk():
+            for r in records:
+                index._remember(r)
+                if r.live(today):
+                    grouped[r.block].append(r)
+            live = [r for rs in grouped.values() for r in rs]
+            vecs = record_vectors(live)
+            at = 0
+            for name, rs in grouped.items():
+                index.blocks[name] = Block(rs, vecs[at : at + len(rs)], index)
+                at += len(rs)
+                for r in rs:
+                    index.block_of[r.key] = name
+                    for p in r.parties:
+                        index.by_party[p].add(r.key)
+        return index
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot, max_candidates: int = MAX_CANDIDATES) -> OverlapIndex:
+        names = Names(
+            organisations={k: o.name for k, o in snapshot.organisations.items()},
+            parties={k: p.name for k, p in snapshot.parties.items()},
+            crises={k: c.name for k, c in snapshot.crises.items()},
+        )
+        # A region blocks crises together only when two crises or more name it.
+        crises_in: dict[str, int] = defaultdict(int)
+        for c in snapshot.crises.values():
+            if c.region:
+                crises_in[c.region.strip().lower()] += 1
+        region = {
+            k: c.region
+            for k, c in snapshot.crises.items()
+            if c.region and crises_in[c.region.strip().lower()] > 1
+        }
+        records = [TrackRecord.from_initiative(i, region.get(i.crisis)) for i in snapshot.ws.initiatives]
+        return cls.build(records, snapshot.today, names, max_candidates)
+
+    def owner_id(self, owner: str) -> int:
+        return self._owner_ids.setdefault(owner, len(self._owner_ids))
+
+    def _remember(self, r: TrackRecord) -> None:
+        self.records[r.key] = r
+        for other in r.coordinated_with:
+            self.coord_in[other].add(r.key)
+            name = self.block_of.get(other)
+            if name is not None:
+                self.blocks[name].linked[self.blocks[name].slot[other]] = True
+
+    def _forget(self, key: str) -> None:
+        self.explained.drop(key)
+        old = self.records.pop(key, None)
+        if old is None:
+            return
+        for other in old.coordinated_with:
+            self.coord_in[other].discard(key)
+        name = self.block_of.pop(key, None)
+        if name is not None:
+            self.blocks[name].drop(key)
+            if not self.blocks[name].slot:
+                del self.blocks[name]
+            for p in old.parties:
+                self.by_party[p].discard(key)
+                if not self.by_party[p]:
+                    del self.by_party[p]
+
+    def update(self, record: TrackRecord) -> None:
+        """Put in a new or changed track; only its own row is computed again."""
+        self._forget(record.key)
+        self._remember(record)
+        if record.live(self.today):
+            vec = record_vectors([record])[0]
+            block = self.blocks.get(record.block)
+            if block is None:
+                self.blocks[record.block] = Block([record], vec[None, :], self)
+            else:
+                block.add(record, vec, self)
+            self.block_of[record.key] = record.block
+            for p in record.parties:
+                self.by_party[p].add(record.key)
+
+    def remove(self, key: str) -> None:
+        """Take a deleted track out of the index."""
+        self._forget(key)
+
+    def coordinated(self, a: str) -> set[str]:
+        """The tracks linked with `a` as coordinated, whichever side recorded the link."""
+        rec = self.records.get(a)
+        out = set(rec.coordinated_with) if rec else set()
+        return out | self.coord_in.get(a, set())
+
+    def vector(self, key: str) -> np.ndarray | None:
+        """A live track's quantised meaning vector (None if it is not live)."""
+        name = self.block_of.get(key)
+        return None if name is None else self.blocks[name].vector(key)
+
+    # ---------------------------------------------------------------- search
+
+    def _similar(self, block: Block, rows: np.ndarray) -> Rows:
+        """Dot products, candidate similarity and eligibility of `rows` against the whole block."""
+        inter, meaning = block.dots(rows)
+        with np.errstate(divide="ignore"):
+            inv = np.where(block.npart > 0, 1.0 / np.sqrt(block.npart), 0.0)
+        # Similarity in millionths, a whole number: PARTY_WEIGHT * party cosine + the rest * meaning.
+        sim = np.multiply(inter, inv[rows][:, None])
+        sim *= inv[None, :]
+        sim *= PARTY_WEIGHT
+        sim += (1.0 - PARTY_WEIGHT) * np.maximum(meaning, 0.0)
+        sim *= 1e6
+        np.rint(sim, out=sim)
+        ok = sim >= _FLOOR_MILLIONTHS
+        ok &= block.alive[None, :]
+        ok &= block.owner[rows][:, None] != block.owner[None, :]
+        ok &= block.start[rows][:, None] <= block.end[None, :]
+        ok &= block.start[None, :] <= block.end[rows][:, None]
+        for n in np.nonzero(block.linked[rows])[0].tolist():
+            key = block.keys[int(rows[n])]
+            if key is not None:
+                for other in self.coordinated(key):
+                    col = block.slot.get(other)
+                    if col is not None:
+                        ok[n, col] = False
+        # One int64 per cell orders by similarity, then by key hash: no Python sort.
+        rank = sim.astype(np.int64)
+        rank <<= 32
+        rank += block.tiebreak[None, :]
+        np.copyto(rank, -1, where=~ok)
+        return Rows(rows, inter, meaning, sim, ok, rank)
+
+    def _top(self, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's candidates, its k best eligible cells, as (row of `rank`, column) pairs."""
+        k = self.max_candidates
+        ok = rank >= 0
+        few = ok.sum(axis=1) <= k
+        if few.all():
+            at, cols = np.nonzero(ok)
+            return at, cols
+        few_rows = np.nonzero(few)[0]
+        at, cols = np.nonzero(ok[few_rows])
+        many = np.nonzero(~few)[0]
+        part = np.argpartition(-rank[many], k - 1, axis=1)[:, :k]
+        return np.concatenate([few_rows[at], np.repeat(many, k)]), np.concatenate([cols, part.ravel()])
+
+    def _chunks(self, block: Block, rows: np.ndarray) -> Iterator[np.ndarray]:
+        # Keep each dense similarity chunk around 2M cells, whatever the block size.
+        size = max(1, 2_000_000 // max(1, len(block.keys)))
+        for s in range(0, len(rows), size):
+            yield rows[s : s + size]
+
+    def candidates(self, key: str) -> list[tuple[str, float]]:
+        """The tracks a track is compared with, best first, at most `max_candidates`."""
+        name = self.block_of.get(key)
+        if name is None:
+            return []
+        block = self.blocks[name]
+        s = self._similar(block, np.array([block.slot[key]]))
+        _, top = self._top(s.rank)
+        top = top[np.argsort(-s.rank[0, top], kind="stable")]
+        return [(str(block.keys[int(c)]), float(s.sim[0, c]) / 1e6) for c in top]
+
+    def _pairs_in_block(self, block: Block, focus_rows: np.ndarray | None) -> Found:
+        """Slot pairs where either side has the other among its candidates, with their dot products."""
+        found = Found()
+        if focus_rows is None:
+            for chunk in self._chunks(block, np.nonzero(block.alive)[0]):
+                s = self._similar(block, chunk)
+                found.add(s, *self._top(s.rank))
+            return found.done()
+        # For a focus track: its own candidates, plus every track above the floor that
+        # has the focus track among its own candidates (the reverse direction).
+        for chunk in self._chunks(block, focus_rows):
+            s = self._similar(block, chunk)
+            tops, cols = self._top(s.rank)
+            for at, row in enumerate(chunk.tolist()):
+                top = cols[tops == at]
+                found.add(s, np.full(len(top), at), top)
+                rest = np.setdiff1d(np.nonzero(s.ok[at])[0], top)
+                if len(rest):
+                    # `row` is among a row's candidates when fewer than k eligible cells
+                    # of that row outrank it: one comparison per row, no sort.
+                    s2 = self._similar(block, rest)
+                    mine = s2.rank[:, row]
+                    above = (s2.rank > mine[:, None]).sum(axis=1)
+                    hit = np.nonzero((mine >= 0) & (above < self.max_candidates))[0]
+                    found.add(s2, hit, np.full(len(hit), row))
+        return found.done(directed_once=False)
+
+    def _score_parts(
+        self, block: Block, i: np.ndarray, j: np.ndarray, inter: np.ndarray, meaning: np.ndarray
+    ) -> np.ndarray:
+        """Scores of slot pairs from their dot products, with their parts as columns:
+        score, party, meaning, time, kind."""
+        smaller = np.minimum(block.npart[i], block.npart[j])
+        # A track with no parties recorded can't be compared on parties: count it as half.
+        party = np.where(smaller > 0, inter / np.maximum(smaller, 1.0), 0.5)
+        content = np.clip((meaning - MEANING_FLOOR) / (1.0 - MEANING_FLOOR), 0.0, 1.0)
+        s1, e1 = np.clip(block.start[i], self._lo, self._hi), np.clip(block.end[i], self._lo, self._hi)
+        s2, e2 = np.clip(block.start[j], self._lo, self._hi), np.clip(block.end[j], self._lo, self._hi)
+        shorter = np.maximum(np.minimum(e1 - s1, e2 - s2) + 1.0, 1.0)
+        time = np.clip((np.minimum(e1, e2) - np.maximum(s1, s2) + 1.0) / shorter, 0.0, 1.0)
+        kind = kind_factor(block.kind[i], block.kind[j])
+        # A product, not a sum: the same parties with other aims, or the same aims with
+        # other parties, is a near miss; only both together make one process.
+        base = (0.85 + 0.15 * time) * party**0.4 * content**0.5
+        score = np.round(kind * base, 6)
+        return np.stack([score, party, np.round(meaning, 6), time, kind], axis=1)
+
+    def _emit(self, block: Block, found: Found, floor: float) -> list[PairScore]:
+        if not len(found.i):
+            return []
+        scores = self._score_parts(block, found.i, found.j, found.inter, found.meaning)
+        keep = np.nonzero(scores[:, 0] >= floor)[0]
+        out: list[PairScore] = []
+        for n in keep.tolist():
+            a, b = sorted((str(block.keys[int(found.i[n])]), str(block.keys[int(found.j[n])])))
+            out.append(PairScore(a, b, *scores[n].tolist()))
+        return out
+
+    def pairs(self, focus: Iterable[str] | None = None, floor: float = THRESHOLD) -> list[PairScore]:
+        """Overlapping pairs with a score of at least `floor`: all, or those touching `focus`."""
+        out: list[PairScore] = []
+        if focus is None:
+            for block in self.blocks.values():
+                out.extend(self._emit(block, self._pairs_in_block(block, None), floor))
+        else:
+            by_block: dict[str, list[int]] = defaultdict(list)
+            for key in set(focus):
+                name = self.block_of.get(key)
+                if name is not None:
+                    by_block[name].append(self.blocks[name].slot[key])
+            for name, rows in by_block.items():
+                block = self.blocks[name]
+                out.extend(self._emit(block, self._pairs_in_block(block, np.array(sorted(rows))), floor))
+        return sorted(out, key=lambda p: (p.a, p.b))
+
+    def score(self, a: str, b: str) -> PairScore | None:
+        """The score of any two live tracks of one block, eligible or not (for tests and tools)."""
+        name = self.block_of.get(a)
+        if name is None or self.block_of.get(b) != name:
+            return None
+        block = self.blocks[name]
+        i, j = np.array([block.slot[a]]), np.array([block.slot[b]])
+        row = self._score_parts(block, i, j, *block.pair_dots(i, j))[0]
+        x, y = sorted((a, b))
+        return PairScore(x, y, *row.tolist())
+
+    # ---------------------------------------------------------------- forum shopping, wording
+
+    def forum_groups(self, min_tracks: int = 3, focus: Iterable[str] | None = None) -> list[ForumGroup]:
+        """Parties engaged at once, on one question, by `min_tracks` or more uncoordinated tracks of different owners."""
+        return forum.groups(self, min_tracks, focus)
+
+    def matched_phrases(self, a: str, b: str, limit: int = 6) -> list[str]:
+        """Words the two tracks share (as each wrote them), and their closest pair of aims."""
+        return explain.matched_phrases(self, a, b, limit)
+
+    def overlap_dates(self, a: str, b: str) -> tuple[dt.date | None, dt.date | None]:
+        """The span both tracks run in (None for an open side)."""
+        return explain.overlap_dates(self.records[a], self.records[b])

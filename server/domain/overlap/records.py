@@ -1,0 +1,139 @@
+"""What the overlap index knows of a track, what it answers, and the numbers it answers by."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from server.domain.snapshot import Initiative
+
+MAX_CANDIDATES = 50
+# Below this candidate similarity a pair is not scored (every labelled overlap of the
+# tuning sets is far above it).
+CANDIDATE_FLOOR = 0.2
+# Candidate similarity = PARTY_WEIGHT * party cosine + (1 - PARTY_WEIGHT) * meaning.
+PARTY_WEIGHT = 0.4
+# A pair is reported from this score on; "high" severity from HIGH_SCORE on. Chosen on
+# tests/data/tune/N4.json and the labelled pairs of bench/gen_overlap_pairs.py.
+THRESHOLD = 0.45
+HIGH_SCORE = 0.7
+# Two tracks are on the same question when their meaning is at least this close: the
+# bar for forum shopping, where the tracks need not share every party or date.
+SAME_QUESTION = 0.25
+
+KINDS = ("humanitarian", "political", "security", "economic")
+# Statuses of tracks that run, or are drafted to run: a draft that would start while
+# another desk's track runs on the same question is the parallel process to prevent.
+LIVE = ("active", "paused", "draft")
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    """What the overlap index knows of one track: plain values, no database row."""
+
+    key: str
+    owner: str
+    crisis: str
+    kind: str
+    title: str
+    description: str = ""
+    aims: tuple[str, ...] = ()
+    parties: frozenset[str] = frozenset()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    status: str = "active"
+    coordinated_with: frozenset[str] = frozenset()
+    # Crises that share a region are searched together: their tracks can overlap.
+    region: str | None = None
+    objectives: tuple[str, ...] = ()
+    # The track's meaning vector as stored (`overlap.text.vector_bytes`), or None to
+    # compute it from the text.
+    vector: bytes | None = field(default=None, compare=True, repr=False)
+
+    @classmethod
+    def from_initiative(cls, i: Initiative, region: str | None = None) -> TrackRecord:
+        return cls(
+            key=i.key,
+            owner=i.owner,
+            crisis=i.crisis,
+            kind=i.kind,
+            title=i.title,
+            description=i.description,
+            aims=tuple(i.aims),
+            parties=frozenset(i.parties),
+            start=i.start,
+            end=i.end,
+            status=i.status,
+            coordinated_with=frozenset(i.coordinated_with),
+            region=region,
+            objectives=tuple(i.objectives),
+        )
+
+    @property
+    def block(self) -> str:
+        return f"region:{self.region.strip().lower()}" if self.region else f"crisis:{self.crisis}"
+
+    def live(self, today: dt.date) -> bool:
+        """Running or drafted, and not past its end: the tracks that can run in parallel."""
+        return self.status in LIVE and (self.end is None or self.end >= today)
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """How strongly two tracks overlap, and the parts the score is made of."""
+
+    a: str
+    b: str
+    score: float
+    party: float
+    meaning: float
+    time: float
+    kind_factor: float
+
+    @property
+    def severity(self) -> str:
+        return "high" if self.score >= HIGH_SCORE else "medium"
+
+
+@dataclass(frozen=True)
+class ForumGroup:
+    """A party engaged at once, on one question, by several uncoordinated tracks of different owners."""
+
+    party: str
+    tracks: tuple[str, ...]
+
+
+@dataclass
+class Names:
+    """Display names, so that explanations need no snapshot."""
+
+    organisations: dict[str, str] = field(default_factory=dict)
+    parties: dict[str, str] = field(default_factory=dict)
+    crises: dict[str, str] = field(default_factory=dict)
+
+
+@contextmanager
+def bulk() -> Iterator[None]:
+    """No cyclic garbage collection while a full run makes its many small objects.
+
+    Records, features and findings hold no reference cycles, but each collection of
+    the oldest generation walks every live object: with hundreds of thousands of
+    tracks that made wording the findings grow faster than the number of tracks.
+    The collector is back on (if it was) when the block ends.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def day(d: dt.date | None, default: float) -> float:
+    return float(d.toordinal()) if d is not None else default
