@@ -20,6 +20,7 @@ from server.models.meta import WorkspaceMeta
 from server.models.organisations import Organisation
 from server.models.people import ApiToken, AuthSession, SigninAttempt, User
 from server.models.reports import Comment, FieldReport
+from server.models.vectors import InitiativeVector
 
 __all__ = [
     "Alert",
@@ -36,6 +37,7 @@ __all__ = [
     "Influence",
     "Initiative",
     "InitiativeParty",
+    "InitiativeVector",
     "Interlocutor",
     "LeverageTool",
     "LogCheckpoint",

@@ -23,6 +23,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from server.domain import snapshot as doc
+from server.domain.embedding import MODEL_ID
 from server.domain.overlap import Names, TrackRecord
 from server.domain.snapshot import CheckSettings, Snapshot
 from server.models import (
@@ -31,6 +32,7 @@ from server.models import (
     FieldReport,
     Initiative,
     InitiativeParty,
+    InitiativeVector,
     Organisation,
 )
 from server.services.workspace import export_document
@@ -213,8 +215,9 @@ def load_tracks(
     """What the overlap index needs of each initiative (all, or `ids`), by id, in bulk.
 
     The same fields an export gives `TrackRecord.from_initiative`, read with a handful of
-    queries whatever the number of tracks; `region` is left unset (it depends on which
-    crises have tracks, see `overlap_regions`).
+    queries whatever the number of tracks, and each track's stored meaning vector when
+    the current model made it (else None: the index computes it from the text); `region`
+    is left unset (it depends on which crises have tracks, see `overlap_regions`).
     """
     cols: tuple[Any, ...] = (
         Initiative.id,
@@ -229,13 +232,19 @@ def load_tracks(
         Initiative.end,
         Initiative.status,
         Initiative.external_links,
+        Initiative.objectives,
+        InitiativeVector.model,
+        InitiativeVector.vector,
     )
     chunks: list[list[int] | None] = [None] if ids is None else list(_chunked(ids))
     rows: list[Any] = []
     party_of: dict[int, set[str]] = defaultdict(set)
     linked: dict[int, list[int]] = defaultdict(list)
     for chunk in chunks:
-        q = core_select(*cols)
+        q = core_select(*cols).outerjoin(
+            InitiativeVector,
+            col(InitiativeVector.initiative_id) == col(Initiative.id),
+        )
         pq = select(InitiativeParty.initiative_id, InitiativeParty.party_id)
         lq = select(CoordinationLink.a_id, CoordinationLink.b_id)
         if chunk is not None:
@@ -253,7 +262,9 @@ def load_tracks(
     for chunk in _chunked(missing):
         keys.update(db.exec(select(Initiative.id, Initiative.key).where(col(Initiative.id).in_(chunk))).all())
     out: dict[int, TrackRecord] = {}
-    for iid, key, owner_id, crisis_id, kind, title, description, aims, start, end, status, external in rows:
+    for row in rows:
+        iid, key, owner_id, crisis_id, kind, title, description, aims, start, end, status, external = row[:12]
+        objectives, model, vector = row[12:]
         out[iid] = TrackRecord(
             key=key,
             owner=directory.orgs[owner_id],
@@ -267,5 +278,7 @@ def load_tracks(
             end=end,
             status=status,
             coordinated_with=frozenset([*(keys[b] for b in linked[iid] if b in keys), *(external or ())]),
+            objectives=tuple(objectives or ()),
+            vector=bytes(vector) if vector is not None and model == MODEL_ID else None,
         )
     return out

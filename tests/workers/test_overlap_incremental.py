@@ -335,3 +335,32 @@ def test_two_workers_keep_their_own_index_and_agree_with_the_sweep(
     except AssertionError:
         print(one.log()[-4000:], two.log()[-4000:])
         raise
+
+
+def test_each_track_s_vector_is_stored_with_it_and_read_by_the_index(db_backend: str, db: Session) -> None:
+    """Written in the track's own flush when its text changes; the index reads it, not the model."""
+    from server.domain.embedding import MODEL_ID
+    from server.domain.overlap import text
+    from server.models import InitiativeVector
+
+    factories.load(db, factories.document(initiatives=[track("a", "varnia-mfa"), track("b", "ostmark-fa")]))
+    db.commit()
+
+    def stored() -> dict[str, InitiativeVector]:
+        with Session(get_engine()) as s:
+            rows = s.exec(select(Initiative.key, InitiativeVector).join(InitiativeVector)).all()
+            return {k: v for k, v in rows}
+
+    before = stored()
+    assert set(before) == {"a", "b"} and {v.model for v in before.values()} == {MODEL_ID}
+    _save(db, "a", aims=["release of detained aid workers"])
+    _save(db, "b", status="paused")  # no change of text: the vector stays as it was
+    db.commit()
+    after = stored()
+    assert after["b"].digest == before["b"].digest and after["a"].digest != before["a"].digest
+    sentences = text.sentences("Track a", ["release of detained aid workers"])
+    assert after["a"].digest == text.digest(sentences)
+    assert after["a"].vector == text.vector_bytes(text.vectors([sentences])[0])
+    with Session(get_engine()) as s:
+        records = loader.load_tracks(s, loader.load_directory(s))
+    assert {r.key: r.vector for r in records.values()} == {k: v.vector for k, v in after.items()}

@@ -52,8 +52,8 @@ class TrackRecord:
     region: str | None = None
     objectives: tuple[str, ...] = ()
     # The track's meaning vector as stored (`overlap.text.vector_bytes`), or None to
-    # compute it from the text.
-    vector: bytes | None = field(default=None, compare=True, repr=False)
+    # compute it from the text. Not compared: it follows from the text, which is.
+    vector: bytes | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_initiative(cls, i: Initiative, region: str | None = None) -> TrackRecord:
