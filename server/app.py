@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,11 +13,14 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.auth import CsrfRefused, NotSignedIn
+from server.ops import RETRY_AFTER_BUSY, RETRY_AFTER_DOWN
 from server.services.errors import DomainError, Invalid
 from server.services.validation import loc_path
 
@@ -33,6 +38,86 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
+DOWN_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
+<h1>{title}</h1>
+<p>{detail}</p>
+<p><a href="">Try again</a></p>
+</body></html>
+"""
+
+
+def unavailable(request: Request, busy: bool) -> Response:
+    """503 with Retry-After when the database is saturated or unreachable; built without it."""
+    if busy:
+        title = "Accord is busy"
+        detail = "Every database connection is in use; nothing was saved. Try again in a moment."
+        retry = RETRY_AFTER_BUSY
+    else:
+        title = "Accord cannot reach its database"
+        detail = (
+            "The database is not answering just now, so nothing was read or saved. "
+            "Your work is not lost: try again in a few seconds."
+        )
+        retry = RETRY_AFTER_DOWN
+    headers = {"Retry-After": retry}
+    if wants_json(request):
+        response = problem(503, title, detail)
+        response.headers.update(headers)
+        return response
+    return HTMLResponse(DOWN_PAGE.format(title=title, detail=detail), status_code=503, headers=headers)
+
+
+def unreachable(exc: DBAPIError) -> bool:
+    """Whether a database error means the database cannot be reached (not a failed statement).
+
+    A lost connection is invalidated; a refused one fails while connecting, before any
+    statement. Either answers 503; any other error stays a server error.
+    """
+    return bool(exc.connection_invalidated) or exc.statement is None
+
+
+def _probes(app: FastAPI) -> None:
+    """`/healthz`, `/readyz` and `/metrics`: none of them waits in the request queue."""
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        """The process is up and its event loop answers; needs no database and no thread."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> Response:
+        """Ready to serve: the database answers, its schema is at the code's head, the broker answers."""
+        from server.ops import readiness
+
+        # The loop's own executor, not the request thread pool: a saturated process still answers.
+        checks = await asyncio.get_running_loop().run_in_executor(None, readiness)
+        failing = {k: v for k, v in checks.items() if v != "ok"}
+        if not failing:
+            return JSONResponse({"status": "ready", "checks": checks})
+        detail = "; ".join(f"{k}: {v}" for k, v in failing.items())
+        response = problem(503, "Not ready", detail, checks=checks, failing=sorted(failing))
+        response.headers["Retry-After"] = RETRY_AFTER_DOWN
+        return response
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_endpoint(request: Request) -> Response:
+        """Prometheus metrics, for a scraper that sends `ACCORD_METRICS_TOKEN` as a bearer token."""
+        from server.metrics import exposition
+        from server.settings import get_settings
+
+        token = get_settings().metrics_token
+        if not token:
+            return problem(404, "Not Found", "Metrics are off (set ACCORD_METRICS_TOKEN)")
+        offered = request.headers.get("authorization", "")
+        if not hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
+            return problem(401, "Not allowed", "Send the metrics token as a bearer token")
+        body, ctype = await asyncio.get_running_loop().run_in_executor(None, exposition)
+        return Response(body, media_type=ctype)
+
+
 def _page_error(request: Request, status: int, title: str, detail: str) -> Response:
     from web.templating import render
 
@@ -43,8 +128,10 @@ def _page_error(request: Request, status: int, title: str, detail: str) -> Respo
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start this web process's outbox relay and live-stream wake-ups."""
     from server import stream
+    from server.ops import configure_threads
     from server.settings import get_settings
 
+    configure_threads()
     stream.install()
     if get_settings().web_relay:
         from server.relay import install_relay_wakeup
@@ -54,6 +141,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
+    from server.logs import configure as configure_logs
+
+    configure_logs()
     app = FastAPI(
         title="Accord",
         version="1",
@@ -75,19 +165,37 @@ def create_app() -> FastAPI:
     for router in WEB_ROUTERS:
         app.include_router(router)
 
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        """Liveness and database reachability, for load balancers and compose."""
-        from sqlalchemy import text
+    from server.ops import OpsMiddleware
 
-        from server.db import get_engine
+    app.add_middleware(OpsMiddleware)
+    _probes(app)
 
-        with get_engine().connect() as conn:
-            conn.execute(text("SELECT 1"))
-        return {"status": "ok"}
+    # Plain `def` handlers run in the thread pool: a rendered page may read the database.
+    @app.exception_handler(SATimeoutError)
+    def _pool_timeout(request: Request, exc: SATimeoutError) -> Response:
+        from server import metrics
+
+        metrics.REQUESTS_SHED.labels("pool_timeout").inc()
+        log.warning("no database connection free in time on %s %s", request.method, request.url.path)
+        return unavailable(request, busy=True)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    def _database_error(request: Request, exc: DBAPIError) -> Response:
+        if not unreachable(exc):
+            return _crash(request, exc)
+        cause = str(exc.orig or exc).strip()
+        log.error(
+            "database unavailable on %s %s: %s: %s",
+            request.method,
+            request.url.path,
+            type(exc.orig or exc).__name__,
+            cause.splitlines()[0] if cause else "",
+        )
+        return unavailable(request, busy=False)
 
     @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError) -> Response:
+    def _domain(request: Request, exc: DomainError) -> Response:
         if wants_json(request):
             extra: dict[str, Any] = {k: v for k, v in exc.extra.items() if _jsonable(v)}
             if isinstance(exc, Invalid):
@@ -96,7 +204,7 @@ def create_app() -> FastAPI:
         return _page_error(request, exc.status, exc.title, exc.detail)
 
     @app.exception_handler(NotSignedIn)
-    async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+    def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if wants_json(request):
             return problem(401, "Not signed in", "Sign in or send a valid API token")
         target = "/signin?next=" + quote(str(request.url.path))
@@ -105,14 +213,14 @@ def create_app() -> FastAPI:
         return RedirectResponse(target, status_code=303)
 
     @app.exception_handler(CsrfRefused)
-    async def _csrf(request: Request, exc: CsrfRefused) -> Response:
+    def _csrf(request: Request, exc: CsrfRefused) -> Response:
         detail = "The form's security token is missing or stale; reload the page and try again"
         if wants_json(request):
             return problem(403, "CSRF token refused", detail)
         return _page_error(request, 403, "Form expired", detail)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {
                 "loc": loc_path(tuple(p for p in e["loc"] if p not in ("body", "query", "path"))),
@@ -126,14 +234,22 @@ def create_app() -> FastAPI:
         return _page_error(request, 422, "Invalid input", detail)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+    def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if wants_json(request):
             return problem(exc.status_code, str(exc.detail), str(exc.detail))
         return _page_error(request, exc.status_code, str(exc.detail), "")
 
     @app.exception_handler(Exception)
-    async def _crash(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+    def _crash(request: Request, exc: Exception) -> Response:
+        # This handler runs outside the request's middleware, in a thread: name the
+        # exception and the request id explicitly.
+        log.error(
+            "unhandled error on %s %s",
+            request.method,
+            request.url.path,
+            exc_info=(type(exc), exc, exc.__traceback__),
+            extra={"request_id": request.scope.get("state", {}).get("request_id")},
+        )
         detail = "Something went wrong on our side; nothing was saved. Try again."
         if wants_json(request):
             return problem(500, "Server error", detail)

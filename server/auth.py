@@ -10,16 +10,22 @@ token, since no browser sends it on its own.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlmodel import Session
 
-from server.db import get_engine
+from server.db import SQLITE_BUSY_TIMEOUT_MS, get_engine
 from server.models import AuthSession, User
 from server.services import sessions
 from server.settings import get_settings
+
+log = logging.getLogger("accord.auth")
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 COOKIE_SECURE = "__Host-accord"
@@ -74,6 +80,9 @@ def client_address(request: Request) -> str:
 
 
 async def _csrf_token_of(request: Request) -> str | None:
+    """The CSRF token an unsafe request carries; reads only the request, never the database."""
+    if request.method in SAFE_METHODS:
+        return None
     header = request.headers.get("x-csrf-token")
     if header:
         return header
@@ -85,7 +94,10 @@ async def _csrf_token_of(request: Request) -> str | None:
     return None
 
 
-async def optional_user(request: Request, db: SessionDep) -> User | None:
+# A plain `def`: FastAPI runs it in the thread pool, since it uses the synchronous session.
+def optional_user(
+    request: Request, db: SessionDep, csrf: Annotated[str | None, Depends(_csrf_token_of)]
+) -> User | None:
     """The signed-in person, or None; enforces CSRF on unsafe cookie-authenticated requests."""
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
@@ -99,19 +111,48 @@ async def optional_user(request: Request, db: SessionDep) -> User | None:
     if found is None:
         return None
     user, auth_session = found
-    if request.method not in SAFE_METHODS and not sessions.csrf_ok(
-        auth_session, await _csrf_token_of(request)
-    ):
+    write = request.method not in SAFE_METHODS
+    if write and not sessions.csrf_ok(auth_session, csrf):
         raise CsrfRefused()
     if sessions.needs_touch(auth_session):
-        # Activity for the idle timeout is stamped in its own short transaction, so a GET's
-        # own session stays read-only.
-        with Session(get_engine(write=True)) as side:
-            sessions.touch(side, auth_session)
-            side.commit()
+        if write:
+            # In the request's own transaction: a second write transaction would wait for
+            # the lock this one already holds.
+            sessions.touch(db, auth_session)
+        else:
+            # A read's transaction stays read-only; the stamp is written after the answer.
+            request.state.touch_after = auth_session.id
     request.state.user = user
     request.state.auth_session = auth_session
     return user
+
+
+def stamp_after_read(session_id: str, wait_seconds: float = 0.25) -> bool:
+    """Record a read's session activity in a short transaction of its own, after its answer.
+
+    Best effort: it waits at most `wait_seconds` for another writer's lock and otherwise
+    leaves the stamp to the next request, so a read never queues behind a long write.
+    """
+    engine = get_engine(write=True)
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            if sqlite:
+                raw.execute(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
+            try:
+                with Session(bind=conn) as db:
+                    if not sqlite:
+                        db.execute(text(f"SET LOCAL lock_timeout = '{int(wait_seconds * 1000)}ms'"))
+                    sessions.touch_id(db, session_id)
+                    db.commit()
+            finally:
+                if sqlite:
+                    raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    except (DBAPIError, SATimeoutError) as exc:
+        log.debug("session activity not stamped this time: %s", type(exc).__name__)
+        return False
+    return True
 
 
 async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:

@@ -13,6 +13,29 @@ from sqlmodel import Session, create_engine
 
 from server.settings import get_settings
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def stream_readers(pool_size: int) -> int:
+    """How many live-stream reads may run at once in a web process (each holds a connection briefly)."""
+    return max(2, pool_size // 4)
+
+
+def pool_options() -> dict[str, Any]:
+    """Pool sizes from the one setting that also sizes the web process's thread pool.
+
+    `db_pool_size` connections serve the requests a web process admits (each holds at
+    most one); the overflow serves what runs beside them: live-stream reads, the relay
+    thread and a spare. A request that still finds no connection within
+    `db_pool_timeout_seconds` fails with a pool timeout, which answers 503.
+    """
+    s = get_settings()
+    return {
+        "pool_size": s.db_pool_size,
+        "max_overflow": stream_readers(s.db_pool_size) + 2,
+        "pool_timeout": s.db_pool_timeout_seconds,
+    }
+
 
 def make_engine(url: str, immediate: bool = False) -> Engine:
     """An engine for `url`; on SQLite, `immediate` takes the write lock at BEGIN.
@@ -22,10 +45,15 @@ def make_engine(url: str, immediate: bool = False) -> Engine:
     second wait for the busy timeout instead, as PostgreSQL's row locks would.
     """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(url, pool_pre_ping=True, **pool_options())
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    file_db = ":memory:" not in url and url not in ("sqlite://", "sqlite:///")
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        **(pool_options() if file_db else {}),
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -33,7 +61,7 @@ def make_engine(url: str, immediate: bool = False) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
@@ -67,3 +95,19 @@ def session_scope(write: bool = True) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@lru_cache
+def probe_engine(url: str) -> Engine:
+    """An engine that keeps no connection, for readiness and metrics probes.
+
+    Probes must answer while the request pool is exhausted, and must not wait long for
+    a database that is gone: each probe opens its own short-lived connection.
+    """
+    from sqlalchemy.pool import NullPool
+
+    if url.startswith("sqlite"):
+        return create_engine(url, poolclass=NullPool, connect_args={"timeout": 2})
+    return create_engine(
+        url, poolclass=NullPool, connect_args={"connect_timeout": 2, "options": "-c statement_timeout=2000"}
+    )

@@ -15,7 +15,10 @@ from typing import Any
 from sqlalchemy import event as sa_event
 from sqlmodel import Session
 
+from server.logs import current_request_id
 from server.models import Event, OutboxRow
+
+REQUEST_ID_KEY = "request_id"
 
 _wake_listeners: list[Callable[[], None]] = []
 _lock = threading.Lock()
@@ -23,6 +26,9 @@ _lock = threading.Lock()
 
 def enqueue(db: Session, task: str, **payload: Any) -> OutboxRow:
     """Record work for the workers; it is sent only after this transaction commits."""
+    request_id = current_request_id()
+    if request_id:  # the relay sends it as a header, so the task logs the request's id
+        payload = {**payload, REQUEST_ID_KEY: request_id}
     row = OutboxRow(task=task, payload=payload)
     db.add(row)
     db.info["wake"] = True

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from server.broker import ROUTES, redact, transport_options, wire_config
 from server.db import session_scope
+from server.events import REQUEST_ID_KEY
 from server.models import OutboxRow
 from server.models.base import utcnow
 from server.settings import get_settings
@@ -78,9 +79,13 @@ broker_state = _BrokerState()
 
 def _send(app: Celery, conn: Any, row: OutboxRow) -> None:
     queue = ROUTES.get(row.task, "checks")
+    kwargs = dict(row.payload)
+    # The request that caused the task travels as a header, for the worker's log lines.
+    request_id = kwargs.pop(REQUEST_ID_KEY, None)
     app.send_task(
         row.task,
-        kwargs=dict(row.payload),
+        kwargs=kwargs,
+        headers={"accord_request_id": request_id} if request_id else None,
         queue=queue,
         routing_key=queue,
         connection=conn,

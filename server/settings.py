@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,8 @@ class Settings(BaseSettings):
     workspace_name: str = "Accord"
 
     session_idle_minutes: int = 60
+    # A session's activity is stamped at most this often (a read stamps it after its answer).
+    session_touch_seconds: int = 60
     session_absolute_hours: int = 12
     signin_max_failures: int = 5
     signin_window_minutes: int = 15
@@ -46,6 +49,23 @@ class Settings(BaseSettings):
     forum_shopping_min_tracks: int = 3
     task_time_limit_seconds: int = 120
     sse_heartbeat_seconds: float = 15.0
+
+    # One number sizes a web process: the requests it works on at once, the threads
+    # they run in (anyio's limiter) and the database connections they hold. More
+    # requests wait at most `request_queue_seconds` in a queue of `request_queue`,
+    # then get 503 with Retry-After, so an overloaded process sheds load and never wedges.
+    db_pool_size: int = 20
+    db_pool_timeout_seconds: float = 2.0
+    request_queue: int = 200
+    request_queue_seconds: float = 2.0
+
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+    # `/metrics` answers only a request bearing this token; empty turns it off.
+    metrics_token: str = ""
+    # A worker serves its task metrics on this port (0: off), with the same token.
+    worker_metrics_port: int = 0
+    worker_metrics_host: str = "127.0.0.1"
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

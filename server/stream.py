@@ -26,11 +26,14 @@ import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import anyio
+import anyio.to_thread
+from anyio.lowlevel import RunVar
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
 from server import events
-from server.db import get_engine
+from server.db import get_engine, stream_readers
 from server.models import Event, Initiative, User
 from server.models.base import utcnow
 from server.services import access
@@ -213,6 +216,24 @@ def _read(user_id: int, cursor: int | None) -> tuple[list[Event], int, bool]:
         return events_after(db, user_id, cursor)
 
 
+_readers: RunVar[anyio.CapacityLimiter] = RunVar("accord_stream_readers")
+
+
+async def _read_off_loop(user_id: int, cursor: int | None) -> tuple[list[Event], int, bool]:
+    """`_read` in a worker thread, at most `stream_readers` at once per process.
+
+    The limiter is the streams' own, beside the request thread pool: a thousand idle
+    streams woken together queue here, not in front of page requests, and each read
+    holds one of the pool's overflow connections for a moment.
+    """
+    try:
+        limiter = _readers.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(stream_readers(get_settings().db_pool_size))
+        _readers.set(limiter)
+    return await anyio.to_thread.run_sync(_read, user_id, cursor, limiter=limiter)
+
+
 def parse_last_event_id(value: str | None) -> int | None:
     """`Last-Event-ID` as a cursor; anything else means "from now on"."""
     if value is None:
@@ -240,7 +261,7 @@ async def sse(
     waiter = notifier.subscribe()
     loop, wake = waiter
     try:
-        rows, cursor, allowed = await asyncio.to_thread(_read, user_id, last_event_id)
+        rows, cursor, allowed = await _read_off_loop(user_id, last_event_id)
         yield "retry: 3000\n\n"
         last_sent = loop.time()
         while allowed:
@@ -248,7 +269,7 @@ async def sse(
                 yield frame(event)
                 last_sent = loop.time()
             before = cursor
-            rows, cursor, allowed = await asyncio.to_thread(_read, user_id, cursor)
+            rows, cursor, allowed = await _read_off_loop(user_id, cursor)
             if cursor != before or not allowed:
                 continue  # more was waiting: a long backlog goes out batch by batch
             try:
@@ -258,6 +279,6 @@ async def sse(
             if loop.time() - last_sent >= beat:
                 yield ": heartbeat\n\n"
                 last_sent = loop.time()
-            rows, cursor, allowed = await asyncio.to_thread(_read, user_id, cursor)
+            rows, cursor, allowed = await _read_off_loop(user_id, cursor)
     finally:
         notifier.unsubscribe(waiter)

@@ -20,12 +20,15 @@ several deployments, or parallel test runs, can share one Redis server.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import Celery, Task
+from celery.signals import setup_logging
 from sqlalchemy.exc import OperationalError as DBOperationalError
 
 from server.broker import RELAY, SWEEP, wire_config
 from server.settings import Settings, get_settings
+from workers import metrics as _metrics  # noqa: F401  (task metrics and request ids, via signals)
 
 log = logging.getLogger("accord.workers")
 
@@ -86,6 +89,14 @@ class AccordTask(Task):  # type: ignore[misc]
     retry_backoff_max = 60
     retry_jitter = True
     max_retries = 8
+
+
+@setup_logging.connect
+def _logging(loglevel: Any = None, **_: Any) -> None:
+    """The worker and beat log like the web processes (`ACCORD_LOG_FORMAT`, request ids)."""
+    from server.logs import configure as configure_logs
+
+    configure_logs(level=loglevel or None)
 
 
 app = configure(Celery("accord", include=["workers.tasks"], task_cls=AccordTask))

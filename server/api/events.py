@@ -14,7 +14,7 @@ router = APIRouter(tags=["events"])
 
 
 @router.get("/events", response_class=StreamingResponse)
-async def events(
+def events(
     user: CurrentUser,
     db: SessionDep,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,

@@ -103,17 +103,26 @@ def resolve(db: Session, token: str | None) -> tuple[User, AuthSession] | None:
 
 
 def needs_touch(session: AuthSession) -> bool:
-    """Activity is stamped at most once a minute, to keep reads cheap."""
-    return (utcnow() - session.last_seen_at).total_seconds() > 60
+    """Activity is stamped at most once per `session_touch_seconds`, to keep reads cheap."""
+    return (utcnow() - session.last_seen_at).total_seconds() > get_settings().session_touch_seconds
 
 
 def touch(db: Session, session: AuthSession) -> None:
-    """Record activity now, for the idle timeout."""
+    """Record activity now, for the idle timeout, in the caller's (write) transaction."""
     now = utcnow()
-    db.execute(update(AuthSession).where(col(AuthSession.id) == session.id).values(last_seen_at=now))
-    # The caller's copy may belong to another session (the request's): record the new time
-    # as already saved, so that session has nothing to write back.
+    touch_id(db, session.id, now)
+    # The caller's copy may be detached or belong to another session: record the new time
+    # as already saved, so nothing is written back twice.
     set_committed_value(session, "last_seen_at", now)
+
+
+def touch_id(db: Session, session_id: str, now: datetime | None = None) -> None:
+    """Record activity for the session with this id (a read stamps it after its answer)."""
+    db.execute(
+        update(AuthSession)
+        .where(col(AuthSession.id) == session_id, col(AuthSession.ended_at).is_(None))
+        .values(last_seen_at=now or utcnow())
+    )
 
 
 def sign_out(db: Session, session: AuthSession) -> None:

@@ -1,0 +1,95 @@
+"""Logging for every Accord process: text or one JSON object per line, with a request id.
+
+A web request takes its id from `X-Request-ID` (when it is a short plain token) or
+makes one, answers with it, and every line logged while it runs carries it. The id
+goes into the outbox rows the request writes, so the worker logs the same id on the
+task the request caused.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import sys
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("accord_request_id", default=None)
+
+_VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_HANDLER_MARK = "_accord_handler"
+# Attributes every LogRecord has; the rest were passed in `extra` and go into the JSON.
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+
+def current_request_id() -> str | None:
+    return request_id_var.get()
+
+
+def new_request_id(offered: str | None = None) -> str:
+    """The client's `X-Request-ID` when it is a plain token of up to 64 characters, else a new one."""
+    if offered and _VALID_ID.match(offered):
+        return offered
+    return uuid.uuid4().hex
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request id on every record (None outside a request or task)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, extras, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and key not in out and not key.startswith("_"):
+                out[key] = value if isinstance(value, str | int | float | bool | None) else str(value)
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+def configure(fmt: str | None = None, level: str | int | None = None) -> None:
+    """Send every log line to stderr in the configured format; safe to call more than once.
+
+    Uvicorn's and Celery's loggers are routed through the same handler, so a process
+    writes one format. Handlers others added (a test's capture) are left alone.
+    """
+    from server.settings import get_settings
+
+    s = get_settings()
+    fmt = fmt or s.log_format
+    level = level or s.log_level
+    root = logging.getLogger()
+    handler = next((h for h in root.handlers if getattr(h, _HANDLER_MARK, False)), None)
+    if handler is None:
+        handler = logging.StreamHandler(sys.stderr)
+        setattr(handler, _HANDLER_MARK, True)
+        handler.addFilter(RequestIdFilter())
+        root.addHandler(handler)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    root.setLevel(level if isinstance(level, int) else level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "celery", "celery.app.trace"):
+        logger = logging.getLogger(name)
+        logger.handlers = []
+        logger.propagate = True
+    # The web process logs each request itself (`accord.access`, with its route and id).
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
