@@ -42,7 +42,13 @@ def run(snapshot: Snapshot) -> list[Finding]:
 def findings(index: OverlapIndex, focus: Iterable[str] | None = None, min_tracks: int = 3) -> list[Finding]:
     """The findings an index holds: the entry point for a worker that keeps its index."""
     with bulk():
-        out = [pair_finding(index, p) for p in index.pairs(focus)]
+        pairs = index.pairs(focus)
+        out: list[Finding] = []
+        # In slices, each slice's explanation data computed in one batch.
+        for s in range(0, len(pairs), 2000):
+            part = pairs[s : s + 2000]
+            index.explained.prefetch([index.records[k] for p in part for k in (p.a, p.b)])
+            out += [pair_finding(index, p) for p in part]
         out += [forum_finding(index, g) for g in index.forum_groups(min_tracks, focus)]
         return sorted(out, key=lambda f: (f.kind, f.subjects))
 

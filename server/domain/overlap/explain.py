@@ -67,19 +67,42 @@ class Cache:
         self._kept[r.key] = w
         return w
 
+    def prefetch(self, records: list[TrackRecord]) -> None:
+        """Compute the data of these tracks in one batch (a full run words thousands of pairs)."""
+        todo = list({r.key: r for r in records if r.key not in self._kept}.values())[: _KEPT // 2]
+        if not todo:
+            return
+        aims = [_aims(r) for r in todo]
+        vecs = text.vectors([text.sentences(a, ()) for ab in aims for a in ab])
+        at = 0
+        for r, ab in zip(todo, aims, strict=True):
+            if len(self._kept) >= _KEPT:
+                for old in list(self._kept)[: _KEPT // 2]:
+                    del self._kept[old]
+            self._kept[r.key] = Words(_first(r), ab, vecs[at : at + len(ab)])
+            at += len(ab)
 
-def _words(r: TrackRecord) -> Words:
+
+def _aims(r: TrackRecord) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for s in (*r.aims, *r.objectives) if s.strip()))
+
+
+def _first(r: TrackRecord) -> dict[str, str]:
     first: dict[str, str] = {}
     for part in (r.title, r.description, *r.aims, *r.objectives):
         for word in _WORD.findall(part):
             w = word.lower().strip("'’-")
             if len(w) >= 3 and w not in _STOP:
                 first.setdefault(w[:5], word)
-    aims = tuple(dict.fromkeys(s for s in (*r.aims, *r.objectives) if s.strip()))
+    return first
+
+
+def _words(r: TrackRecord) -> Words:
+    aims = _aims(r)
     vecs = (
         text.vectors([text.sentences(a, ()) for a in aims]) if aims else np.zeros((0, text.DIMS), np.float32)
     )
-    return Words(first, aims, vecs)
+    return Words(_first(r), aims, vecs)
 
 
 def matched_phrases(index: OverlapIndex, a: str, b: str, limit: int = 6) -> list[str]:
