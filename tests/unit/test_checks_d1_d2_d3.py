@@ -397,6 +397,103 @@ D2_CASES = [
         set(),
         id="near-miss-access-for-safe-passage",
     ),
+    pytest.param(
+        ws(
+            track(),
+            decisions=[
+                decision(
+                    "d1", "Cash grants resume only after the council endorses our consortium's port bid."
+                )
+            ],
+        ),
+        {("aid_traded_for_concession", ("d1", "t1"))},
+        id="paraphrase-cash-for-an-economic-bid",
+    ),
+    pytest.param(
+        ws(
+            track(
+                description="Water trucking will grow in step with Hadra's cooperation on weapons registration."
+            )
+        ),
+        {("aid_traded_for_concession", ("t1",))},
+        id="paraphrase-aid-in-step-with-a-security-demand",
+    ),
+    pytest.param(
+        ws(
+            track(
+                "p1",
+                kind="political",
+                parties=["hadra"],
+                objectives=["Hadra joins the status talks, using our food aid envelope as the inducement"],
+            )
+        ),
+        {("aid_traded_for_concession", ("p1",))},
+        id="paraphrase-aid-as-the-inducement",
+    ),
+    pytest.param(
+        ws(
+            track(),
+            decisions=[decision("d1", "Only once Hadra recognises the council will convoys be allowed.")],
+        ),
+        {("aid_traded_for_concession", ("d1", "t1"))},
+        id="paraphrase-condition-first",
+    ),
+    pytest.param(
+        ws(track(), decisions=[decision("d1", "No food aid without recognition of the new government.")]),
+        {("aid_traded_for_concession", ("d1", "t1"))},
+        id="paraphrase-no-aid-without-recognition",
+    ),
+    pytest.param(
+        ws(track(description="Hadra insists relief must wait until the LFA disarms. We reject the linkage.")),
+        set(),
+        id="near-miss-the-other-side-s-demand-reported",
+    ),
+    pytest.param(
+        ws(track(description="The authorities demand recognition before any convoys move.")),
+        set(),
+        id="near-miss-authorities-demand-reported",
+    ),
+    pytest.param(
+        ws(
+            track(),
+            decisions=[decision("d1", "We accepted Hadra's demand that relief wait until the LFA disarms.")],
+        ),
+        {("aid_traded_for_concession", ("d1", "t1"))},
+        id="a-demand-taken-up-is-ours",
+    ),
+    pytest.param(
+        ws(
+            track(
+                description="Development aid is conditional on governance reforms; military aid on the peace talks."
+            )
+        ),
+        set(),
+        id="near-miss-development-and-military-aid",
+    ),
+    pytest.param(
+        ws(track(description="Medical supplies reach Vell while the political talks continue.")),
+        set(),
+        id="near-miss-aid-beside-talks-not-tied-to-them",
+    ),
+    pytest.param(
+        ws(track(description="Seek political support for humanitarian access to Ostra.")),
+        set(),
+        id="near-miss-political-support-for-access",
+    ),
+    pytest.param(
+        ws(
+            track(
+                "p1",
+                kind="political",
+                parties=["hadra"],
+                leverage=[
+                    {"kind": "aid_offer", "description": "Food aid to Hadra if it recognises the council"}
+                ],
+            )
+        ),
+        {("aid_as_leverage", ("p1",))},
+        id="aid-offer-worded-as-a-trade-is-one-alert",
+    ),
 ]
 
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from server.domain.checks._prose import Voice, name_words
 from server.domain.snapshot import Decision, Finding, Initiative, Severity, Snapshot
 
 
@@ -25,6 +26,21 @@ def current_decisions(snapshot: Snapshot, initiative_key: str) -> list[Decision]
     """The decisions of a track that still stand: a superseded entry was corrected by a later one."""
     gone = snapshot.superseded()
     return [d for d in snapshot.decisions_by_initiative.get(initiative_key, []) if d.key not in gone]
+
+
+def voice(snapshot: Snapshot, i: Initiative) -> Voice:
+    """Who "we" are in a track's texts (its owner's government) and whom they may quote."""
+    government = snapshot.government_of(i.owner)
+    ours = [o.name for o in snapshot.ws.organisations if snapshot.government_of(o.key) == government]
+    others = [o.name for o in snapshot.ws.organisations if snapshot.government_of(o.key) != government]
+    others += [p.name for p in snapshot.ws.parties] + [x.name for x in snapshot.ws.interlocutors]
+    mine = set(name_words(ours)) | {government.capitalize()}
+    return Voice(tuple(sorted(mine)), tuple(w for w in name_words(others) if w not in mine))
+
+
+def decision_label(d: Decision) -> str:
+    """How a message names a decision: by its date and its opening words."""
+    return f'the decision of {d.date.isoformat()} ("{excerpt(d.text, 60)}")'
 
 
 def label(i: Initiative) -> str:

@@ -2,9 +2,25 @@
 
 Three things entangle them: a humanitarian track that waits on a political, security or
 economic track (directly or through other tracks); aid offered as a leverage tool on a
-non-humanitarian track; and any text of a track that trades aid or access for a
-political concession. Trading access for a ceasefire is left to N1, which owns that
-framing, so that one sentence does not raise the same alert twice.
+non-humanitarian track; and any text of a track that trades aid or access against a
+political, military or economic concession.
+
+The text is read for meaning rather than fixed phrases (`_prose`, `_lexicon`): an aid
+word ("cash grants", "medical kits", "water trucking"), a link ("conditional on", "only
+once", "in step with", "in exchange for"; or aid called "the inducement", "a
+bargaining chip") and a concession ("recognition", "the consortium's licence bid",
+"pull back from Cobb", "join the status talks"), in one clause and in an order that
+makes the one wait on the other. The sentence must be the track's own: a denial ("aid
+is not conditional on recognition"), a rejection, or another side's demand reported
+("Moravel insists relief must wait until the Committee disarms") raises nothing, unless
+we take the demand up ("we accepted their demand that ...").
+
+The line with N1: a halt in the fighting (ceasefire, truce, pause, quiet hours) as the
+price of aid is N1's framing alone and not a concession here, so that sentence raises
+one alert. Access (what the parties owe under IHL) traded against a political,
+military or economic concession is both: humanitarian issues traded against political
+concessions (D2) and access made negotiable (N1). Our own aid offered for a concession
+is D2's alone.
 """
 
 from __future__ import annotations
@@ -12,14 +28,26 @@ from __future__ import annotations
 import re
 
 from server.domain.checks._common import (
+    decision_label,
     excerpt,
-    find_phrases,
     label,
     make,
     running_tracks,
     track_texts,
+    voice,
     worst,
 )
+from server.domain.checks._lexicon import (
+    ACCESS,
+    AID,
+    CHIP,
+    CONCESSION,
+    EXCHANGE,
+    INDUCEMENT,
+    LINK,
+    TRADE_VERB,
+)
+from server.domain.checks._prose import Span, Voice, asserted, clauses, family, ordered, words
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "D2"
@@ -33,35 +61,86 @@ WORDS = (
 
 _AGENDAS = ("political", "security", "economic")
 
-_AID = (
-    r"(?:aid|assistance|relief|access|food|medical\s+supplies|medicines?|convoys?|deliveries|"
-    r"supplies|fuel|vaccines?|shelter|cash\s+transfers?)"
-)
-_CONNECTOR = (
-    r"(?:in\s+exchange\s+for|in\s+return\s+for|as\s+a\s+reward\s+for|conditional\s+(?:on|upon)|"
-    r"conditioned\s+(?:on|upon)|contingent\s+(?:on|upon)|dependent\s+(?:on|upon)|tied\s+to|"
-    r"only\s+(?:if|after|once|when)|if|once|as\s+soon\s+as|provided\s+that|on\s+condition\s+that|traded\s+(?:for|against))"
-)
-# Concessions a party or a state makes on the political, military or economic plane.
-# Ceasefires, truces and pauses are N1's.
-_CONCESSION = (
-    r"(?:(?:political|military|territorial|economic)\s+(?:concessions?|gains?|demands?)|concessions?|"
-    r"recogni(?:tion|[sz]\w*)|normali[sz]\w*|prisoners?|"
-    r"withdraw\w*\s+(?:of\s+)?(?:its\s+|their\s+|the\s+)?(?:from|forces|fighters|units|militias?)|hostages?|detainees?|"
-    r"elections?|peace\s+talks|negotiations|sanctions\s+relief|lifting\s+(?:of\s+)?(?:the\s+)?sanctions|"
-    r"disarmament|demobili[sz]ation|surrender|territor(?:y|ies)|troops?|military\s+bases?|basing\s+rights|"
-    r"votes?|political\s+support|counter-?terrorism\s+cooperation|border\s+control|migration\s+control|"
-    r"trade\s+deal|mining\s+rights|oil\s+rights)"
-)
-_GAP = r"[^.;]{0,80}?"
-_TRADE = re.compile(
-    rf"\b{_AID}\b{_GAP}\b{_CONNECTOR}\b{_GAP}\b{_CONCESSION}\b"
-    rf"|\b{_CONCESSION}\b{_GAP}\b(?:in\s+exchange\s+for|in\s+return\s+for)\b{_GAP}\b{_AID}\b"
-    rf"|\b(?:trade|trades|traded|trading|swap|swaps|swapped|barter\w*)\b{_GAP}\b{_AID}\b\s+"
-    rf"(?:for|against)\b{_GAP}\b{_CONCESSION}\b"
-    rf"|\b{_AID}\b\s+as\s+(?:a\s+)?(?:bargaining\s+chip|lever(?:age)?|reward|sweetener)\b",
+_GIVE = words(family(AID, ACCESS))
+_LINK = words(LINK)
+_CONCESSION = words(CONCESSION)
+_EXCHANGE = words(EXCHANGE)
+# A new clause with its own point breaks a chain of aid, link and concession.
+_BOUNDARY = re.compile(
+    r",\s*(?:while|whereas|but|and|although|though|meanwhile|whilst)\b|\b(?:while|whereas|but|although|meanwhile)\b"
+    r"|\(|\)",
     re.IGNORECASE,
 )
+_CLAUSE_HEAD = re.compile(
+    r"^\s*(?:and\s+)?(?:only\s+)?(?:if|once|when|after|as\s+soon\s+as|provided(?:\s+that)?|on\s+condition\s+that"
+    r"|in\s+(?:return|exchange)\s+for|as\s+a\s+reward\s+for)\b",
+    re.IGNORECASE,
+)
+_CONDITION_VERB = words(
+    r"(?:condition|conditions|conditioned|conditioning|tie|ties|tied|tying|link|links|linked|linking|"
+    r"make|makes|made|making|subordinat\w*|peg|pegs|pegged)"
+)
+_ON = words(r"(?:on|upon|to|conditional\s+on|contingent\s+on|dependent\s+on|subject\s+to)")
+_AS = r"(?:as|is|are|remains?|becomes?|serves?\s+as|acts?\s+as|becoming|serving\s+as)\s+(?:a|an|the|our|their|its)?\s*"
+_CHIP = words(rf"{_AS}(?:\w+\s+)?{CHIP}")
+_AS_LEVER = words(rf"{_AS}(?:\w+\s+)?{INDUCEMENT}")
+_USE = words(
+    r"(?:use|uses|used|using|leverag\w*|wield\w*|dangl\w*|deploy\w*|offer\w*|hold\w*\s+out|withh[eo]ld\w*)"
+)
+_TO_GET = words(
+    r"(?:to|in\s+order\s+to|so\s+as\s+to)\s+(?:get|bring|push|press|induce|persuade|secure|obtain|extract|win|buy|"
+    r"lure|entice|coax|pressure|force|make|reward)"
+)
+_NO = words(r"no")
+_WITHOUT = words(r"(?:without|unless|until|before)")
+_PACKAGE = words(
+    r"(?:package|bundle|grand\s+bargain|together\s+or\s+not\s+at\s+all|all\s+or\s+nothing|single\s+deal|"
+    r"one\s+deal|as\s+a\s+whole|quid\s+pro\s+quo)"
+)
+_POLITICS_NEAR = words(rf"(?:{CONCESSION}|talks|negotiat\w*|table|concessions?)")
+
+
+def _trade_spans(sentence: str) -> list[Span]:
+    """Where a sentence offers aid or access against a political, military or economic concession."""
+    found = [
+        # aid ... only once ... recognition
+        *ordered(sentence, [_GIVE, _LINK, _CONCESSION], boundary=_BOUNDARY),
+        # sanctions relief in exchange for convoy access
+        *ordered(sentence, [_CONCESSION, _EXCHANGE, _GIVE], boundary=_BOUNDARY),
+        # trade convoy access for recognition
+        *ordered(
+            sentence, [words(TRADE_VERB), _GIVE, words(r"for|against"), _CONCESSION], boundary=_BOUNDARY
+        ),
+        # condition aid on the withdrawal of forces; make relief conditional on ...
+        *ordered(sentence, [_CONDITION_VERB, _GIVE, _ON, _CONCESSION], boundary=_BOUNDARY),
+        # no aid without recognition
+        *ordered(sentence, [_NO, _GIVE, _WITHOUT, _CONCESSION], gap=40, boundary=_BOUNDARY),
+        # food aid as a bargaining chip
+        *ordered(sentence, [_GIVE, _CHIP], gap=40),
+    ]
+    # only once the council is recognised will aid flow
+    head = _CLAUSE_HEAD.match(sentence)
+    if head:
+        found += [Span(0, s.end) for s in ordered(sentence[head.end() :], [_CONCESSION, _GIVE])]
+    # the council joins the talks, using our food aid envelope as the inducement; using relief to bring them to the table
+    if _POLITICS_NEAR.search(sentence):
+        found += [
+            *ordered(sentence, [_GIVE, _AS_LEVER], gap=40),
+            *ordered(sentence, [_USE, _GIVE, _TO_GET], gap=50),
+        ]
+        package, give = _PACKAGE.search(sentence), _GIVE.search(sentence)
+        if package and give and _CONCESSION.search(sentence):
+            found.append(Span(min(package.start(), give.start()), len(sentence)))
+    return found
+
+
+def trades(text: str, v: Voice) -> list[str]:
+    """The sentences of a text in which the track itself trades aid or access for a concession."""
+    return [
+        sentence
+        for sentence in clauses(text)
+        if any(asserted(sentence, s.start, s.end, v) for s in _trade_spans(sentence))
+    ]
 
 
 def _dependencies(snapshot: Snapshot, i: Initiative) -> list[tuple[Initiative, list[str]]]:
@@ -92,7 +171,7 @@ def _depends_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     findings: list[Finding] = []
     for other, path in _dependencies(snapshot, i):
         direct = len(path) == 2
-        chain = " -> ".join(path)
+        chain = " -> ".join(label(snapshot.initiatives[k]) for k in path)
         findings.append(
             make(
                 ID,
@@ -102,10 +181,10 @@ def _depends_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
                 "high" if direct else "medium",
                 f"Humanitarian track {label(i)} depends on the {other.kind} track {label(other)}.",
                 [
-                    f"{i.key} is humanitarian; {other.key} is {other.kind} ({other.status})",
+                    f"{label(i)} is humanitarian; {label(other)} is {other.kind} ({other.status})",
                     f"dependency: {chain}" + ("" if direct else " (through other tracks)"),
                 ],
-                f"Remove the dependency of {i.key} on {other.key} so the humanitarian aims "
+                f"Remove the dependency of {label(i)} on {label(other)} so the humanitarian aims "
                 "stand on their own terms, and coordinate the two tracks instead.",
                 [i.key],
             )
@@ -113,17 +192,18 @@ def _depends_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     return findings
 
 
-def _aid_leverage_finding(i: Initiative) -> Finding | None:
+def _aid_leverage_finding(i: Initiative, trade_evidence: list[str]) -> Finding | None:
     offers = [lev for lev in i.leverage if lev.kind == "aid_offer" and lev.status != "lifted"]
     if not offers:
         return None
     severities: list[Severity] = ["high" if lev.status == "active" else "medium" for lev in offers]
     evidence = [
-        f"{i.key} is a {i.kind} track",
+        f"{label(i)} is a {i.kind} track",
         *(
             f"aid offer ({lev.status})" + (f": {excerpt(lev.description)}" if lev.description else "")
             for lev in offers
         ),
+        *trade_evidence,
     ]
     return make(
         ID,
@@ -139,17 +219,20 @@ def _aid_leverage_finding(i: Initiative) -> Finding | None:
     )
 
 
-def _trade_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
+def _trade_findings(snapshot: Snapshot, i: Initiative) -> tuple[list[Finding], list[str]]:
+    """Findings for the decisions that trade aid, and the evidence of the track's own texts."""
     findings: list[Finding] = []
     own: list[str] = []
+    v = voice(snapshot, i)
     for src in track_texts(snapshot, i):
-        hits = find_phrases(_TRADE, src.text)
+        hits = trades(src.text, v)
         if not hits:
             continue
         evidence = [f'{src.where}: "{excerpt(h)}"' for h in hits]
         if src.decision is None:
             own.extend(evidence)
             continue
+        d = decision_label(snapshot.decisions[src.decision])
         findings.append(
             make(
                 ID,
@@ -157,38 +240,42 @@ def _trade_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
                 "aid_traded_for_concession",
                 [i.key, src.decision],
                 "high",
-                f"Decision {src.decision} on track {label(i)} trades aid or access for a concession.",
+                f"{d[0].upper()}{d[1:]} on track {label(i)} trades aid or access for a concession.",
                 evidence,
-                f"Supersede decision {src.decision} with one that keeps aid and access off the "
-                "bargaining table.",
+                f"Supersede {d} with one that keeps aid and access off the bargaining table.",
                 [i.key],
             )
         )
-    if own:
-        findings.append(
-            make(
-                ID,
-                WORDS,
-                "aid_traded_for_concession",
-                [i.key],
-                "high",
-                f"Track {label(i)} trades aid or access for a concession.",
-                own,
-                "Reword the track so that aid and access are not offered against political, military "
-                "or economic concessions.",
-                [i.key],
-            )
-        )
-    return findings
+    return findings, own
+
+
+def _own_trade_finding(i: Initiative, evidence: list[str]) -> Finding:
+    return make(
+        ID,
+        WORDS,
+        "aid_traded_for_concession",
+        [i.key],
+        "high",
+        f"Track {label(i)} trades aid or access for a concession.",
+        evidence,
+        "Reword the track so that aid and access are not offered against political, military "
+        "or economic concessions.",
+        [i.key],
+    )
 
 
 def run(snapshot: Snapshot) -> list[Finding]:
     """Humanitarian tracks entangled with other agendas, and aid offered as a bargaining chip."""
     findings: list[Finding] = []
     for i in running_tracks(snapshot):
+        decided, own = _trade_findings(snapshot, i)
+        findings.extend(decided)
         if i.kind == "humanitarian":
             findings.extend(_depends_findings(snapshot, i))
-        elif (f := _aid_leverage_finding(i)) is not None:
+        elif (f := _aid_leverage_finding(i, own)) is not None:
+            # One alert for the track's own offer of aid, whether its leverage or its prose says so.
             findings.append(f)
-        findings.extend(_trade_findings(snapshot, i))
+            continue
+        if own:
+            findings.append(_own_trade_finding(i, own))
     return findings

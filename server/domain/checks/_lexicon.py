@@ -1,0 +1,200 @@
+"""Families of expressions the text checks read, each a regular expression over word stems.
+
+A family names one idea in the many ways people write it ("aid", "relief", "cash
+grants", "medical kits"; "conditional on", "only once", "in step with"), inflections
+included. The families come from the paper's own vocabulary and from how tracks,
+leverage tools and decisions are ordinarily worded; a check combines them in clause-level
+patterns (aid, then a link, then a concession) in `server.domain.checks._prose`.
+"""
+
+from __future__ import annotations
+
+from server.domain.checks._prose import family
+
+# What humanitarians deliver and a state funds: the aid that must not become currency.
+# "military aid", "development aid", "sanctions relief", "debt relief" are not it.
+_NOT_HUMANITARIAN_AID = (
+    r"(?<!military\s)(?<!security\s)(?<!development\s)(?<!budget\s)(?<!technical\s)(?<!trade\s)"
+)
+AID = family(
+    rf"{_NOT_HUMANITARIAN_AID}(?:aid|assistance)",
+    r"(?<!sanctions\s)(?<!debt\s)(?<!tax\s)(?<!tariff\s)relief",
+    r"food(?:\s+(?:aid|rations?|parcels?|baskets?|assistance|supplies|deliveries|distributions?|convoys?|envelope|stocks?))?",
+    r"rations?",
+    r"flour",
+    r"nutrition(?:al)?\s+(?:supplies|support|programmes?|assistance)",
+    r"water\s+(?:trucking|supplies|supply|deliveries|distributions?|tankers?)",
+    r"medical\s+(?:kits?|supplies|aid|care|teams?|assistance|evacuations?)",
+    r"medicines?",
+    r"vaccin(?:es?|ations?)",
+    r"health\s+(?:care|services|kits?|supplies|funding|programmes?)",
+    r"(?:hospital|clinic|health|relief|humanitarian|emergency|aid)\s+funding",
+    r"funding\s+(?:for|of|to)\s+(?:the\s+|their\s+|its\s+)?(?:\w+\s+)?(?:hospitals?|clinics?|health|relief|aid|shelters?)",
+    r"shelters?",
+    r"tents",
+    r"blankets",
+    r"(?:hygiene|winter|dignity|medical|school)\s+kits",
+    r"seeds?(?:\s+and\s+tools)?",
+    r"cash(?:\s+(?:grants?|transfers?|assistance|programmes?|payments?|aid|distributions?))?",
+    r"grants",
+    r"humanitarian\s+(?:funding|programmes?|envelope|budget|support|package|operations|assistance|supplies|cargo|goods|deliveries|aid|funds)",
+    r"(?:aid|relief|humanitarian|food)\s+(?:convoys?|trucks?|shipments?|consignments?)",
+    r"convoys?",
+    r"deliveries",
+    r"(?<!arms\s)supplies",
+    r"distributions?",
+    r"(?<!arms\s)(?<!weapons\s)fuel(?!\s+licen)",
+    r"school\s+feeding",
+)
+
+# What the parties owe under IHL: letting aid and aid workers through.
+ACCESS = family(
+    r"(?:humanitarian\s+|relief\s+|aid\s+|unimpeded\s+|safe\s+|crossline\s+|cross-line\s+)?access",
+    r"(?:safe\s+)?passage",
+    r"(?:humanitarian|relief|aid|safe)\s+(?:corridors?|routes?|crossings?|windows?)",
+    r"corridors?",
+    r"crossings?",
+    r"evacuations?",
+    r"medevacs?",
+    r"movement\s+of\s+(?:aid\s+|relief\s+|humanitarian\s+|medical\s+)?(?:staff|teams?|workers|convoys?|relief|aid|ambulances?)",
+    r"entry\s+(?:of|for)\s+(?:aid|relief|humanitarian|staff|convoys?|agencies|NGOs)",
+    r"open\w*\s+(?:of\s+)?(?:its\s+|the\s+|their\s+)?(?:\w+\s+)?(?:camps?|crossings?|corridors?|roads?|routes?|border|pass|ports?|airport)"
+    r"(?:\s+to\s+(?:\w+\s+)?(?:NGOs|agencies|aid|relief|humanitarian\w*|convoys?))?",
+    r"(?:work|travel)\s+permits",
+)
+
+# A halt in the fighting: what N1 says access must never wait for.
+HALT = family(
+    r"cease[\s-]*fires?",
+    r"truces?",
+    r"armistices?",
+    r"(?<!no\s)pauses?",
+    r"lulls?",
+    r"(?:quiet|calm|silent)\s+(?:hours?|periods?|days?|windows?|nights?)",
+    r"(?:halt|stop|cessation|suspension|end|freeze|let-up|break|interruption)\s+(?:in|of|to)\s+(?:the\s+)?"
+    r"(?:fighting|hostilities|shelling|firing|attacks|bombardments?|bombing|offensive|combat|clashes|airstrikes)",
+    r"days?\s+of\s+(?:tranquill?ity|calm|silence)",
+    r"(?:hold|holds|held|cease|ceases|ceased|stop|stops|stopped)\s+(?:their\s+|its\s+)?fir(?:e|ing)",
+    r"without\s+firing",
+    r"silence\s+of\s+the\s+guns",
+    r"guns\s+(?:fall|fell|are)\s+silent",
+    r"de-?escalation",
+)
+
+# A link that makes one thing wait on another.
+LINK = family(
+    r"(?:conditional|conditioned|contingent|dependent|depend\w*|predicated|hinge\w*|hang\w*|premised|based)\s+(?:on|upon)",
+    r"subject\s+to",
+    r"(?:tied|tie|ties|tying|linked|link|links|linking|pegged|indexed|keyed)\s+to",
+    r"in\s+step\s+with",
+    r"in\s+(?:proportion|line)\s+to",
+    r"(?:proportionate|proportional|commensurate)\s+(?:to|with)",
+    r"(?:in\s+exchange|in\s+return|as\s+a\s+reward|as\s+payment|in\s+recompense)\s+for",
+    r"(?:only|solely|just)\s+(?:if|after|once|when|where|as\s+long\s+as|in\s+return|in\s+exchange|with)",
+    r"if",
+    r"once",
+    r"unless",
+    r"until",
+    r"till",
+    r"pending",
+    r"as\s+soon\s+as",
+    r"provided(?:\s+that)?",
+    r"providing\s+that",
+    r"on\s+(?:the\s+)?condition(?:\s+that|\s+of)?",
+    r"(?:so|as)\s+long\s+as",
+    r"in\s+the\s+event\s+that",
+    r"(?:as|when)\s+(?:and\s+when|soon\s+as)",
+    r"(?:traded|swapped|bartered|exchanged)\s+(?:for|against)",
+    r"(?:wait|waits|waiting|await|awaits|awaiting)\s+(?:for|on|until)?",
+    r"(?:follow|follows|following)",
+    r"after",
+    r"requires?",
+    r"in\s+a\s+package\s+with",
+)
+
+# Links that say "in exchange": one side gives, the other pays.
+EXCHANGE = family(
+    r"(?:in\s+exchange|in\s+return|as\s+a\s+reward|as\s+payment|as\s+the\s+price|in\s+recompense)\s+(?:for|of)",
+    r"(?:traded|swapped|bartered|exchanged)\s+(?:for|against)",
+)
+# Verbs of trading, before what is traded: "trade convoy access for ...".
+TRADE_VERB = r"(?:trade|trades|traded|trading|swap|swaps|swapped|swapping|barter\w*|exchange|exchanges|exchanged|exchanging)"
+
+# Calling aid an inducement: the bargaining-chip family.
+INDUCEMENT = (
+    r"(?:bargaining\s+(?:chip|item|tool|card|counter)|chip|currency|lever|leverage|sweetener|bait|inducement|"
+    r"incentive|carrot|reward|quid\s+pro\s+quo|card|trade-?off|payment|price|pressure|tool\s+of\s+pressure)"
+)
+# Only these are damning on their own; "incentive" or "reward" need a political aim beside them.
+CHIP = r"(?:bargaining\s+(?:chip|item|tool|card|counter)|chip|currency|bait|quid\s+pro\s+quo)"
+
+# Concessions on the political, military or economic plane: what aid is traded for.
+POLITICAL = family(
+    r"(?:political|diplomatic|territorial|economic|military)\s+(?:concessions?|gains?|demands?|support|backing|"
+    r"settlement|process|solution|recognition|relations|ties|cover|legitimacy|objectives?|agenda|aims?)",
+    r"concessions?",
+    r"recogni(?:tion|[sz]\w*)",
+    r"legitim\w*",
+    r"normali[sz]\w*",
+    r"elections?|electoral|votes?|voting|ballot",
+    r"constitution\w*",
+    r"status\s+(?:talks|negotiations|question|agreement)",
+    r"(?:join|joins|joined|joining|attend\w*|come|comes|came|return\w*|sit\w*|brought|bring\w*)\s+(?:back\s+)?"
+    r"(?:to\s+|at\s+)?(?:the\s+)?(?:\w+\s+){0,2}?(?:talks|table|negotiations|process|dialogue|conference)",
+    r"(?:peace|political|status|constitutional|normali[sz]ation|unity|power-sharing)\s+(?:talks|process|deal|agreement|negotiations|dialogue)",
+    r"amnest(?:y|ies)",
+    r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:\w+\s+){0,3}?(?:bid|candidate|candidacy|resolution|position|claim|plan|government|proposal)",
+    r"regist(?:er|ers|ered|ering|ration)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:\w+\s+){0,2}?(?:charity|party|movement|organi[sz]ation)",
+    r"(?:lift\w*|eas\w*|waiv\w*|relax\w*)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?sanctions",
+    r"sanctions\s+relief",
+    r"(?:release|releases|released|releasing|free|freeing|freed)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|all\s+)?(?:political\s+)?"
+    r"(?:prisoners?|hostages?|detainees?)(?!\s+(?:from\s+)?(?:among\s+)?(?:aid|relief|humanitarian))",
+    r"prisoners?(?:\s+(?:exchange|swap|release))?",
+    r"hostages?",
+    r"(?<!visit\s)(?<!visits\s)(?<!to\s)detainees?(?!\s+(?:visits?|conditions?|welfare|treatment))",
+    r"(?:hand\w*|turn\w*)\s+over\s+(?:the\s+)?(?:\w+\s+)?(?:suspects?|fugitives?|leaders?|commanders?)",
+    r"extradit\w*",
+    r"(?:UN|Security\s+Council|General\s+Assembly|council)\s+(?:vote|votes|resolution|seat)",
+    r"membership\s+(?:of|in)",
+    r"(?:a|the)\s+seat\s+(?:at|on|in)",
+)
+MILITARY = family(
+    r"withdraw\w*\s+(?:of\s+)?(?:its\s+|their\s+|the\s+|all\s+)?(?:\w+\s+)?(?:from|forces|troops|fighters|units|militias?|positions?)",
+    r"pull\w*[\s-]+(?:back|out)",
+    r"pull-?backs?",
+    r"redeploy\w*",
+    r"disarm\w*",
+    r"demobili[sz]\w*",
+    r"(?:weapons?|arms)(?!\s+(?:carriers?|of\s+the\s+law))",
+    r"surrender\w*",
+    r"territor(?:y|ies|ial)",
+    r"troops?",
+    r"(?:military|naval|air)\s+(?:bases?|presence|cooperation|access|positions?|facilities|support)",
+    r"basing\s+rights",
+    r"buffer\s+zones?",
+    r"demarcation",
+    r"(?:ridges?|hills?|heights)\s+(?:\w+\s+)?(?:handed|ceded)",
+    r"counter-?terrorism",
+    r"intelligence\s+(?:sharing|cooperation)",
+    r"security\s+(?:cooperation|arrangements|guarantees\s+for\s+(?:the\s+)?(?:regime|government|border))",
+    r"(?:border|migration)\s+(?:control|cooperation|management)",
+    r"readmission",
+    r"(?:hand|handing|handed|cede|cedes|ceded|ceding)\s+over\s+(?:\w+\s+)?(?:positions?|checkpoints?|towns?|villages?)",
+)
+ECONOMIC = family(
+    r"licen[cs](?:e|es|ing)",
+    r"(?:licen[cs]e|tender|contract|mining|oil|gas|construction|procurement)\s+bids?",
+    r"bids?\s+for",
+    r"tenders?",
+    r"(?:mining|oil|gas|logging|fishing|port|mineral|copper|gold|drilling|exploration)\s+(?:rights|concessions?|licen[cs]es?|blocks?|contracts?|deals?)",
+    r"consortium\w*",
+    r"(?:trade|investment|commercial|business|arms|reconstruction)\s+(?:deals?|agreements?|contracts?|concessions?|preferences|interests)",
+    r"(?:awarding|award|awards|awarded)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?contracts?",
+    r"tariffs?",
+    r"market\s+access",
+    r"debt\s+(?:repayment|restructuring|relief)",
+    r"privati[sz]\w*",
+    r"economic\s+(?:reforms?|cooperation|deal|concessions?)",
+    r"(?:our|the|a)\s+(?:\w+\s+)?compan(?:y|ies)(?:'s)?",
+)
+CONCESSION = family(POLITICAL, MILITARY, ECONOMIC)

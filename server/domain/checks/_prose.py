@@ -1,0 +1,284 @@
+"""Reading the prose people write on a track: clauses, and whether a phrase is asserted there.
+
+The checks that judge free text (D2, N1, N2, N5) look for families of expressions
+(an aid word, a link, a concession) rather than fixed phrases, and then ask one
+question of every match: does the track say this, in its own voice? It does not when
+the phrase is
+
+- denied, avoided or rejected ("we will not condition access on a ceasefire", "no
+  humanitarian pause", "refuse any trade of aid for recognition");
+- reported from another side ("the authorities demand a ceasefire before convoys",
+  "Moravel insists relief must wait", "the pause proposed by Orlavia", "according to
+  the Front, ..."), unless we take the demand up ("we accepted their demand that ...");
+- mentioned as a word rather than used ("avoid the term 'humanitarian truce'").
+
+Word families are written as stems with their inflections (a light lemmatisation:
+"suspend", "suspends", "suspended", "suspension"), so that a paraphrase in another
+form of the same word still reads the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=:)\s+(?=[A-Za-z\"'“‘])")
+
+
+def clauses(text: str) -> list[str]:
+    """A text cut into sentences, semicolon clauses and the clauses after a colon."""
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+# --------------------------------------------------------------------------- negation
+
+# A cue within or just before a phrase turns the statement around ("must not be
+# conditional on", "we reject any humanitarian truce").
+_STRONG_NEGATION = re.compile(
+    r"\b(?:not|never|nor|cannot|neither|avoid\w*|reject\w*|refus\w*|declin\w*|rule[sd]?\s+out|ruling\s+out|"
+    r"oppos\w*|resist\w*|regardless|instead\s+of|rather\s+than|irrespective|without\s+any|no\s+longer|"
+    r"unconditional\w*|den(?:y|ies|ied)|prevent\w*|forbid\w*|prohibit\w*)\b|n't\b",
+    re.IGNORECASE,
+)
+# "no" and "without" are too common to reach far: they negate only what follows closely
+# ("no humanitarian pause"), not a phrase later in the sentence ("no later than May, ...").
+_WEAK_NEGATION = re.compile(r"\b(?:no|without|free\s+of|nothing)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
+
+
+def negated(sentence: str, start: int, end: int) -> bool:
+    """Whether the phrase at sentence[start:end] is denied, avoided or rejected where it stands.
+
+    Only the phrase and the few words of its clause before it are read: a "not" earlier
+    in the sentence usually belongs to another clause ("since they have not replied,
+    suspend ...").
+    """
+    before = re.split(r"[,:()\u2013\u2014]", sentence[:start])[-1].split()[-6:]
+    if _STRONG_NEGATION.search(" ".join([*before, sentence[start:end]])):
+        return True
+    return bool(_WEAK_NEGATION.search(sentence[:start]))
+
+
+# --------------------------------------------------------------------------- voice
+
+# Verbs by which a text reports what someone else wants, says or offers, in their forms.
+_REPORTING = (
+    r"(?:(?:demand|insist|want|propos|float|suggest|ask|claim|argu|maintain|requir|offer|expect|"
+    r"tabl|rais|wish|stipulat|link|condition|warn|threaten|announc|declar|stat|reiterat|repeat|"
+    r"counter|respond|urg|hint|signal|indicat)(?:e|es|ed|s|ing)?"
+    r"|(?:call|push|press|lobb(?:y|ie))(?:s|es|ed|ing)?\s+for|put(?:s|ting)?\s+forward|set(?:s|ting)?\s+out"
+    r"|say|says|said|seeks?|sought|ties|tied|tying|makes?|made|holds?|held|tells?|told|repl(?:y|ies|ied)"
+    r"|would\s+like|will\s+only|would\s+only)"
+)
+# Who may stand as the subject of a report: anyone but us.
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours|I|my)\b", re.IGNORECASE)
+_THIRD_PARTY_NOUN = re.compile(
+    r"\b(?:they|them|their|he|she|his|her|its|authorit\w*|government|ministry|militia\w*|commanders?|"
+    r"committee|council|front|army|forces|group|rebels?|side|sides|parties|party|administration|"
+    r"leadership|junta|regime|movement|brigade|units?|envoy|delegation|counterparts?|interlocutors?|"
+    r"partners?|allies|ally|donors?|mediators?|governor|spokes\w+|officials?|representatives?)\b",
+    re.IGNORECASE,
+)
+# A demand or offer named as someone's: "Moravel's demand that", "their proposal of".
+_POSSESSED_FRAME = re.compile(
+    r"(?:\b\w+'s|\b(?:their|his|her|its))\s+(?:\w+\s+){0,2}?(?:demands?|conditions?|proposals?|offers?|"
+    r"insistence|requests?|position|terms|line|ask|wish|call|idea|plan|package|preconditions?)\b",
+    re.IGNORECASE,
+)
+_BY_FRAME = re.compile(
+    r"\b(?:proposed|demanded|floated|suggested|requested|sought|put\s+forward|raised|tabled|offered|"
+    r"imposed|set|wanted|advocated|pushed|favoured|favored)\s+by\s+(?!us\b|ourselves\b)",
+    re.IGNORECASE,
+)
+_ACCORDING = re.compile(
+    r"\baccording\s+to\b|\bin\s+the\s+words\s+of\b|\bas\s+\w+\s+(?:puts?|sees?)\s+it\b", re.I
+)
+# We take up what another side asked for: then it is ours again.
+_TAKEN_UP = re.compile(
+    r"\b(?:we|our\s+\w+)\s+(?:\w+\s+){0,2}?(?:accept\w*|agree\w*|endors\w*|support\w*|back\w*|adopt\w*|"
+    r"take\s+up|took\s+up|go\s+along|went\s+along|meet|met|grant\w*|honou?r\w*)\b",
+    re.IGNORECASE,
+)
+# Naming a word rather than using it.
+_MENTION = re.compile(
+    r"\b(?:term|terms|phrase|wording|words?|language|expression|label|notion|concept|framing|"
+    r"vocabulary|rhetoric|talk\s+of|references?\s+to|mentions?\s+of|so-called)\s*[\"'“‘]?\s*$",
+    re.IGNORECASE,
+)
+
+
+_GENERIC_NAME_WORDS = {
+    "the",
+    "of",
+    "for",
+    "and",
+    "republic",
+    "kingdom",
+    "state",
+    "states",
+    "government",
+    "ministry",
+    "department",
+    "office",
+    "agency",
+    "council",
+    "front",
+    "army",
+    "authority",
+    "committee",
+    "movement",
+    "forces",
+    "force",
+    "union",
+    "people's",
+    "peoples",
+    "national",
+    "provisional",
+    "democratic",
+    "federal",
+    "united",
+    "islamic",
+    "popular",
+    "liberation",
+    "self-defence",
+    "defence",
+    "foreign",
+    "affairs",
+    "development",
+    "humanitarian",
+    "aid",
+    "relief",
+    "international",
+    "regional",
+    "local",
+    "de",
+    "facto",
+    "administration",
+    "group",
+    "brigade",
+    "units",
+    "unit",
+    "militia",
+    "coalition",
+}
+
+
+def name_words(names: Sequence[str]) -> tuple[str, ...]:
+    """The distinctive words of some names ("Moravel" of "Kingdom of Moravel"), to spot them in prose."""
+    out: set[str] = set()
+    for name in names:
+        for w in re.findall(r"[A-Z][\w'-]+", name):
+            w = re.sub(r"'s$", "", w)
+            if w.casefold() not in _GENERIC_NAME_WORDS and len(w) > 2:
+                out.add(w)
+    return tuple(sorted(out))
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Who speaks in a track's texts: "we" (its owner's government) and the others it may quote."""
+
+    ours_names: tuple[str, ...] = ()
+    others_names: tuple[str, ...] = ()
+
+    def ours(self, words: str) -> bool:
+        return bool(_FIRST_PERSON.search(words)) or _named(words, self.ours_names)
+
+    def others(self, words: str, sentence_start: bool) -> bool:
+        """Whether a subject names someone else: a party, a partner, a third-party noun or a proper name."""
+        if _THIRD_PARTY_NOUN.search(words) or _named(words, self.others_names):
+            return True
+        tokens = words.split()
+        # A capital at the head of a sentence proves nothing; inside it, it marks a name.
+        return any(w[:1].isupper() for w in (tokens[1:] if sentence_start else tokens))
+
+
+def _named(words: str, names: Sequence[str]) -> bool:
+    low = words.casefold()
+    return any(re.search(rf"\b{re.escape(n.casefold())}\b", low) for n in names)
+
+
+def reported(sentence: str, start: int, voice: Voice) -> bool:
+    """Whether the phrase starting at sentence[start] is what another side wants, says or offers."""
+    head = sentence[:start]
+    if _TAKEN_UP.search(head):
+        return False
+    if _ACCORDING.search(head) or _BY_FRAME.search(sentence[max(0, start - 80) : start + 120]):
+        return True
+    for m in _POSSESSED_FRAME.finditer(head):
+        owner = re.sub(r"'s$", "", m.group(0).split()[0])
+        if not voice.ours(owner):
+            return True
+    for m in re.finditer(rf"\b{_REPORTING}\b", head, re.IGNORECASE):
+        cut = re.split(r"[,:;()\u2013\u2014]|\b(?:and|but|while|whereas|that|which|so)\b", head[: m.start()])
+        subject = cut[-1]
+        if not subject.split() or re.search(r"\b(?:is|are|was|were|be|been|being|to)\s*$", subject, re.I):
+            continue  # an order or a passive ("propose ...", "aid is tied to ...") is the track's own
+        if voice.ours(subject):
+            continue
+        if voice.others(
+            subject, sentence_start=len(cut) == 1 and not head[: m.start()].strip().startswith(("'", '"'))
+        ):
+            return True
+    return False
+
+
+def mentioned(sentence: str, start: int) -> bool:
+    """Whether the phrase at sentence[start] is named as a word ("the term 'humanitarian truce'")."""
+    return bool(_MENTION.search(sentence[:start]))
+
+
+def asserted(sentence: str, start: int, end: int, voice: Voice) -> bool:
+    """Whether the track says the phrase at sentence[start:end] itself, and means it."""
+    return not (
+        negated(sentence, start, end) or reported(sentence, start, voice) or mentioned(sentence, start)
+    )
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def spans(pattern: re.Pattern[str], sentence: str) -> list[Span]:
+    return [Span(m.start(), m.end()) for m in pattern.finditer(sentence)]
+
+
+def ordered(
+    sentence: str,
+    parts: Sequence[re.Pattern[str]],
+    gap: int = 90,
+    boundary: re.Pattern[str] | None = None,
+) -> Iterator[Span]:
+    """Every way the patterns occur in this order in a sentence, each within `gap` characters of the last.
+
+    A `boundary` between two parts (a new clause, "but") breaks the chain.
+    """
+
+    def walk(i: int, after: int, first: int) -> Iterator[Span]:
+        for s in spans(parts[i], sentence):
+            if s.start < after or (i and s.start - after > gap):
+                continue
+            if i and boundary and boundary.search(sentence[after : s.start]):
+                continue
+            start = s.start if i == 0 else first
+            if i == len(parts) - 1:
+                yield Span(start, s.end)
+            else:
+                yield from walk(i + 1, s.end, start)
+
+    yield from walk(0, 0, 0)
+
+
+def family(*alternatives: str) -> str:
+    """Alternatives joined into one non-capturing group, longest first so none shadows another."""
+    return "(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + ")"
+
+
+def words(pattern: str) -> re.Pattern[str]:
+    """A pattern matched on word boundaries, ignoring case."""
+    return re.compile(rf"\b{pattern}\b", re.IGNORECASE)
