@@ -619,6 +619,71 @@ D3_CASES = [
         id="near-miss-crisis-report-names-another-red-line",
     ),
     pytest.param(
+        ws(
+            reports=[
+                *FRESH,
+                report(
+                    "2026-05-26",
+                    "un",
+                    initiative=None,
+                    crisis="corridor",
+                    red_line_breached="armed escort imposed by a party",
+                ),
+            ]
+        ),
+        {("red_line_breach_unanswered", ("t1",))},
+        id="crisis-report-names-the-red-line-in-other-words",
+    ),
+    pytest.param(
+        ws(
+            reports=[
+                *FRESH,
+                report(
+                    "2026-05-26",
+                    "un",
+                    initiative=None,
+                    crisis="corridor",
+                    red_line_breached="armed escorts for the governor",
+                ),
+            ]
+        ),
+        set(),
+        id="near-miss-crisis-report-shares-a-few-words-only",
+    ),
+    pytest.param(
+        ws(reports=[*FRESH, report("2026-05-26", "ngo", red_line_breached="none")]),
+        set(),
+        id="near-miss-breach-field-says-none",
+    ),
+    pytest.param(
+        ws(
+            track(compliance_monitoring=False),
+            decisions=[
+                decision(
+                    "d1",
+                    "Parties agree to reopen four checkpoints; a joint committee verifies compliance monthly.",
+                    kind="agreement",
+                )
+            ],
+        ),
+        set(),
+        id="near-miss-agreement-sets-up-its-own-monitoring",
+    ),
+    pytest.param(
+        ws(
+            track(compliance_monitoring=False),
+            decisions=[
+                decision(
+                    "d1",
+                    "Parties agree to reopen four checkpoints; no monitoring was agreed.",
+                    kind="agreement",
+                )
+            ],
+        ),
+        {("agreement_without_monitoring", ("d1", "t1"))},
+        id="agreement-says-there-is-no-monitoring",
+    ),
+    pytest.param(
         ws(reports=[*FRESH, report("2026-05-26", "ngo", text="Escorts seen near Vell, unconfirmed.")]),
         set(),
         id="near-miss-report-without-breach",
