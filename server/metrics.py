@@ -53,21 +53,23 @@ class DatabaseCollector(Collector):
 
     def __init__(self, ttl: float = 5.0) -> None:
         self.ttl = ttl
-        self._cached: tuple[float, list[Metric]] | None = None
+        self._cached: dict[str, tuple[float, list[Metric]]] = {}
 
     def collect(self) -> Iterable[Metric]:
+        url = get_settings().sqlalchemy_url
         now = time.monotonic()
-        if self._cached is None or now - self._cached[0] > self.ttl:
-            self._cached = (now, list(self._read()))
-        return self._cached[1]
+        cached = self._cached.get(url)
+        if cached is None or now - cached[0] > self.ttl:
+            cached = self._cached[url] = (now, list(self._read(url)))
+        return cached[1]
 
-    def _read(self) -> Iterator[Metric]:
+    def _read(self, url: str) -> Iterator[Metric]:
         from server.db import probe_engine
         from server.models import Alert, OutboxRow
 
         up = GaugeMetricFamily("accord_database_up", "Whether the scrape could read the database.")
         try:
-            with Session(probe_engine(get_settings().sqlalchemy_url)) as db:
+            with Session(probe_engine(url)) as db:
                 backlog = db.exec(
                     select(func.count()).select_from(OutboxRow).where(col(OutboxRow.sent_at).is_(None))
                 ).one()

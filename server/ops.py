@@ -20,6 +20,7 @@ import collections
 import json
 import logging
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -145,6 +146,18 @@ class OpsMiddleware:
         self.app = app
         self.gate = Admission(s.db_pool_size, s.request_queue, s.request_queue_seconds)
 
+    _templates: dict[int, str] | None = None
+
+    def template_of(self, scope: Scope) -> str:
+        """The matched route's full path template (`/api/initiatives/{initiative_id}`), for labels."""
+        route = scope.get("route")
+        if route is None:
+            return "<unmatched>"
+        if self._templates is None and "app" in scope:
+            self._templates = dict(_walk_routes(getattr(scope["app"], "routes", [])))
+        full = (self._templates or {}).get(id(route))
+        return full or str(getattr(route, "path", "<unmatched>"))
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -195,8 +208,7 @@ class OpsMiddleware:
             if streaming:
                 metrics.SSE_STREAMS.dec()
             elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "<unmatched>"
+            template = self.template_of(scope)
             metrics.observe_request(str(scope.get("method", "")), template, status, elapsed)
             log.info(
                 "%s %s %d %.1f ms",
@@ -215,6 +227,15 @@ class OpsMiddleware:
             if touch:
                 await _stamp(str(touch))
             request_id_var.reset(reset)
+
+
+def _walk_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[int, str]]:
+    """(id of the route object, its full path) through included routers."""
+    for r in routes:
+        if hasattr(r, "original_router"):  # an included router: its routes keep their own path
+            yield from _walk_routes(r.original_router.routes, prefix + r.include_context.prefix)
+        elif hasattr(r, "path"):
+            yield id(r), prefix + r.path
 
 
 async def _stamp(session_id: str) -> None:

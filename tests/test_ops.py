@@ -1,0 +1,196 @@
+"""What an operator relies on: probes, metrics, request ids, and logs that keep secrets out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from server import ops
+from server.app import create_app
+from server.models import Initiative
+from server.settings import get_settings
+from tests.factories import document, initiative, load, person
+from tests.serverproc import WebProcess, WorkerProcess, wait_for
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_probes() -> None:
+    ops._ready_cache.clear()
+
+
+def test_healthz_answers_without_a_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Liveness needs nothing; readiness names the database it cannot reach."""
+    monkeypatch.setenv("ACCORD_DATABASE_URL", "postgresql+psycopg://accord@127.0.0.1:1/nowhere")
+    monkeypatch.setenv("ACCORD_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        client = TestClient(create_app())
+        assert client.get("/healthz").json() == {"status": "ok"}
+        r = client.get("/readyz")
+        assert r.status_code == 503 and r.headers["retry-after"]
+        body = r.json()
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert "database" in body["failing"] and "unreachable" in body["checks"]["database"]
+        assert body["detail"].startswith("database: unreachable")
+    finally:
+        get_settings.cache_clear()
+
+
+def test_readyz_is_green_then_names_migrations_and_broker(
+    db: Session, db_backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = TestClient(create_app())
+    r = client.get("/readyz")
+    assert r.status_code == 200, r.text
+    assert r.json() == {"status": "ready", "checks": {"database": "ok", "migrations": "ok", "broker": "ok"}}
+
+    db.execute(text("UPDATE alembic_version SET version_num = '0000_older'"))
+    db.commit()
+    ops._ready_cache.clear()
+    r = client.get("/readyz")
+    assert r.status_code == 503 and r.json()["failing"] == ["migrations"]
+    assert "0000_older" in r.json()["checks"]["migrations"]
+
+    monkeypatch.setenv("ACCORD_REDIS_URL", "redis://127.0.0.1:1/0")
+    get_settings.cache_clear()
+    ops._ready_cache.clear()
+    r = client.get("/readyz")
+    assert r.status_code == 503 and set(r.json()["failing"]) == {"migrations", "broker"}
+    assert "redis://127.0.0.1:1/0" in r.json()["checks"]["broker"]
+
+
+def test_metrics_off_by_default_then_behind_a_token(
+    db: Session, db_backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(db, document(initiatives=[initiative("t1")]))
+    user = person(db, "varnia-mfa", "desk_officer")
+    from server.services import sessions
+
+    api_token = sessions.create_api_token(db, user)
+    db.commit()
+    iid = db.exec(select(Initiative.id).where(Initiative.key == "t1")).one()
+    db.rollback()
+    client = TestClient(create_app())
+    assert client.get("/metrics").status_code == 404
+
+    monkeypatch.setenv("ACCORD_METRICS_TOKEN", "scrape-me-0123456789")
+    get_settings.cache_clear()
+    assert (
+        client.get(f"/api/initiatives/{iid}", headers={"Authorization": f"Bearer {api_token}"}).status_code
+        == 200
+    )
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    r = client.get("/metrics", headers={"Authorization": "Bearer scrape-me-0123456789"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    body = r.text
+    # Latency by route template, never by the id in the path.
+    assert 'route="/api/initiatives/{initiative_id}"' in body
+    assert f'/api/initiatives/{iid}"' not in body
+    for name in (
+        "accord_http_request_duration_seconds_bucket",
+        "accord_sse_streams_open",
+        "accord_http_requests_in_flight",
+        "accord_database_up 1.0",
+        "accord_outbox_backlog",
+    ):
+        assert name in body, name
+    # The import queued a check of t1: the backlog counts it until the relay sends it.
+    assert re.search(r"^accord_outbox_backlog [1-9]", body, re.M)
+    assert api_token not in body
+
+
+def test_request_id_is_echoed_or_made(db: Session) -> None:
+    client = TestClient(create_app())
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"] == "abc-123"
+    made = client.get("/healthz", headers={"X-Request-ID": "no spaces\tor tabs"}).headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", made)
+    assert re.fullmatch(r"[0-9a-f]{32}", client.get("/signin").headers["x-request-id"])
+
+
+# ---------------------------------------------------------------- a whole run's logs
+
+
+def _secrets_in(logs: str, secrets: dict[str, str]) -> list[str]:
+    return [name for name, value in secrets.items() if value and value in logs]
+
+
+@pytest.mark.worker
+def test_a_whole_run_logs_no_secret_and_carries_request_ids_into_tasks(
+    db: Session, db_backend: str, redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sign in, save, make and use an API token, let a worker check: JSON logs, no secret in them."""
+    load(db, document(initiatives=[initiative("t1")]))
+    user = person(db, "varnia-mfa", "desk_officer")
+    email = user.email
+    iid = db.exec(select(Initiative.id).where(Initiative.key == "t1")).one()
+    db.rollback()
+    settings = {
+        "ACCORD_REDIS_URL": redis_url,
+        "ACCORD_BROKER_PREFIX": f"accord-test-{uuid.uuid4().hex[:10]}:",
+        "ACCORD_WEB_RELAY": "true",
+        "ACCORD_LOG_FORMAT": "json",
+        "ACCORD_LOG_LEVEL": "DEBUG",
+    }
+    with (
+        WorkerProcess(tmp_path / "worker.log", **settings) as worker,
+        WebProcess(tmp_path / "web.log", **settings) as web,
+    ):
+        http = httpx.Client(base_url=web.url, follow_redirects=False, timeout=10)
+        r = http.post("/signin", data={"email": email, "password": PASSWORD})
+        assert r.status_code == 303, r.text
+        cookie = r.cookies.get("accord")
+        assert cookie
+        page = http.get("/initiatives").text
+        csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        save = http.post(
+            f"/api/initiatives/{iid}/decisions",
+            json={"text": "Open the northern crossing for convoys", "date": str(date.today())},
+            headers={"X-CSRF-Token": csrf, "X-Request-ID": "save-req-0001"},
+        )
+        assert save.status_code == 201, save.text
+        assert save.headers["x-request-id"] == "save-req-0001"
+        r = http.post("/api/tokens", json={"label": "script"}, headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 201, r.text
+        api_token = r.json()["token"]
+        bearer = httpx.Client(base_url=web.url, timeout=10, headers={"Authorization": f"Bearer {api_token}"})
+        assert bearer.get(f"/api/initiatives/{iid}").status_code == 200
+        assert bearer.post(f"/api/initiatives/{iid}/comments", json={"text": "by script"}).status_code == 201
+        # The worker checks the track the save touched, under the save's request id.
+        wait_for(
+            lambda: any(
+                '"request_id": "save-req-0001"' in line and '"logger": "celery.app.trace"' in line
+                for line in worker.log().splitlines()
+            ),
+            timeout=60,
+            what="the end of the worker's check, logged with the save's request id",
+        )
+        assert "started for request save-req-0001" in worker.log()
+        http.post("/signout", data={"csrf_token": csrf})
+    logs = web.log() + worker.log()
+    secrets = {
+        "password": PASSWORD,
+        "session cookie": cookie,
+        "session id": hashlib.sha256(cookie.encode()).hexdigest(),
+        "csrf token": csrf,
+        "api token": api_token,
+        "api token id": hashlib.sha256(api_token.encode()).hexdigest(),
+    }
+    assert not _secrets_in(logs, secrets), f"secrets in the logs: {_secrets_in(logs, secrets)}"
+    web_lines = [json.loads(line) for line in web.log().splitlines() if line.startswith("{")]
+    assert web_lines and all({"ts", "level", "logger", "message", "request_id"} <= set(x) for x in web_lines)
+    access = [x for x in web_lines if x["logger"] == "accord.access"]
+    assert any(x["request_id"] == "save-req-0001" and x["status"] == 201 for x in access)
+    assert any(x["route"] == "/api/initiatives/{initiative_id}/decisions" for x in access)
