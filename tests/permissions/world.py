@@ -83,7 +83,8 @@ VARNIA_PRIVATE_SECRETS = (
 AIMS = ["humanitarian access to the marsh towns", "release of detained aid workers"]
 
 
-def document() -> dict[str, Any]:
+def document(rich: bool = False) -> dict[str, Any]:
+    """The matrix's workspace; `rich` adds the secrets the body scan looks for (see `RICH`)."""
     orgs = factories.BASE["organisations"] + [
         {"key": "kestrel", "name": "Republic of Kestrel", "kind": "state", "government": "kestrel"},
         {
@@ -146,7 +147,7 @@ def document() -> dict[str, Any]:
         {"key": "dfu", "name": VARNIA_PRIVATE_SECRETS[4], "kind": "armed_group"},
         {"key": "mbg", "name": KESTREL_SECRETS[4], "kind": "armed_group"},
     ]
-    return factories.document(
+    doc = factories.document(
         organisations=orgs,
         parties=parties,
         initiatives=[shared, private, kestrel],
@@ -194,6 +195,155 @@ def document() -> dict[str, Any]:
             },
         ],
     )
+    return enrich(doc) if rich else doc
+
+
+# ------------------------------------------------------------------ the rich world
+#
+# The body scan (test_bodies.py) needs every kind of secret to exist once, under a
+# string found nowhere else, and a reader who may see it. `document(rich=True)` adds:
+# on t-shared an objective, its own dates, internal staff, resource and leverage lines
+# of a department that appears nowhere else (Defence), a grant to a multilateral body,
+# an external coordination link and a dependency on the private track; a track of Loria
+# that overlaps t-shared (so the owner gets a blind notice naming Loria); three tracks
+# of three owners engaging one party on the Grey Fjord (pairs and forum shopping); and
+# a second decision on t-shared that the development agency declined with a reason.
+LORIA_DESK = "loria_desk"
+RICH_PEOPLE = {LORIA_DESK: ("loria-mfa", "desk_officer")}
+SHARED_OBJECTIVE = "Reopen the Tamsin bridge crossing before the thaw"
+SHARED_DATES = ("2026-01-14", "2027-09-27")
+EXTERNAL_LINK = "ext-quorvane-accord"
+INTERNAL_STAFF = {"org": "varnia-def", "fte": 0.35, "until": "2031-03-17", "internal": True}
+INTERNAL_RESOURCE = {
+    "kind": "logistics",
+    "amount": 4321987,
+    "currency": "XDR",
+    "until": "2032-08-19",
+    "org": "varnia-def",
+    "internal": True,
+}
+INTERNAL_LEVERAGE = {
+    "kind": "conditionality",
+    "description": "Tie the grain credits to the Vellmar ledger audit",
+    "org": "varnia-def",
+    "do_no_harm_assessment": True,
+    "internal": True,
+}
+DECLINE_REASON = "The Garvel clause binds our grants"
+FJORD_AIMS = ["protection of displaced fishing families on the fjord coast", "reopening of the fjord clinics"]
+
+
+def enrich(doc: dict[str, Any]) -> dict[str, Any]:
+    """The matrix's workspace with every kind of secret the body scan searches for."""
+    doc["organisations"] += [
+        {"key": "loria", "name": "Republic of Loria", "kind": "state", "government": "loria"},
+        {
+            "key": "loria-mfa",
+            "name": "Loria, Ministry of External Affairs",
+            "kind": "department",
+            "government": "loria",
+        },
+        {"key": "sava-envoy", "name": "Office of the Sava Envoy", "kind": "multilateral"},
+    ]
+    doc["crises"] += [{"key": "fjord", "name": "Grey Fjord crisis", "region": "Grey Fjord"}]
+    doc["parties"] += [{"key": "fgc", "name": "Fjord Guard Council", "kind": "de_facto_authority"}]
+    shared = next(i for i in doc["initiatives"] if i["key"] == "t-shared")
+    shared.update(
+        objectives=[SHARED_OBJECTIVE],
+        start=SHARED_DATES[0],
+        end=SHARED_DATES[1],
+        coordinated_with=[EXTERNAL_LINK],
+        depends_on=["t-private"],
+    )
+    shared["shared_with"] = shared["shared_with"] + [{"org": "sava-envoy", "level": "view"}]
+    shared["staff"] = shared["staff"] + [INTERNAL_STAFF]
+    shared["resources"] = shared["resources"] + [INTERNAL_RESOURCE]
+    shared["leverage"] = shared["leverage"] + [INTERNAL_LEVERAGE]
+    doc["initiatives"] += [
+        factories.initiative(
+            "t-loria",
+            owner="loria-mfa",
+            title="Pellory convoy channel",
+            description="Access for convoys to the northern valleys through Pellory.",
+            objectives=["Win the consent of the Pellory quartermaster"],
+            start="2026-03-09",
+            end="2027-12-15",
+        ),
+        factories.initiative(
+            "t-fjord-v",
+            owner="varnia-dev",
+            title="Fjord clinics lifeline",
+            description="Reopen the clinics of the Grey Fjord with the Guard Council.",
+            crisis="fjord",
+            parties=["fgc"],
+            aims=FJORD_AIMS,
+            objectives=["Staff the Skarn clinic by spring"],
+            start="2026-02-11",
+            end="2027-08-21",
+        ),
+        factories.initiative(
+            "t-fjord-k",
+            owner="kestrel-fo",
+            title="Kestrel fjord shuttle",
+            description="Shuttle talks with the Guard Council on the Grey Fjord clinics.",
+            crisis="fjord",
+            parties=["fgc"],
+            aims=FJORD_AIMS,
+            objectives=["Keep the Ulvik ferry running"],
+            start="2026-02-17",
+            end="2027-07-29",
+        ),
+        factories.initiative(
+            "t-fjord-l",
+            owner="loria-mfa",
+            title="Loria fjord relief line",
+            description="A relief line to the Grey Fjord clinics agreed with the Guard Council.",
+            crisis="fjord",
+            parties=["fgc"],
+            aims=FJORD_AIMS,
+            objectives=["Open the Brask warehouse"],
+            start="2026-02-23",
+            end="2027-06-30",
+        ),
+    ]
+    doc["decisions"] += [
+        {
+            "key": "d-shared-2",
+            "initiative": "t-shared",
+            "date": "2026-05-05",
+            "text": "Ask the river elders to host the convoy talks",
+            "kind": "other",
+            "touches_departments": ["varnia-dev", "ostmark"],
+            "signoffs": [
+                {"org": "varnia-dev", "date": "2026-05-06", "declined": True, "reason": DECLINE_REASON}
+            ],
+        },
+        {
+            "key": "d-loria",
+            "initiative": "t-loria",
+            "date": "2026-04-22",
+            "text": "Grant the Pellory quartermaster a fuel quota",
+            "kind": "other",
+        },
+        {
+            "key": "d-fjord-k",
+            "initiative": "t-fjord-k",
+            "date": "2026-04-18",
+            "text": "Offer the Guard Council a ferry permit",
+            "kind": "other",
+        },
+    ]
+    doc["field_reports"] += [
+        {
+            "key": "fr-loria",
+            "initiative": "t-loria",
+            "org": "loria-mfa",
+            "date": "2026-05-14",
+            "source_kind": "embassy",
+            "text": "The Pellory depot ran out of diesel",
+        },
+    ]
+    return doc
 
 
 def token_of(role: str) -> str:
@@ -228,11 +378,11 @@ def _id(db: Session, model: Any, **where: Any) -> int:
     return int(row.id)
 
 
-def build(db: Session, with_checks: bool = True, with_request: bool = True) -> World:
+def build(db: Session, with_checks: bool = True, with_request: bool = True, rich: bool = False) -> World:
     """Load the workspace, sign everyone in, run the checks, and name every object."""
-    factories.load(db, document())
+    factories.load(db, document(rich))
     users = {}
-    for role, (org, kind) in PEOPLE.items():
+    for role, (org, kind) in (PEOPLE | RICH_PEOPLE if rich else PEOPLE).items():
         users[role] = factories.person(db, org, kind, email=f"{role}@example.test")
         # Every person of the world has a session, not only the matrix's roles.
         digest = hashlib.sha256(token_of(role).encode()).hexdigest()
@@ -262,7 +412,9 @@ def build(db: Session, with_checks: bool = True, with_request: bool = True) -> W
 
         check_everything_now()
         db.expire_all()
-        alert = db.exec(select(Alert).where(Alert.kind == "parallel_tracks")).first()
+        alert = db.exec(
+            select(Alert).where(Alert.fingerprint == "N4:parallel_tracks:t-kestrel,t-private")
+        ).first()
         assert alert is not None, "the private and Kestrel tracks should overlap (N4)"
         world.ids["alert_id"] = alert.id
     if with_checks and with_request:
