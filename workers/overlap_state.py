@@ -2,9 +2,10 @@
 
 A check of one track used to build an `OverlapIndex` over the track's neighbours, for
 every edit. Instead, each worker process builds one index over every track, lazily on
-its first check, and then applies only what changed: an edit re-vectorises the tracks
-it touched (`update`/`remove`) and N4 asks the index for the pairs and groups of the
-focus track alone.
+its first check, and then applies only what changed: an edit reloads the tracks it
+touched, with the meaning vectors stored beside them (`update`/`remove`), and N4 asks
+the index for the pairs and groups of the focus track alone. Each process still holds
+a full index of its own: memory grows with the worker's concurrency (bench/README.md).
 
 Several worker processes share the work, and each edit is checked by one of them, so a
 process cannot learn of changes from the checks it runs. It learns them from the
