@@ -494,6 +494,78 @@ D2_CASES = [
         {("aid_as_leverage", ("p1",))},
         id="aid-offer-worded-as-a-trade-is-one-alert",
     ),
+    pytest.param(
+        ws(
+            track(
+                "e1",
+                kind="economic",
+                owner="varnia-fin",
+                leverage=[
+                    {
+                        "kind": "conditionality",
+                        "description": "Hospital funding stops unless Hadra hands over the suspects",
+                    }
+                ],
+            )
+        ),
+        {("aid_as_leverage", ("e1",))},
+        id="conditionality-that-moves-aid-on-an-economic-track",
+    ),
+    pytest.param(
+        ws(
+            track(
+                "e1",
+                kind="economic",
+                owner="varnia-fin",
+                leverage=[
+                    {
+                        "kind": "conditionality",
+                        "description": "No fuel licences for Hadra's companies until seized aid is returned",
+                    }
+                ],
+            )
+        ),
+        set(),
+        id="near-miss-aid-is-what-the-lever-is-for",
+    ),
+    pytest.param(
+        ws(
+            track(),
+            decisions=[decision("d1", "Keep relief for the north on the table in the normalisation talks.")],
+        ),
+        {("aid_traded_for_concession", ("d1", "t1"))},
+        id="paraphrase-relief-on-the-negotiating-table",
+    ),
+    pytest.param(
+        ws(
+            track(
+                description="Relief distributions are planned to win hearts and minds in the contested districts."
+            )
+        ),
+        {("aid_traded_for_concession", ("t1",))},
+        id="aid-made-to-serve-a-military-agenda",
+    ),
+    pytest.param(
+        ws(
+            track(
+                description="Relief is delivered on the basis of need alone, never as a reward for political support."
+            )
+        ),
+        set(),
+        id="near-miss-need-alone-never-a-reward",
+    ),
+    pytest.param(
+        ws(
+            track(description="Monitor diversion of food aid by armed groups after the withdrawal of forces.")
+        ),
+        set(),
+        id="near-miss-after-in-a-harmless-sense",
+    ),
+    pytest.param(
+        ws(track(description="The governor proposed that aid go only to loyal districts; we refused.")),
+        set(),
+        id="near-miss-a-proposal-refused",
+    ),
 ]
 
 

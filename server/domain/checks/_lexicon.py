@@ -45,6 +45,8 @@ AID = family(
     r"distributions?",
     r"(?<!arms\s)(?<!weapons\s)fuel(?!\s+licen)",
     r"school\s+feeding",
+    r"humanitarian\s+(?:track|work|response|engagement|objectives?|efforts?|initiative|exemptions?)",
+    r"exemptions?\s+for\s+(?:aid|relief|humanitarian\w*)",
 )
 
 # What the parties owe under IHL: letting aid and aid workers through.
@@ -106,8 +108,9 @@ LINK = family(
     r"(?:as|when)\s+(?:and\s+when|soon\s+as)",
     r"(?:traded|swapped|bartered|exchanged)\s+(?:for|against)",
     r"(?:wait|waits|waiting|await|awaits|awaiting)\s+(?:for|on|until)?",
-    r"(?:follow|follows|following)",
-    r"after",
+    r"(?:resum\w*|restart\w*|start\w*|begin\w*|flow\w*|continu\w*|released?|delivered|unlocked|provided|mov\w*|"
+    r"go\s+ahead|proceed\w*|come|comes|only|not\s+until|not\s+before|wait\w*|available)\s+(?:again\s+)?(?:after|following)",
+    r"only\s+(?:for|to|in)\s+(?:\w+\s+){0,3}?(?:that|who|which|whose)",
     r"requires?",
     r"in\s+a\s+package\s+with",
 )
@@ -157,6 +160,27 @@ POLITICAL = family(
     r"(?:UN|Security\s+Council|General\s+Assembly|council)\s+(?:vote|votes|resolution|seat)",
     r"membership\s+(?:of|in)",
     r"(?:a|the)\s+seat\s+(?:at|on|in)",
+    r"(?:release|releases|released|releasing|free|freeing|freed)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|all\s+)?"
+    r"(?:opposition|political|jailed|imprisoned)\s+(?:leaders?|figures?|activists?|politicians?|journalists?)",
+    r"(?:hand\w*|transfer\w*|return\w*|ced\w*|shar\w*)\s+(?:\w+\s+)?power",
+    r"civilian\s+rule",
+    r"(?:political\s+)?transition",
+    r"step\w*\s+down",
+    r"resign\w*",
+    r"regime\s+change",
+    r"(?:political|governance|electoral|constitutional|institutional)\s+reforms?",
+    r"(?:government|cabinet)\s+(?:of\s+national\s+unity|posts|seats)",
+    r"allegiance",
+    r"loyalty",
+    r"(?:switch|chang)\w*\s+sides",
+    r"side\w*\s+with",
+    r"defect\w*",
+    r"(?:position|stance|line)\s+on\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:dispute|border|talks|question|issue|resolution|vote|status)",
+    r"(?:border|territorial|maritime)\s+disputes?",
+    r"(?:outcome|result|conclusion|success|progress)\s+(?:of|in|on)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+    r"(?:talks|negotiations|process|track|dialogue|deal)",
+    r"(?:political|security|economic|trade|peace|status|normali[sz]ation|constitutional|military|market|mining|debt)\s+track",
+    r"(?:peace|framework|political|status|trade)\s+(?:plan|framework|accord|roadmap)",
 )
 MILITARY = family(
     r"withdraw\w*\s+(?:of\s+)?(?:its\s+|their\s+|the\s+|all\s+)?(?:\w+\s+)?(?:from|forces|troops|fighters|units|militias?|positions?)",
@@ -180,6 +204,11 @@ MILITARY = family(
     r"(?:border|migration)\s+(?:control|cooperation|management)",
     r"readmission",
     r"(?:hand|handing|handed|cede|cedes|ceded|ceding)\s+over\s+(?:\w+\s+)?(?:positions?|checkpoints?|towns?|villages?)",
+    r"intelligence(?:\s+(?:sharing|cooperation|on|about))?",
+    r"(?:security|defence|defense|military)\s+(?:agreement|pact|deal|partnership|arrangements?)",
+    r"(?:cooperat\w*|collaborat\w*)\s+(?:on|with|in)\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"(?:migration|border|counter-?terrorism|security|army|military|police|troops|forces|returns)",
+    r"(?:join\w*|support\w*|back\w*)\s+(?:the\s+)?(?:\w+\s+)?(?:offensive|campaign|operations?)\s+against",
 )
 ECONOMIC = family(
     r"licen[cs](?:e|es|ing)",
@@ -196,5 +225,24 @@ ECONOMIC = family(
     r"privati[sz]\w*",
     r"economic\s+(?:reforms?|cooperation|deal|concessions?)",
     r"(?:our|the|a)\s+(?:\w+\s+)?compan(?:y|ies)(?:'s)?",
+    r"(?:our|national|its|their)\s+(?:\w+\s+)?(?:firms?|investors?|exporters?|contractors?)",
+)
+# Concessions that "for" alone can trade: "food for votes", "aid for recognition".
+HARD_CONCESSION = (
+    r"(?:votes?|recognition|loyalty|allegiance|political\s+support|concessions?|territory|weapons|arms|"
+    r"disarmament|withdrawal|surrender|silence|support\s+at\s+the\s+UN)"
+)
+# What aid is used to buy when it serves an agenda: standing, not a humanitarian outcome.
+STANDING = (
+    r"(?:legitimacy|political\s+support|support\s+for\s+(?:the\s+)?(?:government|regime|army|campaign|offensive)|"
+    r"loyalty|influence|popularity|standing|votes|hearts\s+and\s+minds|credibility|allegiance|"
+    r"(?:military|political|territorial)\s+(?:control|gains?|objectives?|advantage))"
+)
+# Agendas aid may be made to serve.
+CAMPAIGN = (
+    r"(?:(?:the\s+)?(?:army|military|government|regime|ruling\s+party|coalition)'s\s+)?(?:\w+\s+)?"
+    r"(?:campaign|offensive|counter-?insurgency|stabili[sz]ation\s+(?:campaign|strategy|operations?|plan)|"
+    r"pacification|military\s+(?:strategy|objectives|operations?)|political\s+(?:strategy|objectives|agenda|campaign)|"
+    r"hearts\s+and\s+minds)"
 )
 CONCESSION = family(POLITICAL, MILITARY, ECONOMIC)

@@ -37,7 +37,7 @@ def clauses(text: str) -> list[str]:
 # conditional on", "we reject any humanitarian truce").
 _STRONG_NEGATION = re.compile(
     r"\b(?:not|never|nor|cannot|neither|avoid\w*|reject\w*|refus\w*|declin\w*|rule[sd]?\s+out|ruling\s+out|"
-    r"oppos\w*|resist\w*|regardless|instead\s+of|rather\s+than|irrespective|without\s+any|no\s+longer|"
+    r"oppos(?:e|es|ed|ing)|resist(?:s|ed|ing)?|regardless|instead\s+of|rather\s+than|irrespective|without\s+any|no\s+longer|"
     r"unconditional\w*|den(?:y|ies|ied)|prevent\w*|forbid\w*|prohibit\w*)\b|n't\b",
     re.IGNORECASE,
 )

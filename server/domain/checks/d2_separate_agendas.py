@@ -1,9 +1,12 @@
 """D2: keep humanitarian objectives separate from political and military agendas.
 
 Three things entangle them: a humanitarian track that waits on a political, security or
-economic track (directly or through other tracks); aid offered as a leverage tool on a
-non-humanitarian track; and any text of a track that trades aid or access against a
-political, military or economic concession.
+economic track (directly or through other tracks); aid used as a leverage tool on a
+non-humanitarian track (an aid offer, or any incentive, conditionality or suspension
+whose lever is aid itself: "hospital funding stops unless ...", not "no licences until
+seized aid is returned"); and any text of a track (metrics and decisions included) that
+trades aid or access against a political, military or economic concession, or makes
+aid serve an agenda ("to win hearts and minds", "in support of the army's campaign").
 
 The text is read for meaning rather than fixed phrases (`_prose`, `_lexicon`): an aid
 word ("cash grants", "medical kits", "water trucking"), a link ("conditional on", "only
@@ -40,11 +43,14 @@ from server.domain.checks._common import (
 from server.domain.checks._lexicon import (
     ACCESS,
     AID,
+    CAMPAIGN,
     CHIP,
     CONCESSION,
     EXCHANGE,
+    HARD_CONCESSION,
     INDUCEMENT,
     LINK,
+    STANDING,
     TRADE_VERB,
 )
 from server.domain.checks._prose import Span, Voice, asserted, clauses, family, ordered, words
@@ -89,8 +95,24 @@ _USE = words(
 )
 _TO_GET = words(
     r"(?:to|in\s+order\s+to|so\s+as\s+to)\s+(?:get|bring|push|press|induce|persuade|secure|obtain|extract|win|buy|"
-    r"lure|entice|coax|pressure|force|make|reward)"
+    r"lure|entice|coax|pressure|force|make|reward|punish|coerce|compel|influence|sway|soften|woo|court)"
 )
+_TO_GAIN = words(
+    rf"(?:to|in\s+order\s+to|so\s+as\s+to|and)\s+(?:boost|build|bolster|strengthen|increase|shore\s+up|win|gain|buy|earn|"
+    rf"secure|extend|consolidate|reward)\s+(?:\w+\s+){{0,3}}?{STANDING}"
+)
+_SERVES = words(
+    r"(?:in\s+support\s+of|to\s+support|supports?|serv(?:e|es|ing)|underpin\w*|as\s+part\s+of|part\s+of|"
+    r"in\s+service\s+of|to\s+advance|advanc\w*)"
+)
+_ON_TABLE = words(
+    r"(?:is\s+|are\s+|remains?\s+|stays?\s+|goes\s+|go\s+|be\s+)?on\s+the\s+(?:negotiating\s+)?table"
+)
+_PUT = words(r"(?:put\w*|plac\w*|keep\w*|kept|bring\w*|brought|includ\w*|add\w*)")
+_INTO_BARGAIN = words(
+    r"(?:on|onto)\s+the\s+(?:negotiating\s+)?table|in(?:to)?\s+the\s+(?:talks|negotiations|bargain\w*|deal|package)"
+)
+_REWARD = words(r"(?:reward\w*|pay\w*|compensat\w*)")
 _NO = words(r"no")
 _WITHOUT = words(r"(?:without|unless|until|before)")
 _PACKAGE = words(
@@ -117,6 +139,12 @@ def _trade_spans(sentence: str) -> list[Span]:
         *ordered(sentence, [_NO, _GIVE, _WITHOUT, _CONCESSION], gap=40, boundary=_BOUNDARY),
         # food aid as a bargaining chip
         *ordered(sentence, [_GIVE, _CHIP], gap=40),
+        # food for votes
+        *ordered(sentence, [_GIVE, words(r"for"), words(HARD_CONCESSION)], gap=15),
+        # relief to win hearts and minds; aid to shore up the regime's legitimacy
+        *ordered(sentence, [_GIVE, _TO_GAIN], gap=60),
+        # aid in support of the army's stabilisation campaign
+        *ordered(sentence, [_GIVE, _SERVES, words(CAMPAIGN)], gap=40, boundary=_BOUNDARY),
     ]
     # only once the council is recognised will aid flow
     head = _CLAUSE_HEAD.match(sentence)
@@ -127,6 +155,9 @@ def _trade_spans(sentence: str) -> list[Span]:
         found += [
             *ordered(sentence, [_GIVE, _AS_LEVER], gap=40),
             *ordered(sentence, [_USE, _GIVE, _TO_GET], gap=50),
+            *ordered(sentence, [_GIVE, _ON_TABLE], gap=20),
+            *ordered(sentence, [_PUT, _GIVE, _INTO_BARGAIN], gap=40),
+            *ordered(sentence, [_REWARD, words(r"with"), _GIVE], gap=50),
         ]
         package, give = _PACKAGE.search(sentence), _GIVE.search(sentence)
         if package and give and _CONCESSION.search(sentence):
@@ -192,15 +223,45 @@ def _depends_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     return findings
 
 
-def _aid_leverage_finding(i: Initiative, trade_evidence: list[str]) -> Finding | None:
-    offers = [lev for lev in i.leverage if lev.kind == "aid_offer" and lev.status != "lifted"]
+_AID_ONLY = words(AID)
+_GIVE_OR_CUT = words(
+    r"(?:suspend|cut|withh[eo]ld|halt|freez|froze|stop|offer|provid|increas|doubl|expand|resum|restor|scal|"
+    r"extend|grant|promis|pledg|unlock|releas|reduc|end)\w*(?:\s+(?:up|back|off|down))?\s+(?:\w+\s+){0,3}?$"
+)
+
+
+def _offers_aid(snapshot: Snapshot, i: Initiative, text: str) -> bool:
+    """Whether a leverage tool's description makes aid itself the lever (its subject or object).
+
+    Aid named further on is what the lever is for ("no fuel licences until seized aid is
+    returned"), not what it moves.
+    """
+    v = voice(snapshot, i)
+    for sentence in clauses(text)[:1]:
+        for m in _AID_ONLY.finditer(sentence):
+            lead = sentence[: m.start()]
+            if (len(lead.split()) <= 3 or _GIVE_OR_CUT.search(lead)) and asserted(
+                sentence, m.start(), m.end(), v
+            ):
+                return True
+    return False
+
+
+def _aid_leverage_finding(snapshot: Snapshot, i: Initiative, trade_evidence: list[str]) -> Finding | None:
+    offers = [
+        lev
+        for lev in i.leverage
+        if lev.status != "lifted"
+        and (lev.kind == "aid_offer" or (lev.description and _offers_aid(snapshot, i, lev.description)))
+    ]
     if not offers:
         return None
     severities: list[Severity] = ["high" if lev.status == "active" else "medium" for lev in offers]
     evidence = [
         f"{label(i)} is a {i.kind} track",
         *(
-            f"aid offer ({lev.status})" + (f": {excerpt(lev.description)}" if lev.description else "")
+            f"{lev.kind.replace('_', ' ')} ({lev.status})"
+            + (f": {excerpt(lev.description)}" if lev.description else "")
             for lev in offers
         ),
         *trade_evidence,
@@ -213,7 +274,7 @@ def _aid_leverage_finding(i: Initiative, trade_evidence: list[str]) -> Finding |
         worst(severities),
         f"The {i.kind} track {label(i)} uses aid as a leverage tool.",
         evidence,
-        "Withdraw the aid offer from this track's leverage, or lift it; offer aid through a "
+        "Take aid out of this track's leverage (withdraw or lift the tool); offer aid through a "
         "humanitarian track on its own terms.",
         [i.key],
     )
@@ -224,7 +285,7 @@ def _trade_findings(snapshot: Snapshot, i: Initiative) -> tuple[list[Finding], l
     findings: list[Finding] = []
     own: list[str] = []
     v = voice(snapshot, i)
-    for src in track_texts(snapshot, i):
+    for src in track_texts(snapshot, i, metrics=True):
         hits = trades(src.text, v)
         if not hits:
             continue
@@ -272,7 +333,7 @@ def run(snapshot: Snapshot) -> list[Finding]:
         findings.extend(decided)
         if i.kind == "humanitarian":
             findings.extend(_depends_findings(snapshot, i))
-        elif (f := _aid_leverage_finding(i, own)) is not None:
+        elif (f := _aid_leverage_finding(snapshot, i, own)) is not None:
             # One alert for the track's own offer of aid, whether its leverage or its prose says so.
             findings.append(f)
             continue
