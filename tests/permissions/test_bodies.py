@@ -30,6 +30,7 @@ from server.domain import signoffs
 from server.models import Alert, Event, Initiative
 from server.settings import get_settings
 from tests.conftest import _empty_pg
+from tests.permissions import test_matrix
 from tests.permissions import world as w
 from tests.permissions.scan import Ids, Scan, Scanner, frames, read_streams
 from tests.permissions.truth import Facts, Person, Truth
@@ -296,8 +297,34 @@ def scanned(world_url: str) -> Iterator[Scanned]:
     for role, text in streams.items():
         scanner.look(role, "GET /events", f"/events?after={start}", text.encode(), "text/event-stream")
     scan.frames = {role: frames(text) for role, text in streams.items()}
+    _write_probes(client, world, scanner)
     yield Scanned(world, truth, scan, ids, triggers, streams, client, alerts)
     client.__exit__(None, None, None)
+
+
+# Who answers the matrix's writes as a reader abroad: what a write answers (a JSON view,
+# or with HX-Request the blocks it re-renders) is searched like any page.
+WRITERS_ABROAD = ("partner_granted", "kestrel_desk")
+
+
+def _write_probes(client: TestClient, world: w.World, scanner: Scanner) -> None:
+    """Every write of the matrix, as each reader abroad, as htmx; undone when it took."""
+    matrix = test_matrix.load_matrix()
+    test_matrix.MATRIX_PARAMS.clear()
+    test_matrix.MATRIX_PARAMS.update(matrix.get("params", {}))
+    snapshot = w.DbSnapshot()
+    for key, spec in matrix["routes"].items():
+        if key.split(" ", 1)[0] not in test_matrix.UNSAFE:
+            continue
+        for role in WRITERS_ABROAD:
+            htmx = {**spec, "headers": {**spec.get("headers", {}), "HX-Request": "true"}}
+            status, body = test_matrix.call(client, world, key, htmx, role)
+            scanner.scan.requests += 1
+            scanner.look(
+                role, key, f"{key} (htmx, as written)", body, "text/html" if body[:1] == b"<" else "json"
+            )
+            if status < 400:
+                snapshot.restore()
 
 
 def _tracks_of(db: Session, alert: Alert) -> list[str]:
