@@ -266,10 +266,52 @@ D2_CASES = [
         set(),
         id="near-miss-political-depends-on-humanitarian",
     ),
+    # A draft already carries its design: the separation the paper asks for is built in, or not.
     pytest.param(
         ws(track(status="draft", depends_on=["p1"]), POLITICAL),
+        {("depends_on_political_track", ("p1", "t1"))},
+        id="draft-humanitarian-track-planned-to-wait",
+    ),
+    pytest.param(
+        ws(track(status="closed", depends_on=["p1"]), POLITICAL),
         set(),
-        id="near-miss-draft-humanitarian-track",
+        id="near-miss-closed-humanitarian-track",
+    ),
+    pytest.param(
+        ws(
+            POLITICAL,
+            decisions=[
+                decision("d1", "Offer 2,000 tonnes of food aid to Hadra's districts.", initiative="p1")
+            ],
+        ),
+        {("aid_as_leverage", ("d1", "p1"))},
+        id="political-track-hands-out-aid",
+    ),
+    pytest.param(
+        ws(
+            POLITICAL
+            | {"description": "Normalisation talks; humanitarian agencies negotiate access on their own."}
+        ),
+        set(),
+        id="near-miss-political-track-mentions-aid",
+    ),
+    pytest.param(
+        ws(ECONOMIC | {"aims": ["the Administration stops seizing aid at the port"]}),
+        set(),
+        id="near-miss-aid-as-the-aim-not-the-lever",
+    ),
+    pytest.param(
+        ws(
+            track(
+                "p1",
+                kind="political",
+                parties=["hadra"],
+                status="draft",
+                description="A package: LFA withdrawal from the ridges, an amnesty and relief corridors, agreed together or not at all.",
+            )
+        ),
+        {("aid_traded_for_concession", ("p1",))},
+        id="draft-package-bundles-access-with-concessions",
     ),
     pytest.param(
         ws(

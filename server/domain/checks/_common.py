@@ -22,6 +22,20 @@ def running_tracks(snapshot: Snapshot) -> list[Initiative]:
     return [i for i in snapshot.ws.initiatives if snapshot.is_running(i) and snapshot.in_focus(i.key)]
 
 
+def planned_or_running_tracks(snapshot: Snapshot) -> list[Initiative]:
+    """The running tracks and the drafts not past their end: the ones a plan or a framing can still harm.
+
+    A draft already carries its design (a dependency, a trade, a disengagement, a measure),
+    and the paper asks for the analysis before the action, not after.
+    """
+    return [
+        i
+        for i in snapshot.ws.initiatives
+        if (snapshot.is_running(i) or (i.status == "draft" and (i.end is None or i.end >= snapshot.today)))
+        and snapshot.in_focus(i.key)
+    ]
+
+
 def current_decisions(snapshot: Snapshot, initiative_key: str) -> list[Decision]:
     """The decisions of a track that still stand: a superseded entry was corrected by a later one."""
     gone = snapshot.superseded()

@@ -4,9 +4,14 @@ Three things entangle them: a humanitarian track that waits on a political, secu
 economic track (directly or through other tracks); aid used as a leverage tool on a
 non-humanitarian track (an aid offer, or any incentive, conditionality or suspension
 whose lever is aid itself: "hospital funding stops unless ...", not "no licences until
-seized aid is returned"); and any text of a track (metrics and decisions included) that
-trades aid or access against a political, military or economic concession, or makes
-aid serve an agenda ("to win hearts and minds", "in support of the army's campaign").
+seized aid is returned"; or prose and decisions of such a track that hand out or
+withhold aid: "offer 2,000 tonnes of food aid to the Council"); and any text of a track
+(metrics and decisions included) that trades aid or access against a political,
+military or economic concession, or makes aid serve an agenda ("to win hearts and
+minds", "in support of the army's campaign").
+
+Drafts are judged with the running tracks: a draft already carries its design, and the
+separation the paper asks for is formal, built in from the start.
 
 The text is read for meaning rather than fixed phrases (`_prose`, `_lexicon`): an aid
 word ("cash grants", "medical kits", "water trucking"), a link ("conditional on", "only
@@ -35,7 +40,7 @@ from server.domain.checks._common import (
     excerpt,
     label,
     make,
-    running_tracks,
+    planned_or_running_tracks,
     track_texts,
     voice,
     worst,
@@ -161,7 +166,8 @@ def _trade_spans(sentence: str) -> list[Span]:
         ]
         package, give = _PACKAGE.search(sentence), _GIVE.search(sentence)
         if package and give and _CONCESSION.search(sentence):
-            found.append(Span(min(package.start(), give.start()), len(sentence)))
+            # "together or not at all" holds its own "not": read the negation before the aid only.
+            found.append(Span(give.start(), give.end()))
     return found
 
 
@@ -247,16 +253,20 @@ def _offers_aid(snapshot: Snapshot, i: Initiative, text: str) -> bool:
     return False
 
 
-def _aid_leverage_finding(snapshot: Snapshot, i: Initiative, trade_evidence: list[str]) -> Finding | None:
+def _aid_leverage_finding(
+    snapshot: Snapshot, i: Initiative, offered: list[str], traded: list[str]
+) -> Finding | None:
     offers = [
         lev
         for lev in i.leverage
         if lev.status != "lifted"
         and (lev.kind == "aid_offer" or (lev.description and _offers_aid(snapshot, i, lev.description)))
     ]
-    if not offers:
+    if not offers and not offered:
         return None
-    severities: list[Severity] = ["high" if lev.status == "active" else "medium" for lev in offers]
+    severities: list[Severity] = ["high" if lev.status == "active" else "medium" for lev in offers] or [
+        "high"
+    ]
     evidence = [
         f"{label(i)} is a {i.kind} track",
         *(
@@ -264,7 +274,8 @@ def _aid_leverage_finding(snapshot: Snapshot, i: Initiative, trade_evidence: lis
             + (f": {excerpt(lev.description)}" if lev.description else "")
             for lev in offers
         ),
-        *trade_evidence,
+        *offered,
+        *traded,
     ]
     return make(
         ID,
@@ -280,34 +291,84 @@ def _aid_leverage_finding(snapshot: Snapshot, i: Initiative, trade_evidence: lis
     )
 
 
-def _trade_findings(snapshot: Snapshot, i: Initiative) -> tuple[list[Finding], list[str]]:
-    """Findings for the decisions that trade aid, and the evidence of the track's own texts."""
+# A track that gives or withholds aid itself: the verb and aid as its object, or aid and a passive.
+_DETERMINERS = (
+    r"(?:(?:the|our|all|its|their|further|more|new|extra|additional|any|some|emergency|humanitarian|urgent|"
+    r"much-needed|a|an|\d[\d,.]*|\w+'s|tonnes?\s+of|packages?\s+of|shipments?\s+of)\s+){0,3}"
+)
+_HANDS_OUT = re.compile(
+    r"\b(?:offer|provid|deliver|send|sent|suppl|fund|financ|pledg|promis|grant|extend|increas|doubl|expand|resum|"
+    r"restor|unlock|releas|dangl|propos|suspend|cut|withh[eo]ld|halt|freez|froze|reduc|scal(?:e|es|ed|ing)\s+(?:up|back|down))"
+    rf"\w*\s+(?:back\s+|off\s+)?(?:to\s+\w+\s+)?{_DETERMINERS}{AID}\b"
+    rf"|\b{AID}\b\s+(?:\w+\s+){{0,3}}?(?:will|would|shall|to|can|could|may|is|are)\s+(?:also\s+)?(?:only\s+)?be\s+"
+    r"(?:offered|provided|delivered|sent|supplied|funded|pledged|promised|granted|extended|increased|doubled|"
+    r"expanded|resumed|restored|unlocked|released|suspended|cut|withheld|halted|frozen|reduced|scaled)\b",
+    re.IGNORECASE,
+)
+
+
+def offers(text: str, v: Voice) -> list[str]:
+    """The sentences in which a track itself hands out or withholds aid."""
+    return [
+        sentence
+        for sentence in clauses(text)
+        if any(asserted(sentence, m.start(), m.end(), v) for m in _HANDS_OUT.finditer(sentence))
+    ]
+
+
+def _decision_finding(snapshot: Snapshot, i: Initiative, key: str, kind: str, evidence: list[str]) -> Finding:
+    d = decision_label(snapshot.decisions[key])
+    what = (
+        "trades aid or access for a concession"
+        if kind == "aid_traded_for_concession"
+        else (f"offers or withholds aid on a {i.kind} track")
+    )
+    return make(
+        ID,
+        WORDS,
+        kind,
+        [i.key, key],
+        "high",
+        f"{d[0].upper()}{d[1:]} on track {label(i)} {what}.",
+        evidence,
+        f"Supersede {d} with one that keeps aid and access off the bargaining table"
+        + (
+            "."
+            if i.kind == "humanitarian"
+            else ", and route aid through a humanitarian track on its own terms."
+        ),
+        [i.key],
+    )
+
+
+def _text_findings(snapshot: Snapshot, i: Initiative) -> tuple[list[Finding], list[str], list[str]]:
+    """Findings for the decisions, and the evidence of the track's own texts: trades, then offers of aid."""
     findings: list[Finding] = []
-    own: list[str] = []
+    own_trades: list[str] = []
+    own_offers: list[str] = []
     v = voice(snapshot, i)
+    agenda = i.kind != "humanitarian"
     for src in track_texts(snapshot, i, metrics=True):
-        hits = trades(src.text, v)
-        if not hits:
+        traded = trades(src.text, v)
+        # On a political, security or economic track, aid handed out or withheld is aid used as leverage.
+        offered = [h for h in offers(src.text, v) if h not in traded] if agenda else []
+        if not traded and not offered:
             continue
-        evidence = [f'{src.where}: "{excerpt(h)}"' for h in hits]
-        if src.decision is None:
-            own.extend(evidence)
-            continue
-        d = decision_label(snapshot.decisions[src.decision])
-        findings.append(
-            make(
-                ID,
-                WORDS,
-                "aid_traded_for_concession",
-                [i.key, src.decision],
-                "high",
-                f"{d[0].upper()}{d[1:]} on track {label(i)} trades aid or access for a concession.",
-                evidence,
-                f"Supersede {d} with one that keeps aid and access off the bargaining table.",
-                [i.key],
+        if src.decision is not None:
+            kind = "aid_traded_for_concession" if traded else "aid_as_leverage"
+            findings.append(
+                _decision_finding(
+                    snapshot,
+                    i,
+                    src.decision,
+                    kind,
+                    [f'{src.where}: "{excerpt(h)}"' for h in [*traded, *offered]],
+                )
             )
-        )
-    return findings, own
+            continue
+        own_trades += [f'{src.where}: "{excerpt(h)}"' for h in traded]
+        own_offers += [f'{src.where}: "{excerpt(h)}"' for h in offered]
+    return findings, own_trades, own_offers
 
 
 def _own_trade_finding(i: Initiative, evidence: list[str]) -> Finding:
@@ -328,15 +389,15 @@ def _own_trade_finding(i: Initiative, evidence: list[str]) -> Finding:
 def run(snapshot: Snapshot) -> list[Finding]:
     """Humanitarian tracks entangled with other agendas, and aid offered as a bargaining chip."""
     findings: list[Finding] = []
-    for i in running_tracks(snapshot):
-        decided, own = _trade_findings(snapshot, i)
+    for i in planned_or_running_tracks(snapshot):
+        decided, traded, offered = _text_findings(snapshot, i)
         findings.extend(decided)
         if i.kind == "humanitarian":
             findings.extend(_depends_findings(snapshot, i))
-        elif (f := _aid_leverage_finding(snapshot, i, own)) is not None:
-            # One alert for the track's own offer of aid, whether its leverage or its prose says so.
+        elif (f := _aid_leverage_finding(snapshot, i, offered, traded)) is not None:
+            # One alert for the track's own use of aid, whether its leverage or its prose says so.
             findings.append(f)
             continue
-        if own:
-            findings.append(_own_trade_finding(i, own))
+        if traded:
+            findings.append(_own_trade_finding(i, traded))
     return findings
