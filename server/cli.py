@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -39,7 +41,21 @@ def _settings():  # type: ignore[no-untyped-def]
     try:
         return get_settings()
     except ValidationError as exc:
-        raise fail(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+        err = exc.errors()[0]
+        msg = _PLAIN.get(err["type"], err["msg"].removeprefix("Value error, "))
+        field = ".".join(str(part) for part in err["loc"])
+        if field:
+            msg = f"ACCORD_{field.upper()}: {msg}"
+        raise fail(msg) from None
+
+
+# Settings errors in plain words (pydantic's own read "Input should be a valid integer, ...").
+_PLAIN = {
+    "int_parsing": "not a whole number",
+    "float_parsing": "not a number",
+    "bool_parsing": "not true or false",
+    "literal_error": "not one of the values it may take",
+}
 
 
 def _upgrade() -> None:
@@ -66,8 +82,12 @@ def _is_empty() -> bool:
         return db.exec(select(Organisation)).first() is None
 
 
-def load_demo() -> list[tuple[str, str, str]]:
-    """Load the demo workspace and its people; return (email, role, organisation) rows."""
+# (email, role, organisation's name, organisation's kind) for each demo login.
+Login = tuple[str, str, str, str]
+
+
+def load_demo() -> list[Login]:
+    """Load the demo workspace and its people; return their logins."""
     from server import demo
     from server.db import session_scope
     from server.domain.snapshot import parse_document
@@ -79,36 +99,138 @@ def load_demo() -> list[tuple[str, str, str]]:
         workspace.set_name(db, demo.NAME)
         db.flush()
         orgs = {o.key: o for o in db.exec(select(Organisation)).all()}
-        rows = []
+        # One argon2 hash for the one shared password: hashing it once per person would
+        # make loading the demo take seconds longer for nothing.
+        password_hash = users.hash_password(demo.DEMO_PASSWORD)
         for email, name, org_key, role in demo.PEOPLE:
-            users.create(db, None, email, name, orgs[org_key].id, role, demo.DEMO_PASSWORD)
-            rows.append((email, role, orgs[org_key].name))
+            users.create(
+                db, None, email, name, orgs[org_key].id, role, demo.DEMO_PASSWORD, password_hash=password_hash
+            )
+    return demo_logins()
+
+
+def demo_logins() -> list[Login]:
+    """The demo's logins that exist in the database, in the demo's order (none if it holds no demo)."""
+    from server import demo
+    from server.db import session_scope
+    from server.services import users
+
+    rows: list[Login] = []
+    with session_scope(write=False) as db:
+        for email, _name, _org, _role in demo.PEOPLE:
+            user = users.by_email(db, email)
+            if user is not None and user.active:
+                org = user.organisation
+                rows.append((user.email, user.role, org.name, org.kind))
     return rows
 
 
-def _print_logins(rows: list[tuple[str, str, str]]) -> None:
+_KIND = {
+    "department": "department",
+    "state": "state",
+    "humanitarian_org": "humanitarian",
+    "multilateral": "multilateral",
+}
+
+
+def _print_logins(rows: list[Login], headline: str) -> None:
     from server.demo import DEMO_PASSWORD
 
-    typer.echo(f"Demo workspace loaded. Logins (password for all: {DEMO_PASSWORD}):")
-    for email, role, org in rows:
-        typer.echo(f"  {role:<18} {email:<32} {org}")
+    typer.echo(f"{headline} Logins (password for all: {DEMO_PASSWORD}):")
+    width = max(len(email) for email, _, _, _ in rows) + 2
+    for email, role, org, kind in rows:
+        typer.echo(f"  {role:<18} {email:<{width}} {org} ({_KIND.get(kind, kind)})")
+    typer.echo("Print them again at any time with: accord demo --logins")
 
 
 @app.command()
-def demo() -> None:
+def demo(
+    logins: Annotated[
+        bool, typer.Option("--logins", help="Print the demo's logins again; load nothing.")
+    ] = False,
+) -> None:
     """Load the fictional demo workspace into an empty database and print a login per role."""
     _upgrade()
+    if logins:
+        rows = demo_logins()
+        if not rows:
+            raise fail("the database holds no demo workspace; load it with: accord demo", 1)
+        _print_logins(rows, "Demo workspace.")
+        return
     if not _is_empty():
-        raise fail("the database already holds a workspace; the demo loads only into an empty one")
-    _print_logins(load_demo())
+        raise fail(
+            "the database already holds a workspace; the demo loads only into an empty one "
+            "(its logins: accord demo --logins)"
+        )
+    _print_logins(load_demo(), "Demo workspace loaded.")
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the web server could not listen on host:port, in one line; None if it can.
+
+    Binds a throw-away socket the way uvicorn will (SO_REUSEADDR, so a port left in
+    TIME_WAIT by a previous run counts as free), and lets it go at once.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError):
+        return f"cannot listen on {host}: not an address of this machine; choose another with --host"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (
+                    f"port {port} on {host} is already in use (is Accord already running?); "
+                    f"choose another with --port, for example: accord serve --port {_next_port(host, port)}"
+                )
+            if exc.errno in (errno.EACCES, errno.EPERM):
+                return f"not allowed to listen on port {port}; choose a port above 1023 with --port"
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"cannot listen on {host}: not an address of this machine; choose another with --host"
+            return f"cannot listen on {host}:{port}: {exc.strerror}"
+    return None
+
+
+def _next_port(host: str, port: int) -> int:
+    """A nearby port that is free now, to suggest (the next one up, if none is)."""
+    for candidate in range(port + 1, min(port + 20, 65535) + 1):
+        try:
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind((host, candidate))
+            return candidate
+        except OSError:
+            continue
+    return port + 1 if port < 65535 else 8000
+
+
+def _default(name: str) -> Any:
+    from server.settings import Settings
+
+    return Settings.model_fields[name].default
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether an option was given on the command line (not left at its shown default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name != "DEFAULT"
 
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 0,
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on (or set ACCORD_HOST).")] = _default("host"),
+    port: Annotated[
+        int, typer.Option(help="Port to listen on (or set ACCORD_PORT).", min=1, max=65535)
+    ] = _default("port"),
     demo: Annotated[
-        bool, typer.Option("--demo", help="Load the demo workspace if the database is empty.")
+        bool,
+        typer.Option(
+            "--demo", help="Load the demo workspace if the database is empty, and print its logins."
+        ),
     ] = False,
     web_only: Annotated[
         bool, typer.Option("--web-only", help="Run the web app alone, without worker and beat.")
@@ -116,10 +238,22 @@ def serve(
 ) -> None:
     """Run Accord: web, one worker and the scheduler together (the embedded deployment)."""
     s = _settings()
+    # The command line wins; otherwise the settings (ACCORD_HOST, ACCORD_PORT, .env).
+    host = host if _given(ctx, "host") else s.host
+    port = port if _given(ctx, "port") else s.port
+    # Before anything starts: a busy port would otherwise show up as a web process that
+    # dies after the worker and the scheduler came up, with a traceback.
+    problem = port_problem(host, port)
+    if problem:
+        raise fail(problem, 1)
     _upgrade()
-    if demo and _is_empty():
-        _print_logins(load_demo())
-    host, port = host or s.host, port or s.port
+    if demo:
+        if _is_empty():
+            _print_logins(load_demo(), "Demo workspace loaded.")
+        elif rows := demo_logins():
+            _print_logins(rows, "Demo workspace.")
+        else:
+            typer.echo("accord: the database already holds a workspace; the demo was not loaded", err=True)
     typer.echo(f"Accord on http://{host}:{port}")
     try:
         from server.cli_workers import run_embedded

@@ -45,6 +45,31 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# Tasks beat sends on a timer whether or not anything happened (the outbox relay every
+# two seconds, the sweep every few minutes). Celery's routine lines about them (sent,
+# received, succeeded with nothing done) would fill an idle log; what they do is logged.
+TIMER_TASKS = frozenset({"accord.relay", "accord.sweep"})
+_NOTHING_DONE = {"0", "None"}
+
+
+class QuietTimerTasks(logging.Filter):
+    """Drops Celery's INFO lines about timer tasks that did nothing, so an idle log stays quiet."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO or not record.name.startswith("celery"):
+            return True
+        args = record.args
+        if isinstance(args, tuple) and record.name == "celery.beat":
+            # "Scheduler: Sending due task %s (%s)", entry name and task name.
+            return not (len(args) == 2 and args[1] in TIMER_TASKS)
+        if isinstance(args, dict) and args.get("name") in TIMER_TASKS and "exc" not in args:
+            if "return_value" not in args:
+                return False  # "Task ... received"
+            # A relay that sent rows says how many; an idle one returns 0.
+            return str(args["return_value"]) not in _NOTHING_DONE and args["name"] != "accord.sweep"
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request id, extras, exception."""
 
@@ -84,6 +109,7 @@ def configure(fmt: str | None = None, level: str | int | None = None) -> None:
         handler = logging.StreamHandler(sys.stderr)
         setattr(handler, _HANDLER_MARK, True)
         handler.addFilter(RequestIdFilter())
+        handler.addFilter(QuietTimerTasks())
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     root.setLevel(level if isinstance(level, int) else level.upper())

@@ -20,7 +20,7 @@ from server.app import create_app
 from server.models import Initiative
 from server.settings import get_settings
 from tests.factories import document, initiative, load, person
-from tests.serverproc import WebProcess, WorkerProcess, wait_for
+from tests.serverproc import WebProcess, WorkerProcess, free_port, wait_for
 
 PASSWORD = "correct horse battery"
 
@@ -143,9 +143,13 @@ def test_a_whole_run_logs_no_secret_and_carries_request_ids_into_tasks(
         "ACCORD_WEB_RELAY": "true",
         "ACCORD_LOG_FORMAT": "json",
         "ACCORD_LOG_LEVEL": "DEBUG",
+        "ACCORD_METRICS_TOKEN": "scrape-me-0123456789",
     }
+    worker_metrics = free_port()
     with (
-        WorkerProcess(tmp_path / "worker.log", **settings) as worker,
+        WorkerProcess(
+            tmp_path / "worker.log", ACCORD_WORKER_METRICS_PORT=str(worker_metrics), **settings
+        ) as worker,
         WebProcess(tmp_path / "web.log", **settings) as web,
     ):
         http = httpx.Client(base_url=web.url, follow_redirects=False, timeout=10)
@@ -178,6 +182,17 @@ def test_a_whole_run_logs_no_secret_and_carries_request_ids_into_tasks(
             what="the end of the worker's check, logged with the save's request id",
         )
         assert "started for request save-req-0001" in worker.log()
+        # The worker's own metrics: tasks by name and outcome, behind the same token.
+        scrape = f"http://127.0.0.1:{worker_metrics}/metrics"
+        assert httpx.get(scrape, timeout=5).status_code == 401
+        tasks = httpx.get(scrape, headers={"Authorization": "Bearer scrape-me-0123456789"}, timeout=5).text
+        counted = [
+            line
+            for line in tasks.splitlines()
+            if line.startswith("accord_tasks_total{") and 'task="accord.checks.run_initiative"' in line
+        ]
+        assert counted and float(counted[0].rsplit(" ", 1)[1]) >= 1, tasks
+        assert "accord_task_duration_seconds_count" in tasks
         http.post("/signout", data={"csrf_token": csrf})
     logs = web.log() + worker.log()
     secrets = {

@@ -103,7 +103,10 @@ def sweep() -> dict[str, Any]:
     """Re-send what the relay missed, then re-run every check over the whole workspace."""
     resent = relay_pending(limit=10_000, older_than_seconds=SWEEP_GRACE_SECONDS)
     result = check_everything_now()
-    log.info("sweep: resent %d outbox rows; %s", resent, _summary(result))
+    summary = _summary(result)
+    # A sweep that found everything as it was says so only at DEBUG: an idle log stays quiet.
+    quiet = not resent and summary == "no change"
+    log.log(logging.DEBUG if quiet else logging.INFO, "sweep: resent %d outbox rows; %s", resent, summary)
     return {"resent": resent, **result}
 
 
