@@ -10,6 +10,7 @@ from server.api import (
     coordination,
     decisions,
     export,
+    exports,
     field_reports,
     initiatives,
     sharing,
@@ -24,6 +25,7 @@ ROUTERS: list[APIRouter] = [
     sharing.router,
     coordination.router,
     export.router,
+    exports.router,
     alerts.router,
     tokens.router,
 ]

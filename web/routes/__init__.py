@@ -5,7 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from server.api import events as live_events
-from web.routes import account, alerts, auth, coordination, crises, dashboard, decisions, initiatives, reports
+from web.routes import (
+    account,
+    alerts,
+    auth,
+    coordination,
+    crises,
+    dashboard,
+    decisions,
+    exports,
+    initiatives,
+    reports,
+)
 
 ROUTERS: list[APIRouter] = [
     auth.router,
@@ -15,6 +26,7 @@ ROUTERS: list[APIRouter] = [
     alerts.router,
     coordination.router,
     crises.router,
+    exports.router,
     initiatives.router,
     reports.router,
     # The pages' live stream, at the path the layout connects to (`sse-connect="/events"`).
