@@ -44,23 +44,27 @@ def _sender_for(broker_url: str, prefix: str) -> Celery:
 
 
 class _BrokerState:
-    """Whether the last relay reached the broker, so that an outage is logged once, not per try."""
+    """Whether the last relay worked, so that an outage is logged once (with its cause), not per try."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.down_since: float | None = None
+        self.cause = ""
 
-    def failed(self, broker_url: str, exc: BaseException) -> None:
+    def failed(self, broker_url: str, exc: BaseException, database: bool = False) -> None:
+        what = "database unreachable" if database else f"broker {redact(broker_url)} refused"
         with self._lock:
             first = self.down_since is None
             if first:
                 self.down_since = time.monotonic()
+                self.cause = "database" if database else f"broker {redact(broker_url)}"
         if first:
+            detail = (str(exc).strip().splitlines() or [""])[0]
             log.error(
-                "outbox relay failed: broker %s refused (%s: %s); rows stay queued and are retried",
-                redact(broker_url),
+                "outbox relay failed: %s (%s: %s); rows stay queued and are retried",
+                what,
                 type(exc).__name__,
-                exc,
+                detail,
             )
 
     def succeeded(self, broker_url: str) -> None:
@@ -68,8 +72,8 @@ class _BrokerState:
             since, self.down_since = self.down_since, None
         if since is not None:
             log.warning(
-                "outbox relay recovered: broker %s reachable again after %.0f s",
-                redact(broker_url),
+                "outbox relay recovered: %s reachable again after %.0f s",
+                self.cause or f"broker {redact(broker_url)}",
                 time.monotonic() - since,
             )
 
@@ -189,7 +193,7 @@ class RelayWaker:
                 while relay_pending() >= BATCH:
                     pass
             except Exception as exc:  # the database itself may be down; the next wake-up retries
-                broker_state.failed(get_settings().broker_url, exc)
+                broker_state.failed(get_settings().broker_url, exc, database=True)
                 time.sleep(1)
 
 

@@ -278,7 +278,7 @@ def test_postgres_outage_answers_503_and_loses_nothing(
 
 
 def test_redis_outage_keeps_saving_and_delivers_everything_after(
-    db_url: str, private_redis: PrivateRedis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_backend: str, db_url: str, private_redis: PrivateRedis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = _settings(db_url, private_redis.url, tmp_path / "data")
     _configure(monkeypatch, settings)
