@@ -21,6 +21,7 @@ from server.models.organisations import Organisation
 from server.models.people import ApiToken, AuthSession, SigninAttempt, User
 from server.models.reports import Comment, FieldReport
 from server.models.vectors import InitiativeVector
+from server.models.webhooks import Webhook  # noqa: F401  (registers the webhook and e-mail tables too)
 
 __all__ = [
     "Alert",
