@@ -608,6 +608,29 @@ D2_CASES = [
         set(),
         id="near-miss-a-proposal-refused",
     ),
+    pytest.param(
+        ws(
+            track(),
+            decisions=[decision("d1", "Cash grants will resume once Hadra signs the fisheries pact.")],
+        ),
+        {("aid_traded_for_concession", ("d1", "t1"))},
+        id="aid-waits-on-a-party-s-unrelated-act",
+    ),
+    pytest.param(
+        ws(
+            track(),
+            decisions=[
+                decision("d1", "Cash grants will resume once Hadra lifts the ban on money-transfer agents.")
+            ],
+        ),
+        set(),
+        id="near-miss-aid-waits-on-its-own-logistics",
+    ),
+    pytest.param(
+        ws(track(objectives=["Tarn pass open to relief trucks until the end of February"])),
+        set(),
+        id="near-miss-until-a-date",
+    ),
 ]
 
 

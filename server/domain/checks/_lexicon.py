@@ -36,7 +36,7 @@ AID = family(
     r"(?:hygiene|winter|dignity|medical|school)\s+kits",
     r"seeds?(?:\s+and\s+tools)?",
     r"cash(?:\s+(?:grants?|transfers?|assistance|programmes?|payments?|aid|distributions?))?",
-    r"grants",
+    r"(?:our|the|these|partner|NGO|emergency|humanitarian|relief|small|its|their)\s+grants",
     r"humanitarian\s+(?:funding|programmes?|envelope|budget|support|package|operations|assistance|supplies|cargo|goods|deliveries|aid|funds)",
     r"(?:aid|relief|humanitarian|food)\s+(?:convoys?|trucks?|shipments?|consignments?)",
     r"convoys?",
@@ -93,6 +93,7 @@ LINK = family(
     r"(?:proportionate|proportional|commensurate)\s+(?:to|with)",
     r"(?:in\s+exchange|in\s+return|as\s+a\s+reward|as\s+payment|in\s+recompense)\s+for",
     r"(?:only|solely|just)\s+(?:if|after|once|when|where|as\s+long\s+as|in\s+return|in\s+exchange|with)",
+    r"when",
     r"if",
     r"once",
     r"unless",
@@ -202,6 +203,8 @@ MILITARY = family(
     r"intelligence\s+(?:sharing|cooperation)",
     r"security\s+(?:cooperation|arrangements|guarantees\s+for\s+(?:the\s+)?(?:regime|government|border))",
     r"(?:border|migration)\s+(?:control|cooperation|management)",
+    r"(?:keep\w*|kept|stop\w*|prevent\w*|hold\w*|held|block\w*)\s+(?:\w+\s+){0,2}?(?:migrants|refugees|people|boats)\s+from",
+    r"(?:accept\w*|take\w*|took)\s+(?:back\s+)?(?:\w+\s+){0,2}?(?:deportees|returnees|migrants|asylum\s+seekers)",
     r"readmission",
     r"(?:hand|handing|handed|cede|cedes|ceded|ceding)\s+over\s+(?:\w+\s+)?(?:positions?|checkpoints?|towns?|villages?)",
     r"intelligence(?:\s+(?:sharing|cooperation|on|about))?",
@@ -246,3 +249,29 @@ CAMPAIGN = (
     r"hearts\s+and\s+minds)"
 )
 CONCESSION = family(POLITICAL, MILITARY, ECONOMIC)
+
+# What a party may be asked to do for the aid itself: let it through, stop taking it,
+# clear its papers. A condition of this kind is logistics, not a price.
+ENABLING = family(
+    AID,
+    ACCESS,
+    r"permits?|permission|visas?|clearance|clear\w*|customs|checkpoints?|roads?|routes?|bridges?|crossings?|border\s+post",
+    r"warehouses?|stocks?|trucks?|drivers?|staff|teams?|workers|agencies|NGOs|partners|humanitarian\w*|beneficiar\w*",
+    r"civilians?|patients?|wounded|sick|children|families|displaced|refugees|returnees|detainees'?\s+(?:welfare|conditions)",
+    r"let\w*|allow\w*|lift\w*\s+(?:the\s+)?(?:blockade|restrictions|siege|ban)|blockade|siege|restrictions",
+    r"divert\w*|diversion|seiz\w*|loot\w*|tax\w*|levy|levies|interfer\w*|obstruct\w*|block\w*",
+    r"demin\w*|mines?|repair\w*|rebuilt|reopen\w*\s+(?:the\s+)?(?:road|bridge|route|airport|port|crossing|market|banks?)",
+    r"needs?|needed|necessary|required|requested|possible|feasible|safe|safety|security\s+(?:allows|permits|situation)",
+    r"audit\w*|report\w*|accounts?|assessments?|monitor\w*|registration\s+of\s+(?:NGOs|agencies|partners|staff)",
+    r"agents?|procedures?|mechanisms?|arrangements?|systems?|payments?|money-transfer|banks?|lists?|notification\w*",
+)
+# Talks and deals of another agenda, named without a humanitarian object.
+TALKS = r"(?:talks|negotiations|dialogue|summit|conference|deal|accord|treaty|pact|framework|process|track|package)"
+
+# When, not what: a time limit is no price ("until the end of February").
+TIME = family(
+    r"January|February|March|April|May|June|July|August|September|October|November|December",
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday",
+    r"spring|summer|autumn|winter|snow\w*|rains?|rainy|dry\s+season|harvest|season|year|month|week|day|night",
+    r"(?:the\s+)?end\s+of|further\s+notice|then|now|today|tomorrow|\d{4}|\d{1,2}(?:st|nd|rd|th)?",
+)

@@ -23,6 +23,12 @@ is not conditional on recognition"), a rejection, or another side's demand repor
 ("Moravel insists relief must wait until the Committee disarms") raises nothing, unless
 we take the demand up ("we accepted their demand that ...").
 
+A price need not be a named concession: aid made to wait on anything a party does
+that is no part of delivering it ("food aid if the Council supports our candidate",
+"cash grants once Hadra signs the fisheries pact") is a price; a condition about the
+aid's own logistics or timing ("once the authority issues permits", "if the road is
+safe", "until the end of February", "aid continues until ...") is not.
+
 The line with N1: a halt in the fighting (ceasefire, truce, pause, quiet hours) as the
 price of aid is N1's framing alone and not a concession here, so that sentence raises
 one alert. Access (what the parties owe under IHL) traded against a political,
@@ -51,11 +57,15 @@ from server.domain.checks._lexicon import (
     CAMPAIGN,
     CHIP,
     CONCESSION,
+    ENABLING,
     EXCHANGE,
+    HALT,
     HARD_CONCESSION,
     INDUCEMENT,
     LINK,
     STANDING,
+    TALKS,
+    TIME,
     TRADE_VERB,
 )
 from server.domain.checks._prose import Span, Voice, asserted, clauses, family, ordered, words
@@ -73,6 +83,11 @@ WORDS = (
 _AGENDAS = ("political", "security", "economic")
 
 _GIVE = words(family(AID, ACCESS))
+_AID_ONLY = words(AID)
+_ENABLING = words(ENABLING)
+_TALKS = words(TALKS)
+_HALT = words(HALT)
+_TIME = words(TIME)
 _LINK = words(LINK)
 _CONCESSION = words(CONCESSION)
 _EXCHANGE = words(EXCHANGE)
@@ -127,9 +142,40 @@ _PACKAGE = words(
 _POLITICS_NEAR = words(rf"(?:{CONCESSION}|talks|negotiat\w*|table|concessions?)")
 
 
-def _trade_spans(sentence: str) -> list[Span]:
+def _party_price(sentence: str, v: Voice) -> list[Span]:
+    """Aid made to wait on something a party does that is no part of delivering it.
+
+    "food aid if the Council endorses our candidate", "cash grants once Hadra signs the
+    fisheries pact": the condition names a party (or talks of another agenda) and nothing
+    of the aid's own logistics ("once the authority issues permits", "if the road is safe").
+    """
+    out: list[Span] = []
+    for aid in _AID_ONLY.finditer(sentence):
+        for link in _LINK.finditer(sentence, aid.end()):
+            if link.start() - aid.end() > 90 or _BOUNDARY.search(sentence[aid.end() : link.start()]):
+                break
+            if re.search(
+                r"\b(?:continu|remain|stay|last|run)\w*\s+(?:\w+\s+)?$", sentence[: link.start()], re.I
+            ):
+                break  # "aid continues until ..." says how long, not at what price
+            rest = sentence[link.end() :]
+            stop = _BOUNDARY.search(rest)
+            condition = " ".join((rest[: stop.start()] if stop else rest).split()[:14])
+            head = " ".join(condition.split()[:4])
+            if not condition or any(p.search(condition) for p in (_HALT, _ENABLING, _TIME)):
+                continue
+            named = v.others(head, sentence_start=False) and not v.ours(head)
+            talks = _TALKS.search(condition)
+            if named or talks:
+                out.append(Span(aid.start(), link.end() + len(condition)))
+            break
+    return out
+
+
+def _trade_spans(sentence: str, v: Voice) -> list[Span]:
     """Where a sentence offers aid or access against a political, military or economic concession."""
     found = [
+        *_party_price(sentence, v),
         # aid ... only once ... recognition
         *ordered(sentence, [_GIVE, _LINK, _CONCESSION], boundary=_BOUNDARY),
         # sanctions relief in exchange for convoy access
@@ -176,7 +222,7 @@ def trades(text: str, v: Voice) -> list[str]:
     return [
         sentence
         for sentence in clauses(text)
-        if any(asserted(sentence, s.start, s.end, v) for s in _trade_spans(sentence))
+        if any(asserted(sentence, s.start, s.end, v) for s in _trade_spans(sentence, v))
     ]
 
 
@@ -229,7 +275,6 @@ def _depends_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     return findings
 
 
-_AID_ONLY = words(AID)
 _GIVE_OR_CUT = words(
     r"(?:suspend|cut|withh[eo]ld|halt|freez|froze|stop|offer|provid|increas|doubl|expand|resum|restor|scal|"
     r"extend|grant|promis|pledg|unlock|releas|reduc|end)\w*(?:\s+(?:up|back|off|down))?\s+(?:\w+\s+){0,3}?$"
@@ -268,7 +313,7 @@ def _aid_leverage_finding(
         "high"
     ]
     evidence = [
-        f"{label(i)} is a {i.kind} track",
+        f"{label(i)} is {'an' if i.kind[0] in 'aeiou' else 'a'} {i.kind} track",
         *(
             f"{lev.kind.replace('_', ' ')} ({lev.status})"
             + (f": {excerpt(lev.description)}" if lev.description else "")
