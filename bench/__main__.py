@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -99,7 +100,8 @@ class Run:
             "target": target,
             "pass": ok,
             "note": note,
-            "detail": detail or {},
+            # The machine is shared: the 1-minute load average says how busy it was.
+            "detail": (detail or {}) | {"loadavg_1m": round(os.getloadavg()[0], 2)},
         }
         self.rows.append(row)
         self.say(
@@ -232,17 +234,10 @@ class Run:
         proc, out = spy
         proc.wait(60)
         summary = profile.summarise(out)
-        print(
-            "\n".join(
-                [
-                    "  profile, our frames (inclusive):",
-                    *("    " + x for x in summary.get("ours_inclusive", [])),
-                    "  profile, self time:",
-                    *("    " + x for x in summary.get("self", [])),
-                ]
-            ),
-            flush=True,
-        )
+        lines = [f"  profile {out.name}: {summary.get('samples')} samples, busy {summary.get('busy_share')}"]
+        for key in ("waiting (of all samples)", "ours_inclusive (of busy samples)", "self (of busy samples)"):
+            lines += [f"  {key}:", *("    " + x for x in summary.get(key, [])[:10])]
+        print("\n".join(lines), flush=True)
         return summary | {"file": str(out)}
 
     def recover(self, servers: list[procs.Server]) -> list[int]:
@@ -312,8 +307,19 @@ class Run:
         worker = procs.spawn(
             [sys.executable, "-m", "server", "worker", "-c", "2"], db.env(), self.log(f"worker-p8-{db.kind}")
         )
+        spy = None
+        if "P8" in self.args.profile:
+            from bench import profile
+
+            out = self.logdir / f"profile-P8-worker-{db.kind}-{db.tracks}.txt"
+            # The worker's pool processes do the checks: sample them all, for the whole figure.
+            proc = profile.start(worker.pid, 60 + 3 * self.args.p8_rounds, out, subprocesses=True)
+            spy = (proc, out) if proc else None
         try:
             res = sse.save_to_alert(server.base, db.fixture, rounds=self.args.p8_rounds)
+            if spy:
+                spy[0].send_signal(signal.SIGINT)  # py-spy writes what it has on Ctrl-C
+                res["profile"] = self.profile_end(spy)
         finally:
             procs.stop(worker)
             server.stop()

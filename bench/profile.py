@@ -19,8 +19,8 @@ def py_spy() -> str | None:
     return found if Path(found).exists() else None
 
 
-def start(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes] | None:
-    """Record `pid` for `seconds` (all threads, idle frames left out) as collapsed stacks."""
+def start(pid: int, seconds: float, out: Path, subprocesses: bool = False) -> subprocess.Popen[bytes] | None:
+    """Record `pid` (and with `subprocesses` its children) for `seconds` as collapsed stacks."""
     exe = py_spy()
     if exe is None:
         print("py-spy is missing: pip install -e '.[bench]'", file=sys.stderr)
@@ -39,14 +39,26 @@ def start(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes] | None
         "-r",
         "50",
     ]
+    if subprocesses:
+        cmd.append("--subprocesses")
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+WAIT_FILES = ("threading.py", "queue.py", "selectors.py", "base_events.py")
+
+
 def summarise(path: Path, top: int = 15) -> dict[str, Any]:
-    """The frames with the most samples: inclusive (on the stack) and self (at the top)."""
+    """Where the samples went: threads waiting (by what they wait for), and the busy ones' frames.
+
+    A thread blocked in `Condition.wait` is sampled like a busy one; what it waits for is
+    the first frame below the wait outside threading and queue (an idle thread-pool worker,
+    or `QueuePool._do_get`: a request waiting for a database connection). The busy frames
+    are counted inclusively (on the stack) and by self time (at the top), over busy samples.
+    """
     inclusive: Counter[str] = Counter()
     leaf: Counter[str] = Counter()
-    total = 0
+    waits: Counter[str] = Counter()
+    total = busy = 0
     if not path.exists():
         return {"error": "no profile written"}
     for line in path.read_text(errors="replace").splitlines():
@@ -56,20 +68,31 @@ def summarise(path: Path, top: int = 15) -> dict[str, Any]:
         n = int(count)
         total += n
         frames = [_short(f) for f in stack.split(";")]
+        if _is_wait(frames[-1]):
+            callers = [f for f in frames if not any(w in f for w in WAIT_FILES) and not _is_wait(f)]
+            waits[callers[-1] if callers else frames[-1]] += n
+            continue
+        busy += n
         for f in set(frames):
             inclusive[f] += n
         leaf[frames[-1]] += n
 
-    def pct(c: Counter[str], only_ours: bool) -> list[str]:
+    def pct(c: Counter[str], of: int, only_ours: bool = False) -> list[str]:
         rows = [(f, n) for f, n in c.most_common() if not only_ours or _ours(f)]
-        return [f"{100 * n / total:5.1f}%  {f}" for f, n in rows[:top]]
+        return [f"{100 * n / of:5.1f}%  {f}" for f, n in rows[:top]] if of else []
 
     return {
         "samples": total,
-        "ours_inclusive": pct(inclusive, True),
-        "all_inclusive": pct(inclusive, False),
-        "self": pct(leaf, False),
+        "busy_share": round(busy / total, 3) if total else 0,
+        "waiting (of all samples)": pct(waits, total),
+        "ours_inclusive (of busy samples)": pct(inclusive, busy, True),
+        "self (of busy samples)": pct(leaf, busy),
     }
+
+
+def _is_wait(frame: str) -> bool:
+    name = frame.split(" (", 1)[0].rsplit(".", 1)[-1]
+    return name in ("wait", "_acquire_restore", "select", "poll", "acquire", "sleep", "control")
 
 
 def _short(frame: str) -> str:
