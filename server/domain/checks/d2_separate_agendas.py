@@ -88,6 +88,8 @@ _ENABLING = words(ENABLING)
 _TALKS = words(TALKS)
 _HALT = words(HALT)
 _TIME = words(TIME)
+# Before a party's act, "as" links too ("water trucking grows as the Authority cooperates").
+_PARTY_LINK = words(family(LINK, r"as"))
 _LINK = words(LINK)
 _CONCESSION = words(CONCESSION)
 _EXCHANGE = words(EXCHANGE)
@@ -151,7 +153,7 @@ def _party_price(sentence: str, v: Voice) -> list[Span]:
     """
     out: list[Span] = []
     for aid in _AID_ONLY.finditer(sentence):
-        for link in _LINK.finditer(sentence, aid.end()):
+        for link in _PARTY_LINK.finditer(sentence, aid.end()):
             if link.start() - aid.end() > 90 or _BOUNDARY.search(sentence[aid.end() : link.start()]):
                 break
             if re.search(
