@@ -25,6 +25,7 @@ def upgrade() -> None:
     op.create_table('delivery_cursor',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('last_event_id', sa.Integer(), nullable=False),
+    sa.Column('seen', sa.JSON(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('name')
     )

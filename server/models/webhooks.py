@@ -82,12 +82,18 @@ class WebhookAttempt(SQLModel, table=True):
 
 
 class DeliveryCursor(SQLModel, table=True):
-    """How far the fan-out has read the event table."""
+    """How far the fan-out has read the event table.
+
+    Every event up to `last_event_id` is done; `seen` holds the ids above it that are
+    done too. Events commit out of id order, so the mark passes an id only once its
+    event is old enough that no transaction can still be writing one below it.
+    """
 
     __tablename__ = "delivery_cursor"
 
     name: str = Field(primary_key=True, max_length=40)
     last_event_id: int = 0
+    seen: list[int] = Field(default_factory=list, sa_column=json_list())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
 
 
