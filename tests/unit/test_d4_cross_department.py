@@ -114,7 +114,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "finance named, not signed",
         workspace(decisions=[dec("d1", touches=("varnia-mfa", "varnia-fin"), signed=("varnia-mfa",))]),
         {("missing_signoff", ("d1",), "medium")},
-        "varnia-fin",
+        "Varnia, Ministry of Finance",
     ),
     (
         "missing for 30 days escalates",
@@ -139,7 +139,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "proposer's own sign-off is required",
         workspace(decisions=[dec("d1")]),
         {("missing_signoff", ("d1",), "medium")},
-        "varnia-mfa",
+        "Varnia, Ministry of Foreign Affairs",
     ),
     (
         "proposed_by another department",
@@ -147,7 +147,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
             decisions=[dec("d1", proposed_by="varnia-dev", touches=("varnia-mfa",), signed=("varnia-mfa",))]
         ),
         {("missing_signoff", ("d1",), "medium")},
-        "varnia-dev",
+        "Varnia, Development Agency",
     ),
     (
         "proposer named too counts once",
@@ -169,7 +169,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
             [dec("d1", signed=("varnia-mfa",))],
         ),
         {("missing_signoff", ("d1",), "medium")},
-        "varnia-mod",
+        "Varnia, Ministry of Defence",
     ),
     (
         "defence owns a staff line and signed",
@@ -187,7 +187,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
             [dec("d1", signed=("varnia-mfa",))],
         ),
         {("missing_signoff", ("d1",), "medium")},
-        "varnia-fin",
+        "Varnia, Ministry of Finance",
     ),
     (
         "a humanitarian org's seconded staff need no sign-off",
@@ -206,7 +206,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
             [dec("d1", signed=("varnia-mfa",))],
         ),
         {("missing_signoff", ("d1",), "medium")},
-        "varnia-fin",
+        "Varnia, Ministry of Finance",
     ),
     (
         "a lifted sanction no longer does",
@@ -222,7 +222,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
             {"leverage": [{"kind": "conditionality"}]}, [dec("d1", signed=("varnia-mfa",))], orgs=TREASURY
         ),
         {("missing_signoff", ("d1",), "medium")},
-        "varnia-tsy",
+        "Varnia, Treasury",
     ),
     (
         "no finance department: nothing to require",
@@ -237,7 +237,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
             [dec("d1", signed=("varnia-mfa",))],
         ),
         {("missing_signoff", ("d1",), "medium")},
-        "varnia-mod",
+        "Varnia, Ministry of Defence",
     ),
     (
         "an aid offer engages development",
@@ -261,7 +261,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
             ]
         ),
         {("missing_signoff", ("d1",), "medium")},
-        "varnia-fin",
+        "Varnia, Ministry of Finance",
     ),
     (
         "an incentive alone engages no ministry",
@@ -292,7 +292,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
             SHARED, [dec("d1", touches=("ostmark",), signed=("varnia-mfa", so("ostmark", date="2026-05-20")))]
         ),
         {("missing_signoff", ("d1",), "medium")},
-        "ostmark",
+        "Kingdom of Ostmark",
     ),
     # --- corrections and declines
     (
@@ -321,7 +321,70 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
             ]
         ),
         {("missing_signoff", ("d2",), "medium")},
-        "d2",
+        "decision of 2026-05-27",
+    ),
+    (
+        "a correction drops a department the entry it corrects named",
+        workspace(
+            decisions=[
+                dec("d1", touches=("varnia-mfa", "varnia-mod"), signed=("varnia-mfa", "varnia-mod")),
+                dec(
+                    "d2",
+                    date="2026-05-27",
+                    touches=("varnia-mfa",),
+                    signed=(so("varnia-mfa", "2026-05-27"),),
+                    supersedes="d1",
+                ),
+            ]
+        ),
+        {("missing_signoff", ("d2",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "near miss: the correction is signed by the department it no longer names",
+        workspace(
+            decisions=[
+                dec("d1", touches=("varnia-mfa", "varnia-mod"), signed=("varnia-mfa", "varnia-mod")),
+                dec(
+                    "d2",
+                    date="2026-05-27",
+                    touches=("varnia-mfa",),
+                    signed=(so("varnia-mfa", "2026-05-27"), so("varnia-mod", "2026-05-28")),
+                    supersedes="d1",
+                ),
+            ]
+        ),
+        set(),
+        "",
+    ),
+    (
+        "a partner with a sign-off grant declines, though not named",
+        workspace(
+            {"shared_with": [{"government": "ostmark", "level": "sign-off"}]},
+            [
+                dec(
+                    "d1",
+                    signed=("varnia-mfa", so("ostmark-mfa", declined=True, reason="breaches our red line")),
+                )
+            ],
+        ),
+        {("signoff_declined", ("d1",), "high")},
+        "Ostmark, Foreign Office",
+    ),
+    (
+        "a department of the government declines, though not named",
+        workspace(decisions=[dec("d1", signed=("varnia-mfa", so("varnia-fin", declined=True)))]),
+        {("signoff_declined", ("d1",), "high")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "near miss: a partner that may only comment declines",
+        workspace(
+            {"shared_with": [{"government": "ostmark", "level": "comment"}]},
+            [dec("d1", signed=("varnia-mfa", so("ostmark-mfa", declined=True)))],
+        ),
+        set(),
+        "",
     ),
     (
         "declined sign-off blocks",
@@ -557,10 +620,9 @@ def test_missing_signoff_names_who_and_since_when() -> None:
         SHARED, [dec("d1", date="2026-05-02", touches=("varnia-fin", "ostmark"), signed=("varnia-mfa",))]
     )
     (f,) = d4.run(Snapshot.from_document(doc))
-    assert (
-        "Varnia, Ministry of Finance (varnia-fin)" in f.message
-        and "Kingdom of Ostmark (ostmark)" in f.message
-    )
+    assert "Varnia, Ministry of Finance" in f.message and "Kingdom of Ostmark" in f.message
+    # Named as people know them: no organisation's or decision's key in the message.
+    assert not any(k in f.message for k in ("varnia-fin", "ostmark)", "(d1)", " d1 "))
     assert "2026-05-02" in f.message and "30 days" in f.message
     assert f.initiatives == ("t1",)
     assert any("partner on this shared track" in e for e in f.evidence)

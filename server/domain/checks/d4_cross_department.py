@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from server.domain import signoffs
-from server.domain.signoffs import Requirement, SignoffStatus
+from server.domain.checks._common import decision_label, label
+from server.domain.signoffs import Reason, Requirement, SignoffStatus
 from server.domain.snapshot import Decision, Finding, Initiative, Severity, Snapshot
 
 ID = "D4"
@@ -30,48 +31,163 @@ _ACTING_KINDS = ("agreement", "leverage")
 
 
 def _who(reqs: tuple[Requirement, ...]) -> str:
-    return ", ".join(f"{r.name} ({r.org})" for r in reqs)
+    return ", ".join(r.name for r in reqs)
 
 
-def _evidence(st: SignoffStatus, decision: Decision) -> list[str]:
-    out = [f"decision {st.decision} of {st.date.isoformat()}: {decision.text}"]
-    if st.supersedes:
-        out.append(f"it corrects decision {st.supersedes}; sign-offs given to that entry do not carry over")
-    for r in st.requirements:
+def _org_name(snapshot: Snapshot, key: str) -> str:
+    org = snapshot.organisations.get(key)
+    return org.name if org else key
+
+
+def _evidence(
+    snapshot: Snapshot, st: SignoffStatus, decision: Decision, reqs: tuple[Requirement, ...]
+) -> list[str]:
+    out = [f"{decision_label(decision)}: {decision.text}"]
+    if st.supersedes and st.supersedes in snapshot.decisions:
+        out.append(
+            f"it corrects {decision_label(snapshot.decisions[st.supersedes])}; sign-offs given to that entry "
+            "do not carry over"
+        )
+    for r in reqs:
         why = "; ".join(str(x) for x in r.reasons)
         if r.state == "signed" and r.signoff is not None:
             by = f" by {r.signoff.by}" if r.signoff.by else ""
             on = f" on {r.signoff.date.isoformat()}" if r.signoff.date else ""
-            out.append(f"{r.org} signed{by}{on} (required: {why})")
+            out.append(f"{r.name} signed{by}{on} (required: {why})")
         elif r.state == "declined" and r.signoff is not None:
             because = f": {r.signoff.reason}" if r.signoff.reason else ""
-            out.append(f"{r.org} declined{because} (required: {why})")
+            out.append(f"{r.name} declined{because} ({why})")
         else:
-            out.append(f"{r.org} has not signed (required: {why})")
-    out.extend(f"not counted: {i.signoff.org}'s sign-off, {i.why}" for i in st.ignored)
+            out.append(f"{r.name} has not signed (required: {why})")
+    out.extend(
+        f"not counted: {_org_name(snapshot, i.signoff.org)}'s sign-off, {i.why}"
+        for i in st.ignored
+        if not i.signoff.declined
+    )
     out.extend(st.unresolved)
     return out
+
+
+def _government(snapshot: Snapshot, key: str) -> str:
+    return snapshot.government_of(key)
+
+
+def _counts_for(snapshot: Snapshot, required: str, signer: str) -> bool:
+    """Whether `signer`'s word counts for `required`: itself, or for a state any body of its government."""
+    org = snapshot.organisations.get(required)
+    return signer == required or (
+        org is not None
+        and org.kind == "state"
+        and _government(snapshot, signer) == _government(snapshot, required)
+    )
+
+
+def _may_sign(snapshot: Snapshot, initiative: Initiative, org: str) -> bool:
+    """Whether `org` may sign on the track: the owner's government, or a grant at level sign-off."""
+    gov = _government(snapshot, org)
+    if gov == _government(snapshot, initiative.owner):
+        return True
+    return any(
+        not isinstance(g, str) and g.level == "sign-off" and (g.org == org or g.government == gov)
+        for g in initiative.shared_with
+    )
+
+
+def _can_be_signed(snapshot: Snapshot, initiative: Initiative, org: str) -> bool:
+    known = snapshot.organisations.get(org)
+    if known is not None and known.kind == "state":
+        gov = _government(snapshot, org)
+        return any(
+            _may_sign(snapshot, initiative, o.key)
+            for o in snapshot.ws.organisations
+            if _government(snapshot, o.key) == gov
+        )
+    return _may_sign(snapshot, initiative, org)
+
+
+def _entitled_declines(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tuple[Requirement, ...]:
+    """Refusals by organisations the rule did not list but who may sign on the track.
+
+    A department of the owner's government, or a partner holding a sign-off grant, that
+    answers a decision with a refusal has said the decision lacks its backing: the
+    paper's coordination across departments ("outcomes have political backing") is
+    missing whether or not the entry named it.
+    """
+    initiative = snapshot.initiatives[decision.initiative]
+    out: list[Requirement] = []
+    for ig in st.ignored:
+        so = ig.signoff
+        if not so.declined or (so.date is not None and so.date < decision.date):
+            continue
+        if any(_counts_for(snapshot, r.org, so.org) for r in st.requirements):
+            continue
+        if _may_sign(snapshot, initiative, so.org) and all(o.org != so.org for o in out):
+            why = Reason("partner", "may sign off on this track, and declined")
+            out.append(Requirement(so.org, _org_name(snapshot, so.org), (why,), "declined", so))
+    return tuple(out)
+
+
+def _inherited(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tuple[Requirement, ...]:
+    """Departments named on the entry a correction replaces, whose equities the correction still engages.
+
+    A correction starts with no sign-offs and may list fewer departments than the entry
+    it amends; dropping a department from the list does not take its assets or its
+    stake out of the arrangement, so its sign-off is still needed on the new entry.
+    """
+    if not decision.supersedes or decision.supersedes not in snapshot.decisions:
+        return ()
+    before = snapshot.decisions[decision.supersedes]
+    initiative = snapshot.initiatives[decision.initiative]
+    out: list[Requirement] = []
+    for org in before.touches_departments:
+        if org in st.required or not _can_be_signed(snapshot, initiative, org):
+            continue
+        mine = [
+            so
+            for so in decision.signoffs
+            if _counts_for(snapshot, org, so.org) and (so.date is None or so.date >= decision.date)
+        ]
+        why = (Reason("named", f"named on {decision_label(before)}, which this entry corrects"),)
+        declines = [so for so in mine if so.declined]
+        if declines:
+            out.append(Requirement(org, _org_name(snapshot, org), why, "declined", declines[0]))
+        elif not mine:
+            out.append(
+                Requirement(org, _org_name(snapshot, org), why, "missing", missing_since=decision.date)
+            )
+    return tuple(out)
 
 
 def _decision_findings(snapshot: Snapshot) -> list[Finding]:
     findings: list[Finding] = []
     escalate = snapshot.settings.signoff_escalate_days
     for st in signoffs.statuses(snapshot):
-        if not st.open or not snapshot.in_focus(st.initiative):
+        if not st.judged or not snapshot.in_focus(st.initiative):
             continue
         decision = snapshot.decisions[st.decision]
-        evidence = tuple(_evidence(st, decision))
+        inherited = _inherited(snapshot, st, decision)
+        declined = (
+            st.declined
+            + _entitled_declines(snapshot, st, decision)
+            + tuple(r for r in inherited if r.state == "declined")
+        )
+        missing = st.missing + tuple(r for r in inherited if r.state == "missing")
+        if not declined and not missing:
+            continue
+        name = decision_label(decision)
+        evidence = tuple(
+            _evidence(snapshot, st, decision, st.requirements + inherited + declined[len(st.declined) :])
+        )
         age = st.days_outstanding(snapshot.today)
-        if st.declined:
+        track = label(snapshot.initiatives[st.initiative])
+        if declined:
             findings.append(
                 Finding(
                     principle=ID,
                     kind="signoff_declined",
                     subjects=(st.decision,),
                     severity="high",
-                    message=(
-                        f"Decision {st.decision} is blocked: {_who(st.declined)} declined to sign it off."
-                    ),
+                    message=f"{name[0].upper()}{name[1:]} on track {track} is blocked: {_who(declined)} declined to sign it off.",
                     evidence=evidence,
                     remedy=(
                         "Take up the objection with the declining department and log a new entry that "
@@ -81,7 +197,7 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
                     initiatives=(st.initiative,),
                 )
             )
-        if st.missing:
+        if missing:
             severity: Severity = "high" if age > escalate else "medium"
             findings.append(
                 Finding(
@@ -90,7 +206,7 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
                     subjects=(st.decision,),
                     severity=severity,
                     message=(
-                        f"Decision {st.decision} still lacks the sign-off of {_who(st.missing)}, "
+                        f"{name[0].upper()}{name[1:]} on track {track} still lacks the sign-off of {_who(missing)}, "
                         f"awaited since {st.date.isoformat()} ({age} days)."
                     ),
                     evidence=(
@@ -107,7 +223,7 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
             )
         acts = _acted_on(snapshot, decision)
         if acts:
-            pending = st.missing + st.declined
+            pending = missing + declined
             findings.append(
                 Finding(
                     principle=ID,
@@ -115,15 +231,12 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
                     subjects=(st.decision,),
                     severity="high",
                     message=(
-                        f"Decision {st.decision} was acted on by {', '.join(a.key for a in acts)} "
-                        f"without the sign-off of {_who(pending)}."
+                        f"{name[0].upper()}{name[1:]} on track {track} was acted on by "
+                        f"{', '.join(decision_label(a) for a in acts)} without the sign-off of {_who(pending)}."
                     ),
                     evidence=(
                         *evidence,
-                        *(
-                            f"acted on by {a.kind} decision {a.key} of {a.date.isoformat()}: {a.text}"
-                            for a in acts
-                        ),
+                        *(f"acted on by the {a.kind} {decision_label(a)}: {a.text}" for a in acts),
                     ),
                     remedy=(
                         "Obtain the missing sign-offs now, and review with those departments whether "
@@ -156,18 +269,18 @@ def _dedicated_staff(i: Initiative, today: dt.date) -> bool:
     return bool(current or staff_lines)
 
 
-def _lapses(i: Initiative, today: dt.date) -> list[tuple[dt.date, str]]:
+def _lapses(snapshot: Snapshot, i: Initiative, today: dt.date) -> list[tuple[dt.date, str]]:
     """Staff and funding lines that run out before the track does (or have run out)."""
     # A track with no end outlives every dated line; only lines already gone count then.
     horizon = i.end or today
     out: list[tuple[dt.date, str]] = []
     for s in i.staff:
         if s.until is not None and s.until < horizon and s.fte > 0:
-            out.append((s.until, f"staff line of {s.org} ({s.fte:g} FTE)"))
+            out.append((s.until, f"staff line of {_org_name(snapshot, s.org)} ({s.fte:g} FTE)"))
     for r in i.resources:
         if r.kind in ("funding", "staff") and r.until is not None and r.until < horizon:
             amount = f" {r.amount:,.0f} {r.currency or ''}".rstrip() if r.amount is not None else ""
-            owner = f" of {r.org}" if r.org else ""
+            owner = f" of {_org_name(snapshot, r.org)}" if r.org else ""
             out.append((r.until, f"{r.kind} line{owner}{amount}"))
     return sorted(out)
 
@@ -182,18 +295,22 @@ def _resource_findings(snapshot: Snapshot) -> list[Finding]:
         span = f"{i.start.isoformat() if i.start else 'an open start'} to {i.end.isoformat() if i.end else 'no set end'}"
         if not _dedicated_staff(i, today):
             gone = [
-                f"{s.org}: {s.fte:g} FTE until {s.until.isoformat()}"
+                f"{_org_name(snapshot, s.org)}: {s.fte:g} FTE until {s.until.isoformat()}"
                 for s in i.staff
                 if s.until and s.until < today
             ]
-            borrowed = [f"{s.org}: {s.fte:g} FTE, not dedicated" for s in i.staff if not s.dedicated]
+            borrowed = [
+                f"{_org_name(snapshot, s.org)}: {s.fte:g} FTE, not dedicated"
+                for s in i.staff
+                if not s.dedicated
+            ]
             findings.append(
                 Finding(
                     principle=ID,
                     kind="no_dedicated_staff",
                     subjects=(i.key,),
                     severity="high",
-                    message=f"Active track {i.key} ('{i.title}') has no dedicated staff.",
+                    message=f"Active track {label(i)} has no dedicated staff.",
                     evidence=(
                         f"track runs {span}",
                         f"staff lines: {len(i.staff)}",
@@ -208,7 +325,7 @@ def _resource_findings(snapshot: Snapshot) -> list[Finding]:
                     initiatives=(i.key,),
                 )
             )
-        lapses = _lapses(i, today)
+        lapses = _lapses(snapshot, i, today)
         if lapses:
             first_date, first_line = lapses[0]
             lapsed = first_date < today
@@ -221,7 +338,7 @@ def _resource_findings(snapshot: Snapshot) -> list[Finding]:
                     subjects=(i.key,),
                     severity="high" if lapsed else "medium",
                     message=(
-                        f"On track {i.key} the {first_line} {verb} {first_date.isoformat()}, before {end}."
+                        f"On track {label(i)} the {first_line} {verb} {first_date.isoformat()}, before {end}."
                     ),
                     evidence=tuple(f"{line} until {d.isoformat()}" for d, line in lapses),
                     remedy=(
@@ -237,7 +354,9 @@ def _resource_findings(snapshot: Snapshot) -> list[Finding]:
             if length > max_days:
                 what = (
                     "only borrowed resources ("
-                    + ", ".join(f"{r.kind}{f' of {r.org}' if r.org else ''}" for r in i.resources)
+                    + ", ".join(
+                        f"{r.kind}{f' of {_org_name(snapshot, r.org)}' if r.org else ''}" for r in i.resources
+                    )
                     + ")"
                     if i.resources
                     else "no resources of its own"
@@ -248,7 +367,7 @@ def _resource_findings(snapshot: Snapshot) -> list[Finding]:
                         kind="borrowed_resources",
                         subjects=(i.key,),
                         severity="medium",
-                        message=f"Track {i.key} runs {length} days on {what}.",
+                        message=f"Track {label(i)} runs {length} days on {what}.",
                         evidence=(
                             f"track runs {span} ({length} days)",
                             f"no resource is marked dedicated; tracks over {max_days} days need one",
