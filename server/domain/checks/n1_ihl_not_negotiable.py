@@ -14,6 +14,7 @@ import re
 
 from server.domain.checks._common import (
     Source,
+    decision_label,
     excerpt,
     find_phrases,
     label,
@@ -56,8 +57,11 @@ _CONDITIONAL = re.compile(
 )
 
 
-def _finding(i: Initiative, kind: str, src: Source | None, evidence: list[str]) -> Finding:
-    where = f"Decision {src.decision} on track {label(i)}" if src and src.decision else f"Track {label(i)}"
+def _finding(
+    snapshot: Snapshot, i: Initiative, kind: str, src: Source | None, evidence: list[str]
+) -> Finding:
+    d = decision_label(snapshot.decisions[src.decision]) if src and src.decision else ""
+    where = f"{d[0].upper()}{d[1:]} on track {label(i)}" if d else f"Track {label(i)}"
     subjects = [i.key, src.decision] if src and src.decision else [i.key]
     if kind == "humanitarian_ceasefire_wording":
         message = f"{where} speaks of a humanitarian ceasefire, truce or pause."
@@ -74,7 +78,7 @@ def _finding(i: Initiative, kind: str, src: Source | None, evidence: list[str]) 
         )
         severity = "high"
     if src and src.decision:
-        remedy = f"Supersede decision {src.decision}: " + remedy[0].lower() + remedy[1:]
+        remedy = f"Supersede {d}: " + remedy[0].lower() + remedy[1:]
     return make(ID, WORDS, kind, subjects, severity, message, evidence, remedy, [i.key])
 
 
@@ -95,9 +99,9 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
             if src.decision is None:
                 own.setdefault(kind, []).extend(evidence)
             else:
-                findings.append(_finding(i, kind, src, evidence))
+                findings.append(_finding(snapshot, i, kind, src, evidence))
     for kind, evidence in own.items():
-        findings.append(_finding(i, kind, None, evidence))
+        findings.append(_finding(snapshot, i, kind, None, evidence))
     return findings
 
 

@@ -12,6 +12,7 @@ import re
 
 from server.domain.checks._common import (
     current_decisions,
+    decision_label,
     excerpt,
     find_phrases,
     label,
@@ -56,7 +57,7 @@ _REVERSAL = re.compile(
 
 def _remedy(i: Initiative) -> str:
     return (
-        f"Assess the humanitarian impact of disengaging on track {i.key} (backing for humanitarian "
+        f"Assess the humanitarian impact of disengaging on track {label(i)} (backing for humanitarian "
         "negotiators, access, who fills the vacuum) and record it, or keep the channel open."
     )
 
@@ -95,7 +96,7 @@ def run(snapshot: Snapshot) -> list[Finding]:
             hits = find_phrases(_DISENGAGE, d.text, _REVERSAL)
             if d.kind != "disengagement" and not hits:
                 continue
-            evidence = [f'decision {d.key} ({d.date.isoformat()}, {d.kind}): "{excerpt(d.text)}"']
+            evidence = [f'{decision_label(d)}, of kind {d.kind}: "{excerpt(d.text)}"']
             evidence.append("humanitarian impact assessment: no")
             findings.append(
                 make(
@@ -104,8 +105,8 @@ def run(snapshot: Snapshot) -> list[Finding]:
                     "disengagement_without_impact_assessment",
                     [i.key, d.key],
                     "high",
-                    f"Decision {d.key} on track {label(i)} disengages with no humanitarian impact "
-                    "assessment.",
+                    f"{decision_label(d)[0].upper()}{decision_label(d)[1:]} on track {label(i)} disengages "
+                    "with no humanitarian impact assessment.",
                     evidence,
                     _remedy(i),
                     [i.key],
