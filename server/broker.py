@@ -17,7 +17,21 @@ QUEUES = ("checks", "sweep", "notify")
 RUN_INITIATIVE = "accord.checks.run_initiative"
 SWEEP = "accord.sweep"
 RELAY = "accord.relay"
-ROUTES = {RUN_INITIATIVE: "checks", SWEEP: "sweep", RELAY: "notify"}
+# What leaves Accord (workers/deliveries.py): the fan-out of events to webhooks and
+# sign-off notices, one webhook delivery, one mail, and the daily digests.
+FAN_OUT = "accord.deliveries.fan_out"
+DELIVER_WEBHOOK = "accord.webhooks.deliver"
+SEND_MAIL = "accord.mail.send"
+MAIL_DIGESTS = "accord.mail.digests"
+ROUTES = {
+    RUN_INITIATIVE: "checks",
+    SWEEP: "sweep",
+    RELAY: "notify",
+    FAN_OUT: "notify",
+    DELIVER_WEBHOOK: "notify",
+    SEND_MAIL: "notify",
+    MAIL_DIGESTS: "notify",
+}
 EXCHANGE = "accord"
 
 

@@ -23,6 +23,24 @@ REQUEST_ID_KEY = "request_id"
 _wake_listeners: list[Callable[[], None]] = []
 _lock = threading.Lock()
 
+# Events that webhooks and e-mail notices tell of: after commit, the fan-out task
+# (`server.broker.FAN_OUT`) reads them from the event table as each receiver may see them.
+# A change made here wakes it through the outbox; alerts change in the workers, which
+# wake it themselves when a check run raised or resolved one (workers/deliveries.py).
+FANNED_OUT = frozenset(
+    {
+        "alert.raised",
+        "alert.reopened",
+        "alert.resolved",
+        "decision.logged",
+        "decision.signoff",
+        "sharing.granted",
+        "sharing.withdrawn",
+    }
+)
+WAKES_FAN_OUT = frozenset({"decision.logged", "decision.signoff", "sharing.granted", "sharing.withdrawn"})
+FAN_OUT = "accord.deliveries.fan_out"
+
 
 def enqueue(db: Session, task: str, **payload: Any) -> OutboxRow:
     """Record work for the workers; it is sent only after this transaction commits."""
@@ -55,6 +73,9 @@ def publish(
     **payload: Any,
 ) -> Event:
     """Record an event for the live streams of everyone who may see it."""
+    if kind in WAKES_FAN_OUT and not db.info.get("fan_out_pending"):
+        db.info["fan_out_pending"] = True
+        enqueue(db, FAN_OUT)
     row = Event(kind=kind, block=block, initiative_id=initiative_id, org_id=org_id, payload=payload)
     db.add(row)
     db.info["wake"] = True
@@ -71,6 +92,7 @@ def on_commit(listener: Callable[[], None]) -> None:
 @sa_event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     session.info.pop("checks_pending", None)
+    session.info.pop("fan_out_pending", None)
     if session.info.pop("wake", False):
         for listener in list(_wake_listeners):
             try:
@@ -82,4 +104,5 @@ def _after_commit(session: Session) -> None:
 @sa_event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop("checks_pending", None)
+    session.info.pop("fan_out_pending", None)
     session.info.pop("wake", None)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev-secret-key-not-for-production"}
@@ -66,6 +66,30 @@ class Settings(BaseSettings):
     # A worker serves its task metrics on this port (0: off), with the same token.
     worker_metrics_port: int = 0
     worker_metrics_host: str = "127.0.0.1"
+
+    # Webhooks: a try waits `webhook_timeout_seconds` for an answer; a failed one is tried
+    # again after `webhook_backoff_seconds` * 2^(tries - 1) (at most the max), up to
+    # `webhook_max_tries` in all. A URL whose host is a private, loopback or link-local
+    # address is refused unless `webhook_allow_private_hosts` (a receiver on the same
+    # network as Accord, or a test).
+    webhook_timeout_seconds: float = 10.0
+    webhook_max_tries: int = 8
+    webhook_backoff_seconds: float = 30.0
+    webhook_backoff_max_seconds: float = 3600.0
+    webhook_allow_private_hosts: bool = False
+    # E-mail over SMTP (sign-off notices and daily digests); no host, no mail. `smtp_tls`:
+    # "starttls" upgrades a plain connection, "ssl" connects over TLS, "none" is plain.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = 20.0
+    mail_sender: str = "Accord <accord@localhost>"
+    # The address people open Accord at, for the links in mails (no trailing slash).
+    public_url: str = "http://127.0.0.1:8000"
+    # The daily digest goes out at the first beat after this hour (UTC).
+    digest_hour_utc: int = Field(default=6, ge=0, le=23)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -26,7 +26,7 @@ from celery import Celery, Task
 from celery.signals import setup_logging
 from sqlalchemy.exc import OperationalError as DBOperationalError
 
-from server.broker import RELAY, SWEEP, wire_config
+from server.broker import FAN_OUT, MAIL_DIGESTS, RELAY, SWEEP, wire_config
 from server.settings import Settings, get_settings
 from workers import metrics as _metrics  # noqa: F401  (task metrics and request ids, via signals)
 
@@ -72,6 +72,14 @@ def configure(app: Celery, settings: Settings | None = None) -> Celery:
                 "schedule": float(s.sweep_interval_seconds),
                 "options": {"queue": "sweep", "expires": float(s.sweep_interval_seconds)},
             },
+            # Webhooks and sign-off notices: events wake the fan-out; this catches what they miss.
+            "fan-out": {"task": FAN_OUT, "schedule": 30.0, "options": {"queue": "notify", "expires": 60.0}},
+            # Each person's digest is made once a day, at the first run after the digest hour.
+            "mail-digests": {
+                "task": MAIL_DIGESTS,
+                "schedule": 900.0,
+                "options": {"queue": "notify", "expires": 900.0},
+            },
         },
         beat_schedule_filename=str((s.data_dir / "celerybeat-schedule").resolve()),
         timezone="UTC",
@@ -99,4 +107,4 @@ def _logging(loglevel: Any = None, **_: Any) -> None:
     configure_logs(level=loglevel or None)
 
 
-app = configure(Celery("accord", include=["workers.tasks"], task_cls=AccordTask))
+app = configure(Celery("accord", include=["workers.tasks", "workers.deliveries"], task_cls=AccordTask))
