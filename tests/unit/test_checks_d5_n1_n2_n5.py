@@ -222,7 +222,8 @@ N1_CASES = [
                 decision("d1", "Agree a humanitarian pause; convoys only during the humanitarian pause.")
             ],
         ),
-        {(WORDING, ("d1", "t1")), (CONDITIONAL, ("d1", "t1"))},
+        # One source, one alert: the graver kind, with both framings in its evidence.
+        {(CONDITIONAL, ("d1", "t1"))},
         id="decision-with-both-framings",
     ),
     pytest.param(
@@ -261,10 +262,77 @@ N1_CASES = [
         set(),
         id="near-miss-ceasefire-traded-for-prisoners",
     ),
+    # The framing is in the plan already: a draft is judged like a running track.
     pytest.param(
         ws(track(title="Humanitarian truce talks", status="draft")),
+        {(WORDING, ("t1",))},
+        id="draft-track-plans-a-humanitarian-truce",
+    ),
+    pytest.param(
+        ws(track(title="Humanitarian truce talks", status="closed")),
         set(),
-        id="near-miss-draft-track",
+        id="near-miss-closed-track",
+    ),
+    pytest.param(
+        ws(track(description="Engineers go to the pumping station once both sides agree to quiet hours.")),
+        {(CONDITIONAL, ("t1",))},
+        id="paraphrase-work-waits-on-quiet-hours",
+    ),
+    pytest.param(
+        ws(track(objectives=["secure a lull in hostilities so that distributions can take place"])),
+        {(CONDITIONAL, ("t1",))},
+        id="paraphrase-a-lull-sought-as-the-way-to-aid",
+    ),
+    pytest.param(
+        ws(track(metrics=[{"name": "local truces signed to let relief in", "kind": "output"}])),
+        {(CONDITIONAL, ("t1",))},
+        id="paraphrase-metric-counts-truces-for-relief",
+    ),
+    pytest.param(
+        ws(track(description="Vaccination teams go in only when the shelling stops.")),
+        {(CONDITIONAL, ("t1",))},
+        id="paraphrase-a-halt-in-other-words",
+    ),
+    pytest.param(
+        ws(
+            track(
+                kind="political",
+                description="Varnia would lift the travel bans if Hadra opens its camps to international NGOs.",
+            )
+        ),
+        {(CONDITIONAL, ("t1",))},
+        id="access-bought-with-a-political-concession",
+    ),
+    pytest.param(
+        ws(
+            track(
+                description="Ostmark floated a 'humanitarian pause' for Vell; we declined and ask for unconditional access."
+            )
+        ),
+        set(),
+        id="near-miss-partner-s-proposal-reported-and-declined",
+    ),
+    pytest.param(
+        ws(track(description="The authorities demand a ceasefire before convoys move.")),
+        set(),
+        id="near-miss-the-other-side-s-demand",
+    ),
+    pytest.param(
+        ws(track(description="We will not condition access on a ceasefire.")),
+        set(),
+        id="near-miss-we-will-not-condition",
+    ),
+    pytest.param(
+        ws(track(description="Deployment of the second team paused after the car-jacking near Vell.")),
+        set(),
+        id="near-miss-our-own-deployment-paused",
+    ),
+    pytest.param(
+        ws(
+            track(description="Make the next cash tranche conditional on the release of political prisoners.")
+        ),
+        set(),
+        id="near-miss-our-aid-for-a-concession-is-d2-s",
     ),
     pytest.param(
         ws(

@@ -29,7 +29,7 @@ AID = family(
     r"vaccin(?:es?|ations?)",
     r"health\s+(?:care|services|kits?|supplies|funding|programmes?)",
     r"(?:hospital|clinic|health|relief|humanitarian|emergency|aid)\s+funding",
-    r"funding\s+(?:for|of|to)\s+(?:the\s+|their\s+|its\s+)?(?:\w+\s+)?(?:hospitals?|clinics?|health|relief|aid|shelters?)",
+    r"funding\s+(?:for|of|to)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’-]+\s+)?(?:hospitals?|clinics?|health|relief|aid|shelters?)",
     r"shelters?",
     r"tents",
     r"blankets",
@@ -52,7 +52,7 @@ AID = family(
     r"school\s+meals|winteri[sz]ation|livelihoods?\s+(?:support|programmes?|grants?)|cash-for-work",
     r"(?:protection|psychosocial|education|health|nutrition|food\s+security)\s+programmes?",
     r"(?:humanitarian|appeal|emergency|relief)\s+(?:pledges?|contributions?|allocations?|tranches?)",
-    r"(?:pledge|contribution)\s+to\s+the\s+(?:\w+\s+){0,2}?appeal",
+    r"(?:pledge|contribution)\s+to\s+the\s+(?:[\w'’-]+\s+){0,2}?appeal",
     r"exemptions?\s+for\s+(?:aid|relief|humanitarian\w*)",
 )
 
@@ -67,8 +67,8 @@ ACCESS = family(
     r"medevacs?",
     r"movement\s+of\s+(?:aid\s+|relief\s+|humanitarian\s+|medical\s+)?(?:staff|teams?|workers|convoys?|relief|aid|ambulances?)",
     r"entry\s+(?:of|for)\s+(?:aid|relief|humanitarian|staff|convoys?|agencies|NGOs)",
-    r"open\w*\s+(?:of\s+)?(?:its\s+|the\s+|their\s+)?(?:\w+\s+)?(?:camps?|crossings?|corridors?|roads?|routes?|border|pass|ports?|airport)"
-    r"(?:\s+to\s+(?:\w+\s+)?(?:NGOs|agencies|aid|relief|humanitarian\w*|convoys?))?",
+    r"open\w*\s+(?:of\s+)?(?:its\s+|the\s+|their\s+)?(?:[\w'’-]+\s+)?(?:camps?|crossings?|corridors?|roads?|routes?|border|pass|ports?|airport)"
+    r"(?:\s+to\s+(?:[\w'’-]+\s+)?(?:NGOs|agencies|aid|relief|humanitarian\w*|convoys?))?",
     r"(?:work|travel)\s+permits",
 )
 
@@ -88,6 +88,9 @@ HALT = family(
     r"silence\s+of\s+the\s+guns",
     r"guns\s+(?:fall|fell|are)\s+silent",
     r"de-?escalation",
+    r"(?:the\s+)?(?:fighting|shelling|hostilities|firing|bombing|bombardments?|clashes|airstrikes|offensive|guns)\s+"
+    r"(?:stops?|stopped|ends?|ended|ceases?|ceased|subsides?|subsided|dies\s+down|died\s+down|is\s+over|are\s+over|"
+    r"has\s+stopped|have\s+stopped|pauses?|halts?|halted|calms?\s+down|falls?\s+silent)",
 )
 
 # A link that makes one thing wait on another.
@@ -130,7 +133,7 @@ LINK = family(
     r"(?:wait|waits|waiting|await|awaits|awaiting)\s+(?:for|on|until)?",
     r"(?:resum\w*|restart\w*|start\w*|begin\w*|flow\w*|continu\w*|released?|delivered|unlocked|provided|mov\w*|"
     r"go\s+ahead|proceed\w*|come|comes|only|not\s+until|not\s+before|wait\w*|available)\s+(?:again\s+)?(?:after|following)",
-    r"only\s+(?:for|to|in)\s+(?:\w+\s+){0,3}?(?:that|who|which|whose)",
+    r"only\s+(?:for|to|in)\s+(?:[\w'’-]+\s+){0,3}?(?:that|who|which|whose)",
     r"requires?",
     r"in\s+a\s+package\s+with",
 )
@@ -163,26 +166,28 @@ POLITICAL = family(
     r"constitution\w*",
     r"status\s+(?:talks|negotiations|question|agreement)",
     r"(?:join|joins|joined|joining|attend\w*|come|comes|came|return\w*|sit\w*|brought|bring\w*)\s+(?:back\s+)?"
-    r"(?:to\s+|at\s+)?(?:the\s+)?(?:\w+\s+){0,2}?(?:talks|table|negotiations|process|dialogue|conference)",
+    r"(?:to\s+|at\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|table|negotiations|process|dialogue|conference)",
     r"(?:peace|political|status|constitutional|normali[sz]ation|unity|power-sharing)\s+(?:talks|process|deal|agreement|negotiations|dialogue)",
     r"amnest(?:y|ies)",
-    r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:\w+\s+){0,3}?(?:bid|candidate|candidacy|resolution|position|claim|plan|government|proposal)",
-    r"regist(?:er|ers|ered|ering|ration)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:\w+\s+){0,2}?(?:charity|party|movement|organi[sz]ation)",
-    r"(?:lift\w*|eas\w*|waiv\w*|relax\w*)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?sanctions",
+    r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|position|claim|plan|government|proposal)",
+    r"regist(?:er|ers|ered|ering|ration)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?:charity|party|movement|organi[sz]ation)",
+    r"(?:lift\w*|eas\w*|waiv\w*|relax\w*)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’-]+\s+)?sanctions",
     r"sanctions\s+relief",
+    r"(?:lift\w*|eas\w*|waiv\w*|relax\w*|suspend\w*|unfreez\w*)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?"
+    r"(?:(?:travel|visa|entry|export|import|arms)\s+bans?|embargo(?:es)?|asset\s+freezes?|designations?|listings?)",
     r"(?:release|releases|released|releasing|free|freeing|freed)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|all\s+)?(?:political\s+)?"
     r"(?:prisoners?|hostages?|detainees?)(?!\s+(?:from\s+)?(?:among\s+)?(?:aid|relief|humanitarian))",
     r"prisoners?(?:\s+(?:exchange|swap|release))?",
     r"hostages?",
     r"(?<!visit\s)(?<!visits\s)(?<!to\s)detainees?(?!\s+(?:visits?|conditions?|welfare|treatment))",
-    r"(?:hand\w*|turn\w*)\s+over\s+(?:the\s+)?(?:\w+\s+)?(?:suspects?|fugitives?|leaders?|commanders?)",
+    r"(?:hand\w*|turn\w*)\s+over\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:suspects?|fugitives?|leaders?|commanders?)",
     r"extradit\w*",
     r"(?:UN|Security\s+Council|General\s+Assembly|council)\s+(?:vote|votes|resolution|seat)",
     r"membership\s+(?:of|in)",
     r"(?:a|the)\s+seat\s+(?:at|on|in)",
     r"(?:release|releases|released|releasing|free|freeing|freed)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|all\s+)?"
     r"(?:opposition|political|jailed|imprisoned)\s+(?:leaders?|figures?|activists?|politicians?|journalists?)",
-    r"(?:hand\w*|transfer\w*|return\w*|ced\w*|shar\w*)\s+(?:\w+\s+)?power",
+    r"(?:hand\w*|transfer\w*|return\w*|ced\w*|shar\w*)\s+(?:[\w'’-]+\s+)?power",
     r"civilian\s+rule",
     r"(?:political\s+)?transition",
     r"step\w*\s+down",
@@ -195,15 +200,15 @@ POLITICAL = family(
     r"(?:switch|chang)\w*\s+sides",
     r"side\w*\s+with",
     r"defect\w*",
-    r"(?:position|stance|line)\s+on\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:dispute|border|talks|question|issue|resolution|vote|status)",
+    r"(?:position|stance|line)\s+on\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:dispute|border|talks|question|issue|resolution|vote|status)",
     r"(?:border|territorial|maritime)\s+disputes?",
-    r"(?:outcome|result|conclusion|success|progress)\s+(?:of|in|on)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+    r"(?:outcome|result|conclusion|success|progress)\s+(?:of|in|on)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
     r"(?:talks|negotiations|process|track|dialogue|deal)",
     r"(?:political|security|economic|trade|peace|status|normali[sz]ation|constitutional|military|market|mining|debt)\s+track",
     r"(?:peace|framework|political|status|trade)\s+(?:plan|framework|accord|roadmap)",
 )
 MILITARY = family(
-    r"withdraw\w*\s+(?:of\s+)?(?:its\s+|their\s+|the\s+|all\s+)?(?:\w+\s+)?(?:from|forces|troops|fighters|units|militias?|positions?)",
+    r"withdraw\w*\s+(?:of\s+)?(?:its\s+|their\s+|the\s+|all\s+)?(?:[\w'’-]+\s+)?(?:from|forces|troops|fighters|units|militias?|positions?)",
     r"pull\w*[\s-]+(?:back|out)",
     r"pull-?backs?",
     r"redeploy\w*",
@@ -217,20 +222,20 @@ MILITARY = family(
     r"basing\s+rights",
     r"buffer\s+zones?",
     r"demarcation",
-    r"(?:ridges?|hills?|heights)\s+(?:\w+\s+)?(?:handed|ceded)",
+    r"(?:ridges?|hills?|heights)\s+(?:[\w'’-]+\s+)?(?:handed|ceded)",
     r"counter-?terrorism",
     r"intelligence\s+(?:sharing|cooperation)",
     r"security\s+(?:cooperation|arrangements|guarantees\s+for\s+(?:the\s+)?(?:regime|government|border))",
     r"(?:border|migration)\s+(?:control|cooperation|management)",
-    r"(?:keep\w*|kept|stop\w*|prevent\w*|hold\w*|held|block\w*)\s+(?:\w+\s+){0,2}?(?:migrants|refugees|people|boats)\s+from",
-    r"(?:accept\w*|take\w*|took)\s+(?:back\s+)?(?:\w+\s+){0,2}?(?:deportees|returnees|migrants|asylum\s+seekers)",
+    r"(?:keep\w*|kept|stop\w*|prevent\w*|hold\w*|held|block\w*)\s+(?:[\w'’-]+\s+){0,2}?(?:migrants|refugees|people|boats)\s+from",
+    r"(?:accept\w*|take\w*|took)\s+(?:back\s+)?(?:[\w'’-]+\s+){0,2}?(?:deportees|returnees|migrants|asylum\s+seekers)",
     r"readmission",
-    r"(?:hand|handing|handed|cede|cedes|ceded|ceding)\s+over\s+(?:\w+\s+)?(?:positions?|checkpoints?|towns?|villages?)",
+    r"(?:hand|handing|handed|cede|cedes|ceded|ceding)\s+over\s+(?:[\w'’-]+\s+)?(?:positions?|checkpoints?|towns?|villages?)",
     r"intelligence(?:\s+(?:sharing|cooperation|on|about))?",
     r"(?:security|defence|defense|military)\s+(?:agreement|pact|deal|partnership|arrangements?)",
-    r"(?:cooperat\w*|collaborat\w*)\s+(?:on|with|in)\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"(?:cooperat\w*|collaborat\w*)\s+(?:on|with|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?"
     r"(?:migration|border|counter-?terrorism|security|army|military|police|troops|forces|returns)",
-    r"(?:join\w*|support\w*|back\w*)\s+(?:the\s+)?(?:\w+\s+)?(?:offensive|campaign|operations?)\s+against",
+    r"(?:join\w*|support\w*|back\w*)\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:offensive|campaign|operations?)\s+against",
 )
 ECONOMIC = family(
     r"licen[cs](?:e|es|ing)",
@@ -240,14 +245,14 @@ ECONOMIC = family(
     r"(?:mining|oil|gas|logging|fishing|port|mineral|copper|gold|drilling|exploration)\s+(?:rights|concessions?|licen[cs]es?|blocks?|contracts?|deals?)",
     r"consortium\w*",
     r"(?:trade|investment|commercial|business|arms|reconstruction)\s+(?:deals?|agreements?|contracts?|concessions?|preferences|interests)",
-    r"(?:awarding|award|awards|awarded)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?contracts?",
+    r"(?:awarding|award|awards|awarded)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’-]+\s+)?contracts?",
     r"tariffs?",
     r"market\s+access",
     r"debt\s+(?:repayment|restructuring|relief)",
     r"privati[sz]\w*",
     r"economic\s+(?:reforms?|cooperation|deal|concessions?)",
-    r"(?:our|the|a)\s+(?:\w+\s+)?compan(?:y|ies)(?:'s)?",
-    r"(?:our|national|its|their)\s+(?:\w+\s+)?(?:firms?|investors?|exporters?|contractors?)",
+    r"(?:our|the|a)\s+(?:[\w'’-]+\s+)?compan(?:y|ies)(?:'s)?",
+    r"(?:our|national|its|their)\s+(?:[\w'’-]+\s+)?(?:firms?|investors?|exporters?|contractors?)",
 )
 # Concessions that "for" alone can trade: "food for votes", "aid for recognition".
 HARD_CONCESSION = (
@@ -262,7 +267,7 @@ STANDING = (
 )
 # Agendas aid may be made to serve.
 CAMPAIGN = (
-    r"(?:(?:the\s+)?(?:army|military|government|regime|ruling\s+party|coalition)'s\s+)?(?:\w+\s+)?"
+    r"(?:(?:the\s+)?(?:army|military|government|regime|ruling\s+party|coalition)'s\s+)?(?:[\w'’-]+\s+)?"
     r"(?:campaign|offensive|counter-?insurgency|stabili[sz]ation\s+(?:campaign|strategy|operations?|plan)|"
     r"pacification|military\s+(?:strategy|objectives|operations?)|political\s+(?:strategy|objectives|agenda|campaign)|"
     r"hearts\s+and\s+minds)"
@@ -293,4 +298,31 @@ TIME = family(
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday",
     r"spring|summer|autumn|winter|snow\w*|rains?|rainy|dry\s+season|harvest|season|year|month|week|day|night",
     r"(?:the\s+)?end\s+of|further\s+notice|then|now|today|tomorrow|\d{4}|\d{1,2}(?:st|nd|rd|th)?",
+)
+
+# Humanitarian work of any kind: what must go on whatever the fighting does.
+WORK = family(
+    AID,
+    ACCESS,
+    r"(?:aid|relief|humanitarian|health|medical|water|repair|vaccination|protection|mine|demining)\s+"
+    r"(?:workers?|staff|teams?|crews?|operations|work|activities|missions?|programmes?)",
+    r"engineers|technicians|repair\s+crews?|repairs|vaccinators?|vaccination\s+(?:rounds?|campaigns?)|immuni[sz]ations?",
+    r"mobile\s+clinics?|clinics?|nurses|doctors|ambulances?|field\s+hospitals?|surgical\s+teams?",
+    r"humanitarian\s+(?:action|operations|activities|work|response|assistance)",
+)
+# A purpose that makes a halt in fighting the way to aid ("a lull so that distributions
+# can take place", "truces to let relief in", "quiet hours for the repairs").
+PURPOSE = family(
+    r"so\s+that",
+    r"so\s+as\s+to",
+    r"in\s+order\s+(?:to|that)",
+    r"to\s+(?:allow|let|enable|permit|facilitate|make\s+way\s+for|get|bring|deliver|move|carry\s+out|reach|open|start|resume)",
+    r"allowing|letting|enabling|permitting",
+    r"during\s+which|within\s+which|in\s+which",
+    r"for",
+)
+# The humanitarian kin of a ceasefire: the paper's own words and their variants.
+HUMANITARIAN_HALT = (
+    r"humanitarian[\s-]+(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|cessations?(?:\s+of\s+hostilities)?|"
+    r"windows?|breaks?|respites?|days?\s+of\s+(?:tranquill?ity|calm)|hours?|stand-?downs?)"
 )

@@ -1,11 +1,29 @@
 """N1: don't treat IHL as negotiable.
 
-Two framings put access on the table: the wording itself ("humanitarian ceasefire",
-"humanitarian truce", "humanitarian pause" and their kin), and access or aid made
-conditional on a ceasefire or a concession ("convoys only once a truce holds", "truce
-for aid"). A ceasefire on its own is not a finding: a political track may well monitor
-one. The texts read are the track's title, description, aims, objectives, leverage
-tools, metrics and standing decisions.
+Access and aid are the parties' obligation under IHL, owed during the fighting. Two
+framings put them on the table:
+
+- the wording itself: "humanitarian ceasefire", "humanitarian truce", "humanitarian
+  pause" and their kin ("humanitarian window", "humanitarian cessation of hostilities");
+- access, aid or humanitarian work made to wait on a halt in the fighting ("engineers
+  go in once both sides agree to quiet hours", "convoys only once a truce holds"), a
+  halt sought as the way to aid ("a lull in hostilities so that distributions can take
+  place", "local truces signed to let relief in"), or access traded against a political,
+  military or economic concession, in either direction ("access conditional on
+  military concessions", "we would register the Authority's charity if it opens its
+  camps to NGOs", a package of withdrawal, amnesty and relief corridors).
+
+A ceasefire on its own is no finding: a political track may well negotiate or monitor
+one. The sentence must be the track's own (`_prose`): a denial, a rejection, another
+side's proposal reported ("Orlavia floated a 'humanitarian pause'; we declined") or the
+term mentioned as a word to avoid raises nothing. One source gives one alert: the
+track's own texts gather into one, each standing decision has its own (so superseding
+it clears exactly its alert), and a sentence that both uses the wording and makes
+access conditional is one alert of the graver kind.
+
+The line with D2: our own aid offered for a concession is D2's alone; a halt in the
+fighting as the price of aid is N1's alone; access traded against a concession is
+both (see D2's docstring). Drafts are judged: the framing is in the plan already.
 """
 
 from __future__ import annotations
@@ -16,12 +34,25 @@ from server.domain.checks._common import (
     Source,
     decision_label,
     excerpt,
-    find_phrases,
     label,
     make,
-    running_tracks,
+    planned_or_running_tracks,
     track_texts,
+    voice,
 )
+from server.domain.checks._lexicon import (
+    ACCESS,
+    CHIP,
+    CONCESSION,
+    EXCHANGE,
+    HALT,
+    HUMANITARIAN_HALT,
+    LINK,
+    PURPOSE,
+    TRADE_VERB,
+    WORK,
+)
+from server.domain.checks._prose import Span, Voice, asserted, clauses, family, ordered, words
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "N1"
@@ -34,80 +65,144 @@ WORDS = (
     "requires political or military concessions."
 )
 
-_CEASE = r"(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|cessations?\s+of\s+hostilities)"
-_WORDING = re.compile(rf"\bhumanitarian[\s-]+{_CEASE}\b", re.IGNORECASE)
+WORDING = "humanitarian_ceasefire_wording"
+CONDITIONAL = "access_conditional_on_concession"
 
-_ACCESS = (
-    r"(?:access|aid|assistance|relief|deliver(?:y|ies)|convoys?|supplies|food|medicines?|"
-    r"humanitarian\s+operations|evacuations?)"
+_WORDING = words(HUMANITARIAN_HALT)
+_WORK = words(WORK)
+_ACCESS = words(ACCESS)
+_HALT = words(HALT)
+_LINK = words(family(LINK, r"only\s+during"))
+_PURPOSE = words(PURPOSE)
+_CONCESSION = words(CONCESSION)
+_PRICE = words(family(HALT, CONCESSION))
+_EXCHANGE = words(EXCHANGE)
+_CONDITION_VERB = words(
+    r"(?:condition|conditions|conditioned|conditioning|tie|ties|tied|tying|link|links|linked|linking|"
+    r"make|makes|made|making|subordinat\w*|peg|pegs|pegged)"
 )
-_CONDITION = (
-    r"(?:in\s+exchange\s+for|in\s+return\s+for|conditional\s+(?:on|upon)|conditioned\s+(?:on|upon)|"
-    r"contingent\s+(?:on|upon)|dependent\s+(?:on|upon)|depends?\s+on|subject\s+to|tied\s+to|linked\s+to|"
-    r"only\s+(?:if|after|once|when|during)|once|as\s+soon\s+as|provided\s+that|on\s+condition\s+that|requires?|"
-    r"in\s+return\s+of|traded\s+(?:for|against))"
-)
-_PRICE = rf"(?:{_CEASE}|(?:political\s+|military\s+|territorial\s+)?concessions?)"
-_GAP = r"[^.;]{0,60}?"
-_CONDITIONAL = re.compile(
-    rf"\b{_ACCESS}\b{_GAP}\b{_CONDITION}\b{_GAP}\b{_PRICE}\b"
-    rf"|\b{_CEASE}\b{_GAP}\b(?:in\s+exchange\s+for|in\s+return\s+for)\b{_GAP}\b{_ACCESS}\b"
-    rf"|\b{_CEASE}[\s-]+(?:for|against)[\s-]+{_ACCESS}\b",
+_ON = words(r"(?:on|upon|to|conditional\s+on|contingent\s+on|dependent\s+on|subject\s+to)")
+_BOUNDARY = re.compile(
+    r",\s*(?:while|whereas|but|and|although|though|meanwhile|whilst)\b|\b(?:while|whereas|but|although|meanwhile)\b"
+    r"|\(|\)",
     re.IGNORECASE,
 )
+_CLAUSE_HEAD = re.compile(
+    r"^\s*(?:and\s+)?(?:only\s+)?(?:if|once|when|after|as\s+soon\s+as|provided(?:\s+that)?|on\s+condition\s+that"
+    r"|until|unless|in\s+(?:return|exchange)\s+for)\b",
+    re.IGNORECASE,
+)
+_PACKAGE = words(
+    r"(?:package|bundle|grand\s+bargain|together\s+or\s+not\s+at\s+all|all\s+or\s+nothing|single\s+deal|"
+    r"one\s+deal|as\s+a\s+whole|quid\s+pro\s+quo)"
+)
+_CHIP = words(
+    rf"(?:as|is|are|remains?|becomes?)\s+(?:a|an|the|our|their|its)?\s*(?:\w+\s+)?(?:{CHIP}|concession|reward|prize|favour|favor)"
+)
 
 
-def _finding(
-    snapshot: Snapshot, i: Initiative, kind: str, src: Source | None, evidence: list[str]
-) -> Finding:
+def _conditional_spans(sentence: str) -> list[Span]:
+    """Where a sentence makes access, aid or humanitarian work wait on a halt, or access on a concession.
+
+    Any humanitarian work waiting on a halt in the fighting is N1's; only access (what the
+    parties owe) traded against a concession is, since our own aid offered for one is D2's.
+    """
+    found: list[Span] = []
+    for work, price in ((_WORK, _HALT), (_ACCESS, _CONCESSION)):
+        found += [
+            # convoys only once a truce holds; access to Vell conditional on military concessions
+            *ordered(sentence, [work, _LINK, price], boundary=_BOUNDARY),
+            # a truce for aid; sanctions relief in exchange for convoy access
+            *ordered(sentence, [price, _EXCHANGE, work], boundary=_BOUNDARY),
+            # we would register their charity if they open their camps to NGOs
+            *ordered(sentence, [price, _LINK, work], boundary=_BOUNDARY),
+            # trade convoy access for a ceasefire
+            *ordered(sentence, [words(TRADE_VERB), work, words(r"for|against"), price], boundary=_BOUNDARY),
+            # condition access on a ceasefire
+            *ordered(sentence, [_CONDITION_VERB, work, _ON, price], boundary=_BOUNDARY),
+            # no convoys until a truce is agreed
+            *ordered(
+                sentence, [words(r"no"), work, words(r"(?:without|unless|until|before)"), price], gap=40
+            ),
+        ]
+        head = _CLAUSE_HEAD.match(sentence)
+        if head:
+            # only once a truce holds will convoys move
+            found += [Span(0, s.end) for s in ordered(sentence[head.end() :], [price, work])]
+    found += [
+        # a lull in hostilities so that distributions can take place; truces to let relief in
+        *ordered(sentence, [_HALT, _PURPOSE, _WORK], gap=60, boundary=_BOUNDARY),
+        # access as a bargaining chip, as a concession
+        *ordered(sentence, [_ACCESS, _CHIP], gap=30),
+    ]
+    package, access = _PACKAGE.search(sentence), _ACCESS.search(sentence)
+    if package and access and _PRICE.search(sentence):
+        # "together or not at all" holds its own "not": read the negation before access only.
+        found.append(Span(access.start(), access.end()))
+    return found
+
+
+def framings(text: str, v: Voice) -> dict[str, list[str]]:
+    """The sentences of a text that frame access as negotiable, by kind (the graver kind first)."""
+    out: dict[str, list[str]] = {}
+    for sentence in clauses(text):
+        if any(asserted(sentence, s.start, s.end, v) for s in _conditional_spans(sentence)):
+            out.setdefault(CONDITIONAL, []).append(sentence)
+        elif any(asserted(sentence, m.start(), m.end(), v) for m in _WORDING.finditer(sentence)):
+            out.setdefault(WORDING, []).append(sentence)
+    return out
+
+
+def _finding(snapshot: Snapshot, i: Initiative, src: Source | None, found: dict[str, list[str]]) -> Finding:
     d = decision_label(snapshot.decisions[src.decision]) if src and src.decision else ""
     where = f"{d[0].upper()}{d[1:]} on track {label(i)}" if d else f"Track {label(i)}"
     subjects = [i.key, src.decision] if src and src.decision else [i.key]
-    if kind == "humanitarian_ceasefire_wording":
-        message = f"{where} speaks of a humanitarian ceasefire, truce or pause."
-        remedy = (
-            "Drop the ceasefire wording from the humanitarian aims: IHL obliges parties to allow "
-            "aid through during hostilities, ceasefire or not."
-        )
-        severity: Severity = "medium"
-    else:
+    evidence = [e for kind in (CONDITIONAL, WORDING) for e in found.get(kind, [])]
+    if CONDITIONAL in found:
+        kind = CONDITIONAL
         message = f"{where} makes access or aid conditional on a ceasefire or a concession."
         remedy = (
             "Reframe access as the parties' obligation under IHL, owed unconditionally, and keep "
             "any ceasefire talks on their own track."
         )
-        severity = "high"
-    if src and src.decision:
+        severity: Severity = "high"
+    else:
+        kind = WORDING
+        message = f"{where} speaks of a humanitarian ceasefire, truce or pause."
+        remedy = (
+            "Drop the ceasefire wording from the humanitarian aims: IHL obliges parties to allow "
+            "aid through during hostilities, ceasefire or not."
+        )
+        severity = "medium"
+    if d:
         remedy = f"Supersede {d}: " + remedy[0].lower() + remedy[1:]
     return make(ID, WORDS, kind, subjects, severity, message, evidence, remedy, [i.key])
 
 
 def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     findings: list[Finding] = []
-    # The track's own texts gather into one finding per kind; each decision gets its own,
-    # so that superseding it clears exactly its alert.
     own: dict[str, list[str]] = {}
+    v = voice(snapshot, i)
     for src in track_texts(snapshot, i, metrics=True):
-        for kind, pattern in (
-            ("access_conditional_on_concession", _CONDITIONAL),
-            ("humanitarian_ceasefire_wording", _WORDING),
-        ):
-            hits = find_phrases(pattern, src.text)
-            if not hits:
-                continue
-            evidence = [f'{src.where}: "{excerpt(h)}"' for h in hits]
-            if src.decision is None:
+        found = {
+            kind: [f'{src.where}: "{excerpt(h)}"' for h in hits]
+            for kind, hits in framings(src.text, v).items()
+        }
+        if not found:
+            continue
+        if src.decision is None:
+            for kind, evidence in found.items():
                 own.setdefault(kind, []).extend(evidence)
-            else:
-                findings.append(_finding(snapshot, i, kind, src, evidence))
-    for kind, evidence in own.items():
-        findings.append(_finding(snapshot, i, kind, None, evidence))
+        else:
+            findings.append(_finding(snapshot, i, src, found))
+    if own:
+        findings.append(_finding(snapshot, i, None, own))
     return findings
 
 
 def run(snapshot: Snapshot) -> list[Finding]:
-    """Running tracks that frame access as conditional on a ceasefire or a concession."""
+    """Tracks that frame access as conditional on a ceasefire or a concession, or use the wording."""
     findings: list[Finding] = []
-    for i in running_tracks(snapshot):
+    for i in planned_or_running_tracks(snapshot):
         findings.extend(_judge(snapshot, i))
     return findings
