@@ -5,6 +5,7 @@ each body and frame is searched for the strings the ground truth forbids that ro
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from collections import Counter
@@ -221,6 +222,9 @@ def requests_for(role: str, ids: Ids, truth: Truth) -> list[Request]:
 
 def readable(body: bytes, content_type: str) -> tuple[str, str]:
     """The body as a reader sees it (entities and JSON escapes undone), whole and without directories."""
+    if "pdf" in content_type:
+        text = pdf_text(body)
+        return text, text
     text = body.decode(errors="replace")
     if "json" in content_type:
         try:
@@ -233,6 +237,14 @@ def readable(body: bytes, content_type: str) -> tuple[str, str]:
         return whole, json.dumps(data, ensure_ascii=False)
     whole = html.unescape(text)
     return whole, html.unescape(_SELECT.sub("", text))
+
+
+def pdf_text(body: bytes) -> str:
+    """The text a PDF shows (its compressed streams would match keys by chance)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(body))
+    return "\n".join(page.extract_text() or "" for page in reader.pages) + "\n" + str(reader.metadata or "")
 
 
 class Searcher:
