@@ -335,6 +335,31 @@ N1_CASES = [
         id="near-miss-our-aid-for-a-concession-is-d2-s",
     ),
     pytest.param(
+        ws(track(aims=["a ceasefire around Vell"])),
+        {(WORDING, ("t1",))},
+        id="humanitarian-track-aims-at-a-ceasefire",
+    ),
+    pytest.param(
+        ws(track("p1", kind="political", parties=["hadra"], aims=["a ceasefire around Vell"])),
+        set(),
+        id="near-miss-political-track-aims-at-a-ceasefire",
+    ),
+    pytest.param(
+        ws(track(description="A ceasefire for humanitarian purposes around the port.")),
+        {(WORDING, ("t1",))},
+        id="paraphrase-ceasefire-for-humanitarian-purposes",
+    ),
+    pytest.param(
+        ws(track(description="The truce provides for daily convoys to Vell.")),
+        {(CONDITIONAL, ("t1",))},
+        id="paraphrase-aid-inside-the-truce",
+    ),
+    pytest.param(
+        ws(track(description="Since the ceasefire collapsed in May, convoys face daily shelling.")),
+        set(),
+        id="near-miss-ceasefire-as-context",
+    ),
+    pytest.param(
         ws(
             track(),
             decisions=[

@@ -323,6 +323,23 @@ PURPOSE = family(
 )
 # The humanitarian kin of a ceasefire: the paper's own words and their variants.
 HUMANITARIAN_HALT = (
-    r"humanitarian[\s-]+(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|cessations?(?:\s+of\s+hostilities)?|"
-    r"windows?|breaks?|respites?|days?\s+of\s+(?:tranquill?ity|calm)|hours?|stand-?downs?)"
+    r"humanitarian[\s-]+(?:[\w'’-]+\s+){0,2}?(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|"
+    r"cessations?(?:\s+of\s+hostilities)?|windows?|breaks?|respites?|days?\s+of\s+(?:tranquill?ity|calm)|"
+    r"stand-?downs?)"
+    r"|(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|cessations?\s+of\s+hostilities)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:for|on)\s+humanitarian\s+(?:purposes|reasons|grounds|needs|considerations)"
+)
+# Ways of bringing aid inside a ceasefire deal: "aid as part of the truce", "the truce provides for convoys".
+WITHIN = (
+    r"(?:as\s+part\s+of|under\s+the\s+terms\s+of|under|within|in\s+the\s+framework\s+of|included\s+in|"
+    r"written\s+into|through|via|by\s+way\s+of|by\s+means\s+of)"
+)
+PROVIDES = (
+    r"(?:includ\w*|provid\w*\s+for|guarantee\w*|cover\w*|contain\w*|allow\w*|open\w*|secur\w*|bring\w*|"
+    r"deliver\w*|unlock\w*|make\w*\s+room\s+for|pav\w*\s+the\s+way\s+for|lead\w*\s+to)"
+)
+# Seeking something as a goal, in a track's prose.
+SEEK = (
+    r"(?:secur|negotiat|broker|seek|sought|obtain|agree|press\w*\s+for|push\w*\s+for|achiev|win|reach|arrang|"
+    r"mediat|propos|call\w*\s+for|advocat|lobby|work\w*\s+(?:for|towards?))\w*"
 )

@@ -73,12 +73,54 @@ _REPORTING = (
 # Who may stand as the subject of a report: anyone but us.
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours|I|my)\b", re.IGNORECASE)
 _THIRD_PARTY_NOUN = re.compile(
-    r"\b(?:they|them|their|he|she|his|her|its|authorit\w*|government|ministry|militia\w*|commanders?|"
-    r"committee|council|front|army|forces|group|rebels?|side|sides|parties|party|administration|"
-    r"leadership|junta|regime|movement|brigade|units?|envoy|delegation|counterparts?|interlocutors?|"
-    r"partners?|allies|ally|donors?|mediators?|governor|spokes\w+|officials?|representatives?)\b",
+    r"\b(?:they|them|their|he|she|his|her|authorit\w*|militia\w*|commanders?|front|army|rebels?|insurgents?|"
+    r"fighters|side|sides|parties|party|administration|junta|regime|movement|brigades?|group|counterparts?|"
+    r"interlocutors?|partners?|allies|ally|donors?|mediators?|governor)\b",
     re.IGNORECASE,
 )
+# Capitalised words that name our own offices, not another side ("the Special Envoy proposes").
+_OUR_OFFICES = {
+    "envoy",
+    "minister",
+    "ministry",
+    "office",
+    "embassy",
+    "ambassador",
+    "department",
+    "desk",
+    "unit",
+    "task",
+    "force",
+    "cabinet",
+    "secretary",
+    "president",
+    "prime",
+    "mission",
+    "team",
+    "directorate",
+    "agency",
+    "special",
+    "foreign",
+    "development",
+    "defence",
+    "defense",
+    "treasury",
+    "humanitarian",
+    "director",
+    "head",
+    "deputy",
+    "general",
+    "coordinator",
+    "coordination",
+    "cell",
+    "state",
+    "government",
+    "we",
+    "our",
+    "the",
+    "a",
+    "an",
+}
 # A demand or offer named as someone's: "Moravel's demand that", "their proposal of".
 _POSSESSED_FRAME = re.compile(
     r"(?:\b\w+'s|\b(?:their|his|her|its))\s+(?:\w+\s+){0,2}?(?:demands?|conditions?|proposals?|offers?|"
@@ -189,8 +231,12 @@ class Voice:
         if _THIRD_PARTY_NOUN.search(words) or _named(words, self.others_names):
             return True
         tokens = words.split()
-        # A capital at the head of a sentence proves nothing; inside it, it marks a name.
-        return any(w[:1].isupper() for w in (tokens[1:] if sentence_start else tokens))
+        # A capital at the head of a sentence proves nothing; inside it, it marks a name
+        # (unless it names one of our own offices).
+        return any(
+            w[:1].isupper() and w.strip(".,'’\"").casefold() not in _OUR_OFFICES
+            for w in (tokens[1:] if sentence_start else tokens)
+        )
 
 
 def _named(words: str, names: Sequence[str]) -> bool:

@@ -14,7 +14,9 @@ framings put them on the table:
   camps to NGOs", a package of withdrawal, amnesty and relief corridors).
 
 A ceasefire on its own is no finding: a political track may well negotiate or monitor
-one. The sentence must be the track's own (`_prose`): a denial, a rejection, another
+one. A humanitarian track that takes a halt in the fighting as its own aim (in its title,
+aims, objectives or metrics, or "negotiate a pause in the shelling" in its prose) blurs
+the paper's line between humanitarian outcomes and military objectives, and is told so. The sentence must be the track's own (`_prose`): a denial, a rejection, another
 side's proposal reported ("Orlavia floated a 'humanitarian pause'; we declined") or the
 term mentioned as a word to avoid raises nothing. One source gives one alert: the
 track's own texts gather into one, each standing decision has its own (so superseding
@@ -48,8 +50,11 @@ from server.domain.checks._lexicon import (
     HALT,
     HUMANITARIAN_HALT,
     LINK,
+    PROVIDES,
     PURPOSE,
+    SEEK,
     TRADE_VERB,
+    WITHIN,
     WORK,
 )
 from server.domain.checks._prose import Span, Voice, asserted, clauses, family, ordered, words
@@ -132,6 +137,9 @@ def _conditional_spans(sentence: str) -> list[Span]:
     found += [
         # a lull in hostilities so that distributions can take place; truces to let relief in
         *ordered(sentence, [_HALT, _PURPOSE, _WORK], gap=60, boundary=_BOUNDARY),
+        # aid as part of the ceasefire agreement; the truce provides for convoys
+        *ordered(sentence, [_WORK, words(WITHIN), _HALT], gap=40, boundary=_BOUNDARY),
+        *ordered(sentence, [_HALT, words(PROVIDES), _WORK], gap=40, boundary=_BOUNDARY),
         # access as a bargaining chip, as a concession
         *ordered(sentence, [_ACCESS, _CHIP], gap=30),
     ]
@@ -150,6 +158,32 @@ def framings(text: str, v: Voice) -> dict[str, list[str]]:
             out.setdefault(CONDITIONAL, []).append(sentence)
         elif any(asserted(sentence, m.start(), m.end(), v) for m in _WORDING.finditer(sentence)):
             out.setdefault(WORDING, []).append(sentence)
+    return out
+
+
+_SEEK = words(SEEK)
+# Where a track states what it is for.
+_GOALS = ("title", "aim", "objective", "metric")
+
+
+def halt_as_aim(text: str, where: str, v: Voice) -> list[str]:
+    """Sentences in which a humanitarian track seeks a halt in the fighting as its own aim.
+
+    The paper's distinction between humanitarian outcomes and military objectives blurs
+    when a humanitarian track's aims, objectives or metrics are a ceasefire or a truce
+    ("a ceasefire around Amsel", "truces brokered"). Prose elsewhere must say the track
+    seeks it ("negotiate a pause in the shelling"), not merely mention it.
+    """
+    out: list[str] = []
+    goal = where.split()[0] in _GOALS
+    for sentence in clauses(text):
+        spans = (
+            [Span(m.start(), m.end()) for m in _HALT.finditer(sentence)]
+            if goal
+            else list(ordered(sentence, [_SEEK, _HALT], gap=40))
+        )
+        if any(asserted(sentence, s.start, s.end, v) for s in spans):
+            out.append(sentence)
     return out
 
 
@@ -184,10 +218,10 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     own: dict[str, list[str]] = {}
     v = voice(snapshot, i)
     for src in track_texts(snapshot, i, metrics=True):
-        found = {
-            kind: [f'{src.where}: "{excerpt(h)}"' for h in hits]
-            for kind, hits in framings(src.text, v).items()
-        }
+        framed = framings(src.text, v)
+        if i.kind == "humanitarian" and not framed and (aims := halt_as_aim(src.text, src.where, v)):
+            framed[WORDING] = aims
+        found = {kind: [f'{src.where}: "{excerpt(h)}"' for h in hits] for kind, hits in framed.items()}
         if not found:
             continue
         if src.decision is None:
