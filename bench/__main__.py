@@ -46,6 +46,15 @@ class Run:
         self._r0: dict[int, list[procs.Server]] = {}
         self._r0_figures: dict[tuple[int, int, str], load.Result] = {}
 
+    out: Path | None = None
+    meta: dict[str, Any] = {}
+
+    def save(self, complete: bool) -> None:
+        """Write the rows so far (after each row, so an interrupted run keeps its figures)."""
+        if self.out is not None:
+            body = {"machine": self.meta, "complete": complete, "rows": self.rows}
+            self.out.write_text(json.dumps(body, indent=2) + "\n")
+
     def log(self, name: str) -> Path:
         return self.logdir / f"{name}.log"
 
@@ -104,6 +113,7 @@ class Run:
             "detail": (detail or {}) | {"loadavg_1m": round(os.getloadavg()[0], 2)},
         }
         self.rows.append(row)
+        self.save(complete=False)
         self.say(
             f"{figure} {what} {db} x{n} c{conns}: {_fmt(row['value'])} {unit}"
             + (f" ratio {ratio:.3f}" if ratio is not None else "")
@@ -554,24 +564,25 @@ def main(argv: list[str]) -> int:
     load.ensure_wrk()
     run = Run(args)
     meta = machine() | {"options": {k: v for k, v in vars(args).items() if k not in ("logs", "out")}}
+    RESULTS.mkdir(exist_ok=True)
+    run.out = (
+        Path(args.out)
+        if args.out
+        else RESULTS / (f"{dt.datetime.now().strftime('%Y%m%d-%H%M')}-{args.tracks}-{'-'.join(args.db)}.json")
+    )
+    run.meta = meta
     run.say(
         f"accord bench: {args.tracks} tracks on {', '.join(args.db)}; figures {','.join(args.only)}; "
-        f"logs in {run.logdir}"
+        f"logs in {run.logdir}; figures to {run.out}"
     )
     try:
         run.execute()
     finally:
         run.close()
+        run.save(complete=True)
     print()
     print(table(run.rows))
-    RESULTS.mkdir(exist_ok=True)
-    out = (
-        Path(args.out)
-        if args.out
-        else RESULTS / (f"{dt.datetime.now().strftime('%Y%m%d-%H%M')}-{args.tracks}-{'-'.join(args.db)}.json")
-    )
-    out.write_text(json.dumps({"machine": meta, "rows": run.rows}, indent=2) + "\n")
-    print(f"\nfigures written to {out}")
+    print(f"\nfigures written to {run.out}")
     return 0 if all(r["pass"] for r in run.rows) else 1
 
 
