@@ -88,6 +88,11 @@ HALT = family(
     r"silence\s+of\s+the\s+guns",
     r"guns\s+(?:fall|fell|are)\s+silent",
     r"de-?escalation",
+    r"(?:windows?|periods?|hours?|days?|nights?)\s+of\s+(?:calm|quiet|silence|tranquill?ity)",
+    r"(?:temporary|local|partial|short|limited)\s+cessations?",
+    r"standstills?|cooling-off\s+periods?|(?:military|operational)\s+(?:freeze|standstill)",
+    r"(?:stop|halt|end|suspend|freez|cease)\w*\s+(?:the\s+|all\s+|its\s+|their\s+)?(?:fighting|hostilities|shelling|attacks|bombing|"
+    r"bombardments?|offensive|airstrikes|military\s+operations)",
     r"(?:the\s+)?(?:fighting|shelling|hostilities|firing|bombing|bombardments?|clashes|airstrikes|offensive|guns)\s+"
     r"(?:stops?|stopped|ends?|ended|ceases?|ceased|subsides?|subsided|dies\s+down|died\s+down|is\s+over|are\s+over|"
     r"has\s+stopped|have\s+stopped|pauses?|halts?|halted|calms?\s+down|falls?\s+silent)",
@@ -319,11 +324,10 @@ PURPOSE = family(
     r"to\s+(?:allow|let|enable|permit|facilitate|make\s+way\s+for|get|bring|deliver|move|carry\s+out|reach|open|start|resume)",
     r"allowing|letting|enabling|permitting",
     r"during\s+which|within\s+which|in\s+which",
-    r"for",
 )
 # The humanitarian kin of a ceasefire: the paper's own words and their variants.
 HUMANITARIAN_HALT = (
-    r"humanitarian[\s-]+(?:[\w'’-]+\s+){0,2}?(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|"
+    r"humanitarian[\s-]+(?:(?!(?:during|after|before|since|and|or|of|in|on|at|for|by|with|to|the|a|an)\b)[\w'’-]+\s+){0,2}?(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|"
     r"cessations?(?:\s+of\s+hostilities)?|windows?|breaks?|respites?|days?\s+of\s+(?:tranquill?ity|calm)|"
     r"stand-?downs?)"
     r"|(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|cessations?\s+of\s+hostilities)\s+(?:[\w'’-]+\s+){0,3}?"

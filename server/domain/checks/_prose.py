@@ -38,7 +38,8 @@ def clauses(text: str) -> list[str]:
 _STRONG_NEGATION = re.compile(
     r"\b(?:not|never|nor|cannot|neither|avoid\w*|reject\w*|refus\w*|declin\w*|rule[sd]?\s+out|ruling\s+out|"
     r"oppos(?:e|es|ed|ing)|resist(?:s|ed|ing)?|regardless|instead\s+of|rather\s+than|irrespective|without\s+any|no\s+longer|"
-    r"unconditional\w*|den(?:y|ies|ied)|prevent\w*|forbid\w*|prohibit\w*)\b|n't\b",
+    r"unconditional\w*|den(?:y|ies|ied)|prevent\w*|forbid\w*|prohibit\w*|whatever|whether\s+or\s+not|with\s+or\s+without"
+    r"|come\s+what\s+may)\b|n't\b",
     re.IGNORECASE,
 )
 # "no" and "without" are too common to reach far: they negate only what follows closely

@@ -88,6 +88,12 @@ _ENABLING = words(ENABLING)
 _TALKS = words(TALKS)
 _HALT = words(HALT)
 _TIME = words(TIME)
+# Who may be asked for a price: any actor on the other side of a table, named by its office.
+_ACTOR = words(
+    r"(?:government|ministry|council|committee|forces|units|officials|leadership|authorities|authority|"
+    r"governor|junta|regime|commanders?|militias?|rebels|army|front|movement|administration|parliament|"
+    r"president|leaders?|chiefs?|elders|clans?|tribes?)"
+)
 # Before a party's act, "as" links too ("water trucking grows as the Authority cooperates").
 _PARTY_LINK = words(family(LINK, r"as"))
 _LINK = words(LINK)
@@ -166,7 +172,7 @@ def _party_price(sentence: str, v: Voice) -> list[Span]:
             head = " ".join(condition.split()[:4])
             if not condition or any(p.search(condition) for p in (_HALT, _ENABLING, _TIME)):
                 continue
-            named = v.others(head, sentence_start=False) and not v.ours(head)
+            named = (v.others(head, sentence_start=False) or bool(_ACTOR.search(head))) and not v.ours(head)
             talks = _TALKS.search(condition)
             if named or talks:
                 out.append(Span(aid.start(), link.end() + len(condition)))

@@ -101,6 +101,10 @@ _PACKAGE = words(
     r"(?:package|bundle|grand\s+bargain|together\s+or\s+not\s+at\s+all|all\s+or\s+nothing|single\s+deal|"
     r"one\s+deal|as\s+a\s+whole|quid\s+pro\s+quo)"
 )
+_AS_LEVER = words(
+    r"(?:as|is|are|remains?|becomes?)\s+(?:a|an|the|our|their|its)?\s*(?:[\w'’-]+\s+)?"
+    r"(?:lever|leverage|card|incentive|inducement|carrot|sweetener|currency|payment|price)"
+)
 _CHIP = words(
     rf"(?:as|is|are|remains?|becomes?)\s+(?:a|an|the|our|their|its)?\s*(?:\w+\s+)?(?:{CHIP}|concession|reward|prize|favour|favor)"
 )
@@ -135,8 +139,13 @@ def _conditional_spans(sentence: str) -> list[Span]:
             # only once a truce holds will convoys move
             found += [Span(0, s.end) for s in ordered(sentence[head.end() :], [price, work])]
     found += [
-        # a lull in hostilities so that distributions can take place; truces to let relief in
+        # a lull in hostilities so that distributions can take place; truces to let relief in; pauses for aid
         *ordered(sentence, [_HALT, _PURPOSE, _WORK], gap=60, boundary=_BOUNDARY),
+        *ordered(sentence, [_HALT, words(r"for"), _WORK], gap=12),
+        # access negotiated within the peace talks; access as leverage
+        *ordered(sentence, [_ACCESS, words(WITHIN), _CONCESSION], gap=40, boundary=_BOUNDARY),
+        *ordered(sentence, [_ACCESS, words(r"against"), _CONCESSION], gap=20),
+        *ordered(sentence, [_ACCESS, _AS_LEVER], gap=30),
         # aid as part of the ceasefire agreement; the truce provides for convoys
         *ordered(sentence, [_WORK, words(WITHIN), _HALT], gap=40, boundary=_BOUNDARY),
         *ordered(sentence, [_HALT, words(PROVIDES), _WORK], gap=40, boundary=_BOUNDARY),
@@ -162,6 +171,17 @@ def framings(text: str, v: Voice) -> dict[str, list[str]]:
 
 
 _SEEK = words(SEEK)
+# A halt named as the setting, not the goal: "during the ceasefire", "ceasefire violations".
+_SETTING_BEFORE = re.compile(
+    r"\b(?:during|after|before|since|despite|throughout|until|beyond|outside|regardless\s+of|in\s+spite\s+of|"
+    r"under|amid|following|with\s+or\s+without)\s+(?:the\s+|a\s+|any\s+|each\s+|every\s+)?(?:[\w'’-]+\s+)?$",
+    re.IGNORECASE,
+)
+_SETTING_AFTER = re.compile(
+    r"^\s*(?:violations?|breach\w*|lines?|monitor\w*|zones?|collaps\w*|ended|broke|holds?|held|observers?|"
+    r"commission|committee|agreement\s+(?:text|clauses?))\b",
+    re.IGNORECASE,
+)
 # Where a track states what it is for.
 _GOALS = ("title", "aim", "objective", "metric")
 
@@ -178,7 +198,12 @@ def halt_as_aim(text: str, where: str, v: Voice) -> list[str]:
     goal = where.split()[0] in _GOALS
     for sentence in clauses(text):
         spans = (
-            [Span(m.start(), m.end()) for m in _HALT.finditer(sentence)]
+            [
+                Span(m.start(), m.end())
+                for m in _HALT.finditer(sentence)
+                if not _SETTING_BEFORE.search(sentence[: m.start()])
+                and not _SETTING_AFTER.match(sentence[m.end() :])
+            ]
             if goal
             else list(ordered(sentence, [_SEEK, _HALT], gap=40))
         )
