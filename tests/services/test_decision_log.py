@@ -26,11 +26,21 @@ def _tamper(db: Session, *statements: str) -> None:
     db.commit()
 
 
+# The demo with the first few decisions of its log (each decision and each of its
+# sign-offs is one entry): the first, by date, has two sign-offs, so entry 3 is a
+# sign-off nothing refers to.
+DEMO = document()
+DEMO["decisions"] = DEMO["decisions"][:4]
+ENTRIES = len(DEMO["decisions"]) + sum(len(d["signoffs"]) for d in DEMO["decisions"])
+
+
 @pytest.fixture
 def logged(db: Session, db_backend: str) -> Session:
-    load(db, document())
+    load(db, DEMO)
     result = ledger.verify(db)
-    assert result.ok and result.count == 9, str(result)
+    assert result.ok and result.count == ENTRIES, str(result)
+    first = db.exec(select(LogEntry).order_by(LogEntry.id).limit(3)).all()
+    assert [e.entry_type for e in first] == ["decision", "signoff", "signoff"]
     return db
 
 
@@ -39,7 +49,7 @@ def _ids(db: Session) -> list[int]:
 
 
 def test_demo_log_verifies(logged: Session) -> None:
-    assert "9 entries" in str(ledger.verify(logged))
+    assert f"{ENTRIES} entries" in str(ledger.verify(logged))
 
 
 def test_update_and_delete_are_refused_by_the_database(logged: Session) -> None:
@@ -128,7 +138,7 @@ def test_cli_verify_exits_1_naming_the_entry(logged: Session, db_url: str) -> No
     ok = subprocess.run(
         [sys.executable, "-m", "server", "log", "verify"], capture_output=True, text=True, env=os.environ
     )
-    assert ok.returncode == 0 and "9 entries" in ok.stdout
+    assert ok.returncode == 0 and f"{ENTRIES} entries" in ok.stdout
     _tamper(logged, "DELETE FROM decision_log WHERE id = 3")
     broken = subprocess.run(
         [sys.executable, "-m", "server", "log", "verify"], capture_output=True, text=True, env=os.environ
