@@ -106,6 +106,8 @@ class Ids:
     alerts: list[int]
     crises: list[int]
     n4_alerts: list[int] = field(default_factory=list)
+    # The world's named ids (`World.ids`), for the matrix's `$name` values.
+    named: dict[str, Any] = field(default_factory=dict)
 
     @property
     def other_alerts(self) -> list[int]:
@@ -139,12 +141,17 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _urls(route: str, ids: Ids) -> Iterator[tuple[str, set[str]]]:
-    """Each URL of a route with every id its parameters may take, and the track keys it names."""
+def _urls(route: str, ids: Ids, defaults: dict[str, Any]) -> Iterator[tuple[str, set[str]]]:
+    """Each URL of a route with every id its parameters may take, and the track keys it names.
+
+    A parameter of a kind the world does not enumerate takes the matrix's value."""
     path = route.split(" ", 1)[1]
     names = [m.group(1) for m in PARAM.finditer(path)]
     key_of = dict(ids.tracks)
-    if not names:
+    enumerated = {"decision_id", "report_id", "request_id", "alert_id", "crisis_id"}
+    if len(names) == 1 and names[0] not in enumerated | {"initiative_id", "key"}:
+        yield fill(path, defaults), set()
+    elif not names:
         yield path, set()
     elif "line_id" in names:
         for part, line_id, track_id in ids.lines:
@@ -169,6 +176,8 @@ def _urls(route: str, ids: Ids) -> Iterator[tuple[str, set[str]]]:
         for _, key in ids.tracks:
             yield fill(path, {"key": key}), {key}
         yield fill(path, {"key": "t-no-such-track"}), set()
+    elif len(names) > 1:
+        yield fill(path, defaults), set()
     else:
         (name,) = names
         values = {
@@ -186,12 +195,15 @@ def requests_for(role: str, ids: Ids, truth: Truth) -> list[Request]:
     """Everything the scan sends as one role."""
     visible = truth.visible(role)
     out: list[Request] = []
-    for route, spec in load_matrix()["routes"].items():
+    matrix = load_matrix()
+    for route, spec in matrix["routes"].items():
         if not route.startswith("GET ") or spec.get("stream"):
             continue
         if route in STATIC and role != "anonymous":
             continue
-        urls = list(_urls(route, ids))
+        defaults = {**matrix.get("params", {}), **spec.get("params", {})}
+        defaults = {k: ids.named.get(v[1:], v) if str(v).startswith("$") else v for k, v in defaults.items()}
+        urls = list(_urls(route, ids, defaults))
         if role == "anonymous":  # every route answers the sign-in page or 401, whatever the id
             urls = urls[:1]
         for url, keys in urls:

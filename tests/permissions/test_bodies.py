@@ -290,6 +290,7 @@ def scanned(world_url: str) -> Iterator[Scanned]:
     truth = Truth(w.document(rich=True), people, facts)
     with Session(dbmod.get_engine()) as db:
         ids = Ids.read(db)
+    ids.named = dict(world.ids)
     headers = {r: world.headers(r) for r in ROLES}
     scanner = Scanner(truth)
     scan = scanner.run(client, headers, ids)
