@@ -1,6 +1,6 @@
 """Every table of Accord, one module per aggregate; importing this registers them all."""
 
-from server.models.alerts import Alert, AlertInitiative, CoordinationRequest
+from server.models.alerts import Alert, AlertDismissal, AlertInitiative, CoordinationRequest
 from server.models.crises import Crisis, Influence, Interlocutor, Party
 from server.models.decisions import LogCheckpoint, LogEntry
 from server.models.events import Event, OutboxRow
@@ -25,6 +25,7 @@ from server.models.webhooks import Webhook  # noqa: F401  (registers the webhook
 
 __all__ = [
     "Alert",
+    "AlertDismissal",
     "AlertInitiative",
     "ApiToken",
     "AuthSession",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from server.models.base import json_dict, json_list, timestamp, utcnow, version_column
@@ -40,6 +40,26 @@ class Alert(SQLModel, table=True):
     dismissed_by_id: int | None = Field(default=None, foreign_key="person.id")
     dismiss_reason: str | None = None
     version: int = Field(default=1, sa_column=_version)
+
+
+class AlertDismissal(SQLModel, table=True):
+    """One government's dismissal of an alert, with the reason it keeps to itself.
+
+    An alert may concern tracks of several governments; each reads it through its own
+    tracks and sets it aside for itself. A dismissal holds while the alert's evidence
+    hash is the one it was dismissed with.
+    """
+
+    __tablename__ = "alert_dismissal"
+    __table_args__ = (UniqueConstraint("alert_id", "government"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    government: str = Field(max_length=120)
+    reason: str
+    evidence_hash: str = Field(max_length=64)
+    dismissed_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
 
 
 class AlertInitiative(SQLModel, table=True):

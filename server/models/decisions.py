@@ -41,6 +41,9 @@ class LogEntry(SQLModel, table=True):
     actor_id: int | None = Field(default=None, foreign_key="person.id")
     actor_name: str = Field(default="", max_length=200)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=json_dict())
+    # A decision, sign-off or decline kept within the track's own government: partners
+    # never read it. Set when the entry is appended, like every other field.
+    internal: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
     prev_hash: str = Field(max_length=64)
     entry_hash: str = Field(max_length=64, unique=True)

@@ -37,5 +37,7 @@ class Event(SQLModel, table=True):
     # Audience: who may see `initiative_id`, or the members of `org_id`.
     initiative_id: int | None = Field(default=None, foreign_key="initiative.id", index=True)
     org_id: int | None = Field(default=None, foreign_key="organisation.id")
+    # Only the track's own government receives it (alerts, internal items, sharing).
+    home_only: bool = False
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=json_dict())
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
