@@ -70,7 +70,10 @@ def summarise(path: Path, top: int = 15) -> dict[str, Any]:
         frames = [_short(f) for f in stack.split(";")]
         if _is_wait(frames[-1]):
             callers = [f for f in frames if not any(w in f for w in WAIT_FILES) and not _is_wait(f)]
-            waits[callers[-1] if callers else frames[-1]] += n
+            ours = [f for f in frames if _ours(f)]
+            what = callers[-1] if callers else frames[-1]
+            # e.g. "Cursor.execute (psycopg/cursor.py) in _lock_head (server/services/ledger.py)"
+            waits[f"{what} in {ours[-1]}" if ours and ours[-1] != what else what] += n
             continue
         busy += n
         for f in set(frames):
