@@ -327,12 +327,14 @@ N1_CASES = [
         set(),
         id="near-miss-our-own-deployment-paused",
     ),
+    # The paper: the framing "reinforces the perception that aid delivery requires political
+    # or military concessions". D2 raises the trade as well: both principles apply.
     pytest.param(
         ws(
             track(description="Make the next cash tranche conditional on the release of political prisoners.")
         ),
-        set(),
-        id="near-miss-our-aid-for-a-concession-is-d2-s",
+        {(CONDITIONAL, ("t1",))},
+        id="aid-made-to-wait-on-a-political-concession",
     ),
     pytest.param(
         ws(track(aims=["a ceasefire around Vell"])),

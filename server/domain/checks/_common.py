@@ -135,7 +135,7 @@ def track_texts(
             yield Source(f"metric {n + 1}", metric.name)
     if decisions:
         for d in current_decisions(snapshot, i.key):
-            yield Source(f"decision {d.key} ({d.date.isoformat()})", d.text, decision=d.key)
+            yield Source(f"decision of {d.date.isoformat()}", d.text, decision=d.key)
 
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")

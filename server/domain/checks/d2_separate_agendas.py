@@ -31,10 +31,11 @@ safe", "until the end of February", "aid continues until ...") is not.
 
 The line with N1: a halt in the fighting (ceasefire, truce, pause, quiet hours) as the
 price of aid is N1's framing alone and not a concession here, so that sentence raises
-one alert. Access (what the parties owe under IHL) traded against a political,
-military or economic concession is both: humanitarian issues traded against political
-concessions (D2) and access made negotiable (N1). Our own aid offered for a concession
-is D2's alone.
+one alert. Aid or access made to wait on a political, military or economic concession
+is both: humanitarian issues traded against political concessions (D2), and aid
+delivery framed as requiring a concession (N1, in the paper's words). Aid used as a
+leverage tool, a humanitarian track waiting on a political one, and aid made to serve
+an agenda with no condition are D2's alone.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ _PACKAGE = words(
 _POLITICS_NEAR = words(rf"(?:{CONCESSION}|talks|negotiat\w*|table|concessions?)")
 
 
-def _party_price(sentence: str, v: Voice) -> list[Span]:
+def party_price(sentence: str, v: Voice) -> list[Span]:
     """Aid made to wait on something a party does that is no part of delivering it.
 
     "food aid if the Council endorses our candidate", "cash grants once Hadra signs the
@@ -183,7 +184,7 @@ def _party_price(sentence: str, v: Voice) -> list[Span]:
 def _trade_spans(sentence: str, v: Voice) -> list[Span]:
     """Where a sentence offers aid or access against a political, military or economic concession."""
     found = [
-        *_party_price(sentence, v),
+        *party_price(sentence, v),
         # aid ... only once ... recognition
         *ordered(sentence, [_GIVE, _LINK, _CONCESSION], boundary=_BOUNDARY),
         # sanctions relief in exchange for convoy access

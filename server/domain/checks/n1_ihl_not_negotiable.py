@@ -23,9 +23,12 @@ track's own texts gather into one, each standing decision has its own (so supers
 it clears exactly its alert), and a sentence that both uses the wording and makes
 access conditional is one alert of the graver kind.
 
-The line with D2: our own aid offered for a concession is D2's alone; a halt in the
-fighting as the price of aid is N1's alone; access traded against a concession is
-both (see D2's docstring). Drafts are judged: the framing is in the plan already.
+The line with D2: a halt in the fighting as the price of aid is N1's alone; aid or
+access made to wait on a political, military or economic concession is both (aid
+delivery framed as requiring a concession, N1; humanitarian issues traded against
+political concessions, D2); aid used as a leverage tool, a humanitarian track waiting on
+a political one, or aid made to serve an agenda without a condition is D2's alone.
+Drafts are judged: the framing is in the plan already.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from server.domain.checks._lexicon import (
     WORK,
 )
 from server.domain.checks._prose import Span, Voice, asserted, clauses, family, ordered, words
+from server.domain.checks.d2_separate_agendas import party_price
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "N1"
@@ -110,14 +114,15 @@ _CHIP = words(
 )
 
 
-def _conditional_spans(sentence: str) -> list[Span]:
-    """Where a sentence makes access, aid or humanitarian work wait on a halt, or access on a concession.
+def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
+    """Where a sentence makes access, aid or humanitarian work wait on a halt in the fighting or a concession.
 
-    Any humanitarian work waiting on a halt in the fighting is N1's; only access (what the
-    parties owe) traded against a concession is, since our own aid offered for one is D2's.
+    The paper: the terminology "frames humanitarian access as dependent on a ceasefire and
+    reinforces the perception that aid delivery requires political or military concessions".
     """
-    found: list[Span] = []
-    for work, price in ((_WORK, _HALT), (_ACCESS, _CONCESSION)):
+    # Aid delivery made to wait on a party's act that has nothing to do with it: a price too.
+    found: list[Span] = party_price(sentence, v)
+    for work, price in ((_WORK, _HALT), (_WORK, _CONCESSION)):
         found += [
             # convoys only once a truce holds; access to Vell conditional on military concessions
             *ordered(sentence, [work, _LINK, price], boundary=_BOUNDARY),
@@ -163,7 +168,7 @@ def framings(text: str, v: Voice) -> dict[str, list[str]]:
     """The sentences of a text that frame access as negotiable, by kind (the graver kind first)."""
     out: dict[str, list[str]] = {}
     for sentence in clauses(text):
-        if any(asserted(sentence, s.start, s.end, v) for s in _conditional_spans(sentence)):
+        if any(asserted(sentence, s.start, s.end, v) for s in _conditional_spans(sentence, v)):
             out.setdefault(CONDITIONAL, []).append(sentence)
         elif any(asserted(sentence, m.start(), m.end(), v) for m in _WORDING.finditer(sentence)):
             out.setdefault(WORDING, []).append(sentence)
