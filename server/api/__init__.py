@@ -15,6 +15,7 @@ from server.api import (
     initiatives,
     sharing,
     tokens,
+    webhooks,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -28,4 +29,5 @@ ROUTERS: list[APIRouter] = [
     exports.router,
     alerts.router,
     tokens.router,
+    webhooks.router,
 ]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from server.models import ApiToken, AuthSession, User
-from server.services import sessions
+from server.services import mail, sessions
 from server.services.errors import Invalid
 
 # The formats a person may choose, shown as today's date in each.
@@ -22,6 +23,9 @@ class Account:
     live_sessions: int
     tokens: int
     formats: list[tuple[str, str]]
+    # The e-mail they chose (server/services/mail.py).
+    signoff_notices: bool = False
+    daily_digest: bool = False
 
 
 def overview(db: Session, actor: User) -> Account:
@@ -37,7 +41,15 @@ def overview(db: Session, actor: User) -> Account:
         .where(col(ApiToken.user_id) == actor.id, col(ApiToken.revoked_at).is_(None))
     ).one()
     today = date.today()
-    return Account(actor, int(live), int(tokens), [(f, today.strftime(f)) for f in DATE_FORMATS])
+    chosen = mail.choices(db, actor)
+    return Account(
+        actor,
+        int(live),
+        int(tokens),
+        [(f, today.strftime(f)) for f in DATE_FORMATS],
+        chosen.signoff_notices,
+        chosen.daily_digest,
+    )
 
 
 def set_date_format(db: Session, actor: User, fmt: str) -> User:
@@ -50,6 +62,11 @@ def set_date_format(db: Session, actor: User, fmt: str) -> User:
     db.add(user)
     db.flush()
     return user
+
+
+def set_mail(db: Session, actor: User, data: dict[str, Any]) -> None:
+    """Which e-mail the actor wants: a notice when a sign-off is asked of them, a daily digest."""
+    mail.set_choices(db, actor, data)
 
 
 def new_api_token(db: Session, actor: User, label: str) -> str:

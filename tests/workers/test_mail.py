@@ -226,3 +226,26 @@ def test_choices_are_validated_and_kept(db: Session) -> None:
 
     with pytest.raises(Invalid):
         mail.set_choices(db, world["dev"], {"daily_digest": True, "weekly": True})
+
+
+def test_account_page_offers_and_keeps_the_choices(db: Session) -> None:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+
+    world = _world(db)
+    with TestClient(create_app(), follow_redirects=False) as client:
+        r = client.post("/signin", data={"email": world["dev"].email, "password": "correct horse battery"})
+        assert r.status_code == 303
+        page = client.get("/account").text
+        assert 'name="daily_digest"' in page and 'name="signoff_notices"' in page
+        m = re.search(r'name="csrf-token" content="([^"]+)"', page)
+        assert m
+        r = client.post("/account/mail", data={"csrf_token": m.group(1), "signoff_notices": "1"})
+        assert r.status_code == 303
+        db.expire_all()
+        chosen = mail.choices(db, world["dev"])
+        assert chosen.signoff_notices and not chosen.daily_digest
+        assert 'name="signoff_notices" value="1" checked' in client.get("/account").text

@@ -377,3 +377,78 @@ def test_signature_scheme() -> None:
     assert webhooks.verify_signature("s3cret", header, body, now=1_700_000_100)
     assert not webhooks.verify_signature("s3cret", header, body, now=1_700_000_000 + 301)
     assert not webhooks.verify_signature("s3cret", "v1=abc", body)
+
+
+# ---------------------------------------------------------------- pages and API
+
+
+def _client_as(email: str) -> Any:
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+
+    client = TestClient(create_app(), follow_redirects=False)
+    r = client.post("/signin", data={"email": email, "password": "correct horse battery"})
+    assert r.status_code == 303, r.text
+    return client
+
+
+def _csrf(html: str) -> str:
+    import re
+
+    m = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert m
+    return m.group(1)
+
+
+def test_pages_register_show_the_secret_once_and_log_each_try(db: Session, fast_retries: None) -> None:
+    world = _world(db)
+    desk_email, other_email = world["desk"].email, world["ostmark_admin"].email
+    db.commit()
+    with _client_as(world["varnia_admin"].email) as admin:
+        csrf = _csrf(admin.get("/webhooks").text)
+        r = admin.post(
+            "/webhooks",
+            data={
+                "csrf_token": csrf,
+                "url": "http://127.0.0.1:9/hook",
+                "kinds": ["decision.logged", "grant.changed"],
+            },
+        )
+        assert r.status_code == 200 and "Shown only now" in r.text
+        (hook,) = webhooks.listing(db, world["varnia_admin"])
+        secret = webhooks.signing_secret(hook)
+        db.commit()  # the test's own transaction must not hold SQLite's write lock
+        assert secret in r.text
+        assert (
+            secret not in admin.get("/webhooks").text and secret not in admin.get(f"/webhooks/{hook.id}").text
+        )
+        r = admin.post(
+            "/webhooks", data={"csrf_token": csrf, "url": "gopher://x", "kinds": "decision.logged"}
+        )
+        assert r.status_code == 422 and "http or https" in r.text
+        # A delivery that failed once, then arrived, as its log shows it.
+        _decide(db, world["desk"], world["shared"], PUBLIC)
+        cursor, batch = webhooks.pending_events(db)
+        (made,) = webhooks.fan_out(db, batch)
+        webhooks.advance(db, cursor, batch)
+        db.commit()
+        assert webhooks.record(db, made, webhooks.TryResult(None, "ConnectError: refused", 3)) == 0.25
+        assert webhooks.record(db, made, webhooks.TryResult(200, "", 12)) is None
+        db.commit()
+        page = admin.get(f"/webhooks/{hook.id}").text
+        assert "ConnectError: refused" in page and "delivered" in page
+        api = admin.get(f"/api/webhooks/{hook.id}/deliveries").json()
+        assert [a["status_code"] for a in api[0]["attempts"]] == [None, 200]
+        assert api[0]["status"] == "delivered" and api[0]["tries"] == 2
+        assert admin.post(f"/webhooks/{hook.id}/pause", data={"csrf_token": csrf}).status_code == 303
+        db.expire_all()
+        assert not webhooks.get(db, world["varnia_admin"], hook.id or 0).active
+        db.commit()
+    with _client_as(desk_email) as desk:
+        assert desk.get("/webhooks").status_code == 403
+        assert desk.get("/api/webhooks").status_code == 403
+    with _client_as(other_email) as other:
+        assert other.get(f"/webhooks/{hook.id}").status_code == 404
+        r = other.get(f"/api/webhooks/{hook.id}/deliveries")
+        assert r.status_code == 404 and PUBLIC not in r.text

@@ -16,6 +16,7 @@ from web.routes import (
     exports,
     initiatives,
     reports,
+    webhooks,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -29,6 +30,7 @@ ROUTERS: list[APIRouter] = [
     exports.router,
     initiatives.router,
     reports.router,
+    webhooks.router,
     # The pages' live stream, at the path the layout connects to (`sse-connect="/events"`).
     live_events.router,
 ]

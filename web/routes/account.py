@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from server.auth import CurrentUser, SessionDep
 from server.services import account
 from server.services.errors import Invalid
-from web.routes._common import PAGE_DEPENDENCIES, FormDict, errors_of
+from web.routes._common import PAGE_DEPENDENCIES, FormDict, checkbox, errors_of
 from web.templating import render
 
 if TYPE_CHECKING:
@@ -56,6 +56,15 @@ def date_format(request: Request, db: SessionDep, user: CurrentUser, form: FormD
             errors=errors_of(exc),
             token=None,
         )
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/mail")
+def mail_choices(request: Request, db: SessionDep, user: CurrentUser, form: FormDict) -> Response:
+    try:
+        account.set_mail(db, user, checkbox(form, "signoff_notices", "daily_digest"))
+    except Invalid as exc:
+        return _page(request, db, user, exc)
     return RedirectResponse("/account", status_code=303)
 
 
