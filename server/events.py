@@ -70,13 +70,27 @@ def publish(
     block: str,
     initiative_id: int | None = None,
     org_id: int | None = None,
+    home_only: bool = False,
     **payload: Any,
 ) -> Event:
-    """Record an event for the live streams of everyone who may see it."""
+    """Record an event for the live streams of everyone who may see it.
+
+    An event on a track reaches whoever may see the track, or with `home_only` only
+    its own government (alerts, internal items, sharing, coordination); an event with
+    no track reaches the members of `org_id`. The stream decides through the
+    visibility layer (`server.services.audience`).
+    """
     if kind in WAKES_FAN_OUT and not db.info.get("fan_out_pending"):
         db.info["fan_out_pending"] = True
         enqueue(db, FAN_OUT)
-    row = Event(kind=kind, block=block, initiative_id=initiative_id, org_id=org_id, payload=payload)
+    row = Event(
+        kind=kind,
+        block=block,
+        initiative_id=initiative_id,
+        org_id=org_id,
+        home_only=home_only,
+        payload=payload,
+    )
     db.add(row)
     db.info["wake"] = True
     return row

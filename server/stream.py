@@ -29,14 +29,14 @@ from datetime import timedelta
 import anyio
 import anyio.to_thread
 from anyio.lowlevel import RunVar
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from server import events
 from server.db import get_engine, stream_readers
-from server.models import Event, Initiative, User
+from server.models import Event, User
 from server.models.base import utcnow
-from server.services import access
+from server.services import audience
 from server.settings import get_settings
 
 log = logging.getLogger("accord.stream")
@@ -149,12 +149,9 @@ def _listen(url: str, name: str) -> None:
 
 
 def audience_clause(user: User) -> ColumnElement[bool]:
-    """The events `user` may receive: of tracks they may see, or addressed to their organisation."""
-    visible = select(Initiative.id).where(access.visible_clause(user))
-    return or_(
-        and_(col(Event.initiative_id).is_not(None), col(Event.initiative_id).in_(visible)),
-        and_(col(Event.initiative_id).is_(None), Event.org_id == user.organisation_id),
-    )
+    """The events `user` may receive (the visibility layer's rule): of tracks they may see,
+    those that stay home only at home, or addressed to their organisation."""
+    return audience.of(user).events()
 
 
 def latest_id(db: Session) -> int:

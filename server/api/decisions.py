@@ -26,6 +26,8 @@ class SignoffIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     declined: bool = False
     reason: str | None = Field(default=None, max_length=2000)
+    # Kept within the track's own government (only its people may ask for it).
+    internal: bool = False
 
 
 @router.get("/decisions")
@@ -67,4 +69,4 @@ def decision_status(decision_id: int, db: SessionDep, user: CurrentUser) -> dict
 @router.post("/decisions/{decision_id}/signoff", status_code=201)
 def sign_off(decision_id: int, data: SignoffIn, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """Sign off (or, with `declined` and a reason, decline) for the caller's organisation."""
-    return schemas.entry(decisions.sign_off(db, user, decision_id, data.declined, data.reason))
+    return schemas.entry(decisions.sign_off(db, user, decision_id, data.declined, data.reason, data.internal))

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from server.api import schemas
 from server.auth import CurrentUser, SessionDep
-from server.services import initiatives, internal
+from server.services import initiatives
 from server.services.errors import Invalid
 from server.services.initiatives import Filters, InitiativeData
 
@@ -119,7 +119,7 @@ def set_line_internal(
     initiative_id: int, part: Part, line_id: int, data: InternalFlag, db: SessionDep, user: CurrentUser
 ) -> dict[str, Any]:
     """Keep an item home (or share it with the track's partners again)."""
-    return schemas.line(internal.set_internal(db, user, initiative_id, part, line_id, data.internal))
+    return schemas.line(initiatives.set_internal(db, user, initiative_id, part, line_id, data.internal))
 
 
 @router.delete("/initiatives/{initiative_id}/lines/{part}/{line_id}", status_code=204)

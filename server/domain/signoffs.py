@@ -12,8 +12,12 @@ Who must sign off a decision (its *required* organisations), each with its reaso
 - ``named``: every organisation named in ``touches_departments`` when the decision
   was logged.
 - ``partner``: a named organisation of another government on a track shared with it
-  (the decision names the partner's equities, so its sign-off is needed too). A
-  partner is never required merely because the track is shared.
+  *for sign-off* (a grant at level ``sign-off`` to it or its government; for a named
+  state, to any organisation of its government): the decision names the partner's
+  equities, so its sign-off is needed too. A partner is never required merely
+  because the track is shared, and a named organisation of another government that
+  may not sign off on the track (not shared with it, or only to view or comment) is
+  not required either: it could never sign, so the decision notes it as unresolved.
 - ``staff`` / ``resource`` / ``leverage``: a department of the owner's government
   that owns a staff line, a resource line or a leverage tool of the initiative.
 - ``leverage_kind``: the department of the owner's government responsible for a kind
@@ -41,7 +45,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from server.domain.snapshot import Decision, Initiative, Organisation, Signoff, Snapshot
+from server.domain.snapshot import Decision, Grant, Initiative, Organisation, Signoff, Snapshot
 
 ReasonCode = Literal["proposer", "named", "partner", "staff", "resource", "leverage", "leverage_kind"]
 State = Literal["signed", "missing", "declined"]
@@ -213,26 +217,67 @@ def leverage_kinds_in_text(text: str) -> list[str]:
     return [kind for kind, pattern in _TEXT_KINDS if pattern.search(text)]
 
 
-def _shared_with(initiative: Initiative, orgs: Mapping[str, Organisation], org: str) -> bool:
+def satisfies(orgs: Mapping[str, Organisation], required: str, signer: str) -> bool:
+    """Whether a sign-off by `signer` counts for the required organisation.
+
+    A required department only by itself; a required state by itself or any
+    organisation of its government (a partner state speaks through its departments).
+    """
+    if signer == required:
+        return True
+    org = orgs.get(required)
+    return (
+        org is not None and org.kind == "state" and _government(orgs, signer) == _government(orgs, required)
+    )
+
+
+SIGN_OFF_LEVEL = "sign-off"
+
+
+def _grant_level(grant: str | Grant) -> str:
+    return "view" if isinstance(grant, str) else grant.level
+
+
+def shared_for_signoff(initiative: Initiative, orgs: Mapping[str, Organisation], org: str) -> bool:
+    """Whether the people of `org` may sign off on the initiative through a grant.
+
+    A grant at level ``sign-off`` to the organisation itself or to its whole government
+    (as the visibility rule reads grants: a grant to another organisation of the same
+    government does not reach it). Grants to one person are that person's, not the
+    organisation's, and make no organisation required.
+    """
     gov = _government(orgs, org)
     for grant in initiative.shared_with:
-        if isinstance(grant, str):
-            if grant == org or _government(orgs, grant) == gov:
-                return True
-        elif (
-            grant.org == org or grant.government == gov or (grant.org and _government(orgs, grant.org) == gov)
-        ):
+        if _grant_level(grant) != SIGN_OFF_LEVEL or isinstance(grant, str):
+            continue
+        if grant.org == org or grant.government == gov:
             return True
     return False
 
 
-def _satisfies(orgs: Mapping[str, Organisation], required: str, signer: str) -> bool:
-    if signer == required:
+def may_sign_on(initiative: Initiative, orgs: Mapping[str, Organisation], org: str) -> bool:
+    """Whether people of `org` may sign off decisions on the initiative at all.
+
+    The owner's own government always may; another organisation only with a grant at
+    level ``sign-off`` (see `shared_for_signoff`).
+    """
+    if _government(orgs, org) == _government(orgs, initiative.owner):
+        return True
+    return shared_for_signoff(initiative, orgs, org)
+
+
+def can_be_signed(initiative: Initiative, orgs: Mapping[str, Organisation], required: str) -> bool:
+    """Whether anyone whose sign-off counts for `required` may sign on the initiative."""
+    if may_sign_on(initiative, orgs, required):
         return True
     org = orgs.get(required)
-    # A partner state speaks through any of its departments.
-    return (
-        org is not None and org.kind == "state" and _government(orgs, signer) == _government(orgs, required)
+    if org is None or org.kind != "state":
+        return False
+    gov = _government(orgs, required)
+    return any(
+        may_sign_on(initiative, orgs, other.key)
+        for other in orgs.values()
+        if (other.government or other.key) == gov
     )
 
 
@@ -269,10 +314,16 @@ def _requirements(
     else:
         need(initiative.owner, "proposer", "owns the initiative, so proposes its decisions")
     for org in decision.touches_departments:
-        if not own_government(org) and _shared_with(initiative, orgs, org):
+        if own_government(org):
+            need(org, "named", _REASON_TEXT["named"])
+        elif can_be_signed(initiative, orgs, org):
             need(org, "partner", _REASON_TEXT["partner"])
         else:
-            need(org, "named", _REASON_TEXT["named"])
+            known = orgs.get(org)
+            unresolved.append(
+                f"{known.name if known else org} is named, but the track is not shared with it for "
+                "sign-off, so its sign-off cannot be asked"
+            )
     for s in initiative.staff:
         if own_government(s.org):
             until = f" until {s.until.isoformat()}" if s.until else ""
@@ -337,7 +388,7 @@ def signoff_status(
     requirements: list[Requirement] = []
     used: set[int] = set()
     for org, rs in reasons.items():
-        mine = [(n, so) for n, so in enumerate(counted) if _satisfies(organisations, org, so.org)]
+        mine = [(n, so) for n, so in enumerate(counted) if satisfies(organisations, org, so.org)]
         used.update(n for n, _ in mine)
         declines = [so for _, so in mine if so.declined]
         approvals = sorted((so for _, so in mine if not so.declined), key=lambda so: so.date or decision.date)

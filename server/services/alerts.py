@@ -1,11 +1,15 @@
-"""Alerts as people meet them: list, read, acknowledge, dismiss with a reason.
+"""Alerts as people read them: list, read, group; what each reader's government sees.
 
-An alert is visible to whoever may see at least one of the tracks it concerns. Someone
-who may see only some of them reads the view the check wrote for a track they see
-(which names the other side's organisation and crisis, never its content); the full
-message and evidence are for those who see every track. The system resolves and
-reopens alerts (`server.services.reconcile`); people acknowledge and dismiss them, and a
-dismissal goes into the decision log with its reason.
+An alert is read through the tracks it concerns that belong to the reader's own
+government (the visibility layer's rule: an alert is that government's own
+assessment). Someone who sees only some of its tracks reads the view the check wrote
+for a track they see (which names the other side's organisation and crisis, never
+its content); the full message and evidence are for those who see every track.
+
+Each government sets an alert aside for itself: its dismissal and reason stay with
+it (`AlertDismissal`), so another government concerned still reads the alert as
+open. The system resolves and reopens alerts (`server.services.reconcile`); people
+acknowledge and dismiss them (`server.services.alert_commands`).
 """
 
 from __future__ import annotations
@@ -13,17 +17,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from server import events
-from server.models import Alert, AlertInitiative, Initiative, LogEntry, User
-from server.models.base import utcnow
-from server.services import access, ledger
-from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
+from server.models import Alert, AlertDismissal, AlertInitiative, Initiative, User
+from server.services import audience
+from server.services.errors import NotFound
 
 LIVE = ("open", "acknowledged")
 PRINCIPLE_ORDER = ("D1", "D2", "D3", "D4", "D5", "N1", "N2", "N3", "N4", "N5")
@@ -51,11 +53,12 @@ class AlertView:
     version: int
     created_at: datetime
     updated_at: datetime
+    # The reader's own government's reason, when it set the alert aside.
     dismiss_reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _concerned(db: Session, alert_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+def concerned(db: Session, alert_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
     """Every track each alert concerns, as (id, key)."""
     out: dict[int, list[tuple[int, str]]] = defaultdict(list)
     if not alert_ids:
@@ -71,20 +74,37 @@ def _concerned(db: Session, alert_ids: Sequence[int]) -> dict[int, list[tuple[in
     return out
 
 
-def _visible_ids(db: Session, actor: User | None, initiative_ids: Iterable[int]) -> set[int]:
-    ids = set(initiative_ids)
-    if not ids:
-        return set()
-    rows = db.exec(select(Initiative.id).where(col(Initiative.id).in_(ids), _own_clause(actor))).all()
-    return {i for i in rows if i is not None}
+def dismissals(db: Session, aud: audience.Audience, alerts: Iterable[Alert]) -> dict[int, AlertDismissal]:
+    """The reader's government's dismissals of these alerts that still hold."""
+    by_id = {a.id: a for a in alerts if a.id is not None}
+    if not by_id or aud.home_government is None:
+        return {}
+    rows = db.exec(
+        select(AlertDismissal).where(
+            col(AlertDismissal.alert_id).in_(by_id), AlertDismissal.government == aud.home_government
+        )
+    ).all()
+    return {r.alert_id: r for r in rows if r.evidence_hash == by_id[r.alert_id].evidence_hash}
 
 
-def _present(alert: Alert, concerned: list[tuple[int, str]], visible: set[int]) -> AlertView:
+def reader_status(alert: Alert, own: AlertDismissal | None, system: bool = False) -> str:
+    """The alert's status for a reader whose government's live dismissal is `own`."""
+    if system or alert.status == "resolved":
+        return alert.status
+    if own is not None:
+        return "dismissed"
+    # Set aside by the other governments concerned, not by the reader's.
+    return "open" if alert.status == "dismissed" else alert.status
+
+
+def _present(
+    alert: Alert, tracks: list[tuple[int, str]], visible: set[int], status: str, reason: str | None
+) -> AlertView:
     assert alert.id is not None
-    seen = sorted((pair for pair in concerned if pair[0] in visible), key=lambda p: p[1])
-    hidden_keys = {key for iid, key in concerned if iid not in visible}
-    partial = bool(hidden_keys)
+    seen = sorted((pair for pair in tracks if pair[0] in visible), key=lambda p: p[1])
+    partial = any(iid not in visible for iid, _ in tracks)
     message, evidence, remedy = alert.message, tuple(alert.evidence), alert.remedy
+    subjects = tuple(alert.subjects)
     if partial:
         view = next((alert.views[key] for _, key in seen if key in alert.views), None)
         if view is not None:
@@ -93,47 +113,44 @@ def _present(alert: Alert, concerned: list[tuple[int, str]], visible: set[int]) 
             remedy = str(view.get("remedy", ""))
         else:
             message, evidence, remedy = PARTIAL_FALLBACK, (), ""
+        # A blind reader is told of its own tracks only: the other keys of the finding
+        # (another's track, a party only the other side engages) are not its to read.
+        own_keys = {key for _, key in seen}
+        subjects = tuple(s for s in alert.subjects if s in own_keys)
     return AlertView(
         id=alert.id,
         principle=alert.principle,
         kind=alert.kind,
         severity=alert.severity,
-        status=alert.status,
+        status=status,
         message=message,
         evidence=evidence,
         remedy=remedy,
         words=alert.words,
-        # The key of a track the person may not see is itself not theirs to read.
-        subjects=tuple(s for s in alert.subjects if s not in hidden_keys),
+        subjects=subjects,
         initiatives=tuple(seen),
         partial=partial,
         version=alert.version,
         created_at=alert.created_at,
         updated_at=alert.updated_at,
-        dismiss_reason=alert.dismiss_reason,
+        dismiss_reason=reason,
     )
 
 
-def _own_clause(actor: User | None) -> Any:
-    """Tracks whose alerts the actor reads: those of their own government.
-
-    An alert is the owning government's own assessment, and its text may quote items
-    that stay home (an internal metric, a resource line). So a partner reads the alerts
-    of its own tracks (and, through a finding's views, blind notices about others),
-    never those of a track that was only shared with it.
-    """
-    if actor is None:
-        return true()
-    return access.home_clause(actor)
-
-
-def _visible_alert_ids(actor: User | None) -> Any:
-    """Alert ids with at least one of the actor's own government's tracks, as a subquery."""
-    return (
-        select(AlertInitiative.alert_id)
-        .join(Initiative, col(Initiative.id) == AlertInitiative.initiative_id)
-        .where(_own_clause(actor))
-    )
+def present(db: Session, actor: User | None, alerts: list[Alert]) -> list[AlertView]:
+    """These alerts (which the actor may read) as the actor reads them."""
+    aud = audience.of(actor)
+    tracks = concerned(db, [a.id for a in alerts if a.id is not None])
+    # The tracks through which the reader reads alerts: those of its own government.
+    visible = aud.home_ids(db, {iid for pairs in tracks.values() for iid, _ in pairs})
+    own = dismissals(db, aud, alerts)
+    out = []
+    for a in alerts:
+        assert a.id is not None
+        mine = own.get(a.id)
+        status = reader_status(a, mine, aud.system)
+        out.append(_present(a, tracks[a.id], visible, status, mine.reason if mine else None))
+    return out
 
 
 def list_visible(
@@ -145,10 +162,18 @@ def list_visible(
     limit: int = 500,
     initiative_ids: Iterable[int] | None = None,
 ) -> list[AlertView]:
-    """The alerts the actor may see, newest first; optionally of one track or principle."""
-    q = select(Alert).where(col(Alert.id).in_(_visible_alert_ids(actor)))
-    if statuses is not None:
-        q = q.where(col(Alert.status).in_(list(statuses)))
+    """The alerts the actor may read, newest first; optionally of some tracks or one principle.
+
+    `statuses` are the reader's (a government's own dismissal makes it dismissed for it).
+    """
+    aud = audience.of(actor)
+    q = select(Alert).where(col(Alert.id).in_(aud.alert_ids()))
+    wanted = set(statuses) if statuses is not None else None
+    if wanted is not None:
+        stored = set(wanted)
+        if wanted & {"open", "acknowledged", "dismissed"}:
+            stored |= {"open", "acknowledged", "dismissed"}
+        q = q.where(col(Alert.status).in_(sorted(stored)))
     if principle is not None:
         q = q.where(Alert.principle == principle)
     tracks = list(initiative_ids or ()) + ([initiative_id] if initiative_id is not None else [])
@@ -158,27 +183,25 @@ def list_visible(
                 select(AlertInitiative.alert_id).where(col(AlertInitiative.initiative_id).in_(tracks))
             )
         )
-    alerts = list(db.exec(q.order_by(col(Alert.updated_at).desc(), col(Alert.id).desc()).limit(limit)).all())
-    concerned = _concerned(db, [a.id for a in alerts if a.id is not None])
-    visible = _visible_ids(db, actor, {iid for pairs in concerned.values() for iid, _ in pairs})
-    return [_present(a, concerned[a.id], visible) for a in alerts if a.id is not None]
+    rows = list(db.exec(q.order_by(col(Alert.updated_at).desc(), col(Alert.id).desc()).limit(limit)).all())
+    views = present(db, actor, rows)
+    return [v for v in views if wanted is None or v.status in wanted]
 
 
-def _load(db: Session, actor: User | None, alert_id: int, lock: bool = False) -> tuple[Alert, AlertView]:
-    q = select(Alert).where(Alert.id == alert_id, col(Alert.id).in_(_visible_alert_ids(actor)))
+def load(db: Session, actor: User | None, alert_id: int, lock: bool = False) -> tuple[Alert, AlertView]:
+    """The alert row and the actor's view of it; `NotFound` if the actor may not read it."""
+    q = select(Alert).where(Alert.id == alert_id, col(Alert.id).in_(audience.of(actor).alert_ids()))
     if lock and db.get_bind().dialect.name == "postgresql":
         q = q.with_for_update()
     alert = db.exec(q).first()
     if alert is None or alert.id is None:
         raise NotFound("No such alert")
-    concerned = _concerned(db, [alert.id])[alert.id]
-    view = _present(alert, concerned, _visible_ids(db, actor, (iid for iid, _ in concerned)))
-    return alert, view
+    return alert, present(db, actor, [alert])[0]
 
 
 def get(db: Session, actor: User | None, alert_id: int) -> AlertView:
     """One alert as the actor may read it; `NotFound` if they may see none of its tracks."""
-    return _load(db, actor, alert_id)[1]
+    return load(db, actor, alert_id)[1]
 
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -198,16 +221,11 @@ def grouped_by_principle(views: Iterable[AlertView]) -> dict[str, list[AlertView
     return {p: groups[p] for p in sorted(groups, key=lambda p: (rank.get(p, len(rank)), p))}
 
 
-def _check_version(alert: Alert, version: int | None) -> None:
-    if version is not None and alert.version != version:
-        raise Conflict("Someone else changed this alert after you opened it", version=alert.version)
-
-
 def publish_change(db: Session, alert: Alert, kind: str, initiative_ids: Iterable[int]) -> None:
-    """Tell the live streams of each concerned track that the alert changed.
+    """Tell the live streams of each concerned track's own government that the alert changed.
 
-    The payload names the alert and nothing of its content: the audience is per track,
-    and a viewer of one track may not see what the alert says of the other.
+    The payload names the alert and nothing of its content, and only the track's home
+    hears of it: alerts are read at home.
     """
     for iid in initiative_ids:
         events.publish(
@@ -215,84 +233,14 @@ def publish_change(db: Session, alert: Alert, kind: str, initiative_ids: Iterabl
             kind,
             "alerts",
             initiative_id=iid,
+            home_only=True,
             alert_id=alert.id,
             principle=alert.principle,
             status=alert.status,
         )
 
 
-def _publish(db: Session, alert: Alert, kind: str) -> None:
-    assert alert.id is not None
-    publish_change(db, alert, kind, [iid for iid, _ in _concerned(db, [alert.id])[alert.id]])
+# The commands live apart; `alerts.acknowledge` and `alerts.dismiss` still read well.
+from server.services.alert_commands import acknowledge, dismiss  # noqa: E402
 
-
-def acknowledge(db: Session, actor: User, alert_id: int, version: int | None = None) -> AlertView:
-    """Say that someone has seen the alert and is on it; it stays until its cause goes."""
-    alert, _ = _load(db, actor, alert_id, lock=True)
-    _check_version(alert, version)
-    if alert.status == "acknowledged":
-        return get(db, actor, alert_id)
-    if alert.status != "open":
-        raise Conflict(f"This alert is {alert.status}; only an open alert can be acknowledged")
-    alert.status = "acknowledged"
-    alert.acknowledged_by_id = actor.id
-    alert.updated_at = utcnow()
-    db.add(alert)
-    db.flush()
-    _publish(db, alert, "alert.acknowledged")
-    return get(db, actor, alert_id)
-
-
-def _editable_track(db: Session, actor: User, view: AlertView) -> Initiative | None:
-    for iid, _ in view.initiatives:
-        initiative = db.get(Initiative, iid)
-        if initiative is not None and access.can_edit(db, actor, initiative):
-            return initiative
-    return None
-
-
-def dismiss(db: Session, actor: User, alert_id: int, reason: str, version: int | None = None) -> AlertView:
-    """Set the alert aside with a reason, which the decision log keeps.
-
-    It stays dismissed while its evidence is unchanged; new evidence reopens it.
-    Only someone who may change one of its tracks may dismiss it.
-    """
-    alert, view = _load(db, actor, alert_id, lock=True)
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid.field("reason", "say why this alert can be set aside")
-    _check_version(alert, version)
-    if alert.status not in LIVE:
-        raise Conflict(f"This alert is {alert.status}; only an open or acknowledged alert can be dismissed")
-    track = _editable_track(db, actor, view)
-    if track is None:
-        raise NotAllowed("Only those who may change one of the alert's tracks may dismiss it")
-    alert.status = "dismissed"
-    alert.dismissed_by_id = actor.id
-    alert.dismiss_reason = reason
-    alert.updated_at = utcnow()
-    db.add(alert)
-    db.flush()
-    ledger.append(
-        db,
-        LogEntry(
-            entry_type="dismissal",
-            initiative_id=track.id,
-            date=date.today(),
-            kind=None,
-            text=reason,
-            org_id=actor.organisation_id,
-            actor_id=actor.id,
-            actor_name=actor.name,
-            payload={
-                "alert_id": alert.id,
-                "principle": alert.principle,
-                "kind": alert.kind,
-                "evidence_hash": alert.evidence_hash,
-            },
-            prev_hash="",
-            entry_hash="",
-        ),
-    )
-    _publish(db, alert, "alert.dismissed")
-    return get(db, actor, alert_id)
+__all__ = ["LIVE", "AlertView", "acknowledge", "dismiss", "get", "list_visible", "present"]

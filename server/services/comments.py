@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from server import events
 from server.models import Comment, User
-from server.services import access
-from server.services.errors import Invalid, NotAllowed, NotFound
+from server.services import audience, policy
+from server.services.errors import Invalid, NotAllowed
 from server.services.validation import parse
 
 
@@ -27,20 +27,18 @@ class CommentData(BaseModel):
 
 def listing(db: Session, actor: User | None, initiative_id: int) -> list[Comment]:
     """The comments on a visible track that the actor may read, oldest first."""
-    initiative = access.get_initiative(db, actor, initiative_id)
-    q = select(Comment).where(Comment.initiative_id == initiative_id)
-    if not access.is_home(actor, initiative, db):
-        q = q.where(Comment.internal == False)  # noqa: E712
-    return list(db.exec(q.order_by(col(Comment.id))).all())
+    aud = audience.of(actor)
+    initiative = aud.track(db, initiative_id)
+    return list(db.exec(aud.comments(initiative_id, aud.is_home(db, initiative))).all())
 
 
 def add(db: Session, actor: User, initiative_id: int, data: CommentData | dict[str, Any]) -> Comment:
     """Comment on a track: its home, or a partner holding a comment or sign-off grant."""
-    initiative = access.get_initiative(db, actor, initiative_id)
+    aud = audience.of(actor)
+    initiative = aud.track(db, initiative_id)
     data = parse(CommentData, data)
-    if not access.can_comment(db, actor, initiative):
-        raise NotAllowed("This track is shared with you for reading only")
-    if data.internal and not access.is_home(actor, initiative, db):
+    policy.require_comment(db, actor, initiative, aud)
+    if data.internal and not policy.may_keep_internal(db, actor, initiative, aud):
         raise Invalid.field("internal", "only the track's own government keeps internal comments")
     assert actor.id is not None
     row = Comment(
@@ -52,20 +50,30 @@ def add(db: Session, actor: User, initiative_id: int, data: CommentData | dict[s
     )
     db.add(row)
     db.flush()
-    events.publish(db, "comment.added", "comments", initiative_id=initiative_id, comment_id=row.id)
+    events.publish(
+        db,
+        "comment.added",
+        "comments",
+        initiative_id=initiative_id,
+        home_only=row.internal,
+        comment_id=row.id,
+    )
     return row
 
 
 def remove(db: Session, actor: User, comment_id: int) -> None:
     """Take back one's own comment (or, for the track's editors, any comment on it)."""
-    row = db.get(Comment, comment_id)
-    if row is None:
-        raise NotFound("No such comment")
-    initiative = access.get_initiative(db, actor, row.initiative_id)
-    if row.internal and not access.is_home(actor, initiative, db):
-        raise NotFound("No such comment")
-    if row.author_id != actor.id and not access.can_edit(db, actor, initiative):
+    aud = audience.of(actor)
+    row, initiative = aud.comment(db, comment_id)
+    if row.author_id != actor.id and not policy.may_edit(db, actor, initiative, aud):
         raise NotAllowed("Only its author or the track's editors may remove a comment")
     db.delete(row)
     db.flush()
-    events.publish(db, "comment.removed", "comments", initiative_id=row.initiative_id, comment_id=comment_id)
+    events.publish(
+        db,
+        "comment.removed",
+        "comments",
+        initiative_id=row.initiative_id,
+        home_only=row.internal,
+        comment_id=comment_id,
+    )

@@ -31,7 +31,7 @@ from server.models import (
     User,
 )
 from server.models.base import utcnow
-from server.services import access, initiatives, ledger, sharing
+from server.services import audience, initiatives, ledger, policy, sharing
 from server.services.errors import Conflict, Invalid, NotFound
 from server.services.validation import parse
 
@@ -92,10 +92,12 @@ class DeclineData(BaseModel):
 
 
 def _visible_ids(db: Session, actor: User | None, ids: list[int]) -> set[int]:
-    if not ids:
-        return set()
-    rows = db.exec(select(Initiative.id).where(col(Initiative.id).in_(ids), access.visible_clause(actor)))
-    return {i for i in rows.all() if i is not None}
+    return audience.of(actor).visible_ids(db, ids)
+
+
+def _home_ids(db: Session, actor: User | None, ids: list[int]) -> set[int]:
+    """The actor's own government's tracks among these: notices and requests are read at home."""
+    return audience.of(actor).home_ids(db, ids)
 
 
 def _concerned(db: Session, alert_id: int) -> list[int]:
@@ -115,9 +117,16 @@ def _crisis_name(db: Session, initiative: Initiative) -> str:
 
 
 def notices(db: Session, actor: User | None, alert_id: int | None = None) -> list[Notice]:
-    """The live N4 alerts on the actor's tracks that involve a track the actor may not see."""
+    """The live N4 alerts on the actor's own tracks that involve a track the actor may not see.
+
+    A notice is read at home, as its alert is: a partner to whom one of the tracks is
+    merely shared gets none (the third organisations it names are the owner's business).
+    """
     q = select(Alert).where(
-        Alert.principle == "N4", col(Alert.kind).in_(N4_KINDS), col(Alert.status).in_(LIVE)
+        Alert.principle == "N4",
+        col(Alert.kind).in_(N4_KINDS),
+        col(Alert.status).in_(LIVE),
+        col(Alert.id).in_(audience.of(actor).alert_ids()),
     )
     if alert_id is not None:
         q = q.where(Alert.id == alert_id)
@@ -126,8 +135,9 @@ def notices(db: Session, actor: User | None, alert_id: int | None = None) -> lis
     for alert in alerts:
         assert alert.id is not None
         concerned = _concerned(db, alert.id)
-        seen = _visible_ids(db, actor, concerned)
-        hidden = [i for i in concerned if i not in seen]
+        seen = _home_ids(db, actor, concerned)
+        visible = _visible_ids(db, actor, concerned)
+        hidden = [i for i in concerned if i not in visible]
         if not seen or not hidden:
             continue
         for iid in sorted(seen):
@@ -188,11 +198,14 @@ def _log(db: Session, actor: User | None, initiative: Initiative, text: str, **p
 def request(db: Session, actor: User | None, data: RequestData | dict[str, Any]) -> list[CoordinationRequest]:
     """Ask the owners of the tracks an N4 alert pairs with one's own to coordinate."""
     data = parse(RequestData, data)
-    alert = db.get(Alert, data.alert_id)
+    aud = audience.of(actor)
+    alert = db.exec(
+        select(Alert).where(Alert.id == data.alert_id, col(Alert.id).in_(aud.alert_ids()))
+    ).first()
     if alert is None or alert.principle != "N4" or alert.kind not in N4_KINDS:
         raise NotFound("No such overlap notice")
     concerned = _concerned(db, data.alert_id)
-    seen = _visible_ids(db, actor, concerned)
+    seen = _home_ids(db, actor, concerned)
     if not seen:
         raise NotFound("No such overlap notice")
     if data.initiative_id is not None:
@@ -200,10 +213,11 @@ def request(db: Session, actor: User | None, data: RequestData | dict[str, Any])
             raise NotFound("No such initiative")
         mine_id = data.initiative_id
     else:
-        editable = [i for i in sorted(seen) if access.can_edit(db, actor, db.get(Initiative, i))]  # type: ignore[arg-type]
+        tracks = {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(seen))).all()}
+        editable = [i for i in sorted(seen) if policy.may_edit(db, actor, tracks[i], aud)]
         mine_id = editable[0] if editable else min(seen)
-    mine = access.get_initiative(db, actor, mine_id)
-    access.require_edit(db, actor, mine)
+    mine = aud.track(db, mine_id)
+    policy.require_edit(db, actor, mine, aud)
     if alert.status not in LIVE:
         raise Conflict("This overlap is no longer open")
     made: list[CoordinationRequest] = []
@@ -231,10 +245,15 @@ def request(db: Session, actor: User | None, data: RequestData | dict[str, Any])
         db.flush()
         _log(db, actor, mine, f"Asked {_org_name(db, other.owner_id)} to coordinate", request_id=row.id)
         # Each event goes to its own track's audience and names only the request.
-        events.publish(
-            db, "coordination.requested", "coordination", initiative_id=other_id, request_id=row.id
-        )
-        events.publish(db, "coordination.requested", "coordination", initiative_id=mine_id, request_id=row.id)
+        for iid in (other_id, mine_id):
+            events.publish(
+                db,
+                "coordination.requested",
+                "coordination",
+                initiative_id=iid,
+                home_only=True,
+                request_id=row.id,
+            )
         made.append(row)
     if not made:
         raise Invalid.field("alert_id", "this notice names no track of another organisation")
@@ -242,17 +261,12 @@ def request(db: Session, actor: User | None, data: RequestData | dict[str, Any])
 
 
 def _is_incoming(db: Session, actor: User | None, row: CoordinationRequest, seen: set[int]) -> bool:
-    """Whether the request came to the actor's side.
+    """Whether the request came to the actor's side (`seen`: the actor's home tracks of the two).
 
-    Once a track was shared back on acceptance the requester may see both tracks;
-    the request stays outgoing for it, because its own government owns the sender.
+    Once a track was shared back on acceptance the requester may see both tracks; the
+    request stays outgoing for it, because its own government owns the sender.
     """
-    if row.to_initiative_id not in seen:
-        return False
-    if row.from_initiative_id not in seen:
-        return True
-    sender = db.get(Initiative, row.from_initiative_id)
-    return sender is None or not access.is_home(actor, sender, db)
+    return row.to_initiative_id in seen and row.from_initiative_id not in seen
 
 
 def _view(db: Session, actor: User | None, row: CoordinationRequest, seen: set[int]) -> RequestView:
@@ -276,13 +290,13 @@ def _view(db: Session, actor: User | None, row: CoordinationRequest, seen: set[i
         crisis=_crisis_name(db, mine),
         created_at=row.created_at,
         answered_at=row.answered_at,
-        can_answer=incoming and row.status == "pending" and access.can_edit(db, actor, mine),
+        can_answer=incoming and row.status == "pending" and policy.may_edit(db, actor, mine),
     )
 
 
 def listing(db: Session, actor: User | None) -> list[RequestView]:
-    """Requests sent from or to a track the actor may see, newest first."""
-    visible = select(Initiative.id).where(access.visible_clause(actor))
+    """Requests sent from or to one of the actor's own government's tracks, newest first."""
+    visible = audience.of(actor).home_track_ids()
     rows = db.exec(
         select(CoordinationRequest)
         .where(
@@ -293,7 +307,7 @@ def listing(db: Session, actor: User | None) -> list[RequestView]:
     ).all()
     out = []
     for row in rows:
-        seen = _visible_ids(db, actor, [row.from_initiative_id, row.to_initiative_id])
+        seen = _home_ids(db, actor, [row.from_initiative_id, row.to_initiative_id])
         out.append(_view(db, actor, row, seen))
     return out
 
@@ -302,7 +316,7 @@ def _request(db: Session, actor: User | None, request_id: int) -> tuple[Coordina
     row = db.get(CoordinationRequest, request_id)
     if row is None:
         raise NotFound("No such coordination request")
-    seen = _visible_ids(db, actor, [row.from_initiative_id, row.to_initiative_id])
+    seen = _home_ids(db, actor, [row.from_initiative_id, row.to_initiative_id])
     if not seen:
         raise NotFound("No such coordination request")
     return row, seen
@@ -318,8 +332,9 @@ def _answerable(db: Session, actor: User | None, request_id: int) -> tuple[Coord
     if not _is_incoming(db, actor, row, seen):
         # The requester's side sees the request but may not answer it.
         raise NotFound("No such incoming coordination request")
-    mine = access.get_initiative(db, actor, row.to_initiative_id)
-    access.require_edit(db, actor, mine)
+    aud = audience.of(actor)
+    mine = aud.track(db, row.to_initiative_id)
+    policy.require_edit(db, actor, mine, aud)
     if row.status != "pending":
         raise Conflict(f"This request was already {row.status}")
     return row, mine
@@ -344,8 +359,10 @@ def accept(
     _log(db, actor, mine, f"Agreed to coordinate with {_org_name(db, other.owner_id)}", request_id=row.id)
     _log(db, actor, other, f"{_org_name(db, mine.owner_id)} agreed to coordinate", request_id=row.id)
     for iid in (mine.id, other.id):
-        events.publish(db, "coordination.accepted", "coordination", initiative_id=iid, request_id=row.id)
-    return _view(db, actor, row, _visible_ids(db, actor, [row.from_initiative_id, row.to_initiative_id]))
+        events.publish(
+            db, "coordination.accepted", "coordination", initiative_id=iid, home_only=True, request_id=row.id
+        )
+    return _view(db, actor, row, _home_ids(db, actor, [row.from_initiative_id, row.to_initiative_id]))
 
 
 def decline(
@@ -371,7 +388,9 @@ def decline(
         request_id=row.id,
     )
     for iid in (mine.id, other.id):
-        events.publish(db, "coordination.declined", "coordination", initiative_id=iid, request_id=row.id)
+        events.publish(
+            db, "coordination.declined", "coordination", initiative_id=iid, home_only=True, request_id=row.id
+        )
     return _view(db, actor, row, {mine.id})
 
 
@@ -429,12 +448,12 @@ def notice_items(db: Session, actor: User | None, alert_id: int) -> list[NoticeI
     for n in notices(db, actor, alert_id=alert_id):
         rows = [db.get(CoordinationRequest, rid) for rid in sorted(n.requests, reverse=True)]
         views = [
-            _view(db, actor, r, _visible_ids(db, actor, [r.from_initiative_id, r.to_initiative_id]))
+            _view(db, actor, r, _home_ids(db, actor, [r.from_initiative_id, r.to_initiative_id]))
             for r in rows
             if r is not None
         ]
         mine = db.get(Initiative, n.initiative_id)
-        editable = mine is not None and access.can_edit(db, actor, mine)
+        editable = mine is not None and policy.may_edit(db, actor, mine)
         # One may ask again after a decline, not while a request waits or once one was accepted.
         settled = any(v.status in ("pending", "accepted") for v in views)
         out.append(NoticeItem(notice=n, requests=views, can_request=editable and not settled))

@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from server.models import Crisis, Initiative, InitiativeParty, Organisation, Party, User
-from server.services import access
+from server.services import audience
 from server.services.errors import NotFound
 
 
@@ -30,7 +30,7 @@ def choices(db: Session, actor: User | None) -> Choices:
     """
     orgs = list(db.exec(select(Organisation).order_by(Organisation.name)).all())
     gov = actor.government if actor is not None else None
-    visible = select(Initiative.id).where(access.visible_clause(actor))
+    visible = select(Initiative.id).where(audience.of(actor).tracks())
     engaged = select(InitiativeParty.party_id)
     seen = select(InitiativeParty.party_id).where(col(InitiativeParty.initiative_id).in_(visible))
     parties = db.exec(
@@ -67,7 +67,7 @@ class CrisisView:
 
 def listing(db: Session, actor: User | None) -> list[tuple[Crisis, int]]:
     """Every crisis with the number of tracks on it the actor may see."""
-    visible = list(db.exec(select(Initiative.crisis_id).where(access.visible_clause(actor))).all())
+    visible = list(db.exec(select(Initiative.crisis_id).where(audience.of(actor).tracks())).all())
     counts: dict[int, int] = {}
     for cid in visible:
         counts[cid] = counts.get(cid, 0) + 1
@@ -83,7 +83,7 @@ def timeline(db: Session, actor: User | None, crisis_id: int) -> CrisisView:
     tracks = list(
         db.exec(
             select(Initiative)
-            .where(Initiative.crisis_id == crisis_id, access.visible_clause(actor))
+            .where(Initiative.crisis_id == crisis_id, audience.of(actor).tracks())
             .order_by(col(Initiative.start), col(Initiative.id))
         ).all()
     )

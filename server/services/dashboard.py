@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from server.domain import signoffs
 from server.models import Event, Initiative, LogEntry, User
-from server.services import access, decisions, initiative_page
+from server.services import audience, decisions, initiative_page, policy
 from server.services.initiative_page import AlertView
 
 ACTIVITY_WORDS = {
@@ -59,9 +59,10 @@ def words(kind: str) -> str:
 
 def my_tracks(db: Session, actor: User) -> list[Initiative]:
     """The tracks the actor's organisation owns; for coordinators and admins, their government's."""
-    q = select(Initiative).where(access.visible_clause(actor))
-    if actor.role in access.GOVERNMENT_WIDE_ROLES:
-        q = q.where(access.home_clause(actor))
+    aud = audience.of(actor)
+    q = select(Initiative).where(aud.tracks())
+    if actor.role in policy.GOVERNMENT_WIDE_ROLES:
+        q = q.where(aud.home())
     else:
         q = q.where(Initiative.owner_id == actor.organisation_id)
     return list(db.exec(q.order_by(col(Initiative.updated_at).desc())).all())
@@ -74,7 +75,7 @@ def summary(db: Session, actor: User, activity_limit: int = 15) -> Dashboard:
     events = (
         db.exec(
             select(Event)
-            .where(col(Event.initiative_id).in_(ids))
+            .where(col(Event.initiative_id).in_(ids), audience.of(actor).events())
             .order_by(col(Event.id).desc())
             .limit(activity_limit)
         ).all()
@@ -86,10 +87,14 @@ def summary(db: Session, actor: User, activity_limit: int = 15) -> Dashboard:
         for e in events
         if e.initiative_id in by_id
     ]
-    waiting = [
-        (entry, state, db.get(Initiative, entry.initiative_id))
-        for entry, state in decisions.waiting_for(db, actor)
-    ]
+    found = decisions.waiting_for(db, actor)
+    track_ids = {e.initiative_id for e, _ in found}
+    waiting_tracks = (
+        {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(track_ids))).all()}
+        if track_ids
+        else {}
+    )
+    waiting = [(entry, state, waiting_tracks.get(entry.initiative_id)) for entry, state in found]
     return Dashboard(
         my_tracks=tracks,
         alerts=initiative_page.alerts_on(db, actor, ids, live_only=True),

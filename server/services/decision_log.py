@@ -25,7 +25,7 @@ class LogPage:
 def page(db: Session, actor: User | None, filters: LogFilters, limit: int = 200) -> LogPage:
     rows = decisions.entries(db, actor, filters, limit)
     tracks = {t.id: t for t in initiatives.listing(db, actor, limit=5000) if t.id is not None}
-    orgs, people = initiative_page.names(db)
+    orgs, people = initiative_page.names(db, people_ids=set())
     by_decision: dict[int, list[LogEntry]] = {}
     for e in rows:
         if e.decision_id is not None:
@@ -35,12 +35,5 @@ def page(db: Session, actor: User | None, filters: LogFilters, limit: int = 200)
 
 
 def decision(db: Session, actor: User | None, decision_id: int) -> LogEntry:
-    """One decision entry on a track the actor may see; `NotFound` otherwise."""
-    from server.services import access
-    from server.services.errors import NotFound
-
-    entry = db.get(LogEntry, decision_id)
-    if entry is None or entry.entry_type != "decision" or entry.initiative_id is None:
-        raise NotFound("No such decision")
-    access.get_initiative(db, actor, entry.initiative_id)
-    return entry
+    """One decision entry the actor may read; `NotFound` otherwise."""
+    return decisions.get_decision(db, actor, decision_id)[0]

@@ -1,8 +1,13 @@
 """The decision log as people use it: log a decision, correct it, sign off or decline.
 
-Who must sign off comes from `server.domain.signoffs`, the one home of that rule, judged on
-the same snapshot the D4 check sees; so a page shows what is missing before any worker
-has run, and the alert agrees with it.
+Who must sign off comes from `server.domain.signoffs`, the one home of that rule, judged
+on the same data the D4 check sees (`server.services.signoff_state`); who may sign for
+whom is `server.services.policy`. So a page shows what is missing before any worker
+has run, offers the Sign button exactly when this service accepts the sign-off, and
+the alert agrees with both.
+
+A decision, sign-off or decline may be kept internal: it stays within the track's own
+government (a sign-off of an internal decision is internal too).
 """
 
 from __future__ import annotations
@@ -12,16 +17,15 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from server import events
 from server.domain import signoffs
-from server.domain import snapshot as doc
 from server.models import Initiative, LogEntry, Organisation, User
-from server.services import access, ledger
+from server.services import audience, ledger, policy, signoff_state
+from server.services.audience import HOME_ONLY_ENTRIES
 from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
-from server.services.initiatives import new_key
+from server.services.initiative_common import new_key
 from server.services.validation import parse
 
 
@@ -32,6 +36,7 @@ class DecisionData(BaseModel):
     kind: Literal["agreement", "disengagement", "leverage", "other"] = "other"
     date: date
     touches: list[int] = []
+    internal: bool = False
 
     @field_validator("touches", mode="before")
     @classmethod
@@ -41,18 +46,15 @@ class DecisionData(BaseModel):
         return [int(x) for x in v if str(x).strip()]
 
 
-def _snapshot(db: Session, initiative: Initiative) -> doc.Snapshot:
-    from server.services.workspace import export_document
-
-    assert initiative.id is not None
-    return doc.Snapshot(export_document(db, None, {initiative.id}))
-
-
-def _decision(db: Session, actor: User | None, decision_id: int) -> tuple[LogEntry, Initiative]:
+def get_decision(db: Session, actor: User | None, decision_id: int) -> tuple[LogEntry, Initiative]:
+    """A decision entry the actor may read, with its track; `NotFound` otherwise."""
     entry = db.get(LogEntry, decision_id)
     if entry is None or entry.entry_type != "decision" or entry.initiative_id is None:
         raise NotFound("No such decision")
-    initiative = access.get_initiative(db, actor, entry.initiative_id)
+    aud = audience.of(actor)
+    initiative = aud.track(db, entry.initiative_id)
+    if not aud.entry_visible_at(entry, aud.is_home(db, initiative)):
+        raise NotFound("No such decision")
     return entry, initiative
 
 
@@ -62,13 +64,10 @@ def proposed_departments(db: Session, initiative_id: int, actor: User | None = N
     The owner, whoever owns its staff, resources and leverage, the departments that
     answer for its kinds of leverage, ordered so: the sign-off rule's own reasons.
     """
-    initiative = access.get_initiative(db, actor, initiative_id)
-    snap = _snapshot(db, initiative)
-    probe = doc.Decision(key="_probe", initiative=initiative.key, date=date.today(), text="probe")
-    required = signoffs.required_departments(probe, snap.initiatives[initiative.key], snap.organisations)
-    orgs = {
-        o.key: o for o in db.exec(select(Organisation).where(col(Organisation.key).in_(list(required)))).all()
-    }
+    initiative = audience.of(actor).track(db, initiative_id)
+    judged = signoff_state.load(db, {initiative_id})
+    required = signoff_state.required_for_new(judged, initiative.key, date.today())
+    orgs = {o.key: o for o in db.exec(select(Organisation).where(col(Organisation.key).in_(required))).all()}
     return [orgs[k] for k in required if k in orgs]
 
 
@@ -90,17 +89,23 @@ def log(
 ) -> LogEntry:
     """Append a decision (or a correction of one) to the log."""
     data = parse(DecisionData, data)
-    initiative = access.get_initiative(db, actor, initiative_id)
-    access.require_edit(db, actor, initiative)
+    aud = audience.of(actor)
+    initiative = aud.track(db, initiative_id)
+    policy.require_edit(db, actor, initiative, aud)
+    owner = db.get(Organisation, initiative.owner_id)
+    assert owner is not None
     touched: list[str] = []
     for n, oid in enumerate(data.touches):
         org = db.get(Organisation, oid)
         if org is None:
             raise Invalid.field(f"touches[{n}]", "unknown organisation")
+        if data.internal and org.government_key != owner.government_key:
+            raise Invalid.field(
+                "internal", "an internal decision stays home, so it cannot ask another government's sign-off"
+            )
         touched.append(org.key)
-    superseded: LogEntry | None = None
     if supersedes_id is not None:
-        superseded, _ = _decision(db, actor, supersedes_id)
+        superseded, _ = get_decision(db, actor, supersedes_id)
         if superseded.initiative_id != initiative_id:
             raise Invalid.field("supersedes", "a correction stays on the same initiative")
         ledger.lock(db)
@@ -121,20 +126,33 @@ def log(
             org_id=actor.organisation_id if actor else initiative.owner_id,
             actor_id=actor.id if actor else None,
             actor_name=actor.name if actor else "",
+            internal=data.internal,
             prev_hash="",
             entry_hash="",
         ),
     )
     if actor is not None:
         # Whoever logs a decision approves it for their own department, which counts once.
-        _append_signoff(db, actor, entry)
-    events.publish(db, "decision.logged", "decision_log", initiative_id=initiative_id, decision_id=entry.id)
+        _append_signoff(db, actor, entry, internal=data.internal)
+    events.publish(
+        db,
+        "decision.logged",
+        "decision_log",
+        initiative_id=initiative_id,
+        home_only=data.internal,
+        decision_id=entry.id,
+    )
     events.check_initiative(db, initiative_id)
     return entry
 
 
 def _append_signoff(
-    db: Session, actor: User, decision: LogEntry, declined: bool = False, reason: str = ""
+    db: Session,
+    actor: User,
+    decision: LogEntry,
+    declined: bool = False,
+    reason: str = "",
+    internal: bool = False,
 ) -> LogEntry:
     """A sign-off (or decline) entry for the actor's organisation, bound to the decision's hash."""
     return ledger.append(
@@ -149,6 +167,7 @@ def _append_signoff(
             actor_id=actor.id,
             actor_name=actor.name,
             text=reason,
+            internal=internal or decision.internal,
             prev_hash="",
             entry_hash="",
         ),
@@ -156,10 +175,14 @@ def _append_signoff(
 
 
 def status(db: Session, actor: User | None, decision_id: int) -> signoffs.SignoffStatus:
-    """Where the decision's sign-offs stand, by the same rule the D4 check uses."""
-    entry, initiative = _decision(db, actor, decision_id)
-    assert entry.key is not None
-    return signoffs.status(_snapshot(db, initiative), entry.key)
+    """Where the decision's sign-offs stand, as the actor may see it.
+
+    At the track's home: the rule's whole judgement. Abroad: the rule judged on what
+    the reader may see (internal items and sign-offs left out), so no reason, name or
+    date it shows comes from what stays home.
+    """
+    entry, initiative = get_decision(db, actor, decision_id)
+    return statuses(db, actor, [entry])[decision_id]
 
 
 def sign_off(
@@ -168,37 +191,46 @@ def sign_off(
     decision_id: int,
     declined: bool = False,
     reason: str | None = None,
+    internal: bool = False,
 ) -> LogEntry:
-    """Sign off (or decline) a decision for the actor's organisation, bound to its hash."""
-    entry, initiative = _decision(db, actor, decision_id)
+    """Sign off (or decline) a decision for the actor's organisation, bound to its hash.
+
+    Accepted exactly when `policy.may_sign` holds, which is what the pages ask before
+    they offer the button.
+    """
+    entry, initiative = get_decision(db, actor, decision_id)
+    aud = audience.of(actor)
     if declined and not (reason or "").strip():
         raise Invalid.field("reason", "say why your department declines")
-    if actor.role == "field_contributor":
-        raise NotAllowed("Field contributors do not sign off decisions")
-    if not access.is_home(actor, initiative, db):
-        assert initiative.id is not None
-        if access.grant_level(db, actor, initiative.id) < access.LEVELS["sign-off"]:
-            raise NotAllowed("This track is not shared with you for sign-off")
+    if internal and not policy.may_keep_internal(db, actor, initiative, aud):
+        raise Invalid.field("internal", "only the track's own government keeps a sign-off internal")
+    if not policy.may_sign_on(db, actor, initiative, aud):
+        if actor.role not in policy.SIGNER_ROLES:
+            raise NotAllowed("Your role does not sign off decisions")
+        raise NotAllowed("This track is not shared with you for sign-off")
     # Serialise with other sign-offs: two people of one department at the same moment make one.
     ledger.lock(db)
-    assert entry.key is not None
-    state = signoffs.status(_snapshot(db, initiative), entry.key)
+    assert initiative.id is not None
+    judged = signoff_state.load(db, {initiative.id})
+    state = signoff_state.judge(judged)[decision_id]
     if not state.judged:
         raise Conflict("This decision was corrected; sign off the newest entry")
-    by_key = _orgs_by_key(db)
-    mine = own_organisation(db, actor)
-    req = next((r for r in state.requirements if answers_for(by_key, r.org, mine)), None)
+    req = policy.requirement_of(state, judged.orgs, actor.organisation.key)
     if req is None:
         raise NotAllowed("Your organisation's sign-off is not required on this decision")
     if req.state != "missing":
         raise Conflict(f"{req.name} has already {'declined' if req.state == 'declined' else 'signed off'}")
-    row = _append_signoff(db, actor, entry, declined, (reason or "").strip())
-    events.publish(db, "decision.signoff", "decision_log", initiative_id=initiative.id, decision_id=entry.id)
+    row = _append_signoff(db, actor, entry, declined, (reason or "").strip(), internal)
+    events.publish(
+        db,
+        "decision.signoff",
+        "decision_log",
+        initiative_id=initiative.id,
+        home_only=row.internal,
+        decision_id=entry.id,
+    )
     events.check_initiative(db, initiative.id)
     return row
-
-
-HOME_ONLY_ENTRIES = ("grant", "withdrawal", "coordination", "dismissal")
 
 
 @dataclass
@@ -212,17 +244,13 @@ class LogFilters:
 def entries(
     db: Session, actor: User | None, filters: LogFilters | None = None, limit: int = 300
 ) -> list[LogEntry]:
-    """The log entries the actor may see (those of visible initiatives), newest first."""
+    """The log entries the actor may read, newest first.
+
+    Entries of visible tracks; those about sharing, coordination and dismissals, and
+    internal decisions and sign-offs, only at the track's home.
+    """
     f = filters or LogFilters()
-    visible = select(col(Initiative.id)).where(access.visible_clause(actor))
-    q = select(LogEntry).where(col(LogEntry.initiative_id).in_(visible))
-    if actor is not None:
-        # Whom a track is shared with, with whom its owner talks and which alerts it set
-        # aside stay with the owner's government: a partner reads decisions and sign-offs.
-        home = select(col(Initiative.id)).where(access.home_clause(actor))
-        q = q.where(
-            or_(col(LogEntry.entry_type).not_in(HOME_ONLY_ENTRIES), col(LogEntry.initiative_id).in_(home))
-        )
+    q = select(LogEntry).where(audience.of(actor).log_entries())
     if f.initiative_id:
         q = q.where(LogEntry.initiative_id == f.initiative_id)
     if f.org_id:
@@ -238,55 +266,57 @@ def entries(
     return list(db.exec(q.order_by(col(LogEntry.id).desc()).limit(limit)).all())
 
 
-def waiting_for(db: Session, actor: User) -> list[tuple[LogEntry, signoffs.SignoffStatus]]:
-    """Standing decisions on visible tracks that still wait for the actor's organisation."""
-    found = entries(db, actor, LogFilters(entry_type="decision"), limit=1000)
-    states = statuses(db, found)
-    by_key = _orgs_by_key(db)
-    mine = own_organisation(db, actor)
-    out = []
-    for e in found:
-        state = states.get(e.id or 0)
-        if (
-            state is not None
-            and state.judged
-            and any(r.state == "missing" and answers_for(by_key, r.org, mine) for r in state.requirements)
-        ):
-            out.append((e, state))
+def statuses(db: Session, actor: User | None, rows: list[LogEntry]) -> dict[int, signoffs.SignoffStatus]:
+    """Where the sign-offs of these decision entries stand, as the actor may see them.
+
+    The caller has read the entries through the visibility layer. One load of their
+    tracks' neighbourhood serves them all.
+    """
+    tracks = {e.initiative_id for e in rows if e.entry_type == "decision" and e.initiative_id is not None}
+    if not tracks:
+        return {}
+    judged = signoff_state.load(db, tracks)
+    home = _home_keys(db, actor, judged)
+    states = signoff_state.judge(judged, home)
+    return {e.id: states[e.id] for e in rows if e.id is not None and e.id in states}
+
+
+def _home_keys(db: Session, actor: User | None, judged: signoff_state.Judged) -> set[str] | None:
+    if actor is None:
+        return None
+    home_ids = audience.of(actor).home_ids(db, judged.track_ids.values())
+    return {key for key, iid in judged.track_ids.items() if iid in home_ids}
+
+
+def sign_offers(db: Session, actor: User | None, rows: list[LogEntry]) -> dict[int, bool]:
+    """For each decision entry, whether the actor may sign it off now (`policy.may_sign`)."""
+    if actor is None:
+        return {}
+    decisions = [e for e in rows if e.entry_type == "decision" and e.initiative_id is not None]
+    if not decisions:
+        return {}
+    tracks = {e.initiative_id for e in decisions}
+    judged = signoff_state.load(db, {t for t in tracks if t is not None})
+    full = signoff_state.judge(judged)
+    by_id = {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(tracks))).all()}
+    aud = audience.of(actor)
+    out: dict[int, bool] = {}
+    for e in decisions:
+        assert e.id is not None and e.initiative_id is not None
+        state = full.get(e.id)
+        out[e.id] = state is not None and policy.may_sign(
+            db, actor, by_id[e.initiative_id], state, aud, judged.orgs
+        )
     return out
 
 
-def statuses(db: Session, rows: list[LogEntry]) -> dict[int, signoffs.SignoffStatus]:
-    """Where the sign-offs of these decision entries stand, from one snapshot of their tracks.
-
-    The caller has read the entries through the visibility filter; the rule itself judges
-    on the full tracks, as the D4 check does.
-    """
-    from server.services.workspace import export_document
-
-    wanted = {e.key: e.id for e in rows if e.entry_type == "decision" and e.key and e.id is not None}
-    tracks = {e.initiative_id for e in rows if e.entry_type == "decision" and e.initiative_id is not None}
-    if not wanted:
-        return {}
-    snap = doc.Snapshot(export_document(db, None, tracks))
-    return {wanted[st.decision]: st for st in signoffs.statuses(snap) if st.decision in wanted}
+def waiting_for(db: Session, actor: User) -> list[tuple[LogEntry, signoffs.SignoffStatus]]:
+    """Standing decisions the actor may sign now, each with its status as the actor sees it."""
+    found = entries(db, actor, LogFilters(entry_type="decision"), limit=1000)
+    offers = sign_offers(db, actor, found)
+    waiting = [e for e in found if offers.get(e.id or 0)]
+    states = statuses(db, actor, waiting)
+    return [(e, states[e.id]) for e in waiting if e.id in states]
 
 
-def _orgs_by_key(db: Session) -> dict[str, Organisation]:
-    return {o.key: o for o in db.exec(select(Organisation)).all()}
-
-
-def own_organisation(db: Session, actor: User) -> Organisation:
-    """The actor's own organisation."""
-    mine = db.get(Organisation, actor.organisation_id)
-    assert mine is not None
-    return mine
-
-
-def answers_for(by_key: dict[str, Organisation], required: str, mine: Organisation) -> bool:
-    """Whether `mine` may sign for the required organisation: itself, or, for a required
-    state, any department of that state's government."""
-    org = by_key.get(required)
-    return required == mine.key or (
-        org is not None and org.kind == "state" and org.government_key == mine.government_key
-    )
+__all__ = ["HOME_ONLY_ENTRIES", "DecisionData", "LogFilters"]

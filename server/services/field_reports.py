@@ -13,14 +13,14 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from server import events
 from server.models import Crisis, FieldReport, Initiative, Organisation, User
-from server.services import access
+from server.services import audience, policy
 from server.services.errors import Invalid, NotFound
-from server.services.initiatives import new_key
+from server.services.initiative_common import new_key
 from server.services.validation import parse
 
 FILER_ROLES = ("admin", "coordinator", "desk_officer", "field_contributor")
@@ -43,22 +43,8 @@ class FieldReportData(BaseModel):
 
 
 def visible_clause(actor: User | None) -> ColumnElement[bool]:
-    """The visibility filter for `FieldReport` rows, built on the initiatives' one."""
-    visible_tracks = select(Initiative.id).where(access.visible_clause(actor))
-    on_track = and_(
-        col(FieldReport.initiative_id).is_not(None), col(FieldReport.initiative_id).in_(visible_tracks)
-    )
-    if actor is None:
-        return true()
-    if not actor.active:
-        return false()
-    # A filer always reads its own organisation's reports, wherever they were filed.
-    own = col(FieldReport.org_id) == actor.organisation_id
-    crisis_wide = col(FieldReport.initiative_id).is_(None)
-    # Crisis-wide reports: the same rule as the workspace export, so no two reads disagree.
-    if actor.role == "field_contributor":
-        return or_(on_track, own)
-    return or_(on_track, own, crisis_wide)
+    """The visibility filter for `FieldReport` rows (the visibility layer's)."""
+    return audience.of(actor).reports()
 
 
 def listing(
@@ -102,11 +88,11 @@ def file(db: Session, actor: User, data: FieldReportData | dict[str, Any]) -> Fi
     crisis_id = data.crisis_id
     if data.initiative_id is not None:
         # Visibility first: a track the actor may not see is NotFound, whatever the role.
-        initiative = access.get_initiative(db, actor, data.initiative_id)
+        initiative = audience.of(actor).track(db, data.initiative_id)
         if crisis_id is not None and crisis_id != initiative.crisis_id:
             raise Invalid.field("crisis_id", "a report on a track lies on that track's crisis")
         crisis_id = initiative.crisis_id
-    access.require_role(actor, *FILER_ROLES)
+    policy.require_role(actor, *FILER_ROLES)
     if crisis_id is None:
         raise Invalid.field("crisis_id", "choose a crisis or a track")
     if db.get(Crisis, crisis_id) is None:
@@ -168,7 +154,7 @@ def page(db: Session, actor: User) -> ReportsPage:
     tracks = {
         t.id: t
         for t in db.exec(
-            select(Initiative).where(col(Initiative.id).in_(track_ids), access.visible_clause(actor))
+            select(Initiative).where(col(Initiative.id).in_(track_ids), audience.of(actor).tracks())
         ).all()
     }
     rows = [

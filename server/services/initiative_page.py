@@ -1,9 +1,12 @@
 """Everything one initiative's page shows, gathered in one read for one person.
 
-It composes the services that own each rule (`initiatives.view`, the partner-aware
-decision log, `decisions.status`) and adds the names a page needs to print. An alert
-that concerns a track the reader may not see is shown through that track's own view
-of it (the other organisation and the crisis, never the hidden track's content).
+It composes the services that own each rule (`initiatives.view`, the decision log as
+the reader may read it, the sign-off states as the reader may see them, the policy's
+answer to "may this person sign?") and adds the names a page needs to print. An
+alert that concerns a track the reader may not see is shown through that track's own
+view of it (the other organisation and the crisis, never the hidden track's content).
+
+A fragment request names its block; only what that block shows is read.
 """
 
 from __future__ import annotations
@@ -15,10 +18,22 @@ from sqlmodel import Session, col, select
 
 from server.domain import signoffs
 from server.models import Initiative, LogEntry, Organisation, User
-from server.services import access, decisions, initiatives
+from server.services import audience, decisions, initiatives, policy
 from server.services.decisions import LogFilters
 
 LIVE_ALERTS = ("open", "acknowledged")
+
+# What each block of the page reads beyond the track itself; None is the whole page.
+BLOCK_PARTS: dict[str, tuple[str, ...]] = {
+    "initiative": ("lines", "links", "grants"),
+    "alerts": (),
+    "decision_log": (),
+    "decision_form": (),
+    "comments": ("comments",),
+    "comment_form": (),
+    "reports": ("reports",),
+    "report_form": (),
+}
 
 
 @dataclass
@@ -88,71 +103,90 @@ def alerts_on(
 
 
 def decision_views(db: Session, actor: User | None, entries: list[LogEntry]) -> list[DecisionView]:
-    """Decisions with where their sign-offs stand and the entry each supersedes."""
+    """Decisions with where their sign-offs stand (as the reader may see it), the entry each
+    supersedes, and whether the reader may sign it now (the policy's answer)."""
     by_id = {e.id: e for e in entries}
-    mine = db.get(Organisation, actor.organisation_id) if actor else None
-    by_key = {o.key: o for o in db.exec(select(Organisation)).all()}
-    states = decisions.statuses(db, entries)
+    states = decisions.statuses(db, actor, entries)
+    offers = decisions.sign_offers(db, actor, entries)
+    wanted = [e for e in entries if e.entry_type == "decision"]
+    track_ids = {e.initiative_id for e in wanted}
+    tracks = (
+        {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(track_ids))).all()}
+        if track_ids
+        else {}
+    )
+    missing = {e.supersedes_id for e in wanted if e.supersedes_id and e.supersedes_id not in by_id}
+    if missing:
+        by_id.update({e.id: e for e in db.exec(select(LogEntry).where(col(LogEntry.id).in_(missing))).all()})
     out = []
-    for e in entries:
-        if e.entry_type != "decision":
-            continue
+    for e in wanted:
         assert e.id is not None
-        state = states[e.id]
-        sup = None
-        if e.supersedes_id:
-            sup = by_id.get(e.supersedes_id) or db.get(LogEntry, e.supersedes_id)
-        can_sign = bool(
-            mine
-            and actor is not None
-            and actor.role != "field_contributor"
-            and state.judged
-            and any(
-                r.state == "missing" and decisions.answers_for(by_key, r.org, mine)
-                for r in state.requirements
-            )
+        sup = by_id.get(e.supersedes_id) if e.supersedes_id else None
+        out.append(
+            DecisionView(e, states.get(e.id), sup, tracks.get(e.initiative_id), offers.get(e.id, False))
         )
-        out.append(DecisionView(e, state, sup, db.get(Initiative, e.initiative_id), can_sign))
     return out
 
 
-def names(db: Session) -> tuple[dict[int, Organisation], dict[int, str]]:
+def names(
+    db: Session, org_ids: set[int] | None = None, people_ids: set[int] | None = None
+) -> tuple[dict[int, Organisation], dict[int, str]]:
+    """Organisations (all of them, reference data) and the names of the people named."""
     orgs = {o.id: o for o in db.exec(select(Organisation)).all() if o.id is not None}
-    people = {u.id: u.name for u in db.exec(select(User)).all() if u.id is not None}
+    q = select(User.id, User.name)
+    if people_ids is not None:
+        if not people_ids:
+            return orgs, {}
+        q = q.where(col(User.id).in_(people_ids))
+    people = {uid: name for uid, name in db.exec(q).all() if uid is not None}
     return orgs, people
 
 
-def page(db: Session, actor: User | None, initiative_id: int) -> InitiativePage:
-    """One initiative's page for the actor; `NotFound` if the actor may not see it."""
-    view = initiatives.view(db, actor, initiative_id)
-    entries = decisions.entries(db, actor, LogFilters(initiative_id=initiative_id))
-    orgs, people = names(db)
+def _people_named(view: initiatives.InitiativeView) -> set[int]:
+    t = view.initiative
+    ids = {t.updated_by_id} | {c.author_id for c in view.comments} | {g.user_id for g in view.grants}
+    return {i for i in ids if i is not None}
+
+
+def page(db: Session, actor: User | None, initiative_id: int, block: str | None = None) -> InitiativePage:
+    """One initiative's page for the actor, or only what `block` shows; `NotFound` if hidden."""
+    parts = BLOCK_PARTS.get(block) if block is not None else None
+    view = initiatives.view(db, actor, initiative_id, parts)
+    whole = block is None
+    entries = (
+        decisions.entries(db, actor, LogFilters(initiative_id=initiative_id))
+        if whole or block == "decision_log"
+        else []
+    )
+    orgs, people = names(db, people_ids=_people_named(view))
     out = InitiativePage(
         view=view,
         orgs=orgs,
         people=people,
         decisions=decision_views(db, actor, entries),
         other_entries=[e for e in entries if e.entry_type not in ("decision", "signoff", "decline")],
-        alerts=alerts_on(db, actor, [initiative_id]),
+        alerts=alerts_on(db, actor, [initiative_id]) if whole or block == "alerts" else [],
     )
-    if view.can_edit and actor is not None:
-        out.proposed = decisions.proposed_departments(db, initiative_id, actor)
-        out.departments = decisions.government_departments(db, actor)
-        linked = {t.id for t in view.coordinated} | {initiative_id}
-        out.coordinate_with = [
-            t
-            for t in initiatives.listing(db, actor, initiatives.Filters(crisis_id=view.initiative.crisis_id))
-            if t.id not in linked
-        ]
+    if view.can_edit and actor is not None and (whole or block in ("decision_form", "initiative")):
+        if whole or block == "decision_form":
+            out.proposed = decisions.proposed_departments(db, initiative_id, actor)
+            out.departments = decisions.government_departments(db, actor)
+        if whole or block == "initiative":
+            linked = {t.id for t in view.coordinated} | {initiative_id}
+            out.coordinate_with = [
+                t
+                for t in initiatives.listing(
+                    db, actor, initiatives.Filters(crisis_id=view.initiative.crisis_id)
+                )
+                if t.id not in linked
+            ]
     return out
 
 
 def decision_form(db: Session, actor: User, initiative_id: int) -> dict[str, Any]:
     """What the decision form offers: proposed departments pre-checked among the government's."""
-    initiative = access.get_initiative(db, actor, initiative_id)
-    access.require_edit(db, actor, initiative)
     return {
-        "initiative": initiative,
+        "initiative": initiatives.editable(db, actor, initiative_id),
         "proposed": decisions.proposed_departments(db, initiative_id, actor),
         "departments": decisions.government_departments(db, actor),
     }
@@ -167,8 +201,7 @@ class EditForm:
 
 def edit_form(db: Session, actor: User | None, initiative_id: int) -> EditForm:
     """The initiative's editable fields as they stand, for a person who may edit it."""
-    initiative = access.get_initiative(db, actor, initiative_id)
-    access.require_edit(db, actor, initiative)
+    initiative = initiatives.editable(db, actor, initiative_id)
     return EditForm(initiative, initiatives.snapshot_fields(db, initiative), True)
 
 
@@ -183,15 +216,14 @@ def line_form(db: Session, actor: User | None, initiative_id: int, part: str) ->
     """What the form for an item behind an initiative needs, for a person who may edit it."""
     from server.services import crises
 
-    initiative = access.get_initiative(db, actor, initiative_id)
-    access.require_edit(db, actor, initiative)
+    initiative = initiatives.editable(db, actor, initiative_id)
     return LineForm(initiative, crises.choices(db, actor), True)
 
 
 def line(db: Session, actor: User | None, initiative_id: int, part: str, line_id: int) -> Any:
     """One item behind an initiative, for a person who may edit it; `NotFound` if not visible."""
     initiative, row = initiatives.get_line(db, actor, initiative_id, part, line_id)
-    access.require_edit(db, actor, initiative)
+    policy.require_edit(db, actor, initiative)
     return row
 
 
@@ -199,5 +231,5 @@ def file_report(db: Session, actor: User, initiative_id: int, data: dict[str, An
     """File a field report from a track's page: the track must be visible first (else 404)."""
     from server.services import field_reports
 
-    access.get_initiative(db, actor, initiative_id)
+    audience.of(actor).track(db, initiative_id)
     return field_reports.file(db, actor, {**data, "initiative_id": initiative_id})

@@ -4,7 +4,7 @@ A grant shares one initiative with an organisation, a whole government or one
 person, at a level (`view`, `comment`, `sign-off`). Only those who may edit the
 track (its owner's desk officers, its government's coordinators and admins) grant
 and withdraw. Every grant and withdrawal is an entry of the decision log. A
-withdrawal takes effect at once: every read goes through `access.visible_clause`,
+withdrawal takes effect at once: every read goes through the visibility layer (`server.services.audience`),
 which counts only live grants, and the published event wakes the open streams so
 that they drop the track.
 """
@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from server import events
 from server.models import Initiative, LogEntry, Organisation, SharingGrant, User
 from server.models.base import utcnow
-from server.services import access, ledger
+from server.services import audience, ledger, policy
 from server.services.errors import Conflict, Invalid, NotFound
 from server.services.validation import parse
 
@@ -79,8 +79,9 @@ def _log(db: Session, actor: User | None, grant: SharingGrant, entry_type: str, 
 
 
 def _editable(db: Session, actor: User | None, initiative_id: int) -> Initiative:
-    initiative = access.get_initiative(db, actor, initiative_id)
-    access.require_edit(db, actor, initiative)
+    aud = audience.of(actor)
+    initiative = aud.track(db, initiative_id)
+    policy.require_edit(db, actor, initiative, aud)
     return initiative
 
 
@@ -89,16 +90,8 @@ def grants(db: Session, actor: User | None, initiative_id: int) -> list[SharingG
 
     Whom else a track is shared with is the owner's business, not a partner's.
     """
-    initiative = access.get_initiative(db, actor, initiative_id)
-    if not access.is_home(actor, initiative, db):
-        return []
-    return list(
-        db.exec(
-            select(SharingGrant)
-            .where(SharingGrant.initiative_id == initiative_id, col(SharingGrant.withdrawn_at).is_(None))
-            .order_by(col(SharingGrant.id))
-        ).all()
-    )
+    aud = audience.of(actor)
+    return aud.grants(db, aud.track(db, initiative_id))
 
 
 def grant(
@@ -163,10 +156,11 @@ def withdraw(db: Session, actor: User | None, grant_id: int) -> SharingGrant:
     if row is None:
         raise NotFound("No such sharing grant")
     # A grant is as visible as its track, and only its home sees grants at all.
-    initiative = access.get_initiative(db, actor, row.initiative_id)
-    if not access.is_home(actor, initiative, db):
+    aud = audience.of(actor)
+    initiative = aud.track(db, row.initiative_id)
+    if not aud.is_home(db, initiative):
         raise NotFound("No such sharing grant")
-    access.require_edit(db, actor, initiative)
+    policy.require_edit(db, actor, initiative, aud)
     if row.withdrawn_at is not None:
         raise Conflict("This grant was already withdrawn")
     _withdraw_row(db, actor, row)
@@ -178,7 +172,8 @@ def _published(db: Session, initiative: Initiative, kind: str, row: SharingGrant
     # The event carries the track's id so that streams re-judge who may see it; the
     # stream filters by the live grants when it reads, so the partner whose grant went
     # gets nothing more of this track.
-    events.publish(db, kind, "sharing", initiative_id=initiative.id, grant_id=row.id)
+    # Whom a track is shared with is its home's business: only the home hears of a grant.
+    events.publish(db, kind, "sharing", initiative_id=initiative.id, home_only=True, grant_id=row.id)
     if kind == "sharing.withdrawn" and row.org_id is not None:
         # The partner no longer sees the track, so the event above never reaches it; this
         # one, addressed to its organisation, tells its open pages to refresh (and 404).

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from server.models import Organisation, User
 from server.models.people import ROLES
-from server.services import access
+from server.services import policy
 from server.services.errors import Conflict, Invalid
 from server.services.validation import parse
 from server.settings import get_settings
@@ -89,7 +89,7 @@ def create(
     `password_hash`, when given, is `hash_password(password)` made once for several
     people who share a password (the demo's logins), so it is not hashed again.
     """
-    access.require_role(actor, "admin")
+    policy.require_role(actor, "admin")
     data = parse(
         UserData,
         {

@@ -97,7 +97,10 @@ TREASURY = [
     *NO_FIN,
     {"key": "varnia-tsy", "name": "Varnia, Treasury", "kind": "department", "government": "varnia"},
 ]
-SHARED = {"shared_with": ["ostmark"]}
+# Shared for sign-off: a partner named on a decision may, and so must, sign it.
+SHARED = {"shared_with": [{"org": "ostmark", "level": "sign-off"}]}
+# Shared to read only: a named partner could never sign, so it is not required.
+SHARED_TO_READ = {"shared_with": ["ostmark"]}
 
 # (id, document, expected findings as (kind, subjects, severity), a phrase the first finding's message holds)
 CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], str]] = [
@@ -286,6 +289,18 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     ("shared track, partner not named", workspace(SHARED, [dec("d1", signed=("varnia-mfa",))]), set(), ""),
+    (
+        "near miss: partner named on a track shared with it to read only",
+        workspace(SHARED_TO_READ, [dec("d1", touches=("ostmark",), signed=("varnia-mfa",))]),
+        set(),
+        "",
+    ),
+    (
+        "near miss: partner named on a track not shared with it",
+        workspace(decisions=[dec("d1", touches=("ostmark",), signed=("varnia-mfa",))]),
+        set(),
+        "",
+    ),
     (
         "partner's sign-off dated before the entry",
         workspace(

@@ -14,6 +14,7 @@ from web.routes._common import (
     FormDict,
     after_write,
     as_list,
+    checkbox,
     errors_of,
     is_htmx,
     target_block,
@@ -30,6 +31,7 @@ def log_decision(
     request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, form: FormDict
 ) -> Response:
     data = {k: form.get(k) for k in ("text", "kind", "date")}
+    data["internal"] = checkbox(form, "internal")["internal"]
     data["touches"] = as_list(form.get("touches"))
     supersedes = _opt_int(form.get("supersedes_id"))
     typed = dict(form, touches=[str(t) for t in data["touches"]])
@@ -51,7 +53,12 @@ def _answer(
     back = _safe_next(str(form.get("back") or "/decisions"))
     try:
         row = decisions.sign_off(
-            db, user, decision_id, declined=declined, reason=str(form.get("reason") or "")
+            db,
+            user,
+            decision_id,
+            declined=declined,
+            reason=str(form.get("reason") or ""),
+            internal=checkbox(form, "internal")["internal"],
         )
     except (Invalid, Conflict, NotAllowed) as exc:
         errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}

@@ -229,7 +229,8 @@ def _page(
     headers: dict[str, str] | None = None,
     **ctx: Any,
 ) -> Response:
-    page = initiative_page.page(db, user, initiative_id)
+    # A fragment reads only what its block shows; a full page reads everything.
+    page = initiative_page.page(db, user, initiative_id, block if is_htmx(request) else None)
     ctx.setdefault("errors", {})
     ctx.setdefault("typed", {})
     return render(

@@ -1,0 +1,190 @@
+"""The items behind a track: red lines, staff, resources, leverage tools and metrics.
+
+Each may be marked internal: it then stays within the track's own government, and a
+change to it is news only there.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlmodel import Session
+
+from server.models import Initiative, Organisation, User
+from server.models.initiatives import LINE_MODELS
+from server.services import audience, policy
+from server.services.errors import Conflict, Invalid, NotFound
+from server.services.initiative_common import bump, editable, flush_versioned, touched
+from server.services.validation import parse
+
+
+class RedLineData(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    text: str = Field(min_length=3)
+    trigger: Literal["pause", "recalibrate", "withdraw"] | None = None
+    internal: bool = False
+
+    @field_validator("trigger", mode="before")
+    @classmethod
+    def _blank(cls, v: Any) -> Any:
+        return None if v == "" else v
+
+
+class StaffData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    org_id: int
+    fte: float = Field(gt=0, le=100)
+    until: date | None = None
+    dedicated: bool = True
+    internal: bool = False
+
+
+class ResourceData(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    kind: Literal["funding", "staff", "logistics"]
+    amount: float | None = Field(default=None, ge=0)
+    currency: str | None = Field(default=None, max_length=10)
+    until: date | None = None
+    dedicated: bool = False
+    org_id: int | None = None
+    internal: bool = False
+
+
+class LeverageData(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    kind: Literal["incentive", "sanction", "conditionality", "suspension", "aid_offer"]
+    description: str = ""
+    status: Literal["proposed", "active", "lifted"] = "proposed"
+    do_no_harm_assessment: bool = False
+    org_id: int | None = None
+    internal: bool = False
+
+
+class MetricData(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=3)
+    kind: Literal["outcome", "output", "symbolic"] | None = None
+    target: str | None = None
+    internal: bool = False
+
+
+LINE_DATA: dict[str, type[BaseModel]] = {
+    "red_lines": RedLineData,
+    "staff": StaffData,
+    "resources": ResourceData,
+    "leverage": LeverageData,
+    "metrics": MetricData,
+}
+
+
+def _blank_to_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: (None if v == "" else v) for k, v in data.items()}
+
+
+def infer_metric_kind(name: str) -> str:
+    from server.domain.metric_kinds import infer
+
+    return str(infer(name)[0])
+
+
+def _known(part: str) -> None:
+    if part not in LINE_MODELS:
+        raise NotFound("No such part of an initiative")
+
+
+def add_line(db: Session, actor: User | None, initiative_id: int, part: str, data: dict[str, Any]) -> Any:
+    """Add a red line, staff line, resource, leverage tool or metric to an initiative."""
+    _known(part)
+    initiative = editable(db, actor, initiative_id)
+    values = parse(LINE_DATA[part], _blank_to_none(data) if isinstance(data, dict) else data).model_dump()
+    for ref in ("org_id",):
+        if values.get(ref) is not None and db.get(Organisation, values[ref]) is None:
+            raise Invalid.field(ref, "unknown organisation")
+    if part == "metrics" and values.get("kind") is None:
+        values["kind"] = infer_metric_kind(values["name"])
+        values["kind_inferred"] = True
+    line = LINE_MODELS[part](initiative_id=initiative_id, created_by_id=actor.id if actor else None, **values)
+    db.add(line)
+    bump(db, initiative, actor)
+    db.flush()
+    touched(db, initiative, f"initiative.{part}.added", home_only=bool(line.internal))
+    return line
+
+
+def get_line(
+    db: Session, actor: User | None, initiative_id: int, part: str, line_id: int
+) -> tuple[Initiative, Any]:
+    """One item behind an initiative the actor may see, with the initiative.
+
+    `NotFound` if the item is absent, belongs to another initiative, or is internal and
+    the actor works abroad: an internal item does not exist for a partner.
+    """
+    _known(part)
+    aud = audience.of(actor)
+    initiative = aud.track(db, initiative_id)
+    return initiative, aud.line(db, initiative, part, line_id)
+
+
+def _editable_line(
+    db: Session, actor: User | None, initiative_id: int, part: str, line_id: int
+) -> tuple[Initiative, Any]:
+    """An item the actor may see (else `NotFound`) and change (else `NotAllowed`)."""
+    _known(part)
+    aud = audience.of(actor)
+    initiative = aud.track(db, initiative_id)
+    line = aud.line(db, initiative, part, line_id)
+    policy.require_edit(db, actor, initiative, aud)
+    return initiative, line
+
+
+def update_line(
+    db: Session,
+    actor: User | None,
+    initiative_id: int,
+    part: str,
+    line_id: int,
+    data: dict[str, Any],
+    version: int,
+) -> Any:
+    """Edit one item behind an initiative, from the version the person saw."""
+    initiative, line = _editable_line(db, actor, initiative_id, part, line_id)
+    values = parse(LINE_DATA[part], _blank_to_none(data)).model_dump()
+    if line.version != version:
+        raise Conflict("Someone else changed this item after you opened it", version=line.version)
+    if part == "metrics":
+        if values.get("kind") is None:
+            values["kind"] = infer_metric_kind(values["name"])
+            values["kind_inferred"] = True
+        else:
+            values["kind_inferred"] = False
+    was_internal = bool(line.internal)
+    for name, value in values.items():
+        setattr(line, name, value)
+    db.add(line)
+    bump(db, initiative, actor)
+    flush_versioned(db)
+    # An item that was and stays internal changed only at home; one that leaves or
+    # joins the partners' view changes what they read.
+    touched(db, initiative, f"initiative.{part}.updated", home_only=was_internal and bool(line.internal))
+    return line
+
+
+def remove_line(db: Session, actor: User | None, initiative_id: int, part: str, line_id: int) -> None:
+    initiative, line = _editable_line(db, actor, initiative_id, part, line_id)
+    internal = bool(line.internal)
+    db.delete(line)
+    bump(db, initiative, actor)
+    db.flush()
+    touched(db, initiative, f"initiative.{part}.removed", home_only=internal)
+
+
+def set_internal(
+    db: Session, actor: User | None, initiative_id: int, part: str, line_id: int, internal: bool
+) -> Any:
+    """Mark one item behind a track as internal (or not), without touching the rest of it."""
+    _, line = get_line(db, actor, initiative_id, part, line_id)
+    data = line.model_dump(include=set(LINE_DATA[part].model_fields))
+    data["internal"] = internal
+    return update_line(db, actor, initiative_id, part, line_id, data, line.version)

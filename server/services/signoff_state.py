@@ -1,0 +1,218 @@
+"""Where decisions' sign-offs stand, read from the neighbourhood of the tracks concerned.
+
+The rule is `server.domain.signoffs`; this module feeds it the few rows it judges
+(the tracks, their staff, resources, leverage tools and grants, their decisions with
+sign-offs, and the organisations), in a fixed number of queries whatever the size of
+the workspace.
+
+A status is judged either on everything (the system's view: who must sign, and
+whether the actor may, exactly as the D4 check sees it) or as one reader may see it:
+on the tracks the reader does not call home, what stays home (internal items,
+decisions and sign-offs) is left out before the rule runs, so that no reason, name
+or count a partner reads is derived from it, and the unresolved notes (which speak of
+grants) are not shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+
+from sqlmodel import Session, col, select
+
+from server.domain import signoffs
+from server.domain import snapshot as doc
+from server.models import (
+    Initiative,
+    LeverageTool,
+    LogEntry,
+    Organisation,
+    ResourceLine,
+    SharingGrant,
+    StaffLine,
+)
+from server.services import audience as visibility
+
+
+@dataclass
+class Judged:
+    """The rule's inputs for some tracks, and the entry ids behind decision keys."""
+
+    orgs: dict[str, doc.Organisation]
+    initiatives: dict[str, doc.Initiative]
+    decisions: list[doc.Decision]
+    entry_ids: dict[str, int]
+    track_ids: dict[str, int]
+
+
+def load(db: Session, initiative_ids: Collection[int]) -> Judged:
+    """The rule's inputs for these tracks, in the system's view (everything)."""
+    ids = sorted(set(initiative_ids))
+    rows = list(db.exec(select(Organisation)).all())
+    orgs = {
+        o.key: doc.Organisation(key=o.key, name=o.name, kind=o.kind, government=o.government) for o in rows
+    }
+    if not ids:
+        return Judged(orgs, {}, [], {}, {})
+    by_id: dict[int | None, str] = {o.id: o.key for o in rows}
+    tracks = list(db.exec(select(Initiative).where(col(Initiative.id).in_(ids))).all())
+    staff: dict[int, list[doc.Staff]] = defaultdict(list)
+    for s in db.exec(
+        select(StaffLine).where(col(StaffLine.initiative_id).in_(ids)).order_by(col(StaffLine.id))
+    ):
+        staff[s.initiative_id].append(
+            doc.Staff(
+                org=by_id[s.org_id], fte=s.fte, until=s.until, dedicated=s.dedicated, internal=s.internal
+            )
+        )
+    resources: dict[int, list[doc.Resource]] = defaultdict(list)
+    for r in db.exec(
+        select(ResourceLine).where(col(ResourceLine.initiative_id).in_(ids)).order_by(col(ResourceLine.id))
+    ):
+        resources[r.initiative_id].append(
+            doc.Resource(
+                kind=r.kind,
+                amount=r.amount,
+                currency=r.currency,
+                until=r.until,
+                dedicated=r.dedicated,
+                org=by_id.get(r.org_id) if r.org_id is not None else None,
+                internal=r.internal,
+            )
+        )
+    leverage: dict[int, list[doc.Leverage]] = defaultdict(list)
+    for lv in db.exec(
+        select(LeverageTool).where(col(LeverageTool.initiative_id).in_(ids)).order_by(col(LeverageTool.id))
+    ):
+        leverage[lv.initiative_id].append(
+            doc.Leverage(
+                kind=lv.kind,
+                description=lv.description,
+                status=lv.status,
+                do_no_harm_assessment=lv.do_no_harm_assessment,
+                org=by_id.get(lv.org_id) if lv.org_id is not None else None,
+                internal=lv.internal,
+            )
+        )
+    grants: dict[int, list[str | doc.Grant]] = defaultdict(list)
+    for g in db.exec(
+        select(SharingGrant).where(
+            col(SharingGrant.initiative_id).in_(ids),
+            col(SharingGrant.withdrawn_at).is_(None),
+            col(SharingGrant.user_id).is_(None),  # a person's grant makes no organisation required
+        )
+    ):
+        grants[g.initiative_id].append(
+            doc.Grant(
+                org=by_id.get(g.org_id) if g.org_id is not None else None,
+                government=g.government,
+                level=g.level,
+            )
+        )
+    initiatives: dict[str, doc.Initiative] = {}
+    keys: dict[int, str] = {}
+    owners: dict[int, int] = {}
+    for t in tracks:
+        assert t.id is not None
+        keys[t.id] = t.key
+        owners[t.id] = t.owner_id
+        initiatives[t.key] = doc.Initiative.model_construct(
+            key=t.key,
+            owner=by_id[t.owner_id],
+            title=t.title,
+            kind=t.kind,  # type: ignore[arg-type]
+            crisis="",
+            status=t.status,  # type: ignore[arg-type]
+            start=t.start,
+            end=t.end,
+            shared_with=grants[t.id],
+            staff=staff[t.id],
+            resources=resources[t.id],
+            leverage=leverage[t.id],
+        )
+    decisions, entry_ids = _decisions(db, ids, keys, owners, by_id)
+    return Judged(orgs, initiatives, decisions, entry_ids, {v: k for k, v in keys.items()})
+
+
+def _decisions(
+    db: Session, ids: list[int], keys: dict[int, str], owners: dict[int, int], by_id: dict[int | None, str]
+) -> tuple[list[doc.Decision], dict[str, int]]:
+    entries = list(
+        db.exec(
+            select(LogEntry)
+            .where(
+                col(LogEntry.initiative_id).in_(ids),
+                col(LogEntry.entry_type).in_(("decision", "signoff", "decline")),
+            )
+            .order_by(col(LogEntry.id))
+        ).all()
+    )
+    decision_keys = {e.id: e.key for e in entries if e.entry_type == "decision"}
+    answers: dict[int, list[doc.Signoff]] = defaultdict(list)
+    for e in entries:
+        if e.entry_type != "decision" and e.decision_id is not None and e.org_id is not None:
+            answers[e.decision_id].append(
+                doc.Signoff(
+                    org=by_id[e.org_id],
+                    by=e.actor_name or None,
+                    date=e.date,
+                    declined=e.entry_type == "decline",
+                    reason=e.text or None,
+                    internal=e.internal,
+                )
+            )
+    out: list[doc.Decision] = []
+    entry_ids: dict[str, int] = {}
+    for e in entries:
+        if e.entry_type != "decision" or e.key is None or e.initiative_id is None:
+            continue
+        assert e.id is not None
+        entry_ids[e.key] = e.id
+        owner = owners[e.initiative_id]
+        out.append(
+            doc.Decision.model_construct(
+                key=e.key,
+                initiative=keys[e.initiative_id],
+                date=e.date,
+                text=e.text,
+                kind=e.kind or "other",  # type: ignore[arg-type]
+                proposed_by=by_id[e.org_id] if e.org_id is not None and e.org_id != owner else None,
+                touches_departments=list(e.touches),
+                signoffs=answers[e.id],
+                supersedes=decision_keys.get(e.supersedes_id) if e.supersedes_id else None,
+                internal=e.internal,
+            )
+        )
+    return out, entry_ids
+
+
+def judge(judged: Judged, home: Collection[str] | None = None) -> dict[int, signoffs.SignoffStatus]:
+    """Each decision's status by entry id; with `home` (track keys), as a reader sees it.
+
+    Decisions a reader may not see (internal ones abroad) have no status.
+    """
+    decisions = judged.decisions
+    initiatives = judged.initiatives
+    if home is not None:
+        ws = visibility.without_internal(
+            doc.Workspace.model_construct(initiatives=list(initiatives.values()), decisions=decisions),
+            set(home),
+        )
+        decisions = ws.decisions
+        initiatives = {t.key: t for t in ws.initiatives}
+    replaced = signoffs.superseded_by(decisions)
+    out: dict[int, signoffs.SignoffStatus] = {}
+    for d in decisions:
+        state = signoffs.signoff_status(d, initiatives[d.initiative], judged.orgs, replaced.get(d.key))
+        if home is not None and d.initiative not in home:
+            state = replace(state, unresolved=())
+        out[judged.entry_ids[d.key]] = state
+    return out
+
+
+def required_for_new(judged: Judged, initiative_key: str, today: dt.date) -> list[str]:
+    """The organisations the rule would require for a new decision on the track, proposer first."""
+    probe = doc.Decision(key="_probe", initiative=initiative_key, date=today, text="probe")
+    return list(signoffs.required_departments(probe, judged.initiatives[initiative_key], judged.orgs))
