@@ -482,6 +482,64 @@ N2_CASES = [
         set(),
         id="near-miss-superseded-decision",
     ),
+    pytest.param(
+        ws(
+            track(**HADRA),
+            decisions=[decision("d1", "Freeze diplomatic ties with Hadra after the shelling.")],
+        ),
+        {(DISENGAGE, ("d1", "t1"))},
+        id="paraphrase-freeze-ties",
+    ),
+    pytest.param(
+        ws(track(**HADRA), decisions=[decision("d1", "Engagement with the Hadra committee is to cease.")]),
+        {(DISENGAGE, ("d1", "t1"))},
+        id="paraphrase-passive-engagement-is-to-cease",
+    ),
+    pytest.param(
+        ws(track(**HADRA, status="draft", aims=["no dealings with Hadra by any ally"])),
+        {(DISENGAGE, ("t1",))},
+        id="draft-track-plans-no-dealings",
+    ),
+    pytest.param(
+        ws(
+            track(
+                **HADRA, status="draft", impact_assessment=True, aims=["no dealings with Hadra by any ally"]
+            )
+        ),
+        set(),
+        id="near-miss-planned-disengagement-assessed",
+    ),
+    pytest.param(
+        ws(track(**HADRA, description="We note that Ostmark broke off relations with Hadra in May.")),
+        set(),
+        id="near-miss-another-state-s-disengagement-reported",
+    ),
+    pytest.param(
+        ws(
+            track(
+                **HADRA,
+                leverage=[
+                    {
+                        "kind": "suspension",
+                        "status": "active",
+                        "description": "Suspend university fees for Hadra trainees",
+                    }
+                ],
+            )
+        ),
+        set(),
+        id="near-miss-suspension-that-cuts-no-contact",
+    ),
+    pytest.param(
+        ws(
+            track(**HADRA),
+            decisions=[
+                decision("d1", "Pause convoys after the attack; the elders' channel to the LFA stays open.")
+            ],
+        ),
+        set(),
+        id="near-miss-operations-paused-channel-open",
+    ),
 ]
 
 

@@ -256,8 +256,12 @@ def reported(sentence: str, start: int, voice: Voice) -> bool:
         owner = re.sub(r"'s$", "", m.group(0).split()[0])
         if not voice.ours(owner):
             return True
-    for m in re.finditer(rf"\b{_REPORTING}\b", head, re.IGNORECASE):
-        cut = re.split(r"[,:;()\u2013\u2014]|\b(?:and|but|while|whereas|that|which|so)\b", head[: m.start()])
+    # A reporting verb governs the clause it stands in: "since Hadra has not replied, suspend
+    # all contacts" reports nothing.
+    tail_at = max(head.rfind(","), head.rfind(";"))
+    for m in re.finditer(rf"\b{_REPORTING}\b", head[tail_at + 1 :], re.IGNORECASE):
+        local = head[tail_at + 1 :]
+        cut = re.split(r"[,:;()\u2013\u2014]|\b(?:and|but|while|whereas|that|which|so)\b", local[: m.start()])
         subject = cut[-1]
         if not subject.split() or re.search(r"\b(?:is|are|was|were|be|been|being|to)\s*$", subject, re.I):
             continue  # an order or a passive ("propose ...", "aid is tied to ...") is the track's own
@@ -268,6 +272,38 @@ def reported(sentence: str, start: int, voice: Voice) -> bool:
         ):
             return True
     return False
+
+
+_PLAN_VERBS = (
+    r"propos|urg|want|plan|ask|press|push|call|recommend|insist|intend|decid|agree|seek|wish|demand|require"
+)
+
+
+def acted_by_other(sentence: str, start: int, voice: Voice) -> bool:
+    """Whether the verb at sentence[start] has another side as its subject ("Sundar broke off relations").
+
+    For phrases that begin with their verb: the words just before it, back to the clause's
+    start, name who acts.
+    """
+    head = sentence[:start]
+    cut = re.split(r"[,:;()\u2013\u2014]|\b(?:and|but|while|whereas|that|which|who|so)\b", head)
+    subject = cut[-1]
+    # "we propose that allies have no dealings with it": the plan is ours, whoever carries it out.
+    if len(cut) > 1 and re.search(
+        rf"\b(?:{_PLAN_VERBS})\w*(?:\s+that)?\s*$", head[: len(head) - len(subject)].rstrip(), re.IGNORECASE
+    ):
+        before = head[: len(head) - len(subject)]
+        if voice.ours(" ".join(before.split()[:-1][-6:])):
+            return False
+    if not subject.split() or voice.ours(subject):
+        return False
+    if re.search(
+        r"\b(?:to|will|would|should|must|shall|can|may|please|let\s+us)\s*$", subject, re.IGNORECASE
+    ):
+        subject = re.sub(
+            r"\b(?:to|will|would|should|must|shall|can|may)\s*$", "", subject, flags=re.IGNORECASE
+        )
+    return voice.others(subject, sentence_start=len(cut) == 1)
 
 
 def mentioned(sentence: str, start: int) -> bool:

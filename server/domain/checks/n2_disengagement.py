@@ -1,9 +1,20 @@
 """N2: don't initiate diplomatic disengagement without considering humanitarian impact.
 
-Disengagement shows in three places: a decision of kind `disengagement`, a suspension
-among the leverage tools, or a decision whose text severs relations, suspends contacts
-or sets a no-contact policy. Any of them on a running track without a humanitarian
-impact assessment raises an alert.
+Disengagement shows in four places: a decision of kind `disengagement`; a suspension
+among the leverage tools that cuts contact (not a suspension of trade preferences or
+fees, which is punitive leverage and N5's); a decision whose text severs relations,
+suspends contacts or sets a no-contact policy; and a track whose own prose plans it
+("no dealings with the Council by any ally", "persuade partners to shun it"). Any of
+them on a track without a humanitarian impact assessment raises an alert. Drafts are
+judged: the paper asks for the analysis before the disengagement, and a plan is the
+time for it.
+
+The prose is read for meaning (`_prose`): disengagement in its many forms ("freeze
+diplomatic ties", "terminate the channel", "engagement with the militia is to cease",
+"expel their diplomats"), but not its reversal ("restore relations", "lift the
+no-contact policy"), its denial ("we will not sever relations"), a pause of our own
+operations that keeps the channel open, or another state's disengagement reported
+("we note that Sundar broke off relations").
 """
 
 from __future__ import annotations
@@ -14,12 +25,13 @@ from server.domain.checks._common import (
     current_decisions,
     decision_label,
     excerpt,
-    find_phrases,
     label,
     make,
-    running_tracks,
+    planned_or_running_tracks,
+    voice,
     worst,
 )
+from server.domain.checks._prose import Voice, acted_by_other, asserted, clauses, words
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "N2"
@@ -34,25 +46,57 @@ WORDS = (
 # would read "suspend convoys until contacts resume" as cutting contacts.
 _QUALIFIERS = (
     r"(?:\s+(?:all|any|the|our|its|their|every|diplomatic|direct|official|bilateral|high-level|"
-    r"political|further|formal|informal|remaining|working-level|ministerial))*\s+"
+    r"political|further|formal|informal|remaining|working-level|ministerial|existing|regular|"
+    r"(?-i:[A-Z])[\w'’-]+|interfaith|back|mediation|liaison|humanitarian|technical))*\s+"
 )
-_CONTACT = r"(?:contacts?|relations|ties|dialogue|engagement|talks|communications?)"
+_CONTACT = (
+    r"(?:contacts?|relations|ties|dialogue|engagement|talks|communications?|channels?|dealings|"
+    r"diplomatic\s+presence|cooperation\s+with|meetings\s+with|exchanges\s+with)"
+)
+_CUT = (
+    r"(?:sever\w*|break\w*\s+off|broke\s+off|cut\w*(?:\s+off)?|freez\w*|froze|suspend\w*|halt\w*|"
+    r"terminat\w*|downgrad\w*|end(?:s|ed|ing)?|stop\w*|cease\w*|discontinu\w*|withdraw\w*\s+from|"
+    r"pull\w*\s+out\s+of|walk\w*\s+out\s+of|abandon\w*|close\w*\s+(?:down\s+)?)"
+)
 _DISENGAGE = re.compile(
-    rf"\b(?:sever\w*|break\w*\s+off|broke\s+off|cut\w*(?:\s+off)?|freez\w*|froze|suspend\w*|halt\w*|"
-    rf"terminat\w*|downgrad\w*){_QUALIFIERS}{_CONTACT}\b"
-    rf"|\b(?:severance|suspension|freeze|termination|downgrading|rupture|breaking\s+off)\s+of"
+    rf"\b{_CUT}{_QUALIFIERS}{_CONTACT}\b"
+    rf"|\b(?:severance|suspension|freeze|termination|downgrading|rupture|breaking\s+off|end|cessation)\s+of"
     rf"{_QUALIFIERS}{_CONTACT}\b"
-    r"|\bno[\s-]+contacts?\b"
-    r"|\b(?:recall\w*|withdraw\w*|expel\w*)\s+(?:\S+\s+){0,2}?(?:ambassadors?|envoys?|diplomats?)\b"
-    r"|\bclos\w*\s+(?:\S+\s+){0,2}?(?:embassy|embassies|diplomatic\s+mission|liaison\s+office)\b",
+    # the passive: "engagement with the militia is to cease", "dialogue frozen"
+    rf"|\b{_CONTACT}(?:\s+(?:with|to)\s+(?:[\w'’-]+\s+){{0,4}}?)?\s*(?:is|are|will|shall|must|to)?\s*(?:be\s+)?"
+    r"(?:to\s+)?(?:cease[sd]?|end(?:s|ed)?|stop(?:s|ped)?|frozen|suspended|severed|cut(?:\s+off)?|halted|terminated|"
+    r"broken\s+off|discontinued|downgraded|closed)\b"
+    r"|\bno[\s-]+(?:contacts?|dealings|engagement|relations|talks|dialogue)\b"
+    r"|\b(?:shun\w*|boycott\w*|ostraci[sz]\w*|blacklist\w*|cold-shoulder\w*|isolat(?:e|es|ing))\b"
+    r"|\bdiplomatic(?:ally)?\s+isolat\w*"
+    r"|\b(?:recall\w*|withdraw\w*|expel\w*)\s+(?:\S+\s+){0,2}?(?:ambassadors?|envoys?|diplomats?|chargés?)\b"
+    r"|\bclos\w*\s+(?:\S+\s+){0,2}?(?:embassy|embassies|mission|consulates?|liaison\s+office)\b"
+    r"|\bdeclar\w*\s+(?:\S+\s+){0,3}?persona\s+non\s+grata\b",
     re.IGNORECASE,
 )
 # Words that undo a disengagement rather than start one.
 _REVERSAL = re.compile(
     r"\b(?:lift\w*|end\w*|revers\w*|drop\w*|scrap\w*|resum\w*|restor\w*|reopen\w*|review\w*|"
-    r"reconsider\w*|rescind\w*|revok\w*)\b",
+    r"reconsider\w*|rescind\w*|revok\w*|reverse\w*|undo\w*|instead\s+of)\b",
     re.IGNORECASE,
 )
+# A suspension tool whose object is not contact: trade preferences, fees, programmes.
+_CONTACT_WORD = words(rf"(?:{_CONTACT}|diplomat\w*|embass\w*|envoys?|ambassadors?|visits?)")
+
+
+def disengages(text: str, v: Voice) -> list[str]:
+    """The sentences of a text in which the track itself cuts contact."""
+    out: list[str] = []
+    for sentence in clauses(text):
+        for m in _DISENGAGE.finditer(sentence):
+            lead = " ".join(sentence[: m.start()].split()[-4:])
+            if _REVERSAL.search(lead) or _REVERSAL.match(m.group(0)):
+                continue
+            if acted_by_other(sentence, m.start(), v) or not asserted(sentence, m.start(), m.end(), v):
+                continue
+            out.append(sentence)
+            break
+    return out
 
 
 def _remedy(i: Initiative) -> str:
@@ -62,42 +106,62 @@ def _remedy(i: Initiative) -> str:
     )
 
 
+def _track_finding(snapshot: Snapshot, i: Initiative, v: Voice) -> Finding | None:
+    suspensions = [
+        lev
+        for lev in i.leverage
+        if lev.kind == "suspension"
+        and lev.status != "lifted"
+        and (not lev.description or _CONTACT_WORD.search(lev.description) or disengages(lev.description, v))
+    ]
+    prose = [
+        f'{where}: "{excerpt(h)}"'
+        for where, text in [("title", i.title), ("description", i.description)]
+        + [(f"aim {n + 1}", a) for n, a in enumerate(i.aims)]
+        + [(f"objective {n + 1}", o) for n, o in enumerate(i.objectives)]
+        for h in disengages(text, v)
+    ]
+    if not suspensions and not prose:
+        return None
+    # A suspension still on the table can be assessed first; an active one already cut the line.
+    severities: list[Severity] = ["high" if lev.status == "active" else "medium" for lev in suspensions] or [
+        "high" if i.status != "draft" else "medium"
+    ]
+    return make(
+        ID,
+        WORDS,
+        "disengagement_without_impact_assessment",
+        [i.key],
+        worst(severities),
+        f"Track {label(i)} {'plans to disengage' if i.status == 'draft' else 'disengages'} with no humanitarian "
+        "impact assessment.",
+        [
+            *(
+                f"suspension ({lev.status})" + (f': "{excerpt(lev.description)}"' if lev.description else "")
+                for lev in suspensions
+            ),
+            *prose,
+            "humanitarian impact assessment: no",
+        ],
+        _remedy(i),
+        [i.key],
+    )
+
+
 def run(snapshot: Snapshot) -> list[Finding]:
-    """Running tracks that disengage from a party with no humanitarian impact assessment."""
+    """Tracks that disengage from a party, or plan to, with no humanitarian impact assessment."""
     findings: list[Finding] = []
-    for i in running_tracks(snapshot):
+    for i in planned_or_running_tracks(snapshot):
         if i.impact_assessment:
             continue
-        suspensions = [lev for lev in i.leverage if lev.kind == "suspension" and lev.status != "lifted"]
-        if suspensions:
-            # A suspension still on the table can be assessed first; an active one already cut the line.
-            severities: list[Severity] = [
-                "high" if lev.status == "active" else "medium" for lev in suspensions
-            ]
-            findings.append(
-                make(
-                    ID,
-                    WORDS,
-                    "disengagement_without_impact_assessment",
-                    [i.key],
-                    worst(severities),
-                    f"Track {label(i)} suspends engagement with no humanitarian impact assessment.",
-                    [
-                        f"suspension ({lev.status})"
-                        + (f': "{excerpt(lev.description)}"' if lev.description else "")
-                        for lev in suspensions
-                    ]
-                    + ["humanitarian impact assessment: no"],
-                    _remedy(i),
-                    [i.key],
-                )
-            )
+        v = voice(snapshot, i)
+        if (f := _track_finding(snapshot, i, v)) is not None:
+            findings.append(f)
         for d in current_decisions(snapshot, i.key):
-            hits = find_phrases(_DISENGAGE, d.text, _REVERSAL)
+            hits = disengages(d.text, v)
             if d.kind != "disengagement" and not hits:
                 continue
-            evidence = [f'{decision_label(d)}, of kind {d.kind}: "{excerpt(d.text)}"']
-            evidence.append("humanitarian impact assessment: no")
+            name = decision_label(d)
             findings.append(
                 make(
                     ID,
@@ -105,9 +169,9 @@ def run(snapshot: Snapshot) -> list[Finding]:
                     "disengagement_without_impact_assessment",
                     [i.key, d.key],
                     "high",
-                    f"{decision_label(d)[0].upper()}{decision_label(d)[1:]} on track {label(i)} disengages "
-                    "with no humanitarian impact assessment.",
-                    evidence,
+                    f"{name[0].upper()}{name[1:]} on track {label(i)} disengages with no humanitarian impact "
+                    "assessment.",
+                    [f'{name}, of kind {d.kind}: "{excerpt(d.text)}"', "humanitarian impact assessment: no"],
                     _remedy(i),
                     [i.key],
                 )
