@@ -195,8 +195,17 @@ class Truth:
         t = self.tracks[track]
         if track in self.home(role):
             return t
-        kept = {part: [x for x in getattr(t, part) if not x.internal] for part in LINE_PARTS}
-        return t.model_copy(update=kept | {"coordinated_with": [], "shared_with": []})
+        kept: dict[str, Any] = {part: [x for x in getattr(t, part) if not x.internal] for part in LINE_PARTS}
+        # Abroad a reader knows of one grant only: its own.
+        p = self.people[role]
+        kept["shared_with"] = [
+            g
+            for g in t.shared_with
+            if (
+                g == p.org if isinstance(g, str) else g.org == p.org or g.government == self.government(p.org)
+            )
+        ]
+        return t.model_copy(update=kept | {"coordinated_with": []})
 
     # ---------------------------------------------------------------- sources
 
