@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     # then get 503 with Retry-After, so an overloaded process sheds load and never wedges.
     db_pool_size: int = 20
     db_pool_timeout_seconds: float = 2.0
-    request_queue: int = 200
+    request_queue: int = 1000
     request_queue_seconds: float = 2.0
 
     log_format: Literal["text", "json"] = "text"

@@ -211,6 +211,15 @@ def _checked(worker: WorkerProcess, request_id: str) -> bool:
     )
 
 
+def _wait_checked(worker: WorkerProcess, request_id: str, timeout: float = 180.0) -> None:
+    """Wait for the worker's check of this request's track; on a timeout, show what the worker said."""
+    try:
+        wait_for(lambda: _checked(worker, request_id), timeout=timeout, what=f"the check of {request_id}")
+    except AssertionError as exc:
+        lines = [line for line in worker.log().splitlines() if '"level": "DEBUG"' not in line]
+        raise AssertionError(f"{exc}\nthe worker's last lines:\n" + "\n".join(lines[-40:])) from None
+
+
 def _count(log: str, phrase: str) -> int:
     return sum(1 for line in log.splitlines() if phrase in line)
 
@@ -268,9 +277,7 @@ def test_postgres_outage_answers_503_and_loses_nothing(
         # The worker reconnected: it checks the track for the saves after the outage.
         wait_for(lambda: _backlog() == 0, timeout=30, what="the outbox to drain")
         for n in range(3):
-            wait_for(
-                lambda n=n: _checked(worker, f"pg-after-{n}"), timeout=60, what=f"the check of pg-after-{n}"
-            )
+            _wait_checked(worker, f"pg-after-{n}")
     log = web.log()
     assert _count(log, "outbox relay failed: database unreachable") == 1, log[-4000:]
     assert _count(log, "outbox relay recovered: database reachable again") == 1, log[-4000:]
@@ -290,7 +297,7 @@ def test_redis_outage_keeps_saving_and_delivers_everything_after(
         before = [_save(web, token, iid, n, "redis-before") for n in range(3)]
         assert [r.status_code for r in before] == [201] * 3
         for n in range(3):
-            wait_for(lambda n=n: _checked(worker, f"redis-before-{n}"), timeout=60, what=f"redis-before-{n}")
+            _wait_checked(worker, f"redis-before-{n}")
 
         private_redis.stop()
         # The database is up: saves go on, and their work waits in the outbox.
@@ -317,11 +324,7 @@ def test_redis_outage_keeps_saving_and_delivers_everything_after(
         # The worker reconnected and ran every task, those queued during the outage too.
         for tag in ("redis-during", "redis-after"):
             for n in range(3):
-                wait_for(
-                    lambda t=tag, n=n: _checked(worker, f"{t}-{n}"),
-                    timeout=90,
-                    what=f"the check of {tag}-{n}",
-                )
+                _wait_checked(worker, f"{tag}-{n}")
     log = web.log()
     failed = [line for line in log.splitlines() if "outbox relay failed" in line]
     assert len(failed) == 1 and f"127.0.0.1:{private_redis.port}" in failed[0] and "Error" in failed[0], (
