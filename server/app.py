@@ -203,6 +203,22 @@ def create_app() -> FastAPI:
             return problem(exc.status, exc.title, exc.detail, **extra)
         return _page_error(request, exc.status, exc.title, exc.detail)
 
+    from web.routes._common import Rerender
+
+    @app.exception_handler(Rerender)
+    def _rerender(request: Request, exc: Rerender) -> Response:
+        """A refused form: the request's transaction has rolled back (its dependency saw this
+        error), and the form with its errors or the conflict is drawn from a fresh read session."""
+        from sqlmodel import Session
+
+        from server.db import get_engine
+
+        with Session(get_engine(), expire_on_commit=False) as fresh:
+            try:
+                return exc.render(fresh)
+            except DomainError as err:
+                return _domain(request, err)
+
     @app.exception_handler(NotSignedIn)
     def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if wants_json(request):
