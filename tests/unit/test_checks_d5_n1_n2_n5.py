@@ -585,7 +585,59 @@ N5_CASES = [
     pytest.param(ws(track(leverage=[lever("sanction", "lifted")])), set(), id="near-miss-lifted-sanction"),
     pytest.param(ws(track(leverage=[lever("incentive", "active")])), set(), id="near-miss-incentive"),
     pytest.param(ws(track(leverage=[lever("aid_offer")])), set(), id="near-miss-aid-offer-is-not-punitive"),
-    pytest.param(ws(track(status="draft", leverage=[lever("sanction")])), set(), id="near-miss-draft-track"),
+    # "Prior to any diplomatic action": a measure planned on a draft wants its analysis now.
+    pytest.param(
+        ws(track(status="draft", leverage=[lever("sanction")])),
+        {(UNASSESSED, ("t1",))},
+        id="draft-track-plans-a-sanction",
+    ),
+    pytest.param(
+        ws(
+            track(
+                kind="economic",
+                description="All development cooperation with Hadra will be halted until the blockade ends.",
+            )
+        ),
+        {(UNASSESSED, ("t1",))},
+        id="measure-in-prose-with-no-tool",
+    ),
+    pytest.param(
+        ws(
+            track(kind="political"),
+            decisions=[decision("d1", "Impose travel bans on the Hadra council's leaders.")],
+        ),
+        {(UNASSESSED, ("d1", "t1"))},
+        id="decision-imposes-a-measure-no-tool-records",
+    ),
+    pytest.param(
+        ws(
+            track(
+                leverage=[
+                    {
+                        "kind": "suspension",
+                        "status": "active",
+                        "description": "Suspend university fees for Hadra trainees",
+                    }
+                ]
+            )
+        ),
+        set(),
+        id="near-miss-suspension-of-fees-is-goodwill",
+    ),
+    pytest.param(
+        ws(
+            track(
+                description="We oppose sanctions that would hit civilians; Ostmark imposed an embargo in May."
+            )
+        ),
+        set(),
+        id="near-miss-measures-opposed-or-another-state-s",
+    ),
+    pytest.param(
+        ws(track(kind="economic", description="Lift the asset freeze on the port authority.")),
+        set(),
+        id="near-miss-measure-lifted",
+    ),
     pytest.param(
         ws(track(status="closed", leverage=[lever("sanction", "active")])), set(), id="near-miss-closed"
     ),
