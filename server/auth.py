@@ -138,6 +138,7 @@ def stamp_after_read(session_id: str, wait_seconds: float = 0.25) -> bool:
     try:
         with engine.connect() as conn:
             raw = conn.connection.driver_connection
+            assert raw is not None
             if sqlite:
                 raw.execute(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
             try:

@@ -209,3 +209,43 @@ def test_a_whole_run_logs_no_secret_and_carries_request_ids_into_tasks(
     access = [x for x in web_lines if x["logger"] == "accord.access"]
     assert any(x["request_id"] == "save-req-0001" and x["status"] == 201 for x in access)
     assert any(x["route"] == "/api/initiatives/{initiative_id}/decisions" for x in access)
+
+
+# ---------------------------------------------------------------- admission and pool timeouts
+
+
+def test_admission_queues_in_order_and_refuses_past_its_bounds() -> None:
+    import asyncio
+
+    async def scenario() -> list[str | None]:
+        gate = ops.Admission(size=1, queue=1, wait_seconds=0.3)
+        assert await gate.enter() is None  # the one slot
+        waiting = asyncio.create_task(gate.enter())
+        await asyncio.sleep(0.01)
+        full = await gate.enter()  # the queue holds one: refused at once
+        gate.leave()  # the slot goes to the waiter
+        handed = await waiting
+        late = await gate.enter()  # the slot is held: waits 0.3 s, then gives up
+        gate.leave()
+        assert gate.active == 0
+        return [full, handed, late]
+
+    assert asyncio.run(scenario()) == ["queue_full", None, "queue_wait"]
+
+
+def test_a_pool_timeout_answers_503_with_retry_after(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from server.services import sessions
+
+    def exhausted(*_: object) -> None:
+        raise PoolTimeout("QueuePool limit of size 2 overflow 0 reached")
+
+    monkeypatch.setattr(sessions, "resolve_api_token", exhausted)
+    client = TestClient(create_app())
+    r = client.get("/api/initiatives", headers={"Authorization": "Bearer anything"})
+    assert r.status_code == 503 and r.headers["retry-after"] == "1"
+    assert r.json()["title"] == "Accord is busy"
+    monkeypatch.setattr(sessions, "resolve", exhausted)
+    page = client.get("/initiatives", cookies={"accord": "x"})
+    assert page.status_code == 503 and "Every database connection is in use" in page.text
