@@ -13,6 +13,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from server.app import create_app
@@ -51,6 +52,41 @@ def test_api_reference_is_served_from_the_package() -> None:
     assert client.get("/api/openapi.json").json()["info"]["title"] == "Accord"
     # ReDoc would load its script and fonts from a CDN: it is not offered.
     assert client.get("/redoc").status_code == 404
+
+
+@pytest.mark.e2e
+def test_api_reference_renders_with_the_network_blocked(db_url: str, tmp_path: Path) -> None:
+    """In Chromium, with every request outside Accord refused: the reference lists the API."""
+    from playwright.sync_api import Route, sync_playwright
+
+    from tests.e2e.conftest import ARGS, CHROMIUM, start_server, stop_server
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium")
+    proc, base = start_server(tmp_path)
+    refused: list[str] = []
+
+    def only_accord(route: Route) -> None:
+        if route.request.url.startswith(base + "/"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            page.route("**/*", only_accord)
+            page.goto(base + "/api/docs")
+            page.wait_for_selector(".swagger-ui .info .title", timeout=30_000)
+            assert "Accord" in page.inner_text(".swagger-ui .info .title")
+            page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+            assert page.locator(".swagger-ui .opblock").count() > 10
+            browser.close()
+    finally:
+        stop_server(proc)
+    assert not refused, refused
 
 
 # ---------------------------------------------------------------- the command
