@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from server.auth import CurrentUser, SessionDep
 from server.services import webhooks
 from server.services.errors import Invalid
-from web.routes._common import PAGE_DEPENDENCIES, FormDict, after_write, as_list, errors_of
+from web.routes._common import PAGE_DEPENDENCIES, FormDict, after_write, as_list, errors_of, refused
 from web.templating import render
 
 router = APIRouter(dependencies=PAGE_DEPENDENCIES)
@@ -45,8 +45,8 @@ def register(request: Request, db: SessionDep, user: CurrentUser, form: FormDict
     try:
         hook, secret = webhooks.register(db, user, data)
     except Invalid as exc:
-        db.rollback()
-        return _list_page(request, db, user, errors=errors_of(exc), form=data)
+        errs = errors_of(exc)
+        refused(lambda fresh: _list_page(request, fresh, user, errors=errs, form=data))
     # The secret is shown on this answer only: it is never stored.
     return _list_page(request, db, user, form={}, created=hook, secret=secret)
 
