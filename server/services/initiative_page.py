@@ -205,6 +205,22 @@ def edit_form(db: Session, actor: User | None, initiative_id: int) -> EditForm:
     return EditForm(initiative, initiatives.snapshot_fields(db, initiative), True)
 
 
+def edit_conflict(
+    db: Session, actor: User | None, initiative_id: int, data: dict[str, Any]
+) -> tuple[EditForm, list[str]]:
+    """After a lost save: the fields as saved now, and which of them differ from `data`."""
+    from server.services.errors import Invalid
+    from server.services.validation import parse
+
+    current = edit_form(db, actor, initiative_id)
+    try:
+        typed = parse(initiatives.InitiativeData, data).model_dump()
+    except Invalid:
+        return current, []
+    typed["party_ids"] = sorted(typed.get("party_ids") or [])
+    return current, sorted(k for k, v in typed.items() if current.values.get(k) != v)
+
+
 @dataclass
 class LineForm:
     initiative: Initiative

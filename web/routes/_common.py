@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, NoReturn
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -27,6 +28,26 @@ async def _read_form(request: Request) -> dict[str, Any]:
 
 
 FormDict = Annotated[dict[str, Any], Depends(_read_form)]
+
+
+class Rerender(Exception):
+    """A write the service refused (`Invalid`, `Conflict`, ...), and how to answer it.
+
+    Raised from a route, it reaches the request's session dependency as an error, so the
+    transaction rolls back (nothing of the refused write is kept, and on PostgreSQL a
+    failed flush leaves nothing to trip over); the app then calls `render` with a fresh
+    read session to draw the form with its errors. Only the dependency commits or rolls
+    back: routes never do.
+    """
+
+    def __init__(self, render: Callable[[Any], Response]) -> None:
+        super().__init__("a refused write, answered with a form")
+        self.render = render
+
+
+def refused(render: Callable[[Any], Response]) -> NoReturn:
+    """Roll the request's transaction back and answer with `render(fresh_session)`."""
+    raise Rerender(render)
 
 
 def errors_of(exc: Invalid) -> dict[str, str]:

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from server.auth import CurrentUser, SessionDep
 from server.services import account
 from server.services.errors import Invalid
-from web.routes._common import PAGE_DEPENDENCIES, FormDict, checkbox, errors_of
+from web.routes._common import PAGE_DEPENDENCIES, FormDict, checkbox, errors_of, refused
 from web.templating import render
 
 if TYPE_CHECKING:
@@ -25,8 +25,6 @@ def _page(
     request: Request, db: Session, user: User, exc: Invalid | None = None, token: str | None = None
 ) -> Response:
     """The account page, with a failed form's errors beside its field or a new token shown once."""
-    if exc is not None:
-        db.rollback()
     return render(
         request,
         "account.html",
@@ -47,15 +45,7 @@ def date_format(request: Request, db: SessionDep, user: CurrentUser, form: FormD
     try:
         account.set_date_format(db, user, str(form.get("date_format", "")))
     except Invalid as exc:
-        db.rollback()
-        return render(
-            request,
-            "account.html",
-            status_code=422,
-            a=account.overview(db, user),
-            errors=errors_of(exc),
-            token=None,
-        )
+        refused(lambda fresh, exc=exc: _page(request, fresh, user, exc))
     return RedirectResponse("/account", status_code=303)
 
 
@@ -64,7 +54,7 @@ def mail_choices(request: Request, db: SessionDep, user: CurrentUser, form: Form
     try:
         account.set_mail(db, user, checkbox(form, "signoff_notices", "daily_digest"))
     except Invalid as exc:
-        return _page(request, db, user, exc)
+        refused(lambda fresh, exc=exc: _page(request, fresh, user, exc))
     return RedirectResponse("/account", status_code=303)
 
 
@@ -73,14 +63,6 @@ def new_token(request: Request, db: SessionDep, user: CurrentUser, form: FormDic
     try:
         token = account.new_api_token(db, user, str(form.get("label", "")))
     except Invalid as exc:
-        db.rollback()
-        return render(
-            request,
-            "account.html",
-            status_code=422,
-            a=account.overview(db, user),
-            errors=errors_of(exc),
-            token=None,
-        )
+        refused(lambda fresh, exc=exc: _page(request, fresh, user, exc))
     # Shown once, on this answer only: it is not stored in a readable form.
     return render(request, "account.html", a=account.overview(db, user), errors={}, token=token)

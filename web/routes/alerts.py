@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from server.auth import CurrentUser, SessionDep
 from server.services import dashboard
 from server.services.errors import Conflict, Invalid, NotAllowed
-from web.routes._common import PAGE_DEPENDENCIES, FormDict, after_write, errors_of, is_htmx, target_block
+from web.routes._common import (
+    PAGE_DEPENDENCIES,
+    FormDict,
+    after_write,
+    errors_of,
+    is_htmx,
+    refused,
+    target_block,
+)
 from web.routes.auth import _safe_next
 from web.templating import render
 
@@ -57,19 +67,23 @@ def _act(
             alerts.acknowledge(db, user, alert_id, _version(form))
     except (Invalid, Conflict, NotAllowed) as exc:
         errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}
-        if back.startswith("/initiatives/"):
-            from web.routes.initiatives import _page
 
-            return _page(
-                request,
-                db,
-                user,
-                int(back.split("/")[2].split("#")[0]),
-                "alerts",
-                exc.status,
-                alert_errors={alert_id: errs},
-            )
-        return _inbox(request, db, user, "live", "inbox", exc.status, alert_errors={alert_id: errs})
+        def again(fresh: Any, status: int = exc.status) -> Response:
+            if back.startswith("/initiatives/"):
+                from web.routes.initiatives import _page
+
+                return _page(
+                    request,
+                    fresh,
+                    user,
+                    int(back.split("/")[2].split("#")[0]),
+                    "alerts",
+                    status,
+                    alert_errors={alert_id: errs},
+                )
+            return _inbox(request, fresh, user, "live", "inbox", status, alert_errors={alert_id: errs})
+
+        refused(again)
     if is_htmx(request):
         db.flush()
         if back.startswith("/initiatives/"):

@@ -44,7 +44,8 @@ def signin(
             db, email, password, client_address(request), request.headers.get("user-agent", "")
         )
     except Invalid as exc:
-        db.commit()  # the failed attempt counts for the throttle
+        # The failed attempt counts for the throttle: answering normally, the request's
+        # transaction commits it.
         return render(
             request, "signin.html", status_code=400, next=_safe_next(next), email=email, error=exc.detail
         )

@@ -15,7 +15,15 @@ from fastapi.responses import Response
 from server.auth import CurrentUser, SessionDep
 from server.services import coordination
 from server.services.errors import Conflict, Invalid, NotAllowed
-from web.routes._common import PAGE_DEPENDENCIES, FormDict, after_write, errors_of, is_htmx, target_block
+from web.routes._common import (
+    PAGE_DEPENDENCIES,
+    FormDict,
+    after_write,
+    errors_of,
+    is_htmx,
+    refused,
+    target_block,
+)
 from web.routes.auth import _safe_next
 from web.templating import render
 
@@ -82,9 +90,12 @@ def request_coordination(request: Request, db: SessionDep, user: CurrentUser, fo
     except (Invalid, Conflict) as exc:
         if alert_id is None or not is_htmx(request):
             raise
-        db.rollback()
         errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}
-        return _notice(request, db, user, alert_id, exc.status, notice_errors=errs)
+        refused(
+            lambda fresh, status=exc.status: _notice(
+                request, fresh, user, alert_id, status, notice_errors=errs
+            )
+        )
     if is_htmx(request) and alert_id is not None:
         db.flush()
         return _notice(request, db, user, alert_id)
@@ -101,17 +112,18 @@ def _answer(
         else:
             coordination.decline(db, user, request_id, {"reason": str(form.get("reason") or "")})
     except (Invalid, Conflict, NotAllowed) as exc:
-        # Nothing of a refused answer is kept (the request's transaction commits what it holds).
-        db.rollback()
+        # Nothing of a refused answer is kept: the request's transaction rolls back.
         errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}
-        return _requests_page(
-            request,
-            db,
-            user,
-            "requests",
-            exc.status,
-            answer_errors={request_id: errs},
-            typed={request_id: form},
+        refused(
+            lambda fresh, status=exc.status: _requests_page(
+                request,
+                fresh,
+                user,
+                "requests",
+                status,
+                answer_errors={request_id: errs},
+                typed={request_id: form},
+            )
         )
     if is_htmx(request):
         db.flush()

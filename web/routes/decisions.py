@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -17,6 +19,7 @@ from web.routes._common import (
     checkbox,
     errors_of,
     is_htmx,
+    refused,
     target_block,
 )
 from web.routes.auth import _safe_next
@@ -62,17 +65,21 @@ def _answer(
         )
     except (Invalid, Conflict, NotAllowed) as exc:
         errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}
-        entry = decision_log.decision(db, user, decision_id)
-        status = exc.status
-        return _page(
-            request,
-            db,
-            user,
-            entry.initiative_id,
-            "decision_log",
-            status,
-            errors={f"signoff-{decision_id}": errs},
-        )
+
+        def again(fresh: Any, status: int = exc.status) -> Response:
+            entry = decision_log.decision(fresh, user, decision_id)
+            assert entry.initiative_id is not None
+            return _page(
+                request,
+                fresh,
+                user,
+                entry.initiative_id,
+                "decision_log",
+                status,
+                errors={f"signoff-{decision_id}": errs},
+            )
+
+        refused(again)
     if is_htmx(request) and row.initiative_id is not None:
         db.flush()
         return _page(

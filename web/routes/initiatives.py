@@ -19,6 +19,7 @@ from web.routes._common import (
     checkbox,
     errors_of,
     is_htmx,
+    refused,
     target_block,
 )
 from web.templating import render
@@ -138,7 +139,11 @@ def create(request: Request, db: SessionDep, user: CurrentUser, form: FormDict) 
     try:
         made = initiatives.create(db, user, data)
     except Invalid as exc:
-        return _form_page(request, db, user, _typed(form), 422, errors=errors_of(exc), initiative=None)
+        refused(
+            lambda fresh, exc=exc: _form_page(
+                request, fresh, user, _typed(form), 422, errors=errors_of(exc), initiative=None
+            )
+        )
     return after_write(request, f"/initiatives/{made.id}")
 
 
@@ -172,27 +177,40 @@ def edit(request: Request, db: SessionDep, user: CurrentUser, initiative_id: int
     try:
         initiatives.update(db, user, initiative_id, data, version)
     except Invalid as exc:
-        current = initiative_page.edit_form(db, user, initiative_id)
-        return _form_page(
-            request, db, user, _typed(form), 422, errors=errors_of(exc), initiative=current.initiative
-        )
+        refused(lambda fresh, exc=exc: _edit_refused(request, fresh, user, initiative_id, form, exc))
     except Conflict as exc:
-        current = initiative_page.edit_form(db, user, initiative_id)
-        typed = _typed(form)
-        typed["version"] = exc.extra.get("version", current.initiative.version)
-        return _form_page(
-            request,
-            db,
-            user,
-            typed,
-            409,
-            errors={},
-            initiative=current.initiative,
-            conflict=exc,
-            current=_as_form(exc.extra.get("current") or current.values, 0),
-            changed=exc.extra.get("changed", []),
-        )
+        refused(lambda fresh, exc=exc: _edit_conflict(request, fresh, user, initiative_id, form, exc))
     return after_write(request, f"/initiatives/{initiative_id}")
+
+
+def _edit_refused(
+    request: Request, db: Any, user: User, initiative_id: int, form: dict[str, Any], exc: Invalid
+) -> Response:
+    current = initiative_page.edit_form(db, user, initiative_id)
+    return _form_page(
+        request, db, user, _typed(form), 422, errors=errors_of(exc), initiative=current.initiative
+    )
+
+
+def _edit_conflict(
+    request: Request, db: Any, user: User, initiative_id: int, form: dict[str, Any], exc: Conflict
+) -> Response:
+    """The form as the person filled it, beside what is saved now, at the version saved now."""
+    current, changed = initiative_page.edit_conflict(db, user, initiative_id, _initiative_data(form)[0])
+    typed = _typed(form)
+    typed["version"] = current.initiative.version
+    return _form_page(
+        request,
+        db,
+        user,
+        typed,
+        409,
+        errors={},
+        initiative=current.initiative,
+        conflict=exc,
+        current=_as_form(current.values, 0),
+        changed=changed,
+    )
 
 
 @router.post("/initiatives/{initiative_id}/status")
@@ -204,14 +222,10 @@ def set_status(
             db, user, initiative_id, str(form.get("status", "")), _opt_int(form.get("version")) or 0
         )
     except (Invalid, Conflict) as exc:
-        return _page(
-            request,
-            db,
-            user,
-            initiative_id,
-            None,
-            409 if isinstance(exc, Conflict) else 422,
-            status_error=exc.detail,
+        refused(
+            lambda fresh, exc=exc: _page(
+                request, fresh, user, initiative_id, None, exc.status, status_error=exc.detail
+            )
         )
     return after_write(request, f"/initiatives/{initiative_id}")
 
@@ -267,15 +281,17 @@ def _in_page_write(
     try:
         write()
     except Invalid as exc:
-        return _page(
-            request,
-            db,
-            user,
-            initiative_id,
-            form_block,
-            422,
-            errors={form_block: errors_of(exc)},
-            typed={form_block: typed},
+        refused(
+            lambda fresh, exc=exc: _page(
+                request,
+                fresh,
+                user,
+                initiative_id,
+                form_block,
+                422,
+                errors={form_block: errors_of(exc)},
+                typed={form_block: typed},
+            )
         )
     if not is_htmx(request):
         return after_write(request, f"/initiatives/{initiative_id}#{list_block}")
@@ -338,7 +354,11 @@ def coordinate(
         else:
             initiatives.link_coordinated(db, user, initiative_id, other or 0)
     except Invalid as exc:
-        return _page(request, db, user, initiative_id, None, 422, link_error=errors_of(exc))
+        refused(
+            lambda fresh, exc=exc: _page(
+                request, fresh, user, initiative_id, None, 422, link_error=errors_of(exc)
+            )
+        )
     return after_write(request, f"/initiatives/{initiative_id}#coordination")
 
 
@@ -355,7 +375,11 @@ def share(
     try:
         sharing.grant(db, user, initiative_id, data)
     except Invalid as exc:
-        return _page(request, db, user, initiative_id, None, 422, share_error=errors_of(exc))
+        refused(
+            lambda fresh, exc=exc: _page(
+                request, fresh, user, initiative_id, None, 422, share_error=errors_of(exc)
+            )
+        )
     return after_write(request, f"/initiatives/{initiative_id}#sharing")
 
 
@@ -426,7 +450,11 @@ def add_line(
     try:
         initiatives.add_line(db, user, initiative_id, part, data)
     except Invalid as exc:
-        return _line_page(request, db, user, initiative_id, part, form, 422, errors=errors_of(exc), line=None)
+        refused(
+            lambda fresh, exc=exc: _line_page(
+                request, fresh, user, initiative_id, part, form, 422, errors=errors_of(exc), line=None
+            )
+        )
     return after_write(request, f"/initiatives/{initiative_id}#{part}")
 
 
@@ -457,16 +485,42 @@ def edit_line(
     try:
         initiatives.update_line(db, user, initiative_id, part, line_id, data, version)
     except Invalid as exc:
-        line = initiative_page.line(db, user, initiative_id, part, line_id)
-        return _line_page(request, db, user, initiative_id, part, form, 422, errors=errors_of(exc), line=line)
+        refused(
+            lambda fresh, exc=exc: _line_refused(
+                request, fresh, user, initiative_id, part, line_id, form, 422, exc
+            )
+        )
     except Conflict as exc:
-        line = initiative_page.line(db, user, initiative_id, part, line_id)
-        typed = dict(form)
-        typed["version"] = line.version
-        return _line_page(
-            request, db, user, initiative_id, part, typed, 409, errors={}, line=line, conflict=exc
+        refused(
+            lambda fresh, exc=exc: _line_refused(
+                request, fresh, user, initiative_id, part, line_id, form, 409, exc
+            )
         )
     return after_write(request, f"/initiatives/{initiative_id}#{part}")
+
+
+def _line_refused(
+    request: Request,
+    db: Any,
+    user: User,
+    initiative_id: int,
+    part: str,
+    line_id: int,
+    form: dict[str, Any],
+    status: int,
+    exc: Invalid | Conflict,
+) -> Response:
+    """The item's form again: its errors beside the fields, or the conflict at the version saved now."""
+    line = initiative_page.line(db, user, initiative_id, part, line_id)
+    if isinstance(exc, Invalid):
+        return _line_page(
+            request, db, user, initiative_id, part, form, status, errors=errors_of(exc), line=line
+        )
+    typed = dict(form)
+    typed["version"] = line.version
+    return _line_page(
+        request, db, user, initiative_id, part, typed, status, errors={}, line=line, conflict=exc
+    )
 
 
 @router.post("/initiatives/{initiative_id}/{part}/{line_id}/remove")

@@ -10,7 +10,15 @@ from fastapi.responses import Response
 from server.auth import CurrentUser, SessionDep
 from server.services import field_reports
 from server.services.errors import Invalid
-from web.routes._common import PAGE_DEPENDENCIES, FormDict, after_write, errors_of, is_htmx, target_block
+from web.routes._common import (
+    PAGE_DEPENDENCIES,
+    FormDict,
+    after_write,
+    errors_of,
+    is_htmx,
+    refused,
+    target_block,
+)
 from web.templating import render
 
 if TYPE_CHECKING:
@@ -57,8 +65,8 @@ def file_report(request: Request, db: SessionDep, user: CurrentUser, form: FormD
     try:
         field_reports.file(db, user, data)
     except Invalid as exc:
-        db.rollback()
-        return _page(request, db, user, "report_form", 422, errors=errors_of(exc), typed=data)
+        errs = errors_of(exc)
+        refused(lambda fresh: _page(request, fresh, user, "report_form", 422, errors=errs, typed=data))
     if not is_htmx(request):
         return after_write(request, "/reports")
     # htmx: a fresh form, and the list asked to refresh itself through GET /reports.
