@@ -5,6 +5,15 @@ say nothing of whether humanitarians can deliver and civilians are better protec
 A metric's kind is taken as declared; where it is blank (or was itself filled in by
 Accord) it is inferred from the metric's name by `server.domain.metric_kinds`, and the
 evidence says so.
+
+Two findings: a track with no metric at all (nothing shows whether it improves
+humanitarian outcomes), and a track whose metrics are all symbolic or outputs. An
+outcome metric without a target is not a finding: the paper asks that metrics "reflect
+improvements to the conditions needed for humanitarians to deliver programmes" and
+says nothing of targets, and an outcome metric with no target still puts the outcome,
+not visibility, first. Drafts are judged with the active tracks: a draft that counts
+only the communiqué it hopes for is already built for visibility (a draft with no
+metric yet has time to define them). A paused track is judged when it resumes.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from server.domain import metric_kinds
+from server.domain.checks._common import label, planned_or_running_tracks
 from server.domain.snapshot import Finding, Initiative, Metric, MetricKind, Severity, Snapshot
 
 ID = "N3"
@@ -88,16 +98,15 @@ def _finding(
 
 def judge(i: Initiative) -> Finding | None:
     """The N3 finding for one track, if any (at most one: the kinds exclude each other)."""
-    if i.status != "active":
-        return None
     if not i.metrics:
+        if i.status == "draft":
+            return None  # a draft has time to define how it will be judged
         return _finding(
             i,
             "no_metrics",
             "medium",
-            f"Active track {i.key} ('{i.title}') has no metric, so nothing shows whether it improves "
-            "humanitarian outcomes.",
-            [f"track {i.key} lists no metrics", *(f"aim: {a}" for a in i.aims)],
+            f"Track {label(i)} has no metric, so nothing shows whether it improves humanitarian outcomes.",
+            [f"track {label(i)} lists no metrics", *(f"aim: {a}" for a in i.aims)],
             _remedy(i, "Record outcome metrics with targets."),
         )
     judged = judge_metrics(i.metrics)
@@ -113,7 +122,7 @@ def judge(i: Initiative) -> Finding | None:
             "symbolic_only",
             # Only visibility is worse than activity: trucks counted at least counts deliveries.
             "high" if symbolic == len(judged) else "medium",
-            f"Track {i.key} is judged only by symbolic or output metrics ({counts}) and by no "
+            f"Track {label(i)} is judged only by symbolic or output metrics ({counts}) and by no "
             "humanitarian outcome.",
             evidence,
             _remedy(
@@ -122,26 +131,16 @@ def judge(i: Initiative) -> Finding | None:
                 "and cash programmes running.",
             ),
         )
-    if not any(_has_target(j.metric) for j in outcomes):
-        names = ", ".join(f"'{j.metric.name}'" for j in outcomes)
-        return _finding(
-            i,
-            "outcome_without_target",
-            "low",
-            f"Track {i.key}'s outcome metrics ({names}) have no target, so progress cannot be judged.",
-            evidence,
-            "Set a target for each outcome metric (how much, where, by when), agreed with the "
-            "humanitarian organisations on the ground.",
-        )
     return None
 
 
 def run(snapshot: Snapshot) -> list[Finding]:
-    """Judge the metrics of every active track (of the focus, if one is set)."""
+    """Judge the metrics of every running or planned track (of the focus, if one is set)."""
     findings: list[Finding] = []
-    for i in snapshot.ws.initiatives:
-        if snapshot.in_focus(i.key):
-            f = judge(i)
-            if f is not None:
-                findings.append(f)
+    for i in planned_or_running_tracks(snapshot):
+        if i.status == "paused":
+            continue  # judged again when it resumes
+        f = judge(i)
+        if f is not None:
+            findings.append(f)
     return findings
