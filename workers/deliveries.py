@@ -67,18 +67,22 @@ def fan_out() -> dict[str, int]:
 def _wake_after_checks(
     task: Task | None = None, retval: Any = None, state: str | None = None, **_: Any
 ) -> None:
-    """A check run that raised, reopened or resolved an alert wakes the fan-out.
+    """A check run that raised, reopened or resolved an alert wakes the fan-out, if a webhook listens.
 
     Sent straight to the broker, with no outbox row: a lost wake-up costs only the
     time until beat's next fan-out.
     """
     if task is None or task.name not in (RUN_INITIATIVE, SWEEP) or state != "SUCCESS":
         return
-    if isinstance(retval, dict) and any(retval.get(k) for k in ("raised", "reopened", "resolved")):
-        try:
-            fan_out.apply_async(queue="notify", routing_key="notify")
-        except Exception as exc:  # the broker's own errors differ by transport
-            log.warning("fan-out not woken after a check run (%s); beat will run it", exc)
+    if not isinstance(retval, dict) or not any(retval.get(k) for k in ("raised", "reopened", "resolved")):
+        return
+    try:
+        with session_scope(write=False) as db:
+            if not webhooks.wants_alerts(db):
+                return
+        fan_out.apply_async(queue="notify", routing_key="notify")
+    except Exception as exc:  # the database's or the broker's own errors
+        log.warning("fan-out not woken after a check run (%s); beat will run it", exc)
 
 
 @app.task(name=DELIVER_WEBHOOK, bind=True, max_retries=None)

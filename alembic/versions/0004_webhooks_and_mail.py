@@ -29,6 +29,12 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('name')
     )
+    # The fan-out starts after the events already written: nothing that happened before
+    # a webhook or a mail choice existed is sent.
+    op.execute(
+        "INSERT INTO delivery_cursor (name, last_event_id, seen, updated_at) "
+        "SELECT 'fan_out', COALESCE(MAX(id), 0), '[]', CURRENT_TIMESTAMP FROM event"
+    )
     op.create_table('mail_message',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),

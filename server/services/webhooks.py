@@ -284,14 +284,10 @@ def pending_events(db: Session) -> tuple[DeliveryCursor, list[Event]]:
         cursor = DeliveryCursor(name=CURSOR, last_event_id=0, seen=[])
         db.add(cursor)
         db.flush()
-    seen = set(cursor.seen)
-    rows = db.exec(
-        select(Event)
-        .where(col(Event.id) > cursor.last_event_id, col(Event.kind).in_(FANNED_OUT))
-        .order_by(col(Event.id))
-        .limit(BATCH)
-    ).all()
-    return cursor, [e for e in rows if e.id not in seen]
+    q = select(Event).where(col(Event.id) > cursor.last_event_id, col(Event.kind).in_(FANNED_OUT))
+    if cursor.seen:
+        q = q.where(col(Event.id).not_in(cursor.seen))
+    return cursor, list(db.exec(q.order_by(col(Event.id)).limit(BATCH)).all())
 
 
 def advance(db: Session, cursor: DeliveryCursor, done: Iterable[Event]) -> None:
@@ -318,6 +314,14 @@ def advance(db: Session, cursor: DeliveryCursor, done: Iterable[Event]) -> None:
     cursor.updated_at = utcnow()
     db.add(cursor)
     db.flush()
+
+
+def wants_alerts(db: Session) -> bool:
+    """Whether any live webhook is told of alerts (so a check run that changed one wakes the fan-out)."""
+    hooks = db.exec(
+        select(Webhook.kinds).where(col(Webhook.active).is_(True), col(Webhook.removed_at).is_(None))
+    ).all()
+    return any(k in ALERT_KINDS.values() for kinds in hooks for k in kinds)
 
 
 def fan_out(db: Session, batch: list[Event]) -> list[int]:
@@ -626,4 +630,5 @@ __all__ = [
     "signature",
     "signing_secret",
     "verify_signature",
+    "wants_alerts",
 ]
