@@ -51,8 +51,13 @@ def fan_out_now() -> dict[str, int]:
 
 @app.task(name=FAN_OUT)
 def fan_out() -> dict[str, int]:
-    """Make the deliveries and notices that new events owe."""
+    """Make the deliveries and notices that new events owe; send again what the broker lost."""
     result = fan_out_now()
+    with session_scope(write=True) as db:
+        resent = len(webhooks.resend_stale(db)) + len(mail.resend_stale(db))
+    if resent:
+        relay_pending()
+        log.warning("fan-out: %d deliveries or mails were pending with no try due; sent again", resent)
     if result["deliveries"] or result["notices"]:
         log.info(
             "fan-out: %d events, %d webhook deliveries, %d sign-off notices",

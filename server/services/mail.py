@@ -12,7 +12,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -127,6 +127,19 @@ def _owe(db: Session, person: User, kind: str, ref: str) -> list[int]:
     assert row.id is not None
     events.enqueue(db, SEND_MAIL, message_id=row.id)
     return [row.id]
+
+
+def resend_stale(db: Session, grace_seconds: float = 300.0) -> list[int]:
+    """Send again the pending mails whose message the broker lost; their ids."""
+    s = get_settings()
+    cutoff = utcnow() - timedelta(seconds=s.webhook_backoff_max_seconds + grace_seconds)
+    rows = db.exec(
+        select(MailMessage.id).where(MailMessage.status == "pending", col(MailMessage.created_at) < cutoff)
+    ).all()
+    ids = [i for i in rows if i is not None]
+    for message_id in ids:
+        events.enqueue(db, SEND_MAIL, message_id=message_id)
+    return ids
 
 
 # ---------------------------------------------------------------- writing
@@ -290,5 +303,6 @@ __all__ = [
     "digests_due",
     "mark",
     "notices_for",
+    "resend_stale",
     "send",
 ]

@@ -599,6 +599,29 @@ def due_in(db: Session, delivery_id: int) -> float:
     return left if left > 1.0 else 0.0
 
 
+def resend_stale(db: Session, grace_seconds: float = 300.0) -> list[int]:
+    """Send again the pending deliveries whose message the broker lost; their ids.
+
+    A delivery is stale when no try is due any more: never tried well after it was
+    made, or last tried longer ago than the longest backoff, plus the grace.
+    """
+    s = get_settings()
+    now = utcnow()
+    fresh = now - timedelta(seconds=grace_seconds)
+    waited = now - timedelta(seconds=s.webhook_backoff_max_seconds + grace_seconds)
+    rows = db.exec(
+        select(WebhookDelivery.id).where(
+            WebhookDelivery.status == "pending",
+            (col(WebhookDelivery.last_try_at).is_(None) & (col(WebhookDelivery.created_at) < fresh))
+            | (col(WebhookDelivery.last_try_at) < waited),
+        )
+    ).all()
+    ids = [i for i in rows if i is not None]
+    for delivery_id in ids:
+        events.enqueue(db, DELIVER_WEBHOOK, delivery_id=delivery_id)
+    return ids
+
+
 def backoff(tries: int) -> float:
     """Seconds before the next try after `tries` failed ones: doubling, capped."""
     s = get_settings()
@@ -625,6 +648,7 @@ __all__ = [
     "record",
     "register",
     "remove",
+    "resend_stale",
     "rotate_secret",
     "set_active",
     "signature",

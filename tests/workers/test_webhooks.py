@@ -452,3 +452,30 @@ def test_pages_register_show_the_secret_once_and_log_each_try(db: Session, fast_
         assert other.get(f"/webhooks/{hook.id}").status_code == 404
         r = other.get(f"/api/webhooks/{hook.id}/deliveries")
         assert r.status_code == 404 and PUBLIC not in r.text
+
+
+def test_a_delivery_whose_message_was_lost_is_sent_again(db: Session, fast_retries: None) -> None:
+    from datetime import timedelta
+
+    from server.models import OutboxRow
+
+    world = _world(db)
+    webhooks.register(
+        db, world["varnia_admin"], {"url": "http://127.0.0.1:9/h", "kinds": ["decision.logged"]}
+    )
+    db.commit()
+    _decide(db, world["desk"], world["shared"], PUBLIC)
+    cursor, batch = webhooks.pending_events(db)
+    (made,) = webhooks.fan_out(db, batch)
+    webhooks.advance(db, cursor, batch)
+    db.commit()
+    assert webhooks.resend_stale(db) == []  # just made: its message is on its way
+    row = db.get(WebhookDelivery, made)
+    assert row is not None
+    row.created_at -= timedelta(minutes=10)
+    db.add(row)
+    db.commit()
+    assert webhooks.resend_stale(db) == [made]
+    db.commit()
+    sends = db.exec(select(OutboxRow).where(OutboxRow.task == "accord.webhooks.deliver")).all()
+    assert [r.payload["delivery_id"] for r in sends] == [made, made]
