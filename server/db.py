@@ -109,5 +109,5 @@ def probe_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         return create_engine(url, poolclass=NullPool, connect_args={"timeout": 2})
     return create_engine(
-        url, poolclass=NullPool, connect_args={"connect_timeout": 2, "options": "-c statement_timeout=2000"}
+        url, poolclass=NullPool, connect_args={"connect_timeout": 3, "options": "-c statement_timeout=3000"}
     )

@@ -21,6 +21,7 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("acc
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _HANDLER_MARK = "_accord_handler"
+_ACCESS_MARK = "_accord_access_wanted"
 # Attributes every LogRecord has; the rest were passed in `extra` and go into the JSON.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
@@ -113,9 +114,19 @@ def configure(fmt: str | None = None, level: str | int | None = None) -> None:
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     root.setLevel(level if isinstance(level, int) else level.upper())
+    # The web process logs each request itself (`accord.access`, with its route and id),
+    # in place of uvicorn's access line, and only when uvicorn's would have been on
+    # (`--no-access-log` or `--log-level warning` turn both off).
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    wanted = getattr(uvicorn_access, _ACCESS_MARK, None)
+    if wanted is None:
+        wanted = bool(uvicorn_access.handlers or uvicorn_access.propagate) and uvicorn_access.isEnabledFor(
+            logging.INFO
+        )
+        setattr(uvicorn_access, _ACCESS_MARK, wanted)
+    logging.getLogger("accord.access").setLevel(logging.INFO if wanted else logging.WARNING)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "celery", "celery.app.trace"):
         logger = logging.getLogger(name)
         logger.handlers = []
         logger.propagate = True
-    # The web process logs each request itself (`accord.access`, with its route and id).
-    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    uvicorn_access.setLevel(logging.WARNING)

@@ -51,20 +51,23 @@ def get(path):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.request("GET", path)
-        return conn.getresponse().status
-    except OSError:
-        return 0
+        r = conn.getresponse()
+        return r.status, r.read().decode(errors="replace")[:500]
+    except OSError as exc:
+        return 0, repr(exc)
     finally:
         conn.close()
 
 sys.stdout.write("ready\\n"); sys.stdout.flush()
 while not sys.stdin.readline().strip() == "stop":
     started = time.perf_counter()
-    if get("/healthz") != 200:
-        print("failed /healthz"); sys.exit(0)
+    status, body = get("/healthz")
+    if status != 200:
+        print("failed /healthz", status, body); sys.exit(0)
     slowest = max(slowest, time.perf_counter() - started)
-    if get("/readyz") != 200:
-        print("failed /readyz"); sys.exit(0)
+    status, body = get("/readyz")
+    if status != 200:
+        print("failed /readyz", status, body); sys.exit(0)
 print(slowest)
 """
 
