@@ -7,11 +7,14 @@ import json
 import socket
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import select
+
+if TYPE_CHECKING:
+    from server.settings import Settings
 
 app = typer.Typer(
     help="Accord: a shared workspace for humanitarian diplomacy.",
@@ -33,7 +36,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from pydantic import ValidationError
 
     from server.settings import get_settings
