@@ -418,7 +418,7 @@ class Run:
                     self.save_to_alert(db)
                 if self.want("P10"):
                     self.idle_streams(db)
-                if self.want("SCALE"):
+                if self.want("SCALE") and kind in self.args.scale_db:
                     self.scale(db)
             finally:
                 db.drop()
@@ -526,6 +526,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--connections", default="64,256")
     p.add_argument("--processes", default="1,2", help="web processes for P1-P4 (1, 2 or both)")
     p.add_argument("--scale", default="200,20000", help="the two sizes the page time is compared at")
+    p.add_argument(
+        "--scale-db",
+        default="",
+        help="databases SCALE runs on (default: those of --db; 20,000 tracks load slowly)",
+    )
     p.add_argument("--profile", default="", help="figures to sample with py-spy (1 process, first conns)")
     p.add_argument("--logs", default="", help="folder for server logs (default /tmp/accord-bench-PID)")
     p.add_argument("--out", default="", help="JSON file (default bench/results/<date>-<tracks>.json)")
@@ -535,6 +540,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     unknown = set(a.only) - set(FIGURES)
     if unknown:
         p.error(f"unknown figures: {', '.join(sorted(unknown))}")
+    a.scale_db = [d.strip() for d in a.scale_db.split(",") if d.strip()] or a.db
     a.profile = [f.strip().upper() for f in a.profile.split(",") if f.strip()]
     a.connections = [int(c) for c in a.connections.split(",")]
     a.processes = [int(n) for n in a.processes.split(",")]
