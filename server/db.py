@@ -44,14 +44,17 @@ def make_engine(url: str, immediate: bool = False) -> Engine:
     the same row both try to upgrade and one fails at once; BEGIN IMMEDIATE makes the
     second wait for the busy timeout instead, as PostgreSQL's row locks would.
     """
+    # Errors name the statement but never its parameters: those may hold a token's
+    # digest or a person's details, and error messages reach the logs.
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, **pool_options())
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True, **pool_options())
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     file_db = ":memory:" not in url and url not in ("sqlite://", "sqlite:///")
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        hide_parameters=True,
         **(pool_options() if file_db else {}),
     )
 
