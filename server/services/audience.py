@@ -68,7 +68,9 @@ class Audience:
         self.home_government: str | None = (
             None if actor is None or actor.role == "field_contributor" else self.government
         )
+        # Per reader and request: a page asks the same questions of one track many times.
         self._home_cache: dict[int, bool] = {}
+        self._level_cache: dict[int, int] = {}
 
     # ------------------------------------------------------------ tracks
 
@@ -169,12 +171,16 @@ class Audience:
         """The highest live grant level the reader holds on the track (0 for none)."""
         if self.actor is None:
             return LEVELS["sign-off"]
+        if initiative_id in self._level_cache:
+            return self._level_cache[initiative_id]
         levels = db.exec(
             select_one(SharingGrant.level).where(
                 col(SharingGrant.initiative_id) == initiative_id, self._live_grant()
             )
         ).all()
-        return max((LEVELS.get(str(level), 0) for level in levels), default=0)
+        level = max((LEVELS.get(str(level), 0) for level in levels), default=0)
+        self._level_cache[initiative_id] = level
+        return level
 
     # ------------------------------------------------------------ what lies on a track
 

@@ -272,42 +272,50 @@ def statuses(db: Session, actor: User | None, rows: list[LogEntry]) -> dict[int,
     The caller has read the entries through the visibility layer. One load of their
     tracks' neighbourhood serves them all.
     """
-    tracks = {e.initiative_id for e in rows if e.entry_type == "decision" and e.initiative_id is not None}
-    if not tracks:
-        return {}
-    judged = signoff_state.load(db, tracks)
-    home = _home_keys(db, actor, judged)
-    states = signoff_state.judge(judged, home)
-    return {e.id: states[e.id] for e in rows if e.id is not None and e.id in states}
-
-
-def _home_keys(db: Session, actor: User | None, judged: signoff_state.Judged) -> set[str] | None:
-    if actor is None:
-        return None
-    home_ids = audience.of(actor).home_ids(db, judged.track_ids.values())
-    return {key for key, iid in judged.track_ids.items() if iid in home_ids}
+    return sign_states(db, actor, rows)[0]
 
 
 def sign_offers(db: Session, actor: User | None, rows: list[LogEntry]) -> dict[int, bool]:
     """For each decision entry, whether the actor may sign it off now (`policy.may_sign`)."""
-    if actor is None:
-        return {}
-    decisions = [e for e in rows if e.entry_type == "decision" and e.initiative_id is not None]
-    if not decisions:
-        return {}
-    tracks = {e.initiative_id for e in decisions}
-    judged = signoff_state.load(db, {t for t in tracks if t is not None})
-    full = signoff_state.judge(judged)
-    by_id = {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(tracks))).all()}
+    return sign_states(db, actor, rows, with_states=False)[1]
+
+
+def sign_states(
+    db: Session, actor: User | None, rows: list[LogEntry], with_states: bool = True
+) -> tuple[dict[int, signoffs.SignoffStatus], dict[int, bool]]:
+    """For these decision entries: their status as the actor sees it, and whether the actor
+    may sign each now, from one load of their tracks' neighbourhood.
+
+    The offer is judged on the rule's whole judgement (as the gate in `sign_off` is);
+    the status shown is the rule judged on what the actor may see.
+    """
+    wanted = [
+        e for e in rows if e.entry_type == "decision" and e.initiative_id is not None and e.id is not None
+    ]
+    if not wanted:
+        return {}, {}
+    tracks = {e.initiative_id for e in wanted if e.initiative_id is not None}
+    judged = signoff_state.load(db, tracks)
     aud = audience.of(actor)
-    out: dict[int, bool] = {}
-    for e in decisions:
-        assert e.id is not None and e.initiative_id is not None
-        state = full.get(e.id)
-        out[e.id] = state is not None and policy.may_sign(
-            db, actor, by_id[e.initiative_id], state, aud, judged.orgs
-        )
-    return out
+    home_ids = aud.home_ids(db, tracks) if actor is not None else set(tracks)
+    full = signoff_state.judge(judged)
+    states: dict[int, signoffs.SignoffStatus] = {}
+    if with_states:
+        if actor is None or home_ids == tracks:
+            states = full
+        else:
+            states = signoff_state.judge(judged, {k for k, i in judged.track_ids.items() if i in home_ids})
+    offers: dict[int, bool] = {}
+    if actor is not None:
+        by_id = {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(tracks))).all()}
+        for e in wanted:
+            assert e.id is not None and e.initiative_id is not None
+            state = full.get(e.id)
+            offers[e.id] = state is not None and policy.may_sign(
+                db, actor, by_id[e.initiative_id], state, aud, judged.orgs
+            )
+    ids = {e.id for e in wanted}
+    return {k: v for k, v in states.items() if k in ids}, offers
 
 
 def waiting_for(db: Session, actor: User) -> list[tuple[LogEntry, signoffs.SignoffStatus]]:

@@ -106,8 +106,7 @@ def decision_views(db: Session, actor: User | None, entries: list[LogEntry]) -> 
     """Decisions with where their sign-offs stand (as the reader may see it), the entry each
     supersedes, and whether the reader may sign it now (the policy's answer)."""
     by_id = {e.id: e for e in entries}
-    states = decisions.statuses(db, actor, entries)
-    offers = decisions.sign_offers(db, actor, entries)
+    states, offers = decisions.sign_states(db, actor, entries)
     wanted = [e for e in entries if e.entry_type == "decision"]
     track_ids = {e.initiative_id for e in wanted}
     tracks = (
