@@ -247,5 +247,6 @@ def test_a_pool_timeout_answers_503_with_retry_after(db: Session, monkeypatch: p
     assert r.status_code == 503 and r.headers["retry-after"] == "1"
     assert r.json()["title"] == "Accord is busy"
     monkeypatch.setattr(sessions, "resolve", exhausted)
-    page = client.get("/initiatives", cookies={"accord": "x"})
+    client.cookies.set("accord", "x")
+    page = client.get("/initiatives")
     assert page.status_code == 503 and "Every database connection is in use" in page.text
