@@ -402,6 +402,30 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "a decision puts the air force to work without defence",
+        workspace(
+            decisions=[
+                dec("d1", text="Air force to fly four airdrop rotations in June.", signed=("varnia-mfa",))
+            ]
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "near miss: the air force's decision signed by defence",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Air force to fly four airdrop rotations in June.",
+                    signed=("varnia-mfa", "varnia-mod"),
+                )
+            ]
+        ),
+        set(),
+        "",
+    ),
+    (
         "declined sign-off blocks",
         workspace(
             decisions=[

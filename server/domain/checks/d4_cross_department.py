@@ -2,7 +2,12 @@
 
 Two halves of the paper's do #4. Decisions: every department whose equities a
 decision touches must sign it off (the rule itself lives in `server.domain.signoffs`, so
-that the server shows the same thing before this check runs). Resources: an active
+that the server shows the same thing before this check runs). The check reads three
+things more into "equities touched": a correction still needs the departments the entry
+it corrects named; a decision whose own words put a department's assets to work ("air
+force to fly airdrop rotations", "unfreeze the envoys' accounts") needs that department;
+and a refusal by any organisation that may sign on the track (a department of the
+owner's government, or a partner with a sign-off grant) blocks the decision. Resources: an active
 track needs dedicated staff, resources that last as long as it does, and something
 of its own when it runs long.
 """
@@ -10,6 +15,7 @@ of its own when it runs long.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from server.domain import signoffs
 from server.domain.checks._common import decision_label, label
@@ -158,6 +164,61 @@ def _inherited(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tup
     return tuple(out)
 
 
+# A decision that puts a department's own assets to work touches that department's
+# equities, whether or not the entry names it ("air force to fly airdrop rotations",
+# "unfreeze the envoys' accounts"). Kept to assets no other department commands.
+_ASSET_AREAS: tuple[tuple[signoffs.Area, re.Pattern[str]], ...] = (
+    (
+        "defence",
+        re.compile(
+            r"\b(?:air\s+force|navy|naval|army|armed\s+forces|troops|soldiers|warships?|helicopters?|airdrops?|"
+            r"military\s+(?:aircraft|assets|escorts?|flights?|engineers|logistics|bases?|convoys?|transport|planes?|"
+            r"vessels?|personnel|units?|medical\s+teams?)|defence\s+(?:assets|staff|attach[ée]s?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "finance",
+        re.compile(
+            r"\b(?:asset\s+freezes?|unfreez\w*|frozen\s+(?:assets|accounts|funds)|sanctions?\s+(?:relief|waivers?|exemptions?)|"
+            r"correspondent\s+(?:account|bank\w*)|central\s+bank|treasury\s+(?:licen[cs]es?|guarantees?)|"
+            r"(?:payment|banking)\s+channels?\s+for|budget\s+support)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tuple[Requirement, ...]:
+    """Departments whose assets the decision's own words put to work, when the entry does not require them."""
+    initiative = snapshot.initiatives[decision.initiative]
+    gov = _government(snapshot, initiative.owner)
+    out: list[Requirement] = []
+    for area, pattern in _ASSET_AREAS:
+        m = pattern.search(decision.text)
+        if not m:
+            continue
+        dept = signoffs.responsible_department(snapshot.organisations, gov, area)
+        if dept is None or dept in st.required or any(r.org == dept for r in out):
+            continue
+        mine = [
+            so
+            for so in decision.signoffs
+            if _counts_for(snapshot, dept, so.org) and (so.date is None or so.date >= decision.date)
+        ]
+        why = (
+            Reason("leverage_kind", f"its assets are put to work by the decision's text ({m.group(0)!r})"),
+        )
+        declines = [so for so in mine if so.declined]
+        if declines:
+            out.append(Requirement(dept, _org_name(snapshot, dept), why, "declined", declines[0]))
+        elif not mine:
+            out.append(
+                Requirement(dept, _org_name(snapshot, dept), why, "missing", missing_since=decision.date)
+            )
+    return tuple(out)
+
+
 def _decision_findings(snapshot: Snapshot) -> list[Finding]:
     findings: list[Finding] = []
     escalate = snapshot.settings.signoff_escalate_days
@@ -166,6 +227,9 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
             continue
         decision = snapshot.decisions[st.decision]
         inherited = _inherited(snapshot, st, decision)
+        inherited += tuple(
+            r for r in _touched_by_text(snapshot, st, decision) if all(r.org != o.org for o in inherited)
+        )
         declined = (
             st.declined
             + _entitled_declines(snapshot, st, decision)
