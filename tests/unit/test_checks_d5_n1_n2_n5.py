@@ -540,6 +540,27 @@ N2_CASES = [
         set(),
         id="near-miss-operations-paused-channel-open",
     ),
+    pytest.param(
+        ws(
+            track(**HADRA),
+            decisions=[
+                decision(
+                    "d1",
+                    "Having assessed the humanitarian impact with the agencies, suspend contacts with Hadra.",
+                )
+            ],
+        ),
+        set(),
+        id="near-miss-decision-says-the-impact-was-assessed",
+    ),
+    pytest.param(
+        ws(
+            track(**HADRA),
+            decisions=[decision("d1", "Suspend contacts with Hadra; no impact assessment was made.")],
+        ),
+        {(DISENGAGE, ("d1", "t1"))},
+        id="decision-says-no-assessment-was-made",
+    ),
 ]
 
 
@@ -637,6 +658,20 @@ N5_CASES = [
         ws(track(kind="economic", description="Lift the asset freeze on the port authority.")),
         set(),
         id="near-miss-measure-lifted",
+    ),
+    pytest.param(
+        ws(
+            track(
+                leverage=[
+                    {
+                        "kind": "incentive",
+                        "description": "Development aid to Hadra cut unless it reopens the road",
+                    }
+                ]
+            )
+        ),
+        {(UNASSESSED, ("t1",))},
+        id="a-tool-filed-as-incentive-that-punishes",
     ),
     pytest.param(
         ws(track(status="closed", leverage=[lever("sanction", "active")])), set(), id="near-miss-closed"

@@ -5,7 +5,10 @@ among the leverage tools that cuts contact (not a suspension of trade preference
 fees, which is punitive leverage and N5's); a decision whose text severs relations,
 suspends contacts or sets a no-contact policy; and a track whose own prose plans it
 ("no dealings with the Council by any ally", "persuade partners to shun it"). Any of
-them on a track without a humanitarian impact assessment raises an alert. Drafts are
+them on a track without a humanitarian impact assessment raises an alert; the
+assessment counts when the track records it, or when the track's description or the
+decision says in its own words that the impact was assessed ("impact on camp access was
+assessed with the agencies"; not "no impact assessment was made"). Drafts are
 judged: the paper asks for the analysis before the disengagement, and a plan is the
 time for it.
 
@@ -84,6 +87,23 @@ _REVERSAL = re.compile(
 _CONTACT_WORD = words(rf"(?:{_CONTACT}|diplomat\w*|embass\w*|envoys?|ambassadors?|visits?)")
 
 
+# A text that says the humanitarian consequences were weighed.
+_WEIGHED = words(
+    r"(?:(?:humanitarian\s+)?impact\s+(?:assessment|analysis)|assess\w*\s+(?:the\s+)?(?:humanitarian\s+)?"
+    r"(?:impact|consequences|effects?)|(?:consequences|impact|effects?)\s+(?:for|on)\s+(?:the\s+)?humanitarian\w*|"
+    r"(?:analys\w*|weigh\w*|review\w*|consider\w*)\s+(?:the\s+)?(?:humanitarian\s+)?(?:consequences|impact|effects?))"
+)
+
+
+def weighed(text: str, v: Voice) -> bool:
+    """Whether a text says, in its own voice, that the humanitarian impact was assessed."""
+    return any(
+        asserted(sentence, m.start(), m.end(), v)
+        for sentence in clauses(text)
+        for m in _WEIGHED.finditer(sentence)
+    )
+
+
 def disengages(text: str, v: Voice) -> list[str]:
     """The sentences of a text in which the track itself cuts contact."""
     out: list[str] = []
@@ -155,11 +175,13 @@ def run(snapshot: Snapshot) -> list[Finding]:
         if i.impact_assessment:
             continue
         v = voice(snapshot, i)
+        if weighed(i.description, v):
+            continue  # the track records the assessment in its own words
         if (f := _track_finding(snapshot, i, v)) is not None:
             findings.append(f)
         for d in current_decisions(snapshot, i.key):
             hits = disengages(d.text, v)
-            if d.kind != "disengagement" and not hits:
+            if (d.kind != "disengagement" and not hits) or weighed(d.text, v):
                 continue
             name = decision_label(d)
             findings.append(

@@ -66,6 +66,8 @@ _MEASURE = re.compile(
     rf"\s+(?:off\s+)?(?:all\s+|the\s+|our\s+|its\s+|their\s+|further\s+)?(?:\S+\s+){{0,2}}?{_THEIRS}\b"
     rf"|\b{_THEIRS}\s+(?:\S+\s+){{0,4}}?(?:will|would|shall|is|are|to)\s+(?:be\s+)?(?:halted|cut|suspended|frozen|"
     r"withheld|stopped|ended|terminated|reduced|withdrawn|stop|end|cease)\b"
+    rf"|\b{_THEIRS}\s+(?:\S+\s+){{0,4}}?(?:halted|cut|suspended|frozen|withheld|stopped|ended|terminated|reduced|withdrawn|"
+    r"stops|ends|ceases)\s+(?:unless|until|if|pending|while|as\s+long\s+as|so\s+long\s+as)\b"
     r"|\b(?:exclu\w*|expel\w*|suspend\w*)\s+(?:\S+\s+){0,3}?from\s+(?:the\s+)?(?:\S+\s+){0,2}?(?:forum|council|organi[sz]ation|"
     r"meetings?|summit|union|league|body|bloc|group)\b",
     re.IGNORECASE,
@@ -79,10 +81,22 @@ _ASSESSED = words(
 )
 
 
-def _punitive_tool(lev: Leverage) -> bool:
-    """A leverage tool of a punitive kind that punishes (not a suspension of fees or tariffs)."""
-    if lev.kind not in _PUNITIVE or lev.status == "lifted":
+def _assessed_in(text: str, v: Voice) -> bool:
+    """Whether a text says, in its own voice, that a do-no-harm analysis was made."""
+    return any(
+        asserted(sentence, m.start(), m.end(), v)
+        for sentence in clauses(text)
+        for m in _ASSESSED.finditer(sentence)
+    )
+
+
+def _punitive_tool(lev: Leverage, v: Voice | None = None) -> bool:
+    """A leverage tool that punishes: of a punitive kind (not a suspension of fees or tariffs),
+    or of another kind whose own words impose a measure ("incentive: aid cut unless ...")."""
+    if lev.status == "lifted":
         return False
+    if lev.kind not in _PUNITIVE:
+        return v is not None and bool(lev.description) and bool(measures(lev.description, v))
     if lev.kind == "suspension" and lev.description:
         m = _SUSPEND.search(lev.description)
         if m and _BURDEN.search(lev.description[m.end() : m.end() + 60]):
@@ -107,8 +121,10 @@ def measures(text: str, v: Voice) -> list[str]:
 
 
 def _tools_finding(snapshot: Snapshot, i: Initiative, v: Voice) -> Finding | None:
-    tools = [lev for lev in i.leverage if _punitive_tool(lev)]
-    unassessed = [lev for lev in tools if not lev.do_no_harm_assessment]
+    tools = [lev for lev in i.leverage if _punitive_tool(lev, v)]
+    unassessed = [
+        lev for lev in tools if not lev.do_no_harm_assessment and not _assessed_in(lev.description, v)
+    ]
     prose: list[str] = []
     if not tools:
         # A measure the prose imposes and no tool records has no assessment to point to.
@@ -151,7 +167,7 @@ def run(snapshot: Snapshot) -> list[Finding]:
         v = voice(snapshot, i)
         if (f := _tools_finding(snapshot, i, v)) is not None:
             findings.append(f)
-        if any(_punitive_tool(lev) for lev in i.leverage):
+        if any(_punitive_tool(lev, v) for lev in i.leverage):
             continue  # the tools are judged; a decision acting on them is theirs
         for d in current_decisions(snapshot, i.key):
             hits = measures(d.text, v)
