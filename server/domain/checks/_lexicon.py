@@ -89,6 +89,10 @@ HALT = family(
     r"guns\s+(?:fall|fell|are)\s+silent",
     r"de-?escalation",
     r"(?:windows?|periods?|hours?|days?|nights?)\s+of\s+(?:calm|quiet|silence|tranquill?ity)",
+    r"(?:front|front\s*lines?|area|district|city|town|guns|fighting|border)\s+(?:goes|go|went|is|are|falls?|fell|stays?|remains?|becomes?)\s+"
+    r"(?:quiet|silent|calm)",
+    r"calm\s+(?:returns?|is\s+restored|prevails|holds)|(?:restor\w*|return\w*)\s+(?:of\s+)?calm",
+    r"(?:military\s+)?operations\s+(?:are\s+|is\s+|have\s+been\s+)?(?:suspended|paused|halted|stopped)",
     r"(?:temporary|local|partial|short|limited)\s+cessations?",
     r"standstills?|cooling-off\s+periods?|(?:military|operational)\s+(?:freeze|standstill)",
     r"(?:stop|halt|end|suspend|freez|cease)\w*\s+(?:the\s+|all\s+|its\s+|their\s+)?(?:fighting|hostilities|shelling|attacks|bombing|"
@@ -141,6 +145,7 @@ LINK = family(
     r"only\s+(?:for|to|in)\s+(?:[\w'’-]+\s+){0,3}?(?:that|who|which|whose)",
     r"requires?",
     r"in\s+a\s+package\s+with",
+    r"(?:will|would|can|shall|must|only|to)\s+follow",
 )
 
 # Links that say "in exchange": one side gives, the other pays.
@@ -149,7 +154,10 @@ EXCHANGE = family(
     r"(?:traded|swapped|bartered|exchanged)\s+(?:for|against)",
 )
 # Verbs of trading, before what is traded: "trade convoy access for ...".
-TRADE_VERB = r"(?:trade|trades|traded|trading|swap|swaps|swapped|swapping|barter\w*|exchange|exchanges|exchanged|exchanging)"
+TRADE_VERB = (
+    r"(?:trade|trades|traded|trading|swap|swaps|swapped|swapping|barter\w*|exchange|exchanges|exchanged|exchanging|"
+    r"bargain\w*|haggl\w*)"
+)
 
 # Calling aid an inducement: the bargaining-chip family.
 INDUCEMENT = (
@@ -266,7 +274,7 @@ HARD_CONCESSION = (
 )
 # What aid is used to buy when it serves an agenda: standing, not a humanitarian outcome.
 STANDING = (
-    r"(?:legitimacy|political\s+support|support\s+for\s+(?:the\s+)?(?:government|regime|army|campaign|offensive)|"
+    r"(?:legitimacy|(?:negotiating|bargaining)\s+(?:position|hand|power)|political\s+support|support\s+for\s+(?:the\s+)?(?:government|regime|army|campaign|offensive)|"
     r"loyalty|influence|popularity|standing|votes|hearts\s+and\s+minds|credibility|allegiance|"
     r"(?:military|political|territorial)\s+(?:control|gains?|objectives?|advantage))"
 )
@@ -335,7 +343,7 @@ HUMANITARIAN_HALT = (
 )
 # Ways of bringing aid inside a ceasefire deal: "aid as part of the truce", "the truce provides for convoys".
 WITHIN = (
-    r"(?:as\s+part\s+of|under\s+the\s+terms\s+of|under|within|in\s+the\s+framework\s+of|included\s+in|"
+    r"(?:(?:as\s+)?(?:a\s+)?part\s+of|folded\s+into|merged\s+(?:into|with)|subsumed\s+(?:in|into|under)|handled\s+(?:in|within)|under\s+the\s+terms\s+of|under|within|in\s+the\s+framework\s+of|included\s+in|"
     r"written\s+into|through|via|by\s+way\s+of|by\s+means\s+of)"
 )
 PROVIDES = (

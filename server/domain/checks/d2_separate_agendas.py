@@ -68,6 +68,7 @@ from server.domain.checks._lexicon import (
     TALKS,
     TIME,
     TRADE_VERB,
+    WITHIN,
 )
 from server.domain.checks._prose import Span, Voice, asserted, clauses, family, ordered, words
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
@@ -203,6 +204,8 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [_GIVE, words(r"for"), words(HARD_CONCESSION)], gap=15),
         # relief to win hearts and minds; aid to shore up the regime's legitimacy
         *ordered(sentence, [_GIVE, _TO_GAIN], gap=60),
+        # access negotiated within the normalisation talks: the humanitarian file folded into another agenda's
+        *ordered(sentence, [_GIVE, words(WITHIN), _CONCESSION], gap=40, boundary=_BOUNDARY),
         # aid in support of the army's stabilisation campaign
         *ordered(sentence, [_GIVE, _SERVES, words(CAMPAIGN)], gap=40, boundary=_BOUNDARY),
     ]
