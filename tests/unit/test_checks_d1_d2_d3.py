@@ -631,6 +631,16 @@ D2_CASES = [
         set(),
         id="near-miss-until-a-date",
     ),
+    pytest.param(
+        ws(track(red_lines=[{"text": "normalisation talks with Hadra collapse", "trigger": "pause"}])),
+        {("waits_on_political_events", ("t1",))},
+        id="red-line-pauses-on-political-talks",
+    ),
+    pytest.param(
+        ws(track(red_lines=[{"text": "staff detained at the Vell checkpoint", "trigger": "pause"}])),
+        set(),
+        id="near-miss-red-line-on-humanitarian-ground",
+    ),
 ]
 
 

@@ -362,6 +362,16 @@ N1_CASES = [
         id="near-miss-ceasefire-as-context",
     ),
     pytest.param(
+        ws(track(red_lines=[{"text": "the Ostra ceasefire collapses", "trigger": "withdraw"}])),
+        {(CONDITIONAL, ("t1",))},
+        id="red-line-ends-the-track-when-a-truce-fails",
+    ),
+    pytest.param(
+        ws(track(red_lines=[{"text": "shelling of the Ostra road", "trigger": "pause"}])),
+        set(),
+        id="near-miss-red-line-on-the-danger-itself",
+    ),
+    pytest.param(
         ws(
             track(),
             decisions=[

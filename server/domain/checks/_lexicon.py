@@ -355,3 +355,12 @@ SEEK = (
     r"(?:secur|negotiat|broker|seek|sought|obtain|agree|press\w*\s+for|push\w*\s+for|achiev|win|reach|arrang|"
     r"mediat|propos|call\w*\s+for|advocat|lobby|work\w*\s+(?:for|towards?))\w*"
 )
+
+# What a humanitarian track's red line may name that makes it wait on another agenda:
+# a ceasefire or truce (N1), or political talks, elections, recognition, a trade deal (D2).
+TRUCE = r"(?:cease[\s-]*fires?|truces?|armistices?|cessations?\s+of\s+hostilities|peace\s+(?:deal|agreement|accord))"
+AGENDA_EVENT = (
+    r"(?:(?:political|peace|status|normali[sz]ation|constitutional|trade|security|border|unity|power-sharing)\s+"
+    r"(?:talks|process|track|negotiations|dialogue|deal|agreement|settlement|roadmap)|elections?|recognition|"
+    r"normali[sz]ation|sanctions|trade\s+(?:deal|agreement)|diplomatic\s+relations)"
+)

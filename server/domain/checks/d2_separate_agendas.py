@@ -10,7 +10,9 @@ withhold aid: "offer 2,000 tonnes of food aid to the Council"); and any text of 
 military or economic concession, or makes aid serve an agenda ("to win hearts and
 minds", "in support of the army's campaign").
 
-Drafts are judged with the running tracks: a draft already carries its design, and the
+A humanitarian track whose red lines pause or end it on another agenda's events ("pause
+if the normalisation talks collapse") waits on that agenda as surely as through a
+dependency. Drafts are judged with the running tracks: a draft already carries its design, and the
 separation the paper asks for is formal, built in from the start.
 
 The text is read for meaning rather than fixed phrases (`_prose`, `_lexicon`): an aid
@@ -54,6 +56,7 @@ from server.domain.checks._common import (
 )
 from server.domain.checks._lexicon import (
     ACCESS,
+    AGENDA_EVENT,
     AID,
     CAMPAIGN,
     CHIP,
@@ -310,6 +313,39 @@ def _offers_aid(snapshot: Snapshot, i: Initiative, text: str) -> bool:
     return False
 
 
+_AGENDA_EVENT = words(AGENDA_EVENT)
+
+
+def _red_line_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
+    """A humanitarian track whose red lines make it pause or withdraw on another agenda's events.
+
+    "pause if the normalisation talks collapse", "withdraw if elections are postponed": the
+    humanitarian track waits on a political process, as surely as through `depends_on`.
+    """
+    v = voice(snapshot, i)
+    hits = [
+        f'red line ({rl.trigger or "no trigger"}): "{excerpt(rl.text)}"'
+        for rl in i.red_lines
+        if any(asserted(rl.text, m.start(), m.end(), v) for m in _AGENDA_EVENT.finditer(rl.text))
+    ]
+    if not hits:
+        return []
+    return [
+        make(
+            ID,
+            WORDS,
+            "waits_on_political_events",
+            [i.key],
+            "medium",
+            f"Humanitarian track {label(i)} pauses or withdraws on the events of a political agenda.",
+            hits,
+            "Tie the track's red lines to what happens to civilians and to humanitarian work, not to "
+            "the course of political talks, elections or deals.",
+            [i.key],
+        )
+    ]
+
+
 def _aid_leverage_finding(
     snapshot: Snapshot, i: Initiative, offered: list[str], traded: list[str]
 ) -> Finding | None:
@@ -450,7 +486,10 @@ def run(snapshot: Snapshot) -> list[Finding]:
         decided, traded, offered = _text_findings(snapshot, i)
         findings.extend(decided)
         if i.kind == "humanitarian":
-            findings.extend(_depends_findings(snapshot, i))
+            depends = _depends_findings(snapshot, i)
+            findings.extend(depends)
+            if not traded and not depends:
+                findings.extend(_red_line_findings(snapshot, i))
         elif (f := _aid_leverage_finding(snapshot, i, offered, traded)) is not None:
             # One alert for the track's own use of aid, whether its leverage or its prose says so.
             findings.append(f)

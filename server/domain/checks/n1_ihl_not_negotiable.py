@@ -16,7 +16,9 @@ framings put them on the table:
 A ceasefire on its own is no finding: a political track may well negotiate or monitor
 one. A humanitarian track that takes a halt in the fighting as its own aim (in its title,
 aims, objectives or metrics, or "negotiate a pause in the shelling" in its prose) blurs
-the paper's line between humanitarian outcomes and military objectives, and is told so. The sentence must be the track's own (`_prose`): a denial, a rejection, another
+the paper's line between humanitarian outcomes and military objectives, and is told so;
+so does one whose red line pauses or ends it when a truce fails ("ceasefire collapses",
+trigger pause): its aid then waits on the truce. The sentence must be the track's own (`_prose`): a denial, a rejection, another
 side's proposal reported ("Orlavia floated a 'humanitarian pause'; we declined") or the
 term mentioned as a word to avoid raises nothing. One source gives one alert: the
 track's own texts gather into one, each standing decision has its own (so superseding
@@ -57,6 +59,7 @@ from server.domain.checks._lexicon import (
     PURPOSE,
     SEEK,
     TRADE_VERB,
+    TRUCE,
     WITHIN,
     WORK,
 )
@@ -176,6 +179,7 @@ def framings(text: str, v: Voice) -> dict[str, list[str]]:
 
 
 _SEEK = words(SEEK)
+_TRUCE = words(TRUCE)
 # A halt named as the setting, not the goal: "during the ceasefire", "ceasefire violations".
 _SETTING_BEFORE = re.compile(
     r"\b(?:during|after|before|since|despite|throughout|until|beyond|outside|regardless\s+of|in\s+spite\s+of|"
@@ -259,6 +263,13 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
                 own.setdefault(kind, []).extend(evidence)
         else:
             findings.append(_finding(snapshot, i, src, found))
+    if i.kind == "humanitarian":
+        # A red line that pauses or ends the track when a truce fails makes aid wait on the truce.
+        for rl in i.red_lines:
+            if any(asserted(rl.text, m.start(), m.end(), v) for m in _TRUCE.finditer(rl.text)):
+                own.setdefault(CONDITIONAL, []).append(
+                    f'red line ({rl.trigger or "no trigger"}): "{excerpt(rl.text)}"'
+                )
     if own:
         findings.append(_finding(snapshot, i, None, own))
     return findings
