@@ -1,12 +1,12 @@
-"""Helpers shared by the principle checks: which tracks to judge, and text matching.
+"""Helpers shared by the principle checks: which tracks to judge, their texts, and names.
 
 Kept free of any one principle's judgement: a check module decides what counts, these
-helpers only find tracks, decisions and phrases for it.
+helpers only find tracks, decisions and texts for it. Reading the texts is
+`server.domain.checks._prose`'s, and the word families `_lexicon`'s.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -136,55 +136,6 @@ def track_texts(
     if decisions:
         for d in current_decisions(snapshot, i.key):
             yield Source(f"decision of {d.date.isoformat()}", d.text, decision=d.key)
-
-
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
-
-# A cue within or just before a phrase turns the statement around ("must not be
-# conditional on", "we reject any humanitarian truce").
-_STRONG_NEGATION = re.compile(
-    r"\b(?:not|never|nor|cannot|avoid\w*|reject\w*|refus\w*|rule[sd]?\s+out|oppos\w*|regardless"
-    r"|instead\s+of|rather\s+than|irrespective)\b|n't\b",
-    re.IGNORECASE,
-)
-# "no" and "without" are too common to reach far: they negate only what follows closely
-# ("no humanitarian pause"), not a phrase later in the sentence ("no later than May, ...").
-_WEAK_NEGATION = re.compile(r"\b(?:no|without|free\s+of)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
-
-
-def sentences(text: str) -> list[str]:
-    """A text cut into sentences (and semicolon clauses), blanks dropped."""
-    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
-
-
-def negated(sentence: str, start: int, end: int) -> bool:
-    """Whether the phrase at sentence[start:end] is denied, avoided or rejected where it stands.
-
-    Only the phrase and the few words of its clause before it are read: a "not" earlier
-    in the sentence usually belongs to another clause ("since they have not replied,
-    suspend ...").
-    """
-    before = re.split(r"[,:()\u2013\u2014]", sentence[:start])[-1].split()[-6:]
-    if _STRONG_NEGATION.search(" ".join([*before, sentence[start:end]])):
-        return True
-    return bool(_WEAK_NEGATION.search(sentence[:start]))
-
-
-def find_phrases(pattern: re.Pattern[str], text: str, reversal: re.Pattern[str] | None = None) -> list[str]:
-    """The sentences of a text in which the pattern is asserted (matched and not negated).
-
-    `reversal` names a check's own words that undo the phrase when they come just before
-    it ("lift the no-contact policy").
-    """
-    hits: list[str] = []
-    for sentence in sentences(text):
-        for m in pattern.finditer(sentence):
-            if reversal and reversal.search(" ".join(sentence[: m.start()].split()[-4:])):
-                continue
-            if not negated(sentence, m.start(), m.end()):
-                hits.append(sentence)
-                break
-    return hits
 
 
 def excerpt(text: str, limit: int = 160) -> str:
