@@ -586,6 +586,32 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "2026-08-31",
     ),
     (
+        "near miss: one officer hands over to another whose line runs past the end",
+        workspace(
+            {
+                "staff": [
+                    {"org": "varnia-mfa", "fte": 1.0, "until": "2026-06-30"},
+                    {"org": "varnia-mfa", "fte": 1.0, "until": "2026-12-31"},
+                ]
+            }
+        ),
+        set(),
+        "",
+    ),
+    (
+        "both officers' postings end before the track",
+        workspace(
+            {
+                "staff": [
+                    {"org": "varnia-mfa", "fte": 1.0, "until": "2026-07-31"},
+                    {"org": "varnia-mfa", "fte": 0.5, "until": "2026-08-31"},
+                ]
+            }
+        ),
+        {("resources_lapse", ("t1",), "medium")},
+        "2026-08-31",
+    ),
+    (
         "funding ends with the track",
         workspace({"resources": [{"kind": "funding", "until": "2026-09-30", "dedicated": True}]}),
         set(),

@@ -334,18 +334,33 @@ def _dedicated_staff(i: Initiative, today: dt.date) -> bool:
 
 
 def _lapses(snapshot: Snapshot, i: Initiative, today: dt.date) -> list[tuple[dt.date, str]]:
-    """Staff and funding lines that run out before the track does (or have run out)."""
+    """Staff and funding that run out before the track does (or have run out).
+
+    Resources lapse when the track is left without them, not when one line ends while
+    another carries on: an officer whose posting ends in June while a successor's line
+    runs past the track's end is a hand-over, not a lapse. So each kind (staff, funding)
+    lapses at the latest date any of its lines runs to, if that comes before the end.
+    """
     # A track with no end outlives every dated line; only lines already gone count then.
     horizon = i.end or today
-    out: list[tuple[dt.date, str]] = []
-    for s in i.staff:
-        if s.until is not None and s.until < horizon and s.fte > 0:
-            out.append((s.until, f"staff line of {_org_name(snapshot, s.org)} ({s.fte:g} FTE)"))
+    staff: list[tuple[dt.date | None, str]] = [
+        (s.until, f"staff line of {_org_name(snapshot, s.org)} ({s.fte:g} FTE)") for s in i.staff if s.fte > 0
+    ]
+    funding: list[tuple[dt.date | None, str]] = []
     for r in i.resources:
-        if r.kind in ("funding", "staff") and r.until is not None and r.until < horizon:
-            amount = f" {r.amount:,.0f} {r.currency or ''}".rstrip() if r.amount is not None else ""
-            owner = f" of {_org_name(snapshot, r.org)}" if r.org else ""
-            out.append((r.until, f"{r.kind} line{owner}{amount}"))
+        if r.kind not in ("funding", "staff"):
+            continue
+        amount = f" {r.amount:,.0f} {r.currency or ''}".rstrip() if r.amount is not None else ""
+        owner = f" of {_org_name(snapshot, r.org)}" if r.org else ""
+        (staff if r.kind == "staff" else funding).append((r.until, f"{r.kind} line{owner}{amount}"))
+    out: list[tuple[dt.date, str]] = []
+    for lines in (staff, funding):
+        dated = sorted((d, what) for d, what in lines if d is not None)
+        if not lines or len(dated) < len(lines):
+            continue  # none of this kind, or one line open-ended
+        if dated[-1][0] < horizon:
+            # The last line to end says when the track is left without; the others precede it.
+            out.append(dated[-1])
     return sorted(out)
 
 
