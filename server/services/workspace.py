@@ -591,13 +591,17 @@ def _export_decisions(
     home: set[int] | None,
 ) -> list[doc.Decision]:
     """The decisions of the exported tracks; internal ones and internal sign-offs at home only."""
-    entries = list(
-        db.exec(
-            select(LogEntry)
-            .where(col(LogEntry.entry_type).in_(("decision", "signoff", "decline")))
-            .order_by(col(LogEntry.id))
+    # Only the exported tracks' entries (a correction and its sign-offs stay on the decision's
+    # track): a one-track export for the worker must not read the whole workspace's log.
+    entries: list[LogEntry] = []
+    for chunk in _chunks([iid for iid in owners if iid is not None]):
+        entries += db.exec(
+            select(LogEntry).where(
+                col(LogEntry.entry_type).in_(("decision", "signoff", "decline")),
+                col(LogEntry.initiative_id).in_(chunk),
+            )
         ).all()
-    )
+    entries.sort(key=lambda e: e.id or 0)
     by_id = {e.id: e for e in entries}
     signoffs: dict[int, list[doc.Signoff]] = defaultdict(list)
     for e in entries:
