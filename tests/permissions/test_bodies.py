@@ -13,6 +13,7 @@ mark turns that into a failure, and the mark must go.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,6 +52,10 @@ F7 = "issue 11 finding 7: a decision or a decline kept internal"
 # A case that fails because of a known leak goes here, (test, role) -> the finding, and is
 # marked xfail(strict=True): the mark must go when the leak is closed. None is open now.
 KNOWN: dict[tuple[str, str], str] = {}
+NEW_INTERNAL_CHANGE = (
+    "found by the body scan, beyond issue 11: an internal item added or edited bumps the shared "
+    "track's version and 'last changed ... by' that partners read"
+)
 
 
 def cases(test: str, roles: tuple[str, ...] = ROLES) -> list[Any]:
@@ -490,6 +495,36 @@ def test_a_decision_and_a_decline_can_be_kept_internal(scanned: Scanned, role: s
     texts = str(_get(scanned, role, f"/api/decisions?initiative_id={sid}"))
     assert INTERNAL_DECISION in texts and INTERNAL_DECLINE in texts
     assert {INTERNAL_DECISION.lower(), INTERNAL_DECLINE.lower()} <= set(scanned.scan.received)
+
+
+@pytest.mark.xfail(strict=True, reason=NEW_INTERNAL_CHANGE)
+def test_an_internal_change_is_not_news_abroad(scanned: Scanned) -> None:
+    """A partner's view of a shared track does not move when only what stays home changes:
+    neither its version nor its last change (when, and by whom) tells of internal items."""
+    sid = scanned.world.ids["shared_id"]
+    partner = "partner_granted"
+
+    def seen() -> tuple[Any, list[str]]:
+        data = _get(scanned, partner, f"/api/initiatives/{sid}")
+        page = scanned.client.get(f"/initiatives/{sid}", headers=scanned.headers(partner)).text
+        last = re.findall(r"last changed[^<]*", page)
+        return {k: data.get(k) for k in ("version", "updated_at")}, last
+
+    before = seen()
+    owner = scanned.headers("owner_desk", unsafe=True)
+    added = scanned.client.post(
+        f"/api/initiatives/{sid}/lines/metrics",
+        headers=owner,
+        json={"name": "Quiet calls with the Harl mediator", "kind": "output", "internal": True},
+    )
+    assert added.status_code == 201, added.text
+    line = scanned.client.put(
+        f"/api/initiatives/{sid}/lines/red_lines/{scanned.world.ids['internal_line_id']}",
+        headers=owner,
+        json={"text": "Walk away below fifty trucks a day", "trigger": "withdraw", "version": 1},
+    )
+    assert line.status_code == 200, line.text
+    assert seen() == before
 
 
 STATUS_CASES = ("request coordination on a shared track's alert", "unlink a track one cannot see")
