@@ -571,6 +571,19 @@ N2_CASES = [
         {(DISENGAGE, ("d1", "t1"))},
         id="decision-says-no-assessment-was-made",
     ),
+    pytest.param(
+        ws(track(**HADRA), decisions=[decision("d1", "We will no longer engage with the Hadra council.")]),
+        {(DISENGAGE, ("d1", "t1"))},
+        id="paraphrase-no-longer-engage",
+    ),
+    pytest.param(
+        ws(
+            track(**HADRA),
+            decisions=[decision("d1", "Restore full diplomatic relations with Hadra.", kind="disengagement")],
+        ),
+        set(),
+        id="near-miss-filed-as-disengagement-but-re-engages",
+    ),
 ]
 
 

@@ -34,7 +34,7 @@ from server.domain.checks._common import (
     voice,
     worst,
 )
-from server.domain.checks._prose import Voice, acted_by_other, asserted, clauses, words
+from server.domain.checks._prose import Voice, acted_by_other, asserted, clauses, reported, words
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "N2"
@@ -53,7 +53,7 @@ _QUALIFIERS = (
     r"(?-i:[A-Z])[\w'’-]+|interfaith|back|mediation|liaison|humanitarian|technical))*\s+"
 )
 _CONTACT = (
-    r"(?:contacts?|relations|ties|dialogue|engagement|talks|communications?|channels?|dealings|"
+    r"(?:contacts?|relations|ties|dialogue|engagement|talks|communications?|channels?|dealings|representation|"
     r"diplomatic\s+presence|cooperation\s+with|meetings\s+with|exchanges\s+with)"
 )
 _CUT = (
@@ -72,7 +72,8 @@ _DISENGAGE = re.compile(
     r"|\bno[\s-]+(?:contacts?|dealings|engagement|relations|talks|dialogue)\b"
     r"|\b(?:shun\w*|boycott\w*|ostraci[sz]\w*|blacklist\w*|cold-shoulder\w*|isolat(?:e|es|ing))\b"
     r"|\bdiplomatic(?:ally)?\s+isolat\w*"
-    r"|\b(?:recall\w*|withdraw\w*|expel\w*)\s+(?:\S+\s+){0,2}?(?:ambassadors?|envoys?|diplomats?|chargés?)\b"
+    r"|\b(?:recall\w*|withdraw\w*|expel\w*|pull\w*\s+out)\s+(?:\S+\s+){0,2}?(?:ambassadors?|envoys?|diplomats?|chargés?|"
+    r"(?:embassy|mission|diplomatic|consular)\s+(?:staff|personnel))\b"
     r"|\bclos\w*\s+(?:\S+\s+){0,2}?(?:embassy|embassies|mission|consulates?|liaison\s+office)\b"
     r"|\bdeclar\w*\s+(?:\S+\s+){0,3}?persona\s+non\s+grata\b",
     re.IGNORECASE,
@@ -81,6 +82,12 @@ _DISENGAGE = re.compile(
 _REVERSAL = re.compile(
     r"\b(?:lift\w*|end\w*|revers\w*|drop\w*|scrap\w*|resum\w*|restor\w*|reopen\w*|review\w*|"
     r"reconsider\w*|rescind\w*|revok\w*|reverse\w*|undo\w*|instead\s+of)\b",
+    re.IGNORECASE,
+)
+# Re-engagement: what a decision filed under "disengagement" may in fact do.
+_RESTORES = re.compile(
+    rf"\b(?:restor\w*|resum\w*|re-?establish\w*|reopen\w*|normali[sz]\w*|renew\w*|lift\w*|end\w*)"
+    rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?:{_CONTACT}|embassy|embassies|mission|no[\s-]+contact\s+polic\w*)",
     re.IGNORECASE,
 )
 # A suspension tool whose object is not contact: trade preferences, fees, programmes.
@@ -104,10 +111,32 @@ def weighed(text: str, v: Voice) -> bool:
     )
 
 
+# Refusing contact says its own "no": read for who says it, not for a negation.
+_REFUSE = re.compile(
+    r"\b(?:no\s+longer|cease\s+to|stop|stops|stopped|refuse\w*\s+to|will\s+not|won't|shall\s+not|not\s+to|never\s+again)\s+"
+    r"(?:engag\w*|deal\w*|talk\w*|meet\w*|speak\w*|communicat\w*|liais\w*)\s+(?:directly\s+)?with\b",
+    re.IGNORECASE,
+)
+
+
 def disengages(text: str, v: Voice) -> list[str]:
     """The sentences of a text in which the track itself cuts contact."""
     out: list[str] = []
     for sentence in clauses(text):
+        refusal = next(
+            (
+                m
+                for m in _REFUSE.finditer(sentence)
+                if not re.search(r"\b(?:not|never|n't)\b", " ".join(sentence[: m.start()].split()[-3:]))
+                and not acted_by_other(sentence, m.start(), v)
+                and not reported(sentence, m.start(), v)
+                and not _REVERSAL.search(" ".join(sentence[: m.start()].split()[-3:]))
+            ),
+            None,
+        )
+        if refusal is not None:
+            out.append(sentence)
+            continue
         for m in _DISENGAGE.finditer(sentence):
             lead = " ".join(sentence[: m.start()].split()[-4:])
             if _REVERSAL.search(lead) or _REVERSAL.match(m.group(0)):
@@ -130,9 +159,11 @@ def _track_finding(snapshot: Snapshot, i: Initiative, v: Voice) -> Finding | Non
     suspensions = [
         lev
         for lev in i.leverage
-        if lev.kind == "suspension"
-        and lev.status != "lifted"
-        and (not lev.description or _CONTACT_WORD.search(lev.description) or disengages(lev.description, v))
+        if lev.status != "lifted"
+        and (
+            (lev.kind == "suspension" and (not lev.description or _CONTACT_WORD.search(lev.description)))
+            or bool(lev.description and disengages(lev.description, v))
+        )
     ]
     prose = [
         f'{where}: "{excerpt(h)}"'
@@ -183,6 +214,8 @@ def run(snapshot: Snapshot) -> list[Finding]:
             hits = disengages(d.text, v)
             if (d.kind != "disengagement" and not hits) or weighed(d.text, v):
                 continue
+            if not hits and _RESTORES.search(d.text):
+                continue  # filed as a disengagement decision, but its words re-engage
             name = decision_label(d)
             findings.append(
                 make(
