@@ -96,6 +96,9 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 def configure(fmt: str | None = None, level: str | int | None = None) -> None:
     """Send every log line to stderr in the configured format; safe to call more than once.
 
+    `ACCORD_LOG_LEVEL` (default INFO) applies to Accord's and Celery's loggers; other
+    libraries log WARNING and up, or everything at DEBUG.
+
     Uvicorn's and Celery's loggers are routed through the same handler, so a process
     writes one format. Handlers others added (a test's capture) are left alone.
     """
@@ -113,7 +116,14 @@ def configure(fmt: str | None = None, level: str | int | None = None) -> None:
         handler.addFilter(QuietTimerTasks())
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
-    root.setLevel(level if isinstance(level, int) else level.upper())
+    numeric = level if isinstance(level, int) else logging.getLevelName(level.upper())
+    if not isinstance(numeric, int):
+        numeric = logging.INFO
+    # The level is Accord's and Celery's (uvicorn sets its own from --log-level); other
+    # libraries say only what matters (WARNING and up) unless the level is DEBUG.
+    for name in ("accord", "celery"):
+        logging.getLogger(name).setLevel(numeric)
+    root.setLevel(numeric if numeric <= logging.DEBUG else max(numeric, logging.WARNING))
     # The web process logs each request itself (`accord.access`, with its route and id),
     # in place of uvicorn's access line, and only when uvicorn's would have been on
     # (`--no-access-log` or `--log-level warning` turn both off).

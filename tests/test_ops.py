@@ -56,19 +56,26 @@ def test_readyz_is_green_then_names_migrations_and_broker(
     assert r.status_code == 200, r.text
     assert r.json() == {"status": "ready", "checks": {"database": "ok", "migrations": "ok", "broker": "ok"}}
 
+    head = db.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
     db.execute(text("UPDATE alembic_version SET version_num = '0000_older'"))
     db.commit()
-    ops._ready_cache.clear()
-    r = client.get("/readyz")
-    assert r.status_code == 503 and r.json()["failing"] == ["migrations"]
-    assert "0000_older" in r.json()["checks"]["migrations"]
+    try:
+        ops._ready_cache.clear()
+        r = client.get("/readyz")
+        assert r.status_code == 503 and r.json()["failing"] == ["migrations"]
+        assert "0000_older" in r.json()["checks"]["migrations"]
 
-    monkeypatch.setenv("ACCORD_REDIS_URL", "redis://127.0.0.1:1/0")
-    get_settings.cache_clear()
-    ops._ready_cache.clear()
-    r = client.get("/readyz")
-    assert r.status_code == 503 and set(r.json()["failing"]) == {"migrations", "broker"}
-    assert "redis://127.0.0.1:1/0" in r.json()["checks"]["broker"]
+        monkeypatch.setenv("ACCORD_REDIS_URL", "redis://127.0.0.1:1/0")
+        get_settings.cache_clear()
+        ops._ready_cache.clear()
+        r = client.get("/readyz")
+        assert r.status_code == 503 and set(r.json()["failing"]) == {"migrations", "broker"}
+        assert "redis://127.0.0.1:1/0" in r.json()["checks"]["broker"]
+    finally:
+        # The PostgreSQL test database is kept between tests (emptied, not re-migrated).
+        db.rollback()
+        db.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+        db.commit()
 
 
 def test_metrics_off_by_default_then_behind_a_token(
