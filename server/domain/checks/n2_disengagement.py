@@ -86,8 +86,10 @@ _REVERSAL = re.compile(
 )
 # Re-engagement: what a decision filed under "disengagement" may in fact do.
 _RESTORES = re.compile(
-    rf"\b(?:restor\w*|resum\w*|re-?establish\w*|reopen\w*|normali[sz]\w*|renew\w*|lift\w*|end\w*)"
-    rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?:{_CONTACT}|embassy|embassies|mission|no[\s-]+contact\s+polic\w*)",
+    rf"\b(?:restor\w*|resum\w*|re-?establish\w*|reopen\w*|normali[sz]\w*|renew\w*)"
+    rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?:{_CONTACT}|embassy|embassies|mission)"
+    r"|\b(?:lift\w*|end(?:s|ed|ing)?|scrap\w*|drop\w*)\s+(?:the\s+|our\s+|its\s+)?(?:[\w'’-]+\s+)?"
+    r"(?:no[\s-]+contact\s+polic\w*|suspension|freeze|boycott|isolation)",
     re.IGNORECASE,
 )
 # A suspension tool whose object is not contact: trade preferences, fees, programmes.
