@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from server.models import CoordinationLink, Dependency, User
 from server.services import audience
-from server.services.errors import Invalid, NotFound
+from server.services.errors import Invalid
 from server.services.initiative_common import bump, editable, touched
 
 
@@ -40,8 +40,8 @@ def link_coordinated(
 def unlink_coordinated(db: Session, actor: User | None, a_id: int, b_id: int) -> None:
     """Undo a link between one's own track and another the actor may see.
 
-    The other track must be visible and the link must exist: an unlink names nothing
-    the actor could not already read, and writes nothing for a track it may not see.
+    A track the actor may not see is `NotFound`, and nothing is written for it; with
+    no link between the two there is nothing to undo and nothing is written either.
     """
     a = editable(db, actor, a_id)
     b = audience.of(actor).track(db, b_id)
@@ -50,7 +50,7 @@ def unlink_coordinated(db: Session, actor: User | None, a_id: int, b_id: int) ->
         select(CoordinationLink).where(CoordinationLink.a_id == lo, CoordinationLink.b_id == hi)
     ).first()
     if link is None:
-        raise NotFound("No such coordination link")
+        return
     db.execute(
         delete(CoordinationLink).where(col(CoordinationLink.a_id) == lo, col(CoordinationLink.b_id) == hi)
     )

@@ -14,6 +14,7 @@ from web.routes import (
     dashboard,
     decisions,
     exports,
+    initiative_lines,
     initiatives,
     reports,
     webhooks,
@@ -29,6 +30,8 @@ ROUTERS: list[APIRouter] = [
     crises.router,
     exports.router,
     initiatives.router,
+    # After the initiative pages: `/{part}/...` would otherwise shadow their fixed paths.
+    initiative_lines.router,
     reports.router,
     webhooks.router,
     # The pages' live stream, at the path the layout connects to (`sse-connect="/events"`).

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from server.auth import CurrentUser, SessionDep
-from server.services import coordination
+from server.services import coordination, coordination_pages
 from server.services.errors import Conflict, Invalid, NotAllowed
 from web.routes._common import (
     PAGE_DEPENDENCIES,
@@ -45,7 +45,7 @@ def _requests_page(
         PAGE,
         block=block,
         status_code=status_code,
-        overview=coordination.overview(db, user),
+        overview=coordination_pages.overview(db, user),
         **ctx,
     )
 
@@ -65,7 +65,7 @@ def _notice(
         block="notice",
         status_code=status_code,
         alert_id=alert_id,
-        notice_items=coordination.notice_items(db, user, alert_id),
+        notice_items=coordination_pages.notice_items(db, user, alert_id),
         **ctx,
     )
 
