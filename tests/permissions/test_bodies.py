@@ -171,6 +171,8 @@ def scanned(world_url: str) -> Iterator[Scanned]:
             requests=[("t-kestrel", "t-private")],
         )
         start = _last_event(db)
+        fjord_v = db.exec(select(Initiative.id).where(Initiative.key == "t-fjord-v")).one()
+        world.ids["fjord_v_id"] = fjord_v
         db.commit()
     client = TestClient(create_app(), raise_server_exceptions=False)
     client.__enter__()
@@ -250,6 +252,35 @@ def scanned(world_url: str) -> Iterator[Scanned]:
         "",
     )
     facts.comments.append(("t-shared", SHARED_COMMENT, False, "owner_desk"))
+    fjord_v = world.ids["fjord_v_id"]
+    everyone = frozenset(ROLES)
+    # One field contributor reads the fjord track (a grant to a person); Ostmark had it
+    # shared and withdrawn, and must read nothing of it.
+    if act(
+        "the fjord track shared with one field contributor",
+        "coordinator",
+        "POST",
+        f"/api/initiatives/{fjord_v}/grants",
+        {"user_id": world.users["field"].id, "level": "comment"},
+        everyone,
+        "",
+    ):
+        facts.person_grants.append(("t-fjord-v", "field"))
+    shared = client.post(
+        f"/api/initiatives/{fjord_v}/grants",
+        headers=world.headers("coordinator", unsafe=True),
+        json={"government": "ostmark", "level": "view"},
+    )
+    assert shared.status_code == 201, shared.text
+    act(
+        "the fjord track's grant to Ostmark withdrawn",
+        "coordinator",
+        "POST",
+        f"/api/grants/{shared.json()['id']}/withdraw",
+        {},
+        everyone,
+        "",
+    )
     # Until a decision and a decline can be kept internal these are refused; the facts
     # then hold nothing of them, and test_a_decision_and_a_decline_can_be_kept_internal fails.
     if act(
@@ -413,6 +444,11 @@ def test_the_search_is_not_vacuous(scanned: Scanned) -> None:
     ]
     assert seen, "the partner's stream carries the shared comment"
     assert scanned.scan.statuses[200] > 500, scanned.scan.statuses
+    # The grant to one field contributor took: the scan read the track as a reader abroad.
+    fjord = scanned.client.get(
+        f"/api/initiatives/{scanned.world.ids['fjord_v_id']}", headers=scanned.headers("field")
+    )
+    assert fjord.status_code == 200 and "Skarn clinic is shelled" in fjord.text
 
 
 # ---------------------------------------------------------------- derived data, by structure

@@ -110,6 +110,8 @@ class Facts:
     internal_entries: list[tuple[str, str]] = field(default_factory=list)
     # (track key, part, text) of items added to a track as internal after the import.
     internal_lines: list[tuple[str, str, str]] = field(default_factory=list)
+    # (track key, role) of live grants made to one person after the import.
+    person_grants: list[tuple[str, str]] = field(default_factory=list)
 
 
 def date_texts(value: dt.date | str | None) -> list[str]:
@@ -171,7 +173,7 @@ class Truth:
                     hit = g.org == p.org or g.government == gov
                 if hit:
                     out.add(k)
-        return out
+        return out | {k for k, r in self.facts.person_grants if r == role}
 
     def visible(self, role: str) -> set[str]:
         return self.home(role) | self.granted(role)

@@ -280,6 +280,9 @@ def enrich(doc: dict[str, Any]) -> dict[str, Any]:
             objectives=["Staff the Skarn clinic by spring"],
             start="2026-02-11",
             end="2027-08-21",
+            red_lines=[{"text": "Pause if the Skarn clinic is shelled", "trigger": "pause"}],
+            # Shared later with one field contributor, who must not read this line.
+            staff=[{"org": "varnia-dev", "fte": 0.45, "until": "2030-11-23", "internal": True}],
         ),
         factories.initiative(
             "t-fjord-k",
