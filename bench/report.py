@@ -38,7 +38,8 @@ def compare(files: list[Path]) -> str:
                 continue
             target = target or r["target"]
             ratio = f" ({r['ratio']:.3f})" if r.get("ratio") is not None else ""
-            cells.append(f"{_fmt(r['value'])} {r['unit']}{ratio} {'pass' if r['pass'] else 'FAIL'}")
+            verdict = "WEDGED" if "WEDGED" in r.get("note", "") else ("pass" if r["pass"] else "FAIL")
+            cells.append(f"{_fmt(r['value'])} {r['unit']}{ratio} {verdict}")
         body.append([*k, *cells, target])
     widths = [max(len(x) for x in col) for col in zip(head, *body, strict=True)]
     lines = [
