@@ -54,6 +54,7 @@ AID = family(
     r"(?:humanitarian|appeal|emergency|relief)\s+(?:pledges?|contributions?|allocations?|tranches?)",
     r"(?:pledge|contribution)\s+to\s+the\s+(?:[\w'’-]+\s+){0,2}?appeal",
     r"exemptions?\s+for\s+(?:aid|relief|humanitarian\w*)",
+    r"(?:medical|food|aid|relief|supply|humanitarian|nutrition|health)\s+pipelines?",
 )
 
 # What the parties owe under IHL: letting aid and aid workers through.
@@ -123,6 +124,7 @@ LINK = family(
     r"in\s+response\s+to",
     r"on\s+the\s+back\s+of",
     r"(?:gated|triggered|unlocked)\s+(?:on|by)",
+    r"(?:scheduled|timed|planned|organi[sz]ed|arranged|paced)\s+(?:around|according\s+to|to\s+match|with)",
     r"(?:released|disbursed|paid|delivered)\s+(?:up)?on",
     r"upon",
     r"if",

@@ -91,6 +91,12 @@ _GIVE = words(family(AID, ACCESS))
 _AID_ONLY = words(AID)
 _ENABLING = words(ENABLING)
 _TALKS = words(TALKS)
+# Another agenda's deal or talks, even unqualified ("the wider deal with the Administration").
+_TALKS_OF_AGENDA = re.compile(
+    rf"\b(?:wider|broader|overall|bilateral|political|trade|security|border|economic|main|larger|grand)\s+"
+    rf"(?:[\w'’-]+\s+)?{TALKS}\b",
+    re.IGNORECASE,
+)
 _HALT = words(HALT)
 _TIME = words(TIME)
 # Who may be asked for a price: any actor on the other side of a table, named by its office.
@@ -124,7 +130,8 @@ _AS = r"(?:as|is|are|remains?|becomes?|serves?\s+as|acts?\s+as|becoming|serving\
 _CHIP = words(rf"{_AS}(?:\w+\s+)?{CHIP}")
 _AS_LEVER = words(rf"{_AS}(?:\w+\s+)?{INDUCEMENT}")
 _USE = words(
-    r"(?:use|uses|used|using|leverag\w*|wield\w*|dangl\w*|deploy\w*|offer\w*|hold\w*\s+out|withh[eo]ld\w*)"
+    r"(?:use|uses|used|using|leverag\w*|wield\w*|dangl\w*|deploy\w*|offer\w*|hold\w*\s+(?:out|back)|held\s+back|"
+    r"withh[eo]ld\w*|delay\w*|slow\w*|ration\w*|throttl\w*)"
 )
 _TO_GET = words(
     r"(?:to|in\s+order\s+to|so\s+as\s+to)\s+(?:get|bring|push|press|induce|persuade|secure|obtain|extract|win|buy|"
@@ -209,6 +216,7 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [_GIVE, _TO_GAIN], gap=60),
         # access negotiated within the normalisation talks: the humanitarian file folded into another agenda's
         *ordered(sentence, [_GIVE, words(WITHIN), _CONCESSION], gap=40, boundary=_BOUNDARY),
+        *ordered(sentence, [_GIVE, words(WITHIN), _TALKS_OF_AGENDA], gap=60, boundary=_BOUNDARY),
         # aid in support of the army's stabilisation campaign
         *ordered(sentence, [_GIVE, _SERVES, words(CAMPAIGN)], gap=40, boundary=_BOUNDARY),
     ]
