@@ -171,7 +171,7 @@ _ASSET_AREAS: tuple[tuple[signoffs.Area, re.Pattern[str]], ...] = (
     (
         "defence",
         re.compile(
-            r"\b(?:air\s+force|navy|naval|army|armed\s+forces|troops|soldiers|warships?|helicopters?|airdrops?|"
+            r"\b(?:air\s+force|navy|naval|airdrops?|(?:our|national|own)\s+(?:army|armed\s+forces|troops|soldiers|helicopters)|"
             r"military\s+(?:aircraft|assets|escorts?|flights?|engineers|logistics|bases?|convoys?|transport|planes?|"
             r"vessels?|personnel|units?|medical\s+teams?)|defence\s+(?:assets|staff|attach[ée]s?))\b",
             re.IGNORECASE,
@@ -194,8 +194,12 @@ def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) 
     initiative = snapshot.initiatives[decision.initiative]
     gov = _government(snapshot, initiative.owner)
     out: list[Requirement] = []
+    # A party's own forces ("the Lowland Freedom Army") are not ours: their names are left out.
+    text = decision.text
+    for party in snapshot.ws.parties:
+        text = re.sub(re.escape(party.name), " ", text, flags=re.IGNORECASE)
     for area, pattern in _ASSET_AREAS:
-        m = pattern.search(decision.text)
+        m = pattern.search(text)
         if not m:
             continue
         dept = signoffs.responsible_department(snapshot.organisations, gov, area)
