@@ -167,7 +167,9 @@ def test_signoff_reasons_abroad_say_nothing_of_internal_items(db, people, client
     for answer in (
         clients["ost"].get(f"/api/decisions/{entry.id}/status"),
         clients["ost"].get(f"/initiatives/{track.id}"),
-        clients["ost"].get(f"/initiatives/{track.id}", headers={"HX-Request": "true", "HX-Target": "decision_log"}),
+        clients["ost"].get(
+            f"/initiatives/{track.id}", headers={"HX-Request": "true", "HX-Target": "decision_log"}
+        ),
         clients["ost"].get("/decisions"),
         clients["ost"].get("/api/decisions/waiting"),
         clients["ost"].get("/"),
@@ -179,7 +181,9 @@ def test_signoff_reasons_abroad_say_nothing_of_internal_items(db, people, client
     # states and the log's fragment name none that only internal items bring in.
     for answer in (
         clients["ost"].get(f"/api/decisions/{entry.id}/status"),
-        clients["ost"].get(f"/initiatives/{track.id}", headers={"HX-Request": "true", "HX-Target": "decision_log"}),
+        clients["ost"].get(
+            f"/initiatives/{track.id}", headers={"HX-Request": "true", "HX-Target": "decision_log"}
+        ),
         clients["ost"].get("/api/decisions/waiting"),
     ):
         for name in names:
@@ -226,8 +230,14 @@ def test_a_partner_reads_no_blind_notice_nor_home_only_stream_events(db, people,
     """Finding 3: notices of a merely shared track, alert events and internal changes in the stream."""
     shared = _track(db, "t-shared")
     kes = _track(db, "t-kes")
-    view = {"message": "Your track overlaps another organisation's", "evidence": [], "remedy": "Ask to coordinate"}
-    alert = _alert(db, "parallel_tracks", [shared, kes], ("t-kes", "t-shared"), {"t-shared": view, "t-kes": view})
+    view = {
+        "message": "Your track overlaps another organisation's",
+        "evidence": [],
+        "remedy": "Ask to coordinate",
+    }
+    alert = _alert(
+        db, "parallel_tracks", [shared, kes], ("t-kes", "t-shared"), {"t-shared": view, "t-kes": view}
+    )
 
     home = clients["mfa"].get("/api/coordination/notices").json()
     assert [n["alert_id"] for n in home] == [alert.id]
@@ -240,7 +250,9 @@ def test_a_partner_reads_no_blind_notice_nor_home_only_stream_events(db, people,
     from server.services import alerts
 
     alerts.publish_change(db, alert, "alert.raised", [shared.id])
-    comments.add(db, people["mfa"], shared.id, {"text": "The minister doubts their resolve", "internal": True})
+    comments.add(
+        db, people["mfa"], shared.id, {"text": "The minister doubts their resolve", "internal": True}
+    )
     comments.add(db, people["mfa"], shared.id, {"text": "Convoys resume on Monday"})
     db.commit()
     seen, _, _ = stream.events_after(db, people["ost"].id, before)
@@ -259,7 +271,9 @@ def test_external_links_stay_home(db, people, clients) -> None:  # type: ignore[
     assert EXTERNAL in clients["mfa"].get(f"/initiatives/{track.id}").text
     for answer in (
         clients["ost"].get(f"/initiatives/{track.id}"),
-        clients["ost"].get(f"/initiatives/{track.id}", headers={"HX-Request": "true", "HX-Target": "initiative"}),
+        clients["ost"].get(
+            f"/initiatives/{track.id}", headers={"HX-Request": "true", "HX-Target": "initiative"}
+        ),
         clients["ost"].get(f"/api/initiatives/{track.id}"),
         clients["ost"].get("/api/export"),
     ):
@@ -276,7 +290,11 @@ def test_a_blind_forum_shopping_alert_names_no_party_in_its_subjects(db, people,
     kes = _track(db, "t-kes")
     view = {"message": "A party your track engages is engaged elsewhere too", "evidence": [], "remedy": ""}
     alert = _alert(
-        db, "forum_shopping", [private, kes], ("lfa", "t-kes", "t-private"), {"t-private": view, "t-kes": view}
+        db,
+        "forum_shopping",
+        [private, kes],
+        ("lfa", "t-kes", "t-private"),
+        {"t-private": view, "t-kes": view},
     )
     got = clients["mfa"].get(f"/api/alerts/{alert.id}").json()
     assert got["partial"] is True
@@ -348,7 +366,9 @@ def test_coordination_requests_and_unlinks_answer_not_found_for_what_is_not_ones
     private = _track(db, "t-private")
     kes = _track(db, "t-kes")
     view = {"message": "Your track overlaps another organisation's", "evidence": [], "remedy": ""}
-    alert = _alert(db, "parallel_tracks", [shared, kes], ("t-kes", "t-shared"), {"t-shared": view, "t-kes": view})
+    alert = _alert(
+        db, "parallel_tracks", [shared, kes], ("t-kes", "t-shared"), {"t-shared": view, "t-kes": view}
+    )
 
     r = clients["ost_desk"].post("/coordination/requests", data={"alert_id": str(alert.id)})
     assert r.status_code == 404
