@@ -52,7 +52,12 @@ class Run:
     def save(self, complete: bool) -> None:
         """Write the rows so far (after each row, so an interrupted run keeps its figures)."""
         if self.out is not None:
-            body = {"machine": self.meta, "complete": complete, "rows": self.rows}
+            body = {
+                "machine": self.meta,
+                "complete": complete,
+                "rows": self.rows,
+                "r0": self.details.get("r0", {}),
+            }
             self.out.write_text(json.dumps(body, indent=2) + "\n")
 
     def log(self, name: str) -> Path:
@@ -73,9 +78,15 @@ class Run:
             if n not in self._r0:
                 self._r0[n] = [procs.r0_server(self.log(f"r0-{n}-{i}")).start() for i in range(n)]
             bases = [s.base for s in self._r0[n]]
+            cpu = _cpu(self._r0[n])
             res = load.run(bases, conns, self.args.duration, "get.lua", ["/" + kind])
+            _cpu_per_answer(res, _cpu(self._r0[n]) - cpu)
             self._r0_figures[key] = res
-            self.say(f"R0 {kind} x{n} c{conns}: {res.ok_rps:,.0f}/s p95 {res.p95_ms:.1f} ms")
+            self.details.setdefault("r0", {})[f"{kind} x{n} c{conns}"] = res.as_dict()
+            self.say(
+                f"R0 {kind} x{n} c{conns}: {res.ok_rps:,.0f}/s p95 {res.p95_ms:.1f} ms, "
+                f"{res.sums.get('cpu_ms_per_ok')} ms CPU per answer"
+            )
         return self._r0_figures[key]
 
     # ------------------------------------------------------------ rows
@@ -157,7 +168,9 @@ class Run:
                             continue
                         base_r0 = self.r0(n, conns, r0kind).ok_rps
                         spy = self.profile_start(fig, db, servers, n, conns)
+                        cpu = _cpu(servers)
                         res = load.run(bases, conns, self.args.duration, script, wargs)
+                        _cpu_per_answer(res, _cpu(servers) - cpu)
                         prof = self.profile_end(spy)
                         wedged = self.recover(servers)
                         ratio = res.ok_rps / base_r0 if base_r0 else 0
@@ -200,7 +213,9 @@ class Run:
                             ",".join(map(str, ids)),
                             dt.date.today().isoformat(),
                         ]
+                        cpu = _cpu(servers)
                         res = load.run(bases, conns, self.args.duration, "save.lua", wargs)
+                        _cpu_per_answer(res, _cpu(servers) - cpu)
                         prof = self.profile_end(spy)
                         if prof:
                             res.sums["profile"] = prof
@@ -450,6 +465,16 @@ def settle(db: procs.Database) -> None:
     engine.dispose()
 
 
+def _cpu(servers: list[procs.Server]) -> float:
+    return sum(procs.cpu_seconds(s.pid) for s in servers)
+
+
+def _cpu_per_answer(res: load.Result, cpu: float) -> None:
+    """The web processes' own CPU per 2xx answer: what a request costs, however busy the machine."""
+    res.sums["server_cpu_s"] = round(cpu, 2)
+    res.sums["cpu_ms_per_ok"] = round(1000 * cpu / res.ok, 2) if res.ok else None
+
+
 def _notes(res: load.Result, wedged: list[int]) -> str:
     parts = []
     if res.error_count:
@@ -459,6 +484,8 @@ def _notes(res: load.Result, wedged: list[int]) -> str:
     if wedged:
         parts.append(f"WEDGED: {len(wedged)} process(es) stopped answering /healthz")
     parts.append(f"p95 {res.p95_ms:.0f} ms")
+    if res.sums.get("cpu_ms_per_ok") is not None:
+        parts.append(f"{res.sums['cpu_ms_per_ok']} ms CPU per answer")
     return "; ".join(parts)
 
 

@@ -80,6 +80,15 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (its threads included), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def get(url: str, timeout: float = 2.0, headers: dict[str, str] | None = None) -> tuple[int, bytes, float]:
     """(status, body, seconds) of a GET; status 0 when nothing answered in time."""
     started = time.perf_counter()
