@@ -10,28 +10,9 @@ from pydantic import BaseModel
 
 from server.auth import CurrentUser, SessionDep
 from server.services import exports
-from server.services.exports import LogExport
+from server.services.exports import ExportRow, LogExport
 
 router = APIRouter(tags=["exports"])
-
-
-class ExportEntry(BaseModel):
-    id: int
-    recorded_at: datetime
-    date: str
-    entry_type: str
-    kind: str
-    track_key: str
-    track_title: str
-    organisation: str
-    by: str
-    decision_id: int | None
-    supersedes_id: int | None
-    touches: list[str]
-    internal: bool
-    text: str
-    prev_hash: str
-    entry_hash: str
 
 
 class LogRecord(BaseModel):
@@ -44,7 +25,7 @@ class LogRecord(BaseModel):
     generated_at: datetime
     verification: str
     verified: bool
-    entries: list[ExportEntry]
+    entries: list[ExportRow]
 
 
 def _record(export: LogExport) -> LogRecord:
@@ -56,7 +37,7 @@ def _record(export: LogExport) -> LogRecord:
         generated_at=export.generated_at,
         verification=export.verification,
         verified=export.verified,
-        entries=[ExportEntry.model_validate(r, from_attributes=True) for r in export.rows],
+        entries=list(export.rows),
     )
 
 
