@@ -233,6 +233,17 @@ DECLINE_REASON = "The Garvel clause binds our grants"
 FJORD_AIMS = ["protection of displaced fishing families on the fjord coast", "reopening of the fjord clinics"]
 
 
+def _complete(track: dict[str, Any]) -> dict[str, Any]:
+    """Dedicated staff and an outcome metric, so that a track added for the scan raises no
+    alert of its own besides the overlaps it is there for (fewer alerts, a quicker scan)."""
+    track.setdefault("staff", [{"org": track["owner"], "fte": 1}])
+    track.setdefault(
+        "metrics",
+        [{"name": "Families reached by the clinics each month", "kind": "outcome", "target": "900"}],
+    )
+    return track
+
+
 def enrich(doc: dict[str, Any]) -> dict[str, Any]:
     """The matrix's workspace with every kind of secret the body scan searches for."""
     doc["organisations"] += [
@@ -247,6 +258,9 @@ def enrich(doc: dict[str, Any]) -> dict[str, Any]:
     ]
     doc["crises"] += [{"key": "fjord", "name": "Grey Fjord crisis", "region": "Grey Fjord"}]
     doc["parties"] += [{"key": "fgc", "name": "Fjord Guard Council", "kind": "de_facto_authority"}]
+    doc["interlocutors"] += [
+        {"key": "ulvik-harbour", "name": "Harbour Master of Ulvik", "influences": ["fgc"]}
+    ]
     shared = next(i for i in doc["initiatives"] if i["key"] == "t-shared")
     shared.update(
         objectives=[SHARED_OBJECTIVE],
@@ -260,53 +274,61 @@ def enrich(doc: dict[str, Any]) -> dict[str, Any]:
     shared["resources"] = shared["resources"] + [INTERNAL_RESOURCE]
     shared["leverage"] = shared["leverage"] + [INTERNAL_LEVERAGE]
     doc["initiatives"] += [
-        factories.initiative(
-            "t-loria",
-            owner="loria-mfa",
-            title="Pellory convoy channel",
-            description="Access for convoys to the northern valleys through Pellory.",
-            objectives=["Win the consent of the Pellory quartermaster"],
-            start="2026-03-09",
-            end="2027-12-15",
+        _complete(
+            factories.initiative(
+                "t-loria",
+                owner="loria-mfa",
+                title="Pellory convoy channel",
+                description="Access for convoys to the northern valleys through Pellory.",
+                objectives=["Win the consent of the Pellory quartermaster"],
+                start="2026-03-09",
+                end="2027-12-15",
+            )
         ),
-        factories.initiative(
-            "t-fjord-v",
-            owner="varnia-dev",
-            title="Fjord clinics lifeline",
-            description="Reopen the clinics of the Grey Fjord with the Guard Council.",
-            crisis="fjord",
-            parties=["fgc"],
-            aims=FJORD_AIMS,
-            objectives=["Staff the Skarn clinic by spring"],
-            start="2026-02-11",
-            end="2027-08-21",
-            red_lines=[{"text": "Pause if the Skarn clinic is shelled", "trigger": "pause"}],
-            # Shared later with one field contributor, who must not read this line.
-            staff=[{"org": "varnia-dev", "fte": 0.45, "until": "2030-11-23", "internal": True}],
+        _complete(
+            factories.initiative(
+                "t-fjord-v",
+                owner="varnia-dev",
+                title="Fjord clinics lifeline",
+                description="Reopen the clinics of the Grey Fjord with the Guard Council.",
+                crisis="fjord",
+                parties=["fgc"],
+                aims=FJORD_AIMS,
+                objectives=["Staff the Skarn clinic by spring"],
+                start="2026-02-11",
+                end="2027-08-21",
+                red_lines=[{"text": "Pause if the Skarn clinic is shelled", "trigger": "pause"}],
+                # Shared later with one field contributor, who must not read this line.
+                staff=[{"org": "varnia-dev", "fte": 0.45, "until": "2030-11-23", "internal": True}],
+            )
         ),
-        factories.initiative(
-            "t-fjord-k",
-            owner="kestrel-fo",
-            title="Kestrel fjord shuttle",
-            description="Shuttle talks with the Guard Council on the Grey Fjord clinics.",
-            crisis="fjord",
-            parties=["fgc"],
-            aims=FJORD_AIMS,
-            objectives=["Keep the Ulvik ferry running"],
-            start="2026-02-17",
-            end="2027-07-29",
+        _complete(
+            factories.initiative(
+                "t-fjord-k",
+                owner="kestrel-fo",
+                title="Kestrel fjord shuttle",
+                description="Shuttle talks with the Guard Council on the Grey Fjord clinics.",
+                crisis="fjord",
+                parties=["fgc"],
+                aims=FJORD_AIMS,
+                objectives=["Keep the Ulvik ferry running"],
+                start="2026-02-17",
+                end="2027-07-29",
+            )
         ),
-        factories.initiative(
-            "t-fjord-l",
-            owner="loria-mfa",
-            title="Loria fjord relief line",
-            description="A relief line to the Grey Fjord clinics agreed with the Guard Council.",
-            crisis="fjord",
-            parties=["fgc"],
-            aims=FJORD_AIMS,
-            objectives=["Open the Brask warehouse"],
-            start="2026-02-23",
-            end="2027-06-30",
+        _complete(
+            factories.initiative(
+                "t-fjord-l",
+                owner="loria-mfa",
+                title="Loria fjord relief line",
+                description="A relief line to the Grey Fjord clinics agreed with the Guard Council.",
+                crisis="fjord",
+                parties=["fgc"],
+                aims=FJORD_AIMS,
+                objectives=["Open the Brask warehouse"],
+                start="2026-02-23",
+                end="2027-06-30",
+            )
         ),
     ]
     doc["decisions"] += [
