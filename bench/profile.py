@@ -95,7 +95,9 @@ def summarise(path: Path, top: int = 15) -> dict[str, Any]:
 
 def _is_wait(frame: str) -> bool:
     name = frame.split(" (", 1)[0].rsplit(".", 1)[-1]
-    return name in ("wait", "_acquire_restore", "select", "poll", "acquire", "sleep", "control")
+    # A blocking socket read is a wait too (a Celery process or a pub/sub thread idle on Redis).
+    waits = ("wait", "_acquire_restore", "select", "poll", "acquire", "sleep", "control")
+    return name in (*waits, "_recv", "recv", "recv_into", "_read_from_socket")
 
 
 def _short(frame: str) -> str:
