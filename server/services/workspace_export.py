@@ -212,6 +212,10 @@ def export_document(
 
     reports = []
     rq = select(FieldReport).order_by(col(FieldReport.id))
+    if initiative_ids is not None:
+        # Some tracks' export keeps only their own reports (below): read no others, so a
+        # worker's one-track check does not load every report of the workspace.
+        rq = rq.where(col(FieldReport.initiative_id).in_(ids))
     for r in db.exec(rq).all():
         if r.initiative_id is not None and r.initiative_id not in id_set:
             continue
