@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import socket
 import subprocess
 import sys
 import time
@@ -31,40 +32,76 @@ KILL_AT = (15, 45, 80, 120, 160)
 REDIS_RESTART_AT = 100
 
 
-def restart_redis() -> None:
-    """Stop Redis without saving (every queued message is lost) and start it again."""
-    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=10)
-    wait_for(lambda: not port_open("127.0.0.1", 6379), 10, what="redis down")
-    subprocess.run(
-        [
-            "redis-server",
-            "--daemonize",
-            "yes",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            "6379",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=10,
-    )
-    wait_for(lambda: port_open("127.0.0.1", 6379), 10, what="redis up")
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class PrivateRedis:
+    """A Redis server of this test's own, so that restarting it disturbs no other test."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = _free_port()
+        self.workdir = workdir
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        subprocess.run(
+            [
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=10,
+        )
+        wait_for(lambda: port_open("127.0.0.1", self.port), 10, what="redis up")
+
+    def stop(self) -> None:
+        subprocess.run(
+            ["redis-cli", "-p", str(self.port), "shutdown", "nosave"], capture_output=True, timeout=10
+        )
+        wait_for(lambda: not port_open("127.0.0.1", self.port), 10, what="redis down")
+
+    def restart(self) -> None:
+        """Stop without saving (every queued message is lost) and start again."""
+        self.stop()
+        self.start()
 
 
 @pytest.fixture
-def redis_comes_back() -> Iterator[None]:
-    yield
-    if not port_open("127.0.0.1", 6379):
-        restart_redis()
+def private_redis(
+    tmp_path: Path, db_url: str, broker_prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[PrivateRedis]:
+    """This test's broker: a private Redis, configured for the test and the workers it starts."""
+    server = PrivateRedis(tmp_path)
+    server.start()
+    monkeypatch.setenv("ACCORD_REDIS_URL", server.url)
+    get_settings.cache_clear()
+    yield server
+    if port_open("127.0.0.1", server.port):
+        server.stop()
 
 
 @pytest.fixture
-def beat(tmp_path: Path, on_redis: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[subprocess.Popen[bytes]]:
+def beat(
+    tmp_path: Path, private_redis: PrivateRedis, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[subprocess.Popen[bytes]]:
     """`celery beat` with a short sweep and relay period, as a deployment would run it."""
     import os
 
@@ -114,11 +151,10 @@ def _state() -> tuple[dict[str, str], list[str], int]:
 
 def test_nothing_lost_through_kills_and_a_redis_restart(
     db_backend: str,
-    on_redis: str,
+    private_redis: PrivateRedis,
     db: Session,
     workers: Callable[..., Worker],
     beat: subprocess.Popen[bytes],
-    redis_comes_back: None,
 ) -> None:
     rng = random.Random(4)
     has_metric = {f"f{n:02d}": rng.random() < 0.5 for n in range(TRACKS)}
@@ -135,7 +171,7 @@ def test_nothing_lost_through_kills_and_a_redis_restart(
                 worker.kill()
                 worker = workers()
             if n == REDIS_RESTART_AT:
-                restart_redis()
+                private_redis.restart()
             key = rng.choice(sorted(has_metric))
             has_metric[key] = _toggle(db, ids[key])  # type: ignore[arg-type]
 
