@@ -106,6 +106,9 @@ class Ids:
     alerts: list[int]
     crises: list[int]
     n4_alerts: list[int] = field(default_factory=list)
+    # The track an entry belongs to, and the tracks an alert concerns (by key).
+    entry_tracks: dict[int, str] = field(default_factory=dict)
+    alert_tracks: dict[int, set[str]] = field(default_factory=dict)
     # The world's named ids (`World.ids`), for the matrix's `$name` values.
     named: dict[str, Any] = field(default_factory=dict)
 
@@ -120,8 +123,14 @@ class Ids:
             for part, model in LINE_TABLES.items()
             for row in db.exec(select(model)).all()
         ]
-        from server.models import CoordinationRequest
+        from server.models import AlertInitiative, CoordinationRequest
 
+        key_of = {i: k for i, k in db.exec(select(Initiative.id, Initiative.key)).all()}
+        alert_tracks: dict[int, set[str]] = {}
+        for alert_id, track_id in db.exec(
+            select(AlertInitiative.alert_id, AlertInitiative.initiative_id)
+        ).all():
+            alert_tracks.setdefault(int(alert_id), set()).add(key_of[track_id])
         return cls(
             tracks=[(int(i.id), i.key) for i in db.exec(select(Initiative).order_by(Initiative.id)).all()],
             lines=lines,
@@ -131,6 +140,12 @@ class Ids:
             alerts=[int(a) for a in db.exec(select(Alert.id)).all()],
             crises=[int(c) for c in db.exec(select(Crisis.id)).all()],
             n4_alerts=[int(a) for a in db.exec(select(Alert.id).where(Alert.principle == "N4")).all()],
+            entry_tracks={
+                int(e): key_of[t]
+                for e, t in db.exec(select(LogEntry.id, LogEntry.initiative_id)).all()
+                if t is not None
+            },
+            alert_tracks=alert_tracks,
         )
 
 
@@ -188,16 +203,30 @@ def _urls(route: str, ids: Ids, defaults: dict[str, Any]) -> Iterator[tuple[str,
             "crisis_id": ids.crises,
         }[name]
         for value in [*values, max(values, default=0) + 1]:
-            yield fill(path, {name: value}), set()
+            if name == "alert_id":
+                keys = ids.alert_tracks.get(value, set())
+            elif name == "decision_id":
+                keys = {ids.entry_tracks[value]} if value in ids.entry_tracks else set()
+            else:
+                keys = set()
+            yield fill(path, {name: value}), keys
 
 
-def requests_for(role: str, ids: Ids, truth: Truth, pdf: bool = True) -> list[Request]:
+def requests_for(role: str, ids: Ids, truth: Truth, pdf: bool = True, sample: bool = False) -> list[Request]:
     """Everything the scan sends as one role.
 
     With `pdf` false the PDF renderings of the log are left out: they hold the rows of its
     CSV and print page (scanned for every role) and cost the most to make, so they are read
-    once per government, see `Scanner.run`."""
+    once per government, see `Scanner.run`. With `sample` a route takes every id of what
+    the role may see and one id of what it may not (instead of every one)."""
     visible = truth.visible(role)
+    home = truth.home(role)
+
+    def seen(route: str, keys: set[str]) -> bool:
+        if "alert" in route or "notices" in route:  # alerts are their government's own
+            return bool(keys & home)
+        return keys <= visible
+
     out: list[Request] = []
     matrix = load_matrix()
     for route, spec in matrix["routes"].items():
@@ -210,6 +239,9 @@ def requests_for(role: str, ids: Ids, truth: Truth, pdf: bool = True) -> list[Re
         urls = list(_urls(route, ids, defaults))
         if route.endswith(".pdf"):
             urls = [(u, keys) for u, keys in urls if pdf and keys <= visible]
+        if sample:
+            hidden = [(u, keys) for u, keys in urls if not seen(route, keys)]
+            urls = [(u, keys) for u, keys in urls if seen(route, keys)] + hidden[:1]
         if role == "anonymous":  # every route answers the sign-in page or 401, whatever the id
             urls = urls[:1]
         for url, keys in urls:
@@ -313,7 +345,9 @@ class Scanner:
                 self.scan.received.setdefault(text, set()).add(role)
                 del self.pending[text]
 
-    def run(self, client: TestClient, headers: dict[str, dict[str, str]], ids: Ids) -> Scan:
+    def run(
+        self, client: TestClient, headers: dict[str, dict[str, str]], ids: Ids, sample: bool = False
+    ) -> Scan:
         pdf_read: set[str | None] = set()
         for role in self.truth.people:
             # The people of one government read the same log (what stays home is its own).
@@ -321,7 +355,7 @@ class Scanner:
             group = self.truth.government(person.org) if person.kind != "field_contributor" else role
             pdf = group not in pdf_read
             pdf_read.add(group)
-            for req in requests_for(role, ids, self.truth, pdf):
+            for req in requests_for(role, ids, self.truth, pdf, sample):
                 r = client.get(req.url, headers=headers[role] | req.headers, follow_redirects=False)
                 self.scan.requests += 1
                 self.scan.statuses[r.status_code] += 1

@@ -152,7 +152,7 @@ def _last_event(db: Session) -> int:
 
 
 @pytest.fixture(scope="module")
-def scanned(world_url: str) -> Iterator[Scanned]:
+def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
     with Session(dbmod.get_engine(write=True), expire_on_commit=False) as db:
         world = w.build(db, rich=True)
         for u in world.users.values():
@@ -310,7 +310,9 @@ def scanned(world_url: str) -> Iterator[Scanned]:
     ids.named = dict(world.ids)
     headers = {r: world.headers(r) for r in ROLES}
     scanner = Scanner(truth)
-    scan = scanner.run(client, headers, ids)
+    # SQLite answers every id of every kind; PostgreSQL, slower per request, every id of
+    # what each role may see and one of what it may not (the queries are the same).
+    scan = scanner.run(client, headers, ids, sample=backend == "postgres")
     streams = read_streams(client.app, headers, start)
     for role, text in streams.items():
         scanner.look(role, "GET /events", f"/events?after={start}", text.encode(), "text/event-stream")
