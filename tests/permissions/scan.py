@@ -349,7 +349,7 @@ class Scanner:
         self, client: TestClient, headers: dict[str, dict[str, str]], ids: Ids, sample: bool = False
     ) -> Scan:
         pdf_read: set[str | None] = set()
-        for role in self.truth.people:
+        for role in headers:
             # The people of one government read the same log (what stays home is its own).
             person = self.truth.people[role]
             group = self.truth.government(person.org) if person.kind != "field_contributor" else role

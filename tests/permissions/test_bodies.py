@@ -29,6 +29,7 @@ from server import db as dbmod
 from server.app import create_app
 from server.domain import signoffs
 from server.models import Alert, Event, Initiative
+from server.models.base import utcnow
 from server.settings import get_settings
 from tests.conftest import _empty_pg
 from tests.permissions import test_matrix
@@ -132,6 +133,8 @@ class Scanned:
     streams: dict[str, str]
     client: TestClient
     alerts: dict[str, int] = field(default_factory=dict)
+    # What was sent out of the app: (reader, channel) for each webhook delivery and mail.
+    outbound: list[tuple[str, str]] = field(default_factory=list)
 
     def headers(self, role: str, unsafe: bool = False) -> dict[str, str]:
         return self.world.headers(role, unsafe)
@@ -173,6 +176,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         start = _last_event(db)
         fjord_v = db.exec(select(Initiative.id).where(Initiative.key == "t-fjord-v")).one()
         world.ids["fjord_v_id"] = fjord_v
+        hooks = _register_webhooks(db, world)
         db.commit()
     client = TestClient(create_app(), raise_server_exceptions=False)
     client.__enter__()
@@ -304,6 +308,33 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
     ):
         facts.internal_entries.append(("t-shared", INTERNAL_DECLINE))
 
+    org_ids = {o.key: o.id for o in _organisations()}
+    if act(
+        "a decision on t-shared that asks Ostmark",
+        "owner_desk",
+        "POST",
+        f"/api/initiatives/{sid}/decisions",
+        {
+            "text": ASKS_OSTMARK,
+            "date": "2026-06-01",
+            "touches": [org_ids["varnia-dev"], org_ids["ostmark-fa"]],
+        },
+        sees_shared,
+        "",
+    ):
+        facts.decisions.append(("t-shared", ASKS_OSTMARK))
+    # The workers' turn: the checks judge the changes (alerts raised, events written).
+    from workers.tasks import check_everything_now
+
+    check_everything_now()
+    with Session(dbmod.get_engine()) as db:
+        alerts = {a.fingerprint: int(a.id) for a in db.exec(select(Alert)).all() if a.id is not None}
+        facts.alerts = {
+            int(a.id): (a.kind, tuple(_tracks_of(db, a)), tuple(a.subjects))
+            for a in db.exec(select(Alert)).all()
+            if a.id is not None
+        }
+    people += [Person(role, org, kind) for role, (org, kind) in hooks.values()]
     truth = Truth(w.document(rich=True), people, facts)
     with Session(dbmod.get_engine()) as db:
         ids = Ids.read(db)
@@ -318,8 +349,78 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         scanner.look(role, "GET /events", f"/events?after={start}", text.encode(), "text/event-stream")
     scan.frames = {role: frames(text) for role, text in streams.items()}
     _write_probes(client, world, scanner)
-    yield Scanned(world, truth, scan, ids, triggers, streams, client, alerts)
+    outbound = _outbound(scanner, {hook_id: role for hook_id, (role, _) in hooks.items()}, start)
+    yield Scanned(world, truth, scan, ids, triggers, streams, client, alerts, outbound)
     client.__exit__(None, None, None)
+
+
+# Organisations with a webhook for every kind: each reads as the organisation itself.
+HOOKED = ("ostmark-fa", "kestrel-fo", "loria-mfa", "relief-net", "varnia-mfa")
+# People who chose every mail, and so get sign-off notices and a digest.
+MAILED = ("partner_granted", "kestrel_desk", "loria_desk", "field", "owner_desk")
+ASKS_OSTMARK = "Open a second convoy lane at the Dunmore ford"
+
+
+def _organisations() -> list[Any]:
+    from server.models import Organisation
+
+    with Session(dbmod.get_engine()) as db:
+        return list(db.exec(select(Organisation)).all())
+
+
+def _register_webhooks(db: Session, world: w.World) -> dict[int, tuple[str, tuple[str, str]]]:
+    """A webhook of each organisation of HOOKED, and mail chosen by each person of MAILED.
+
+    Returns, per webhook, the reader it stands for: the organisation as a whole (its people
+    see the same tracks; a grant to one person is not the organisation's)."""
+    from server.models import Organisation, User
+    from server.models.webhooks import WEBHOOK_KINDS
+    from server.services import mail, webhooks
+
+    out: dict[int, tuple[str, tuple[str, str]]] = {}
+    for key in HOOKED:
+        org = db.exec(select(Organisation).where(Organisation.key == key)).one()
+        admin = User(id=None, email="", name="", organisation_id=org.id, role="admin", active=True)
+        hook, _ = webhooks.register(
+            db, admin, {"url": f"https://hooks.example.test/{key}", "kinds": list(WEBHOOK_KINDS)}
+        )
+        kind = "field_contributor" if org.kind == "humanitarian_org" else "desk_officer"
+        out[int(hook.id)] = (f"webhook of {key}", (key, kind))
+    for role in MAILED:
+        mail.set_choices(db, world.users[role], {"signoff_notices": True, "daily_digest": True})
+    return out
+
+
+def _outbound(scanner: Scanner, hooks: dict[int, str], start: int) -> list[tuple[str, str]]:
+    """Run the fan-out and the mail the workers would, and search every body they would send."""
+    from server.models import Event
+    from server.models.webhooks import WebhookDelivery
+    from server.services import mail, webhooks
+
+    sent: list[tuple[str, str]] = []
+    email_role = {f"{r}@example.test": r for r in ROLES}
+    with Session(dbmod.get_engine(write=True)) as db:
+        _, batch = webhooks.pending_events(db)
+        deliveries = webhooks.fan_out(db, batch)
+        logged = list(db.exec(select(Event).where(Event.id > start).order_by(Event.id)).all())
+        mails = mail.notices_for(db, logged) + mail.digests_due(db, utcnow().replace(hour=23))
+        db.commit()
+        for d in deliveries:
+            out = webhooks.outgoing(db, d)
+            row = db.get(WebhookDelivery, d)
+            assert out is not None and row is not None
+            role = hooks[row.webhook_id]
+            scanner.look(role, f"webhook {out.kind}", f"delivery {d}", out.body, "application/json")
+            sent.append((role, f"webhook {out.kind}"))
+        for m in mails:
+            composed = mail.compose(db, m)
+            if composed is None:
+                continue
+            role = email_role[composed.to]
+            text = f"{composed.subject}\n{composed.text}".encode()
+            scanner.look(role, "mail", f"mail {m}: {composed.subject}", text, "text/plain")
+            sent.append((role, f"mail {composed.subject.split(':')[0]}"))
+    return sent
 
 
 # Who answers the matrix's writes as a reader abroad: what a write answers (a JSON view,
@@ -596,3 +697,18 @@ def test_what_one_may_not_see_answers_404(scanned: Scanned, case: str) -> None:
     with Session(dbmod.get_engine()) as s:
         after = _last_event(s)
     assert (r.status_code, after - before) == (404, 0), r.text[:200]
+
+
+@pytest.mark.parametrize("reader", [f"webhook of {k}" for k in HOOKED])
+def test_webhooks_deliver_only_what_their_organisation_may_see(scanned: Scanned, reader: str) -> None:
+    """Every webhook delivery the changes of the scan owe, searched for what the organisation must not read."""
+    hits = [h for h in scanned.scan.hits if h.role == reader]
+    assert not hits, _report(hits)
+
+
+def test_outbound_channels_carry_something(scanned: Scanned) -> None:
+    """The search of webhooks and mail is not vacuous: the partner is told, by both."""
+    sent = set(scanned.outbound)
+    assert ("webhook of ostmark-fa", "webhook decision.logged") in sent, sorted(sent)
+    assert ("partner_granted", "mail Sign-off asked") in sent, sorted(sent)
+    assert ("partner_granted", "mail Accord digest") in sent, sorted(sent)

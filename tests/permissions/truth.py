@@ -110,6 +110,8 @@ class Facts:
     internal_entries: list[tuple[str, str]] = field(default_factory=list)
     # (track key, part, text) of items added to a track as internal after the import.
     internal_lines: list[tuple[str, str, str]] = field(default_factory=list)
+    # (track key, text) of decisions logged after the import, for whoever reads the track.
+    decisions: list[tuple[str, str]] = field(default_factory=list)
     # (track key, role) of live grants made to one person after the import.
     person_grants: list[tuple[str, str]] = field(default_factory=list)
 
@@ -267,6 +269,8 @@ class Truth:
                 self._add("internal_item", text, f"internal comment on {track}", self._home_of(track))
             else:
                 self._add("hidden_track", text, f"comment on {track}", self._seeing(track))
+        for track, text in self.facts.decisions:
+            self._add("hidden_track", text, f"decision logged on {track}", self._seeing(track))
         for alert_id, gov, reason in self.facts.dismissals:
             by = [
                 r
