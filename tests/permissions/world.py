@@ -367,6 +367,15 @@ def enrich(doc: dict[str, Any]) -> dict[str, Any]:
             "source_kind": "embassy",
             "text": "The Pellory depot ran out of diesel",
         },
+        {
+            # On the crisis, by a government: every government reads it, a field contributor not.
+            "key": "fr-corridor-loria",
+            "crisis": "corridor",
+            "org": "loria-mfa",
+            "date": "2026-05-15",
+            "source_kind": "embassy",
+            "text": "Sappers cleared the approach to the Orrin bridge",
+        },
     ]
     return doc
 
