@@ -35,6 +35,13 @@ What counts as a sign-off:
 - A sign-off with ``declined: true`` blocks the decision; only a new entry that
   supersedes it lifts the block.
 - A superseded entry is no longer judged: its status says by whom it was superseded.
+- A sign-off made under a delegation (``signoff.delegation``) counts for the
+  department signed for (``signoff.org``) only when the delegation holds for it: it is
+  that department's, its scope covers the decision's initiative (the initiative, its
+  crisis, or everything), the sign-off's date (else the decision's) is within its
+  from..to, it was not revoked on or before that date (a later revocation does not
+  undo a sign-off made while it held), and, when the delegate is a person, the
+  sign-off is by that person. One that does not hold is not counted, and says why.
 """
 
 from __future__ import annotations
@@ -45,7 +52,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from server.domain.snapshot import Decision, Grant, Initiative, Organisation, Signoff, Snapshot
+from server.domain.snapshot import (
+    Decision,
+    Delegation,
+    Grant,
+    Initiative,
+    Organisation,
+    Signoff,
+    Snapshot,
+)
 
 ReasonCode = Literal["proposer", "named", "partner", "staff", "resource", "leverage", "leverage_kind"]
 State = Literal["signed", "missing", "declined"]
@@ -290,6 +305,50 @@ def superseded_by(decisions: Iterable[Decision]) -> dict[str, str]:
     return out
 
 
+def delegation_fault(
+    signoff: Signoff,
+    decision: Decision,
+    initiative: Initiative,
+    delegations: Mapping[str, Delegation],
+) -> str | None:
+    """Why a sign-off made under a delegation does not count; None when it holds (or names none)."""
+    if signoff.delegation is None:
+        return None
+    dl = delegations.get(signoff.delegation)
+    if dl is None:
+        return f"made under delegation '{signoff.delegation}', which is not on record"
+    if dl.department != signoff.org:
+        return f"made under a delegation of {dl.department}, not of {signoff.org}"
+    scope = dl.scope
+    if scope.initiative is not None and scope.initiative != decision.initiative:
+        return "made under a delegation for another initiative"
+    if scope.crisis is not None and scope.crisis != initiative.crisis:
+        return "made under a delegation for another crisis"
+    when = signoff.date or decision.date
+    if when < dl.start:
+        return f"dated {when.isoformat()}, before the delegation began ({dl.start.isoformat()})"
+    if when > dl.end:
+        return f"dated {when.isoformat()}, after the delegation ended ({dl.end.isoformat()})"
+    if dl.revoked is not None and dl.revoked <= when:
+        return f"dated {when.isoformat()}, after the delegation was revoked ({dl.revoked.isoformat()})"
+    if dl.delegate.person is not None and (signoff.by or "").strip() != dl.delegate.person.strip():
+        who = signoff.by or "someone unnamed"
+        return f"signed by {who}, but the delegation names {dl.delegate.person}"
+    return None
+
+
+def counts(
+    signoff: Signoff,
+    decision: Decision,
+    initiative: Initiative,
+    delegations: Mapping[str, Delegation] | None = None,
+) -> bool:
+    """Whether a sign-off on the entry counts at all (its date, its delegation)."""
+    if signoff.date is not None and signoff.date < decision.date:
+        return False
+    return delegation_fault(signoff, decision, initiative, delegations or {}) is None
+
+
 # --------------------------------------------------------------------------- the rule
 
 
@@ -370,19 +429,24 @@ def signoff_status(
     initiative: Initiative,
     organisations: Mapping[str, Organisation],
     superseded_by: str | None = None,
+    delegations: Mapping[str, Delegation] | None = None,
 ) -> SignoffStatus:
     """Where `decision`'s sign-offs stand, from plain data (no snapshot needed).
 
     `organisations` maps keys to organisations (at least the owner's government, the
     partners named and the signers); `superseded_by` is the key of the entry that
-    replaced this one, if any (see `superseded_by()` to compute it from a log).
+    replaced this one, if any (see `superseded_by()` to compute it from a log);
+    `delegations` maps keys to the delegations sign-offs name.
     """
     reasons, unresolved = _requirements(decision, initiative, organisations)
     counted: list[Signoff] = []
     ignored: list[IgnoredSignoff] = []
     for so in decision.signoffs:
+        fault = delegation_fault(so, decision, initiative, delegations or {})
         if so.date is not None and so.date < decision.date:
             ignored.append(IgnoredSignoff(so, f"dated {so.date.isoformat()}, before the entry it approves"))
+        elif fault is not None:
+            ignored.append(IgnoredSignoff(so, fault))
         else:
             counted.append(so)
     requirements: list[Requirement] = []
@@ -429,6 +493,7 @@ def status(snapshot: Snapshot, decision_key: str) -> SignoffStatus:
         snapshot.initiatives[decision.initiative],
         snapshot.organisations,
         replaced.get(decision_key),
+        snapshot.delegations,
     )
 
 
@@ -436,7 +501,13 @@ def statuses(snapshot: Snapshot, initiative_key: str | None = None) -> list[Sign
     """The sign-off status of every decision (of one initiative, if named), in log order."""
     replaced = superseded_by(snapshot.ws.decisions)
     return [
-        signoff_status(d, snapshot.initiatives[d.initiative], snapshot.organisations, replaced.get(d.key))
+        signoff_status(
+            d,
+            snapshot.initiatives[d.initiative],
+            snapshot.organisations,
+            replaced.get(d.key),
+            snapshot.delegations,
+        )
         for d in snapshot.ws.decisions
         if initiative_key is None or d.initiative == initiative_key
     ]

@@ -162,6 +162,8 @@ class Signoff(_Item):
     reason: str | None = None
     # Kept within the track's own government; partners never read it.
     internal: bool = False
+    # The delegation under which `by` signed for `org` (the department signed for).
+    delegation: str | None = None
 
 
 class Decision(_Item):
@@ -178,6 +180,35 @@ class Decision(_Item):
     internal: bool = False
 
 
+class Delegate(_Item):
+    """Who signs for the department: one person (by name) or another organisation."""
+
+    person: str | None = None
+    org: str | None = None
+
+
+class DelegationScope(_Item):
+    """What a delegation covers: one initiative, one crisis, or (neither) everything."""
+
+    initiative: str | None = None
+    crisis: str | None = None
+
+
+class Delegation(_Item):
+    """A department's sign-off handed to a delegate for a scope, from a date to a date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    key: str = Field(min_length=1)
+    department: str
+    delegate: Delegate
+    scope: DelegationScope = DelegationScope()
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+    by: str = Field(min_length=1)
+    revoked: dt.date | None = None
+
+
 class Workspace(_Item):
     format: Literal["accord-workspace/1"] = FORMAT
     today: dt.date | None = None
@@ -188,6 +219,7 @@ class Workspace(_Item):
     initiatives: list[Initiative] = []
     field_reports: list[FieldReport] = []
     decisions: list[Decision] = []
+    delegations: list[Delegation] = []
 
 
 # --------------------------------------------------------------------------- errors
@@ -248,6 +280,7 @@ def _dangling(data: dict[str, Any]) -> list[DocumentError]:
     orgs, crises, parties = keys("organisations"), keys("crises"), keys("parties")
     keys("interlocutors")
     inits, decisions = keys("initiatives"), keys("decisions")
+    delegations = keys("delegations")
     governments = {
         o.get("government") or o.get("key") for o in _list(data, "organisations") if isinstance(o, dict)
     }
@@ -304,6 +337,24 @@ def _dangling(data: dict[str, Any]) -> list[DocumentError]:
         for m, so in enumerate(_list(d, "signoffs")):
             if isinstance(so, dict):
                 ref(f"{at}.signoffs[{m}].org", so.get("org"), orgs, "organisation")
+                ref(f"{at}.signoffs[{m}].delegation", so.get("delegation"), delegations, "delegation")
+    for at, dl in each("delegations"):
+        ref(f"{at}.department", dl.get("department"), orgs, "organisation")
+        delegate, scope = dl.get("delegate"), dl.get("scope")
+        if isinstance(delegate, dict):
+            if sum(delegate.get(k) is not None for k in ("person", "org")) != 1:
+                errs.append(DocumentError(f"{at}.delegate", "name exactly one of person, org"))
+            ref(f"{at}.delegate.org", delegate.get("org"), orgs, "organisation")
+            if delegate.get("org") is not None and delegate.get("org") == dl.get("department"):
+                errs.append(DocumentError(f"{at}.delegate.org", "a department cannot delegate to itself"))
+        if isinstance(scope, dict):
+            if sum(scope.get(k) is not None for k in ("initiative", "crisis")) > 1:
+                errs.append(DocumentError(f"{at}.scope", "name at most one of initiative, crisis"))
+            ref(f"{at}.scope.initiative", scope.get("initiative"), inits, "initiative")
+            ref(f"{at}.scope.crisis", scope.get("crisis"), crises, "crisis")
+        start, end = dl.get("from"), dl.get("to")
+        if isinstance(start, str) and isinstance(end, str) and end < start:
+            errs.append(DocumentError(f"{at}.to", "ends before it starts"))
     return errs
 
 
@@ -341,7 +392,9 @@ def load_text(text: str) -> Workspace:
 
 def dump_document(ws: Workspace) -> dict[str, Any]:
     """The document as JSON-ready data, with defaults left out for a short file."""
-    return ws.model_dump(mode="json", exclude_defaults=True, exclude={"format"}) | {"format": FORMAT}
+    return ws.model_dump(mode="json", exclude_defaults=True, by_alias=True, exclude={"format"}) | {
+        "format": FORMAT
+    }
 
 
 # --------------------------------------------------------------------------- snapshot
@@ -431,6 +484,7 @@ class Snapshot:
         self.interlocutors = {x.key: x for x in ws.interlocutors}
         self.initiatives = {i.key: i for i in ws.initiatives}
         self.decisions = {d.key: d for d in ws.decisions}
+        self.delegations = {d.key: d for d in ws.delegations}
         self.reports_by_initiative: dict[str, list[FieldReport]] = defaultdict(list)
         self.reports_by_crisis: dict[str, list[FieldReport]] = defaultdict(list)
         for r in ws.field_reports:

@@ -20,7 +20,7 @@ import re
 from server.domain import signoffs
 from server.domain.checks._common import decision_label, label
 from server.domain.signoffs import Reason, Requirement, SignoffStatus
-from server.domain.snapshot import Decision, Finding, Initiative, Severity, Snapshot
+from server.domain.snapshot import Decision, Finding, Initiative, Severity, Signoff, Snapshot
 
 ID = "D4"
 TITLE = "Dedicate and sustain resources; work across government departments"
@@ -59,7 +59,8 @@ def _evidence(
         if r.state == "signed" and r.signoff is not None:
             by = f" by {r.signoff.by}" if r.signoff.by else ""
             on = f" on {r.signoff.date.isoformat()}" if r.signoff.date else ""
-            out.append(f"{r.name} signed{by}{on} (required: {why})")
+            under = _delegated(snapshot, r.signoff)
+            out.append(f"{r.name} signed{by}{under}{on} (required: {why})")
         elif r.state == "declined" and r.signoff is not None:
             because = f": {r.signoff.reason}" if r.signoff.reason else ""
             out.append(f"{r.name} declined{because} ({why})")
@@ -72,6 +73,14 @@ def _evidence(
     )
     out.extend(st.unresolved)
     return out
+
+
+def _delegated(snapshot: Snapshot, so: Signoff) -> str:
+    """ ", for <department>, delegated by <person>" for a sign-off made under a delegation."""
+    dl = snapshot.delegations.get(so.delegation) if so.delegation else None
+    if dl is None:
+        return ""
+    return f", for {_org_name(snapshot, dl.department)}, delegated by {dl.by}"
 
 
 def _government(snapshot: Snapshot, key: str) -> str:
@@ -123,7 +132,7 @@ def _entitled_declines(snapshot: Snapshot, st: SignoffStatus, decision: Decision
     out: list[Requirement] = []
     for ig in st.ignored:
         so = ig.signoff
-        if not so.declined or (so.date is not None and so.date < decision.date):
+        if not so.declined or not signoffs.counts(so, decision, initiative, snapshot.delegations):
             continue
         if any(_counts_for(snapshot, r.org, so.org) for r in st.requirements):
             continue
@@ -151,7 +160,8 @@ def _inherited(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tup
         mine = [
             so
             for so in decision.signoffs
-            if _counts_for(snapshot, org, so.org) and (so.date is None or so.date >= decision.date)
+            if _counts_for(snapshot, org, so.org)
+            and signoffs.counts(so, decision, initiative, snapshot.delegations)
         ]
         why = (Reason("named", f"named on {decision_label(before)}, which this entry corrects"),)
         declines = [so for so in mine if so.declined]
@@ -208,7 +218,8 @@ def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) 
         mine = [
             so
             for so in decision.signoffs
-            if _counts_for(snapshot, dept, so.org) and (so.date is None or so.date >= decision.date)
+            if _counts_for(snapshot, dept, so.org)
+            and signoffs.counts(so, decision, initiative, snapshot.delegations)
         ]
         why = (
             Reason("leverage_kind", f"its assets are put to work by the decision's text ({m.group(0)!r})"),
