@@ -115,8 +115,16 @@ def _after_commit(session: Session) -> None:
                 pass
 
 
-@sa_event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+@sa_event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: Any) -> None:
+    """Forget what a rolled-back transaction asked for, once the whole of it has ended.
+
+    Only the outermost transaction counts: a savepoint rolled back inside it (an insert
+    that lost a race, on SQLite) leaves the rest of the transaction, and its wake-up, in
+    place. After a commit `_after_commit` has already taken the flags.
+    """
+    if transaction.parent is not None:
+        return
     session.info.pop("checks_pending", None)
     session.info.pop("fan_out_pending", None)
     session.info.pop("wake", None)
