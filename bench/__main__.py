@@ -138,7 +138,7 @@ class Run:
     def throughput(self, db: procs.Database) -> None:
         fx = db.fixture
         ids = fx["page_ids"][:10]
-        api_paths = ",".join(f"/api/initiatives/{i}" for i in ids)
+        api_paths = ",".join(f"/api/v1/initiatives/{i}" for i in ids)
         page_paths = ",".join(f"/initiatives/{i}" for i in ids)
         bearer = f"Authorization: Bearer {fx['api_token']}"
         cookie = f"Cookie: accord={fx['cookie']}"

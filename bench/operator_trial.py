@@ -142,7 +142,7 @@ def main(argv: list[str]) -> int:
                 max(2, c * 2 // 8),
                 "get.lua",
                 [
-                    ",".join(f"/api/initiatives/{i}" for i in fx["page_ids"][:10]),
+                    ",".join(f"/api/v1/initiatives/{i}" for i in fx["page_ids"][:10]),
                     f"Authorization: Bearer {fx['api_token']}",
                 ],
             ),

@@ -92,7 +92,7 @@ def save_to_alert(
     # and build its overlap index; not counted.
     started = time.perf_counter()
     r = api.post(
-        f"/api/initiatives/{live}/lines/red_lines", json={"text": "no armed escorts", "trigger": "pause"}
+        f"/api/v1/initiatives/{live}/lines/red_lines", json={"text": "no armed escorts", "trigger": "pause"}
     )
     r.raise_for_status()
     warm = _wait_alert(stream, live, started, 120.0)
@@ -104,11 +104,11 @@ def save_to_alert(
             stream.frames.get_nowait()
         started = time.perf_counter()
         if metric_id is None:
-            r = api.post(f"/api/initiatives/{live}/lines/metrics", json=OUTCOME)
+            r = api.post(f"/api/v1/initiatives/{live}/lines/metrics", json=OUTCOME)
             r.raise_for_status()
             metric_id = int(r.json()["id"])
         else:
-            api.delete(f"/api/initiatives/{live}/lines/metrics/{metric_id}").raise_for_status()
+            api.delete(f"/api/v1/initiatives/{live}/lines/metrics/{metric_id}").raise_for_status()
             metric_id = None
         times.append(_wait_alert(stream, live, started, timeout))
     stream.stopping = True

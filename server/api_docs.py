@@ -1,4 +1,4 @@
-"""The API reference page (`/api/docs`), served from the package so that it works offline.
+"""The API reference page (`/api/v1/docs`), served from the package so that it works offline.
 
 FastAPI's own page loads Swagger UI from a CDN and its favicon from the FastAPI site; on
 a machine without internet (an embassy laptop, a field office) it stays blank. This page
@@ -12,13 +12,13 @@ from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redi
 from fastapi.responses import HTMLResponse
 
 SWAGGER_UI = "/static/vendor/swagger-ui-5.35.0"
-DOCS_URL = "/api/docs"
+DOCS_URL = "/api/v1/docs"
 OAUTH2_REDIRECT_URL = "/docs/oauth2-redirect"
 
 
 def install(app: FastAPI) -> None:
     """Add the API reference and Swagger UI's OAuth2 redirect page; the app is built with docs_url=None."""
-    openapi_url = app.openapi_url or "/api/openapi.json"
+    openapi_url = app.openapi_url or "/api/v1/openapi.json"
 
     @app.get(DOCS_URL, include_in_schema=False)
     def api_docs() -> HTMLResponse:

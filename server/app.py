@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.auth import CsrfRefused, NotSignedIn
 from server.ops import RETRY_AFTER_BUSY, RETRY_AFTER_DOWN
@@ -26,6 +27,31 @@ from server.services.validation import loc_path
 
 log = logging.getLogger("accord.web")
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
+API_PREFIX = "/api/v1"
+
+
+class LegacyApiRedirect:
+    """The unversioned `/api/...` paths answer 308 to the same path under `/api/v1`.
+
+    A 308 keeps the method and the body, so a script written against the old paths keeps
+    working (its client must follow redirects); the answer names the new path.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", "")) if scope["type"] == "http" else ""
+        if not path.startswith("/api/") or path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+            await self.app(scope, receive, send)
+            return
+        target = API_PREFIX + path[len("/api") :]
+        query = scope.get("query_string", b"").decode("latin-1")
+        location = quote(target) + (f"?{query}" if query else "")
+        await Response(
+            status_code=308,
+            headers={"Location": location, "Cache-Control": "no-store"},
+        )(scope, receive, send)
 
 
 def wants_json(request: Request) -> bool:
@@ -147,7 +173,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="Accord",
         version="1",
-        openapi_url="/api/openapi.json",
+        openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,  # served by server.api_docs from vendored assets, so it works offline
         redoc_url=None,
         lifespan=lifespan,
@@ -161,12 +187,14 @@ def create_app() -> FastAPI:
     from web.routes import ROUTERS as WEB_ROUTERS
 
     for router in API_ROUTERS:
-        app.include_router(router, prefix="/api")
+        app.include_router(router, prefix=API_PREFIX)
     for router in WEB_ROUTERS:
-        app.include_router(router)
+        # Pages and the pages' live stream: the OpenAPI document describes the JSON API only.
+        app.include_router(router, include_in_schema=False)
 
     from server.ops import OpsMiddleware
 
+    app.add_middleware(LegacyApiRedirect)
     app.add_middleware(OpsMiddleware)
     _probes(app)
 

@@ -149,7 +149,7 @@ class OpsMiddleware:
     _templates: dict[int, str] | None = None
 
     def template_of(self, scope: Scope) -> str:
-        """The matched route's full path template (`/api/initiatives/{initiative_id}`), for labels."""
+        """The matched route's full path template (`/api/v1/initiatives/{initiative_id}`), for labels."""
         route = scope.get("route")
         if route is None:
             return "<unmatched>"

@@ -37,7 +37,7 @@ class _Assets(HTMLParser):
 
 def test_api_reference_is_served_from_the_package() -> None:
     client = TestClient(create_app())
-    page = client.get("/api/docs")
+    page = client.get("/api/v1/docs")
     assert page.status_code == 200
     # No address outside Accord, in a tag or in the page's own script.
     assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", page.text, re.I), page.text
@@ -49,7 +49,7 @@ def test_api_reference_is_served_from_the_package() -> None:
         got = client.get(url)
         assert got.status_code == 200 and len(got.content) > 0, url
     assert "SwaggerUIBundle" in client.get(next(u for u in assets.urls if u.endswith(".js"))).text
-    assert client.get("/api/openapi.json").json()["info"]["title"] == "Accord"
+    assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "Accord"
     # ReDoc would load its script and fonts from a CDN: it is not offered.
     assert client.get("/redoc").status_code == 404
 
@@ -78,7 +78,7 @@ def test_api_reference_renders_with_the_network_blocked(db_url: str, tmp_path: P
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page()
             page.route("**/*", only_accord)
-            page.goto(base + "/api/docs")
+            page.goto(base + "/api/v1/docs")
             page.wait_for_selector(".swagger-ui .info .title", timeout=30_000)
             assert "Accord" in page.inner_text(".swagger-ui .info .title")
             page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)

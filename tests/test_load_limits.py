@@ -89,7 +89,7 @@ async def _burst(url: str, token: str, n: int) -> tuple[list[httpx.Response], fl
     polls = 0
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
         headers = {"Authorization": f"Bearer {token}"}
-        reads = [asyncio.create_task(client.get("/api/initiatives", headers=headers)) for _ in range(n)]
+        reads = [asyncio.create_task(client.get("/api/v1/initiatives", headers=headers)) for _ in range(n)]
         while not all(t.done() for t in reads):
             probe.stdin.write(b"go\n")  # one /healthz per line
             polls += 1
@@ -131,7 +131,7 @@ def test_a_burst_on_a_pool_of_two_finishes_with_200_or_503(
         assert took < 30
         # Not wedged: a plain request afterwards is served at once.
         after = httpx.get(
-            web.url + "/api/initiatives", headers={"Authorization": f"Bearer {token}"}, timeout=5
+            web.url + "/api/v1/initiatives", headers={"Authorization": f"Bearer {token}"}, timeout=5
         )
         assert after.status_code == 200
         print(
@@ -216,7 +216,7 @@ def test_saves_on_an_aged_session_do_not_wait_on_its_stamp(
         saves: dict[str, dict[str, object]] = {
             "form": {"path": f"/initiatives/{iid}/comments", "data": {"text": "by form", "csrf_token": csrf}},
             "api": {
-                "path": f"/api/initiatives/{iid}/comments",
+                "path": f"/api/v1/initiatives/{iid}/comments",
                 "json": {"text": "by the API"},
                 "headers": {"X-CSRF-Token": csrf},
             },

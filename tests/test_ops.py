@@ -95,7 +95,7 @@ def test_metrics_off_by_default_then_behind_a_token(
     monkeypatch.setenv("ACCORD_METRICS_TOKEN", "scrape-me-0123456789")
     get_settings.cache_clear()
     assert (
-        client.get(f"/api/initiatives/{iid}", headers={"Authorization": f"Bearer {api_token}"}).status_code
+        client.get(f"/api/v1/initiatives/{iid}", headers={"Authorization": f"Bearer {api_token}"}).status_code
         == 200
     )
     assert client.get("/metrics").status_code == 401
@@ -104,8 +104,8 @@ def test_metrics_off_by_default_then_behind_a_token(
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     body = r.text
     # Latency by route template, never by the id in the path.
-    assert 'route="/api/initiatives/{initiative_id}"' in body
-    assert f'/api/initiatives/{iid}"' not in body
+    assert 'route="/api/v1/initiatives/{initiative_id}"' in body
+    assert f'/api/v1/initiatives/{iid}"' not in body
     for name in (
         "accord_http_request_duration_seconds_bucket",
         "accord_sse_streams_open",
@@ -167,18 +167,20 @@ def test_a_whole_run_logs_no_secret_and_carries_request_ids_into_tasks(
         page = http.get("/initiatives").text
         csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)  # type: ignore[union-attr]
         save = http.post(
-            f"/api/initiatives/{iid}/decisions",
+            f"/api/v1/initiatives/{iid}/decisions",
             json={"text": "Open the northern crossing for convoys", "date": str(date.today())},
             headers={"X-CSRF-Token": csrf, "X-Request-ID": "save-req-0001"},
         )
         assert save.status_code == 201, save.text
         assert save.headers["x-request-id"] == "save-req-0001"
-        r = http.post("/api/tokens", json={"label": "script"}, headers={"X-CSRF-Token": csrf})
+        r = http.post("/api/v1/tokens", json={"label": "script"}, headers={"X-CSRF-Token": csrf})
         assert r.status_code == 201, r.text
         api_token = r.json()["token"]
         bearer = httpx.Client(base_url=web.url, timeout=10, headers={"Authorization": f"Bearer {api_token}"})
-        assert bearer.get(f"/api/initiatives/{iid}").status_code == 200
-        assert bearer.post(f"/api/initiatives/{iid}/comments", json={"text": "by script"}).status_code == 201
+        assert bearer.get(f"/api/v1/initiatives/{iid}").status_code == 200
+        assert (
+            bearer.post(f"/api/v1/initiatives/{iid}/comments", json={"text": "by script"}).status_code == 201
+        )
         # The worker checks the track the save touched, under the save's request id.
         wait_for(
             lambda: any(
@@ -215,7 +217,7 @@ def test_a_whole_run_logs_no_secret_and_carries_request_ids_into_tasks(
     assert web_lines and all({"ts", "level", "logger", "message", "request_id"} <= set(x) for x in web_lines)
     access = [x for x in web_lines if x["logger"] == "accord.access"]
     assert any(x["request_id"] == "save-req-0001" and x["status"] == 201 for x in access)
-    assert any(x["route"] == "/api/initiatives/{initiative_id}/decisions" for x in access)
+    assert any(x["route"] == "/api/v1/initiatives/{initiative_id}/decisions" for x in access)
 
 
 # ---------------------------------------------------------------- admission and pool timeouts
@@ -250,7 +252,7 @@ def test_a_pool_timeout_answers_503_with_retry_after(db: Session, monkeypatch: p
 
     monkeypatch.setattr(sessions, "resolve_api_token", exhausted)
     client = TestClient(create_app())
-    r = client.get("/api/initiatives", headers={"Authorization": "Bearer anything"})
+    r = client.get("/api/v1/initiatives", headers={"Authorization": "Bearer anything"})
     assert r.status_code == 503 and r.headers["retry-after"] == "1"
     assert r.json()["title"] == "Accord is busy"
     monkeypatch.setattr(sessions, "resolve", exhausted)

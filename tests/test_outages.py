@@ -185,7 +185,7 @@ def _workspace() -> tuple[int, str, str]:
 def _save(web: WebProcess, token: str, iid: int, n: int, tag: str) -> httpx.Response:
     started = time.perf_counter()
     r = httpx.post(
-        f"{web.url}/api/initiatives/{iid}/decisions",
+        f"{web.url}/api/v1/initiatives/{iid}/decisions",
         json={"text": f"Decision {tag}-{n} on the northern crossing", "date": str(date.today())},
         headers={"Authorization": f"Bearer {token}", "X-Request-ID": f"{tag}-{n}"},
         timeout=30,

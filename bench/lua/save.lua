@@ -20,13 +20,13 @@ end
 function request()
   local id = table.remove(pending)
   if id then
-    return wrk.format("POST", "/api/decisions/" .. id .. "/signoff", signer, "{}")
+    return wrk.format("POST", "/api/v1/decisions/" .. id .. "/signoff", signer, "{}")
   end
   n = n + 1
   local track = tracks[(n % #tracks) + 1]
   local body = string.format(
     '{"text":"Send a technical team to the site, round %d","kind":"other","date":"%s","touches":[]}', n, day)
-  return wrk.format("POST", "/api/initiatives/" .. track .. "/decisions", nil, body)
+  return wrk.format("POST", "/api/v1/initiatives/" .. track .. "/decisions", nil, body)
 end
 
 function response(status, headers, body)

@@ -1,4 +1,4 @@
-"""The JSON API, one router per area; every router here is mounted under /api."""
+"""The JSON API, one router per area; every router here is mounted under /api/v1."""
 
 from __future__ import annotations
 

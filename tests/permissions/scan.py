@@ -61,13 +61,13 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
     ),
 }
 # Filters that name a track or a crisis: a filter must not open what the list hides.
-BY_TRACK = ("/api/decisions", "/decisions", "/api/field-reports", "/api/alerts?status=all&")
-BY_CRISIS = ("/api/initiatives", "/initiatives", "/api/field-reports")
-EXTRA = ("/api/alerts?status=all", "/alerts?status=all", "/api/initiatives?shared_with_us=true")
+BY_TRACK = ("/api/v1/decisions", "/decisions", "/api/v1/field-reports", "/api/v1/alerts?status=all&")
+BY_CRISIS = ("/api/v1/initiatives", "/initiatives", "/api/v1/field-reports")
+EXTRA = ("/api/v1/alerts?status=all", "/alerts?status=all", "/api/v1/initiatives?shared_with_us=true")
 # Framework pages: the same for everyone and without data, read once as anonymous.
 STATIC = {
-    "GET /api/openapi.json",
-    "GET /api/docs",
+    "GET /api/v1/openapi.json",
+    "GET /api/v1/docs",
     "GET /docs/oauth2-redirect",
     "GET /redoc",
     "GET /healthz",

@@ -211,7 +211,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         "Varnia dismisses the fjord overlap with Kestrel",
         "coordinator",
         "POST",
-        f"/api/alerts/{fjord}/dismiss",
+        f"/api/v1/alerts/{fjord}/dismiss",
         {"reason": DISMISS_REASON},
         varnia,
         F2,
@@ -221,7 +221,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         "Varnia acknowledges the overlap of t-shared with Loria",
         "owner_desk",
         "POST",
-        f"/api/alerts/{loria}/acknowledge",
+        f"/api/v1/alerts/{loria}/acknowledge",
         {},
         varnia | {w.LORIA_DESK},
         F3,
@@ -230,7 +230,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         "an internal red line on t-shared",
         "owner_desk",
         "POST",
-        f"/api/initiatives/{sid}/lines/red_lines",
+        f"/api/v1/initiatives/{sid}/lines/red_lines",
         {"text": INTERNAL_LINE, "trigger": "withdraw", "internal": True},
         varnia,
         F3,
@@ -240,7 +240,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         "an internal comment on t-shared",
         "owner_desk",
         "POST",
-        f"/api/initiatives/{sid}/comments",
+        f"/api/v1/initiatives/{sid}/comments",
         {"text": INTERNAL_COMMENT, "internal": True},
         varnia,
         F3,
@@ -250,7 +250,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         "a shared comment on t-shared",
         "owner_desk",
         "POST",
-        f"/api/initiatives/{sid}/comments",
+        f"/api/v1/initiatives/{sid}/comments",
         {"text": SHARED_COMMENT},
         sees_shared,
         "",
@@ -264,14 +264,14 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         "the fjord track shared with one field contributor",
         "coordinator",
         "POST",
-        f"/api/initiatives/{fjord_v}/grants",
+        f"/api/v1/initiatives/{fjord_v}/grants",
         {"user_id": world.users["field"].id, "level": "comment"},
         everyone,
         "",
     ):
         facts.person_grants.append(("t-fjord-v", "field"))
     shared = client.post(
-        f"/api/initiatives/{fjord_v}/grants",
+        f"/api/v1/initiatives/{fjord_v}/grants",
         headers=world.headers("coordinator", unsafe=True),
         json={"government": "ostmark", "level": "view"},
     )
@@ -280,7 +280,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         "the fjord track's grant to Ostmark withdrawn",
         "coordinator",
         "POST",
-        f"/api/grants/{shared.json()['id']}/withdraw",
+        f"/api/v1/grants/{shared.json()['id']}/withdraw",
         {},
         everyone,
         "",
@@ -291,7 +291,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         "an internal decision on t-shared",
         "owner_desk",
         "POST",
-        f"/api/initiatives/{sid}/decisions",
+        f"/api/v1/initiatives/{sid}/decisions",
         {"text": INTERNAL_DECISION, "date": "2026-06-01", "internal": True},
         varnia,
         F7,
@@ -301,7 +301,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         "finance declines d-shared internally",
         "other_desk",
         "POST",
-        f"/api/decisions/{world.ids['decision_id']}/signoff",
+        f"/api/v1/decisions/{world.ids['decision_id']}/signoff",
         {"declined": True, "reason": INTERNAL_DECLINE, "internal": True},
         varnia,
         F7,
@@ -313,7 +313,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         "a decision on t-shared that asks Ostmark",
         "owner_desk",
         "POST",
-        f"/api/initiatives/{sid}/decisions",
+        f"/api/v1/initiatives/{sid}/decisions",
         {
             "text": ASKS_OSTMARK,
             "date": "2026-06-01",
@@ -427,7 +427,7 @@ def _outbound(scanner: Scanner, hooks: dict[int, str], start: int) -> list[tuple
 # or with HX-Request the blocks it re-renders) is searched like any page.
 WRITERS_ABROAD = ("partner_granted", "kestrel_desk")
 # Writes about one's own session, account and webhooks answer nothing of any track.
-PERSONAL = ("/signin", "/signout", "/account", "/api/tokens", "/webhooks", "/api/webhooks")
+PERSONAL = ("/signin", "/signout", "/account", "/api/v1/tokens", "/webhooks", "/api/v1/webhooks")
 
 
 def _write_probes(client: TestClient, world: w.World, scanner: Scanner) -> None:
@@ -551,7 +551,7 @@ def test_the_search_is_not_vacuous(scanned: Scanned) -> None:
     assert scanned.scan.statuses[200] > 500, scanned.scan.statuses
     # The grant to one field contributor took: the scan read the track as a reader abroad.
     fjord = scanned.client.get(
-        f"/api/initiatives/{scanned.world.ids['fjord_v_id']}", headers=scanned.headers("field")
+        f"/api/v1/initiatives/{scanned.world.ids['fjord_v_id']}", headers=scanned.headers("field")
     )
     assert fjord.status_code == 200 and "Skarn clinic is shelled" in fjord.text
 
@@ -576,7 +576,7 @@ def test_signoff_requirements_from_what_the_reader_sees(scanned: Scanned, role: 
         entries = _get(
             scanned,
             role,
-            f"/api/decisions?initiative_id={dict((k, i) for i, k in scanned.ids.tracks)[track]}",
+            f"/api/v1/decisions?initiative_id={dict((k, i) for i, k in scanned.ids.tracks)[track]}",
         )
         by_key = {e["key"]: e["id"] for e in entries if e.get("entry_type") == "decision" and e.get("key")}
         for d in truth.decisions_of(track):
@@ -585,7 +585,7 @@ def test_signoff_requirements_from_what_the_reader_sees(scanned: Scanned, role: 
             expected = set(signoffs.required_departments(d, view, truth.orgs))
             told = {
                 req["org"]
-                for req in _get(scanned, role, f"/api/decisions/{by_key[d.key]}/status")["requirements"]
+                for req in _get(scanned, role, f"/api/v1/decisions/{by_key[d.key]}/status")["requirements"]
             }
             assert told <= expected, f"{d.key} as {role}: told of {sorted(told - expected)}"
             checked += 1
@@ -602,7 +602,7 @@ def test_blind_views_name_only_what_the_reader_sees(scanned: Scanned, role: str)
         return
     keys = truth.visible(role)
     wrong = []
-    for a in _get(scanned, role, "/api/alerts?status=all"):
+    for a in _get(scanned, role, "/api/v1/alerts?status=all"):
         _, tracks, _ = truth.facts.alerts[a["id"]]
         if set(tracks) <= keys:
             continue  # the full view: every subject is the reader's to read
@@ -617,12 +617,12 @@ def test_a_dismissal_stays_with_its_government(scanned: Scanned, role: str) -> N
     """Varnia dismissed the fjord overlap with Kestrel: for Kestrel it is still open, and a
     notice (issue 11, finding 2)."""
     alert_id = scanned.alerts["N4:parallel_tracks:t-fjord-k,t-fjord-v"]
-    status = _get(scanned, role, f"/api/alerts/{alert_id}")["status"]
+    status = _get(scanned, role, f"/api/v1/alerts/{alert_id}")["status"]
     if role == "admin":
         assert status == "dismissed"
     else:
         assert status == "open", f"Kestrel reads Varnia's dismissal: {status}"
-        notices = _get(scanned, role, "/api/coordination/notices")
+        notices = _get(scanned, role, "/api/v1/coordination/notices")
         assert alert_id in {n["alert_id"] for n in notices}
 
 
@@ -633,7 +633,7 @@ def test_a_decision_and_a_decline_can_be_kept_internal(scanned: Scanned, role: s
     refused = [f"{t.label}: {t.status}" for t in scanned.triggers if t.finding == F7 and t.status >= 300]
     assert not refused, refused
     sid = scanned.world.ids["shared_id"]
-    texts = str(_get(scanned, role, f"/api/decisions?initiative_id={sid}"))
+    texts = str(_get(scanned, role, f"/api/v1/decisions?initiative_id={sid}"))
     assert INTERNAL_DECISION in texts and INTERNAL_DECLINE in texts
     assert {INTERNAL_DECISION.lower(), INTERNAL_DECLINE.lower()} <= set(scanned.scan.received)
 
@@ -646,7 +646,7 @@ def test_an_internal_change_is_not_news_abroad(scanned: Scanned) -> None:
     partner = "partner_granted"
 
     def seen() -> tuple[Any, list[str]]:
-        data = _get(scanned, partner, f"/api/initiatives/{sid}")
+        data = _get(scanned, partner, f"/api/v1/initiatives/{sid}")
         page = scanned.client.get(f"/initiatives/{sid}", headers=scanned.headers(partner)).text
         last = re.findall(r"last changed[^<]*", page)
         return {k: data.get(k) for k in ("version", "updated_at")}, last
@@ -654,13 +654,13 @@ def test_an_internal_change_is_not_news_abroad(scanned: Scanned) -> None:
     before = seen()
     owner = scanned.headers("owner_desk", unsafe=True)
     added = scanned.client.post(
-        f"/api/initiatives/{sid}/lines/metrics",
+        f"/api/v1/initiatives/{sid}/lines/metrics",
         headers=owner,
         json={"name": "Quiet calls with the Harl mediator", "kind": "output", "internal": True},
     )
     assert added.status_code == 201, added.text
     line = scanned.client.put(
-        f"/api/initiatives/{sid}/lines/red_lines/{scanned.world.ids['internal_line_id']}",
+        f"/api/v1/initiatives/{sid}/lines/red_lines/{scanned.world.ids['internal_line_id']}",
         headers=owner,
         json={"text": "Walk away below fifty trucks a day", "trigger": "withdraw", "version": 1},
     )
@@ -693,7 +693,7 @@ def test_what_one_may_not_see_answers_404(scanned: Scanned, case: str) -> None:
     else:
         own = dict((k, i) for i, k in scanned.ids.tracks)["t-fjord-k"]
         r = scanned.client.delete(
-            f"/api/initiatives/{own}/coordinated/{scanned.world.ids['private_id']}",
+            f"/api/v1/initiatives/{own}/coordinated/{scanned.world.ids['private_id']}",
             headers=scanned.headers("kestrel_desk", unsafe=True),
         )
     with Session(dbmod.get_engine()) as s:

@@ -32,9 +32,9 @@ def test_internal_items_never_reach_a_partner(db: Session, db_backend: str) -> N
     world = w.build(db)
     with TestClient(create_app(), raise_server_exceptions=False) as client:
         # The granted partner really reads the track, so the search is not vacuous.
-        seen = _api(client, world, "partner_granted", "GET", f"/api/initiatives/{world.ids['shared_id']}")
+        seen = _api(client, world, "partner_granted", "GET", f"/api/v1/initiatives/{world.ids['shared_id']}")
         assert seen.status_code == 200 and "Pause if convoys are taxed" in seen.text
-        home = _api(client, world, "owner_desk", "GET", f"/api/initiatives/{world.ids['shared_id']}").text
+        home = _api(client, world, "owner_desk", "GET", f"/api/v1/initiatives/{world.ids['shared_id']}").text
         assert not [t for t in w.INTERNAL_TEXTS if t not in home], "the home view shows every internal item"
         checked = 0
         for role in PARTNERS:
@@ -52,34 +52,34 @@ def test_withdrawing_a_grant_takes_effect_at_once(db: Session, db_backend: str) 
     with TestClient(create_app(), raise_server_exceptions=False) as client:
         partner = "partner_granted"
         pages = [
-            f"/api/initiatives/{sid}",
-            f"/api/initiatives/by-key/{key}",
-            f"/api/initiatives/{sid}/comments",
+            f"/api/v1/initiatives/{sid}",
+            f"/api/v1/initiatives/by-key/{key}",
+            f"/api/v1/initiatives/{sid}/comments",
         ]
-        pages += [f"/api/decisions/{world.ids['decision_id']}/status"]
+        pages += [f"/api/v1/decisions/{world.ids['decision_id']}/status"]
         web_page = f"/initiatives/{sid}"
         has_page = _api(client, world, partner, "GET", web_page).status_code == 200
         for url in pages:
             assert _api(client, world, partner, "GET", url).status_code == 200, url
-        assert key in _api(client, world, partner, "GET", "/api/export").text
-        listed = _api(client, world, partner, "GET", "/api/initiatives?shared_with_us=true").json()
+        assert key in _api(client, world, partner, "GET", "/api/v1/export").text
+        listed = _api(client, world, partner, "GET", "/api/v1/initiatives?shared_with_us=true").json()
         assert [i["key"] for i in listed] == [key]
 
-        r = _api(client, world, "owner_desk", "POST", f"/api/grants/{world.ids['grant_id']}/withdraw")
+        r = _api(client, world, "owner_desk", "POST", f"/api/v1/grants/{world.ids['grant_id']}/withdraw")
         assert r.status_code == 200 and r.json()["withdrawn_at"]
 
         for url in pages + ([web_page] if has_page else []):
             assert _api(client, world, partner, "GET", url).status_code == 404, url
-        assert _api(client, world, partner, "GET", "/api/initiatives?shared_with_us=true").json() == []
-        assert key not in _api(client, world, partner, "GET", "/api/export").text
+        assert _api(client, world, partner, "GET", "/api/v1/initiatives?shared_with_us=true").json() == []
+        assert key not in _api(client, world, partner, "GET", "/api/v1/export").text
         assert all(
-            e["initiative_id"] != sid for e in _api(client, world, partner, "GET", "/api/decisions").json()
+            e["initiative_id"] != sid for e in _api(client, world, partner, "GET", "/api/v1/decisions").json()
         )
         # The grant and the withdrawal are entries of the decision log, for the home side.
-        log = _api(client, world, "owner_desk", "GET", f"/api/decisions?initiative_id={sid}").json()
+        log = _api(client, world, "owner_desk", "GET", f"/api/v1/decisions?initiative_id={sid}").json()
         assert {"withdrawal"} <= {e["entry_type"] for e in log}
         # A second withdrawal is a conflict, not a new entry.
-        again = _api(client, world, "owner_desk", "POST", f"/api/grants/{world.ids['grant_id']}/withdraw")
+        again = _api(client, world, "owner_desk", "POST", f"/api/v1/grants/{world.ids['grant_id']}/withdraw")
         assert again.status_code == 409
 
 
@@ -89,44 +89,44 @@ def test_sharing_grants_through_the_api(db: Session, db_backend: str) -> None:
     sid = world.ids["shared_id"]
     with TestClient(create_app(), raise_server_exceptions=False) as client:
         field_user = world.users["field"].id
-        assert _api(client, world, "field", "GET", f"/api/initiatives/{sid}").status_code == 404
+        assert _api(client, world, "field", "GET", f"/api/v1/initiatives/{sid}").status_code == 404
         r = _api(
             client,
             world,
             "owner_desk",
             "POST",
-            f"/api/initiatives/{sid}/grants",
+            f"/api/v1/initiatives/{sid}/grants",
             json={"user_id": field_user},
         )
         assert r.status_code == 201, r.text
-        assert _api(client, world, "field", "GET", f"/api/initiatives/{sid}").status_code == 200
+        assert _api(client, world, "field", "GET", f"/api/v1/initiatives/{sid}").status_code == 200
         # View level: reading, no commenting.
-        c = _api(client, world, "field", "POST", f"/api/initiatives/{sid}/comments", json={"text": "Seen"})
+        c = _api(client, world, "field", "POST", f"/api/v1/initiatives/{sid}/comments", json={"text": "Seen"})
         assert c.status_code == 403
-        assert _api(client, world, "partner_granted", "GET", f"/api/initiatives/{sid}/grants").json() == []
-        grants = _api(client, world, "owner_desk", "GET", f"/api/initiatives/{sid}/grants").json()
+        assert _api(client, world, "partner_granted", "GET", f"/api/v1/initiatives/{sid}/grants").json() == []
+        grants = _api(client, world, "owner_desk", "GET", f"/api/v1/initiatives/{sid}/grants").json()
         assert {g["user_id"] for g in grants} >= {field_user}
         bad = _api(
-            client, world, "owner_desk", "POST", f"/api/initiatives/{sid}/grants", json={"level": "view"}
+            client, world, "owner_desk", "POST", f"/api/v1/initiatives/{sid}/grants", json={"level": "view"}
         )
         assert bad.status_code == 422 and bad.json()["errors"]
-        entries = _api(client, world, "owner_desk", "GET", f"/api/decisions?initiative_id={sid}").json()
+        entries = _api(client, world, "owner_desk", "GET", f"/api/v1/decisions?initiative_id={sid}").json()
         assert "grant" in {e["entry_type"] for e in entries}
         partner_log = _api(
-            client, world, "partner_granted", "GET", f"/api/decisions?initiative_id={sid}"
+            client, world, "partner_granted", "GET", f"/api/v1/decisions?initiative_id={sid}"
         ).json()
         assert {e["entry_type"] for e in partner_log} <= {"decision", "signoff", "decline"}
         # Internal comments are for home only.
         internal = {"text": "Between us", "internal": True}
         assert (
             _api(
-                client, world, "partner_granted", "POST", f"/api/initiatives/{sid}/comments", json=internal
+                client, world, "partner_granted", "POST", f"/api/v1/initiatives/{sid}/comments", json=internal
             ).status_code
             == 422
         )
         assert (
             _api(
-                client, world, "other_desk", "POST", f"/api/initiatives/{sid}/comments", json=internal
+                client, world, "other_desk", "POST", f"/api/v1/initiatives/{sid}/comments", json=internal
             ).status_code
             == 201
         )
@@ -138,7 +138,7 @@ def test_sharing_grants_through_the_api(db: Session, db_backend: str) -> None:
         }
         assert (
             _api(
-                client, world, "owner_desk", "PUT", f"/api/initiatives/{sid}", json=body | {"version": 1}
+                client, world, "owner_desk", "PUT", f"/api/v1/initiatives/{sid}", json=body | {"version": 1}
             ).status_code
             == 200
         )
@@ -147,13 +147,13 @@ def test_sharing_grants_through_the_api(db: Session, db_backend: str) -> None:
             world,
             "coordinator",
             "PUT",
-            f"/api/initiatives/{sid}",
+            f"/api/v1/initiatives/{sid}",
             json=body | {"title": "Other", "version": 1},
         )
         assert stale.status_code == 409 and "title" in stale.json()["changed"]
         # The partner with a sign-off grant signs the decision that names Ostmark.
         status = _api(
-            client, world, "partner_granted", "GET", f"/api/decisions/{world.ids['decision_id']}/status"
+            client, world, "partner_granted", "GET", f"/api/v1/decisions/{world.ids['decision_id']}/status"
         ).json()
         assert "ostmark" in {m["org"] for m in status["missing"]}
         signed = _api(
@@ -161,7 +161,7 @@ def test_sharing_grants_through_the_api(db: Session, db_backend: str) -> None:
             world,
             "partner_granted",
             "POST",
-            f"/api/decisions/{world.ids['decision_id']}/signoff",
+            f"/api/v1/decisions/{world.ids['decision_id']}/signoff",
             json={},
         )
         assert signed.status_code == 201, signed.text
@@ -183,8 +183,8 @@ def test_blind_overlap_notices_request_and_accept(db: Session, db_backend: str) 
     world = w.build(db, with_request=False)
     with TestClient(create_app(), raise_server_exceptions=False) as client:
         # Each owner has a notice naming the other organisation and the crisis only.
-        mine = _api(client, world, "owner_desk", "GET", "/api/coordination/notices").json()
-        theirs = _api(client, world, "kestrel_desk", "GET", "/api/coordination/notices").json()
+        mine = _api(client, world, "owner_desk", "GET", "/api/v1/coordination/notices").json()
+        theirs = _api(client, world, "kestrel_desk", "GET", "/api/v1/coordination/notices").json()
         assert [n["other_organisations"] for n in mine] == [["Kestrel, Foreign Office"]]
         assert [n["other_organisations"] for n in theirs] == [["Varnia, Ministry of Foreign Affairs"]]
         assert mine[0]["crisis"] == theirs[0]["crisis"] == "Saltmarsh Delta crisis"
@@ -196,12 +196,14 @@ def test_blind_overlap_notices_request_and_accept(db: Session, db_backend: str) 
             world,
             "kestrel_desk",
             "POST",
-            "/api/coordination/requests",
+            "/api/v1/coordination/requests",
             json={"alert_id": mine[0]["alert_id"]},
         )
         assert r.status_code == 201, r.text
         request_id = r.json()[0]["id"]
-        incoming = _api(client, world, "owner_desk", "GET", f"/api/coordination/requests/{request_id}").json()
+        incoming = _api(
+            client, world, "owner_desk", "GET", f"/api/v1/coordination/requests/{request_id}"
+        ).json()
         assert incoming["direction"] == "incoming" and incoming["can_answer"]
         assert incoming["other_organisation"] == "Kestrel, Foreign Office"
         _blind_check(client, world)
@@ -212,7 +214,7 @@ def test_blind_overlap_notices_request_and_accept(db: Session, db_backend: str) 
                 world,
                 "kestrel_desk",
                 "POST",
-                f"/api/coordination/requests/{request_id}/accept",
+                f"/api/v1/coordination/requests/{request_id}/accept",
                 json={},
             ).status_code
             == 404
@@ -223,7 +225,7 @@ def test_blind_overlap_notices_request_and_accept(db: Session, db_backend: str) 
                 world,
                 "other_desk",
                 "POST",
-                f"/api/coordination/requests/{request_id}/accept",
+                f"/api/v1/coordination/requests/{request_id}/accept",
                 json={},
             ).status_code
             == 403
@@ -234,7 +236,7 @@ def test_blind_overlap_notices_request_and_accept(db: Session, db_backend: str) 
             world,
             "owner_desk",
             "POST",
-            f"/api/coordination/requests/{request_id}/accept",
+            f"/api/v1/coordination/requests/{request_id}/accept",
             json={"share_level": "view"},
         )
         assert ok.status_code == 200 and ok.json()["status"] == "accepted", ok.text
@@ -245,12 +247,12 @@ def test_blind_overlap_notices_request_and_accept(db: Session, db_backend: str) 
     ).first()
     with TestClient(create_app(), raise_server_exceptions=False) as client:
         # Shared back on acceptance: now, and only now, Kestrel reads Varnia's track.
-        seen = _api(client, world, "kestrel_desk", "GET", f"/api/initiatives/{world.ids['private_id']}")
+        seen = _api(client, world, "kestrel_desk", "GET", f"/api/v1/initiatives/{world.ids['private_id']}")
         assert seen.status_code == 200 and w.VARNIA_PRIVATE_SECRETS[0] in seen.text
         # Kestrel's own track stays unseen by Varnia: it was not shared back.
         assert (
             _api(
-                client, world, "owner_desk", "GET", f"/api/initiatives/{world.ids['kestrel_id']}"
+                client, world, "owner_desk", "GET", f"/api/v1/initiatives/{world.ids['kestrel_id']}"
             ).status_code
             == 404
         )
@@ -265,7 +267,7 @@ def test_blind_overlap_request_declined(db: Session, db_backend: str) -> None:
             world,
             "owner_desk",
             "POST",
-            f"/api/coordination/requests/{rid}/decline",
+            f"/api/v1/coordination/requests/{rid}/decline",
             json={"reason": ""},
         )
         assert short.status_code == 422 and short.json()["errors"][0]["loc"] == "reason"
@@ -274,14 +276,16 @@ def test_blind_overlap_request_declined(db: Session, db_backend: str) -> None:
             world,
             "owner_desk",
             "POST",
-            f"/api/coordination/requests/{rid}/decline",
+            f"/api/v1/coordination/requests/{rid}/decline",
             json={"reason": "Our channel is confidential"},
         )
         assert r.status_code == 200 and r.json()["status"] == "declined"
-        back = _api(client, world, "kestrel_desk", "GET", f"/api/coordination/requests/{rid}").json()
+        back = _api(client, world, "kestrel_desk", "GET", f"/api/v1/coordination/requests/{rid}").json()
         assert back["status"] == "declined" and back["reason"] == "Our channel is confidential"
         assert back["direction"] == "outgoing" and not back["can_answer"]
-        again = _api(client, world, "owner_desk", "POST", f"/api/coordination/requests/{rid}/accept", json={})
+        again = _api(
+            client, world, "owner_desk", "POST", f"/api/v1/coordination/requests/{rid}/accept", json={}
+        )
         assert again.status_code == 409
         _blind_check(client, world)
     db.expire_all()
@@ -358,14 +362,14 @@ def test_withdrawn_grant_stops_the_partners_stream(db: Session, db_backend: str)
     with Session(stream.get_engine()) as s:
         cursor = stream.latest_id(s)
     with TestClient(create_app(), raise_server_exceptions=False) as client:
-        url = f"/api/initiatives/{sid}/comments"
+        url = f"/api/v1/initiatives/{sid}/comments"
         before = _api(client, world, "owner_desk", "POST", url, json={"text": "Before"})
         assert before.status_code == 201
         events, cursor = read(cursor)
         assert [e.payload.get("comment_id") for e in events if e.kind == "comment.added"] == [
             before.json()["id"]
         ]
-        _api(client, world, "owner_desk", "POST", f"/api/grants/{world.ids['grant_id']}/withdraw")
+        _api(client, world, "owner_desk", "POST", f"/api/v1/grants/{world.ids['grant_id']}/withdraw")
         after = _api(client, world, "owner_desk", "POST", url, json={"text": "After"})
         assert after.status_code == 201
         events, cursor = read(cursor)

@@ -49,8 +49,8 @@ def responses(client: TestClient, world: w.World, role: str, **params: Any) -> I
         status, body = call(client, world, key, spec, role)
         yield Answer(key, key, status, body.decode(errors="replace"))
     for extra in ("?shared_with_us=true", "?q=a"):
-        status, body = call(client, world, "GET /api/initiatives", {"query": extra}, role)
-        yield Answer("GET /api/initiatives", extra, status, body.decode(errors="replace"))
+        status, body = call(client, world, "GET /api/v1/initiatives", {"query": extra}, role)
+        yield Answer("GET /api/v1/initiatives", extra, status, body.decode(errors="replace"))
 
 
 def all_ids(db: Session) -> dict[str, list[Any]]:

@@ -216,13 +216,13 @@ def test_routes_answer_csv_pdf_print_and_404(db: Session, world: dict[str, objec
             f"/initiatives/{private}/log.csv",
             f"/initiatives/{private}/log.pdf",
             f"/initiatives/{private}/log/print",
-            f"/api/initiatives/{private}/log",
-            f"/api/initiatives/{private}/log.csv",
+            f"/api/v1/initiatives/{private}/log",
+            f"/api/v1/initiatives/{private}/log.csv",
         ):
             r = client.get(path)
             assert r.status_code == 404, path
             assert "river elders" not in r.text
-        r = client.get(f"/api/crises/{corridor}/log")
+        r = client.get(f"/api/v1/crises/{corridor}/log")
         assert r.status_code == 200
         body = r.json()
         assert {e["track_key"] for e in body["entries"]} == {"shared"}

@@ -48,5 +48,5 @@ def test_api_token_is_shown_once_and_works(db: Session) -> None:
     token = made.text.split("<code>", 1)[1].split("</code>", 1)[0]
     assert token.startswith("acc_") and token not in client.get("/account").text
     api = TestClient(create_app())
-    listed = api.get("/api/initiatives", headers={"Authorization": f"Bearer {token}"})
+    listed = api.get("/api/v1/initiatives", headers={"Authorization": f"Bearer {token}"})
     assert listed.status_code == 200 and any(i["key"] == "t1" for i in listed.json())

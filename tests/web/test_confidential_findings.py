@@ -161,17 +161,17 @@ def test_signoff_reasons_abroad_say_nothing_of_internal_items(db, people, client
     secrets = (SECRET_FTE, SECRET_UNTIL, "sanction", "owns a staff line", "responsible for")
     names = ("Ministry of Defence", "Ministry of Finance", "varnia-def", "varnia-fin")
 
-    home = clients["mfa"].get(f"/api/decisions/{entry.id}/status").json()
+    home = clients["mfa"].get(f"/api/v1/decisions/{entry.id}/status").json()
     assert {r["org"] for r in home["requirements"]} >= {"varnia-def", "varnia-fin", "ostmark"}
 
     for answer in (
-        clients["ost"].get(f"/api/decisions/{entry.id}/status"),
+        clients["ost"].get(f"/api/v1/decisions/{entry.id}/status"),
         clients["ost"].get(f"/initiatives/{track.id}"),
         clients["ost"].get(
             f"/initiatives/{track.id}", headers={"HX-Request": "true", "HX-Target": "decision_log"}
         ),
         clients["ost"].get("/decisions"),
-        clients["ost"].get("/api/decisions/waiting"),
+        clients["ost"].get("/api/v1/decisions/waiting"),
         clients["ost"].get("/"),
     ):
         assert answer.status_code == 200, answer.text
@@ -180,15 +180,15 @@ def test_signoff_reasons_abroad_say_nothing_of_internal_items(db, people, client
     # The pages list every organisation to filter by (reference data); the sign-off
     # states and the log's fragment name none that only internal items bring in.
     for answer in (
-        clients["ost"].get(f"/api/decisions/{entry.id}/status"),
+        clients["ost"].get(f"/api/v1/decisions/{entry.id}/status"),
         clients["ost"].get(
             f"/initiatives/{track.id}", headers={"HX-Request": "true", "HX-Target": "decision_log"}
         ),
-        clients["ost"].get("/api/decisions/waiting"),
+        clients["ost"].get("/api/v1/decisions/waiting"),
     ):
         for name in names:
             assert name not in answer.text, (answer.request.url, name)
-    partner = clients["ost"].get(f"/api/decisions/{entry.id}/status").json()
+    partner = clients["ost"].get(f"/api/v1/decisions/{entry.id}/status").json()
     assert {r["org"] for r in partner["requirements"]} == {"varnia-mfa", "ostmark"}
 
 
@@ -202,23 +202,25 @@ def test_a_dismissal_stays_with_the_government_that_made_it(db, people, clients)
     alert = _alert(db, "parallel_tracks", [ours, theirs], ("t-ost", "t-shared"), {})
 
     reason = "Covered by the joint cell in the capital"
-    r = clients["mfa"].post(f"/api/alerts/{alert.id}/dismiss", json={"reason": reason})
+    r = clients["mfa"].post(f"/api/v1/alerts/{alert.id}/dismiss", json={"reason": reason})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "dismissed" and r.json()["dismiss_reason"] == reason
 
-    other = clients["ost_desk"].get(f"/api/alerts/{alert.id}")
+    other = clients["ost_desk"].get(f"/api/v1/alerts/{alert.id}")
     assert other.status_code == 200
     assert other.json()["status"] == "open"
     assert reason not in other.text
     inbox = clients["ost_desk"].get("/alerts")
     assert reason not in inbox.text and f"alert-{alert.id}" in inbox.text
-    assert reason not in clients["ost_desk"].get("/api/alerts?status=all").text
+    assert reason not in clients["ost_desk"].get("/api/v1/alerts?status=all").text
 
     # The other government sets it aside for itself, with its own reason.
-    r = clients["ost_desk"].post(f"/api/alerts/{alert.id}/dismiss", json={"reason": "Talks paused until May"})
+    r = clients["ost_desk"].post(
+        f"/api/v1/alerts/{alert.id}/dismiss", json={"reason": "Talks paused until May"}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["dismiss_reason"] == "Talks paused until May"
-    assert clients["mfa"].get(f"/api/alerts/{alert.id}").json()["dismiss_reason"] == reason
+    assert clients["mfa"].get(f"/api/v1/alerts/{alert.id}").json()["dismiss_reason"] == reason
     db.expire_all()
     assert db.get(Alert, alert.id).status == "dismissed"
 
@@ -239,9 +241,9 @@ def test_a_partner_reads_no_blind_notice_nor_home_only_stream_events(db, people,
         db, "parallel_tracks", [shared, kes], ("t-kes", "t-shared"), {"t-shared": view, "t-kes": view}
     )
 
-    home = clients["mfa"].get("/api/coordination/notices").json()
+    home = clients["mfa"].get("/api/v1/coordination/notices").json()
     assert [n["alert_id"] for n in home] == [alert.id]
-    partner = clients["ost"].get("/api/coordination/notices")
+    partner = clients["ost"].get("/api/v1/coordination/notices")
     assert partner.status_code == 200 and partner.json() == []
     assert "Kestrel" not in partner.text
 
@@ -274,8 +276,8 @@ def test_external_links_stay_home(db, people, clients) -> None:  # type: ignore[
         clients["ost"].get(
             f"/initiatives/{track.id}", headers={"HX-Request": "true", "HX-Target": "initiative"}
         ),
-        clients["ost"].get(f"/api/initiatives/{track.id}"),
-        clients["ost"].get("/api/export"),
+        clients["ost"].get(f"/api/v1/initiatives/{track.id}"),
+        clients["ost"].get("/api/v1/export"),
     ):
         assert answer.status_code == 200
         assert EXTERNAL not in answer.text
@@ -296,10 +298,10 @@ def test_a_blind_forum_shopping_alert_names_no_party_in_its_subjects(db, people,
         ("lfa", "t-kes", "t-private"),
         {"t-private": view, "t-kes": view},
     )
-    got = clients["mfa"].get(f"/api/alerts/{alert.id}").json()
+    got = clients["mfa"].get(f"/api/v1/alerts/{alert.id}").json()
     assert got["partial"] is True
     assert got["subjects"] == ["t-private"]
-    listed = clients["mfa"].get("/api/alerts").text
+    listed = clients["mfa"].get("/api/v1/alerts").text
     assert '"lfa"' not in listed and "t-kes" not in listed
 
 
@@ -311,13 +313,13 @@ def test_a_partner_that_may_only_read_is_never_asked_to_sign(db, people, clients
     track = _track(db, "t-view")
     entry = _decision(db, people["mfa"], track, ["varnia-mfa", "ostmark"])
 
-    assert clients["ost"].get("/api/decisions/waiting").json() == []
+    assert clients["ost"].get("/api/v1/decisions/waiting").json() == []
     page = clients["ost"].get(f"/initiatives/{track.id}").text
     assert f'action="/decisions/{entry.id}/signoff"' not in page
-    state = clients["mfa"].get(f"/api/decisions/{entry.id}/status").json()
+    state = clients["mfa"].get(f"/api/v1/decisions/{entry.id}/status").json()
     assert "ostmark" not in [r["org"] for r in state["missing"]]
     assert state["missing"] == []
-    assert clients["ost"].post(f"/api/decisions/{entry.id}/signoff", json={}).status_code == 403
+    assert clients["ost"].post(f"/api/v1/decisions/{entry.id}/signoff", json={}).status_code == 403
 
 
 # ---------------------------------------------------------------- finding 7
@@ -329,7 +331,7 @@ def test_a_department_keeps_its_decline_and_its_decision_internal(db, people, cl
     shown = _decision(db, people["mfa"], track, ["varnia-mfa", "varnia-fin", "ostmark"])
     reason = "Finance will not fund a second convoy corridor this year"
     r = clients["fin"].post(
-        f"/api/decisions/{shown.id}/signoff", json={"declined": True, "reason": reason, "internal": True}
+        f"/api/v1/decisions/{shown.id}/signoff", json={"declined": True, "reason": reason, "internal": True}
     )
     assert r.status_code == 201, r.text
     hidden = _decision(
@@ -341,17 +343,17 @@ def test_a_department_keeps_its_decline_and_its_decision_internal(db, people, cl
     for answer in (
         clients["ost"].get(f"/initiatives/{track.id}"),
         clients["ost"].get("/decisions"),
-        clients["ost"].get("/api/decisions"),
-        clients["ost"].get(f"/api/decisions/{shown.id}/status"),
-        clients["ost"].get("/api/export"),
+        clients["ost"].get("/api/v1/decisions"),
+        clients["ost"].get(f"/api/v1/decisions/{shown.id}/status"),
+        clients["ost"].get("/api/v1/export"),
     ):
         assert answer.status_code == 200
         assert reason not in answer.text
         assert "Hold back the reconstruction offer" not in answer.text
-    assert clients["ost"].get(f"/api/decisions/{hidden.id}/status").status_code == 404
+    assert clients["ost"].get(f"/api/v1/decisions/{hidden.id}/status").status_code == 404
     # A partner keeps nothing internal on another government's track.
     other = _decision(db, people["mfa"], track, ["varnia-mfa", "ostmark"], text="Open the southern road too")
-    r = clients["ost"].post(f"/api/decisions/{other.id}/signoff", json={"internal": True})
+    r = clients["ost"].post(f"/api/v1/decisions/{other.id}/signoff", json={"internal": True})
     assert r.status_code == 422
 
 
@@ -372,12 +374,12 @@ def test_coordination_requests_and_unlinks_answer_not_found_for_what_is_not_ones
 
     r = clients["ost_desk"].post("/coordination/requests", data={"alert_id": str(alert.id)})
     assert r.status_code == 404
-    r = clients["ost_desk"].post("/api/coordination/requests", json={"alert_id": alert.id})
+    r = clients["ost_desk"].post("/api/v1/coordination/requests", json={"alert_id": alert.id})
     assert r.status_code == 404
 
     before = stream.latest_id(db)
     db.commit()
-    r = clients["mfa"].delete(f"/api/initiatives/{private.id}/coordinated/{kes.id}")
+    r = clients["mfa"].delete(f"/api/v1/initiatives/{private.id}/coordinated/{kes.id}")
     assert r.status_code == 404
     db.expire_all()
     assert db.exec(select(Event).where(Event.id > before)).all() == []

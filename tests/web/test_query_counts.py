@@ -89,8 +89,8 @@ def _measure(clients: dict[str, TestClient], track_id: int, decision_id: int) ->
             {"HX-Request": "true", "HX-Target": "decision_log"},
         ),
         "comments fragment": (f"/initiatives/{track_id}", {"HX-Request": "true", "HX-Target": "comments"}),
-        "api track": (f"/api/initiatives/{track_id}", {}),
-        "api sign-off state": (f"/api/decisions/{decision_id}/status", {}),
+        "api track": (f"/api/v1/initiatives/{track_id}", {}),
+        "api sign-off state": (f"/api/v1/decisions/{decision_id}/status", {}),
     }
     out = {}
     for who, client in clients.items():

@@ -85,7 +85,7 @@ def test_the_sign_button_is_offered_exactly_when_the_service_accepts(db: Session
     for (org, role), user in people.items():
         with TestClient(app, follow_redirects=False) as client:
             sign_in(client, user.email)
-            waiting = {w["decision"]["id"] for w in client.get("/api/decisions/waiting").json()}
+            waiting = {w["decision"]["id"] for w in client.get("/api/v1/decisions/waiting").json()}
             for level, (track_id, decision_id) in entries.items():
                 page = client.get(f"/initiatives/{track_id}")
                 button = page.status_code == 200 and f'action="/decisions/{decision_id}/signoff"' in page.text

@@ -438,7 +438,7 @@ def test_pages_register_show_the_secret_once_and_log_each_try(db: Session, fast_
         db.commit()
         page = admin.get(f"/webhooks/{hook.id}").text
         assert "ConnectError: refused" in page and "delivered" in page
-        api = admin.get(f"/api/webhooks/{hook.id}/deliveries").json()
+        api = admin.get(f"/api/v1/webhooks/{hook.id}/deliveries").json()
         assert [a["status_code"] for a in api[0]["attempts"]] == [None, 200]
         assert api[0]["status"] == "delivered" and api[0]["tries"] == 2
         assert admin.post(f"/webhooks/{hook.id}/pause", data={"csrf_token": csrf}).status_code == 303
@@ -447,10 +447,10 @@ def test_pages_register_show_the_secret_once_and_log_each_try(db: Session, fast_
         db.commit()
     with _client_as(desk_email) as desk:
         assert desk.get("/webhooks").status_code == 403
-        assert desk.get("/api/webhooks").status_code == 403
+        assert desk.get("/api/v1/webhooks").status_code == 403
     with _client_as(other_email) as other:
         assert other.get(f"/webhooks/{hook.id}").status_code == 404
-        r = other.get(f"/api/webhooks/{hook.id}/deliveries")
+        r = other.get(f"/api/v1/webhooks/{hook.id}/deliveries")
         assert r.status_code == 404 and PUBLIC not in r.text
 
 
