@@ -20,7 +20,7 @@ from server.db import session_scope
 from server.domain.checks import all_checks, run_all
 from server.domain.checks import n4_parallel_tracks as n4
 from server.relay import relay_pending
-from server.services import loader, reconcile
+from server.services import delegations, loader, reconcile, workspace_meta
 from workers import overlap_state
 from workers.celery_app import app
 
@@ -73,6 +73,9 @@ def check_everything_now() -> dict[str, Any]:
         loaded = loader.load_all(db)
         findings = run_all(loaded.snapshot)
         out = reconcile.reconcile(db, findings, loaded.ids, None, None)
+        today = workspace_meta.today(db)
+        # Delegations that ran out get their end in the log.
+        delegations.log_ended(db, today)
     return out.as_dict()
 
 

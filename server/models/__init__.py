@@ -3,6 +3,7 @@
 from server.models.alerts import Alert, AlertDismissal, AlertInitiative, CoordinationRequest
 from server.models.crises import Crisis, Influence, Interlocutor, Party
 from server.models.decisions import LogCheckpoint, LogEntry
+from server.models.delegations import Delegation
 from server.models.events import Event, OutboxRow
 from server.models.initiatives import (
     CoordinationLink,
@@ -33,6 +34,7 @@ __all__ = [
     "CoordinationLink",
     "CoordinationRequest",
     "Crisis",
+    "Delegation",
     "Dependency",
     "Event",
     "FieldReport",

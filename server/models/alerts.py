@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Column, DateTime, UniqueConstraint
@@ -60,6 +60,23 @@ class AlertDismissal(SQLModel, table=True):
     evidence_hash: str = Field(max_length=64)
     dismissed_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
+    # held: set aside; awaiting: a high-severity alert waiting for a second department
+    # of the same government to confirm (still open until then); expired: its date came
+    # with the cause still there; reopened: the evidence changed (`changes` says how).
+    state: str = Field(default="held", max_length=20)
+    expires_on: date | None = None
+    # The department that dismissed it, and the one that confirmed it.
+    org_id: int | None = Field(default=None, foreign_key="organisation.id")
+    confirmed_by_id: int | None = Field(default=None, foreign_key="person.id")
+    confirmed_org_id: int | None = Field(default=None, foreign_key="organisation.id")
+    confirmed_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
+    principle: str = Field(default="", max_length=4)
+    severity: str = Field(default="", max_length=10)
+    # What the alert said when it was set aside, to tell what changed when it reopens.
+    message: str = ""
+    evidence: list[str] = Field(default_factory=list, sa_column=json_list())
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=json_dict())
+    ended_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
 
 
 class AlertInitiative(SQLModel, table=True):

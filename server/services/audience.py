@@ -47,8 +47,17 @@ from server.services.errors import NotFound
 
 LEVELS = {"view": 1, "comment": 2, "sign-off": 3}
 # Log entries about whom a track is shared with, with whom its owner talks and which
-# alerts it set aside: the owner's government reads them, a partner never does.
-HOME_ONLY_ENTRIES = ("grant", "withdrawal", "coordination", "dismissal")
+# alerts it set aside, and its departments' delegations of sign-off: the owner's government
+# reads them, a partner never does.
+HOME_ONLY_ENTRIES = (
+    "grant",
+    "withdrawal",
+    "coordination",
+    "dismissal",
+    "delegation",
+    "revocation",
+    "delegation_end",
+)
 
 
 def _gov_of_org() -> Any:

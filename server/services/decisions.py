@@ -21,8 +21,8 @@ from sqlmodel import Session, col, select
 
 from server import events
 from server.domain import signoffs
-from server.models import Initiative, LogEntry, Organisation, User
-from server.services import audience, ledger, policy, signoff_state
+from server.models import Delegation, Initiative, LogEntry, Organisation, User
+from server.services import audience, delegations, ledger, policy, signoff_state
 from server.services.audience import HOME_ONLY_ENTRIES
 from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from server.services.initiative_common import new_key
@@ -153,8 +153,12 @@ def _append_signoff(
     declined: bool = False,
     reason: str = "",
     internal: bool = False,
+    delegation: Delegation | None = None,
 ) -> LogEntry:
-    """A sign-off (or decline) entry for the actor's organisation, bound to the decision's hash."""
+    """A sign-off (or decline) entry for the actor's organisation, bound to the decision's hash.
+
+    Under a delegation it is for the delegating department, and names the delegation.
+    """
     return ledger.append(
         db,
         LogEntry(
@@ -163,10 +167,11 @@ def _append_signoff(
             decision_id=decision.id,
             decision_hash=decision.entry_hash,
             date=date.today(),
-            org_id=actor.organisation_id,
+            org_id=delegation.department_id if delegation else actor.organisation_id,
             actor_id=actor.id,
             actor_name=actor.name,
             text=reason,
+            payload={"delegation": delegation.key} if delegation else {},
             internal=internal or decision.internal,
             prev_hash="",
             entry_hash="",
@@ -192,11 +197,13 @@ def sign_off(
     declined: bool = False,
     reason: str | None = None,
     internal: bool = False,
+    delegation_id: int | None = None,
 ) -> LogEntry:
     """Sign off (or decline) a decision for the actor's organisation, bound to its hash.
 
     Accepted exactly when `policy.may_sign` holds, which is what the pages ask before
-    they offer the button.
+    they offer the button. With `delegation_id`, for the department that delegated its
+    sign-off to the actor, when `delegations.usable` offers that delegation.
     """
     entry, initiative = get_decision(db, actor, decision_id)
     aud = audience.of(actor)
@@ -215,6 +222,23 @@ def sign_off(
     state = signoff_state.judge(judged)[decision_id]
     if not state.judged:
         raise Conflict("This decision was corrected; sign off the newest entry")
+    if delegation_id is not None:
+        offered = {d.id: d for d, _ in delegations.usable(db, actor, initiative, state, judged)}
+        if delegation_id not in offered:
+            raise NotAllowed("This delegation does not let you sign off this decision now")
+        row = _append_signoff(
+            db, actor, entry, declined, (reason or "").strip(), internal, offered[delegation_id]
+        )
+        events.publish(
+            db,
+            "decision.signoff",
+            "decision_log",
+            initiative_id=initiative.id,
+            home_only=row.internal,
+            decision_id=entry.id,
+        )
+        events.check_initiative(db, initiative.id)
+        return row
     req = policy.requirement_of(state, judged.orgs, actor.organisation.key)
     if req is None:
         raise NotAllowed("Your organisation's sign-off is not required on this decision")

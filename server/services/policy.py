@@ -147,6 +147,18 @@ def may_sign(
     return may_sign_on(db, actor, initiative, audience) and signs_for(db, actor, state, orgs) is not None
 
 
+def may_delegate(actor: User | None, department: Organisation) -> bool:
+    """Who may name (or revoke) a delegate for a department's sign-off.
+
+    The department's own people with sign-off rights, and admins of its government.
+    """
+    if actor is None:
+        return True
+    if actor.organisation_id == department.id:
+        return actor.role in SIGNER_ROLES
+    return actor.role == "admin" and actor.government == department.government_key
+
+
 def require_role(actor: User | None, *roles: str) -> None:
     if actor is not None and actor.role not in roles:
         raise NotAllowed("Your role does not allow this")

@@ -18,13 +18,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, col, select
 
 from server.domain import signoffs
 from server.domain import snapshot as doc
 from server.models import (
+    Crisis,
+    Delegation,
     Initiative,
     LeverageTool,
     LogEntry,
@@ -45,6 +47,7 @@ class Judged:
     decisions: list[doc.Decision]
     entry_ids: dict[str, int]
     track_ids: dict[str, int]
+    delegations: dict[str, doc.Delegation] = field(default_factory=dict)
 
 
 def load(db: Session, initiative_ids: Collection[int]) -> Judged:
@@ -57,6 +60,7 @@ def load(db: Session, initiative_ids: Collection[int]) -> Judged:
     if not ids:
         return Judged(orgs, {}, [], {}, {})
     by_id: dict[int | None, str] = {o.id: o.key for o in rows}
+    crisis_keys = {c.id: c.key for c in db.exec(select(Crisis)).all()}
     tracks = list(db.exec(select(Initiative).where(col(Initiative.id).in_(ids))).all())
     staff: dict[int, list[doc.Staff]] = defaultdict(list)
     for s in db.exec(
@@ -123,7 +127,7 @@ def load(db: Session, initiative_ids: Collection[int]) -> Judged:
             owner=by_id[t.owner_id],
             title=t.title,
             kind=t.kind,  # type: ignore[arg-type]
-            crisis="",
+            crisis=crisis_keys.get(t.crisis_id, ""),
             status=t.status,  # type: ignore[arg-type]
             start=t.start,
             end=t.end,
@@ -133,7 +137,57 @@ def load(db: Session, initiative_ids: Collection[int]) -> Judged:
             leverage=leverage[t.id],
         )
     decisions, entry_ids = _decisions(db, ids, keys, owners, by_id)
-    return Judged(orgs, initiatives, decisions, entry_ids, {v: k for k, v in keys.items()})
+    return Judged(
+        orgs,
+        initiatives,
+        decisions,
+        entry_ids,
+        {v: k for k, v in keys.items()},
+        delegations(db, by_id, crisis_keys),
+    )
+
+
+def delegations(
+    db: Session, org_keys: dict[int | None, str], crisis_keys: dict[int | None, str] | None = None
+) -> dict[str, doc.Delegation]:
+    """Every delegation as the rule reads it (a few rows per department)."""
+    rows = list(db.exec(select(Delegation).order_by(col(Delegation.id))).all())
+    if not rows:
+        return {}
+    if crisis_keys is None:
+        crisis_keys = {c.id: c.key for c in db.exec(select(Crisis)).all()}
+    scoped = {r.scope_initiative_id for r in rows if r.scope_initiative_id is not None}
+    track_keys = (
+        dict(db.exec(select(Initiative.id, Initiative.key).where(col(Initiative.id).in_(scoped))).all())
+        if scoped
+        else {}
+    )
+    return {r.key: as_document(r, org_keys, crisis_keys, track_keys) for r in rows}
+
+
+def as_document(
+    row: Delegation,
+    org_keys: dict[int | None, str],
+    crisis_keys: dict[int | None, str],
+    track_keys: dict[int | None, str],
+) -> doc.Delegation:
+    """A stored delegation in the workspace document's terms."""
+    return doc.Delegation(
+        key=row.key,
+        department=org_keys[row.department_id],
+        delegate=doc.Delegate(
+            person=row.delegate_person if row.delegate_org_id is None else None,
+            org=org_keys[row.delegate_org_id] if row.delegate_org_id is not None else None,
+        ),
+        scope=doc.DelegationScope(
+            initiative=track_keys.get(row.scope_initiative_id) if row.scope_initiative_id else None,
+            crisis=crisis_keys.get(row.scope_crisis_id) if row.scope_crisis_id else None,
+        ),
+        start=row.starts_on,
+        end=row.ends_on,
+        by=row.granted_by,
+        revoked=row.revoked_on,
+    )
 
 
 def _decisions(
@@ -161,6 +215,7 @@ def _decisions(
                     declined=e.entry_type == "decline",
                     reason=e.text or None,
                     internal=e.internal,
+                    delegation=(e.payload or {}).get("delegation"),
                 )
             )
     out: list[doc.Decision] = []
@@ -205,7 +260,9 @@ def judge(judged: Judged, home: Collection[str] | None = None) -> dict[int, sign
     replaced = signoffs.superseded_by(decisions)
     out: dict[int, signoffs.SignoffStatus] = {}
     for d in decisions:
-        state = signoffs.signoff_status(d, initiatives[d.initiative], judged.orgs, replaced.get(d.key))
+        state = signoffs.signoff_status(
+            d, initiatives[d.initiative], judged.orgs, replaced.get(d.key), judged.delegations
+        )
         if home is not None and d.initiative not in home:
             state = replace(state, unresolved=())
         out[judged.entry_ids[d.key]] = state

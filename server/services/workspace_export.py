@@ -33,7 +33,8 @@ from server.models import (
     StaffLine,
     User,
 )
-from server.services import audience
+from server.services import audience, signoff_state
+from server.services import delegations as delegation_service
 from server.services.workspace_meta import judging_date
 
 
@@ -244,6 +245,7 @@ def export_document(
     owners = {i.id: i.owner_id for i in initiatives}
     decisions = _export_decisions(db, owners, keys, orgs, home)
     used_crises = {i.crisis_id for i in initiatives} | {r.crisis for r in reports}
+    delegations = _export_delegations(db, actor, decisions, id_set, used_crises, orgs, crises, keys)
     return doc.Workspace(
         today=today,
         organisations=[
@@ -264,7 +266,34 @@ def export_document(
         initiatives=out_inits,
         field_reports=reports,
         decisions=decisions,
+        delegations=delegations,
     )
+
+
+def _export_delegations(
+    db: Session,
+    actor: User | None,
+    decisions: list[doc.Decision],
+    id_set: set[int],
+    used_crises: set[Any],
+    orgs: dict[Any, Organisation],
+    crises: dict[Any, Crisis],
+    keys: dict[Any, str],
+) -> list[doc.Delegation]:
+    """The reader's own government's delegations that cover the exported tracks, or that an
+    exported sign-off names; a partner's export has none of another government's."""
+    named = {so.delegation for d in decisions for so in d.signoffs if so.delegation}
+    rows = [r.row for r in delegation_service.listing(db, actor)]
+    org_keys: dict[int | None, str] = {k: o.key for k, o in orgs.items()}
+    crisis_keys: dict[int | None, str] = {k: c.key for k, c in crises.items()}
+    out = []
+    for r in rows:
+        covers = (r.scope_initiative_id is None or r.scope_initiative_id in id_set) and (
+            r.scope_crisis_id is None or r.scope_crisis_id in used_crises
+        )
+        if covers or r.key in named:
+            out.append(signoff_state.as_document(r, org_keys, crisis_keys, keys))
+    return sorted(out, key=lambda d: (d.start, d.key))
 
 
 def _export_decisions(
@@ -300,6 +329,10 @@ def _export_decisions(
                     declined=e.entry_type == "decline",
                     reason=e.text or None,
                     internal=e.internal,
+                    # Which delegation a sign-off was made under is the home government's to read.
+                    delegation=(e.payload or {}).get("delegation")
+                    if home is None or e.initiative_id in home
+                    else None,
                 )
             )
     out = []

@@ -12,6 +12,7 @@ from server.domain import snapshot as doc
 from server.models import (
     CoordinationLink,
     Crisis,
+    Delegation,
     Dependency,
     FieldReport,
     Influence,
@@ -29,7 +30,7 @@ from server.models import (
     StaffLine,
     User,
 )
-from server.services import ledger
+from server.services import delegations, ledger
 from server.services.initiative_common import new_key
 from server.services.initiative_lines import infer_metric_kind
 from server.services.workspace_meta import set_judging_date
@@ -66,6 +67,7 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
         ("interlocutors", Interlocutor, [x.key for x in ws.interlocutors]),
         ("initiatives", Initiative, [i.key for i in ws.initiatives]),
         ("decisions", LogEntry, [d.key for d in ws.decisions]),
+        ("delegations", Delegation, [d.key for d in ws.delegations]),
     ):
         taken = _existing(db, model, keys)
         for n, key in enumerate(keys):
@@ -216,6 +218,7 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
             )
         )
     db.flush()
+    _import_delegations(db, ws.delegations, inits, orgs, crises)
     _import_decisions(db, ws.decisions, inits, orgs)
     if ws.today is not None:
         # The document fixes the date its checks judge against; the workspace keeps it.
@@ -233,7 +236,45 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
         "initiatives": len(ws.initiatives),
         "field_reports": len(ws.field_reports),
         "decisions": len(ws.decisions),
+        "delegations": len(ws.delegations),
     }
+
+
+def _import_delegations(
+    db: Session,
+    items: Iterable[doc.Delegation],
+    inits: dict[str, Initiative],
+    orgs: dict[str, Organisation],
+    crises: dict[str, Crisis],
+) -> None:
+    """Store the delegations, each logged when made (and revoked); a person delegate is
+    tied to the account of that name when exactly one has it."""
+    items = list(items)
+    if not items:
+        return
+    by_name: dict[str, list[User]] = {}
+    for u in db.exec(select(User)).all():
+        by_name.setdefault(u.name.strip(), []).append(u)
+    for d in sorted(items, key=lambda d: (d.start, d.key)):
+        person = d.delegate.person.strip() if d.delegate.person else None
+        accounts = by_name.get(person, []) if person else []
+        row = Delegation(
+            key=d.key,
+            department_id=_id(orgs[d.department]),
+            delegate_person=person,
+            delegate_person_id=accounts[0].id if len(accounts) == 1 else None,
+            delegate_org_id=_id(orgs[d.delegate.org]) if d.delegate.org else None,
+            scope_initiative_id=_id(inits[d.scope.initiative]) if d.scope.initiative else None,
+            scope_crisis_id=_id(crises[d.scope.crisis]) if d.scope.crisis else None,
+            starts_on=d.start,
+            ends_on=d.end,
+            granted_by=d.by,
+            revoked_on=d.revoked,
+        )
+        db.add(row)
+        db.flush()
+        delegations.record_made(db, row, None)
+    db.flush()
 
 
 def _import_decisions(
@@ -286,6 +327,7 @@ def _import_decisions(
                         org_id=orgs[s.org].id,
                         actor_name=s.by or "",
                         text=s.reason or "",
+                        payload={"delegation": s.delegation} if s.delegation else {},
                         internal=s.internal or d.internal,
                         prev_hash="",
                         entry_hash="",

@@ -1,0 +1,191 @@
+"""Delegated sign-off through the product: import, export, the service, the log and D4."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlmodel import Session, col, select
+
+from server.domain import checks
+from server.domain.snapshot import dump_document, parse_document
+from server.models import Crisis, Delegation, Initiative, LogEntry, Organisation
+from server.services import decisions, delegations, ledger, loader, workspace
+from server.services.errors import Invalid, NotAllowed, NotFound
+from tests import factories as f
+
+TODAY = dt.date.today()
+
+
+def _doc(**dl: Any) -> dict[str, Any]:
+    d = f.document(
+        initiatives=[f.initiative("t1"), f.initiative("t2", crisis="delta")],
+        decisions=[
+            {
+                "key": "d1",
+                "initiative": "t1",
+                "date": "2026-05-20",
+                "text": "Ask the valley authorities for weekly convoy access.",
+                "touches_departments": ["varnia-fin"],
+                "signoffs": [
+                    {"org": "varnia-mfa", "by": "A. Terzi", "date": "2026-05-21"},
+                    {"org": "varnia-fin", "by": "B. Osei", "date": "2026-05-22", "delegation": "dl1"},
+                ],
+            }
+        ],
+    )
+    d["delegations"] = [
+        {
+            "key": "dl1",
+            "department": "varnia-fin",
+            "delegate": {"person": "B. Osei"},
+            "scope": {"initiative": "t1"},
+            "from": "2026-05-01",
+            "to": "2026-06-30",
+            "by": "M. Lind",
+            "revoked": None,
+            **dl,
+        }
+    ]
+    return d
+
+
+def _d4(db: Session) -> list[str]:
+    snap = loader.load_all(db).snapshot
+    return [x.kind for x in checks.run_all(snap, only={"D4"}) if x.subjects == ("d1",)]
+
+
+def test_import_export_and_d4_through_the_database(db: Session, db_backend: str) -> None:
+    f.load(db, _doc())
+    assert _d4(db) == []
+    out = dump_document(workspace.export_document(db))
+    assert out["delegations"][0]["from"] == "2026-05-01"
+    assert out["decisions"][0]["signoffs"][1]["delegation"] == "dl1"
+    assert parse_document(out).delegations == parse_document(_doc()).delegations
+    types = [e.entry_type for e in db.exec(select(LogEntry).order_by(col(LogEntry.id))).all()]
+    assert types[0] == "delegation"
+    assert ledger.verify(db).ok
+
+
+def test_a_revoked_delegation_before_the_signoff_does_not_count(db: Session, db_backend: str) -> None:
+    f.load(db, _doc(revoked="2026-05-22"))
+    assert _d4(db) == ["missing_signoff"]
+    assert "revocation" in [e.entry_type for e in db.exec(select(LogEntry)).all()]
+
+
+def test_a_later_revocation_leaves_the_signoff(db: Session, db_backend: str) -> None:
+    f.load(db, _doc(revoked="2026-05-23"))
+    assert _d4(db) == []
+
+
+def _setup(db: Session) -> tuple[Any, Any, Any, Initiative]:
+    d = f.document(initiatives=[f.initiative("t1")])
+    f.load(db, d)
+    fin = f.person(db, "varnia-fin", "desk_officer")
+    dev = f.person(db, "varnia-dev", "desk_officer")
+    partner = f.person(db, "ostmark-fa", "partner_reviewer")
+    track = db.exec(select(Initiative).where(Initiative.key == "t1")).one()
+    return fin, dev, partner, track
+
+
+def _org(db: Session, key: str) -> Organisation:
+    return db.exec(select(Organisation).where(Organisation.key == key)).one()
+
+
+def test_create_sign_under_revoke_and_log(db: Session, db_backend: str) -> None:
+    fin, dev, partner, track = _setup(db)
+    mfa = f.person(db, "varnia-mfa", "desk_officer")
+    entry = decisions.log(
+        db,
+        mfa,
+        track.id,
+        decisions.DecisionData(
+            text="Ask for weekly convoys", date=TODAY, touches=[_org(db, "varnia-fin").id]
+        ),
+    )
+    db.commit()
+    # Only the department's own signers (or an admin of its government) may delegate.
+    with pytest.raises(NotAllowed):
+        delegations.create(
+            db,
+            dev,
+            delegations.DelegationData(
+                department_id=_org(db, "varnia-fin").id,
+                delegate_person_id=dev.id,
+                starts_on=TODAY,
+                ends_on=TODAY + dt.timedelta(days=30),
+            ),
+        )
+    with pytest.raises(Invalid):
+        delegations.create(
+            db,
+            fin,
+            delegations.DelegationData(
+                delegate_person_id=dev.id, starts_on=TODAY, ends_on=TODAY - dt.timedelta(days=1)
+            ),
+        )
+    row = delegations.create(
+        db,
+        fin,
+        delegations.DelegationData(
+            delegate_person_id=dev.id,
+            initiative_id=track.id,
+            starts_on=TODAY,
+            ends_on=TODAY + dt.timedelta(days=30),
+        ),
+    )
+    db.commit()
+    # The partner reads none of it.
+    assert delegations.listing(db, partner) == []
+    with pytest.raises(NotFound):
+        delegations.get(db, partner, row.id)
+    assert [v.key for v in delegations.listing(db, fin, initiative_id=track.id)] == [row.key]
+    so = decisions.sign_off(db, dev, entry.id, delegation_id=row.id)
+    db.commit()
+    assert so.org_id == _org(db, "varnia-fin").id and so.payload == {"delegation": row.key}
+    state = decisions.status(db, mfa, entry.id)
+    assert "varnia-fin" in [r.org for r in state.signed]
+    delegations.revoke(db, fin, row.id)
+    db.commit()
+    # Revoked on the day of the sign-off: the rule reads dates, so it no longer counts
+    # (a later revocation leaves it standing: test_a_later_revocation_leaves_the_signoff).
+    state = decisions.status(db, mfa, entry.id)
+    assert "varnia-fin" in [r.org for r in state.missing]
+    types = [e.entry_type for e in db.exec(select(LogEntry).order_by(col(LogEntry.id))).all()]
+    assert types[-3:] == ["delegation", "signoff", "revocation"]
+    assert ledger.verify(db).ok
+
+
+def test_a_delegate_who_cannot_see_the_track_cannot_sign(db: Session, db_backend: str) -> None:
+    fin, dev, partner, track = _setup(db)
+    mfa = f.person(db, "varnia-mfa", "desk_officer")
+    entry = decisions.log(
+        db,
+        mfa,
+        track.id,
+        decisions.DecisionData(
+            text="Ask for weekly convoys", date=TODAY, touches=[_org(db, "varnia-fin").id]
+        ),
+    )
+    row = delegations.create(
+        db,
+        fin,
+        delegations.DelegationData(
+            delegate_person_id=partner.id, starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=30)
+        ),
+    )
+    db.commit()
+    with pytest.raises(NotFound):
+        decisions.sign_off(db, partner, entry.id, delegation_id=row.id)
+
+
+def test_the_end_of_a_delegation_is_logged_once(db: Session, db_backend: str) -> None:
+    f.load(db, _doc(to="2026-05-25"))
+    assert delegations.log_ended(db, dt.date(2026, 6, 1)) == 1
+    assert delegations.log_ended(db, dt.date(2026, 6, 1)) == 0
+    db.commit()
+    assert db.exec(select(Delegation)).one().ended_logged
+    assert "delegation_end" in [e.entry_type for e in db.exec(select(LogEntry)).all()]
+    assert ledger.verify(db).ok
+    assert db.exec(select(Crisis)).first() is not None
