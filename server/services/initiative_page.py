@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from server.domain import signoffs
 from server.models import Initiative, LogEntry, Organisation, User
-from server.services import audience, decisions, initiatives, policy
+from server.services import audience, decisions, initiatives, memo, policy
 from server.services.decisions import LogFilters
 
 LIVE_ALERTS = ("open", "acknowledged")
@@ -131,7 +131,7 @@ def names(
     db: Session, org_ids: set[int] | None = None, people_ids: set[int] | None = None
 ) -> tuple[dict[int, Organisation], dict[int, str]]:
     """Organisations (all of them, reference data) and the names of the people named."""
-    orgs = {o.id: o for o in db.exec(select(Organisation)).all() if o.id is not None}
+    orgs = {o.id: o for o in memo.organisations(db) if o.id is not None}
     q = select(User.id, User.name)
     if people_ids is not None:
         if not people_ids:

@@ -20,11 +20,12 @@ any of these is asked.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from server.domain import signoffs
 from server.domain import snapshot as doc
-from server.models import Initiative, Organisation, User
+from server.models import Initiative, User
+from server.services import memo
 from server.services.audience import LEVELS, Audience
 from server.services.errors import NotAllowed
 
@@ -98,7 +99,7 @@ def organisations(db: Session) -> dict[str, doc.Organisation]:
     """Every organisation as the sign-off rule reads them (reference data, a few dozen rows)."""
     return {
         o.key: doc.Organisation(key=o.key, name=o.name, kind=o.kind, government=o.government)
-        for o in db.exec(select(Organisation)).all()
+        for o in memo.organisations(db)
     }
 
 

@@ -30,12 +30,12 @@ from server.models import (
     Initiative,
     LeverageTool,
     LogEntry,
-    Organisation,
     ResourceLine,
     SharingGrant,
     StaffLine,
 )
 from server.services import audience as visibility
+from server.services import memo
 
 
 @dataclass
@@ -50,10 +50,11 @@ class Judged:
     delegations: dict[str, doc.Delegation] = field(default_factory=dict)
 
 
+@memo.of_tracks("signoff_state")
 def load(db: Session, initiative_ids: Collection[int]) -> Judged:
     """The rule's inputs for these tracks, in the system's view (everything)."""
     ids = sorted(set(initiative_ids))
-    rows = list(db.exec(select(Organisation)).all())
+    rows = memo.organisations(db)
     orgs = {
         o.key: doc.Organisation(key=o.key, name=o.name, kind=o.kind, government=o.government) for o in rows
     }
