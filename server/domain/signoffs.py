@@ -258,7 +258,8 @@ def shared_for_signoff(initiative: Initiative, orgs: Mapping[str, Organisation],
 
     A grant at level ``sign-off`` to the organisation itself or to its whole government
     (as the visibility rule reads grants: a grant to another organisation of the same
-    government does not reach it). Grants to one person are that person's, not the
+    government does not reach it, but one to the state's own organisation stands for
+    the whole government). Grants to one person are that person's, not the
     organisation's, and make no organisation required.
     """
     gov = _government(orgs, org)
@@ -266,6 +267,9 @@ def shared_for_signoff(initiative: Initiative, orgs: Mapping[str, Organisation],
         if _grant_level(grant) != SIGN_OFF_LEVEL or isinstance(grant, str):
             continue
         if grant.org == org or grant.government == gov:
+            return True
+        named = orgs.get(grant.org) if grant.org else None
+        if named is not None and named.kind == "state" and _government(orgs, named.key) == gov:
             return True
     return False
 

@@ -6,8 +6,9 @@ filtered here, from the reader's organisation, government, role and sharing gran
 
 - A track is visible to the people of its owner's government (except field
   contributors, who have no home and see only what is shared with them) and to
-  whoever holds a live sharing grant: to their organisation, their government or
-  themselves. That government is the track's *home*.
+  whoever holds a live sharing grant: to their organisation, their government (or its
+  state's own organisation, which stands for it) or themselves. That government is the
+  track's *home*.
 - What stays home: items and comments marked internal, internal decisions with their
   sign-offs, internal sign-offs and declines, the log entries about sharing,
   coordination and dismissals, the grants themselves, coordination links to tracks
@@ -84,13 +85,21 @@ class Audience:
     # ------------------------------------------------------------ tracks
 
     def _live_grant(self) -> ColumnElement[bool]:
-        """A grant that is not withdrawn and names the reader, their organisation or government."""
+        """A grant that is not withdrawn and names the reader, their organisation or government.
+
+        A grant to a state's own organisation (the "Kingdom of Ostmark") is a grant to its
+        government: it reaches every department of that government, as the one sharing meant.
+        """
         assert self.actor is not None
+        state = select(col(Organisation.id)).where(
+            col(Organisation.kind) == "state", _gov_of_org() == self.government
+        )
         return and_(
             col(SharingGrant.withdrawn_at).is_(None),
             or_(
                 col(SharingGrant.org_id) == self.actor.organisation_id,
                 col(SharingGrant.government) == self.government,
+                col(SharingGrant.org_id).in_(state),
                 col(SharingGrant.user_id) == self.actor.id,
             ),
         )

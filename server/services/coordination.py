@@ -7,10 +7,17 @@ per-track view. From there the owner asks to coordinate; the other side accepts
 or declines with a reason. Neither side ever reads the other's title, description,
 parties or dates through a notice or a request: every answer here is built from the
 viewer's own track, the other organisation's name and the crisis.
+
+A request joins two owners about one overlap: it goes from the asking department's
+own track (the page's track when asked from a track's page) to one track of the other
+owner, once per pair of owners and alert while it waits or holds. Whether it came in or
+went out is read from the reader's organisation: the department asked reads it as
+incoming even when both departments serve the same government.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -31,7 +38,7 @@ from server.models import (
 )
 from server.models.base import utcnow
 from server.services import audience, initiatives, ledger, policy, sharing
-from server.services.errors import Conflict, Invalid, NotFound
+from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from server.services.validation import parse
 
 LIVE = ("open", "acknowledged")
@@ -46,6 +53,7 @@ class Notice:
     kind: str
     initiative_id: int
     initiative_key: str
+    initiative_title: str
     message: str
     evidence: list[str]
     remedy: str
@@ -59,7 +67,8 @@ class RequestView:
     """A coordination request as one side sees it."""
 
     id: int
-    direction: Literal["outgoing", "incoming"]
+    # "between": two other departments of the reader's own government.
+    direction: Literal["outgoing", "incoming", "between"]
     status: str
     reason: str | None
     initiative_id: int
@@ -67,8 +76,12 @@ class RequestView:
     other_organisation: str
     crisis: str
     created_at: datetime
+    # Who asked and who was asked, by name (for "between" requests, which are neither the reader's).
+    from_organisation: str
+    to_organisation: str
     answered_at: datetime | None
     can_answer: bool
+    alert_id: int | None = None
 
 
 class RequestData(BaseModel):
@@ -115,17 +128,69 @@ def _crisis_name(db: Session, initiative: Initiative) -> str:
     return crisis.name if crisis else ""
 
 
-def notices(db: Session, actor: User | None, alert_id: int | None = None) -> list[Notice]:
+def _owners(db: Session, ids: Iterable[int]) -> dict[int, int]:
+    """Each track's owning organisation."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = db.exec(select(Initiative.id, Initiative.owner_id).where(col(Initiative.id).in_(wanted))).all()
+    return {i: o for i, o in rows if i is not None}
+
+
+def _own_track(
+    db: Session, actor: User | None, seen: set[int], owners: dict[int, int], aud: audience.Audience
+) -> int:
+    """The track a request of the actor's starts from when no page names one: one of its own
+    organisation's tracks it may change, else any it may change, else the first."""
+    org = actor.organisation_id if actor else None
+    tracks = {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(seen))).all()}
+    editable = [i for i in sorted(seen) if i in tracks and policy.may_edit(db, actor, tracks[i], aud)]
+    for pool in (
+        [i for i in editable if owners.get(i) == org],
+        [i for i in sorted(seen) if owners.get(i) == org],
+    ):
+        if pool:
+            return pool[0]
+    return editable[0] if editable else min(seen)
+
+
+def _pair_requests(
+    db: Session, alert_id: int, owner_id: int, owners: dict[int, int]
+) -> list[CoordinationRequest]:
+    """The requests of one alert that join `owner_id` with another owner, newest first."""
+    mine = [i for i, o in owners.items() if o == owner_id]
+    if not mine:
+        return []
+    return list(
+        db.exec(
+            select(CoordinationRequest)
+            .where(
+                CoordinationRequest.alert_id == alert_id,
+                col(CoordinationRequest.from_initiative_id).in_(mine)
+                | col(CoordinationRequest.to_initiative_id).in_(mine),
+            )
+            .order_by(col(CoordinationRequest.id).desc())
+        ).all()
+    )
+
+
+def notices(
+    db: Session, actor: User | None, alert_id: int | None = None, initiative_id: int | None = None
+) -> list[Notice]:
     """The live N4 alerts on the actor's own tracks that involve a track the actor may not see.
 
-    A notice is read at home, as its alert is: a partner to whom one of the tracks is
-    merely shared gets none (the third organisations it names are the owner's business).
+    One notice per alert, for one of the actor's tracks: `initiative_id` (the page's track)
+    when it is one of the alert's home tracks, else the actor's own organisation's track.
+    It names every other owner of the overlap, whom a request would reach. A notice is read
+    at home, as its alert is: a partner to whom one of the tracks is merely shared gets
+    none (the third organisations it names are the owner's business).
     """
+    aud = audience.of(actor)
     q = select(Alert).where(
         Alert.principle == "N4",
         col(Alert.kind).in_(N4_KINDS),
         col(Alert.status).in_(LIVE),
-        col(Alert.id).in_(audience.of(actor).alert_ids()),
+        col(Alert.id).in_(aud.alert_ids()),
     )
     if alert_id is not None:
         q = q.where(Alert.id == alert_id)
@@ -139,41 +204,36 @@ def notices(db: Session, actor: User | None, alert_id: int | None = None) -> lis
         hidden = [i for i in concerned if i not in visible]
         if not seen or not hidden:
             continue
-        for iid in sorted(seen):
-            mine = db.get(Initiative, iid)
-            assert mine is not None
-            view = alert.views.get(mine.key)
-            if view is None:
-                continue
-            others = sorted(
-                {
-                    _org_name(db, o.owner_id)
-                    for o in (db.get(Initiative, h) for h in hidden)
-                    if o is not None and o.owner_id != mine.owner_id
-                }
+        owners = _owners(db, concerned)
+        iid = initiative_id if initiative_id in seen else _own_track(db, actor, seen, owners, aud)
+        mine = db.get(Initiative, iid)
+        assert mine is not None and mine.id is not None
+        home_keys = {t.key for t in _tracks(db, seen)}
+        view: dict[str, Any] = alert.views.get(mine.key) or next(
+            (alert.views[k] for k in sorted(alert.views) if k in home_keys), {}
+        )
+        others = sorted({_org_name(db, o) for o in set(owners.values()) if o != mine.owner_id})
+        reqs = _pair_requests(db, alert.id, mine.owner_id, owners)
+        out.append(
+            Notice(
+                alert_id=alert.id,
+                kind=alert.kind,
+                initiative_id=mine.id,
+                initiative_key=mine.key,
+                initiative_title=mine.title,
+                message=str(view.get("message", "")),
+                evidence=[str(e) for e in view.get("evidence", [])],
+                remedy=str(view.get("remedy", "")),
+                other_organisations=others,
+                crisis=_crisis_name(db, mine),
+                requests=[r.id for r in reqs if r.id is not None],
             )
-            reqs = db.exec(
-                select(CoordinationRequest.id).where(
-                    CoordinationRequest.alert_id == alert.id,
-                    (CoordinationRequest.from_initiative_id == iid)
-                    | (CoordinationRequest.to_initiative_id == iid),
-                )
-            ).all()
-            out.append(
-                Notice(
-                    alert_id=alert.id,
-                    kind=alert.kind,
-                    initiative_id=iid,
-                    initiative_key=mine.key,
-                    message=str(view.get("message", "")),
-                    evidence=[str(e) for e in view.get("evidence", [])],
-                    remedy=str(view.get("remedy", "")),
-                    other_organisations=others,
-                    crisis=_crisis_name(db, mine),
-                    requests=[r for r in reqs if r is not None],
-                )
-            )
+        )
     return out
+
+
+def _tracks(db: Session, ids: Iterable[int]) -> list[Initiative]:
+    return list(db.exec(select(Initiative).where(col(Initiative.id).in_(set(ids)))).all())
 
 
 def _log(db: Session, actor: User | None, initiative: Initiative, text: str, **payload: Any) -> None:
@@ -195,7 +255,13 @@ def _log(db: Session, actor: User | None, initiative: Initiative, text: str, **p
 
 
 def request(db: Session, actor: User | None, data: RequestData | dict[str, Any]) -> list[CoordinationRequest]:
-    """Ask the owners of the tracks an N4 alert pairs with one's own to coordinate."""
+    """Ask every other owner of the tracks an N4 alert pairs with one's own to coordinate.
+
+    One request per other owner (to the first of its tracks the alert names), from the
+    track `initiative_id` names (the page's) or else the actor's own organisation's; an
+    owner already asked about this overlap, or who asked, is not asked again while that
+    request waits or holds.
+    """
     data = parse(RequestData, data)
     aud = audience.of(actor)
     alert = db.exec(
@@ -203,36 +269,41 @@ def request(db: Session, actor: User | None, data: RequestData | dict[str, Any])
     ).first()
     if alert is None or alert.principle != "N4" or alert.kind not in N4_KINDS:
         raise NotFound("No such overlap notice")
+    assert alert.id is not None
     concerned = _concerned(db, data.alert_id)
     seen = _home_ids(db, actor, concerned)
     if not seen:
         raise NotFound("No such overlap notice")
+    owners = _owners(db, concerned)
     if data.initiative_id is not None:
         if data.initiative_id not in seen:
             raise NotFound("No such initiative")
         mine_id = data.initiative_id
     else:
-        tracks = {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(seen))).all()}
-        editable = [i for i in sorted(seen) if policy.may_edit(db, actor, tracks[i], aud)]
-        mine_id = editable[0] if editable else min(seen)
+        mine_id = _own_track(db, actor, seen, owners, aud)
     mine = aud.track(db, mine_id)
     policy.require_edit(db, actor, mine, aud)
     if alert.status not in LIVE:
         raise Conflict("This overlap is no longer open")
+    standing = [
+        r for r in _pair_requests(db, alert.id, mine.owner_id, owners) if r.status in ("pending", "accepted")
+    ]
+    asked = {owners.get(r.to_initiative_id) for r in standing} | {
+        owners.get(r.from_initiative_id) for r in standing
+    }
     made: list[CoordinationRequest] = []
+    others: dict[int, int] = {}
     for other_id in concerned:
-        other = db.get(Initiative, other_id)
-        if other is None or other_id == mine_id or other.owner_id == mine.owner_id:
-            continue
-        pending = db.exec(
-            select(CoordinationRequest).where(
-                CoordinationRequest.from_initiative_id == mine_id,
-                CoordinationRequest.to_initiative_id == other_id,
-                CoordinationRequest.status == "pending",
+        owner = owners.get(other_id)
+        if owner is not None and owner != mine.owner_id:
+            others.setdefault(owner, other_id)
+    for owner, other_id in sorted(others.items(), key=lambda kv: kv[1]):
+        if owner in asked:
+            made.extend(
+                r
+                for r in standing
+                if owner in (owners.get(r.to_initiative_id), owners.get(r.from_initiative_id))
             )
-        ).first()
-        if pending is not None:
-            made.append(pending)
             continue
         row = CoordinationRequest(
             alert_id=alert.id,
@@ -242,7 +313,7 @@ def request(db: Session, actor: User | None, data: RequestData | dict[str, Any])
         )
         db.add(row)
         db.flush()
-        _log(db, actor, mine, f"Asked {_org_name(db, other.owner_id)} to coordinate", request_id=row.id)
+        _log(db, actor, mine, f"Asked {_org_name(db, owner)} to coordinate", request_id=row.id)
         # Each event goes to its own track's audience and names only the request.
         for iid in (other_id, mine_id):
             events.publish(
@@ -259,28 +330,51 @@ def request(db: Session, actor: User | None, data: RequestData | dict[str, Any])
     return made
 
 
-def _is_incoming(db: Session, actor: User | None, row: CoordinationRequest, seen: set[int]) -> bool:
-    """Whether the request came to the actor's side (`seen`: the actor's home tracks of the two).
+def _direction(
+    actor: User | None, row: CoordinationRequest, owners: dict[int, int], seen: set[int]
+) -> Literal["outgoing", "incoming", "between"]:
+    """Which way the request runs for the actor (`seen`: the actor's home tracks of the two).
 
+    The actor's own organisation decides first: the department asked reads it as incoming,
+    the department that asked as outgoing. A coordinator or admin, who speaks for the
+    government, reads a request across governments by government (one from abroad comes
+    in); anything else of its government that is no request of the reader's organisation
+    is "between" (others', read but not answered).
     Once a track was shared back on acceptance the requester may see both tracks; the
-    request stays outgoing for it, because its own government owns the sender.
+    request stays outgoing for it, because it owns the sender.
     """
-    return row.to_initiative_id in seen and row.from_initiative_id not in seen
+    org = actor.organisation_id if actor else None
+    src, dst = owners.get(row.from_initiative_id), owners.get(row.to_initiative_id)
+    if org is not None and dst == org and src != org:
+        return "incoming"
+    if org is not None and src == org:
+        return "outgoing"
+    if actor is not None and actor.role not in policy.GOVERNMENT_WIDE_ROLES:
+        return "between"
+    if row.to_initiative_id in seen and row.from_initiative_id not in seen:
+        return "incoming"
+    if row.from_initiative_id in seen and row.to_initiative_id not in seen:
+        return "outgoing"
+    return "between"
 
 
 def _view(db: Session, actor: User | None, row: CoordinationRequest, seen: set[int]) -> RequestView:
-    incoming = _is_incoming(db, actor, row, seen)
+    owners = _owners(db, [row.from_initiative_id, row.to_initiative_id])
+    direction = _direction(actor, row, owners, seen)
+    # The reader's side: the track asked when it came in, or (between others) the home one.
+    to_mine = direction == "incoming" or (direction == "between" and row.from_initiative_id not in seen)
     mine_id, other_id = (
         (row.to_initiative_id, row.from_initiative_id)
-        if incoming
+        if to_mine
         else (row.from_initiative_id, row.to_initiative_id)
     )
     mine = db.get(Initiative, mine_id)
     other = db.get(Initiative, other_id)
     assert mine is not None and other is not None and row.id is not None
+    names = {o: _org_name(db, o) for o in set(owners.values())}
     return RequestView(
         id=row.id,
-        direction="incoming" if incoming else "outgoing",
+        direction=direction,
         status=row.status,
         reason=row.reason,
         initiative_id=mine_id,
@@ -288,8 +382,11 @@ def _view(db: Session, actor: User | None, row: CoordinationRequest, seen: set[i
         other_organisation=_org_name(db, other.owner_id),
         crisis=_crisis_name(db, mine),
         created_at=row.created_at,
+        from_organisation=names.get(owners.get(row.from_initiative_id, 0), ""),
+        to_organisation=names.get(owners.get(row.to_initiative_id, 0), ""),
         answered_at=row.answered_at,
-        can_answer=incoming and row.status == "pending" and policy.may_edit(db, actor, mine),
+        can_answer=direction == "incoming" and row.status == "pending" and policy.may_edit(db, actor, mine),
+        alert_id=row.alert_id,
     )
 
 
@@ -328,9 +425,14 @@ def get(db: Session, actor: User | None, request_id: int) -> RequestView:
 
 def _answerable(db: Session, actor: User | None, request_id: int) -> tuple[CoordinationRequest, Initiative]:
     row, seen = _request(db, actor, request_id)
-    if not _is_incoming(db, actor, row, seen):
+    owners = _owners(db, [row.from_initiative_id, row.to_initiative_id])
+    direction = _direction(actor, row, owners, seen)
+    if direction == "outgoing" or row.to_initiative_id not in seen:
         # The requester's side sees the request but may not answer it.
         raise NotFound("No such incoming coordination request")
+    if direction == "between":
+        # Read at home, answered by the department asked.
+        raise NotAllowed("Only the department asked answers this request")
     aud = audience.of(actor)
     mine = aud.track(db, row.to_initiative_id)
     policy.require_edit(db, actor, mine, aud)
@@ -390,7 +492,7 @@ def decline(
         events.publish(
             db, "coordination.declined", "coordination", initiative_id=iid, home_only=True, request_id=row.id
         )
-    return _view(db, actor, row, {mine.id})
+    return _view(db, actor, row, _home_ids(db, actor, [row.from_initiative_id, row.to_initiative_id]))
 
 
 __all__ = [

@@ -44,6 +44,8 @@ class Overview:
 
     incoming: list[RequestView]
     outgoing: list[RequestView]
+    # Between two other departments of the reader's government (for its coordinators).
+    between: list[RequestView]
     # Titles of the actor's own tracks that the requests name (never the other side's).
     titles: dict[int, str]
     coordinated: list[Coordinated]
@@ -53,19 +55,23 @@ class Overview:
         return sum(1 for r in self.incoming if r.status == "pending")
 
 
-def notice_items(db: Session, actor: User | None, alert_id: int) -> list[NoticeItem]:
-    """The actor's blind notices of one alert, each with its requests.
+def notice_items(
+    db: Session, actor: User | None, alert_id: int, initiative_id: int | None = None
+) -> list[NoticeItem]:
+    """The actor's blind notice of one alert (one at most), with its requests.
 
-    `NotFound` for an alert the actor may not read (the alert service's rule: alerts of
-    the actor's own government's tracks); an alert it reads that is no blind notice for
-    it (every track seen, or another principle) has none.
+    `initiative_id` is the page's track: the notice speaks for it when it is one of the
+    alert's tracks at the actor's home. `NotFound` for an alert the actor may not read
+    (the alert service's rule: alerts of the actor's own government's tracks); an alert
+    it reads that is no blind notice for it (every track seen, or another principle)
+    has none.
     """
     from server.services import alerts
 
     alerts.get(db, actor, alert_id)
     out: list[NoticeItem] = []
-    for n in notices(db, actor, alert_id=alert_id):
-        rows = [db.get(CoordinationRequest, rid) for rid in sorted(n.requests, reverse=True)]
+    for n in notices(db, actor, alert_id=alert_id, initiative_id=initiative_id):
+        rows = [db.get(CoordinationRequest, rid) for rid in n.requests]
         views = [
             _view(db, actor, r, _home_ids(db, actor, [r.from_initiative_id, r.to_initiative_id]))
             for r in rows
@@ -73,9 +79,11 @@ def notice_items(db: Session, actor: User | None, alert_id: int) -> list[NoticeI
         ]
         mine = db.get(Initiative, n.initiative_id)
         editable = mine is not None and policy.may_edit(db, actor, mine)
-        # One may ask again after a decline, not while a request waits or once one was accepted.
-        settled = any(v.status in ("pending", "accepted") for v in views)
-        out.append(NoticeItem(notice=n, requests=views, can_request=editable and not settled))
+        # One may ask again after a decline, not while every other owner's request waits
+        # or was accepted.
+        standing = {v.other_organisation for v in views if v.status in ("pending", "accepted")}
+        unasked = [o for o in n.other_organisations if o not in standing]
+        out.append(NoticeItem(notice=n, requests=views, can_request=editable and bool(unasked)))
     return out
 
 
@@ -104,6 +112,8 @@ def overview(db: Session, actor: User | None) -> Overview:
             continue
         row = db.get(CoordinationRequest, v.id)
         assert row is not None
+        if v.direction == "between":
+            continue
         other_id = row.from_initiative_id if v.direction == "incoming" else row.to_initiative_id
         pair = (v.initiative_id, other_id)
         if pair in done or not _linked(db, *pair):
@@ -122,6 +132,7 @@ def overview(db: Session, actor: User | None) -> Overview:
     return Overview(
         incoming=[v for v in views if v.direction == "incoming"],
         outgoing=[v for v in views if v.direction == "outgoing"],
+        between=[v for v in views if v.direction == "between"],
         titles=titles,
         coordinated=coordinated,
     )

@@ -51,7 +51,15 @@ def _target_name(db: Session, grant: SharingGrant) -> str:
     if grant.user_id is not None:
         user = db.get(User, grant.user_id)
         return user.name if user else f"person {grant.user_id}"
-    return f"the government of {grant.government}"
+    return _government_name(db, grant.government or "")
+
+
+def _government_name(db: Session, government: str) -> str:
+    """A government in words: its state's name ("Kingdom of Ostmark"), else its key's."""
+    state = db.exec(
+        select(Organisation).where(Organisation.key == government, Organisation.kind == "state")
+    ).first()
+    return f"{state.name} (the whole government)" if state else f"the government of {government.capitalize()}"
 
 
 def _log(db: Session, actor: User | None, grant: SharingGrant, entry_type: str, text: str) -> LogEntry:
@@ -168,6 +176,18 @@ def withdraw(db: Session, actor: User | None, grant_id: int) -> SharingGrant:
     return row
 
 
+def _reached(db: Session, org_id: int) -> list[int]:
+    """The organisations a grant to `org_id` reaches: itself, or every one of a state's government."""
+    org = db.get(Organisation, org_id)
+    if org is None or org.kind != "state":
+        return [org_id]
+    return [
+        o.id
+        for o in db.exec(select(Organisation).order_by(col(Organisation.id))).all()
+        if o.id is not None and o.government_key == org.government_key
+    ]
+
+
 def _published(db: Session, initiative: Initiative, kind: str, row: SharingGrant) -> None:
     # The event carries the track's id so that streams re-judge who may see it; the
     # stream filters by the live grants when it reads, so the partner whose grant went
@@ -177,5 +197,7 @@ def _published(db: Session, initiative: Initiative, kind: str, row: SharingGrant
     if kind == "sharing.withdrawn" and row.org_id is not None:
         # The partner no longer sees the track, so the event above never reaches it; this
         # one, addressed to its organisation, tells its open pages to refresh (and 404).
-        events.publish(db, kind, "sharing", org_id=row.org_id, track=initiative.id)
+        # A state's own organisation stood for its government: each of its organisations hears.
+        for org_id in _reached(db, row.org_id):
+            events.publish(db, kind, "sharing", org_id=org_id, track=initiative.id)
     events.check_initiative(db, initiative.id)

@@ -57,7 +57,13 @@ def requests_page(request: Request, db: SessionDep, user: CurrentUser) -> Respon
 
 
 def _notice(
-    request: Request, db: SessionDep, user: CurrentUser, alert_id: int, status_code: int = 200, **ctx: Any
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    alert_id: int,
+    status_code: int = 200,
+    initiative_id: int | None = None,
+    **ctx: Any,
 ) -> Response:
     return render(
         request,
@@ -65,15 +71,10 @@ def _notice(
         block="notice",
         status_code=status_code,
         alert_id=alert_id,
-        notice_items=coordination_pages.notice_items(db, user, alert_id),
+        notice_track=initiative_id,
+        notice_items=coordination_pages.notice_items(db, user, alert_id, initiative_id),
         **ctx,
     )
-
-
-@router.get("/coordination/notices/{alert_id}")
-def notice(request: Request, db: SessionDep, user: CurrentUser, alert_id: int) -> Response:
-    """One blind notice and what became of its requests (the alert card loads it in place)."""
-    return _notice(request, db, user, alert_id)
 
 
 def _int(value: Any) -> int | None:
@@ -81,10 +82,18 @@ def _int(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+@router.get("/coordination/notices/{alert_id}")
+def notice(request: Request, db: SessionDep, user: CurrentUser, alert_id: int) -> Response:
+    """One blind notice and what became of its requests (the alert card loads it in place);
+    `initiative_id`: the page's own track, for which the notice speaks."""
+    return _notice(request, db, user, alert_id, initiative_id=_int(request.query_params.get("initiative_id")))
+
+
 @router.post("/coordination/requests")
 def request_coordination(request: Request, db: SessionDep, user: CurrentUser, form: FormDict) -> Response:
     alert_id = _int(form.get("alert_id"))
-    data = {"alert_id": alert_id, "initiative_id": _int(form.get("initiative_id"))}
+    track_id = _int(form.get("initiative_id"))
+    data = {"alert_id": alert_id, "initiative_id": track_id}
     try:
         coordination.request(db, user, data)
     except (Invalid, Conflict) as exc:
@@ -93,12 +102,12 @@ def request_coordination(request: Request, db: SessionDep, user: CurrentUser, fo
         errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}
         refused(
             lambda fresh, status=exc.status: _notice(
-                request, fresh, user, alert_id, status, notice_errors=errs
+                request, fresh, user, alert_id, status, track_id, notice_errors=errs
             )
         )
     if is_htmx(request) and alert_id is not None:
         db.flush()
-        return _notice(request, db, user, alert_id)
+        return _notice(request, db, user, alert_id, initiative_id=track_id)
     return after_write(request, _safe_next(str(form.get("back") or "/coordination")))
 
 

@@ -74,7 +74,7 @@ def pair_finding(index: OverlapIndex, p: PairScore) -> Finding:
     phrases = index.matched_phrases(p.a, p.b)
     crisis = _crisis(index, p.a)
     evidence = [
-        f"‘{ra.title}’ ({p.a}) of {_org(index, ra.owner)} and ‘{rb.title}’ ({p.b}) of "
+        f"‘{ra.title}’ of {_org(index, ra.owner)} and ‘{rb.title}’ of "
         f"{_org(index, rb.owner)}, {ra.kind} and {rb.kind}, are not linked as coordinated",
         "shared parties: " + (", ".join(shared) if shared else "none recorded on one side"),
         f"both running: {_span(start, end)}",
@@ -86,7 +86,7 @@ def pair_finding(index: OverlapIndex, p: PairScore) -> Finding:
         f"{p.meaning:.2f}, dates {p.time:.2f}, kinds ×{p.kind_factor:.2f})"
     )
     message = (
-        f"Tracks {p.a} and {p.b} look like parallel processes on {crisis}: "
+        f"Tracks ‘{ra.title}’ and ‘{rb.title}’ look like parallel processes on {crisis}: "
         f"{_org(index, ra.owner)} and {_org(index, rb.owner)} engage "
         f"{', '.join(shared) if shared else 'the same crisis'} on similar aims, at the same time, "
         "without coordination."
@@ -117,7 +117,7 @@ def _pair_view(index: OverlapIndex, mine: str, theirs: str) -> FindingView:
     crisis = _crisis(index, mine)
     return FindingView(
         message=(
-            f"Your track {mine} on {crisis} may run in parallel with a track of {other} "
+            f"Your track ‘{index.records[mine].title}’ on {crisis} may run in parallel with a track of {other} "
             "that is not coordinated with it."
         ),
         evidence=(f"organisation: {other}", f"crisis: {crisis}"),
@@ -135,7 +135,7 @@ def forum_finding(index: OverlapIndex, g: ForumGroup) -> Finding:
     names = {o: _org(index, o) for o in set(owner_of.values())}
     owners = sorted(set(names.values()))
     evidence = tuple(
-        f"{k}: ‘{index.records[k].title}’ of {names[owner_of[k]]}, "
+        f"‘{index.records[k].title}’ of {names[owner_of[k]]}, "
         f"{_span(index.records[k].start, index.records[k].end)}"
         for k in g.tracks
     )
@@ -147,7 +147,7 @@ def forum_finding(index: OverlapIndex, g: ForumGroup) -> Finding:
         if (me, crisis) not in shared:
             shared[me, crisis] = _forum_view(crisis, sorted({n for o, n in names.items() if o != me}))
         head, view = shared[me, crisis]
-        views[k] = replace(view, message=f"A party your track {k} on {crisis} {head}")
+        views[k] = replace(view, message=f"A party your track ‘{index.records[k].title}’ on {crisis} {head}")
     return Finding(
         principle=ID,
         kind=FORUM_KIND,
@@ -175,7 +175,7 @@ def _forum_view(crisis: str, others: list[str]) -> tuple[str, FindingView]:
     The party is not named: that another organisation engages it is the other track's
     content. The viewer knows their own track's parties."""
     head = (
-        f"engages is engaged at the same time, on the same question, by uncoordinated tracks of "
+        f"engages is also engaged at the same time, on the same question, by uncoordinated tracks of "
         f"{', '.join(others)}: "
         "room for forum shopping."
     )
