@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from server.broker import RELAY, RUN_INITIATIVE, SWEEP
 from server.db import session_scope
-from server.domain.checks import all_checks, run_all
 from server.domain.checks import n4_parallel_tracks as n4
+from server.domain.checks import run_all
 from server.relay import relay_pending
 from server.services import delegations, loader, reconcile, workspace_meta
 from workers import overlap_state
@@ -30,8 +30,6 @@ log = logging.getLogger("accord.workers")
 _CHECK_LOCK = 0x4143_434F_5244  # "ACCORD"
 # Unsent outbox rows younger than this are the relay's, not yet the sweep's.
 SWEEP_GRACE_SECONDS = 5.0
-# Every check but N4, which a check of one initiative takes from the process's overlap index.
-_NOT_N4 = {m.ID for m in all_checks()} - {n4.ID}
 
 
 def _lock_checks(db: Session) -> None:
@@ -50,9 +48,10 @@ def check_initiative_now(initiative_id: int) -> dict[str, Any]:
         if loaded is None:
             return {"initiative_id": initiative_id, "skipped": "gone"}
         focus = set(loaded.snapshot.focus or ())
-        # N4 from the process's index, which holds every track: only the focus track's
-        # candidates are compared. The other checks judge the neighbour snapshot.
-        findings = run_all(loaded.snapshot, only=_NOT_N4)
+        # N4's overlaps from the process's index, which holds every track: only the focus
+        # track's candidates are compared. The other checks (N4's contradictory leverage
+        # among them) judge the neighbour snapshot.
+        findings = run_all(loaded.snapshot, without=[n4])
         overlaps = n4.findings(index, focus, loaded.snapshot.settings.forum_shopping_min_tracks)
         findings = sorted([*findings, *overlaps], key=lambda f: (f.principle, f.kind, f.subjects))
         # The index blocks crises by region as the sweep does; a track it pairs with the

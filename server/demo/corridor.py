@@ -7,6 +7,7 @@ from typing import Any
 from server.demo.tracks import (
     funding_line,
     outcome,
+    output,
     red_line,
     staff_line,
     symbolic,
@@ -14,6 +15,7 @@ from server.demo.tracks import (
     to_org,
     track,
 )
+from server.demo.world import Day
 
 
 def tracks() -> list[dict[str, Any]]:
@@ -47,7 +49,27 @@ def tracks() -> list[dict[str, Any]]:
                     "org": "varnia-dev",
                 }
             ],
-            metrics=[outcome("checkpoints reopened for aid convoys", "4 by September")],
+            # Convoys are sent in growing numbers; the checkpoints stay shut (N3: the outcome
+            # does not move while the output grows).
+            metrics=[
+                {
+                    **outcome("checkpoints reopened for aid convoys", "4 by September"),
+                    "baseline": {"date": Day(-190), "value": 1},
+                    "target_value": 4,
+                    "target_date": Day(120),
+                    "actuals": [
+                        {"date": Day(d), "value": v}
+                        for d, v in ((-160, 1), (-130, 2), (-100, 2), (-70, 2), (-40, 2), (-10, 2))
+                    ],
+                },
+                {
+                    **output("aid convoys dispatched to the valleys"),
+                    "actuals": [
+                        {"date": Day(d), "value": v}
+                        for d, v in ((-160, 3), (-130, 5), (-100, 8), (-70, 12), (-40, 15), (-10, 19))
+                    ],
+                },
+            ],
         ),
         track(
             "ostmark-valleys",
@@ -353,5 +375,36 @@ def tracks() -> list[dict[str, Any]]:
             coordinated_with=["corridor-protection", "corridor-cash"],
             red_lines=[red_line("no relocation of families without consent", "pause")],
             metrics=[outcome("families in insulated shelter", "3,000")],
+        ),
+        track(
+            "tessaly-lfa-travel-bans",
+            "tessaly-mer",
+            "Travel bans on Lowland Freedom Army commanders",
+            "corridor",
+            "political",
+            place="Brennick",
+            description="Tessaly bars the LFA's commanders from travel and freezes their holdings abroad.",
+            parties=["lfa"],
+            aims=["hold commanders to account for attacks on civilians"],
+            objectives=["named commanders barred from travel through the coalition"],
+            start=-45,
+            end=320,
+            red_lines=[
+                red_line("bans must not reach the LFA's humanitarian liaison officers", "recalibrate")
+            ],
+            # Varnia's foreign ministry offers the LFA reconstruction funds over the same
+            # months, and the two tracks are not linked (N4: contradictory leverage).
+            leverage=[
+                {
+                    "kind": "sanction",
+                    "description": "Travel bans and asset freezes on five LFA commanders",
+                    "status": "active",
+                    "party": "lfa",
+                    "start": Day(-30),
+                    "do_no_harm_assessment": True,
+                    "org": "tessaly-mer",
+                }
+            ],
+            metrics=[outcome("attacks on civilians attributed to the named commanders", "fewer each month")],
         ),
     ]

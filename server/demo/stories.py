@@ -22,8 +22,10 @@ TRUE_ALERTS = [
     ("N2", "disengagement_without_impact_assessment", "karst-disengage"),
     ("N3", "symbolic_only", "ostmark-valleys"),
     ("N3", "symbolic_only", "karst-conference"),
+    ("N3", "outcome_not_moving", "corridor-access"),  # checkpoints stay shut as convoys multiply
     ("N4", "parallel_tracks", "corridor-access"),  # with Ostmark's ostmark-valleys
     ("N4", "parallel_tracks", "karst-front-access"),  # with Ostmark's karst-ostmark-access
+    ("N4", "contradictory_leverage", "tessaly-lfa-travel-bans"),  # against Varnia's fund for the LFA
     ("N5", "punitive_leverage_without_do_no_harm", "corridor-sanctions"),
 ]
 
@@ -100,6 +102,17 @@ NEAR_MISSES = [
         "corridor-cash",
         "counts ministerial visits, a symbolic metric, but also an outcome with a target "
         "(families receiving monthly cash)",
+    ),
+    (
+        "N3",
+        "corridor-shelter",
+        "an outcome measured every month since the track began, rising steadily toward its target",
+    ),
+    (
+        "N4",
+        "corridor-sanctions",
+        "Finance's asset freezes on LFA commanders run while the foreign ministry offers the LFA "
+        "reconstruction funds, but the two tracks are coordinated",
     ),
     (
         "N4",

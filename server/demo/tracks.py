@@ -26,6 +26,27 @@ def outcome(name: str, target: str) -> dict[str, Any]:
     return {"name": name, "kind": "outcome", "target": target}
 
 
+def measured(key: str, metric: dict[str, Any], start: int, end: int | None) -> dict[str, Any]:
+    """An outcome metric with its baseline at the track's start and a value at the end of every
+    month since, moving steadily toward its target: a track run well is measured and improves.
+
+    The figures are drawn from the track's key, so the demo is the same for the same day."""
+    if metric.get("kind") != "outcome" or "actuals" in metric or start > -30:
+        return metric
+    seed = sum(ord(c) * (n + 1) for n, c in enumerate(key + metric["name"]))
+    base, step = 4 + seed % 17, 1 + seed % 3
+    last = -1 if end is None else min(end, -1)
+    days = list(range(start + 30, last + 1, 30))
+    months = max(1, ((end if end is not None else 180) - start) // 30)
+    out = dict(metric)
+    out["baseline"] = {"date": Day(start), "value": base}
+    out["target_value"] = base + step * months
+    if end is not None:
+        out["target_date"] = Day(end)
+    out["actuals"] = [{"date": Day(d), "value": base + step * (n + 1)} for n, d in enumerate(days)]
+    return out
+
+
 def output(name: str) -> dict[str, Any]:
     return {"name": name, "kind": "output"}
 
@@ -94,7 +115,7 @@ def track(
         "red_lines": red_lines if red_lines is not None else [red_line("no armed escorts for relief teams")],
         "staff": staff if staff is not None else [staff_line(owner, end)],
         "resources": resources if resources is not None else [funding_line(owner, budget, end)],
-        "metrics": metrics,
+        "metrics": [measured(key, m, start, end) for m in metrics],
     }
     out.update(more)
     return out
@@ -111,15 +132,19 @@ UNCOORDINATED = [
     ("karst-front-access", "karst-ostmark-access"),
 ]
 
+# Tracks that pull a party both ways at once with no link between them (N4's
+# contradictory-leverage alert).
+PULLING_APART = [("corridor-access", "tessaly-lfa-travel-bans")]
+
 
 def coordination_cells(initiatives: list[dict[str, Any]]) -> None:
     """Link the tracks of each crisis that engage a common party, as its coordination cell does.
 
     Most tracks on a crisis engage the same authorities at the same time; what keeps them
     from being parallel processes is that their owners coordinate them. Closed tracks
-    are left out, and so are the pairs of `UNCOORDINATED`.
+    are left out, and so are the pairs of `UNCOORDINATED` and `PULLING_APART`.
     """
-    apart = {frozenset(pair) for pair in UNCOORDINATED}
+    apart = {frozenset(pair) for pair in UNCOORDINATED + PULLING_APART}
     for crisis in CRISES:
         cell = [t for t in initiatives if t["crisis"] == crisis["key"] and t["status"] != "closed"]
         for n, track in enumerate(cell):

@@ -25,6 +25,7 @@ ResourceKind = Literal["funding", "staff", "logistics"]
 LeverageKind = Literal["incentive", "sanction", "conditionality", "suspension", "aid_offer"]
 LeverageStatus = Literal["proposed", "active", "lifted"]
 MetricKind = Literal["outcome", "output", "symbolic"]
+Direction = Literal["up", "down"]
 SourceKind = Literal["ngo", "un", "local_actor", "embassy"]
 DecisionKind = Literal["agreement", "disengagement", "leverage", "other"]
 GrantLevel = Literal["view", "comment", "sign-off"]
@@ -89,7 +90,19 @@ class Leverage(_Item):
     status: LeverageStatus = "proposed"
     do_no_harm_assessment: bool = False
     org: str | None = None
+    # The party the tool is aimed at (None: every party of the track), and the dates it
+    # is proposed or applied for (None: the track's own start and end).
+    party: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
     internal: bool = False
+
+
+class Measure(_Item):
+    """A value of a metric, dated at the end of the period it measures."""
+
+    date: dt.date
+    value: float
 
 
 class Metric(_Item):
@@ -97,6 +110,13 @@ class Metric(_Item):
     kind: MetricKind | None = None
     kind_inferred: bool = False
     target: str | None = None
+    # The value before the track began, the value aimed at and by when, which way is
+    # better, and the values measured since (IATI's baseline, target and actual).
+    baseline: Measure | None = None
+    target_value: float | None = None
+    target_date: dt.date | None = None
+    direction: Direction = "up"
+    actuals: list[Measure] = []
     internal: bool = False
 
 
@@ -319,6 +339,20 @@ def _dangling(data: dict[str, Any]) -> list[DocumentError]:
             for m, line in enumerate(_list(i, part)):
                 if isinstance(line, dict):
                     ref(f"{at}.{part}[{m}].org", line.get("org"), orgs, "organisation")
+        for m, line in enumerate(_list(i, "leverage")):
+            if isinstance(line, dict):
+                ref(f"{at}.leverage[{m}].party", line.get("party"), parties, "party")
+                lstart, lend = line.get("start"), line.get("end")
+                if isinstance(lstart, str) and isinstance(lend, str) and lend < lstart:
+                    errs.append(DocumentError(f"{at}.leverage[{m}].end", "ends before it starts"))
+        for m, metric in enumerate(_list(i, "metrics")):
+            if isinstance(metric, dict):
+                dates = [a.get("date") for a in _list(metric, "actuals") if isinstance(a, dict)]
+                for n, day in enumerate(dates):
+                    if isinstance(day, str) and day in dates[:n]:
+                        errs.append(
+                            DocumentError(f"{at}.metrics[{m}].actuals[{n}].date", f"a second value for {day}")
+                        )
         start, end = i.get("start"), i.get("end")
         if isinstance(start, str) and isinstance(end, str) and end < start:
             errs.append(DocumentError(f"{at}.end", "ends before it starts"))

@@ -1,5 +1,6 @@
 """Initiatives (tracks) and everything behind them: red lines, staff, resources,
-leverage tools, metrics, dependencies, coordination links and sharing grants."""
+leverage tools, metrics and their measured values, dependencies, coordination links
+and sharing grants."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ RESOURCE_KINDS = ("funding", "staff", "logistics")
 LEVERAGE_KINDS = ("incentive", "sanction", "conditionality", "suspension", "aid_offer")
 LEVERAGE_STATUSES = ("proposed", "active", "lifted")
 METRIC_KINDS = ("outcome", "output", "symbolic")
+DIRECTIONS = ("up", "down")
 GRANT_LEVELS = ("view", "comment", "sign-off")
 
 _v = {name: version_column() for name in ("i", "r", "s", "res", "lev", "m")}
@@ -113,6 +115,11 @@ class LeverageTool(_Line, table=True):
     status: str = Field(default="proposed", max_length=20)
     do_no_harm_assessment: bool = False
     org_id: int | None = Field(default=None, foreign_key="organisation.id")
+    # The party it is aimed at (None: every party of the track) and the dates it is
+    # proposed or applied for (None: the track's own).
+    party_id: int | None = Field(default=None, foreign_key="party.id", index=True)
+    start: date | None = None
+    end: date | None = None
     version: int = Field(default=1, sa_column=_v["lev"])
 
 
@@ -126,7 +133,30 @@ class Metric(_Line, table=True):
     # True when Accord inferred the kind from the name and no person has confirmed it.
     kind_inferred: bool = False
     target: str | None = None
+    # IATI's baseline and target: the value before the track began, the value aimed at
+    # and by when, and which way is better.
+    baseline_value: float | None = None
+    baseline_date: date | None = None
+    target_value: float | None = None
+    target_date: date | None = None
+    direction: str = Field(default="up", max_length=10)
     version: int = Field(default=1, sa_column=_v["m"])
+
+
+class MetricActual(SQLModel, table=True):
+    """A value a metric was measured at, dated at the end of the period it measures.
+
+    It is part of its metric: as visible as the metric, internal with it."""
+
+    __tablename__ = "metric_actual"
+    __table_args__ = (UniqueConstraint("metric_id", "date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    metric_id: int = Field(foreign_key="metric.id", index=True)
+    date: date
+    value: float
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
 
 
 class Dependency(SQLModel, table=True):

@@ -42,7 +42,7 @@ from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from server.services.validation import parse
 
 LIVE = ("open", "acknowledged")
-N4_KINDS = ("parallel_tracks", "forum_shopping")
+N4_KINDS = ("parallel_tracks", "forum_shopping", "contradictory_leverage")
 
 
 @dataclass

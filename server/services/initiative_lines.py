@@ -10,9 +10,10 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, col
 
-from server.models import Initiative, Organisation, User
+from server.models import Initiative, MetricActual, Organisation, User
 from server.models.initiatives import LINE_MODELS
 from server.services import audience, policy
 from server.services.errors import Conflict, Invalid, NotFound
@@ -174,6 +175,9 @@ def update_line(
 def remove_line(db: Session, actor: User | None, initiative_id: int, part: str, line_id: int) -> None:
     initiative, line = _editable_line(db, actor, initiative_id, part, line_id)
     internal = bool(line.internal)
+    if part == "metrics":
+        # Its measured values are part of it and go with it.
+        db.execute(delete(MetricActual).where(col(MetricActual.metric_id) == line.id))
     db.delete(line)
     bump(db, initiative, actor)
     db.flush()

@@ -33,6 +33,7 @@ from server.models import (
     Initiative,
     InitiativeParty,
     InitiativeVector,
+    LeverageTool,
     Organisation,
 )
 from server.services.workspace import export_document
@@ -68,11 +69,26 @@ def neighbour_ids(db: Session, initiative: Initiative) -> set[int]:
     crisis_ids = {initiative.crisis_id}
     if crisis is not None and crisis.region:
         crisis_ids |= set(db.exec(select(Crisis.id).where(Crisis.region == crisis.region)).all())  # type: ignore[arg-type]
-    party_ids = select(InitiativeParty.party_id).where(InitiativeParty.initiative_id == initiative.id)
+    # A party is engaged by a track that names it, or by a leverage tool aimed at it.
+    party_ids = set(
+        db.exec(select(InitiativeParty.party_id).where(InitiativeParty.initiative_id == initiative.id)).all()
+    )
+    party_ids |= {
+        p
+        for p in db.exec(
+            select(LeverageTool.party_id).where(LeverageTool.initiative_id == initiative.id)
+        ).all()
+        if p is not None
+    }
     sharing = select(InitiativeParty.initiative_id).where(col(InitiativeParty.party_id).in_(party_ids))
+    aiming = select(LeverageTool.initiative_id).where(col(LeverageTool.party_id).in_(party_ids))
     rows = db.exec(
         select(Initiative.id).where(
-            or_(col(Initiative.crisis_id).in_(crisis_ids), col(Initiative.id).in_(sharing))
+            or_(
+                col(Initiative.crisis_id).in_(crisis_ids),
+                col(Initiative.id).in_(sharing),
+                col(Initiative.id).in_(aiming),
+            )
         )
     ).all()
     return {i for i in rows if i is not None} | {initiative.id}

@@ -25,6 +25,7 @@ from server.models import (
     LeverageTool,
     LogEntry,
     Metric,
+    MetricActual,
     Organisation,
     Party,
     RedLine,
@@ -96,6 +97,15 @@ def export_document(
             ("metrics", Metric),
         )
     }
+    actuals: dict[int, list[MetricActual]] = defaultdict(list)
+    metric_ids = [m.id for rows in lines["metrics"].values() for m in rows]
+    for chunk in _chunks(metric_ids):
+        for a in db.exec(
+            select(MetricActual)
+            .where(col(MetricActual.metric_id).in_(chunk))
+            .order_by(col(MetricActual.date))
+        ).all():
+            actuals[a.metric_id].append(a)
     coordinated: dict[int, list[int]] = defaultdict(list)
     for pair in db.exec(select(CoordinationLink).order_by(col(CoordinationLink.id))).all():
         if pair.a_id in id_set and pair.b_id in id_set:
@@ -179,26 +189,21 @@ def export_document(
                         status=lv.status,
                         do_no_harm_assessment=lv.do_no_harm_assessment,
                         org=org_key(lv.org_id),
+                        party=parties[lv.party_id].key if lv.party_id is not None else None,
+                        start=lv.start,
+                        end=lv.end,
                         internal=lv.internal,
                     )
                     for lv in lines["leverage"][i.id]
                 ],
-                metrics=[
-                    doc.Metric(
-                        name=m.name,
-                        kind=m.kind,
-                        kind_inferred=m.kind_inferred,
-                        target=m.target,
-                        internal=m.internal,
-                    )
-                    for m in lines["metrics"][i.id]
-                ],
+                metrics=[_metric(m, actuals[m.id]) for m in lines["metrics"][i.id]],
                 impact_assessment=i.impact_assessment,
                 compliance_monitoring=i.compliance_monitoring,
             )
         )
 
     used_parties = {p for links in party_links.values() for p in links}
+    used_parties |= {lv.party_id for rows in lines["leverage"].values() for lv in rows if lv.party_id}
     influences: dict[int, list[int]] = defaultdict(list)
     for inf in db.exec(select(Influence)).all():
         influences[inf.interlocutor_id].append(inf.party_id)
@@ -294,6 +299,24 @@ def _export_delegations(
         if covers or r.key in named:
             out.append(signoff_state.as_document(r, org_keys, crisis_keys, keys))
     return sorted(out, key=lambda d: (d.start, d.key))
+
+
+def _metric(m: Metric, actuals: list[MetricActual]) -> doc.Metric:
+    baseline = None
+    if m.baseline_value is not None and m.baseline_date is not None:
+        baseline = doc.Measure(date=m.baseline_date, value=m.baseline_value)
+    return doc.Metric(
+        name=m.name,
+        kind=m.kind,
+        kind_inferred=m.kind_inferred,
+        target=m.target,
+        baseline=baseline,
+        target_value=m.target_value,
+        target_date=m.target_date,
+        direction="down" if m.direction == "down" else "up",
+        actuals=[doc.Measure(date=a.date, value=a.value) for a in actuals],
+        internal=m.internal,
+    )
 
 
 def _export_decisions(

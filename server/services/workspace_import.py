@@ -22,6 +22,7 @@ from server.models import (
     LeverageTool,
     LogEntry,
     Metric,
+    MetricActual,
     Organisation,
     Party,
     RedLine,
@@ -157,21 +158,32 @@ def import_document(db: Session, ws: doc.Workspace, actor: User | None = None) -
                     status=lv.status,
                     do_no_harm_assessment=lv.do_no_harm_assessment,
                     org_id=orgs[lv.org].id if lv.org else None,
+                    party_id=parties[lv.party].id if lv.party else None,
+                    start=lv.start,
+                    end=lv.end,
                     internal=lv.internal,
                 )
             )
         for m in i.metrics:
             kind, inferred = (m.kind, m.kind_inferred) if m.kind else (infer_metric_kind(m.name), True)
-            db.add(
-                Metric(
-                    initiative_id=iid,
-                    name=m.name,
-                    kind=kind,
-                    kind_inferred=inferred,
-                    target=m.target,
-                    internal=m.internal,
-                )
+            metric = Metric(
+                initiative_id=iid,
+                name=m.name,
+                kind=kind,
+                kind_inferred=inferred,
+                target=m.target,
+                baseline_value=m.baseline.value if m.baseline else None,
+                baseline_date=m.baseline.date if m.baseline else None,
+                target_value=m.target_value,
+                target_date=m.target_date,
+                direction=m.direction,
+                internal=m.internal,
             )
+            db.add(metric)
+            if m.actuals:
+                db.flush()
+                for measured in m.actuals:
+                    db.add(MetricActual(metric_id=_id(metric), date=measured.date, value=measured.value))
         external = [k for k in dict.fromkeys(i.coordinated_with) if k not in inits]
         if external:
             inits[i.key].external_links = external

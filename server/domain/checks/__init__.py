@@ -1,12 +1,15 @@
 """The ten principles of the policy paper, one pure check module each.
 
 Every module exports the same shape: `ID` (D1-D5, N1-N5), `TITLE`, `WORDS` (the
-paper's words it stands on) and `run(snapshot) -> list[Finding]`.
+paper's words it stands on) and `run(snapshot) -> list[Finding]`. A principle's later
+kinds of finding may live in a module of their own (`MORE`), with the same shape and
+the principle's `ID`; they run with the ten.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Collection
 from types import ModuleType
 
 from server.domain.snapshot import Finding, Snapshot
@@ -24,10 +27,21 @@ MODULES = (
     "n5_do_no_harm",
 )
 
+# Kinds of finding of a principle above, judged apart from its first module.
+MORE = (
+    "n3_outcomes_over_time",
+    "n4_contradictory_leverage",
+)
+
 
 def all_checks() -> list[ModuleType]:
-    """The check modules, in the paper's order."""
+    """The ten principles' check modules, in the paper's order."""
     return [importlib.import_module(f"server.domain.checks.{name}") for name in MODULES]
+
+
+def all_modules() -> list[ModuleType]:
+    """Every check module: the ten principles' and the kinds added to them since."""
+    return [importlib.import_module(f"server.domain.checks.{name}") for name in (*MODULES, *MORE)]
 
 
 def by_id(principle: str) -> ModuleType:
@@ -37,10 +51,15 @@ def by_id(principle: str) -> ModuleType:
     raise KeyError(principle)
 
 
-def run_all(snapshot: Snapshot, only: set[str] | None = None) -> list[Finding]:
-    """Run every check (or those named in `only`) and return their findings, sorted."""
+def run_all(
+    snapshot: Snapshot, only: set[str] | None = None, without: Collection[ModuleType] = ()
+) -> list[Finding]:
+    """Run every check (or those of the principles in `only`, less the modules `without`).
+
+    Returns their findings, sorted."""
     findings: list[Finding] = []
-    for module in all_checks():
-        if only is None or module.ID in only:
+    skip = {m.__name__ for m in without}
+    for module in all_modules():
+        if (only is None or module.ID in only) and module.__name__ not in skip:
             findings.extend(module.run(snapshot))
     return sorted(findings, key=lambda f: (f.principle, f.kind, f.subjects))
