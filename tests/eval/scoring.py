@@ -83,3 +83,45 @@ def score(principle: str, cases: Sequence[dict[str, Any]]) -> Score:
         s.misses += [f"{case['name']}: {m}" for m in misses]
         s.false_alarms += [f"{case['name']}: {a}" for a in alarms]
     return s
+
+
+def load_kind_set(name: str) -> dict[str, Any]:
+    """A set of cases about some kinds of one principle, `tests/data/eval/<name>.json`.
+
+    Each case lists the findings it expects in full: principle, kind and subjects."""
+    data: dict[str, Any] = json.loads((DATA / "eval" / f"{name}.json").read_text())
+    return data
+
+
+def score_kinds(principle: str, kinds: Sequence[str], cases: Sequence[dict[str, Any]]) -> Score:
+    """Recall and precision of the findings of these kinds, each matched exactly (kind and subjects).
+
+    Every check runs on each case, as `accord checks run --json` would over the imported
+    document; only the findings of the principle's named kinds are scored."""
+    from server.domain.checks import run_all
+
+    s = Score(principle)
+    for case in cases:
+        snapshot = Snapshot(parse_document(case["document"]))
+        found = [
+            (f.kind, tuple(f.subjects))
+            for f in run_all(snapshot, only={principle})
+            if f.principle == principle and f.kind in kinds
+        ]
+        expected = [
+            (e["kind"], tuple(sorted(e["subjects"])))
+            for e in case["expected"]
+            if e["principle"] == principle and e["kind"] in kinds
+        ]
+        left = list(found)
+        s.cases += 1
+        s.expected += len(expected)
+        s.found += len(found)
+        for e in expected:
+            if e in left:
+                left.remove(e)
+                s.true += 1
+            else:
+                s.misses.append(f"{case['name']}: {e[0]}:{','.join(e[1])}")
+        s.false_alarms += [f"{case['name']}: {k}:{','.join(subj)}" for k, subj in left]
+    return s
