@@ -100,6 +100,7 @@ def load_demo() -> list[Login]:
     with session_scope() as db:
         workspace.import_document(db, parse_document(demo.document()))
         workspace.set_name(db, demo.NAME)
+        workspace.set_host(db, demo.HOST)
         db.flush()
         orgs = {o.key: o for o in db.exec(select(Organisation)).all()}
         # One argon2 hash for the one shared password: hashing it once per person would

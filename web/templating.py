@@ -42,6 +42,11 @@ def workspace_name() -> str:
     return name
 
 
+def forget_workspace_name() -> None:
+    """Read the name afresh on the next page (it was just changed)."""
+    _name_cache.clear()
+
+
 def render(
     request: Request,
     template: str,

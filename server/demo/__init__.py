@@ -42,11 +42,14 @@ from server.demo.world import (
 
 DEMO_PASSWORD = "accord-demo-2026"
 NAME = "Inland Seas coordination (demo)"
+# The government whose admins set the workspace's own name and judging date.
+HOST = "varnia"
 
 __all__ = [
     "CRISES",
     "DEMO_PASSWORD",
     "INTERLOCUTORS",
+    "HOST",
     "NAME",
     "NEAR_MISSES",
     "ORGANISATIONS",

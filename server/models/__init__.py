@@ -1,5 +1,6 @@
 """Every table of Accord, one module per aggregate; importing this registers them all."""
 
+from server.models.admin import AdminEntry, GovernmentSetting
 from server.models.alerts import Alert, AlertDismissal, AlertInitiative, CoordinationRequest
 from server.models.crises import Crisis, Influence, Interlocutor, Party
 from server.models.decisions import LogCheckpoint, LogEntry
@@ -26,6 +27,7 @@ from server.models.vectors import InitiativeVector
 from server.models.webhooks import Webhook  # noqa: F401  (registers the webhook and e-mail tables too)
 
 __all__ = [
+    "AdminEntry",
     "Alert",
     "AlertDismissal",
     "AlertInitiative",
@@ -39,6 +41,7 @@ __all__ = [
     "Dependency",
     "Event",
     "FieldReport",
+    "GovernmentSetting",
     "Influence",
     "Initiative",
     "InitiativeParty",

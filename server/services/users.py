@@ -7,9 +7,11 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from server.models import Organisation, User
+from server.models import ApiToken, AuthSession, Organisation, User
+from server.models.base import utcnow
 from server.models.people import ROLES
 from server.services import policy
 from server.services.errors import Conflict, Invalid
@@ -130,3 +132,32 @@ def in_organisation(db: Session, organisation_id: int) -> list[User]:
             select(User).where(User.organisation_id == organisation_id, col(User.active)).order_by(User.name)
         ).all()
     )
+
+
+def deactivate(db: Session, user: User) -> None:
+    """Stop a person: no sign-in, and every session and API token of theirs ends now.
+
+    Their records stay (decisions, sign-offs and comments name them); `reactivate`
+    lets them sign in again, with new sessions and tokens only.
+    """
+    now = utcnow()
+    user.active = False
+    db.add(user)
+    db.execute(
+        update(AuthSession)
+        .where(col(AuthSession.user_id) == user.id, col(AuthSession.ended_at).is_(None))
+        .values(ended_at=now)
+    )
+    db.execute(
+        update(ApiToken)
+        .where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
+        .values(revoked_at=now)
+    )
+    db.flush()
+
+
+def reactivate(db: Session, user: User) -> None:
+    """Let a deactivated person sign in again (their old sessions and tokens stay ended)."""
+    user.active = True
+    db.add(user)
+    db.flush()

@@ -12,8 +12,10 @@ from server.services.workspace_export import export_document
 from server.services.workspace_import import import_document
 from server.services.workspace_meta import (
     get_name,
+    host,
     judging_date,
     read_name,
+    set_host,
     set_judging_date,
     set_name,
     today,
@@ -22,9 +24,11 @@ from server.services.workspace_meta import (
 __all__ = [
     "export_document",
     "get_name",
+    "host",
     "import_document",
     "judging_date",
     "read_name",
+    "set_host",
     "set_judging_date",
     "set_name",
     "today",

@@ -55,3 +55,20 @@ def set_name(db: Session, name: str) -> None:
     row = db.get(WorkspaceMeta, "name") or WorkspaceMeta(key="name", value=name)
     row.value = name
     db.add(row)
+
+
+def host(db: Session) -> str | None:
+    """The government that hosts the workspace, whose admins set its name and judging date."""
+    row = db.get(WorkspaceMeta, "host")
+    return row.value if row and row.value else None
+
+
+def set_host(db: Session, government: str | None) -> None:
+    row = db.get(WorkspaceMeta, "host")
+    if government is None:
+        if row is not None:
+            db.delete(row)
+        return
+    row = row or WorkspaceMeta(key="host", value=government)
+    row.value = government
+    db.add(row)

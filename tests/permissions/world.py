@@ -474,6 +474,11 @@ def build(db: Session, with_checks: bool = True, with_request: bool = True, rich
     ids["line_id"] = _id(db, RedLine, initiative_id=shared_id, internal=False)
     ids["internal_line_id"] = _id(db, RedLine, initiative_id=shared_id, internal=True)
     ids["field_org_id"] = users["field"].organisation_id
+    # The admin screens: a person and an organisation of Varnia (the admin's government).
+    ids["desk_user_id"] = users["owner_desk"].id
+    ids["desk_user_version"] = users["owner_desk"].version
+    ids["varnia_org_id"] = users["owner_desk"].organisation_id
+    ids["varnia_org_version"] = users["owner_desk"].organisation.version
     ids["crisis_id"] = db.exec(select(Initiative.crisis_id).where(Initiative.id == shared_id)).one()
     # End the test's transaction: on SQLite an open write transaction locks out the app.
     # (A commit, not a rollback, so that the loaded people stay readable.)

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from server.api import events as live_events
 from web.routes import (
     account,
+    admin,
     alerts,
     auth,
     coordination,
@@ -23,6 +24,7 @@ from web.routes import (
 ROUTERS: list[APIRouter] = [
     auth.router,
     account.router,
+    admin.router,
     dashboard.router,
     decisions.router,
     alerts.router,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from server.auth import CurrentUser, SessionDep
-from server.services import comments, crises, initiative_page, initiatives, sharing
+from server.services import admin, comments, crises, initiative_page, initiatives, sharing
 from server.services.errors import Conflict, Invalid
 from web.routes._common import (
     PAGE_DEPENDENCIES,
@@ -250,6 +250,7 @@ def _page(
         t=page.view.initiative,
         url=f"/initiatives/{initiative_id}",
         today=date.today(),
+        share_level=admin.share_level(db, user.government),
         **ctx,
     )
 
