@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server.auth import CsrfRefused, NotSignedIn
 from server.ops import RETRY_AFTER_BUSY, RETRY_AFTER_DOWN
 from server.services.errors import DomainError, Invalid
-from server.services.validation import loc_path
+from server.services.validation import loc_path, message
 
 log = logging.getLogger("accord.web")
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -170,7 +170,10 @@ def create_app() -> FastAPI:
     from server.logs import configure as configure_logs
 
     configure_logs()
+    from server.bounds import BodyLimitMiddleware, BodyTooLarge, in_bounds
+
     app = FastAPI(
+        dependencies=[Depends(in_bounds)],
         title="Accord",
         version="1",
         openapi_url=f"{API_PREFIX}/openapi.json",
@@ -195,6 +198,7 @@ def create_app() -> FastAPI:
     from server.ops import OpsMiddleware
 
     app.add_middleware(LegacyApiRedirect)
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(OpsMiddleware)
     _probes(app)
 
@@ -268,7 +272,7 @@ def create_app() -> FastAPI:
         errors = [
             {
                 "loc": loc_path(tuple(p for p in e["loc"] if p not in ("body", "query", "path"))),
-                "message": e["msg"],
+                "message": message(e),
             }
             for e in exc.errors()
         ]
@@ -276,6 +280,12 @@ def create_app() -> FastAPI:
         if wants_json(request):
             return problem(422, "Invalid input", detail, errors=errors)
         return _page_error(request, 422, "Invalid input", detail)
+
+    @app.exception_handler(BodyTooLarge)
+    def _too_large(request: Request, exc: BodyTooLarge) -> Response:
+        if wants_json(request):
+            return problem(413, "Request body too large", exc.words, limit_bytes=exc.limit)
+        return _page_error(request, 413, "Too much to send at once", exc.words)
 
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:

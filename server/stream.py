@@ -39,6 +39,7 @@ from server.db import get_engine, stream_readers
 from server.models import Event, User
 from server.models.base import utcnow
 from server.services import audience
+from server.services.validation import as_db_int
 from server.settings import get_settings
 
 log = logging.getLogger("accord.stream")
@@ -238,14 +239,11 @@ async def _read_off_loop(user_id: int, cursor: int | None) -> tuple[list[Event],
 
 
 def parse_last_event_id(value: str | None) -> int | None:
-    """`Last-Event-ID` as a cursor; anything else means "from now on"."""
+    """`Last-Event-ID` as a cursor; anything else (not a number, or past any event id) means "from now on"."""
     if value is None:
         return None
-    try:
-        n = int(value.strip())
-    except ValueError:
-        return None
-    return n if n >= 0 else None
+    n = as_db_int(value)
+    return n if n is not None and n >= 0 else None
 
 
 async def sse(

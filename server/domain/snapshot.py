@@ -10,9 +10,11 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from server.domain.limits import CAPS, ITEMS_MAX, find_problems
 
 FORMAT: Final = "accord-workspace/1"
 
@@ -31,44 +33,57 @@ DecisionKind = Literal["agreement", "disengagement", "leverage", "other"]
 GrantLevel = Literal["view", "comment", "sign-off"]
 
 
+def _capped(cap: str, min_length: int = 0) -> Any:
+    return Field(min_length=min_length, max_length=CAPS[cap])
+
+
 class _Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _in_bounds(cls, value: Any) -> Any:
+        # The same bounds as a form or the API: no NUL, integers and dates in range, finite numbers.
+        found = find_problems(value)
+        if found:
+            raise ValueError(found[0][1])
+        return value
+
 
 class Organisation(_Item):
-    key: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    key: str = _capped("key", 1)
+    name: str = _capped("name", 1)
     kind: OrgKind
     government: str | None = None
 
 
 class Crisis(_Item):
-    key: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    region: str | None = None
+    key: str = _capped("key", 1)
+    name: str = _capped("name", 1)
+    region: str | None = Field(default=None, max_length=CAPS["short"])
 
 
 class Party(_Item):
-    key: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    key: str = _capped("key", 1)
+    name: str = _capped("name", 1)
     kind: PartyKind
 
 
 class Interlocutor(_Item):
-    key: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    key: str = _capped("key", 1)
+    name: str = _capped("name", 1)
     influences: list[str] = []
 
 
 class RedLine(_Item):
-    text: str = Field(min_length=1)
+    text: str = _capped("item", 1)
     trigger: Trigger | None = None
     internal: bool = False
 
 
 class Staff(_Item):
     org: str
-    fte: float = Field(ge=0)
+    fte: float = Field(ge=0, allow_inf_nan=False)
     until: dt.date | None = None
     dedicated: bool = True
     internal: bool = False
@@ -76,8 +91,8 @@ class Staff(_Item):
 
 class Resource(_Item):
     kind: ResourceKind
-    amount: float | None = None
-    currency: str | None = None
+    amount: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    currency: str | None = Field(default=None, max_length=10)
     until: dt.date | None = None
     dedicated: bool = False
     org: str | None = None
@@ -86,7 +101,7 @@ class Resource(_Item):
 
 class Leverage(_Item):
     kind: LeverageKind
-    description: str = ""
+    description: str = Field(default="", max_length=CAPS["description"])
     status: LeverageStatus = "proposed"
     do_no_harm_assessment: bool = False
     org: str | None = None
@@ -106,10 +121,10 @@ class Measure(_Item):
 
 
 class Metric(_Item):
-    name: str = Field(min_length=1)
+    name: str = _capped("name", 1)
     kind: MetricKind | None = None
     kind_inferred: bool = False
-    target: str | None = None
+    target: str | None = Field(default=None, max_length=CAPS["short"])
     # The value before the track began, the value aimed at and by when, which way is
     # better, and the values measured since (IATI's baseline, target and actual).
     baseline: Measure | None = None
@@ -130,21 +145,21 @@ class Grant(_Item):
 
 
 class Initiative(_Item):
-    key: str = Field(min_length=1)
+    key: str = _capped("key", 1)
     owner: str
-    title: str = Field(min_length=1)
-    description: str = ""
+    title: str = _capped("title", 1)
+    description: str = Field(default="", max_length=CAPS["description"])
     kind: InitiativeKind
     crisis: str
     parties: list[str] = []
-    aims: list[str] = []
+    aims: list[Annotated[str, Field(max_length=CAPS["item"])]] = Field(default=[], max_length=ITEMS_MAX)
     start: dt.date | None = None
     end: dt.date | None = None
     status: InitiativeStatus = "active"
     shared_with: list[str | Grant] = []
     coordinated_with: list[str] = []
     depends_on: list[str] = []
-    objectives: list[str] = []
+    objectives: list[Annotated[str, Field(max_length=CAPS["item"])]] = Field(default=[], max_length=ITEMS_MAX)
     red_lines: list[RedLine] = []
     staff: list[Staff] = []
     resources: list[Resource] = []
@@ -170,8 +185,8 @@ class FieldReport(_Item):
     org: str | None = None
     date: dt.date
     source_kind: SourceKind
-    text: str = Field(min_length=1)
-    red_line_breached: str | None = None
+    text: str = _capped("report", 1)
+    red_line_breached: str | None = Field(default=None, max_length=CAPS["item"])
 
 
 class Signoff(_Item):
@@ -179,7 +194,7 @@ class Signoff(_Item):
     by: str | None = None
     date: dt.date | None = None
     declined: bool = False
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=CAPS["reason"])
     # Kept within the track's own government; partners never read it.
     internal: bool = False
     # The delegation under which `by` signed for `org` (the department signed for).
@@ -187,10 +202,10 @@ class Signoff(_Item):
 
 
 class Decision(_Item):
-    key: str = Field(min_length=1)
+    key: str = _capped("key", 1)
     initiative: str
     date: dt.date
-    text: str = Field(min_length=1)
+    text: str = _capped("decision", 1)
     kind: DecisionKind = "other"
     proposed_by: str | None = None
     touches_departments: list[str] = []

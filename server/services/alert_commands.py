@@ -19,6 +19,7 @@ from server.models.base import utcnow
 from server.services import alerts, audience, ledger, policy
 from server.services.alerts import LIVE, AlertView
 from server.services.errors import Conflict, Invalid, NotAllowed
+from server.services.validation import check_text
 
 
 def _check_version(alert: Alert, version: int | None) -> None:
@@ -74,7 +75,7 @@ def dismiss(db: Session, actor: User, alert_id: int, reason: str, version: int |
     Only someone who may change one of the alert's tracks may dismiss it.
     """
     alert, view = alerts.load(db, actor, alert_id, lock=True)
-    reason = (reason or "").strip()
+    reason = check_text("reason", reason, "reason")
     if not reason:
         raise Invalid.field("reason", "say why this alert can be set aside")
     _check_version(alert, version)

@@ -8,20 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from server import events
 from server.models import Comment, User
 from server.services import audience, policy
 from server.services.errors import Invalid, NotAllowed
-from server.services.validation import parse
+from server.services.validation import Bounded, parse, text
 
 
-class CommentData(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    text: str = Field(min_length=1, max_length=5000)
+class CommentData(Bounded):
+    text: str = text("comment", 1)
     internal: bool = False
 
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
 from server import events
@@ -39,7 +38,7 @@ from server.models import (
 from server.models.base import utcnow
 from server.services import audience, initiatives, ledger, policy, sharing
 from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
-from server.services.validation import parse
+from server.services.validation import Bounded, Id, OptionalId, parse, text
 
 LIVE = ("open", "acknowledged")
 N4_KINDS = ("parallel_tracks", "forum_shopping", "contradictory_leverage")
@@ -84,23 +83,17 @@ class RequestView:
     alert_id: int | None = None
 
 
-class RequestData(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    alert_id: int
-    initiative_id: int | None = None
+class RequestData(Bounded):
+    alert_id: Id
+    initiative_id: OptionalId = None
 
 
-class AcceptData(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AcceptData(Bounded):
     share_level: Literal["view", "comment", "sign-off"] | None = None
 
 
-class DeclineData(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    reason: str = Field(min_length=3, max_length=2000)
+class DeclineData(Bounded):
+    reason: str = text("reason", 3)
 
 
 def _visible_ids(db: Session, actor: User | None, ids: list[int]) -> set[int]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from sqlmodel import Session, col, select
 
 from server import events
@@ -26,16 +26,14 @@ from server.services import audience, delegations, ledger, policy, signoff_state
 from server.services.audience import HOME_ONLY_ENTRIES
 from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from server.services.initiative_common import new_key
-from server.services.validation import parse
+from server.services.validation import ITEMS_MAX, Bounded, Day, Id, as_db_int, check_text, parse, text
 
 
-class DecisionData(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    text: str = Field(min_length=5, max_length=5000)
+class DecisionData(Bounded):
+    text: str = text("decision", 5)
     kind: Literal["agreement", "disengagement", "leverage", "other"] = "other"
-    date: date
-    touches: list[int] = []
+    date: Day
+    touches: list[Id] = Field(default=[], max_length=ITEMS_MAX)
     internal: bool = False
 
     @field_validator("touches", mode="before")
@@ -43,7 +41,10 @@ class DecisionData(BaseModel):
     def _ints(cls, v: Any) -> Any:
         if isinstance(v, (str, int)):
             v = [v]
-        return [int(x) for x in v if str(x).strip()]
+        if not isinstance(v, list):
+            return v
+        # A number the database cannot hold is left as it came, for the `Id` check to name.
+        return [as_db_int(x) if as_db_int(x) is not None else x for x in v if str(x).strip()]
 
 
 def get_decision(db: Session, actor: User | None, decision_id: int) -> tuple[LogEntry, Initiative]:
@@ -207,7 +208,8 @@ def sign_off(
     """
     entry, initiative = get_decision(db, actor, decision_id)
     aud = audience.of(actor)
-    if declined and not (reason or "").strip():
+    reason = check_text("reason", reason, "reason") or None
+    if declined and not reason:
         raise Invalid.field("reason", "say why your department declines")
     if internal and not policy.may_keep_internal(db, actor, initiative, aud):
         raise Invalid.field("internal", "only the track's own government keeps a sign-off internal")

@@ -12,31 +12,29 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from server import events
 from server.models import Crisis, FieldReport, Initiative, Organisation, User
-from server.services import audience, policy
+from server.services import audience, policy, workspace_meta
 from server.services.errors import Invalid, NotFound
 from server.services.initiative_common import new_key
-from server.services.validation import parse
+from server.services.validation import CAPS, Bounded, Day, OptionalId, parse, text
 
 FILER_ROLES = ("admin", "coordinator", "desk_officer", "field_contributor")
 
 
-class FieldReportData(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    crisis_id: int | None = None
-    initiative_id: int | None = None
-    date: date
+class FieldReportData(Bounded):
+    crisis_id: OptionalId = None
+    initiative_id: OptionalId = None
+    date: Day
     source_kind: Literal["ngo", "un", "local_actor", "embassy"]
-    text: str = Field(min_length=3, max_length=10000)
-    red_line_breached: str | None = None
+    text: str = text("report", 3)
+    red_line_breached: str | None = Field(default=None, max_length=CAPS["item"])
 
-    @field_validator("crisis_id", "initiative_id", "red_line_breached", mode="before")
+    @field_validator("red_line_breached", mode="before")
     @classmethod
     def _blank(cls, v: Any) -> Any:
         return None if v == "" else v
@@ -85,6 +83,9 @@ def get_by_key(db: Session, actor: User | None, key: str) -> FieldReport:
 def file(db: Session, actor: User, data: FieldReportData | dict[str, Any]) -> FieldReport:
     """File a report on a crisis, or on a track the actor may see."""
     data = parse(FieldReportData, data)
+    latest = max(workspace_meta.today(db), date.today())
+    if data.date > latest:
+        raise Invalid.field("date", f"A report cannot be dated after today ({latest:%d %B %Y})")
     crisis_id = data.crisis_id
     if data.initiative_id is not None:
         # Visibility first: a track the actor may not see is NotFound, whatever the role.

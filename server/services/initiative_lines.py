@@ -6,10 +6,9 @@ change to it is news only there.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
@@ -18,12 +17,11 @@ from server.models.initiatives import LINE_MODELS
 from server.services import audience, policy
 from server.services.errors import Conflict, Invalid, NotFound
 from server.services.initiative_common import bump, editable, flush_versioned, touched
-from server.services.validation import parse
+from server.services.validation import CAPS, Amount, Bounded, Day, Id, parse, text, text_or_blank
 
 
-class RedLineData(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    text: str = Field(min_length=3)
+class RedLineData(Bounded):
+    text: str = text("item", 3)
     trigger: Literal["pause", "recalibrate", "withdraw"] | None = None
     internal: bool = False
 
@@ -33,41 +31,37 @@ class RedLineData(BaseModel):
         return None if v == "" else v
 
 
-class StaffData(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    org_id: int
-    fte: float = Field(gt=0, le=100)
-    until: date | None = None
+class StaffData(Bounded):
+    org_id: Id
+    fte: float = Field(gt=0, le=100, allow_inf_nan=False)
+    until: Day | None = None
     dedicated: bool = True
     internal: bool = False
 
 
-class ResourceData(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ResourceData(Bounded):
     kind: Literal["funding", "staff", "logistics"]
-    amount: float | None = Field(default=None, ge=0)
+    amount: Amount | None = None
     currency: str | None = Field(default=None, max_length=10)
-    until: date | None = None
+    until: Day | None = None
     dedicated: bool = False
-    org_id: int | None = None
+    org_id: Id | None = None
     internal: bool = False
 
 
-class LeverageData(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class LeverageData(Bounded):
     kind: Literal["incentive", "sanction", "conditionality", "suspension", "aid_offer"]
-    description: str = ""
+    description: str = text_or_blank("description")
     status: Literal["proposed", "active", "lifted"] = "proposed"
     do_no_harm_assessment: bool = False
-    org_id: int | None = None
+    org_id: Id | None = None
     internal: bool = False
 
 
-class MetricData(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    name: str = Field(min_length=3)
+class MetricData(Bounded):
+    name: str = text("name", 3)
     kind: Literal["outcome", "output", "symbolic"] | None = None
-    target: str | None = None
+    target: str | None = Field(default=None, max_length=CAPS["short"])
     internal: bool = False
 
 
@@ -90,6 +84,13 @@ def infer_metric_kind(name: str) -> str:
     return str(infer(name)[0])
 
 
+def _within_track(initiative: Initiative, values: dict[str, Any]) -> None:
+    """A staff or resource line cannot run out before the track it serves has started."""
+    until = values.get("until")
+    if until is not None and initiative.start is not None and until < initiative.start:
+        raise Invalid.field("until", f"Ends before the track starts ({initiative.start:%d %B %Y})")
+
+
 def _known(part: str) -> None:
     if part not in LINE_MODELS:
         raise NotFound("No such part of an initiative")
@@ -100,6 +101,7 @@ def add_line(db: Session, actor: User | None, initiative_id: int, part: str, dat
     _known(part)
     initiative = editable(db, actor, initiative_id)
     values = parse(LINE_DATA[part], _blank_to_none(data) if isinstance(data, dict) else data).model_dump()
+    _within_track(initiative, values)
     for ref in ("org_id",):
         if values.get(ref) is not None and db.get(Organisation, values[ref]) is None:
             raise Invalid.field(ref, "unknown organisation")
@@ -152,6 +154,7 @@ def update_line(
     """Edit one item behind an initiative, from the version the person saw."""
     initiative, line = _editable_line(db, actor, initiative_id, part, line_id)
     values = parse(LINE_DATA[part], _blank_to_none(data)).model_dump()
+    _within_track(initiative, values)
     if line.version != version:
         raise Conflict("Someone else changed this item after you opened it", version=line.version)
     if part == "metrics":

@@ -7,17 +7,16 @@ names them too, so that callers say `initiatives.view`, `initiatives.add_line`, 
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from server.models import Crisis, Initiative, InitiativeParty, Organisation, Party, User
 from server.models.base import utcnow
 from server.services import policy
-from server.services.errors import Conflict, Invalid
+from server.services.errors import Conflict, FieldError, Invalid
 from server.services.initiative_common import editable, flush_versioned, new_key, split_lines, touched
 from server.services.initiative_lines import (
     LINE_DATA,
@@ -37,7 +36,7 @@ from server.services.initiative_queries import (
     require_visible_ids,
     view,
 )
-from server.services.validation import parse
+from server.services.validation import CAPS, ITEMS_MAX, Bounded, Day, Id, parse, text, text_or_blank
 
 EDITABLE = (
     "title",
@@ -54,23 +53,21 @@ EDITABLE = (
 )
 
 
-class InitiativeData(BaseModel):
+class InitiativeData(Bounded):
     """What a person fills in for an initiative."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    title: str = Field(min_length=3, max_length=300)
-    description: str = ""
+    title: str = text("title", 3)
+    description: str = text_or_blank("description")
     kind: Literal["humanitarian", "political", "security", "economic"]
-    crisis_id: int
-    start: date | None = None
-    end: date | None = None
+    crisis_id: Id
+    start: Day | None = None
+    end: Day | None = None
     status: Literal["draft", "active", "paused", "closed"] = "active"
-    aims: list[str] = []
-    objectives: list[str] = []
+    aims: list[Annotated[str, Field(max_length=CAPS["item"])]] = Field(default=[], max_length=ITEMS_MAX)
+    objectives: list[Annotated[str, Field(max_length=CAPS["item"])]] = Field(default=[], max_length=ITEMS_MAX)
     impact_assessment: bool = False
     compliance_monitoring: bool = False
-    party_ids: list[int] = []
+    party_ids: list[Id] = Field(default=[], max_length=ITEMS_MAX)
 
     _split = field_validator("aims", "objectives", mode="before")(split_lines)
 
@@ -82,7 +79,13 @@ class InitiativeData(BaseModel):
     @model_validator(mode="after")
     def _dates(self) -> InitiativeData:
         if self.start and self.end and self.end < self.start:
-            raise ValueError("the end date is before the start date")
+            raise Invalid(
+                "end: the end date is before the start date",
+                [
+                    FieldError("start", "The start date is after the end date"),
+                    FieldError("end", "The end date is before the start date"),
+                ],
+            )
         return self
 
 

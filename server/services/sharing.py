@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import Field, model_validator
 from sqlmodel import Session, col, select
 
 from server import events
@@ -22,17 +22,15 @@ from server.models import Initiative, LogEntry, Organisation, SharingGrant, User
 from server.models.base import utcnow
 from server.services import audience, ledger, policy
 from server.services.errors import Conflict, Invalid, NotFound
-from server.services.validation import parse
+from server.services.validation import CAPS, Bounded, OptionalId, parse
 
 
-class GrantData(BaseModel):
+class GrantData(Bounded):
     """Whom to share a track with: exactly one of an organisation, a government, a person."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    org_id: int | None = None
-    government: str | None = None
-    user_id: int | None = None
+    org_id: OptionalId = None
+    government: str | None = Field(default=None, max_length=CAPS["key"])
+    user_id: OptionalId = None
     level: Literal["view", "comment", "sign-off"] = "view"
 
     @model_validator(mode="after")

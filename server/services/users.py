@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -15,7 +15,7 @@ from server.models.base import utcnow
 from server.models.people import ROLES
 from server.services import policy
 from server.services.errors import Conflict, Invalid
-from server.services.validation import parse
+from server.services.validation import Bounded, Id, parse, text
 from server.settings import get_settings
 
 
@@ -35,12 +35,10 @@ def _cost() -> tuple[int, int]:
     return s.argon2_time_cost, s.argon2_memory_kib
 
 
-class UserData(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    email: str = Field(min_length=3, max_length=320)
-    name: str = Field(min_length=1, max_length=200)
-    organisation_id: int
+class UserData(Bounded):
+    email: str = text("email", 3)
+    name: str = text("name", 1)
+    organisation_id: Id
     role: str
     password: str = Field(min_length=10, max_length=1000)
 

@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
@@ -46,7 +46,7 @@ from server.models.webhooks import (
 )
 from server.services import alerts, audience, decisions
 from server.services.errors import Invalid, NotAllowed, NotFound
-from server.services.validation import parse
+from server.services.validation import ITEMS_MAX, Bounded, parse, text, text_or_blank
 from server.settings import get_settings
 
 # The task that sends it, by its name in `server.broker` (which these services do not import).
@@ -85,12 +85,10 @@ def _reader(org: Organisation) -> User:
 # ---------------------------------------------------------------- registering
 
 
-class WebhookData(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    url: str = Field(min_length=8, max_length=2000)
-    kinds: list[str] = Field(min_length=1)
-    description: str = Field(default="", max_length=200)
+class WebhookData(Bounded):
+    url: str = text("url", 8)
+    kinds: list[str] = Field(min_length=1, max_length=ITEMS_MAX)
+    description: str = text_or_blank("short")
 
     @field_validator("kinds", mode="before")
     @classmethod

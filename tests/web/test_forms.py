@@ -55,7 +55,8 @@ def test_htmx_form_error_returns_only_the_form(client, workspace, login) -> None
     )
     assert r.status_code == 422
     assert r.text.lstrip().startswith("<form") and "<html" not in r.text
-    assert "the end date is before the start date" in r.text
+    assert "The end date is before the start date" in r.text
+    assert 'id="start-error"' in r.text and 'id="end-error"' in r.text
 
 
 def test_edit_conflict_keeps_what_was_typed_and_shows_what_changed(client, db, workspace, login) -> None:  # type: ignore[no-untyped-def]

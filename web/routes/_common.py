@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from server.auth import OptionalUser, SessionDep
 from server.services.errors import Invalid
+from server.services.validation import as_db_int
 
 _INDEX = re.compile(r"\[\d+\]")
 
@@ -59,6 +60,19 @@ def errors_of(exc: Invalid) -> dict[str, str]:
     if not out:
         out["_form"] = exc.detail
     return out
+
+
+def track_of(back: str) -> int | None:
+    """The track a `back` path (`/initiatives/12#alerts`) returns to, or None for any other path."""
+    if not back.startswith("/initiatives/"):
+        return None
+    return as_db_id(back.split("/")[2].split("#")[0].split("?")[0])
+
+
+def as_db_id(value: Any) -> int | None:
+    """A posted id as an integer the database holds, or None (blank, not a number, out of range)."""
+    n = as_db_int(value.strip() if isinstance(value, str) else value)
+    return n if n is not None and n >= 0 else None
 
 
 def checkbox(form: dict[str, Any], *names: str) -> dict[str, Any]:

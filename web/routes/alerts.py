@@ -14,10 +14,12 @@ from web.routes._common import (
     PAGE_DEPENDENCIES,
     FormDict,
     after_write,
+    as_db_id,
     errors_of,
     is_htmx,
     refused,
     target_block,
+    track_of,
 )
 from web.routes.auth import _safe_next
 from web.templating import render
@@ -50,8 +52,7 @@ def inbox(request: Request, db: SessionDep, user: CurrentUser, status: str = "li
 
 
 def _version(form: dict[str, object]) -> int | None:
-    value = str(form.get("version") or "")
-    return int(value) if value.isdigit() else None
+    return as_db_id(form.get("version"))
 
 
 def _act(
@@ -60,6 +61,9 @@ def _act(
     from server.services import alerts
 
     back = _safe_next(str(form.get("back") or "/alerts"))
+    track = track_of(back)
+    if back.startswith("/initiatives/") and track is None:
+        back = "/alerts"
     try:
         if action == "dismiss":
             alerts.dismiss(db, user, alert_id, str(form.get("reason") or ""), _version(form))
@@ -69,14 +73,14 @@ def _act(
         errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}
 
         def again(fresh: Any, status: int = exc.status) -> Response:
-            if back.startswith("/initiatives/"):
+            if track is not None:
                 from web.routes.initiatives import _page
 
                 return _page(
                     request,
                     fresh,
                     user,
-                    int(back.split("/")[2].split("#")[0]),
+                    track,
                     "alerts",
                     status,
                     alert_errors={alert_id: errs},
@@ -86,10 +90,10 @@ def _act(
         refused(again)
     if is_htmx(request):
         db.flush()
-        if back.startswith("/initiatives/"):
+        if track is not None:
             from web.routes.initiatives import _page
 
-            return _page(request, db, user, int(back.split("/")[2].split("#")[0]), "alerts")
+            return _page(request, db, user, track, "alerts")
         return _inbox(request, db, user, "live", "inbox")
     return after_write(request, back)
 

@@ -19,6 +19,7 @@ from web.routes._common import (
     PAGE_DEPENDENCIES,
     FormDict,
     after_write,
+    as_db_id,
     errors_of,
     is_htmx,
     refused,
@@ -78,8 +79,7 @@ def _notice(
 
 
 def _int(value: Any) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    return as_db_id(value)
 
 
 @router.get("/coordination/notices/{alert_id}")

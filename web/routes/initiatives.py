@@ -15,6 +15,7 @@ from web.routes._common import (
     PAGE_DEPENDENCIES,
     FormDict,
     after_write,
+    as_db_id,
     as_list,
     checkbox,
     errors_of,
@@ -43,7 +44,7 @@ LIST_BLOCKS = ("results",)
 
 
 def _opt_int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+    return as_db_id(value)
 
 
 # ---------------------------------------------------------------- list
