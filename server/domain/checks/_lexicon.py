@@ -23,13 +23,15 @@ AID = family(
     r"rations?",
     r"flour",
     r"nutrition(?:al)?\s+(?:supplies|support|programmes?|assistance)",
-    r"water\s+(?:trucking|supplies|supply|deliveries|distributions?|tankers?)",
+    r"water[\s-]+(?:trucking|supplies|supply|deliveries|distributions?|tankers?)",
     r"medical\s+(?:kits?|supplies|aid|care|teams?|assistance|evacuations?)",
     r"medicines?",
     r"vaccin(?:es?|ations?)",
     r"health\s+(?:care|services|kits?|supplies|funding|programmes?)",
-    r"(?:hospital|clinic|health|relief|humanitarian|emergency|aid)\s+funding",
-    r"funding\s+(?:for|of|to)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’-]+\s+)?(?:hospitals?|clinics?|health|relief|aid|shelters?)",
+    r"(?:hospital|clinic|health|relief|humanitarian|emergency|aid|nutrition|food|water|shelter|medical|vaccination)\s+"
+    r"(?:funding|grants?|money|budgets?)",
+    r"(?:funding|support|assistance|supplies)\s+(?:for|of|to)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’-]+\s+)?"
+    r"(?:hospitals?|clinics?|health\s+(?:centres?|centers?|posts?)|relief|aid|shelters?|camps?)",
     r"shelters?",
     r"tents",
     r"blankets",
@@ -86,8 +88,18 @@ HALT = family(
     r"days?\s+of\s+(?:tranquill?ity|calm|silence)",
     r"(?:hold|holds|held|cease|ceases|ceased|stop|stops|stopped)\s+(?:their\s+|its\s+)?fir(?:e|ing)",
     r"without\s+firing",
+    r"respites?|moratori(?:um|a)\s+on\s+(?:the\s+)?(?:attacks|shelling|strikes|airstrikes|bombing|fighting|hostilities|offensives?)",
+    r"no-?fire\s+(?:periods?|days?|hours?|zones?|arrangements?)|non-?aggression",
+    r"(?:pause|hold|suspend|halt|stop|call)\w*\s+off\s+(?:the\s+|its\s+|their\s+)?(?:offensive|assault|attack)|"
+    r"(?:pause|paus\w+|hold\w*)\s+(?:the\s+|its\s+|their\s+)?(?:offensive|assault|advance|military\s+operations|attacks)",
+    r"(?:freez\w*|froze\w*)\s+(?:of\s+|on\s+)?(?:the\s+)?front[\s-]*lines?|front[\s-]*lines?\s+(?:are\s+|is\s+)?frozen",
+    r"(?:things|the\s+situation|the\s+area|the\s+valley|the\s+district|the\s+front)\s+(?:is|are|gets?|becomes?|has\s+become|goes|go)\s+(?:quiet|calm|calmer|quieter)",
+    r"(?:agree\w*|commit\w*|promis\w*|undertak\w*|pledg\w*)\s+not\s+to\s+(?:fight|shoot|fire|attack|shell)\w*",
+    r"refrain\w*\s+from\s+(?:fighting|firing|shooting|attacks|shelling|hostilities|military\s+operations)",
     r"silence\s+of\s+the\s+guns",
-    r"guns\s+(?:fall|fell|are)\s+silent",
+    r"guns\s+(?:to\s+)?(?:fall|falls|fell|are|go|went|stay|stays|remain|remains)\s+silent",
+    r"cessation\s+(?:arrangements?|agreements?|deals?|talks|terms)",
+    r"(?:stand|stands|standing|stood)\s+down",
     r"de-?escalation",
     r"(?:windows?|periods?|hours?|days?|nights?)\s+of\s+(?:calm|quiet|silence|tranquill?ity)",
     r"(?:front|front\s*lines?|area|district|city|town|guns|fighting|border)\s+(?:goes|go|went|is|are|falls?|fell|stays?|remains?|becomes?)\s+"
@@ -96,9 +108,10 @@ HALT = family(
     r"(?:military\s+)?operations\s+(?:are\s+|is\s+|have\s+been\s+)?(?:suspended|paused|halted|stopped)",
     r"(?:temporary|local|partial|short|limited)\s+cessations?",
     r"standstills?|cooling-off\s+periods?|(?:military|operational)\s+(?:freeze|standstill)",
-    r"(?:stop|halt|end|suspend|freez|cease)\w*\s+(?:the\s+|all\s+|its\s+|their\s+)?(?:fighting|hostilities|shelling|attacks|bombing|"
+    r"(?:stop|halt|end|suspend|freez|cease)\w*\s+(?:the\s+|all\s+|its\s+|their\s+)?(?:fighting|hostilities|shelling|shooting|gunfire|attacks|bombing|"
     r"bombardments?|offensive|airstrikes|military\s+operations)",
-    r"(?:the\s+)?(?:fighting|shelling|hostilities|firing|bombing|bombardments?|clashes|airstrikes|offensive|guns)\s+"
+    r"(?:the\s+)?(?:fighting|shelling|shooting|gunfire|hostilities|firing|bombing|bombardments?|clashes|airstrikes|offensive|guns)\s+"
+    r"(?:(?:of|in|on|around|near|along|over|across|against)\s+(?:[\w'’-]+\s+){1,3}?)?"
     r"(?:stops?|stopped|ends?|ended|ceases?|ceased|subsides?|subsided|dies\s+down|died\s+down|is\s+over|are\s+over|"
     r"has\s+stopped|have\s+stopped|pauses?|halts?|halted|calms?\s+down|falls?\s+silent)",
 )
@@ -114,7 +127,8 @@ LINK = family(
     r"(?:in\s+exchange|in\s+return|as\s+a\s+reward|as\s+payment|in\s+recompense)\s+for",
     r"(?:only|solely|just)\s+(?:if|after|once|when|where|as\s+long\s+as|in\s+return|in\s+exchange|with)",
     r"when",
-    r"(?:calibrated|scaled|matched|tailored|graduated|indexed|geared|keyed)\s+(?:according\s+)?to",
+    r"(?:calibrated|scaled|matched|tailored|graduated|indexed|geared|keyed|adjusted|adapted|aligned)\s+(?:according\s+)?to",
+    r"(?:to|at|with)\s+the\s+(?:pace|rhythm|speed)\s+of",
     r"(?:phased|sequenced|synchroni[sz]ed|paired|bundled|coupled|twinned|in\s+tandem|hand\s+in\s+hand|in\s+lockstep)\s+with",
     r"sequenced\s+after",
     r"keep\w*\s+pace\s+with",
@@ -169,6 +183,11 @@ INDUCEMENT = (
 # Only these are damning on their own; "incentive" or "reward" need a political aim beside them.
 CHIP = r"(?:bargaining\s+(?:chip|item|tool|card|counter)|chip|currency|bait|quid\s+pro\s+quo)"
 
+# Texts of a humanitarian kind, which a party may sign or accept as part of letting aid through.
+_NOT_HUMANITARIAN_TEXT = (
+    r"(?!(?:[\w'’-]+\s+){0,3}?(?:access|humanitarian|aid|relief|convoys?|deliver\w*|distribution\w*|evacuation|"
+    r"vaccination|NGOs?|hosting|host|operational|deconfliction|notification|medical|health|protection|security\s+of\s+staff)\b)"
+)
 # Concessions on the political, military or economic plane: what aid is traded for.
 POLITICAL = family(
     r"(?:political|diplomatic|territorial|economic|military)\s+(?:concessions?|gains?|demands?|support|backing|"
@@ -177,14 +196,19 @@ POLITICAL = family(
     r"recogni(?:tion|[sz]\w*)",
     r"legitim\w*",
     r"normali[sz]\w*",
-    r"elections?|electoral|votes?|voting|ballot",
+    r"elections?|electoral|votes?|voted\s+for|voting|ballot",
     r"constitution\w*",
     r"status\s+(?:talks|negotiations|question|agreement)",
     r"(?:join|joins|joined|joining|attend\w*|come|comes|came|return\w*|sit\w*|brought|bring\w*)\s+(?:back\s+)?"
     r"(?:to\s+|at\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|table|negotiations|process|dialogue|conference)",
-    r"(?:peace|political|status|constitutional|normali[sz]ation|unity|power-sharing)\s+(?:talks|process|deal|agreement|negotiations|dialogue)",
+    r"(?:peace|political|status|constitutional|normali[sz]ation|unity|power-sharing)\s+(?:talks|process|deal|agreement|negotiations|dialogue|formula|settlement)",
     r"amnest(?:y|ies)",
     r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|position|claim|plan|government|proposal)",
+    # signing or accepting another agenda's text ("signs the trade memorandum", "accepts the power-sharing
+    # formula"), not a humanitarian one ("signs the access agreement")
+    rf"(?:sign|accept|endors|agree\w*\s+to|commit\w*\s+to|adopt|ratif)\w*\s+(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}"
+    r"(?:[\w'’-]+\s+){0,3}?(?:agreement|memorandum|accord|deal|pact|roadmap|road\s+map|map|declaration|treaty|"
+    r"framework|protocol|formula|settlement|plan)",
     r"regist(?:er|ers|ered|ering|ration)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?:charity|party|movement|organi[sz]ation)",
     r"(?:lift\w*|eas\w*|waiv\w*|relax\w*)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’-]+\s+)?sanctions",
     r"sanctions\s+relief",
@@ -199,7 +223,7 @@ POLITICAL = family(
     r"extradit\w*",
     r"(?:UN|Security\s+Council|General\s+Assembly|council)\s+(?:vote|votes|resolution|seat)",
     r"membership\s+(?:of|in)",
-    r"(?:a|the)\s+seat\s+(?:at|on|in)",
+    r"(?:a|the|its|their|his|her)\s+seat\s+(?:at|on|in)",
     r"(?:release|releases|released|releasing|free|freeing|freed)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|all\s+)?"
     r"(?:opposition|political|jailed|imprisoned)\s+(?:leaders?|figures?|activists?|politicians?|journalists?)",
     r"(?:hand\w*|transfer\w*|return\w*|ced\w*|shar\w*)\s+(?:[\w'’-]+\s+)?power",
@@ -215,7 +239,7 @@ POLITICAL = family(
     r"(?:switch|chang)\w*\s+sides",
     r"side\w*\s+with",
     r"defect\w*",
-    r"(?:position|stance|line)\s+on\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:dispute|border|talks|question|issue|resolution|vote|status)",
+    r"(?:position|stance|line)\s+(?:on|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:dispute|border|talks|question|issue|resolution|vote|status)",
     r"(?:border|territorial|maritime)\s+disputes?",
     r"(?:outcome|result|conclusion|success|progress)\s+(?:of|in|on)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
     r"(?:talks|negotiations|process|track|dialogue|deal)",
@@ -245,7 +269,7 @@ MILITARY = family(
     r"(?:keep\w*|kept|stop\w*|prevent\w*|hold\w*|held|block\w*)\s+(?:[\w'’-]+\s+){0,2}?(?:migrants|refugees|people|boats)\s+from",
     r"(?:accept\w*|take\w*|took)\s+(?:back\s+)?(?:[\w'’-]+\s+){0,2}?(?:deportees|returnees|migrants|asylum\s+seekers)",
     r"readmission",
-    r"(?:hand|handing|handed|cede|cedes|ceded|ceding)\s+over\s+(?:[\w'’-]+\s+)?(?:positions?|checkpoints?|towns?|villages?)",
+    r"(?:hand|handing|handed|cede|cedes|ceded|ceding)\s+over\s+(?:[\w'’-]+\s+){0,3}?(?:positions?|checkpoints?|towns?|villages?)",
     r"intelligence(?:\s+(?:sharing|cooperation|on|about))?",
     r"(?:security|defence|defense|military)\s+(?:agreement|pact|deal|partnership|arrangements?)",
     r"(?:cooperat\w*|collaborat\w*)\s+(?:on|with|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?"
@@ -342,11 +366,19 @@ HUMANITARIAN_HALT = (
     r"stand-?downs?)"
     r"|(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|cessations?\s+of\s+hostilities)\s+(?:[\w'’-]+\s+){0,3}?"
     r"(?:for|on)\s+humanitarian\s+(?:purposes|reasons|grounds|needs|considerations)"
+    # the same halt named after the aid it is for: "a vaccination truce", "an aid ceasefire"
+    r"|(?:aid|relief|vaccination|polio|immuni[sz]ation|medical|medevac|evacuation|food|harvest|convoy|distribution|"
+    r"access|health)\s+(?:cease[\s-]*fires?|truces?|armistices?|lulls?)"
 )
 # Ways of bringing aid inside a ceasefire deal: "aid as part of the truce", "the truce provides for convoys".
 WITHIN = (
-    r"(?:(?:as\s+)?(?:a\s+)?part\s+of|folded\s+into|merged\s+(?:into|with)|subsumed\s+(?:in|into|under)|handled\s+(?:in|within)|under\s+the\s+terms\s+of|under|within|in\s+the\s+framework\s+of|included\s+in|"
+    r"(?:(?:as\s+)?(?:one|an?|the)\s+(?:element|component|plank|pillar|strand|chapter|item)\s+of|(?:as\s+)?(?:a\s+)?part\s+of|folded\s+into|merged\s+(?:into|with)|subsumed\s+(?:in|into|under)|handled\s+(?:in|within)|under\s+the\s+terms\s+of|under|within|in\s+the\s+framework\s+of|included\s+in|"
     r"written\s+into|through|via|by\s+way\s+of|by\s+means\s+of)"
+)
+# Negotiated on the same table as something else: "access discussed alongside the ceasefire terms".
+ALONGSIDE = (
+    r"(?:discuss|negotiat|agree|tabl|rais|handl|settl|bundl|packag|consider|decid|address|treat|pursu)\w*\s+(?:\w+\s+)?"
+    r"(?:alongside|together\s+with|in\s+tandem\s+with|in\s+the\s+same\s+(?:talks|package|negotiations|deal|round)\s+as)"
 )
 PROVIDES = (
     r"(?:includ\w*|provid\w*\s+for|guarantee\w*|cover\w*|contain\w*|allow\w*|open\w*|secur\w*|bring\w*|"
@@ -365,4 +397,40 @@ AGENDA_EVENT = (
     r"(?:(?:political|peace|status|normali[sz]ation|constitutional|trade|security|border|unity|power-sharing)\s+"
     r"(?:talks|process|track|negotiations|dialogue|deal|agreement|settlement|roadmap)|elections?|recognition|"
     r"normali[sz]ation|sanctions|trade\s+(?:deal|agreement)|diplomatic\s+relations)"
+)
+
+# Another agenda's goals, when a humanitarian track names them among its own aims: the
+# humanitarian objective entangled with a political, military or economic one. Narrower
+# than CONCESSION: what a protection track may rightly seek (detainees released, fighters
+# out of schools, a withdrawal from a hospital) is left out.
+AGENDA_AIM = family(
+    r"recogni(?:tion|[sz]\w*)(?!\s+(?:of|for)\s+(?:the\s+)?(?:humanitarian|IHL|rights?|needs?|principles?|NGOs?|staff|civilians?))",
+    r"legitim\w*",
+    r"normali[sz]\w*",
+    r"elections?|electoral|votes?|voted\s+for|voting|ballot",
+    r"constitution\w*",
+    r"(?:peace|political|status|constitutional|normali[sz]ation|unity|power-sharing|border|trade|security)\s+"
+    r"(?:talks|process|deal|agreement|negotiations|dialogue|formula|settlement)",
+    r"(?:join|joins|joined|joining|attend\w*|come|comes|came|return\w*|sit\w*|brought|bring\w*)\s+(?:back\s+)?"
+    r"(?:to\s+|at\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|negotiating\s+table|negotiations|political\s+process|"
+    r"peace\s+process|dialogue|conference)",
+    r"amnest(?:y|ies)",
+    r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|"
+    r"government|roadmap|peace\s+plan)",
+    r"(?:lift\w*|eas\w*|waiv\w*|relax\w*)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’-]+\s+)?sanctions|sanctions\s+relief",
+    r"(?:UN|Security\s+Council|General\s+Assembly)\s+(?:vote|votes|resolution|seat)",
+    r"(?:a|the|its|their)\s+seat\s+(?:at|on|in)",
+    r"(?:hand\w*|transfer\w*|ced\w*|shar\w*)\s+(?:[\w'’-]+\s+)?power|regime\s+change|(?:political\s+)?transition",
+    r"(?:political|governance|electoral|constitutional|institutional)\s+reforms?",
+    r"allegiance|loyalty|(?:switch|chang)\w*\s+sides|defect\w*",
+    r"(?:border|territorial|maritime)\s+disputes?",
+    r"(?:political|diplomatic|territorial|military|strategic)\s+(?:concessions?|gains?|support|backing|objectives?|agenda|"
+    r"advantage|influence|leverage)",
+    r"hearts\s+and\s+minds|counter-?insurgency|stabili[sz]ation\s+(?:campaign|strategy|operations?)|counter-?terrorism",
+    r"(?:military|naval|air)\s+(?:bases?|presence|cooperation)|basing\s+rights|intelligence\s+(?:sharing|cooperation)",
+    r"(?:migration|border)\s+(?:control|cooperation|management)|readmission|(?:return|deportation)\s+agreements?",
+    r"(?:trade|investment|commercial|business|arms|reconstruction)\s+(?:deals?|agreements?|contracts?|concessions?|interests)",
+    r"(?:mining|oil|gas|logging|fishing|port|mineral|copper|gold|drilling|exploration)\s+(?:rights|concessions?|licen[cs]es?|contracts?)",
+    r"market\s+access|tariffs?|debt\s+(?:repayment|restructuring)",
+    r"(?:our|national)\s+(?:[\w'’-]+\s+)?(?:firms?|investors?|exporters?|companies)",
 )

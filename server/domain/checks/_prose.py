@@ -47,6 +47,12 @@ _STRONG_NEGATION = re.compile(
 _WEAK_NEGATION = re.compile(r"\b(?:no|without|free\s+of|nothing)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
 
 
+_NEGATIVE_HALT = re.compile(
+    r"\b(?:agree\w*|commit\w*|promis\w*|undertak\w*|pledg\w*)\s+not\s+to\s+(?:fight|shoot|fire|attack|shell)\w*",
+    re.I,
+)
+
+
 def negated(sentence: str, start: int, end: int) -> bool:
     """Whether the phrase at sentence[start:end] is denied, avoided or rejected where it stands.
 
@@ -55,7 +61,9 @@ def negated(sentence: str, start: int, end: int) -> bool:
     suspend ...").
     """
     before = re.split(r"[,:()\u2013\u2014]", sentence[:start])[-1].split()[-6:]
-    if _STRONG_NEGATION.search(" ".join([*before, sentence[start:end]])):
+    # A halt in the fighting worded with a "not" ("agree not to fight") denies nothing.
+    phrase = _NEGATIVE_HALT.sub(" ", " ".join([*before, sentence[start:end]]))
+    if _STRONG_NEGATION.search(phrase):
         return True
     return bool(_WEAK_NEGATION.search(sentence[:start]))
 

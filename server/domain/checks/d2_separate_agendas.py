@@ -12,7 +12,9 @@ minds", "in support of the army's campaign").
 
 A humanitarian track whose red lines pause or end it on another agenda's events ("pause
 if the normalisation talks collapse") waits on that agenda as surely as through a
-dependency. Drafts are judged with the running tracks: a draft already carries its design, and the
+dependency; one that counts another agenda's goal among its own aims or objectives ("the
+Authority's recognition of the provincial council", "mining licences for our firms") is
+entangled with it by design. Drafts are judged with the running tracks: a draft already carries its design, and the
 separation the paper asks for is formal, built in from the start.
 
 The text is read for meaning rather than fixed phrases (`_prose`, `_lexicon`): an aid
@@ -23,7 +25,9 @@ bargaining chip") and a concession ("recognition", "the consortium's licence bid
 makes the one wait on the other. The sentence must be the track's own: a denial ("aid
 is not conditional on recognition"), a rejection, or another side's demand reported
 ("Moravel insists relief must wait until the Committee disarms") raises nothing, unless
-we take the demand up ("we accepted their demand that ...").
+we take the demand up ("we accepted their demand that ..."). A deal may span two clauses
+("recognition of its customs office; in return, convoys may pass") or tell a party what
+it must do first ("must join the status talks before the next tranche of aid").
 
 A price need not be a named concession: aid made to wait on anything a party does
 that is no part of delivering it ("food aid if the Council supports our candidate",
@@ -56,8 +60,10 @@ from server.domain.checks._common import (
 )
 from server.domain.checks._lexicon import (
     ACCESS,
+    AGENDA_AIM,
     AGENDA_EVENT,
     AID,
+    ALONGSIDE,
     CAMPAIGN,
     CHIP,
     CONCESSION,
@@ -106,7 +112,8 @@ _ACTOR = words(
     r"president|leaders?|chiefs?|elders|clans?|tribes?)"
 )
 # Before a party's act, "as" links too ("water trucking grows as the Authority cooperates").
-_PARTY_LINK = words(family(LINK, r"as"))
+# "after" too: "release the grant after the Authority signs the memorandum".
+_PARTY_LINK = words(family(LINK, r"as", r"after"))
 _LINK = words(LINK)
 _CONCESSION = words(CONCESSION)
 _EXCHANGE = words(EXCHANGE)
@@ -134,8 +141,9 @@ _USE = words(
     r"withh[eo]ld\w*|delay\w*|slow\w*|ration\w*|throttl\w*)"
 )
 _TO_GET = words(
-    r"(?:to|in\s+order\s+to|so\s+as\s+to)\s+(?:get|bring|push|press|induce|persuade|secure|obtain|extract|win|buy|"
-    r"lure|entice|coax|pressure|force|make|reward|punish|coerce|compel|influence|sway|soften|woo|court)"
+    r"(?:to|in\s+order\s+to|so\s+as\s+to)\s+(?:help\s+)?(?:get|bring|push|press|induce|persuade|secure|obtain|extract|win|buy|"
+    r"lure|entice|coax|pressure|force|make|reward|punish|coerce|compel|influence|sway|soften|woo|court|encourage|"
+    r"convince|motivate|tempt|nudge)"
 )
 _TO_GAIN = words(
     rf"(?:to|in\s+order\s+to|so\s+as\s+to|and)\s+(?:boost|build|bolster|strengthen|increase|shore\s+up|win|gain|buy|earn|"
@@ -144,6 +152,11 @@ _TO_GAIN = words(
 _SERVES = words(
     r"(?:in\s+support\s+of|to\s+support|supports?|serv(?:e|es|ing)|underpin\w*|as\s+part\s+of|part\s+of|"
     r"in\s+service\s+of|to\s+advance|advanc\w*)"
+)
+# Aid as the subject of persuasion: "medical supplies could help persuade the leadership to ...".
+_PERSUADES = words(
+    r"(?:(?:is|are|be|been|being)\s+used\s+|could\s+|can\s+|would\s+|will\s+|may\s+|might\s+|should\s+)?"
+    r"(?:help\s+)?(?:to\s+)?(?:persuad|induc|entic|coax|pressur|encourag|convinc|lur|sway|woo|tempt|nudg|motivat)(?:e|es|ed|ing)?"
 )
 _ON_TABLE = words(
     r"(?:is\s+|are\s+|remains?\s+|stays?\s+|goes\s+|go\s+|be\s+)?on\s+the\s+(?:negotiating\s+)?table"
@@ -160,6 +173,35 @@ _PACKAGE = words(
     r"one\s+deal|as\s+a\s+whole|quid\s+pro\s+quo)"
 )
 _POLITICS_NEAR = words(rf"(?:{CONCESSION}|talks|negotiat\w*|table|concessions?)")
+
+
+# A party told what it must do first, and what it then gets.
+_MUST = words(
+    r"(?:must|ha(?:s|ve|d)\s+to|needs?\s+to|(?:is|are)\s+(?:required|expected|asked|told)\s+to|will\s+have\s+to|"
+    r"should\s+first|first)"
+)
+_FIRST_THEN = words(
+    r"(?:before|prior\s+to|ahead\s+of|(?:in\s+order\s+)?to\s+(?:receive|get|obtain|qualify\s+for|unlock|earn|secure|"
+    r"see|keep|continue\s+receiving))"
+)
+
+
+# A party named by a pronoun that acts: "until it withdraws its candidate" (not "once it is safe").
+_PRONOUN_ACTS = re.compile(
+    r"^(?:it|they)\s+(?!is\b|are\b|was\b|were\b|be\b|becomes?\b|arrives?\b|reach\w*|gets?\b|has\b|have\b|rains?\b)"
+    r"(?:\w+\s+){0,2}?\w+",
+    re.IGNORECASE,
+)
+# Aid put to work for another agenda: "food assistance will be used to reward districts that voted for ...".
+_USED = words(r"(?:used|employed|deployed|leveraged|wielded|channelled|channeled|directed|targeted)")
+# A clause that pays for the one before: "recognition of its customs office; in return, convoys may pass".
+_IN_RETURN = re.compile(
+    r"^\s*(?:and\s+)?(?:in\s+(?:return|exchange|turn)|as\s+(?:a\s+)?(?:quid\s+pro\s+quo|counterpart|counterpart)|"
+    r"for\s+(?:its|their|our)\s+part|against\s+this)\b",
+    re.IGNORECASE,
+)
+# A deal in which each side gets its part: "the Authority gets 500 tonnes of flour, we get its support".
+_EACH_GETS = words(r"(?:gets?|receives?|obtains?|is\s+given|are\s+given|secures?)")
 
 
 def party_price(sentence: str, v: Voice) -> list[Span]:
@@ -182,9 +224,16 @@ def party_price(sentence: str, v: Voice) -> list[Span]:
             stop = _BOUNDARY.search(rest)
             condition = " ".join((rest[: stop.start()] if stop else rest).split()[:14])
             head = " ".join(condition.split()[:4])
+            if link.group(0).lower() == "after":
+                # "after the Authority signs": a party acts; "after the withdrawal of forces" names a time.
+                head = " ".join(re.sub(r"^(?:the|both|all)\s+", "", condition, flags=re.I).split()[:1])
             if not condition or any(p.search(condition) for p in (_HALT, _ENABLING, _TIME)):
                 continue
-            named = (v.others(head, sentence_start=False) or bool(_ACTOR.search(head))) and not v.ours(head)
+            named = (
+                v.others(head, sentence_start=False)
+                or bool(_ACTOR.search(head))
+                or bool(_PRONOUN_ACTS.match(condition))
+            ) and not v.ours(head)
             talks = _TALKS.search(condition)
             if named or talks:
                 out.append(Span(aid.start(), link.end() + len(condition)))
@@ -208,6 +257,8 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [_CONDITION_VERB, _GIVE, _ON, _CONCESSION], boundary=_BOUNDARY),
         # no aid without recognition
         *ordered(sentence, [_NO, _GIVE, _WITHOUT, _CONCESSION], gap=40, boundary=_BOUNDARY),
+        # the Authority must join the talks before the next tranche of aid; they have to cede the ridge to receive aid
+        *ordered(sentence, [_MUST, _CONCESSION, _FIRST_THEN, _GIVE], gap=60, boundary=_BOUNDARY),
         # food aid as a bargaining chip
         *ordered(sentence, [_GIVE, _CHIP], gap=40),
         # food for votes
@@ -217,6 +268,7 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         # access negotiated within the normalisation talks: the humanitarian file folded into another agenda's
         *ordered(sentence, [_GIVE, words(WITHIN), _CONCESSION], gap=40, boundary=_BOUNDARY),
         *ordered(sentence, [_GIVE, words(WITHIN), _TALKS_OF_AGENDA], gap=60, boundary=_BOUNDARY),
+        *ordered(sentence, [_GIVE, words(ALONGSIDE), _CONCESSION], gap=40, boundary=_BOUNDARY),
         # aid in support of the army's stabilisation campaign
         *ordered(sentence, [_GIVE, _SERVES, words(CAMPAIGN)], gap=40, boundary=_BOUNDARY),
     ]
@@ -229,6 +281,8 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         found += [
             *ordered(sentence, [_GIVE, _AS_LEVER], gap=40),
             *ordered(sentence, [_USE, _GIVE, _TO_GET], gap=50),
+            *ordered(sentence, [_GIVE, _USED, _TO_GET], gap=50),
+            *ordered(sentence, [_GIVE, _PERSUADES], gap=40, boundary=_BOUNDARY),
             *ordered(sentence, [_GIVE, _ON_TABLE], gap=20),
             *ordered(sentence, [_PUT, _GIVE, _INTO_BARGAIN], gap=40),
             *ordered(sentence, [_REWARD, words(r"with"), _GIVE], gap=50),
@@ -240,13 +294,31 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
     return found
 
 
+def _paired(first: str, second: str, v: Voice) -> bool:
+    """Two clauses that make one deal: one side's part, then "in return" (or "X gets ..., we get ...") the other's."""
+    if not _IN_RETURN.match(second) and not (_EACH_GETS.search(first) and _EACH_GETS.search(second)):
+        return False
+
+    def has(pattern: re.Pattern[str], clause: str) -> bool:
+        return any(asserted(clause, m.start(), m.end(), v) for m in pattern.finditer(clause))
+
+    return (has(_CONCESSION, first) and has(_GIVE, second)) or (
+        has(_GIVE, first) and has(_CONCESSION, second)
+    )
+
+
 def trades(text: str, v: Voice) -> list[str]:
     """The sentences of a text in which the track itself trades aid or access for a concession."""
-    return [
+    parts = clauses(text)
+    found = [
         sentence
-        for sentence in clauses(text)
+        for sentence in parts
         if any(asserted(sentence, s.start, s.end, v) for s in _trade_spans(sentence, v))
     ]
+    for first, second in zip(parts, parts[1:], strict=False):
+        if second not in found and first not in found and _paired(first, second, v):
+            found.append(f"{first} {second}")
+    return found
 
 
 def _dependencies(snapshot: Snapshot, i: Initiative) -> list[tuple[Initiative, list[str]]]:
@@ -349,6 +421,53 @@ def _red_line_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
             hits,
             "Tie the track's red lines to what happens to civilians and to humanitarian work, not to "
             "the course of political talks, elections or deals.",
+            [i.key],
+        )
+    ]
+
+
+_AGENDA_AIM = words(AGENDA_AIM)
+# The other agenda named as the setting or as what the aim stays apart from, not sought.
+_AIM_SETTING = re.compile(
+    r"\b(?:during|after|before|since|despite|throughout|until|amid|around|ahead\s+of|in\s+the\s+run-up\s+to|"
+    r"following|separate\w*\s+from|apart\s+from|outside|independent\w*\s+of|regardless\s+of|whatever|"
+    r"unaffected\s+by|insulated\s+from|not\s+linked\s+to|delinked\s+from|de-linked\s+from|irrespective\s+of)\s+"
+    r"(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _aim_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
+    """A humanitarian track that counts another agenda's goal among its own.
+
+    "aims: convoys to Cobb; the Authority's recognition of the provincial council": the
+    humanitarian objective is entangled with a political one in the track's very design,
+    whatever the prose says about separation.
+    """
+    v = voice(snapshot, i)
+    where = [("title", i.title), *((f"aim {n + 1}", a) for n, a in enumerate(i.aims))]
+    where += [(f"objective {n + 1}", o) for n, o in enumerate(i.objectives)]
+    hits = []
+    for place, text in where:
+        for sentence in clauses(text):
+            if any(
+                asserted(sentence, m.start(), m.end(), v) and not _AIM_SETTING.search(sentence[: m.start()])
+                for m in _AGENDA_AIM.finditer(sentence)
+            ):
+                hits.append(f'{place}: "{excerpt(sentence)}"')
+    if not hits:
+        return []
+    return [
+        make(
+            ID,
+            WORDS,
+            "political_aim",
+            [i.key],
+            "medium",
+            f"Humanitarian track {label(i)} counts a political, military or economic goal among its aims.",
+            hits,
+            f"Move the political, military or economic goal to a track of its own and keep {label(i)}'s "
+            "aims to what civilians and humanitarian work need.",
             [i.key],
         )
     ]
@@ -497,7 +616,8 @@ def run(snapshot: Snapshot) -> list[Finding]:
             depends = _depends_findings(snapshot, i)
             findings.extend(depends)
             if not traded and not depends:
-                findings.extend(_red_line_findings(snapshot, i))
+                entangled = _red_line_findings(snapshot, i) or _aim_findings(snapshot, i)
+                findings.extend(entangled)
         elif (f := _aid_leverage_finding(snapshot, i, offered, traded)) is not None:
             # One alert for the track's own use of aid, whether its leverage or its prose says so.
             findings.append(f)

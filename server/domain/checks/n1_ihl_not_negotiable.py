@@ -49,6 +49,7 @@ from server.domain.checks._common import (
 )
 from server.domain.checks._lexicon import (
     ACCESS,
+    ALONGSIDE,
     CHIP,
     CONCESSION,
     EXCHANGE,
@@ -63,7 +64,7 @@ from server.domain.checks._lexicon import (
     WITHIN,
     WORK,
 )
-from server.domain.checks._prose import Span, Voice, asserted, clauses, family, ordered, words
+from server.domain.checks._prose import Span, Voice, acted_by_other, asserted, clauses, family, ordered, words
 from server.domain.checks.d2_separate_agendas import party_price
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
@@ -152,6 +153,8 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [_HALT, words(r"for"), _WORK], gap=12),
         # access negotiated within the peace talks; access as leverage
         *ordered(sentence, [_ACCESS, words(WITHIN), _CONCESSION], gap=40, boundary=_BOUNDARY),
+        # access discussed alongside the ceasefire terms: put on the same table
+        *ordered(sentence, [_WORK, words(ALONGSIDE), _PRICE], gap=40, boundary=_BOUNDARY),
         *ordered(sentence, [_ACCESS, words(r"against"), _CONCESSION], gap=20),
         *ordered(sentence, [_ACCESS, _AS_LEVER], gap=30),
         # aid as part of the ceasefire agreement; the truce provides for convoys
@@ -191,6 +194,12 @@ _SETTING_AFTER = re.compile(
     r"commission|committee|agreement\s+(?:text|clauses?))\b",
     re.IGNORECASE,
 )
+# Another track or process as the subject: "the political track is negotiating a ceasefire".
+_OTHER_TRACK = re.compile(
+    r"\b(?:political|security|military|economic|peace|other|another|separate|parallel|mediation)\s+"
+    r"(?:track|process|channel|talks|mediators?|envoys?)\b(?:\s+\w+){0,3}\s*$",
+    re.IGNORECASE,
+)
 # Where a track states what it is for.
 _GOALS = ("title", "aim", "objective", "metric")
 
@@ -214,7 +223,13 @@ def halt_as_aim(text: str, where: str, v: Voice) -> list[str]:
                 and not _SETTING_AFTER.match(sentence[m.end() :])
             ]
             if goal
-            else list(ordered(sentence, [_SEEK, _HALT], gap=40))
+            else [
+                s
+                for s in ordered(sentence, [_SEEK, _HALT], gap=40)
+                # "The Authority proposed a pause", "the political track is negotiating a ceasefire":
+                # someone else seeks it.
+                if not acted_by_other(sentence, s.start, v) and not _OTHER_TRACK.search(sentence[: s.start])
+            ]
         )
         if any(asserted(sentence, s.start, s.end, v) for s in spans):
             out.append(sentence)
