@@ -20,7 +20,7 @@ from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.auth import CsrfRefused, NotSignedIn
+from server.auth import CsrfRefused, NotSignedIn, ScopeRefused
 from server.ops import RETRY_AFTER_BUSY, RETRY_AFTER_DOWN
 from server.services.errors import DomainError, Invalid
 from server.services.validation import loc_path, message
@@ -254,11 +254,22 @@ def create_app() -> FastAPI:
     @app.exception_handler(NotSignedIn)
     def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if wants_json(request):
-            return problem(401, "Not signed in", "Sign in or send a valid API token")
+            response = problem(401, "Not signed in", exc.detail)
+            # RFC 6750: a refused token is named as such, so a client knows to get a new one.
+            response.headers["WWW-Authenticate"] = (
+                'Bearer error="invalid_token"' if exc.bearer else 'Bearer realm="accord"'
+            )
+            return response
         target = "/signin?next=" + quote(str(request.url.path))
         if request.headers.get("hx-request") == "true":
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(ScopeRefused)
+    def _scope(request: Request, exc: ScopeRefused) -> Response:
+        response = problem(403, "Not allowed for this token", exc.detail, needed_scope=exc.needed)
+        response.headers["WWW-Authenticate"] = f'Bearer error="insufficient_scope", scope="{exc.needed}"'
+        return response
 
     @app.exception_handler(CsrfRefused)
     def _csrf(request: Request, exc: CsrfRefused) -> Response:

@@ -5,14 +5,17 @@ cookie (`__Host-accord` over HTTPS, `accord` on plain HTTP, where browsers refus
 the `__Host-` prefix); every unsafe request signed in by cookie must carry the
 session's CSRF token, in the `csrf_token` form field or the `X-CSRF-Token` header
 (htmx sends the header). An API token (`Authorization: Bearer ...`) needs no CSRF
-token, since no browser sends it on its own.
+token, since no browser sends it on its own; it counts only on the JSON API and the live
+stream, and only within its scopes: `read` for safe methods, `write` for other changes,
+`sign-off` where a route says so (`token_scope`). Token management itself needs a
+signed-in session (scope `session`, which no token has).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import text
@@ -34,6 +37,50 @@ COOKIE_PLAIN = "accord"
 
 class NotSignedIn(Exception):
     """No live session or token: pages redirect to sign-in, the API answers 401."""
+
+    def __init__(self, detail: str = "Sign in or send a valid API token", bearer: bool = False) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.bearer = bearer  # a token was sent and refused
+
+
+class ScopeRefused(Exception):
+    """A live API token asked for what its scopes do not allow: 403."""
+
+    def __init__(self, needed: str) -> None:
+        if needed == "session":
+            detail = "API tokens are made and revoked from a signed-in session or the command line"
+        else:
+            detail = f"This API token lacks the {needed!r} scope this request needs"
+        super().__init__(detail)
+        self.needed = needed
+        self.detail = detail
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def token_scope(scope: str) -> Callable[[F], F]:
+    """Mark a route as needing `scope` of an API token (instead of read or write by method)."""
+
+    def mark(endpoint: F) -> F:
+        endpoint.token_scope = scope  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
+
+
+def scope_needed(request: Request) -> str:
+    """The token scope a request needs: its route's mark, or read for safe methods, write otherwise."""
+    marked = getattr(request.scope.get("endpoint"), "token_scope", None)
+    if marked:
+        return str(marked)
+    return "read" if request.method in SAFE_METHODS else "write"
+
+
+def takes_tokens(path: str) -> bool:
+    """API tokens count on the JSON API and the live stream; pages go by the cookie alone."""
+    return path.startswith("/api/") or path == "/events"
 
 
 class CsrfRefused(Exception):
@@ -100,12 +147,17 @@ def optional_user(
 ) -> User | None:
     """The signed-in person, or None; enforces CSRF on unsafe cookie-authenticated requests."""
     auth = request.headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
-        user = sessions.resolve_api_token(db, auth[7:].strip())
-        if user is None:
-            raise NotSignedIn()
-        request.state.user = user
-        return user
+    if auth.lower().startswith("bearer ") and takes_tokens(request.url.path):
+        try:
+            bearer = sessions.resolve_api_token(db, auth[7:].strip())
+        except sessions.TokenRefused as exc:
+            raise NotSignedIn(exc.detail, bearer=True) from None
+        needed = scope_needed(request)
+        if needed not in bearer.scopes:
+            raise ScopeRefused(needed)
+        request.state.user = bearer.user
+        request.state.api_token = bearer.ref
+        return bearer.user
     token = request.cookies.get(cookie_name(request)) or request.cookies.get(COOKIE_PLAIN)
     found = sessions.resolve(db, token)
     if found is None:

@@ -1,4 +1,4 @@
-"""The `accord` command: serve, migrate, import and export, demo, users, log verify."""
+"""The `accord` command: serve, migrate, import and export, demo, users, API tokens, log verify."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ app = typer.Typer(
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="People and their roles.", no_args_is_help=True)
 log_app = typer.Typer(help="The decision log.", no_args_is_help=True)
+tokens_app = typer.Typer(help="People's API tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(tokens_app, name="tokens")
 app.add_typer(users_app, name="users")
 app.add_typer(log_app, name="log")
 
@@ -339,6 +341,81 @@ def users_create(
             typer.echo(f"created {user.email} ({user.role}, {found.name})")
     except DomainError as exc:
         raise fail(exc.detail) from None
+
+
+def _person(db: Any, email: str) -> Any:
+    from server.services import users
+
+    user = users.by_email(db, email.strip().lower())
+    if user is None:
+        raise fail(f"no person with the email {email!r}")
+    return user
+
+
+@tokens_app.command("create")
+def tokens_create(
+    email: Annotated[str, typer.Option(help="The owner's sign-in email.")],
+    label: Annotated[str, typer.Option(help="What the token is for.")],
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help="write or sign-off, repeatable; every token may read."),
+    ] = None,
+    days: Annotated[int, typer.Option(help="Days until it ends (1 to 365).")] = 90,
+) -> None:
+    """Make an API token for a person and print it; it is shown this once."""
+    from server.db import session_scope
+    from server.services import sessions
+    from server.services.errors import DomainError
+
+    _upgrade()
+    try:
+        with session_scope() as db:
+            user = _person(db, email)
+            if not user.active:
+                raise fail(f"{user.email} can no longer sign in")
+            if not label.strip():
+                raise fail("name the token with --label")
+            token = sessions.create_api_token(db, user, label.strip()[:200], scope or [], days)
+    except DomainError as exc:
+        raise fail(exc.detail) from None
+    typer.echo(token)
+
+
+@tokens_app.command("list")
+def tokens_list(email: Annotated[str, typer.Option(help="The owner's sign-in email.")]) -> None:
+    """A person's API tokens, newest first: ref, state, scopes, end, name (never the token)."""
+    from server.db import session_scope
+    from server.services import sessions
+
+    _upgrade()
+    with session_scope(write=False) as db:
+        user = _person(db, email)
+        rows = sessions.api_tokens_of(db, user.id)
+        if not rows:
+            typer.echo(f"{user.email} has no API token")
+            return
+        for t in rows:
+            ends = t.expires_at.strftime("%Y-%m-%d %H:%M") if t.expires_at else "never"
+            scopes = ",".join(t.scopes.split())
+            typer.echo(f"{t.ref}  {sessions.token_state(t):<7}  {scopes:<20}  ends {ends}  {t.label}")
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    ref: Annotated[str, typer.Argument(help="The token's ref, as `accord tokens list` shows.")],
+) -> None:
+    """End an API token now, whoever owns it."""
+    from server.db import session_scope
+    from server.services import sessions
+    from server.services.errors import DomainError
+
+    _upgrade()
+    try:
+        with session_scope() as db:
+            row = sessions.revoke_api_token(db, ref.strip(), None)
+            typer.echo(f"revoked {row.ref} ({row.label or 'no name'})")
+    except DomainError as exc:
+        raise fail(exc.detail, 1) from None
 
 
 @log_app.command("verify")

@@ -173,7 +173,9 @@ def test_a_whole_run_logs_no_secret_and_carries_request_ids_into_tasks(
         )
         assert save.status_code == 201, save.text
         assert save.headers["x-request-id"] == "save-req-0001"
-        r = http.post("/api/v1/tokens", json={"label": "script"}, headers={"X-CSRF-Token": csrf})
+        r = http.post(
+            "/api/v1/tokens", json={"label": "script", "scopes": ["write"]}, headers={"X-CSRF-Token": csrf}
+        )
         assert r.status_code == 201, r.text
         api_token = r.json()["token"]
         bearer = httpx.Client(base_url=web.url, timeout=10, headers={"Authorization": f"Bearer {api_token}"})

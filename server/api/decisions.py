@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.api import schemas
-from server.auth import CurrentUser, SessionDep
+from server.auth import CurrentUser, SessionDep, token_scope
 from server.services import decisions
 from server.services.decisions import DecisionData, LogFilters
 
@@ -67,6 +67,7 @@ def decision_status(decision_id: int, db: SessionDep, user: CurrentUser) -> dict
 
 
 @router.post("/decisions/{decision_id}/signoff", status_code=201)
+@token_scope("sign-off")
 def sign_off(decision_id: int, data: SignoffIn, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """Sign off (or, with `declined` and a reason, decline) for the caller's organisation."""
     return schemas.entry(decisions.sign_off(db, user, decision_id, data.declined, data.reason, data.internal))

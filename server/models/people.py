@@ -63,12 +63,24 @@ class SigninAttempt(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    """A bearer token for the JSON API; only its SHA-256 is stored."""
+    """A bearer token for the JSON API; only its SHA-256 is stored.
+
+    `ref` names the token in lists and in `accord tokens revoke` (a new token carries it
+    after `acc_`, so its holder can tell which row it is); `scopes` is a space-separated
+    subset of read, write and sign-off (read always among them).
+    """
 
     __tablename__ = "api_token"
 
     id: str = Field(primary_key=True, max_length=64)
+    ref: str = Field(unique=True, index=True, max_length=16)
     user_id: int = Field(foreign_key="person.id", index=True)
     label: str = Field(default="", max_length=200)
+    scopes: str = Field(default="read", max_length=40)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
+    expires_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())

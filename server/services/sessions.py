@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -16,7 +17,7 @@ from sqlmodel import Session, col, select
 from server.models import ApiToken, AuthSession, SigninAttempt, User
 from server.models.base import utcnow
 from server.services import users
-from server.services.errors import Invalid
+from server.services.errors import Invalid, NotFound
 from server.settings import get_settings
 
 SIGNIN_FAILED = "The email or password is not right."
@@ -147,17 +148,138 @@ def csrf_ok(session: AuthSession, token: str | None) -> bool:
     return bool(token) and hmac.compare_digest(session.csrf_token, token or "")
 
 
-def create_api_token(db: Session, user: User, label: str = "") -> str:
+# What a token may do: `read` answers safe methods (every token has it), `write` every
+# other change, `sign-off` signing off and declining decisions.
+SCOPES = ("read", "write", "sign-off")
+TOKEN_DAYS = (7, 30, 90, 365)
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
+
+
+class TokenRefused(Exception):
+    """A bearer token that is unknown, revoked, expired, or whose owner may no longer sign in."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Bearer:
+    """A live API token's owner and what the token may do."""
+
+    user: User
+    ref: str
+    scopes: frozenset[str]
+
+
+def token_state(row: ApiToken, now: datetime | None = None) -> str:
+    """ "live", "expired" or "revoked"."""
+    if row.revoked_at is not None:
+        return "revoked"
+    if row.expires_at is not None and row.expires_at <= (now or utcnow()):
+        return "expired"
+    return "live"
+
+
+def create_api_token(
+    db: Session,
+    user: User,
+    label: str = "",
+    scopes: Iterable[str] = SCOPES,
+    days: int = DEFAULT_TOKEN_DAYS,
+) -> str:
+    """A new token for `user`; returned once, only its digest is kept.
+
+    Callers decide who may ask (a signed-in session or the command line, never a token).
+    """
     assert user.id is not None
-    token = "acc_" + secrets.token_urlsafe(32)
-    db.add(ApiToken(id=_digest(token), user_id=user.id, label=label))
+    chosen = {"read", *scopes}
+    unknown = sorted(chosen - set(SCOPES))
+    if unknown:
+        raise Invalid.field("scopes", f"unknown scope {unknown[0]!r}; choose from {', '.join(SCOPES)}")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise Invalid.field("expires_in_days", f"a token lasts from 1 to {MAX_TOKEN_DAYS} days")
+    ref = secrets.token_hex(6)
+    token = f"acc_{ref}_{secrets.token_urlsafe(32)}"
+    db.add(
+        ApiToken(
+            id=_digest(token),
+            ref=ref,
+            user_id=user.id,
+            label=label,
+            scopes=" ".join(s for s in SCOPES if s in chosen),
+            expires_at=utcnow() + timedelta(days=days),
+        )
+    )
     db.flush()
     return token
 
 
-def resolve_api_token(db: Session, token: str) -> User | None:
-    row = db.get(ApiToken, _digest(token))
-    if row is None or row.revoked_at is not None:
-        return None
-    user = db.get(User, row.user_id)
-    return user if user is not None and user.active else None
+def resolve_api_token(db: Session, token: str) -> Bearer:
+    """The owner and scopes of a live token; raises `TokenRefused` otherwise.
+
+    On the path of every API request: one query by primary key, the owner and their
+    organisation joined in.
+    """
+    found = db.exec(
+        select(ApiToken, User)
+        .join(User, col(User.id) == col(ApiToken.user_id))
+        .where(col(ApiToken.id) == _digest(token))
+    ).first()
+    if found is None:
+        raise TokenRefused("The API token is not known")
+    row, user = found
+    state = token_state(row)
+    if state != "live":
+        raise TokenRefused(f"The API token is {state}")
+    if not user.active:
+        raise TokenRefused("The API token's owner can no longer sign in")
+    return Bearer(user, row.ref, row.scope_set)
+
+
+def ref_of(token: str) -> str:
+    """The ref a token carries after `acc_` ("" for one made before refs existed)."""
+    parts = token.split("_", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == "acc" else ""
+
+
+def api_token_by_ref(db: Session, ref: str) -> ApiToken:
+    row = db.exec(select(ApiToken).where(col(ApiToken.ref) == ref)).first()
+    if row is None:
+        raise NotFound(f"No API token {ref!r}")
+    return row
+
+
+def api_tokens_of(db: Session, user_id: int) -> list[ApiToken]:
+    """A person's tokens, newest first, ended ones included."""
+    return list(
+        db.exec(
+            select(ApiToken).where(col(ApiToken.user_id) == user_id).order_by(col(ApiToken.created_at).desc())
+        ).all()
+    )
+
+
+def revoke_api_token(db: Session, ref: str, owner_id: int | None) -> ApiToken:
+    """End the token named `ref` now; `owner_id` None is the operator (the command line).
+
+    A token of someone else is `NotFound`, as if it did not exist.
+    """
+    row = api_token_by_ref(db, ref)
+    if owner_id is not None and row.user_id != owner_id:
+        raise NotFound(f"No API token {ref!r}")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        db.add(row)
+        db.flush()
+    return row
+
+
+def end_api_tokens(db: Session, user_id: int) -> int:
+    """Revoke every live token of a person (their deactivation); returns how many."""
+    result = db.execute(
+        update(ApiToken)
+        .where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return int(cast(CursorResult[Any], result).rowcount or 0)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from server.auth import CurrentUser, SessionDep
-from server.services import account
+from server.services import account, sessions
 from server.services.errors import Invalid
 from web.routes._common import PAGE_DEPENDENCIES, FormDict, checkbox, errors_of, refused
 from web.templating import render
@@ -32,6 +32,7 @@ def _page(
         a=account.overview(db, user),
         errors=errors_of(exc) if exc else {},
         token=token,
+        token_days=sessions.TOKEN_DAYS,
     )
 
 
@@ -61,8 +62,21 @@ def mail_choices(request: Request, db: SessionDep, user: CurrentUser, form: Form
 @router.post("/account/tokens")
 def new_token(request: Request, db: SessionDep, user: CurrentUser, form: FormDict) -> Response:
     try:
-        token = account.new_api_token(db, user, str(form.get("label", "")))
+        token = account.new_api_token(db, user, checkbox(form, "scope_write", "scope_sign-off"))
     except Invalid as exc:
         refused(lambda fresh, exc=exc: _page(request, fresh, user, exc))
     # Shown once, on this answer only: it is not stored in a readable form.
-    return render(request, "account.html", a=account.overview(db, user), errors={}, token=token)
+    return render(
+        request,
+        "account.html",
+        a=account.overview(db, user),
+        errors={},
+        token=token,
+        token_days=sessions.TOKEN_DAYS,
+    )
+
+
+@router.post("/account/tokens/{ref}/revoke")
+def revoke_token(ref: str, request: Request, db: SessionDep, user: CurrentUser) -> Response:
+    account.revoke_api_token(db, user, ref)
+    return RedirectResponse("/account", status_code=303)
