@@ -52,7 +52,7 @@ def summary(i: Initiative) -> InitiativeSummary:
 def detail(v: InitiativeView) -> InitiativeDetail:
     i = v.initiative
     return InitiativeDetail(
-        **summary(i).model_dump(),
+        **{**summary(i).model_dump(), "updated_at": v.changed_at or i.updated_at},
         description=i.description,
         aims=list(i.aims),
         objectives=list(i.objectives),

@@ -52,6 +52,21 @@ class Initiative(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_v["i"])
 
 
+
+class InitiativeHomeChange(SQLModel, table=True):
+    """The last change to what stays home behind a track (its internal items): when and by whom.
+
+    Kept beside the track rather than on it, so that such a change moves neither the
+    track's version nor its `updated_at`, which partners read: an internal change is not
+    news abroad. The home reads the later of the two.
+    """
+
+    __tablename__ = "initiative_home_change"
+
+    initiative_id: int = Field(foreign_key="initiative.id", primary_key=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
+    updated_by_id: int | None = Field(default=None, foreign_key="person.id")
+
 class InitiativeParty(SQLModel, table=True):
     __tablename__ = "initiative_party"
 

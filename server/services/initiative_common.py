@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from server import events
-from server.models import Initiative, User
+from server.models import Initiative, InitiativeHomeChange, User
 from server.models.base import utcnow
 from server.services import audience, policy
 from server.services.errors import Conflict
@@ -61,11 +62,31 @@ def touched(db: Session, initiative: Initiative, kind: str, home_only: bool = Fa
     events.check_initiative(db, initiative.id)
 
 
-def bump(db: Session, initiative: Initiative, actor: User | None) -> None:
-    """A change behind an initiative is a change of it: others' stale edits must see it."""
+def bump(db: Session, initiative: Initiative, actor: User | None, internal: bool = False) -> None:
+    """A change behind an initiative is a change of it: others' stale edits must see it.
+
+    A change only to what stays home (`internal`) is stamped apart, for the home to read:
+    it moves neither the track's version nor the last change partners see.
+    """
+    if internal:
+        assert initiative.id is not None
+        stamp = db.get(InitiativeHomeChange, initiative.id) or InitiativeHomeChange(initiative_id=initiative.id)
+        stamp.updated_at = utcnow()
+        stamp.updated_by_id = actor.id if actor else None
+        db.add(stamp)
+        return
     initiative.updated_at = utcnow()
     initiative.updated_by_id = actor.id if actor else None
     db.add(initiative)
+
+
+def last_change(db: Session, initiative: Initiative, home: bool) -> tuple[datetime, int | None]:
+    """When the track last changed and by whom, as a reader sees it: with its internal items at home."""
+    if home and initiative.id is not None:
+        stamp = db.get(InitiativeHomeChange, initiative.id)
+        if stamp is not None and stamp.updated_at > initiative.updated_at:
+            return stamp.updated_at, stamp.updated_by_id
+    return initiative.updated_at, initiative.updated_by_id
 
 
 def editable(db: Session, actor: User | None, initiative_id: int) -> Initiative:

@@ -110,7 +110,7 @@ def add_line(db: Session, actor: User | None, initiative_id: int, part: str, dat
         values["kind_inferred"] = True
     line = LINE_MODELS[part](initiative_id=initiative_id, created_by_id=actor.id if actor else None, **values)
     db.add(line)
-    bump(db, initiative, actor)
+    bump(db, initiative, actor, internal=bool(line.internal))
     db.flush()
     touched(db, initiative, f"initiative.{part}.added", home_only=bool(line.internal))
     return line
@@ -151,8 +151,14 @@ def update_line(
     data: dict[str, Any],
     version: int,
 ) -> Any:
-    """Edit one item behind an initiative, from the version the person saw."""
+    """Edit one item behind an initiative, from the version the person saw.
+
+    An edit that does not say whether the item is internal leaves that as it was: an
+    internal item never reaches partners because a client left the field out.
+    """
     initiative, line = _editable_line(db, actor, initiative_id, part, line_id)
+    if isinstance(data, dict) and "internal" not in data:
+        data = {**data, "internal": bool(line.internal)}
     values = parse(LINE_DATA[part], _blank_to_none(data)).model_dump()
     _within_track(initiative, values)
     if line.version != version:
@@ -167,7 +173,7 @@ def update_line(
     for name, value in values.items():
         setattr(line, name, value)
     db.add(line)
-    bump(db, initiative, actor)
+    bump(db, initiative, actor, internal=was_internal and bool(line.internal))
     flush_versioned(db)
     # An item that was and stays internal changed only at home; one that leaves or
     # joins the partners' view changes what they read.
@@ -182,7 +188,7 @@ def remove_line(db: Session, actor: User | None, initiative_id: int, part: str, 
         # Its measured values are part of it and go with it.
         db.execute(delete(MetricActual).where(col(MetricActual.metric_id) == line.id))
     db.delete(line)
-    bump(db, initiative, actor)
+    bump(db, initiative, actor, internal=internal)
     db.flush()
     touched(db, initiative, f"initiative.{part}.removed", home_only=internal)
 

@@ -142,8 +142,7 @@ def names(
 
 
 def _people_named(view: initiatives.InitiativeView) -> set[int]:
-    t = view.initiative
-    ids = {t.updated_by_id} | {c.author_id for c in view.comments} | {g.user_id for g in view.grants}
+    ids = {view.changed_by_id} | {c.author_id for c in view.comments} | {g.user_id for g in view.grants}
     return {i for i in ids if i is not None}
 
 

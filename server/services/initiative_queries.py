@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_
@@ -25,6 +26,7 @@ from server.models import (
 from server.models.initiatives import LINE_MODELS
 from server.services import audience, policy
 from server.services.errors import NotFound
+from server.services.initiative_common import last_change
 
 
 @dataclass
@@ -45,6 +47,9 @@ class InitiativeView:
     grants: list[SharingGrant] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     reports: list[FieldReport] = field(default_factory=list)
+    # The last change as this reader sees it (at home, changes to internal items count).
+    changed_at: datetime | None = None
+    changed_by_id: int | None = None
 
     @property
     def can_keep_internal(self) -> bool:
@@ -83,6 +88,7 @@ def view(
         can_edit=policy.may_edit(db, actor, initiative, aud),
         can_comment=policy.may_comment(db, actor, initiative, aud),
     )
+    out.changed_at, out.changed_by_id = last_change(db, initiative, home)
     if "lines" in want:
         for part, model in LINE_MODELS.items():
             out.lines[part] = list(db.exec(aud.lines(model, initiative_id, home)).all())

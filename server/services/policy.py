@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from server.domain import signoffs
 from server.domain import snapshot as doc
-from server.models import Initiative, User
+from server.models import Initiative, Organisation, User
 from server.services import memo
 from server.services.audience import LEVELS, Audience
 from server.services.errors import NotAllowed

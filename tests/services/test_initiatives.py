@@ -251,3 +251,38 @@ def test_a_partner_department_sees_and_signs_for_its_state(db: Session, db_backe
     db.commit()
     assert decisions.waiting_for(db, ost) == []
     assert decisions.status(db, ost, waiting[0][0].id).complete
+
+
+def test_an_internal_change_is_stamped_for_the_home_only(db: Session, db_backend: str) -> None:
+    """Adding, editing or removing an internal item moves the home's "last changed", not the
+    track's version or the last change a partner reads; an edit that leaves `internal` out
+    keeps the item internal."""
+    load(db, document(initiatives=[initiative("t1", shared_with=["ostmark"])]))
+    mfa = person(db, "varnia-mfa", "desk_officer")
+    dev = person(db, "varnia-dev", "desk_officer")
+    partner = person(db, "ostmark", "partner_reviewer")
+    t1 = db.exec(select(Initiative).where(Initiative.key == "t1")).one()
+    db.commit()
+    assert t1.id is not None
+    version, stamp = t1.version, t1.updated_at
+
+    line = initiatives.add_line(
+        db, mfa, t1.id, "metrics", {"name": "quiet calls", "kind": "output", "internal": True}
+    )
+    db.commit()
+    edited = initiatives.update_line(
+        db, mfa, t1.id, "metrics", line.id, {"name": "quiet calls held"}, line.version
+    )
+    db.commit()
+    assert edited.internal, "an edit that does not mention `internal` must not publish the item"
+
+    abroad = initiatives.view(db, partner, t1.id)
+    assert (abroad.initiative.version, abroad.changed_at, abroad.changed_by_id) == (version, stamp, None)
+    home = initiatives.view(db, dev, t1.id)
+    assert home.changed_at is not None and home.changed_at > stamp
+    assert home.changed_by_id == mfa.id
+
+    initiatives.add_line(db, mfa, t1.id, "metrics", {"name": "families with clean water", "kind": "outcome"})
+    db.commit()
+    abroad = initiatives.view(db, partner, t1.id)
+    assert abroad.initiative.version > version and abroad.changed_by_id == mfa.id
