@@ -52,7 +52,6 @@ class Initiative(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_v["i"])
 
 
-
 class InitiativeHomeChange(SQLModel, table=True):
     """The last change to what stays home behind a track (its internal items): when and by whom.
 
@@ -66,6 +65,7 @@ class InitiativeHomeChange(SQLModel, table=True):
     initiative_id: int = Field(foreign_key="initiative.id", primary_key=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
     updated_by_id: int | None = Field(default=None, foreign_key="person.id")
+
 
 class InitiativeParty(SQLModel, table=True):
     __tablename__ = "initiative_party"

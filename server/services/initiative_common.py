@@ -70,7 +70,9 @@ def bump(db: Session, initiative: Initiative, actor: User | None, internal: bool
     """
     if internal:
         assert initiative.id is not None
-        stamp = db.get(InitiativeHomeChange, initiative.id) or InitiativeHomeChange(initiative_id=initiative.id)
+        stamp = db.get(InitiativeHomeChange, initiative.id) or InitiativeHomeChange(
+            initiative_id=initiative.id
+        )
         stamp.updated_at = utcnow()
         stamp.updated_by_id = actor.id if actor else None
         db.add(stamp)
