@@ -308,17 +308,25 @@ def create_app() -> FastAPI:
     def _crash(request: Request, exc: Exception) -> Response:
         # This handler runs outside the request's middleware, in a thread: name the
         # exception and the request id explicitly.
+        request_id = request.scope.get("state", {}).get("request_id")
         log.error(
             "unhandled error on %s %s",
             request.method,
             request.url.path,
             exc_info=(type(exc), exc, exc.__traceback__),
-            extra={"request_id": request.scope.get("state", {}).get("request_id")},
+            extra={"request_id": request_id},
         )
         detail = "Something went wrong on our side; nothing was saved. Try again."
-        if wants_json(request):
-            return problem(500, "Server error", detail)
-        return _page_error(request, 500, "Server error", detail)
+        if request_id:
+            detail += f" If it happens again, quote this reference: {request_id}."
+        answer = (
+            problem(500, "Server error", detail)
+            if wants_json(request)
+            else _page_error(request, 500, "Server error", detail)
+        )
+        if request_id:  # the middleware that adds it to every other answer is not on this path
+            answer.headers["X-Request-ID"] = str(request_id)
+        return answer
 
     return app
 

@@ -113,11 +113,19 @@ def install(listen: bool = True) -> None:
     client = redis.Redis.from_url(s.redis_url, socket_timeout=2, socket_connect_timeout=2)
     name = channel()
 
+    down = threading.Event()  # set while Redis refuses: one line when it goes, one when it is back
+
     def publish() -> None:
         try:
             client.publish(name, b"1")
         except redis.RedisError as exc:  # the stream's poll catches up
-            log.warning("could not publish a stream wake-up: %s", exc)
+            if not down.is_set():
+                down.set()
+                log.warning("could not publish stream wake-ups (%s); streams fall back to polling", exc)
+            return
+        if down.is_set():
+            down.clear()
+            log.info("stream wake-ups are published again")
 
     events.on_commit(publish)
     events.on_commit(notifier.notify)

@@ -127,6 +127,23 @@ def test_request_id_is_echoed_or_made(db: Session) -> None:
     assert re.fullmatch(r"[0-9a-f]{32}", client.get("/signin").headers["x-request-id"])
 
 
+def test_a_server_error_names_its_request_id(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 500 page and problem carry the request id, in the header and in the text a person can quote."""
+    from server.services import sessions
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("the token table broke")
+
+    monkeypatch.setattr(sessions, "resolve_api_token", broken)
+    client = TestClient(create_app(), raise_server_exceptions=False)
+    answer = client.get(
+        "/api/v1/initiatives", headers={"X-Request-ID": "req-500", "Authorization": "Bearer acc_x"}
+    )
+    assert answer.status_code == 500
+    assert answer.headers["x-request-id"] == "req-500"
+    assert "req-500" in answer.json()["detail"] and "Traceback" not in answer.text
+
+
 # ---------------------------------------------------------------- a whole run's logs
 
 

@@ -103,3 +103,37 @@ def test_the_stream_reads_past_a_hole_only_where_it_cannot_fill(db: Session, db_
     expected = 4 if db_backend == "sqlite" else 2
     assert stream.safe_horizon(db, 0) == expected
     assert stream.safe_horizon(db, 4) == 4
+
+
+def test_a_broker_outage_is_logged_once_not_per_commit(
+    db: Session, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """While Redis is down each commit's wake-up fails; the log says so once, then once when it is back."""
+    import logging
+    import socket
+
+    from server import stream
+    from server.settings import get_settings
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    monkeypatch.setenv("ACCORD_REDIS_URL", f"redis://127.0.0.1:{dead}")
+    get_settings.cache_clear()
+    listeners = list(events._wake_listeners)
+    installed = set(stream._installed)
+    try:
+        stream.install(listen=False)
+        f.load(db, f.document(initiatives=[f.initiative("t1")]))
+        track = db.exec(select(Initiative).where(Initiative.key == "t1")).one()
+        with caplog.at_level(logging.INFO, logger="accord.stream"):
+            for _ in range(3):
+                events.publish(db, "initiative.updated", "initiative", initiative_id=track.id)
+                db.commit()
+        lines = [r.getMessage() for r in caplog.records if r.name == "accord.stream"]
+        assert len([m for m in lines if "could not publish" in m]) == 1, lines
+    finally:
+        events._wake_listeners[:] = listeners
+        stream._installed.clear()
+        stream._installed.update(installed)
+        get_settings.cache_clear()
