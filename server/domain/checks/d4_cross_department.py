@@ -7,9 +7,13 @@ things more into "equities touched": a correction still needs the departments th
 it corrects named; a decision whose own words put a department's assets to work ("air
 force to fly airdrop rotations", "unfreeze the envoys' accounts") needs that department;
 and a refusal by any organisation that may sign on the track (a department of the
-owner's government, or a partner with a sign-off grant) blocks the decision. Resources: an active
-track needs dedicated staff, resources that last as long as it does, and something
-of its own when it runs long.
+owner's government, or a partner with a sign-off grant) blocks the decision; its words
+naming a department's instruments (arms exports, tariffs, the development programme)
+touch that department too. Resources: an active track needs dedicated staff (at least
+half a post: a tenth of someone's desk is not dedicated), resources that last as long
+as it does, and something of its own when it runs long. One cause gives one alert: a
+decision has one, of its gravest kind (acted on, then blocked, then waiting), and so
+has a track's resourcing (staff that has gone is not also a lapse).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import datetime as dt
 import re
 
 from server.domain import signoffs
-from server.domain.checks._common import decision_label, label
+from server.domain.checks._common import decision_label, label, worst
 from server.domain.signoffs import Reason, Requirement, SignoffStatus
 from server.domain.snapshot import Decision, Finding, Initiative, Severity, Signoff, Snapshot
 
@@ -192,7 +196,27 @@ _ASSET_AREAS: tuple[tuple[signoffs.Area, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:asset\s+freezes?|unfreez\w*|frozen\s+(?:assets|accounts|funds)|sanctions?\s+(?:relief|waivers?|exemptions?)|"
             r"correspondent\s+(?:account|bank\w*)|central\s+bank|treasury\s+(?:licen[cs]es?|guarantees?)|"
-            r"(?:payment|banking)\s+channels?\s+for|budget\s+support)\b",
+            r"(?:payment|banking)\s+channels?\s+for|budget\s+support|export\s+(?:licen[cs]es?|credits?|controls?|bans?)|"
+            r"import\s+(?:bans?|quotas?|licen[cs]es?)|tariffs?|trade\s+(?:preferences|agreements?|deals?|concessions?|"
+            r"embargo(?:es)?)|customs\s+(?:duties|waivers?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "defence",
+        re.compile(
+            r"\b(?:arms\s+(?:sales|exports|deliveries|transfers|supplies)|(?:military|defence|defense|security)\s+"
+            r"(?:cooperation|assistance|training|aid|sales)|training\s+of\s+(?:their|its|the)\s+(?:army|forces|troops))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "development",
+        re.compile(
+            r"\b(?:(?:our|the|its|bilateral)\s+(?:development|aid)\s+(?:programmes?|programs?|funds?|budgets?|portfolio|"
+            r"projects?|cooperation|allocations?)|development\s+(?:aid|assistance|cooperation|funding|grants?|loans?)|"
+            r"reconstruction\s+(?:funds?|grants?|loans?|programmes?)|(?:reallocat|redirect|divert|repurpos)\w*\s+"
+            r"(?:\w+\s+){0,3}?(?:aid|development)\s+(?:funds?|budgets?|money|allocations?))\b",
             re.IGNORECASE,
         ),
     ),
@@ -259,72 +283,57 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
         )
         age = st.days_outstanding(snapshot.today)
         track = label(snapshot.initiatives[st.initiative])
-        if declined:
-            findings.append(
-                Finding(
-                    principle=ID,
-                    kind="signoff_declined",
-                    subjects=(st.decision,),
-                    severity="high",
-                    message=f"{name[0].upper()}{name[1:]} on track {track} is blocked: {_who(declined)} declined to sign it off.",
-                    evidence=evidence,
-                    remedy=(
-                        "Take up the objection with the declining department and log a new entry that "
-                        "supersedes this decision; the block lifts only then."
-                    ),
-                    words=WORDS,
-                    initiatives=(st.initiative,),
-                )
-            )
-        if missing:
-            severity: Severity = "high" if age > escalate else "medium"
-            findings.append(
-                Finding(
-                    principle=ID,
-                    kind="missing_signoff",
-                    subjects=(st.decision,),
-                    severity=severity,
-                    message=(
-                        f"{name[0].upper()}{name[1:]} on track {track} still lacks the sign-off of {_who(missing)}, "
-                        f"awaited since {st.date.isoformat()} ({age} days)."
-                    ),
-                    evidence=(
-                        *evidence,
-                        f"escalates after {escalate} days without every sign-off; {age} have passed",
-                    ),
-                    remedy=(
-                        "Ask each missing department to sign off (or to decline with a reason) "
-                        "before the decision is acted on."
-                    ),
-                    words=WORDS,
-                    initiatives=(st.initiative,),
-                )
-            )
+        # One alert per decision, of its gravest kind: acted on without every sign-off, then
+        # blocked by a refusal, then waiting for sign-offs; the others' evidence goes with it.
         acts = _acted_on(snapshot, decision)
+        severity: Severity
+        also = f"; it also lacks the sign-off of {_who(missing)}" if declined and missing else ""
         if acts:
             pending = missing + declined
-            findings.append(
-                Finding(
-                    principle=ID,
-                    kind="acted_without_signoff",
-                    subjects=(st.decision,),
-                    severity="high",
-                    message=(
-                        f"{name[0].upper()}{name[1:]} on track {track} was acted on by "
-                        f"{', '.join(decision_label(a) for a in acts)} without the sign-off of {_who(pending)}."
-                    ),
-                    evidence=(
-                        *evidence,
-                        *(f"acted on by the {a.kind} {decision_label(a)}: {a.text}" for a in acts),
-                    ),
-                    remedy=(
-                        "Obtain the missing sign-offs now, and review with those departments whether "
-                        "the action taken since stands; log a superseding entry if it does not."
-                    ),
-                    words=WORDS,
-                    initiatives=(st.initiative,),
-                )
+            kind, severity = "acted_without_signoff", "high"
+            message = (
+                f"{name[0].upper()}{name[1:]} on track {track} was acted on by "
+                f"{', '.join(decision_label(a) for a in acts)} without the sign-off of {_who(pending)}."
             )
+            evidence += tuple(f"acted on by the {a.kind} {decision_label(a)}: {a.text}" for a in acts)
+            remedy = (
+                "Obtain the missing sign-offs now, and review with those departments whether "
+                "the action taken since stands; log a superseding entry if it does not."
+            )
+        elif declined:
+            kind, severity = "signoff_declined", "high"
+            message = (
+                f"{name[0].upper()}{name[1:]} on track {track} is blocked: {_who(declined)} declined to "
+                f"sign it off{also}."
+            )
+            remedy = (
+                "Take up the objection with the declining department and log a new entry that "
+                "supersedes this decision; the block lifts only then."
+            )
+        else:
+            kind, severity = "missing_signoff", "high" if age > escalate else "medium"
+            message = (
+                f"{name[0].upper()}{name[1:]} on track {track} still lacks the sign-off of {_who(missing)}, "
+                f"awaited since {st.date.isoformat()} ({age} days)."
+            )
+            evidence += (f"escalates after {escalate} days without every sign-off; {age} have passed",)
+            remedy = (
+                "Ask each missing department to sign off (or to decline with a reason) "
+                "before the decision is acted on."
+            )
+        findings.append(
+            Finding(
+                principle=ID,
+                kind=kind,
+                subjects=(st.decision,),
+                severity=severity,
+                message=message,
+                evidence=evidence,
+                remedy=remedy,
+                words=WORDS,
+                initiatives=(st.initiative,),
+            )
+        )
     return findings
 
 
@@ -340,12 +349,16 @@ def _acted_on(snapshot: Snapshot, decision: Decision) -> list[Decision]:
 # --------------------------------------------------------------------------- resources
 
 
+# Less than half a person's time is a share of someone's desk, not staff dedicated to the track.
+MIN_DEDICATED_FTE = 0.5
+
+
 def _dedicated_staff(i: Initiative, today: dt.date) -> bool:
     current = [s for s in i.staff if s.dedicated and s.fte > 0 and (s.until is None or s.until >= today)]
     staff_lines = [
         r for r in i.resources if r.kind == "staff" and r.dedicated and (r.until is None or r.until >= today)
     ]
-    return bool(current or staff_lines)
+    return bool(staff_lines) or sum(s.fte for s in current) >= MIN_DEDICATED_FTE
 
 
 def _lapses(snapshot: Snapshot, i: Initiative, today: dt.date) -> list[tuple[dt.date, str]]:
@@ -384,6 +397,7 @@ def _resource_findings(snapshot: Snapshot) -> list[Finding]:
     today = snapshot.today
     max_days = snapshot.settings.borrowed_resources_max_days
     for i in snapshot.ws.initiatives:
+        mine = len(findings)
         if i.status != "active" or (i.end is not None and i.end < today) or not snapshot.in_focus(i.key):
             continue
         span = f"{i.start.isoformat() if i.start else 'an open start'} to {i.end.isoformat() if i.end else 'no set end'}"
@@ -474,7 +488,32 @@ def _resource_findings(snapshot: Snapshot) -> list[Finding]:
                         initiatives=(i.key,),
                     )
                 )
+        findings[mine:] = _one_per_track(findings[mine:])
     return findings
+
+
+def _one_per_track(found: list[Finding]) -> list[Finding]:
+    """A track's resourcing problems as one alert, of its gravest kind, with every problem's evidence.
+
+    Staff that has gone is both "no dedicated staff" and "a lapse": one cause, one alert.
+    """
+    if len(found) < 2:
+        return found
+    first = found[0]
+    rest = found[1:]
+    return [
+        Finding(
+            principle=first.principle,
+            kind=first.kind,
+            subjects=first.subjects,
+            severity=worst([f.severity for f in found]),
+            message=" ".join(f.message for f in found),
+            evidence=tuple(dict.fromkeys(e for f in found for e in f.evidence)),
+            remedy=" ".join(dict.fromkeys(f.remedy for f in [first, *rest])),
+            words=first.words,
+            initiatives=first.initiatives,
+        )
+    ]
 
 
 def run(snapshot: Snapshot) -> list[Finding]:
