@@ -296,6 +296,10 @@ def create_app() -> FastAPI:
     def _too_large(request: Request, exc: BodyTooLarge) -> Response:
         if wants_json(request):
             return problem(413, "Request body too large", exc.words, limit_bytes=exc.limit)
+        if request.headers.get("hx-request") == "true":
+            # Said at the top of the form, which keeps what was typed.
+            notice = f'<div class="notice error-box" role="alert"><p>{exc.words}</p></div>'
+            return HTMLResponse(notice, status_code=413, headers={"HX-Reswap": "afterbegin"})
         return _page_error(request, 413, "Too much to send at once", exc.words)
 
     @app.exception_handler(StarletteHTTPException)

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.services.errors import FieldError, Invalid
-from server.services.validation import BODY_MAX_BYTES, as_db_int, find_problems
+from server.services.validation import BODY_MAX_BYTES, HAS_NUL, OUT_OF_RANGE, as_db_int, find_problems
 
 # Query parameters that carry free text, where a long run of digits is a search, not a number.
 FREE_TEXT = frozenset({"q", "next", "search", "text"})
@@ -88,19 +88,19 @@ async def in_bounds(request: Request) -> None:
     errors: list[FieldError] = []
     for name, value in request.path_params.items():
         if isinstance(value, str) and value.strip().lstrip("+-").isdigit() and as_db_int(value) is None:
-            errors.append(FieldError(name, "Is out of range"))
+            errors.append(FieldError(name, OUT_OF_RANGE))
     for name, value in request.query_params.multi_items():
         if name in FREE_TEXT:
             continue
         if value.strip().lstrip("+-").isdigit() and as_db_int(value) is None:
-            errors.append(FieldError(name, "Is out of range"))
+            errors.append(FieldError(name, OUT_OF_RANGE))
         elif "\x00" in value:
-            errors.append(FieldError(name, "Must not contain NUL characters"))
+            errors.append(FieldError(name, HAS_NUL))
     if not errors and request.method in ("POST", "PUT", "PATCH") and _is_json(request):
         try:
             body: Any = await request.json()
         except ValueError:
             body = None  # the route's own parsing names a malformed body
-        errors += [FieldError(loc, msg[:1].upper() + msg[1:]) for loc, msg in find_problems(body)]
+        errors += [FieldError(loc, msg) for loc, msg in find_problems(body)]
     if errors:
         raise Invalid("; ".join(f"{e.loc}: {e.message}" for e in errors), errors)

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from server.services.validation import CAPS
 from server.settings import get_settings
 
 TEMPLATES = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
@@ -22,6 +23,8 @@ def _fmt_date(value: date | datetime | None, fmt: str | None = None) -> str:
 
 
 TEMPLATES.env.filters["date"] = _fmt_date
+# The text caps every form shows as `maxlength` and in its hint: the services' own numbers.
+TEMPLATES.env.globals["caps"] = CAPS
 
 
 _name_cache: dict[str, tuple[float, str]] = {}

@@ -44,13 +44,13 @@ CAPS: Final[dict[str, int]] = {
 TITLE_MIN: Final = 3
 ITEMS_MAX: Final = 100  # aims, objectives, touched departments, parties: entries in one list
 
-NOT_FINITE: Final = "must be a number (not Infinity or NaN)"
-OUT_OF_RANGE: Final = "is out of range"
-HAS_NUL: Final = "must not contain NUL characters"
+NOT_FINITE: Final = "Must be a number (not Infinity or NaN)"
+OUT_OF_RANGE: Final = "Is out of range"
+HAS_NUL: Final = "Must not contain NUL characters"
 
 
 def dates_message() -> str:
-    return f"must be between {DATE_MIN:%d %B %Y} and {DATE_MAX:%d %B %Y}"
+    return f"Must be between {DATE_MIN:%d %B %Y} and {DATE_MAX:%d %B %Y}"
 
 
 def problem(value: Any) -> str | None:

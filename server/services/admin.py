@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
@@ -28,7 +28,7 @@ from server.services import users, workspace_meta
 from server.services.audience import LEVELS
 from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from server.services.initiative_common import flush_versioned
-from server.services.validation import parse
+from server.services.validation import CAPS, Bounded, parse, text
 
 SWEEP = "accord.sweep"  # the workers' name for "check every track again" (server.broker.SWEEP)
 KIND_NAMES = {
@@ -93,10 +93,10 @@ def _log(
 # ------------------------------------------------------------ organisations
 
 
-class OrganisationData(BaseModel):
+class OrganisationData(Bounded):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=2, max_length=300)
+    name: str = text("name", 2)
     kind: str
 
     @field_validator("kind")
@@ -192,11 +192,11 @@ def edit_organisation(
 # ------------------------------------------------------------ people
 
 
-class InviteData(BaseModel):
+class InviteData(Bounded):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    email: str = Field(min_length=3, max_length=320)
-    name: str = Field(min_length=1, max_length=200)
+    email: str = text("email", 3)
+    name: str = text("name", 1)
     organisation_id: int
     role: str
 
@@ -326,12 +326,12 @@ class Settings:
     version: int
 
 
-class SettingsData(BaseModel):
+class SettingsData(Bounded):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     share_level: str
     version: int
-    workspace_name: str | None = Field(default=None, max_length=200)
+    workspace_name: str | None = Field(default=None, max_length=CAPS["name"])
     judging_date: dt.date | None = None
 
     @field_validator("share_level")

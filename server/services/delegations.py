@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from sqlmodel import Session, col, or_, select
 
 from server import events
@@ -32,13 +32,14 @@ from server.models.base import utcnow
 from server.services import audience, ledger, policy, signoff_state
 from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from server.services.initiative_common import new_key
+from server.services.validation import Bounded
 
 ENTRY_MADE = "delegation"
 ENTRY_REVOKED = "revocation"
 ENTRY_ENDED = "delegation_end"
 
 
-class DelegationData(BaseModel):
+class DelegationData(Bounded):
     """A new delegation from a form or the API."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)

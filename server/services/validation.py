@@ -124,7 +124,7 @@ def message(error: Mapping[str, Any]) -> str:
     if kind in ("float_parsing", "float_type", "decimal_parsing"):
         return "Enter a number"
     if kind == "finite_number":
-        return NOT_FINITE[0].upper() + NOT_FINITE[1:]
+        return NOT_FINITE
     if kind in ("date_parsing", "date_from_datetime_parsing", "date_type", "date_from_datetime_inexact"):
         return "Enter a date as YYYY-MM-DD"
     if kind in ("bool_parsing", "bool_type"):
@@ -144,7 +144,7 @@ def message(error: Mapping[str, Any]) -> str:
     if kind in ("less_than_equal", "less_than"):
         limit = ctx.get("le", ctx.get("lt"))
         if limit is not None and int(limit) >= INT_MAX:
-            return "Is out of range"
+            return OUT_OF_RANGE
         return f"Enter {limit} or less" if kind == "less_than_equal" else f"Enter less than {limit}"
     if kind in ("greater_than_equal", "greater_than"):
         limit = ctx.get("ge", ctx.get("gt"))
@@ -171,7 +171,7 @@ def check_text(loc: str, value: str | None, cap: str, min_length: int = 0) -> st
     """A text a service takes as a bare argument (a reason, a label), held to `CAPS[cap]`."""
     value = (value or "").replace("\r\n", "\n").strip()
     if "\x00" in value:
-        raise Invalid.field(loc, HAS_NUL[0].upper() + HAS_NUL[1:])
+        raise Invalid.field(loc, HAS_NUL)
     if len(value) > CAPS[cap]:
         raise Invalid.field(loc, f"Keep it to {CAPS[cap]:,} characters or fewer")
     if len(value) < min_length:
