@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from server.api import schemas
 from server.auth import CurrentUser, SessionDep
-from server.services import initiatives
+from server.services import initiatives, metric_actuals
 from server.services.errors import Invalid
 from server.services.initiatives import Filters, InitiativeData
 
@@ -125,6 +125,30 @@ def set_line_internal(
 @router.delete("/initiatives/{initiative_id}/lines/{part}/{line_id}", status_code=204)
 def remove_line(initiative_id: int, part: Part, line_id: int, db: SessionDep, user: CurrentUser) -> Response:
     initiatives.remove_line(db, user, initiative_id, part, line_id)
+    return Response(status_code=204)
+
+
+@router.get("/initiatives/{initiative_id}/metrics/{metric_id}/actuals")
+def list_actuals(
+    initiative_id: int, metric_id: int, db: SessionDep, user: CurrentUser
+) -> list[dict[str, Any]]:
+    """The values a metric was measured at, in date order (404 if the metric is not the caller's to see)."""
+    return [schemas.actual(a) for a in metric_actuals.values(db, user, initiative_id, metric_id).actuals]
+
+
+@router.post("/initiatives/{initiative_id}/metrics/{metric_id}/actuals", status_code=201)
+def record_actual(
+    initiative_id: int, metric_id: int, data: metric_actuals.ActualData, db: SessionDep, user: CurrentUser
+) -> dict[str, Any]:
+    """Record the value a metric stood at on a date, the end of the period measured."""
+    return schemas.actual(metric_actuals.record(db, user, initiative_id, metric_id, data))
+
+
+@router.delete("/initiatives/{initiative_id}/metrics/{metric_id}/actuals/{actual_id}", status_code=204)
+def remove_actual(
+    initiative_id: int, metric_id: int, actual_id: int, db: SessionDep, user: CurrentUser
+) -> Response:
+    metric_actuals.remove(db, user, initiative_id, metric_id, actual_id)
     return Response(status_code=204)
 
 

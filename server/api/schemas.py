@@ -7,7 +7,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from server.models import Comment, CoordinationLink, FieldReport, Initiative, LogEntry, SharingGrant
+from server.models import (
+    Comment,
+    CoordinationLink,
+    FieldReport,
+    Initiative,
+    LogEntry,
+    MetricActual,
+    SharingGrant,
+)
 from server.services.initiatives import InitiativeView
 
 
@@ -64,13 +72,24 @@ def detail(v: InitiativeView) -> InitiativeDetail:
         home=v.home,
         can_edit=v.can_edit,
         can_comment=v.can_comment,
-        lines={part: [row.model_dump(mode="json") for row in rows] for part, rows in v.lines.items()},
+        lines={part: [_line_of(v, part, row) for row in rows] for part, rows in v.lines.items()},
         coordinated=[summary(o) for o in v.coordinated],
         depends_on=[summary(o) for o in v.depends_on],
         grants=[grant(g) for g in v.grants],
         comments=[comment(c) for c in v.comments],
         field_reports=[report(r) for r in v.reports],
     )
+
+
+def _line_of(v: InitiativeView, part: str, row: Any) -> dict[str, Any]:
+    out = dict(row.model_dump(mode="json"))
+    if part == "metrics":
+        out["actuals"] = [actual(a) for a in v.actuals.get(row.id, [])]
+    return out
+
+
+def actual(a: MetricActual) -> dict[str, Any]:
+    return {"id": a.id, "date": a.date.isoformat(), "value": a.value}
 
 
 def grant(g: SharingGrant) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from server.models import Initiative, MetricActual, Organisation, User
+from server.models import Initiative, MetricActual, Organisation, Party, User
 from server.models.initiatives import LINE_MODELS
 from server.services import audience, policy
 from server.services.errors import Conflict, Invalid, NotFound
@@ -55,6 +55,10 @@ class LeverageData(Bounded):
     status: Literal["proposed", "active", "lifted"] = "proposed"
     do_no_harm_assessment: bool = False
     org_id: Id | None = None
+    # The party it aims at (None: every party of the track) and when it runs (None: the track's dates).
+    party_id: Id | None = None
+    start: Day | None = None
+    end: Day | None = None
     internal: bool = False
 
 
@@ -62,7 +66,17 @@ class MetricData(Bounded):
     name: str = text("name", 3)
     kind: Literal["outcome", "output", "symbolic"] | None = None
     target: str | None = Field(default=None, max_length=CAPS["short"])
+    baseline_value: float | None = Field(default=None, allow_inf_nan=False)
+    baseline_date: Day | None = None
+    target_value: float | None = Field(default=None, allow_inf_nan=False)
+    target_date: Day | None = None
+    direction: Literal["up", "down"] = "up"
     internal: bool = False
+
+    @field_validator("direction", mode="before")
+    @classmethod
+    def _default_direction(cls, v: Any) -> Any:
+        return "up" if v is None or v == "" else v
 
 
 LINE_DATA: dict[str, type[BaseModel]] = {
@@ -96,15 +110,27 @@ def _known(part: str) -> None:
         raise NotFound("No such part of an initiative")
 
 
+def _check(db: Session, values: dict[str, Any]) -> None:
+    """What the fields of one item say together, and the records they name."""
+    if values.get("org_id") is not None and db.get(Organisation, values["org_id"]) is None:
+        raise Invalid.field("org_id", "unknown organisation")
+    if values.get("party_id") is not None and db.get(Party, values["party_id"]) is None:
+        raise Invalid.field("party_id", "unknown party")
+    start, end = values.get("start"), values.get("end")
+    if start is not None and end is not None and end < start:
+        raise Invalid.field("end", "the end date is before the start date")
+    if (values.get("baseline_value") is None) != (values.get("baseline_date") is None):
+        missing = "baseline_date" if values.get("baseline_date") is None else "baseline_value"
+        raise Invalid.field(missing, "give the baseline's value and the date it was measured, or neither")
+
+
 def add_line(db: Session, actor: User | None, initiative_id: int, part: str, data: dict[str, Any]) -> Any:
     """Add a red line, staff line, resource, leverage tool or metric to an initiative."""
     _known(part)
     initiative = editable(db, actor, initiative_id)
     values = parse(LINE_DATA[part], _blank_to_none(data) if isinstance(data, dict) else data).model_dump()
     _within_track(initiative, values)
-    for ref in ("org_id",):
-        if values.get(ref) is not None and db.get(Organisation, values[ref]) is None:
-            raise Invalid.field(ref, "unknown organisation")
+    _check(db, values)
     if part == "metrics" and values.get("kind") is None:
         values["kind"] = infer_metric_kind(values["name"])
         values["kind_inferred"] = True
@@ -161,6 +187,7 @@ def update_line(
         data = {**data, "internal": bool(line.internal)}
     values = parse(LINE_DATA[part], _blank_to_none(data)).model_dump()
     _within_track(initiative, values)
+    _check(db, values)
     if line.version != version:
         raise Conflict("Someone else changed this item after you opened it", version=line.version)
     if part == "metrics":

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from server.domain import signoffs
 from server.models import Initiative, LogEntry, Organisation, User
-from server.services import audience, decisions, initiatives, memo, policy
+from server.services import audience, decisions, initiatives, memo, metric_chart, policy
 from server.services.decisions import LogFilters
 
 LIVE_ALERTS = ("open", "acknowledged")
@@ -68,6 +68,8 @@ class InitiativePage:
     proposed: list[Organisation] = field(default_factory=list)
     departments: list[Organisation] = field(default_factory=list)
     coordinate_with: list[Initiative] = field(default_factory=list)
+    # Each shown metric's chart (None: nothing measured yet), by metric id.
+    charts: dict[int, metric_chart.Chart | None] = field(default_factory=dict)
 
 
 def present(db: Session, views: list[Any]) -> list[AlertView]:
@@ -164,6 +166,9 @@ def page(db: Session, actor: User | None, initiative_id: int, block: str | None 
         decisions=decision_views(db, actor, entries),
         other_entries=[e for e in entries if e.entry_type not in ("decision", "signoff", "decline")],
         alerts=alerts_on(db, actor, [initiative_id]) if whole or block == "alerts" else [],
+        charts={
+            m.id: metric_chart.chart(m, view.actuals.get(m.id, [])) for m in view.lines.get("metrics", [])
+        },
     )
     if view.can_edit and actor is not None and (whole or block in ("decision_form", "initiative")):
         if whole or block == "decision_form":

@@ -18,13 +18,14 @@ from server.models import (
     FieldReport,
     Initiative,
     InitiativeParty,
+    MetricActual,
     Organisation,
     Party,
     SharingGrant,
     User,
 )
 from server.models.initiatives import LINE_MODELS
-from server.services import audience, policy
+from server.services import audience, metric_actuals, policy
 from server.services.errors import NotFound
 from server.services.initiative_common import last_change
 
@@ -50,6 +51,10 @@ class InitiativeView:
     # The last change as this reader sees it (at home, changes to internal items count).
     changed_at: datetime | None = None
     changed_by_id: int | None = None
+    # The values measured of each metric shown, by metric id, in date order.
+    actuals: dict[int, list[MetricActual]] = field(default_factory=dict)
+    # The parties the leverage tools shown aim at, by id.
+    leverage_parties: dict[int, Party] = field(default_factory=dict)
 
     @property
     def can_keep_internal(self) -> bool:
@@ -92,6 +97,14 @@ def view(
     if "lines" in want:
         for part, model in LINE_MODELS.items():
             out.lines[part] = list(db.exec(aud.lines(model, initiative_id, home)).all())
+        out.actuals = dict(metric_actuals.of_metrics(db, [m.id for m in out.lines["metrics"]]))
+        aimed = {t.party_id for t in out.lines["leverage"] if t.party_id is not None}
+        if aimed:
+            out.leverage_parties = {
+                p.id: p
+                for p in db.exec(select(Party).where(col(Party.id).in_(aimed))).all()
+                if p.id is not None
+            }
     if "links" in want:
         out.coordinated = aud.linked(db, initiative_id)
         out.external_links = aud.external_links(db, initiative)

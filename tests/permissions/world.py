@@ -26,6 +26,8 @@ from server.models import (
     FieldReport,
     Initiative,
     LogEntry,
+    Metric,
+    MetricActual,
     RedLine,
     SharingGrant,
     User,
@@ -113,8 +115,17 @@ def document(rich: bool = False) -> dict[str, Any]:
             },
         ],
         metrics=[
-            {"name": "Checkpoints lifted on the northern road", "kind": "outcome"},
-            {"name": INTERNAL_TEXTS[2], "kind": "symbolic", "internal": True},
+            {
+                "name": "Checkpoints lifted on the northern road",
+                "kind": "outcome",
+                "actuals": [{"date": "2026-04-30", "value": 2}],
+            },
+            {
+                "name": INTERNAL_TEXTS[2],
+                "kind": "symbolic",
+                "internal": True,
+                "actuals": [{"date": "2026-04-30", "value": 5}],
+            },
         ],
         resources=[
             {"kind": "funding", "amount": 1000000, "currency": "EUR", "dedicated": True, "org": "varnia-dev"},
@@ -473,6 +484,9 @@ def build(db: Session, with_checks: bool = True, with_request: bool = True, rich
     ids["grant_id"] = _id(db, SharingGrant, initiative_id=shared_id)
     ids["line_id"] = _id(db, RedLine, initiative_id=shared_id, internal=False)
     ids["internal_line_id"] = _id(db, RedLine, initiative_id=shared_id, internal=True)
+    ids["metric_id"] = _id(db, Metric, initiative_id=shared_id, internal=False)
+    ids["internal_metric_id"] = _id(db, Metric, initiative_id=shared_id, internal=True)
+    ids["actual_id"] = _id(db, MetricActual, metric_id=ids["metric_id"])
     ids["field_org_id"] = users["field"].organisation_id
     # The admin screens: a person and an organisation of Varnia (the admin's government).
     ids["desk_user_id"] = users["owner_desk"].id

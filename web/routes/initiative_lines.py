@@ -1,4 +1,5 @@
-"""The items behind a track (red lines, staff, resources, leverage tools, metrics): their forms."""
+"""The items behind a track (red lines, staff, resources, leverage tools, metrics): their forms,
+and the values a metric was measured at."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from server.auth import CurrentUser, SessionDep
-from server.services import initiative_page, initiatives
+from server.services import initiative_page, initiatives, metric_actuals, metric_chart
 from server.services.errors import Conflict, Invalid, NotFound
 from web.routes._common import PAGE_DEPENDENCIES, FormDict, after_write, checkbox, errors_of, refused
 from web.routes.initiatives import _opt_int
@@ -19,6 +20,65 @@ if TYPE_CHECKING:
 
 # Mounted after `initiatives.router`: its fixed paths (comments, sharing, ...) come first.
 router = APIRouter(dependencies=PAGE_DEPENDENCIES)
+
+
+def _actuals_page(
+    request: Request,
+    db: Any,
+    user: User,
+    initiative_id: int,
+    metric_id: int,
+    f: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    got = metric_actuals.values(db, user, initiative_id, metric_id)
+    return render(
+        request,
+        "initiatives/metric_actuals.html",
+        block="values" if status != 200 else None,
+        status_code=status,
+        t=got.initiative,
+        m=got.metric,
+        actuals=got.actuals,
+        chart=metric_chart.chart(got.metric, got.actuals),
+        can_edit=got.can_edit,
+        f=f,
+        errors=errors,
+    )
+
+
+# Before the generic item routes: `/metrics/{id}/actuals` is not an item's `{part}/{line_id}/edit`.
+@router.get("/initiatives/{initiative_id}/metrics/{metric_id}/actuals")
+def metric_actuals_page(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, metric_id: int
+) -> Response:
+    """A metric's values: its chart against the baseline and target, the list, and a form to record one."""
+    return _actuals_page(request, db, user, initiative_id, metric_id, {}, {})
+
+
+@router.post("/initiatives/{initiative_id}/metrics/{metric_id}/actuals")
+def record_actual(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, metric_id: int, form: FormDict
+) -> Response:
+    try:
+        metric_actuals.record(db, user, initiative_id, metric_id, form)
+    except Invalid as exc:
+        refused(
+            lambda fresh, exc=exc: _actuals_page(
+                request, fresh, user, initiative_id, metric_id, form, errors_of(exc), 422
+            )
+        )
+    return after_write(request, f"/initiatives/{initiative_id}/metrics/{metric_id}/actuals")
+
+
+@router.post("/initiatives/{initiative_id}/metrics/{metric_id}/actuals/{actual_id}/remove")
+def remove_actual(
+    request: Request, db: SessionDep, user: CurrentUser, initiative_id: int, metric_id: int, actual_id: int
+) -> Response:
+    metric_actuals.remove(db, user, initiative_id, metric_id, actual_id)
+    return after_write(request, f"/initiatives/{initiative_id}/metrics/{metric_id}/actuals")
+
 
 PARTS: dict[str, dict[str, Any]] = {
     "red_lines": {"one": "red line", "bools": ("internal",)},
