@@ -10,25 +10,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
 from sqlmodel import Session, col, select
 
 from server.models import Initiative, Metric, MetricActual, User
 from server.services import audience, policy
 from server.services.errors import Invalid, NotFound
 from server.services.initiative_common import bump, touched
-from server.services.validation import parse
+from server.services.validation import Bounded, Day, parse
 
 
-class ActualData(BaseModel):
+class ActualData(Bounded):
     """A value measured, and the date that ends the period it measures."""
 
-    model_config = ConfigDict(extra="forbid")
-    date: date
-    value: float
+    date: Day
+    value: float = Field(allow_inf_nan=False)
 
 
 @dataclass
