@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from server.domain.overlap.block import SCALE
-from server.domain.overlap.records import SAME_QUESTION, ForumGroup, day
+from server.domain.overlap.records import SAME_QUESTION, ForumGroup, day, other_questions
 
 if TYPE_CHECKING:
     from server.domain.overlap.index import OverlapIndex
@@ -55,7 +55,9 @@ def parallel_on(index: OverlapIndex, party: str, min_tracks: int) -> tuple[str, 
     start = np.array([day(r.start, -_INF) for r in recs])
     end = np.array([day(r.end, _INF) for r in recs])
     vecs = np.array([index.vector(k) for k in keys], np.float64)
+    fields = np.array([index.fields(k) for k in keys], np.int64)
     same_question = (vecs @ vecs.T) * (1.0 / (SCALE * SCALE)) >= SAME_QUESTION
+    same_question &= ~other_questions(fields[:, None], fields[None, :])
     edge = (
         (owner[:, None] != owner[None, :])
         & (start[:, None] <= end[None, :])

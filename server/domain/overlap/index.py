@@ -21,6 +21,7 @@ from server.domain.overlap.records import (
     PairScore,
     TrackRecord,
     bulk,
+    other_questions,
 )
 
 if TYPE_CHECKING:
@@ -32,6 +33,10 @@ _HORIZON_DAYS = 730
 # Below this meaning two tracks are on different questions, whatever else they share;
 # the score's meaning part rises from here to 1.
 MEANING_FLOOR = 0.15
+
+# Two tracks that name different fields of work (clinics and schools) are on different
+# questions unless their words are nearly the same: the score is scaled by this.
+OTHER_QUESTION_FACTOR = 0.5
 
 
 def record_vectors(records: list[TrackRecord]) -> np.ndarray:
@@ -82,6 +87,8 @@ class OverlapIndex:
         self.by_party: dict[str, set[str]] = defaultdict(set)
         self._owner_ids: dict[str, int] = {}
         self.explained = explain.Cache()
+        # Each track's fields of humanitarian work, read when a pair first needs them.
+        self._fields: dict[str, int] = {}
         self._lo = float(today.toordinal() - _HORIZON_DAYS)
         self._hi = float(today.toordinal() + _HORIZON_DAYS)
 
@@ -148,6 +155,7 @@ class OverlapIndex:
 
     def _forget(self, key: str) -> None:
         self.explained.drop(key)
+        self._fields.pop(key, None)
         old = self.records.pop(key, None)
         if old is None:
             return
@@ -187,6 +195,21 @@ class OverlapIndex:
         rec = self.records.get(a)
         out = set(rec.coordinated_with) if rec else set()
         return out | self.coord_in.get(a, set())
+
+    def fields(self, key: str) -> int:
+        """A track's fields of humanitarian work (bits, `overlap.text.fields`; 0 if none named)."""
+        out = self._fields.get(key)
+        if out is None:
+            r = self.records.get(key)
+            out = text.fields(r.title, r.aims, r.objectives, r.description) if r else 0
+            self._fields[key] = out
+        return out
+
+    def other_questions(self, block: Block, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Slot pairs whose tracks each name a field of work and share none: on different questions."""
+        fi = np.array([self.fields(str(block.keys[int(n)])) for n in i], np.int64)
+        fj = np.array([self.fields(str(block.keys[int(n)])) for n in j], np.int64)
+        return other_questions(fi, fj)
 
     def vector(self, key: str) -> np.ndarray | None:
         """A live track's quantised meaning vector (None if it is not live)."""
@@ -304,11 +327,23 @@ class OverlapIndex:
         score = np.round(kind * base, 6)
         return np.stack([score, party, np.round(meaning, 6), time, kind], axis=1)
 
+    def _other_question(self, block: Block, i: np.ndarray, j: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Scores scaled down where the two tracks name different fields of work.
+
+        Read only for the pairs given (those that reach the floor): the fields lower a
+        score, never raise one, so no other pair can change sides.
+        """
+        factor = np.where(self.other_questions(block, i, j), OTHER_QUESTION_FACTOR, 1.0)
+        scores[:, 0] = np.round(scores[:, 0] * factor, 6)
+        return scores
+
     def _emit(self, block: Block, found: Found, floor: float) -> list[PairScore]:
         if not len(found.i):
             return []
         scores = self._score_parts(block, found.i, found.j, found.inter, found.meaning)
         keep = np.nonzero(scores[:, 0] >= floor)[0]
+        scores[keep] = self._other_question(block, found.i[keep], found.j[keep], scores[keep])
+        keep = keep[scores[keep, 0] >= floor]
         out: list[PairScore] = []
         for n in keep.tolist():
             a, b = sorted((str(block.keys[int(found.i[n])]), str(block.keys[int(found.j[n])])))
@@ -339,7 +374,7 @@ class OverlapIndex:
             return None
         block = self.blocks[name]
         i, j = np.array([block.slot[a]]), np.array([block.slot[b]])
-        row = self._score_parts(block, i, j, *block.pair_dots(i, j))[0]
+        row = self._other_question(block, i, j, self._score_parts(block, i, j, *block.pair_dots(i, j)))[0]
         x, y = sorted((a, b))
         return PairScore(x, y, *row.tolist())
 

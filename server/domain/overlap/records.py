@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from server.domain.snapshot import Initiative
 
@@ -27,6 +29,15 @@ HIGH_SCORE = 0.7
 SAME_QUESTION = 0.25
 
 KINDS = ("humanitarian", "political", "security", "economic")
+
+
+def other_questions(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
+    """Pairs of tracks that each name a field of work (`overlap.text.fields`) and share none:
+    on different questions."""
+    out: np.ndarray = (f1 != 0) & (f2 != 0) & ((f1 & f2) == 0)
+    return out
+
+
 # Statuses of tracks that run, or are drafted to run: a draft that would start while
 # another desk's track runs on the same question is the parallel process to prevent.
 LIVE = ("active", "paused", "draft")

@@ -13,10 +13,16 @@ A name, here, is a capitalised word after a sentence's first word, or a first wo
 that the model's vocabulary does not know as a lower-case word ("Brask", "Ostra").
 The vector depends on the track's own text alone, so it is computed once, stored with
 the track, and the same in a full build and an incremental update.
+
+Beside the vector, `fields` reads which fields of humanitarian work the same text names
+(health, education, water, detention, access ...). A sentence model puts "floating
+clinics" and "school boats" close; two tracks that each name a field and share none are
+on different questions, and the index scales their score down (`index.OTHER_QUESTION_FACTOR`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -84,3 +90,111 @@ def from_bytes(b: bytes) -> np.ndarray:
 def digest(ss: Sequence[str]) -> str:
     """Names the text a vector was made from, with the model: equal digests, equal vectors."""
     return hashlib.sha256("\n".join([MODEL_ID, *ss]).encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- the question
+
+# What a track is about, by the field of humanitarian work its title and aims name: the
+# clusters humanitarians organise by, and access and detention, the two questions
+# humanitarian diplomacy most often carries. Two tracks that each name a field, and share
+# none, are on different questions (clinics and school boats, water repairs and exams),
+# however close a sentence model puts their words.
+# Each field by its words: a word, a stem ("vaccin*": any word it begins) or a phrase.
+_FIELDS: tuple[tuple[str, str], ...] = (
+    (
+        "health",
+        "health clinic clinics hospital hospitals medic* doctor doctors nurse nurses vaccin* immunis* immuniz* polio "
+        "cholera measles epidemic epidemics surg* patient patients wounded ambulance ambulances maternity medicine "
+        "medicines drugs insulin dialysis pharmac* injured casualty casualties sick",
+    ),
+    (
+        "education",
+        "school schools pupil pupils student students teacher teachers exam exams examinations classes classroom classrooms education universit*",
+    ),
+    (
+        "water",
+        "water wells sanitation hygiene sewage sewer sewers desalination pumping pump pumps latrine latrines wash borehole boreholes reservoir reservoirs",
+    ),
+    (
+        "food",
+        "food flour bread bakeries bakery grain wheat ration rations nutrition* malnutrition hunger famine starvation",
+    ),
+    (
+        "livelihoods",
+        "fish* farm* harvest* crop crops livestock herd* pasture pastures grazing reed reeds market markets trader traders "
+        "livelihood livelihoods salary salaries wages orchard orchards",
+    ),
+    (
+        "detention",
+        "detain* detention prison* custody hostage hostages captive captives captivity abduct* kidnap* disappear* "
+        "incommunicado|held_in|held_by|held_at|held_without|screening_centres|screening_centers|screening_centre|"
+        "screening_camps|missing_persons",
+    ),
+    (
+        "mines",
+        "mine mines demin* landmine landmines unexploded uxo|explosive_ordnance|explosive_remnants|clearance_teams",
+    ),
+    ("shelter", "shelter shelters tent tents housing winteris* winteriz* blankets heating"),
+    (
+        "energy",
+        "electricity grid fuel generator generators|power_plant|power_station|power_lines|power_grid|power_supply",
+    ),
+    (
+        "registration",
+        "registration register* licen* permit permits visa visas accreditation|work_authorisations|work_authorizations|"
+        "bureaucratic_impediments",
+    ),
+    (
+        "access",
+        "access convoy convoys crossing crossings checkpoint checkpoints corridor corridors passage deliveries delivery "
+        "trucks lorries roadblock roadblocks siege besieged blockade evacuat*",
+    ),
+    (
+        "civilians",
+        "shelling bombardment bombardments airstrike airstrikes indiscriminate|human_shields|recruitment_of_children|"
+        "child_soldiers",
+    ),
+)
+_EXACT: dict[str, int] = {}
+_STEMS: dict[str, int] = {}
+_PHRASES: dict[str, int] = {}
+for _n, (_, _spec) in enumerate(_FIELDS):
+    _words, _, _phrases = _spec.partition("|")
+    for _w in _words.split():
+        if _w.endswith("*"):
+            _STEMS[_w[:-1]] = _STEMS.get(_w[:-1], 0) | 1 << _n
+        else:
+            _EXACT[_w] = _EXACT.get(_w, 0) | 1 << _n
+    for _p in filter(None, _phrases.split("|")):
+        _PHRASES[_p.replace("_", " ")] = _PHRASES.get(_p.replace("_", " "), 0) | 1 << _n
+_TOKEN = re.compile(r"[a-z]+")
+_STEM_RE = re.compile(r"\b(?:" + "|".join(sorted(_STEMS, key=len, reverse=True)) + ")")
+_PHRASE_RE = re.compile(
+    r"\b(?:" + "|".join(p.replace(" ", r"\s+") for p in sorted(_PHRASES, key=len, reverse=True)) + r")\b"
+)
+FIELD_BITS = {name: 1 << n for n, (name, _) in enumerate(_FIELDS)}
+
+
+def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = "") -> int:
+    """The fields of humanitarian work a track's title and aims name, as bits (0: none named).
+
+    Read from the same text as the meaning vector (the description only when there is
+    neither aim nor objective).
+    """
+    said = [s for s in (*aims, *objectives) if s.strip()]
+    if not said:
+        said = [description]
+    return _fields_of(" ".join([title, *said]))
+
+
+@functools.lru_cache(maxsize=65536)
+def _fields_of(text: str) -> int:
+    low = text.lower()
+    out = 0
+    for t in _EXACT.keys() & set(_TOKEN.findall(low)):
+        out |= _EXACT[t]
+    for m in _STEM_RE.finditer(low):
+        out |= _STEMS[m.group(0)]
+    for m in _PHRASE_RE.finditer(low):
+        out |= _PHRASES[" ".join(m.group(0).split())]
+    return out
