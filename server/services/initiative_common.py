@@ -23,12 +23,14 @@ def new_key(prefix: str, text: str = "") -> str:
     return f"{prefix}-{slug + '-' if slug else ''}{secrets.token_hex(3)}"
 
 
-def split_lines(value: Any) -> list[str]:
-    """A list from a list or from text with one entry per line, blanks dropped."""
+def split_lines(value: Any) -> Any:
+    """A list from a list or from text with one entry per line, blanks dropped (else `value` as it came)."""
     if value is None:
         return []
     if isinstance(value, str):
         value = value.splitlines()
+    if not isinstance(value, (list, tuple)):
+        return value  # neither text nor a list: the field's own type refuses it by name
     return [str(v).strip() for v in value if str(v).strip()]
 
 
