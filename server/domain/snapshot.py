@@ -422,7 +422,9 @@ def parse_document(data: Any) -> Workspace:
             if path in seen:
                 continue  # a union reports once per branch; one line per path is enough
             seen.add(path)
-            msg = "unknown field" if e["type"] == "extra_forbidden" else e["msg"]
+            msg = (
+                "unknown field" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")
+            )
             errors.append(DocumentError(path, msg))
     errors.extend(_dangling(data))
     if errors or ws is None:
