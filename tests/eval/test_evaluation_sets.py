@@ -20,7 +20,7 @@ PRINCIPLES = ("D1", "D2", "D3", "D4", "D5", "N1", "N2", "N3", "N4", "N5")
 TARGET = {p: 0.95 if p in ("N4", "D4", "N3") else 0.90 for p in PRINCIPLES}
 # Principles whose checks do not reach the target yet: measured and printed, and
 # marked so that reaching the target turns the mark into a failure to remove.
-BELOW_TARGET: set[str] = {"D2", "D4", "N1", "N2", "N3", "N4"}
+BELOW_TARGET: set[str] = {"D2", "D4", "N1", "N3", "N4"}
 MIN_CASES = 40
 
 

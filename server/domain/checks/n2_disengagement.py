@@ -17,12 +17,18 @@ diplomatic ties", "terminate the channel", "engagement with the militia is to ce
 "expel their diplomats"), but not its reversal ("restore relations", "lift the
 no-contact policy"), its denial ("we will not sever relations"), a pause of our own
 operations that keeps the channel open, or another state's disengagement reported
-("we note that Sundar broke off relations").
+("we note that Sundar broke off relations"). Other words count too ("contacts will be
+wound down", "talks are off", "not to meet Authority representatives", "the liaison
+office will be shut", "the channel will be allowed to lapse"); a meeting that merely
+ended ("talks ended without agreement") or a refusal about a thing ("we will not meet
+the deadline") does not. A decision that disengages carries the track's own prose and
+tools about it: one act, one alert.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from server.domain.checks._common import (
     current_decisions,
@@ -57,7 +63,8 @@ _CONTACT = (
     r"diplomatic\s+presence|cooperation\s+with|meetings\s+with|exchanges\s+with)"
 )
 _CUT = (
-    r"(?:sever\w*|break\w*\s+off|broke\s+off|cut\w*(?:\s+off)?|freez\w*|froze|suspend\w*|halt\w*|"
+    r"(?:sever\w*|break\w*(?:\s+off)?|broke(?:\s+off)?|cut\w*(?:\s+off)?|freez\w*|froze|suspend\w*|halt\w*|"
+    r"wind\w*\s+down|wound\s+down|bar|bars|barred|barring|ban|bans|banned|banning|"
     r"terminat\w*|downgrad\w*|end(?:s|ed|ing)?|stop\w*|cease\w*|discontinu\w*|withdraw\w*\s+from|"
     r"pull\w*\s+out\s+of|walk\w*\s+out\s+of|abandon\w*|close\w*\s+(?:down\s+)?)"
 )
@@ -67,8 +74,15 @@ _DISENGAGE = re.compile(
     rf"{_QUALIFIERS}{_CONTACT}\b"
     # the passive: "engagement with the militia is to cease", "dialogue frozen"
     rf"|\b{_CONTACT}(?:\s+(?:with|to)\s+(?:[\w'’-]+\s+){{0,4}}?)?\s*(?:is|are|will|shall|must|to)?\s*(?:be\s+)?"
-    r"(?:to\s+)?(?:cease[sd]?|end(?:s|ed)?|stop(?:s|ped)?|frozen|suspended|severed|cut(?:\s+off)?|halted|terminated|"
-    r"broken\s+off|discontinued|downgraded|closed)\b"
+    r"(?:to\s+)?(?:cease[sd]?|stop(?:s|ped)?|frozen|suspended|severed|cut(?:\s+off)?|halted|terminated|"
+    r"broken\s+off|discontinued|downgraded|closed|wound\s+down|barred|banned|off)\b"
+    # "ended" alone tells of a meeting that closed; "is to end" is a decision to stop
+    rf"|\b{_CONTACT}(?:\s+(?:with|to)\s+(?:[\w'’-]+\s+){{0,4}}?)?\s*(?:is|are|will|shall|must)\s+(?:to\s+)?end\b"
+    rf"|\b{_CONTACT}\s+(?:\S+\s+){{0,6}}?(?:allowed|left|let)\s+(?:to\s+)?(?:lapse|wither|die)\b"
+    r"|\bdowngrad\w*\s+(?:\S+\s+){0,2}?(?:presence|representation|mission|embassy)\b"
+    r"|\bpull\w*\s+(?:\S+\s+){0,2}?(?:ambassadors?|envoys?|diplomats?|embassy\s+staff)\s+out\b"
+    r"|\b(?:shut\w*|clos\w*)\s+(?:down\s+)?(?:\S+\s+){0,2}?(?:embassy|embassies|mission|consulates?|liaison\s+office)\b"
+    r"|\b(?:embassy|mission|consulate|liaison\s+office)\s+(?:in\s+\S+\s+)?(?:will|is\s+to|are\s+to|to)\s+be\s+(?:shut|closed)\b"
     r"|\bno[\s-]+(?:contacts?|dealings|engagement|relations|talks|dialogue)\b"
     r"|\b(?:shun\w*|boycott\w*|ostraci[sz]\w*|blacklist\w*|cold-shoulder\w*|isolat(?:e|es|ing))\b"
     r"|\bdiplomatic(?:ally)?\s+isolat\w*"
@@ -116,9 +130,28 @@ def weighed(text: str, v: Voice) -> bool:
 # Refusing contact says its own "no": read for who says it, not for a negation.
 _REFUSE = re.compile(
     r"\b(?:no\s+longer|cease\s+to|stop|stops|stopped|refuse\w*\s+to|will\s+not|won't|shall\s+not|not\s+to|never\s+again)\s+"
-    r"(?:engag\w*|deal\w*|talk\w*|meet\w*|speak\w*|communicat\w*|liais\w*)\s+(?:directly\s+)?with\b",
+    r"(?:(?:engag\w*|deal\w*|talk\w*|meet\w*|speak\w*|communicat\w*|liais\w*)\s+(?:directly\s+)?with\b"
+    r"|(?:meet|receive|host|see|talk\s+to|speak\s+to)\s+(?:the\s+|any\s+|its\s+|their\s+)?\S+)"
+    r"|\b(?:have|has|having)\s+nothing\s+(?:further\s+|more\s+)?to\s+do\s+with\b",
     re.IGNORECASE,
 )
+
+
+_COUNTERPART = words(
+    r"(?:officials?|representatives?|delegat\w*|envoys?|emissar\w*|commanders?|leaders?|leadership|ministers?|"
+    r"counterparts?|negotiators?|interlocutors?|chiefs?|governors?)"
+)
+
+
+def _refuses_someone(sentence: str, m: re.Match[str], v: Voice) -> bool:
+    """Whether a refusal to meet or receive is about people ("not to meet Authority representatives"),
+    not a thing ("we will not meet the deadline"). A refusal to deal *with* someone always is."""
+    if re.search(r"\bwith\b|nothing", m.group(0), re.IGNORECASE):
+        return True
+    ahead = " ".join(sentence[m.end() - len(m.group(0).split()[-1]) :].split()[:4])
+    return bool(_COUNTERPART.search(ahead)) or any(
+        re.search(rf"\b{re.escape(n)}\b", ahead, re.IGNORECASE) for n in v.others_names
+    )
 
 
 def disengages(text: str, v: Voice) -> list[str]:
@@ -133,6 +166,7 @@ def disengages(text: str, v: Voice) -> list[str]:
                 and not acted_by_other(sentence, m.start(), v)
                 and not reported(sentence, m.start(), v)
                 and not _REVERSAL.search(" ".join(sentence[: m.start()].split()[-3:]))
+                and _refuses_someone(sentence, m, v)
             ),
             None,
         )
@@ -141,7 +175,7 @@ def disengages(text: str, v: Voice) -> list[str]:
             continue
         for m in _DISENGAGE.finditer(sentence):
             lead = " ".join(sentence[: m.start()].split()[-4:])
-            if _REVERSAL.search(lead) or _REVERSAL.match(m.group(0)):
+            if _REVERSAL.search(lead):
                 continue
             if acted_by_other(sentence, m.start(), v) or not asserted(sentence, m.start(), m.end(), v):
                 continue
@@ -210,8 +244,8 @@ def run(snapshot: Snapshot) -> list[Finding]:
         v = voice(snapshot, i)
         if weighed(i.description, v):
             continue  # the track records the assessment in its own words
-        if (f := _track_finding(snapshot, i, v)) is not None:
-            findings.append(f)
+        own = _track_finding(snapshot, i, v)
+        decided: list[Finding] = []
         for d in current_decisions(snapshot, i.key):
             hits = disengages(d.text, v)
             if (d.kind != "disengagement" and not hits) or weighed(d.text, v):
@@ -219,7 +253,7 @@ def run(snapshot: Snapshot) -> list[Finding]:
             if not hits and _RESTORES.search(d.text):
                 continue  # filed as a disengagement decision, but its words re-engage
             name = decision_label(d)
-            findings.append(
+            decided.append(
                 make(
                     ID,
                     WORDS,
@@ -233,4 +267,11 @@ def run(snapshot: Snapshot) -> list[Finding]:
                     [i.key],
                 )
             )
+        if own is not None and decided:
+            # The decision is the act the track's prose and tools describe: one alert, with both.
+            first = decided[0]
+            decided[0] = replace(first, evidence=tuple(dict.fromkeys((*first.evidence, *own.evidence))))
+        elif own is not None:
+            decided.append(own)
+        findings.extend(decided)
     return findings
