@@ -217,6 +217,8 @@ POLITICAL = family(
     r"(?:release|releases|released|releasing|free|freeing|freed)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|all\s+)?(?:political\s+)?"
     r"(?:prisoners?|hostages?|detainees?)(?!\s+(?:from\s+)?(?:among\s+)?(?:aid|relief|humanitarian))",
     r"prisoners?(?:\s+(?:exchange|swap|release))?",
+    r"(?:release|releases|released|releasing|free|freeing|freed)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|all\s+)?"
+    r"(?:captured\s+|detained\s+|jailed\s+)?(?:fighters|militants|combatants|commanders|members)(?!\s+of\s+(?:aid|relief|humanitarian))",
     r"hostages?",
     r"(?<!visit\s)(?<!visits\s)(?<!to\s)detainees?(?!\s+(?:visits?|conditions?|welfare|treatment))",
     r"(?:hand\w*|turn\w*)\s+over\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:suspects?|fugitives?|leaders?|commanders?)",

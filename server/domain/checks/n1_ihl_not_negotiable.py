@@ -18,7 +18,10 @@ one. A humanitarian track that takes a halt in the fighting as its own aim (in i
 aims, objectives or metrics, or "negotiate a pause in the shelling" in its prose) blurs
 the paper's line between humanitarian outcomes and military objectives, and is told so;
 so does one whose red line pauses or ends it when a truce fails ("ceasefire collapses",
-trigger pause): its aid then waits on the truce. The sentence must be the track's own (`_prose`): a denial, a rejection, another
+trigger pause): its aid then waits on the truce. Red lines of any track are read like its
+prose ("no convoys without a ceasefire"); one about harm done during a truce ("ceasefire
+violations that hit schools") is not a framing. Access planned inside a halt ("convoys to
+enter during the pause") is made to wait on it. The sentence must be the track's own (`_prose`): a denial, a rejection, another
 side's proposal reported ("Orlavia floated a 'humanitarian pause'; we declined") or the
 term mentioned as a word to avoid raises nothing. One source gives one alert: the
 track's own texts gather into one, each standing decision has its own (so superseding
@@ -85,7 +88,7 @@ _WORDING = words(HUMANITARIAN_HALT)
 _WORK = words(WORK)
 _ACCESS = words(ACCESS)
 _HALT = words(HALT)
-_LINK = words(family(LINK, r"only\s+during"))
+_LINK = words(family(LINK, r"only\s+during", r"only\s+(?:while|whilst)"))
 _PURPOSE = words(PURPOSE)
 _CONCESSION = words(CONCESSION)
 _PRICE = words(family(HALT, CONCESSION))
@@ -108,6 +111,11 @@ _CLAUSE_HEAD = re.compile(
 _PACKAGE = words(
     r"(?:package|bundle|grand\s+bargain|together\s+or\s+not\s+at\s+all|all\s+or\s+nothing|single\s+deal|"
     r"one\s+deal|as\s+a\s+whole|quid\s+pro\s+quo)"
+)
+# A plan (not a report) to work inside a halt: "convoys to enter during the pause".
+_WILL_DURING = words(
+    r"(?:will|would|shall|can|could|may|to|must|should|are\s+to|is\s+to)\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?:during|within|in)\s+(?:the|this|that|a|each|every|any)\s+(?:[\w'’-]+\s+){0,2}?"
 )
 _AS_LEVER = words(
     r"(?:as|is|are|remains?|becomes?)\s+(?:a|an|the|our|their|its)?\s*(?:[\w'’-]+\s+)?"
@@ -160,6 +168,8 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
         # aid as part of the ceasefire agreement; the truce provides for convoys
         *ordered(sentence, [_WORK, words(WITHIN), _HALT], gap=40, boundary=_BOUNDARY),
         *ordered(sentence, [_HALT, words(PROVIDES), _WORK], gap=40, boundary=_BOUNDARY),
+        # convoys to enter during the pause; teams will deploy in the ceasefire window: access confined to the halt
+        *ordered(sentence, [_WORK, _WILL_DURING, _HALT], gap=30, boundary=_BOUNDARY),
         # access as a bargaining chip, as a concession
         *ordered(sentence, [_ACCESS, _CHIP], gap=30),
     ]
@@ -183,6 +193,12 @@ def framings(text: str, v: Voice) -> dict[str, list[str]]:
 
 _SEEK = words(SEEK)
 _TRUCE = words(TRUCE)
+_TRUCE_FAILS = words(
+    rf"{TRUCE}\s+(?:[\w'’-]+\s+){{0,2}}?(?:collaps\w*|breaks?\s+down|broke\s+down|fails?|failed|ends?|ended|lapses?|"
+    r"lapsed|expires?|expired|is\s+broken|is\s+not\s+(?:held|respected|renewed|extended)|does\s+not\s+hold|"
+    r"no\s+longer\s+holds|unravels?)"
+    rf"|(?:collapse|breakdown|end|failure|lapse|expiry)\s+of\s+(?:the\s+|a\s+|any\s+)?(?:[\w'’-]+\s+)?{TRUCE}"
+)
 # A halt named as the setting, not the goal: "during the ceasefire", "ceasefire violations".
 _SETTING_BEFORE = re.compile(
     r"\b(?:during|after|before|since|despite|throughout|until|beyond|outside|regardless\s+of|in\s+spite\s+of|"
@@ -278,13 +294,15 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
                 own.setdefault(kind, []).extend(evidence)
         else:
             findings.append(_finding(snapshot, i, src, found))
-    if i.kind == "humanitarian":
-        # A red line that pauses or ends the track when a truce fails makes aid wait on the truce.
-        for rl in i.red_lines:
-            if any(asserted(rl.text, m.start(), m.end(), v) for m in _TRUCE.finditer(rl.text)):
-                own.setdefault(CONDITIONAL, []).append(
-                    f'red line ({rl.trigger or "no trigger"}): "{excerpt(rl.text)}"'
-                )
+    for rl in i.red_lines:
+        where = f'red line ({rl.trigger or "no trigger"}): "{excerpt(rl.text)}"'
+        framed = framings(rl.text, v)
+        # A humanitarian track that pauses or ends when a truce fails makes its aid wait on the truce;
+        # a red line about harm done during a truce ("ceasefire violations that hit schools") does not.
+        if not framed and i.kind == "humanitarian" and _TRUCE_FAILS.search(rl.text):
+            framed = {CONDITIONAL: [rl.text]}
+        for kind in framed:
+            own.setdefault(kind, []).append(where)
     if own:
         findings.append(_finding(snapshot, i, None, own))
     return findings
