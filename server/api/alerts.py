@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth import CurrentUser, SessionDep
 from server.services import alerts
+from server.services.validation import CAPS
 
 router = APIRouter(tags=["alerts"])
 
@@ -21,7 +22,7 @@ class AcknowledgeIn(BaseModel):
 
 class DismissIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    reason: str = Field(default="", max_length=2000)
+    reason: str = Field(default="", max_length=CAPS["reason"])
     version: int | None = None
 
 

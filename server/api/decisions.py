@@ -12,6 +12,7 @@ from server.api import schemas
 from server.auth import CurrentUser, SessionDep, token_scope
 from server.services import decisions
 from server.services.decisions import DecisionData, LogFilters
+from server.services.validation import CAPS
 
 router = APIRouter(tags=["decisions"])
 
@@ -25,7 +26,7 @@ class DecisionIn(DecisionData):
 class SignoffIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     declined: bool = False
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(default=None, max_length=CAPS["reason"])
     # Kept within the track's own government (only its people may ask for it).
     internal: bool = False
 

@@ -80,7 +80,7 @@ class InitiativeData(Bounded):
     def _dates(self) -> InitiativeData:
         if self.start and self.end and self.end < self.start:
             raise Invalid(
-                "end: the end date is before the start date",
+                "start: The start date is after the end date; end: The end date is before the start date",
                 [
                     FieldError("start", "The start date is after the end date"),
                     FieldError("end", "The end date is before the start date"),

@@ -119,7 +119,10 @@ def message(error: Mapping[str, Any]) -> str:
         return "unknown field"
     if kind == "missing":
         return chosen or "This is required"
+    in_path = bool(error.get("loc")) and tuple(error.get("loc", ()))[0] in ("path", "query", "header")
     if kind in ("int_parsing", "int_type", "int_from_float"):
+        if in_path:
+            return "Must be a whole number"
         return chosen if chosen and name.endswith(("_id", "_ids", "touches")) else "Enter a whole number"
     if kind in ("float_parsing", "float_type", "decimal_parsing"):
         return "Enter a number"
