@@ -8,8 +8,9 @@ it corrects named; a decision whose own words put a department's assets to work 
 force to fly airdrop rotations", "unfreeze the envoys' accounts") needs that department;
 and a refusal by any organisation that may sign on the track (a department of the
 owner's government, or a partner with a sign-off grant) blocks the decision; its words
-naming a department's instruments (arms exports, tariffs, the development programme)
-touch that department too. Resources: an active track needs dedicated staff (at least
+naming a department's instruments (arms exports, tariffs, the development programme),
+or the department itself as acting ("the Treasury will release the tranche"), touch
+that department too. Resources: an active track needs dedicated staff (at least
 half a post: a tenth of someone's desk is not dedicated), resources that last as long
 as it does, and something of its own when it runs long. One cause gives one alert: a
 decision has one, of its gravest kind (acted on, then blocked, then waiting), and so
@@ -223,6 +224,70 @@ _ASSET_AREAS: tuple[tuple[signoffs.Area, re.Pattern[str]], ...] = (
 )
 
 
+# Words of a department's name that say nothing of which one it is.
+_OFFICE_WORDS = {
+    "ministry",
+    "minister",
+    "of",
+    "for",
+    "the",
+    "and",
+    "office",
+    "department",
+    "unit",
+    "affairs",
+    "general",
+    "directorate",
+    "secretariat",
+    "agency",
+    "state",
+    "federal",
+    "national",
+    "royal",
+    "humanitarian",
+    "foreign",
+    "international",
+    "cooperation",
+    "diplomacy",
+    "relations",
+    "policy",
+    "staff",
+    "service",
+    "services",
+    "division",
+    "bureau",
+    "desk",
+}
+
+
+def _named_departments(snapshot: Snapshot, gov: str, text: str) -> list[tuple[str, str]]:
+    """Departments of the owner's government that a decision's text names as acting
+    ("the Treasury releases the tranche", "Interior issues the visas").
+
+    A department is named by a distinctive word of its name (its government's name and
+    office words left out), written with its capital inside the sentence.
+    """
+    out: list[tuple[str, str]] = []
+    for o in snapshot.ws.organisations:
+        if o.kind != "department" or _government(snapshot, o.key) != gov:
+            continue
+        own = o.name.split(",", 1)[-1] if "," in o.name else o.name
+        gov_words = {w.casefold() for w in re.findall(r"[\w'-]+", gov)}
+        distinctive = [
+            w
+            for w in re.findall(r"[A-Z][\w'-]+", own)
+            if w.casefold() not in _OFFICE_WORDS and w.casefold() not in gov_words and len(w) > 3
+        ]
+        for w in distinctive:
+            # Inside a sentence, with its capital: the office, not the word ("finance the repairs").
+            if re.search(rf"(?<![.!?]\s)(?<!^)\b{re.escape(w)}\b", text) or re.search(
+                rf"(?:^|[.!?]\s+){re.escape(w)}(?:'s)?\s+(?:to|will|shall|must|is|has|and)\b", text
+            ):
+                out.append((o.key, w))
+                break
+    return out
+
+
 def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tuple[Requirement, ...]:
     """Departments whose assets the decision's own words put to work, when the entry does not require them."""
     initiative = snapshot.initiatives[decision.initiative]
@@ -232,12 +297,20 @@ def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) 
     text = decision.text
     for party in snapshot.ws.parties:
         text = re.sub(re.escape(party.name), " ", text, flags=re.IGNORECASE)
+    touched: list[tuple[str, str]] = []
     for area, pattern in _ASSET_AREAS:
         m = pattern.search(text)
         if not m:
             continue
         dept = signoffs.responsible_department(snapshot.organisations, gov, area)
-        if dept is None or dept in st.required or any(r.org == dept for r in out):
+        if dept is not None:
+            touched.append((dept, f"its assets are put to work by the decision's text ({m.group(0)!r})"))
+    touched += [
+        (dept, f"the decision's text gives it a part ({word!r})")
+        for dept, word in _named_departments(snapshot, gov, text)
+    ]
+    for dept, reason in touched:
+        if dept in st.required or any(r.org == dept for r in out):
             continue
         mine = [
             so
@@ -245,9 +318,7 @@ def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) 
             if _counts_for(snapshot, dept, so.org)
             and signoffs.counts(so, decision, initiative, snapshot.delegations)
         ]
-        why = (
-            Reason("leverage_kind", f"its assets are put to work by the decision's text ({m.group(0)!r})"),
-        )
+        why = (Reason("leverage_kind", reason),)
         declines = [so for so in mine if so.declined]
         if declines:
             out.append(Requirement(dept, _org_name(snapshot, dept), why, "declined", declines[0]))
