@@ -73,6 +73,8 @@ def check_everything_now() -> dict[str, Any]:
         findings = run_all(loaded.snapshot)
         out = reconcile.reconcile(db, findings, loaded.ids, None, None)
         today = workspace_meta.today(db)
+        # Dismissals whose date has come reopen their alert if its cause is still there.
+        reconcile.lapse_dismissals(db, today, {f.fingerprint for f in findings}, out)
         # Delegations that ran out get their end in the log.
         delegations.log_ended(db, today)
     return out.as_dict()

@@ -9,6 +9,7 @@ from server.api import (
     comments,
     coordination,
     decisions,
+    delegations,
     export,
     exports,
     field_reports,
@@ -21,6 +22,7 @@ from server.api import (
 ROUTERS: list[APIRouter] = [
     initiatives.router,
     decisions.router,
+    delegations.router,
     comments.router,
     field_reports.router,
     sharing.router,

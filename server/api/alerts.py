@@ -1,15 +1,16 @@
-"""Alerts over JSON: list, read, acknowledge, dismiss with a reason."""
+"""Alerts over JSON: list, read, acknowledge, dismiss with a reason, confirm a dismissal; dismissals."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.auth import CurrentUser, SessionDep
-from server.services import alerts
+from server.services import alerts, dismissals
 from server.services.validation import CAPS
 
 router = APIRouter(tags=["alerts"])
@@ -24,6 +25,8 @@ class DismissIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     reason: str = Field(default="", max_length=CAPS["reason"])
     version: int | None = None
+    # The date the alert reopens if its cause is still there; none: until the evidence changes.
+    expires_on: date | None = None
 
 
 @router.get("/alerts")
@@ -58,4 +61,26 @@ def acknowledge(
 @router.post("/alerts/{alert_id}/dismiss")
 def dismiss(alert_id: int, data: DismissIn, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """Dismiss with a reason, which the decision log keeps."""
-    return asdict(alerts.dismiss(db, user, alert_id, data.reason, data.version))
+    return asdict(alerts.dismiss(db, user, alert_id, data.reason, data.version, data.expires_on))
+
+
+@router.post("/alerts/{alert_id}/confirm")
+def confirm(
+    alert_id: int,
+    db: SessionDep,
+    user: CurrentUser,
+    data: AcknowledgeIn = Body(default_factory=AcknowledgeIn),
+) -> dict[str, Any]:
+    """A second department of the same government confirms the dismissal of a high-severity alert."""
+    return asdict(alerts.confirm(db, user, alert_id, data.version))
+
+
+@router.get("/dismissals")
+def list_dismissals(db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """The caller's government's dismissals, with counts per principle and department (coordinators, admins)."""
+    rep = dismissals.report(db, user)
+    return {
+        "government": rep.government,
+        "counts": [{"principle": p, "department": d, "count": n} for (p, d), n in sorted(rep.counts.items())],
+        "dismissals": [asdict(r) for r in rep.rows],
+    }

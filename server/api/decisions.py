@@ -29,6 +29,8 @@ class SignoffIn(BaseModel):
     reason: str | None = Field(default=None, max_length=CAPS["reason"])
     # Kept within the track's own government (only its people may ask for it).
     internal: bool = False
+    # Sign for the department that delegated its sign-off to the caller.
+    delegation_id: int | None = None
 
 
 @router.get("/decisions")
@@ -42,7 +44,9 @@ def decision_log(
 ) -> list[dict[str, Any]]:
     """The log entries of the tracks the caller may see, newest first."""
     filters = LogFilters(initiative_id, org_id, kind, entry_type)
-    return [schemas.entry(e) for e in decisions.entries(db, user, filters)]
+    rows = decisions.entries(db, user, filters)
+    home = decisions.home_track_ids(db, user, rows)
+    return [schemas.entry(e, home=e.initiative_id in home) for e in rows]
 
 
 @router.get("/decisions/waiting")
@@ -71,4 +75,8 @@ def decision_status(decision_id: int, db: SessionDep, user: CurrentUser) -> dict
 @token_scope("sign-off")
 def sign_off(decision_id: int, data: SignoffIn, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """Sign off (or, with `declined` and a reason, decline) for the caller's organisation."""
-    return schemas.entry(decisions.sign_off(db, user, decision_id, data.declined, data.reason, data.internal))
+    return schemas.entry(
+        decisions.sign_off(
+            db, user, decision_id, data.declined, data.reason, data.internal, data.delegation_id
+        )
+    )

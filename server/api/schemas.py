@@ -104,8 +104,12 @@ def report(r: FieldReport) -> dict[str, Any]:
     return r.model_dump(mode="json")
 
 
-def entry(e: LogEntry) -> dict[str, Any]:
-    return e.model_dump(mode="json")
+def entry(e: LogEntry, home: bool = True) -> dict[str, Any]:
+    """A log entry; abroad, which delegation a sign-off was made under is left out."""
+    out = e.model_dump(mode="json")
+    if not home and isinstance(out.get("payload"), dict) and "delegation" in out["payload"]:
+        out["payload"] = {k: v for k, v in out["payload"].items() if k != "delegation"}
+    return out
 
 
 def link(row: CoordinationLink) -> dict[str, Any]:

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from server import events
 from server.models import Alert, AlertDismissal, AlertInitiative, Initiative, User
-from server.services import audience
+from server.services import audience, policy
 from server.services.errors import NotFound
 
 LIVE = ("open", "acknowledged")
@@ -56,6 +56,14 @@ class AlertView:
     # The reader's own government's reason, when it set the alert aside.
     dismiss_reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The reader's government's dismissal: awaiting a second department's confirmation
+    # (the alert still counts as open), its expiry, and whether the reader may confirm it.
+    awaiting_confirmation: bool = False
+    dismissal_expires: date | None = None
+    may_confirm: bool = False
+    # When a dismissal of the reader's government was undone by new evidence, or ran
+    # out: why ("evidence" or "expiry") and what changed ("added", "removed" lines).
+    reopened: dict[str, Any] = field(default_factory=dict)
 
 
 def concerned(db: Session, alert_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
@@ -74,8 +82,8 @@ def concerned(db: Session, alert_ids: Sequence[int]) -> dict[int, list[tuple[int
     return out
 
 
-def dismissals(db: Session, aud: audience.Audience, alerts: Iterable[Alert]) -> dict[int, AlertDismissal]:
-    """The reader's government's dismissals of these alerts that still hold."""
+def own_dismissals(db: Session, aud: audience.Audience, alerts: Iterable[Alert]) -> dict[int, AlertDismissal]:
+    """The reader's government's dismissal row of each of these alerts, in whatever state."""
     by_id = {a.id: a for a in alerts if a.id is not None}
     if not by_id or aud.home_government is None:
         return {}
@@ -84,7 +92,19 @@ def dismissals(db: Session, aud: audience.Audience, alerts: Iterable[Alert]) -> 
             col(AlertDismissal.alert_id).in_(by_id), AlertDismissal.government == aud.home_government
         )
     ).all()
-    return {r.alert_id: r for r in rows if r.evidence_hash == by_id[r.alert_id].evidence_hash}
+    return {r.alert_id: r for r in rows}
+
+
+def holds(row: AlertDismissal, alert: Alert) -> bool:
+    """A dismissal sets the alert aside while confirmed (or not needing it) and its evidence is unchanged."""
+    return row.state == "held" and row.evidence_hash == alert.evidence_hash
+
+
+def dismissals(db: Session, aud: audience.Audience, alerts: Iterable[Alert]) -> dict[int, AlertDismissal]:
+    """The reader's government's dismissals of these alerts that still hold."""
+    alerts = list(alerts)
+    by_id = {a.id: a for a in alerts if a.id is not None}
+    return {k: r for k, r in own_dismissals(db, aud, alerts).items() if holds(r, by_id[k])}
 
 
 def reader_status(alert: Alert, own: AlertDismissal | None, system: bool = False) -> str:
@@ -143,13 +163,30 @@ def present(db: Session, actor: User | None, alerts: list[Alert]) -> list[AlertV
     tracks = concerned(db, [a.id for a in alerts if a.id is not None])
     # The tracks through which the reader reads alerts: those of its own government.
     visible = aud.home_ids(db, {iid for pairs in tracks.values() for iid, _ in pairs})
-    own = dismissals(db, aud, alerts)
+    rows = own_dismissals(db, aud, alerts)
     out = []
     for a in alerts:
         assert a.id is not None
-        mine = own.get(a.id)
+        row = rows.get(a.id)
+        mine = row if row is not None and holds(row, a) else None
         status = reader_status(a, mine, aud.system)
-        out.append(_present(a, tracks[a.id], visible, status, mine.reason if mine else None))
+        view = _present(a, tracks[a.id], visible, status, mine.reason if mine else None)
+        if row is not None and row.evidence_hash == a.evidence_hash and row.state in ("held", "awaiting"):
+            view = replace(
+                view,
+                dismiss_reason=row.reason,
+                awaiting_confirmation=row.state == "awaiting",
+                dismissal_expires=row.expires_on,
+                may_confirm=row.state == "awaiting"
+                and policy.may_confirm_dismissal(actor, row.government, row.org_id),
+            )
+        elif row is not None and row.state in ("reopened", "expired") and a.status != "resolved":
+            changes = dict(row.changes or {})
+            if view.partial:
+                # A blind reader is told that the evidence changed, not the other side's lines.
+                changes = {"why": changes.get("why", "evidence")}
+            view = replace(view, reopened=changes)
+        out.append(view)
     return out
 
 
@@ -241,6 +278,6 @@ def publish_change(db: Session, alert: Alert, kind: str, initiative_ids: Iterabl
 
 
 # The commands live apart; `alerts.acknowledge` and `alerts.dismiss` still read well.
-from server.services.alert_commands import acknowledge, dismiss  # noqa: E402
+from server.services.alert_commands import acknowledge, confirm, dismiss  # noqa: E402
 
-__all__ = ["LIVE", "AlertView", "acknowledge", "dismiss", "get", "list_visible", "present"]
+__all__ = ["LIVE", "AlertView", "acknowledge", "confirm", "dismiss", "get", "list_visible", "present"]

@@ -344,6 +344,39 @@ def sign_states(
     return {k: v for k, v in states.items() if k in ids}, offers
 
 
+def home_track_ids(db: Session, actor: User | None, rows: list[LogEntry]) -> set[int | None]:
+    """The tracks of these entries that are the reader's home (all of them for the system)."""
+    ids = {e.initiative_id for e in rows if e.initiative_id is not None}
+    aud = audience.of(actor)
+    return set(ids) if aud.system else set(aud.home_ids(db, ids))
+
+
+def delegated_offers(
+    db: Session, actor: User | None, rows: list[LogEntry]
+) -> dict[int, list[tuple[int, str]]]:
+    """For each decision entry, the delegations under which the actor may sign it now:
+    (delegation id, the name of the department it signs for)."""
+    wanted = [
+        e for e in rows if e.entry_type == "decision" and e.initiative_id is not None and e.id is not None
+    ]
+    if actor is None or not wanted or not delegations.delegate_of_any(db, actor):
+        return {}
+    tracks = {e.initiative_id for e in wanted if e.initiative_id is not None}
+    judged = signoff_state.load(db, tracks)
+    full = signoff_state.judge(judged)
+    by_id = {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(tracks))).all()}
+    out: dict[int, list[tuple[int, str]]] = {}
+    for e in wanted:
+        assert e.id is not None and e.initiative_id is not None
+        state = full.get(e.id)
+        if state is None:
+            continue
+        found = delegations.usable(db, actor, by_id[e.initiative_id], state, judged)
+        if found:
+            out[e.id] = [(row.id, req.name) for row, req in found if row.id is not None]
+    return out
+
+
 def waiting_for(db: Session, actor: User) -> list[tuple[LogEntry, signoffs.SignoffStatus]]:
     """Standing decisions the actor may sign now, each with its status as the actor sees it."""
     found = entries(db, actor, LogFilters(entry_type="decision"), limit=1000)

@@ -1,6 +1,6 @@
 """Delegated sign-off as people use it: name a delegate, revoke, list, sign under it.
 
-A department names a delegate (a person, or another department) to sign for it on one
+A department names a delegate (a person, or another department, of its own government) to sign for it on one
 track, one crisis or everything, from a date to a date. Whether a sign-off made under
 a delegation counts is the sign-off rule's (`server.domain.signoffs.delegation_fault`),
 so the D4 check, the pages and this service agree. Who may create or revoke one is the
@@ -32,7 +32,7 @@ from server.models.base import utcnow
 from server.services import audience, ledger, policy, signoff_state
 from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from server.services.initiative_common import new_key
-from server.services.validation import Bounded
+from server.services.validation import Bounded, parse
 
 ENTRY_MADE = "delegation"
 ENTRY_REVOKED = "revocation"
@@ -216,8 +216,39 @@ def get(db: Session, actor: User | None, delegation_id: int) -> Delegation:
     return row
 
 
-def create(db: Session, actor: User, data: DelegationData) -> Delegation:
+@dataclass
+class FormOptions:
+    """What the delegation form offers the actor."""
+
+    departments: list[Organisation]
+    people: list[User]
+    other_departments: list[Organisation]
+    tracks: list[Initiative]
+    crises: list[Crisis]
+
+
+def form_options(db: Session, actor: User) -> FormOptions | None:
+    """The departments the actor may delegate for, and the delegates and scopes to choose; None if none."""
+    orgs = [o for o in _orgs(db).values() if o.kind == "department"]
+    mine = sorted((o for o in orgs if policy.may_delegate(actor, o)), key=lambda o: o.name)
+    if not mine:
+        return None
+    gov = actor.government
+    people = [
+        u
+        for u in db.exec(select(User).order_by(col(User.name))).all()
+        if u.active and u.role in policy.SIGNER_ROLES and u.government == gov and u.id != actor.id
+    ]
+    aud = audience.of(actor)
+    tracks = list(db.exec(select(Initiative).where(aud.home()).order_by(col(Initiative.title))).all())
+    crises = list(db.exec(select(Crisis).order_by(col(Crisis.name))).all())
+    others = sorted((o for o in orgs if o.government_key == gov), key=lambda o: o.name)
+    return FormOptions(mine, people, others, tracks, crises)
+
+
+def create(db: Session, actor: User, data: DelegationData | dict[str, Any]) -> Delegation:
     """Name a delegate for a department; the log keeps it."""
+    data = parse(DelegationData, data)
     dept = db.get(Organisation, data.department_id or actor.organisation_id)
     if dept is None or dept.kind != "department":
         raise Invalid.field("department_id", "choose a department")
@@ -234,15 +265,27 @@ def create(db: Session, actor: User, data: DelegationData) -> Delegation:
     person_name: str | None = None
     if data.delegate_person_id is not None:
         person = db.get(User, data.delegate_person_id)
-        if person is None or not person.active or person.role not in policy.SIGNER_ROLES:
-            raise Invalid.field("delegate_person_id", "choose a person who may sign off")
+        if (
+            person is None
+            or not person.active
+            or person.role not in policy.SIGNER_ROLES
+            or person.government != dept.government_key
+        ):
+            raise Invalid.field(
+                "delegate_person_id", "choose a person of the same government who may sign off"
+            )
         if person.id == actor.id and person.organisation_id == dept.id:
             raise Invalid.field("delegate_person_id", "you already sign for your department")
         person_name = person.name
     if data.delegate_org_id is not None:
         other = db.get(Organisation, data.delegate_org_id)
-        if other is None or other.kind != "department" or other.id == dept.id:
-            raise Invalid.field("delegate_org_id", "choose another department")
+        if (
+            other is None
+            or other.kind != "department"
+            or other.id == dept.id
+            or other.government_key != dept.government_key
+        ):
+            raise Invalid.field("delegate_org_id", "choose another department of the same government")
     if data.initiative_id is not None and data.crisis_id is not None:
         raise Invalid.field("initiative_id", "choose a track or a crisis, not both")
     if data.initiative_id is not None:
@@ -324,6 +367,41 @@ def _publish(db: Session, row: Delegation, kind: str) -> None:
 
 
 # ------------------------------------------------------------------ signing under one
+
+
+def delegate_of_any(db: Session, actor: User) -> bool:
+    """Whether any delegation names the actor or the actor's organisation (a cheap first test)."""
+    return (
+        db.exec(
+            select(Delegation.id).where(
+                or_(
+                    col(Delegation.delegate_person_id) == actor.id,
+                    col(Delegation.delegate_org_id) == actor.organisation_id,
+                )
+            )
+        ).first()
+        is not None
+    )
+
+
+def notes(db: Session, actor: User | None, initiative_ids: set[int | None]) -> dict[int, dict[str, str]]:
+    """Per home track of the reader: delegation key -> "for <department>, delegated by <person>".
+
+    Only the delegating government reads which delegation a sign-off was made under.
+    """
+    ids = {i for i in initiative_ids if i is not None}
+    if not ids:
+        return {}
+    aud = audience.of(actor)
+    home = ids if aud.system else aud.home_ids(db, ids)
+    if not home:
+        return {}
+    rows = _visible_rows(db, actor)
+    if not rows:
+        return {}
+    orgs = _orgs(db)
+    text = {r.key: f"for {orgs[r.department_id].name}, delegated by {r.granted_by}" for r in rows}
+    return {i: text for i in home}
 
 
 def usable(

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from server.domain import signoffs
 from server.models import Initiative, LogEntry, Organisation, User
 from server.services import audience, decisions, initiatives, memo, metric_chart, policy
+from server.services import delegations as delegation_service
 from server.services.decisions import LogFilters
 
 LIVE_ALERTS = ("open", "acknowledged")
@@ -55,6 +56,10 @@ class DecisionView:
     supersedes: LogEntry | None = None
     initiative: Initiative | None = None
     can_sign: bool = False
+    # Delegations under which the reader may sign now: (delegation id, department's name).
+    delegated: list[tuple[int, str]] = field(default_factory=list)
+    # For the home government: a delegation's key -> "for <department>, delegated by <person>".
+    delegation_notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -119,12 +124,22 @@ def decision_views(db: Session, actor: User | None, entries: list[LogEntry]) -> 
     missing = {e.supersedes_id for e in wanted if e.supersedes_id and e.supersedes_id not in by_id}
     if missing:
         by_id.update({e.id: e for e in db.exec(select(LogEntry).where(col(LogEntry.id).in_(missing))).all()})
+    delegated = decisions.delegated_offers(db, actor, wanted)
+    notes = delegation_service.notes(db, actor, {t.id for t in tracks.values()})
     out = []
     for e in wanted:
         assert e.id is not None
         sup = by_id.get(e.supersedes_id) if e.supersedes_id else None
         out.append(
-            DecisionView(e, states.get(e.id), sup, tracks.get(e.initiative_id), offers.get(e.id, False))
+            DecisionView(
+                e,
+                states.get(e.id),
+                sup,
+                tracks.get(e.initiative_id),
+                offers.get(e.id, False),
+                delegated.get(e.id, []),
+                notes.get(e.initiative_id or 0, {}),
+            )
         )
     return out
 

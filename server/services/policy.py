@@ -160,6 +160,23 @@ def may_delegate(actor: User | None, department: Organisation) -> bool:
     return actor.role == "admin" and actor.government == department.government_key
 
 
+def may_confirm_dismissal(actor: User | None, government: str, dismissed_by_org_id: int | None) -> bool:
+    """Who confirms a government's dismissal of a high-severity alert.
+
+    Someone with sign-off rights in a second department of that government: not the
+    department that dismissed it.
+    """
+    if actor is None:
+        return False
+    org = actor.organisation
+    return (
+        actor.role in SIGNER_ROLES
+        and org.kind == "department"
+        and org.government_key == government
+        and actor.organisation_id != dismissed_by_org_id
+    )
+
+
 def require_role(actor: User | None, *roles: str) -> None:
     if actor is not None and actor.role not in roles:
         raise NotAllowed("Your role does not allow this")

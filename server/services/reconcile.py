@@ -8,12 +8,17 @@ elsewhere a savepoint absorbs the `IntegrityError`.
 Within the run's scope (the alerts that concern the focus tracks, or every alert for
 the sweep) an open or acknowledged alert that no finding produced is resolved; one
 that a finding produces again reopens. A dismissed alert stays dismissed while its
-evidence hash (over message and evidence) is unchanged and reopens when it changes.
+evidence hash (over message and evidence) is unchanged and reopens when it changes;
+each government's dismissal of it is then marked reopened with what changed (the
+lines of evidence added and removed), which its readers are shown. The sweep also
+lapses dismissals whose expiry date has come (`lapse_dismissals`): the alert reopens
+if its cause is still there.
 Every change publishes an `alerts` event for each track the alert concerns.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
@@ -24,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from server.domain.snapshot import Finding
-from server.models import Alert, AlertInitiative
+from server.models import Alert, AlertDismissal, AlertInitiative
 from server.models.base import utcnow
 from server.services import alerts as alert_service
 
@@ -152,6 +157,8 @@ def upsert(db: Session, f: Finding, ids: dict[str, int], out: Outcome) -> Alert:
 
     before = _concerned(db, alert.id)
     changed = any(getattr(alert, k) != v for k, v in content.items())
+    if alert.evidence_hash != content["evidence_hash"]:
+        _undo_dismissals(db, alert, content)
     kind: str | None = None
     if alert.status == "resolved":
         kind = "alert.reopened"
@@ -178,6 +185,79 @@ def upsert(db: Session, f: Finding, ids: dict[str, int], out: Outcome) -> Alert:
     # Those who saw the alert on a track it no longer concerns must see it go too.
     alert_service.publish_change(db, alert, kind, sorted(set(before) | wanted))
     return alert
+
+
+def what_changed(
+    before_message: str, before: list[str], after_message: str, after: list[str]
+) -> dict[str, Any]:
+    """The lines of evidence added and removed (and the message, when it changed)."""
+    out: dict[str, Any] = {
+        "added": [e for e in after if e not in before],
+        "removed": [e for e in before if e not in after],
+    }
+    if before_message != after_message:
+        out["message_before"] = before_message
+    return out
+
+
+def _undo_dismissals(db: Session, alert: Alert, content: dict[str, Any]) -> None:
+    """New evidence undoes every dismissal of the alert, each told what changed."""
+    rows = db.exec(
+        select(AlertDismissal).where(
+            AlertDismissal.alert_id == alert.id, col(AlertDismissal.state).in_(("held", "awaiting"))
+        )
+    ).all()
+    for row in rows:
+        row.state = "reopened"
+        row.ended_at = utcnow()
+        row.changes = {
+            "why": "evidence",
+            **what_changed(row.message, list(row.evidence), content["message"], content["evidence"]),
+        }
+        db.add(row)
+
+
+def lapse_dismissals(db: Session, today: dt.date, current: set[str], out: Outcome | None = None) -> list[int]:
+    """End every dismissal whose expiry date has come; reopen its alert if the cause is still there.
+
+    `current` holds the fingerprints the whole workspace's checks find now (the
+    sweep's). When the cause has gone, nothing reopens and the dismissal is left as it
+    is (it lapses on a later sweep if the cause comes back). Returns the ids of the
+    alerts reopened.
+    """
+    rows = list(
+        db.exec(
+            select(AlertDismissal).where(
+                col(AlertDismissal.state).in_(("held", "awaiting")),
+                col(AlertDismissal.expires_on).is_not(None),
+                col(AlertDismissal.expires_on) <= today,
+            )
+        ).all()
+    )
+    reopened: list[int] = []
+    for row in rows:
+        alert = db.get(Alert, row.alert_id)
+        assert alert is not None and alert.id is not None
+        if alert.status == "resolved" or alert.fingerprint not in current:
+            # The cause is gone: nothing reopens, and the dismissal stays as it was.
+            continue
+        row.state = "expired"
+        row.ended_at = utcnow()
+        assert row.expires_on is not None
+        row.changes = {"why": "expiry", "expired_on": row.expires_on.isoformat()}
+        db.add(row)
+        db.flush()
+        if alert.status == "dismissed":
+            alert.status = "open"
+            alert.acknowledged_by_id = None
+        alert.updated_at = utcnow()
+        db.add(alert)
+        db.flush()
+        reopened.append(alert.id)
+        if out is not None:
+            out.reopened.append(alert.fingerprint)
+        alert_service.publish_change(db, alert, "alert.reopened", _concerned(db, alert.id))
+    return reopened
 
 
 def in_scope(db: Session, focus_ids: set[int] | None, focus_keys: set[str] | None) -> list[Alert]:

@@ -265,9 +265,28 @@ def judge(judged: Judged, home: Collection[str] | None = None) -> dict[int, sign
             d, initiatives[d.initiative], judged.orgs, replaced.get(d.key), judged.delegations
         )
         if home is not None and d.initiative not in home:
-            state = replace(state, unresolved=())
+            state = _abroad(replace(state, unresolved=()))
         out[judged.entry_ids[d.key]] = state
     return out
+
+
+def _abroad(state: signoffs.SignoffStatus) -> signoffs.SignoffStatus:
+    """A status for a reader abroad: which delegation a sign-off was made under stays home."""
+
+    def bare(so: doc.Signoff | None) -> doc.Signoff | None:
+        return so.model_copy(update={"delegation": None}) if so is not None and so.delegation else so
+
+    return replace(
+        state,
+        requirements=tuple(replace(r, signoff=bare(r.signoff)) for r in state.requirements),
+        extra=tuple(bare(so) or so for so in state.extra),
+        ignored=tuple(
+            signoffs.IgnoredSignoff(bare(i.signoff) or i.signoff, "not counted")
+            if i.signoff.delegation
+            else i
+            for i in state.ignored
+        ),
+    )
 
 
 def required_for_new(judged: Judged, initiative_key: str, today: dt.date) -> list[str]:

@@ -9,6 +9,7 @@ session made here, so no test waits for password hashing per request.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import sqlite3
 from dataclasses import dataclass, field
@@ -28,11 +29,12 @@ from server.models import (
     LogEntry,
     Metric,
     MetricActual,
+    Organisation,
     RedLine,
     SharingGrant,
     User,
 )
-from server.services import coordination
+from server.services import coordination, delegations
 from tests import factories
 
 ROLES = (
@@ -494,6 +496,17 @@ def build(db: Session, with_checks: bool = True, with_request: bool = True, rich
     ids["varnia_org_id"] = users["owner_desk"].organisation_id
     ids["varnia_org_version"] = users["owner_desk"].organisation.version
     ids["crisis_id"] = db.exec(select(Initiative.crisis_id).where(Initiative.id == shared_id)).one()
+    # Varnia's finance ministry hands its sign-off to the defence ministry: Varnia's to read.
+    ids["def_org_id"] = _id(db, Organisation, key="varnia-def")
+    ids["delegation_id"] = delegations.create(
+        db,
+        users["other_desk"],
+        {
+            "delegate_org_id": ids["def_org_id"],
+            "starts_on": dt.date.today(),
+            "ends_on": dt.date.today() + dt.timedelta(days=30),
+        },
+    ).id
     # End the test's transaction: on SQLite an open write transaction locks out the app.
     # (A commit, not a rollback, so that the loaded people stay readable.)
     db.commit()

@@ -158,26 +158,44 @@ def test_create_sign_under_revoke_and_log(db: Session, db_backend: str) -> None:
 
 
 def test_a_delegate_who_cannot_see_the_track_cannot_sign(db: Session, db_backend: str) -> None:
-    fin, dev, partner, track = _setup(db)
+    # Shared with Ostmark's foreign office for sign-off; not with the rest of Ostmark.
+    f.load(
+        db,
+        f.document(
+            initiatives=[f.initiative("t1", shared_with=[{"org": "ostmark-fa", "level": "sign-off"}])]
+        ),
+    )
     mfa = f.person(db, "varnia-mfa", "desk_officer")
+    partner = f.person(db, "ostmark-fa", "partner_reviewer")
+    home = f.person(db, "ostmark", "partner_reviewer")
+    track = db.exec(select(Initiative).where(Initiative.key == "t1")).one()
     entry = decisions.log(
         db,
         mfa,
         track.id,
         decisions.DecisionData(
-            text="Ask for weekly convoys", date=TODAY, touches=[_org(db, "varnia-fin").id]
+            text="Ask for weekly convoys", date=TODAY, touches=[_org(db, "ostmark-fa").id]
         ),
     )
+    # Another government's person is no delegate of Varnia's departments.
+    with pytest.raises(Invalid):
+        delegations.create(
+            db,
+            mfa,
+            delegations.DelegationData(
+                delegate_person_id=partner.id, starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=30)
+            ),
+        )
     row = delegations.create(
         db,
-        fin,
+        partner,
         delegations.DelegationData(
-            delegate_person_id=partner.id, starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=30)
+            delegate_person_id=home.id, starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=30)
         ),
     )
     db.commit()
     with pytest.raises(NotFound):
-        decisions.sign_off(db, partner, entry.id, delegation_id=row.id)
+        decisions.sign_off(db, home, entry.id, delegation_id=row.id)
 
 
 def test_the_end_of_a_delegation_is_logged_once(db: Session, db_backend: str) -> None:

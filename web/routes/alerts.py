@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -55,6 +56,16 @@ def _version(form: dict[str, object]) -> int | None:
     return as_db_id(form.get("version"))
 
 
+def _expiry(form: dict[str, object]) -> date | None:
+    value = str(form.get("expires_on") or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid.field("expires_on", "give a date as YYYY-MM-DD") from None
+
+
 def _act(
     request: Request, db: SessionDep, user: CurrentUser, alert_id: int, form: FormDict, action: str
 ) -> Response:
@@ -66,7 +77,11 @@ def _act(
         back = "/alerts"
     try:
         if action == "dismiss":
-            alerts.dismiss(db, user, alert_id, str(form.get("reason") or ""), _version(form))
+            _expiry(form)
+        if action == "dismiss":
+            alerts.dismiss(db, user, alert_id, str(form.get("reason") or ""), _version(form), _expiry(form))
+        elif action == "confirm":
+            alerts.confirm(db, user, alert_id, _version(form))
         else:
             alerts.acknowledge(db, user, alert_id, _version(form))
     except (Invalid, Conflict, NotAllowed) as exc:
@@ -108,3 +123,17 @@ def acknowledge(
 @router.post("/alerts/{alert_id}/dismiss")
 def dismiss(request: Request, db: SessionDep, user: CurrentUser, alert_id: int, form: FormDict) -> Response:
     return _act(request, db, user, alert_id, form, "dismiss")
+
+
+@router.post("/alerts/{alert_id}/confirm")
+def confirm(request: Request, db: SessionDep, user: CurrentUser, alert_id: int, form: FormDict) -> Response:
+    """A second department confirms its government's dismissal of a high-severity alert."""
+    return _act(request, db, user, alert_id, form, "confirm")
+
+
+@router.get("/dismissals")
+def dismissals_page(request: Request, db: SessionDep, user: CurrentUser) -> Response:
+    """The government's dismissals per principle and department, for its coordinators."""
+    from server.services import dismissals
+
+    return render(request, "alerts/dismissals.html", report=dismissals.report(db, user))

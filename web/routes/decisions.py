@@ -50,6 +50,11 @@ def log_decision(
     )
 
 
+def _delegation(form: dict[str, object]) -> int | None:
+    value = str(form.get("delegation_id") or "").strip()
+    return int(value) if value.isdigit() else None
+
+
 def _answer(
     request: Request, db: SessionDep, user: CurrentUser, decision_id: int, form: FormDict, declined: bool
 ) -> Response:
@@ -62,6 +67,7 @@ def _answer(
             declined=declined,
             reason=str(form.get("reason") or ""),
             internal=checkbox(form, "internal")["internal"],
+            delegation_id=_delegation(form),
         )
     except (Invalid, Conflict, NotAllowed) as exc:
         errs = errors_of(exc) if isinstance(exc, Invalid) else {"_form": exc.detail}
