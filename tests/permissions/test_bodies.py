@@ -608,6 +608,40 @@ def test_blind_views_name_only_what_the_reader_sees(scanned: Scanned, role: str)
     assert not wrong, _report(wrong)
 
 
+CLASH = "N4:contradictory_leverage:hca,t-kestrel,t-private"
+
+
+@pytest.mark.parametrize(
+    "role", cases("contradictory_leverage", ("owner_desk", "kestrel_desk", "partner_granted", "field"))
+)
+def test_contradictory_leverage_is_read_blind_by_each_owner(scanned: Scanned, role: str) -> None:
+    """Varnia's incentive and Kestrel's sanction on the Highland council, at once and not
+    coordinated: each owner is told, with its own tool, the party and the other
+    organisation, and never the other track's tool; a partner of neither track hears
+    nothing of it (issue 16, contradictory leverage)."""
+    alert_id = scanned.alerts[CLASH]
+    mine, theirs = {
+        "owner_desk": (w.PRIVATE_INCENTIVE, w.KESTREL_SANCTION),
+        "kestrel_desk": (w.KESTREL_SANCTION, w.PRIVATE_INCENTIVE),
+    }.get(role, (None, None))
+    r = scanned.client.get(f"/api/v1/alerts/{alert_id}", headers=scanned.headers(role))
+    if mine is None or theirs is None:
+        assert r.status_code == 404, (role, r.status_code)
+        notices = scanned.client.get("/api/v1/coordination/notices", headers=scanned.headers(role))
+        if notices.status_code == 200:
+            assert alert_id not in {n["alert_id"] for n in notices.json()}
+        return
+    assert r.status_code == 200, r.text
+    assert r.json()["partial"] is True
+    assert mine["description"] in r.text, "the owner reads its own tool"
+    assert theirs["description"] not in r.text, "the other track's tool stays with its owner"
+    other = "Kestrel, Foreign Office" if role == "owner_desk" else "Varnia, Ministry of Foreign Affairs"
+    assert other in r.text and "Highland Civil Authority" in r.text
+    # Read as a blind notice from which to ask the other owner to coordinate.
+    notices = _get(scanned, role, "/api/v1/coordination/notices")
+    assert alert_id in {n["alert_id"] for n in notices}
+
+
 @pytest.mark.parametrize("role", cases("dismissal_status", ("admin", "kestrel_desk", "partner_ungranted")))
 def test_a_dismissal_stays_with_its_government(scanned: Scanned, role: str) -> None:
     """Varnia dismissed the fjord overlap with Kestrel: for Kestrel it is still open, and a

@@ -297,6 +297,10 @@ class Truth:
                     self._add(kind, x.target, what, aud)
                 elif part == "leverage":
                     self._add(kind, x.description, what, aud)
+                    if x.party is not None:
+                        # The party a tool aims at is its track's content, like the track's parties.
+                        name = self.parties[x.party].name
+                        self._add(kind, name, f"party aimed at by {what}", aud, directory=True)
                     if x.internal:
                         self._kind_of_internal(t, part, x.kind, what, seeing, home)
                 elif part == "resources":

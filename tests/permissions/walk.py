@@ -17,6 +17,7 @@ from server.models import (
     FieldReport,
     Initiative,
     LogEntry,
+    Metric,
     RedLine,
     SharingGrant,
 )
@@ -72,6 +73,7 @@ def all_ids(db: Session) -> dict[str, list[Any]]:
         "alert": (ints(Alert)),
         # The matrix fills {part} with red_lines.
         "line": (ints(RedLine)),
+        "metric": ints(Metric),
     }
 
 
@@ -86,6 +88,7 @@ PARAM_KINDS = {
     "request_id": "request",
     "alert_id": "alert",
     "line_id": "line",
+    "metric_id": "metric",
 }
 
 
@@ -152,6 +155,12 @@ def visible_truth(db: Session, world: w.World, role: str) -> dict[str, set[Any]]
             row.id
             for row in db.exec(select(RedLine)).all()
             if row.initiative_id in tracks and (not row.internal or row.initiative_id in home_tracks)
+        },
+        # A metric (and its values) is as visible as its track; an internal one stays home.
+        "metric": {
+            m.id
+            for m in db.exec(select(Metric)).all()
+            if m.initiative_id in tracks and (not m.internal or m.initiative_id in home_tracks)
         },
     }
 

@@ -220,7 +220,9 @@ def document(rich: bool = False) -> dict[str, Any]:
 # an external coordination link and a dependency on the private track; a track of Loria
 # that overlaps t-shared (so the owner gets a blind notice naming Loria); three tracks
 # of three owners engaging one party on the Grey Fjord (pairs and forum shopping); and
-# a second decision on t-shared that the development agency declined with a reason.
+# a second decision on t-shared that the development agency declined with a reason; and
+# an incentive on the private track and a sanction on Kestrel's, both aimed at the
+# Highland council at once (a contradictory-leverage alert that each side reads blind).
 LORIA_DESK = "loria_desk"
 RICH_PEOPLE = {LORIA_DESK: ("loria-mfa", "desk_officer")}
 SHARED_OBJECTIVE = "Reopen the Tamsin bridge crossing before the thaw"
@@ -243,6 +245,19 @@ INTERNAL_LEVERAGE = {
     "internal": True,
 }
 DECLINE_REASON = "The Garvel clause binds our grants"
+PRIVATE_INCENTIVE = {
+    "kind": "incentive",
+    "description": "Salt-pan concessions for the Highland council",
+    "status": "proposed",
+    "party": "hca",
+}
+KESTREL_SANCTION = {
+    "kind": "sanction",
+    "description": "Freeze the Highland council's Orvik port dues",
+    "status": "active",
+    "party": "hca",
+    "do_no_harm_assessment": True,
+}
 FJORD_AIMS = ["protection of displaced fishing families on the fjord coast", "reopening of the fjord clinics"]
 
 
@@ -252,7 +267,14 @@ def _complete(track: dict[str, Any]) -> dict[str, Any]:
     track.setdefault("staff", [{"org": track["owner"], "fte": 1}])
     track.setdefault(
         "metrics",
-        [{"name": "Families reached by the clinics each month", "kind": "outcome", "target": "900"}],
+        [
+            {
+                "name": "Families reached by the clinics each month",
+                "kind": "outcome",
+                "target": "900",
+                "actuals": [{"date": "2026-05-31", "value": 640}],
+            }
+        ],
     )
     return track
 
@@ -286,6 +308,9 @@ def enrich(doc: dict[str, Any]) -> dict[str, Any]:
     shared["staff"] = shared["staff"] + [INTERNAL_STAFF]
     shared["resources"] = shared["resources"] + [INTERNAL_RESOURCE]
     shared["leverage"] = shared["leverage"] + [INTERNAL_LEVERAGE]
+    for key, tool in (("t-private", PRIVATE_INCENTIVE), ("t-kestrel", KESTREL_SANCTION)):
+        track = next(i for i in doc["initiatives"] if i["key"] == key)
+        track["leverage"] = [*track.get("leverage", []), dict(tool)]
     doc["initiatives"] += [
         _complete(
             factories.initiative(
