@@ -18,6 +18,7 @@ from web.routes import (
     exports,
     initiative_lines,
     initiatives,
+    principles,
     reports,
     webhooks,
 )
@@ -36,6 +37,7 @@ ROUTERS: list[APIRouter] = [
     initiatives.router,
     # After the initiative pages: `/{part}/...` would otherwise shadow their fixed paths.
     initiative_lines.router,
+    principles.router,
     reports.router,
     webhooks.router,
     # The pages' live stream, at the path the layout connects to (`sse-connect="/events"`).
