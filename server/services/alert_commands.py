@@ -26,7 +26,7 @@ from server.models.base import utcnow
 from server.services import alerts, audience, ledger, policy, workspace_meta
 from server.services.alerts import LIVE, AlertView
 from server.services.errors import Conflict, Invalid, NotAllowed
-from server.services.validation import check_text
+from server.services.validation import check_text, problem
 
 
 def _check_version(alert: Alert, version: int | None) -> None:
@@ -130,6 +130,8 @@ def dismiss(
     reason = check_text("reason", reason, "reason")
     if not reason:
         raise Invalid.field("reason", "say why this alert can be set aside")
+    if expires_on is not None and problem(expires_on):
+        raise Invalid.field("expires_on", str(problem(expires_on)))
     if expires_on is not None and expires_on <= workspace_meta.today(db):
         raise Invalid.field("expires_on", "choose a date after today, or none")
     _check_version(alert, version)

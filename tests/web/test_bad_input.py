@@ -254,6 +254,12 @@ def test_500000_character_dismissal_reason_is_refused_like_the_api(
     assert f'maxlength="{CAPS["reason"]}"' in r.text
     api_answer = api(client, token, "POST", f"/alerts/{aid}/dismiss", {"reason": "x" * 500_000})
     assert api_answer.status_code == 422 and "reason" in problem_field(api_answer)
+    # A dismissal until 9999-12-31 is no date at all.
+    api_answer = api(
+        client, token, "POST", f"/alerts/{aid}/dismiss", {"reason": "Covered", "expires_on": "9999-12-31"}
+    )
+    assert api_answer.status_code == 422
+    assert problem_field(api_answer)["expires_on"].startswith("Must be between")
     assert counts(db) == before
 
 
