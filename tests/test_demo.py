@@ -119,3 +119,31 @@ def test_every_login_signs_in(db_url: str) -> None:
         r = client.post("/signin", data={"email": email, "password": demo.DEMO_PASSWORD, "next": "/"})
         assert r.status_code == 303 and r.headers["location"] == "/", (email, r.status_code)
         assert client.get("/").status_code == 200, email
+
+
+def test_the_demo_shows_a_delegation_in_use_and_a_dismissal_awaiting_a_second_department(db_url: str) -> None:
+    from sqlmodel import Session, select
+
+    from server import cli
+    from server.db import get_engine
+    from server.models import AlertDismissal, Delegation, LogEntry, User
+    from server.services import alerts, decisions
+
+    cli.load_demo()
+    with Session(get_engine()) as db:
+        row = db.exec(select(Delegation)).one()
+        assert row.key == demo.DELEGATION["key"] and row.delegate_person_id is not None
+        used = [
+            e
+            for e in db.exec(select(LogEntry).where(LogEntry.entry_type == "signoff")).all()
+            if e.payload.get("delegation") == row.key
+        ]
+        assert len(used) == 1
+        coordinator = db.exec(select(User).where(User.email == "coordinator@varnia.example")).one()
+        state = decisions.status(db, coordinator, used[0].decision_id)
+        assert any(r.signoff and r.signoff.delegation == row.key for r in state.signed)
+        waiting = db.exec(select(AlertDismissal)).one()
+        assert waiting.state == "awaiting" and waiting.severity == "high"
+        officer = db.exec(select(User).where(User.email == "desk.fin@varnia.example")).one()
+        view = alerts.get(db, officer, waiting.alert_id)
+        assert view.status == "open" and view.awaiting_confirmation and view.may_confirm

@@ -15,6 +15,12 @@ The document is the same for the same `today`: dates are offsets from it, and wh
 varies from track to track (the decisions' words and dates) is drawn from a random
 generator seeded with the track's key.
 
+Finance's desk officer is away for part of these weeks: she has delegated the
+ministry's sign-off to the development agency's desk officer (`DELEGATION`), who has
+signed one of finance's decisions under it. When the demo is loaded, a high-severity
+alert is dismissed by the foreign ministry and waits for a second department to
+confirm it (`server.cli.load_demo`).
+
 `world` holds the organisations, crises, parties and people; `corridor`, `delta`,
 `highlands` and `sundermere` the tracks of each crisis (written with `tracks`); `log`
 the decisions and their sign-offs; `reports` the field reports; `stories` what each
@@ -37,16 +43,29 @@ from server.demo.world import (
     PARTIES,
     PEOPLE,
     SIGNERS,
+    Day,
     dated,
 )
 
 DEMO_PASSWORD = "accord-demo-2026"
+# Finance's sign-off, handed to the development agency's desk officer for three weeks around today.
+DELEGATION: dict[str, Any] = {
+    "key": "dl-fin-leave",
+    "department": "varnia-fin",
+    "delegate": {"person": SIGNERS["varnia-dev"]},
+    "scope": {},
+    "from": Day(-14),
+    "to": Day(7),
+    "by": SIGNERS["varnia-fin"],
+    "revoked": None,
+}
 NAME = "Inland Seas coordination (demo)"
 # The government whose admins set the workspace's own name and judging date.
 HOST = "varnia"
 
 __all__ = [
     "CRISES",
+    "DELEGATION",
     "DEMO_PASSWORD",
     "INTERLOCUTORS",
     "HOST",
@@ -83,6 +102,29 @@ def document(today: date | None = None) -> dict[str, Any]:
     decisions = sorted([*STORY, *everyday], key=lambda d: (int(d["date"]), d["key"]))
     decisions = [{**d, "signoffs": [signoff(s) for s in d["signoffs"]]} for d in decisions]
     ws["field_reports"] = field_reports()
-    ws["decisions"] = decisions
+    ws["decisions"] = _delegated(decisions)
+    ws["delegations"] = [DELEGATION]
     out: dict[str, Any] = dated(ws, t)
     return out
+
+
+def _delegated(decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The most recent sign-off of finance within the delegation, made under it instead."""
+    start, end = int(DELEGATION["from"]), int(DELEGATION["to"])
+    for d in reversed(decisions):
+        for n, so in enumerate(d["signoffs"]):
+            day = int(so["date"])
+            if (
+                so["org"] == "varnia-fin"
+                and not so.get("declined")
+                and start <= day <= end
+                and day >= int(d["date"])
+            ):
+                delegated = {**so, "by": DELEGATION["delegate"]["person"], "delegation": DELEGATION["key"]}
+                return [
+                    {**x, "signoffs": [*x["signoffs"][:n], delegated, *x["signoffs"][n + 1 :]]}
+                    if x is d
+                    else x
+                    for x in decisions
+                ]
+    return decisions

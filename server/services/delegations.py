@@ -343,6 +343,24 @@ def revoke(db: Session, actor: User, delegation_id: int, version: int | None = N
     return row
 
 
+def link_people(db: Session) -> int:
+    """Tie each delegation to a person named in it to that person's account, once exactly one has the name."""
+    rows = db.exec(
+        select(Delegation).where(
+            col(Delegation.delegate_person).is_not(None), col(Delegation.delegate_person_id).is_(None)
+        )
+    ).all()
+    linked = 0
+    for row in rows:
+        found = db.exec(select(User).where(User.name == row.delegate_person)).all()
+        if len(found) == 1:
+            row.delegate_person_id = found[0].id
+            db.add(row)
+            linked += 1
+    db.flush()
+    return linked
+
+
 def log_ended(db: Session, today: dt.date) -> int:
     """Write the end of every delegation that ran out before `today` (the sweep calls this)."""
     rows = db.exec(
