@@ -4,7 +4,8 @@ The paper's don't #3: metrics that count visits, conferences, announcements or t
 say nothing of whether humanitarians can deliver and civilians are better protected.
 A metric's kind is taken as declared; where it is blank (or was itself filled in by
 Accord) it is inferred from the metric's name by `server.domain.metric_kinds`, and the
-evidence says so.
+evidence says so. A name only guessed to be an outcome (confidence below
+`MIN_OUTCOME_CONFIDENCE`) does not clear a track: declaring the kind does.
 
 Two findings: a track with no metric at all (nothing shows whether it improves
 humanitarian outcomes), and a track whose metrics are all symbolic or outputs. An
@@ -54,6 +55,15 @@ class JudgedMetric:
         else:
             source = f"inferred from its name, confidence {self.confidence:.2f}"
         return f"metric '{self.metric.name}': {self.kind} ({source}){target}"
+
+
+# Below this the classifier's guess of "outcome" is close to a coin toss between kinds:
+# a track is not cleared by a metric only guessed to be an outcome.
+MIN_OUTCOME_CONFIDENCE = 0.6
+
+
+def _unsure(j: JudgedMetric) -> bool:
+    return j.inferred and j.confidence is not None and j.confidence < MIN_OUTCOME_CONFIDENCE
 
 
 def _has_target(m: Metric) -> bool:
@@ -113,7 +123,13 @@ def judge(i: Initiative) -> Finding | None:
     evidence = [j.describe() for j in judged]
     if any(j.inferred for j in judged):
         evidence.append("kinds marked inferred were read from the metrics' names; declare them to override")
-    outcomes = [j for j in judged if j.kind == "outcome"]
+    unsure = [j for j in judged if j.kind == "outcome" and _unsure(j)]
+    outcomes = [j for j in judged if j.kind == "outcome" and not _unsure(j)]
+    if unsure:
+        evidence.append(
+            f"an outcome read from a metric's name with confidence below {MIN_OUTCOME_CONFIDENCE:.2f} is not "
+            "counted; declare the metric's kind to count it"
+        )
     if not outcomes:
         symbolic = sum(j.kind == "symbolic" for j in judged)
         counts = f"{symbolic} symbolic and {len(judged) - symbolic} output"
