@@ -195,11 +195,17 @@ def create_app() -> FastAPI:
         # Pages and the pages' live stream: the OpenAPI document describes the JSON API only.
         app.include_router(router, include_in_schema=False)
 
+    from server.edge import HeadAsGet, ProxyHeaders, SecurityHeaders
     from server.ops import OpsMiddleware
 
     app.add_middleware(LegacyApiRedirect)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(OpsMiddleware)
+    # Outermost last: every answer, the shed ones included, carries the security headers,
+    # and the client's address is settled before anything reads it.
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(ProxyHeaders)
     _probes(app)
 
     # Plain `def` handlers run in the thread pool: a rendered page may read the database.
@@ -330,6 +336,11 @@ def create_app() -> FastAPI:
         )
         if request_id:  # the middleware that adds it to every other answer is not on this path
             answer.headers["X-Request-ID"] = str(request_id)
+        # Nor does the one that adds the security headers: they are added here.
+        from server.edge import security_headers
+
+        for name, value in security_headers(request.scope, (k.encode() for k in answer.headers.keys())):
+            answer.headers[name.decode()] = value.decode()
         return answer
 
     return app

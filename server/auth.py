@@ -26,7 +26,6 @@ from sqlmodel import Session
 from server.db import SQLITE_BUSY_TIMEOUT_MS, get_engine
 from server.models import AuthSession, User
 from server.services import sessions
-from server.settings import get_settings
 
 log = logging.getLogger("accord.auth")
 
@@ -117,13 +116,8 @@ def cookie_name(request: Request) -> str:
 
 
 def client_address(request: Request) -> str:
-    """The client's address as the server sees it; a forwarded one only from a trusted proxy."""
-    peer = request.client.host if request.client else "unknown"
-    if peer in get_settings().trusted_proxies:
-        forwarded = request.headers.get("x-forwarded-for", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return peer
+    """The client's address: the peer's, or the one a trusted proxy forwarded (`server.edge`)."""
+    return request.client.host if request.client else "unknown"
 
 
 async def _csrf_token_of(request: Request) -> str | None:

@@ -299,7 +299,10 @@ def serve(
     if web_only or run_embedded is None:
         import uvicorn
 
-        uvicorn.run("server.app:create_app", factory=True, host=host, port=port, log_level="info")
+        # Forwarded headers are Accord's to judge (ACCORD_TRUSTED_PROXIES), not uvicorn's.
+        uvicorn.run(
+            "server.app:create_app", factory=True, host=host, port=port, log_level="info", proxy_headers=False
+        )
     else:
         run_embedded(host, port)
 

@@ -196,6 +196,8 @@ def run_embedded(host: str, port: int) -> None:
                 host,
                 "--port",
                 str(port),
+                # Forwarded headers are Accord's to judge (ACCORD_TRUSTED_PROXIES), not uvicorn's.
+                "--no-proxy-headers",
             ],
             restart=False,
         ),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev-secret-key-not-for-production"}
 
@@ -32,7 +33,9 @@ class Settings(BaseSettings):
     session_absolute_hours: int = 12
     signin_max_failures: int = 5
     signin_window_minutes: int = 15
-    trusted_proxies: list[str] = []
+    # Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or
+    # networks, comma-separated (`10.0.0.5,192.168.10.0/24`). Empty: none, the peer is the client.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
     # argon2id cost; the defaults are the library's recommendation (RFC 9106's second choice).
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
@@ -90,6 +93,18 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     # The daily digest goes out at the first beat after this hour (UTC).
     digest_hour_utc: int = Field(default=6, ge=0, le=23)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: Any) -> list[str]:
+        items = value.split(",") if isinstance(value, str) else list(value or [])
+        out = [str(item).strip() for item in items if str(item).strip()]
+        for item in out:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+        return out
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -14,6 +14,7 @@ from server.domain.snapshot import Finding, parse_document
 from server.models.people import ROLES
 from server.services import loader
 from tests.factories import load
+from tests.web.conftest import signin_form
 
 KINDS = ("department", "state", "humanitarian_org", "multilateral")
 
@@ -116,7 +117,7 @@ def test_every_login_signs_in(db_url: str) -> None:
     client = TestClient(create_app(), follow_redirects=False)
     for email, _role, _org, _kind in logins:
         client.cookies.clear()
-        r = client.post("/signin", data={"email": email, "password": demo.DEMO_PASSWORD, "next": "/"})
+        r = client.post("/signin", data=signin_form(client, email, demo.DEMO_PASSWORD, next="/"))
         assert r.status_code == 303 and r.headers["location"] == "/", (email, r.status_code)
         assert client.get("/").status_code == 200, email
 

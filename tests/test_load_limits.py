@@ -22,6 +22,7 @@ from server.models.base import utcnow
 from server.services import sessions
 from tests.factories import document, initiative, load, person
 from tests.serverproc import WebProcess
+from tests.web.conftest import signin_form
 
 PASSWORD = "correct horse battery"
 BURST = 200
@@ -205,11 +206,10 @@ def test_saves_on_an_aged_session_do_not_wait_on_its_stamp(
     iid = track["initiative_id"]
     email = str(track["email"])
     with WebProcess(tmp_path / "web.log", ACCORD_SESSION_TOUCH_SECONDS="5") as web:
-        signin = httpx.post(
-            web.url + "/signin",
-            data={"email": email, "password": PASSWORD},
-            follow_redirects=False,
-        )
+        with httpx.Client(base_url=web.url) as browser:
+            signin = browser.post(
+                "/signin", data=signin_form(browser, email, PASSWORD), follow_redirects=False
+            )
         assert signin.status_code == 303, signin.text
         cookies = dict(signin.cookies)
         csrf = _csrf(httpx.get(web.url + "/initiatives", cookies=cookies).text)

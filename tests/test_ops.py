@@ -21,6 +21,7 @@ from server.models import Initiative
 from server.settings import get_settings
 from tests.factories import document, initiative, load, person
 from tests.serverproc import WebProcess, WorkerProcess, free_port, wait_for
+from tests.web.conftest import signin_form
 
 PASSWORD = "correct horse battery"
 
@@ -177,7 +178,7 @@ def test_a_whole_run_logs_no_secret_and_carries_request_ids_into_tasks(
         WebProcess(tmp_path / "web.log", **settings) as web,
     ):
         http = httpx.Client(base_url=web.url, follow_redirects=False, timeout=10)
-        r = http.post("/signin", data={"email": email, "password": PASSWORD})
+        r = http.post("/signin", data=signin_form(http, email, PASSWORD))
         assert r.status_code == 303, r.text
         cookie = r.cookies.get("accord")
         assert cookie

@@ -31,6 +31,7 @@ from server.services import sessions
 from server.settings import get_settings
 from tests.factories import document, initiative, load, person
 from tests.serverproc import WebProcess, WorkerProcess, free_port, wait_for
+from tests.web.conftest import signin_form
 
 pytestmark = pytest.mark.worker
 
@@ -238,7 +239,7 @@ def test_postgres_outage_answers_503_and_loses_nothing(
         WebProcess(tmp_path / "web.log", **settings) as web,
     ):
         browser = httpx.Client(base_url=web.url, follow_redirects=False, timeout=30)
-        assert browser.post("/signin", data={"email": email, "password": PASSWORD}).status_code == 303
+        assert browser.post("/signin", data=signin_form(browser, email, PASSWORD)).status_code == 303
         before = [_save(web, token, iid, n, "pg-before") for n in range(3)]
         assert [r.status_code for r in before] == [201] * 3
 

@@ -27,6 +27,29 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def signin_nonce(current: str | None) -> str:
+    """The pre-session nonce for the sign-in form's cookie: the browser's own if it has a sound one."""
+    if current and 20 <= len(current) <= 64 and current.replace("-", "").replace("_", "").isalnum():
+        return current
+    return secrets.token_urlsafe(24)
+
+
+def signin_token(nonce: str) -> str:
+    """The sign-in form's hidden field for a nonce: only this server can make it.
+
+    The nonce rides in a SameSite=Strict cookie, so a form posted from another site
+    carries neither the cookie nor the field that matches it (login CSRF).
+    """
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"signin:{nonce}".encode(), hashlib.sha256).hexdigest()
+
+
+def signin_token_ok(nonce: str | None, token: str | None) -> bool:
+    if not nonce or not token:
+        return False
+    return hmac.compare_digest(signin_token(nonce), token)
+
+
 @dataclass
 class SignedIn:
     user: User
@@ -34,46 +57,64 @@ class SignedIn:
     token: str  # goes into the cookie; only its digest is stored
 
 
-def throttle_delay(db: Session, account: str, client: str) -> float:
-    """Seconds the next attempt must wait, from recent failures per account and per address."""
+def _wait(failures: int, allowed: int) -> float:
+    """Seconds to wait after `failures` where `allowed` are free: doubling, at most five minutes."""
+    over = failures - allowed + 1
+    return 0.0 if over <= 0 else float(min(2 ** (over - 1), 300))
+
+
+def throttle_wait(db: Session, account: str, client: str) -> float:
+    """Seconds still to wait before this address may try this account again (0: go ahead).
+
+    Failures count per address and account, and per address over all accounts (four
+    times as many allowed): an address that keeps failing slows down, while the
+    account's owner, from an address of their own, is never held back by it. Never per
+    account alone, which would let anyone lock a known account's owner out.
+    """
     s = get_settings()
-    since = utcnow() - timedelta(minutes=s.signin_window_minutes)
-    by_account = db.exec(
-        select(func.count()).where(SigninAttempt.account == account, col(SigninAttempt.at) >= since)
-    ).one()
-    by_client = db.exec(
-        select(func.count()).where(SigninAttempt.client == client, col(SigninAttempt.at) >= since)
-    ).one()
-    worst = max(by_account - s.signin_max_failures + 1, (by_client - 4 * s.signin_max_failures) + 1, 0)
-    return 0.0 if worst <= 0 else float(min(2 ** (worst - 1), 300))
-
-
-def last_failure(db: Session, account: str, client: str) -> datetime | None:
-    return db.exec(
-        select(func.max(SigninAttempt.at)).where(
-            (SigninAttempt.account == account) | (SigninAttempt.client == client)
+    now = utcnow()
+    since = now - timedelta(minutes=s.signin_window_minutes)
+    from_client = col(SigninAttempt.client) == client
+    recent = col(SigninAttempt.at) >= since
+    pair_count, pair_last = db.exec(
+        select(func.count(), func.max(SigninAttempt.at)).where(
+            from_client, col(SigninAttempt.account) == account, recent
         )
     ).one()
+    client_count, client_last = db.exec(
+        select(func.count(), func.max(SigninAttempt.at)).where(from_client, recent)
+    ).one()
+    left = 0.0
+    for wait, last in (
+        (_wait(int(pair_count), s.signin_max_failures), pair_last),
+        (_wait(int(client_count), 4 * s.signin_max_failures), client_last),
+    ):
+        if wait and last is not None:
+            left = max(left, wait - (now - last).total_seconds())
+    return max(left, 0.0)
 
 
 def sign_in(db: Session, email: str, password: str, client: str, user_agent: str = "") -> SignedIn:
     """Check the password and open a new session (a new id: no fixation).
 
     Every refusal says the same thing, so the answer never tells whether an account exists;
-    repeated failures for an account or from an address must wait, longer each time.
+    repeated failures from an address must wait, longer each time (`throttle_wait`).
     """
     account = email.strip().lower()
-    delay = throttle_delay(db, account, client)
-    if delay:
-        last = last_failure(db, account, client)
-        if last is not None and (utcnow() - last).total_seconds() < delay:
-            raise Invalid(f"Too many failed sign-ins. Try again in {int(delay)} seconds.")
+    wait = throttle_wait(db, account, client)
+    if wait:
+        raise Invalid(f"Too many failed sign-ins. Try again in {max(int(wait), 1)} seconds.")
     user = users.by_email(db, account)
     if not users.check_password(user, password) or user is None or not user.active:
         db.add(SigninAttempt(account=account, client=client))
         db.flush()
         raise Invalid(SIGNIN_FAILED)
-    db.execute(delete(SigninAttempt).where(col(SigninAttempt.account) == account))
+    # Only this address's failures on this account: another address's stay counted.
+    db.execute(
+        delete(SigninAttempt).where(
+            col(SigninAttempt.account) == account, col(SigninAttempt.client) == client
+        )
+    )
     assert user.id is not None
     token = secrets.token_urlsafe(32)
     session = AuthSession(

@@ -17,6 +17,7 @@ from server.models import Crisis, Initiative, LogEntry
 from server.services import exports
 from server.services.errors import NotFound
 from tests.factories import document, initiative, load, person
+from tests.web.conftest import signin_form
 
 PUBLIC = "Open the northern convoy route on Tuesdays and Fridays"
 SECRET = "Hold back the reconstruction pledge until the Garvel talks close"
@@ -198,7 +199,7 @@ def test_broken_chain_is_named_in_the_export_as_the_cli_names_it(
 def test_routes_answer_csv_pdf_print_and_404(db: Session, world: dict[str, object], db_url: str) -> None:
     with TestClient(create_app(), follow_redirects=False) as client:
         r = client.post(
-            "/signin", data={"email": "partner_reviewer.ostmark-fa@example.test", "password": PASSWORD}
+            "/signin", data=signin_form(client, "partner_reviewer.ostmark-fa@example.test", PASSWORD)
         )
         assert r.status_code == 303
         shared, private, corridor = world["shared"], world["private"], world["corridor"]

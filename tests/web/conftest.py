@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -32,9 +33,22 @@ def csrf_of(html: str) -> str:
     return m.group(1)
 
 
+def signin_token(client: Any) -> str:
+    """Open the sign-in form as a browser would: its pre-session cookie lands in the client's jar."""
+    page = client.get("/signin")
+    m = re.search(r'name="signin_token" value="([^"]+)"', page.text)
+    assert m, "the sign-in form carries no token"
+    return m.group(1)
+
+
+def signin_form(client: Any, email: str, password: str = PASSWORD, **extra: str) -> dict[str, str]:
+    """The fields a browser posts to /signin, its pre-session token included."""
+    return {"email": email, "password": password, "signin_token": signin_token(client), **extra}
+
+
 def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
     """Sign in and return the session's CSRF token."""
-    r = client.post("/signin", data={"email": email, "password": password, "next": "/"})
+    r = client.post("/signin", data=signin_form(client, email, password, next="/"))
     assert r.status_code == 303, r.text
     return csrf_of(client.get("/initiatives").text)
 

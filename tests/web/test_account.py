@@ -8,15 +8,14 @@ from sqlmodel import Session
 from server.app import create_app
 from server.models import User
 from tests.factories import document, initiative, load, person
+from tests.web.conftest import signin_form
 
 
 def _signed_in(db: Session) -> tuple[TestClient, User]:
     load(db, document(initiatives=[initiative("t1", start="2026-01-10", end="2027-09-30")]))
     user = person(db, "varnia-mfa", "desk_officer")
     client = TestClient(create_app())
-    r = client.post(
-        "/signin", data={"email": user.email, "password": "correct horse battery"}, follow_redirects=False
-    )
+    r = client.post("/signin", data=signin_form(client, user.email), follow_redirects=False)
     assert r.status_code == 303
     return client, user
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from server.models import AuthSession, Event, Initiative, LogEntry, OutboxRow
 from server.services import initiatives
-from tests.web.conftest import csrf_of
+from tests.web.conftest import csrf_of, signin_form
 
 MFA = "desk_officer.varnia-mfa@example.test"
 DEV = "desk_officer.varnia-dev@example.test"
@@ -133,7 +133,7 @@ def test_decision_proposes_departments_and_waits_for_their_sign_off(
     decision = db.exec(select(LogEntry).where(LogEntry.entry_type == "decision")).one()
     db.commit()
     with TestClient(app, follow_redirects=False) as dev:
-        dev.post("/signin", data={"email": DEV, "password": "correct horse battery"})
+        dev.post("/signin", data=signin_form(dev, DEV))
         home = dev.get("/")
         assert "Offer the reconstruction fund" in home.text
         dev_token = csrf_of(home.text)

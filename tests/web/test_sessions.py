@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from server.models import AuthSession
 from server.models.base import utcnow
-from tests.web.conftest import PASSWORD, csrf_of
+from tests.web.conftest import PASSWORD, csrf_of, signin_form
 
 EMAIL = "desk_officer.varnia-mfa@example.test"
 
@@ -22,12 +22,12 @@ def test_session_id_changes_at_sign_in(client, workspace) -> None:  # type: igno
     planted = "planted-by-someone-else"
     client.cookies.set("accord", planted)
     assert not _signed_in(client)
-    r = client.post("/signin", data={"email": EMAIL, "password": PASSWORD})
+    r = client.post("/signin", data=signin_form(client, EMAIL, PASSWORD))
     assert r.status_code == 303
     first = r.cookies.get("accord")
     assert first and first != planted
     client.cookies.clear()
-    r = client.post("/signin", data={"email": EMAIL, "password": PASSWORD})
+    r = client.post("/signin", data=signin_form(client, EMAIL, PASSWORD))
     assert r.cookies.get("accord") not in (None, first)
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
@@ -48,7 +48,7 @@ def test_sign_out_my_other_sessions(app, client, workspace, login) -> None:  # t
     from fastapi.testclient import TestClient
 
     with TestClient(app, follow_redirects=False) as other:
-        other.post("/signin", data={"email": EMAIL, "password": PASSWORD})
+        other.post("/signin", data=signin_form(other, EMAIL, PASSWORD))
         assert _signed_in(other)
         token = login(EMAIL)
         r = client.post("/signout-others", data={"csrf_token": token})
@@ -103,15 +103,15 @@ def test_htmx_post_carries_the_token_in_a_header(client, workspace, login) -> No
 
 def test_sign_in_throttle(client, workspace) -> None:  # type: ignore[no-untyped-def]
     for _ in range(5):
-        r = client.post("/signin", data={"email": EMAIL, "password": "wrong password"})
+        r = client.post("/signin", data=signin_form(client, EMAIL, "wrong password"))
         assert r.status_code == 400 and "The email or password is not right." in r.text
-    r = client.post("/signin", data={"email": EMAIL, "password": PASSWORD})
+    r = client.post("/signin", data=signin_form(client, EMAIL, PASSWORD))
     assert r.status_code == 400 and "Too many failed sign-ins" in r.text
     assert client.cookies.get("accord") is None
 
 
 def test_sign_in_never_tells_whether_an_account_exists(client, workspace) -> None:  # type: ignore[no-untyped-def]
-    a = client.post("/signin", data={"email": "nobody@example.test", "password": "wrong password"})
-    b = client.post("/signin", data={"email": EMAIL, "password": "wrong password"})
+    a = client.post("/signin", data=signin_form(client, "nobody@example.test", "wrong password"))
+    b = client.post("/signin", data=signin_form(client, EMAIL, "wrong password"))
     assert a.status_code == b.status_code == 400
     assert "The email or password is not right." in a.text and "The email or password is not right." in b.text

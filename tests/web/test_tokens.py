@@ -74,15 +74,11 @@ def test_a_read_token_reads_and_cannot_write(client: TestClient, db: Session, wo
     token = _token(db, workspace["mfa"])
     tid = _track_id(db)
     assert client.get(f"/api/v1/initiatives/{tid}", headers=_bearer(token)).status_code == 200
-    r = client.post(
-        f"/api/v1/initiatives/{tid}/comments", json={"text": "by script"}, headers=_bearer(token)
-    )
+    r = client.post(f"/api/v1/initiatives/{tid}/comments", json={"text": "by script"}, headers=_bearer(token))
     body = _problem(r, 403)
     assert body["needed_scope"] == "write"
     assert 'error="insufficient_scope"' in r.headers["www-authenticate"]
-    r = client.delete(
-        f"/api/v1/initiatives/{tid}/coordinated/{_track_id(db, 't2')}", headers=_bearer(token)
-    )
+    r = client.delete(f"/api/v1/initiatives/{tid}/coordinated/{_track_id(db, 't2')}", headers=_bearer(token))
     _problem(r, 403)
 
 
@@ -99,22 +95,16 @@ def test_write_and_sign_off_scopes_are_apart(client: TestClient, db: Session, wo
     )
     r = client.post(f"/api/v1/decisions/{decision_id}/signoff", json={}, headers=_bearer(writer))
     assert _problem(r, 403)["needed_scope"] == "sign-off"
-    r = client.post(
-        f"/api/v1/initiatives/{tid}/comments", json={"text": "noted"}, headers=_bearer(signing)
-    )
+    r = client.post(f"/api/v1/initiatives/{tid}/comments", json={"text": "noted"}, headers=_bearer(signing))
     assert _problem(r, 403)["needed_scope"] == "write"
     r = client.post(f"/api/v1/decisions/{decision_id}/signoff", json={}, headers=_bearer(signing))
     assert r.status_code == 201, r.text
     # A decline is a sign-off too: a write token may not, a sign-off token may.
     _, second = _decision_for_fin(db, workspace)
     decline = {"declined": True, "reason": "Not before the donors meet"}
-    _problem(
-        client.post(f"/api/v1/decisions/{second}/signoff", json=decline, headers=_bearer(writer)), 403
-    )
+    _problem(client.post(f"/api/v1/decisions/{second}/signoff", json=decline, headers=_bearer(writer)), 403)
     assert (
-        client.post(
-            f"/api/v1/decisions/{second}/signoff", json=decline, headers=_bearer(signing)
-        ).status_code
+        client.post(f"/api/v1/decisions/{second}/signoff", json=decline, headers=_bearer(signing)).status_code
         == 201
     )
 
@@ -217,13 +207,9 @@ def test_a_session_makes_lists_and_revokes_tokens(client: TestClient, db: Sessio
     assert "revoked" in client.get("/account").text
     # Someone else's token answers as if it did not exist.
     other = _token(db, workspace["dev"], "write")
-    _problem(
-        client.delete(f"/api/v1/tokens/{sessions.ref_of(other)}", headers={"X-CSRF-Token": csrf}), 404
-    )
+    _problem(client.delete(f"/api/v1/tokens/{sessions.ref_of(other)}", headers={"X-CSRF-Token": csrf}), 404)
     assert client.get("/api/v1/initiatives", headers=_bearer(other)).status_code == 200
-    assert (
-        client.delete(f"/api/v1/tokens/{made['ref']}", headers={"X-CSRF-Token": csrf}).status_code == 204
-    )
+    assert client.delete(f"/api/v1/tokens/{made['ref']}", headers={"X-CSRF-Token": csrf}).status_code == 204
 
 
 def test_the_account_form_sets_scopes_and_end(client: TestClient, db: Session, workspace, login) -> None:  # type: ignore[no-untyped-def]

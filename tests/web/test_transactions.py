@@ -11,16 +11,14 @@ from server.app import create_app
 from server.db import get_engine
 from server.models import User
 from tests.factories import document, initiative, load, person
+from tests.web.conftest import signin_form
 
 
 def test_a_failed_commit_is_an_error_not_a_redirect(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     load(db, document(initiatives=[initiative("t1")]))
     user = person(db, "varnia-mfa", "desk_officer")
     client = TestClient(create_app(), raise_server_exceptions=False)
-    assert (
-        client.post("/signin", data={"email": user.email, "password": "correct horse battery"}).status_code
-        == 200
-    )
+    assert client.post("/signin", data=signin_form(client, user.email)).status_code == 200
     page = client.get("/account").text
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
 

@@ -21,6 +21,7 @@ from server.relay import relay_pending
 from server.services import decisions, mail
 from server.settings import get_settings
 from tests import factories
+from tests.web.conftest import signin_form
 from tests.workers.conftest import Worker, wait_for
 
 SHARED_TEXT = "Open the northern convoy route on Tuesdays and Fridays"
@@ -237,7 +238,7 @@ def test_account_page_offers_and_keeps_the_choices(db: Session) -> None:
 
     world = _world(db)
     with TestClient(create_app(), follow_redirects=False) as client:
-        r = client.post("/signin", data={"email": world["dev"].email, "password": "correct horse battery"})
+        r = client.post("/signin", data=signin_form(client, world["dev"].email))
         assert r.status_code == 303
         page = client.get("/account").text
         assert 'name="daily_digest"' in page and 'name="signoff_notices"' in page

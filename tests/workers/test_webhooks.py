@@ -20,6 +20,7 @@ from server.services import decisions, sharing, webhooks
 from server.services.errors import Invalid, NotAllowed, NotFound
 from server.settings import get_settings
 from tests import factories
+from tests.web.conftest import signin_form
 from tests.workers.conftest import Worker, wait_for
 
 PUBLIC = "Open the northern convoy route on Tuesdays and Fridays"
@@ -388,7 +389,7 @@ def _client_as(email: str) -> Any:
     from server.app import create_app
 
     client = TestClient(create_app(), follow_redirects=False)
-    r = client.post("/signin", data={"email": email, "password": "correct horse battery"})
+    r = client.post("/signin", data=signin_form(client, email))
     assert r.status_code == 303, r.text
     return client
 

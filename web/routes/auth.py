@@ -24,11 +24,39 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
+SIGNIN_FORM_STALE = (
+    "This sign-in form has expired or was sent from another site. "
+    "If you meant to sign in to Accord, sign in again here."
+)
+
+
+def _signin_cookie(request: Request) -> str:
+    return "__Host-accord-signin" if is_https(request) else "accord-signin"
+
+
+def _signin_form(request: Request, status_code: int = 200, **context: object) -> Response:
+    """The sign-in form, with its pre-session token: a nonce in a cookie, its HMAC in the form."""
+    nonce = sessions.signin_nonce(request.cookies.get(_signin_cookie(request)))
+    response = render(
+        request, "signin.html", status_code=status_code, signin_token=sessions.signin_token(nonce), **context
+    )
+    response.set_cookie(
+        _signin_cookie(request),
+        nonce,
+        max_age=12 * 3600,
+        path="/",
+        secure=is_https(request),
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
 @router.get("/signin")
 def signin_page(request: Request, user: OptionalUser, next: str = "/") -> Response:
     if user is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return render(request, "signin.html", next=_safe_next(next), email="", error=None)
+    return _signin_form(request, next=_safe_next(next), email="", error=None)
 
 
 @router.post("/signin")
@@ -38,7 +66,14 @@ def signin(
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
+    signin_token: Annotated[str, Form()] = "",
 ) -> Response:
+    if not sessions.signin_token_ok(request.cookies.get(_signin_cookie(request)), signin_token):
+        # Login CSRF: a post without this browser's form token signs no one in, and counts
+        # as no failed attempt.
+        return _signin_form(
+            request, status_code=403, next=_safe_next(next), email=email, error=SIGNIN_FORM_STALE
+        )
     try:
         signed = sessions.sign_in(
             db, email, password, client_address(request), request.headers.get("user-agent", "")
@@ -46,10 +81,9 @@ def signin(
     except Invalid as exc:
         # The failed attempt counts for the throttle: answering normally, the request's
         # transaction commits it.
-        return render(
-            request, "signin.html", status_code=400, next=_safe_next(next), email=email, error=exc.detail
-        )
+        return _signin_form(request, status_code=400, next=_safe_next(next), email=email, error=exc.detail)
     response = RedirectResponse(_safe_next(next), status_code=303)
+    response.delete_cookie(_signin_cookie(request), path="/", secure=is_https(request), httponly=True)
     s = get_settings()
     response.set_cookie(
         cookie_name(request),
