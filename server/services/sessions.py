@@ -314,13 +314,3 @@ def revoke_api_token(db: Session, ref: str, owner_id: int | None) -> ApiToken:
         db.add(row)
         db.flush()
     return row
-
-
-def end_api_tokens(db: Session, user_id: int) -> int:
-    """Revoke every live token of a person (their deactivation); returns how many."""
-    result = db.execute(
-        update(ApiToken)
-        .where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
-        .values(revoked_at=utcnow())
-    )
-    return int(cast(CursorResult[Any], result).rowcount or 0)

@@ -138,18 +138,26 @@ def test_a_token_sees_only_what_its_owner_sees(client: TestClient, db: Session, 
 
 
 def test_deactivating_the_owner_ends_the_token(client: TestClient, db: Session, workspace) -> None:  # type: ignore[no-untyped-def]
+    from server.services import users
+
     token = _token(db, workspace["mfa"], "write")
     assert client.get("/api/v1/initiatives", headers=_bearer(token)).status_code == 200
+    # Inactive by any road (even a direct edit of the row): its tokens are refused.
     db.execute(update(User).where(col(User.id) == workspace["mfa"].id).values(active=False))
     db.commit()
     assert (
         "can no longer sign in"
         in _problem(client.get("/api/v1/initiatives", headers=_bearer(token)), 401)["detail"]
     )
-    assert sessions.end_api_tokens(db, workspace["mfa"].id) == 1
     db.execute(update(User).where(col(User.id) == workspace["mfa"].id).values(active=True))
     db.commit()
-    # Ended at the deactivation, it stays ended if the account is opened again.
+    # Deactivated as an admin does it, the token ends, and stays ended when the person is back.
+    user = db.get(User, workspace["mfa"].id)
+    assert user is not None
+    users.deactivate(db, user)
+    db.commit()
+    users.reactivate(db, user)
+    db.commit()
     assert "revoked" in _problem(client.get("/api/v1/initiatives", headers=_bearer(token)), 401)["detail"]
 
 
