@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from server.models import Initiative, Organisation, User
 from tests.factories import person
+from tests.web.conftest import signin_form
 
 
 @pytest.fixture
@@ -123,7 +124,7 @@ def test_invite_shows_the_password_once_and_the_person_signs_in(
     assert "Person invited: Vera Lind" in client.get("/admin").text
     with TestClient(client.app, follow_redirects=False) as other:
         r = other.post(
-            "/signin", data={"email": "vera.lind@varnia.example", "password": password.group(1), "next": "/"}
+            "/signin", data=signin_form(other, "vera.lind@varnia.example", password.group(1), next="/")
         )
         assert r.status_code == 303
 
@@ -147,7 +148,7 @@ def test_deactivating_signs_the_person_out(
 ) -> None:
     with TestClient(client.app, follow_redirects=False) as theirs:
         r = theirs.post(
-            "/signin", data={"email": admins["dev"].email, "password": "correct horse battery", "next": "/"}
+            "/signin", data=signin_form(theirs, admins["dev"].email, "correct horse battery", next="/")
         )
         assert r.status_code == 303
         assert theirs.get("/initiatives").status_code == 200
@@ -160,7 +161,7 @@ def test_deactivating_signs_the_person_out(
         r = client.post(f"/admin/people/{admins['dev'].id}/reactivate", data={"csrf_token": csrf})
         assert r.status_code == 303
         r = theirs.post(
-            "/signin", data={"email": admins["dev"].email, "password": "correct horse battery", "next": "/"}
+            "/signin", data=signin_form(theirs, admins["dev"].email, "correct horse battery", next="/")
         )
         assert r.status_code == 303
 

@@ -12,6 +12,7 @@ from server.domain import checks
 from server.models import User
 from server.services import alerts, principles
 from tests.factories import document, initiative, load, person
+from tests.web.conftest import signin_form
 from workers.tasks import check_everything_now
 
 
@@ -68,9 +69,7 @@ def test_counts_are_the_readers_own_and_link_to_the_inbox(
             expected[v.principle] = expected.get(v.principle, 0) + 1
         db.commit()
         with TestClient(client.app, follow_redirects=False) as c:
-            r = c.post(
-                "/signin", data={"email": people[who].email, "password": "correct horse battery", "next": "/"}
-            )
+            r = c.post("/signin", data=signin_form(c, people[who].email, "correct horse battery", next="/"))
             assert r.status_code == 303
             page = c.get("/principles").text
         assert _counts(page) == expected, who
