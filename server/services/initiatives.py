@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from server.models import Crisis, Initiative, InitiativeParty, Organisation, Party, User
 from server.models.base import utcnow
 from server.services import policy
-from server.services.errors import Conflict, FieldError, Invalid
+from server.services.errors import Conflict, Invalid
 from server.services.initiative_common import editable, flush_versioned, new_key, split_lines, touched
 from server.services.initiative_lines import (
     LINE_DATA,
@@ -36,7 +36,17 @@ from server.services.initiative_queries import (
     require_visible_ids,
     view,
 )
-from server.services.validation import CAPS, ITEMS_MAX, Bounded, Day, Id, parse, text, text_or_blank
+from server.services.validation import (
+    CAPS,
+    ITEMS_MAX,
+    Bounded,
+    Day,
+    Id,
+    parse,
+    reversed_dates,
+    text,
+    text_or_blank,
+)
 
 EDITABLE = (
     "title",
@@ -79,13 +89,8 @@ class InitiativeData(Bounded):
     @model_validator(mode="after")
     def _dates(self) -> InitiativeData:
         if self.start and self.end and self.end < self.start:
-            raise Invalid(
-                "start: The start date is after the end date; end: The end date is before the start date",
-                [
-                    FieldError("start", "The start date is after the end date"),
-                    FieldError("end", "The end date is before the start date"),
-                ],
-            )
+            both = reversed_dates({"start": self.start, "end": self.end})
+            raise Invalid("; ".join(f"{e.loc}: {e.message}" for e in both), both)
         return self
 
 

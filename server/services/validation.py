@@ -7,6 +7,7 @@ and are re-exported here: the service models, the API's request models, the form
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -65,6 +66,7 @@ __all__ = [
     "message",
     "parse",
     "problem",
+    "reversed_dates",
     "text",
     "text_or_blank",
 ]
@@ -167,7 +169,26 @@ def parse(model: type[M], data: Any) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         errors = [FieldError(loc_path(tuple(e["loc"])), message(e)) for e in exc.errors()]
+        named = {e.loc for e in errors}
+        errors += [e for e in reversed_dates(data) if e.loc not in named]
         raise Invalid("; ".join(f"{e.loc}: {e.message}" for e in errors), errors) from None
+
+
+def reversed_dates(data: Any) -> list[FieldError]:
+    """Both fields marked when an end comes before its start, said even beside other errors."""
+    if not isinstance(data, Mapping):
+        return []
+    try:
+        start = dt.date.fromisoformat(str(data.get("start") or ""))
+        end = dt.date.fromisoformat(str(data.get("end") or ""))
+    except ValueError:
+        return []
+    if end >= start:
+        return []
+    return [
+        FieldError("start", "The start date is after the end date"),
+        FieldError("end", "The end date is before the start date"),
+    ]
 
 
 def check_text(loc: str, value: str | None, cap: str, min_length: int = 0) -> str:

@@ -73,8 +73,13 @@ def test_no_crisis_chosen_focuses_the_crisis_with_plain_words(server, browser, w
     page.goto(server + "/initiatives/new")
     page.fill("#title", "Convoy access talks")
     page.fill("#description", "Talks with the river elders on convoy access. " * 20)
+    page.fill("#start", "2026-05-01")
+    page.fill("#end", "2026-01-01")
     page.locator("#form button[type=submit]").click()
     assert_on_screen_with_its_message(page, "crisis_id", "Choose a crisis")
+    # The reversed dates are marked too, both of them, each with its own message.
+    expect(page.locator("#start")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#end-error")).to_contain_text("The end date is before the start date")
     assert "Input should be" not in page.content()
     # The cap is in the form: maxlength and the hint.
     expect(page.locator("#title")).to_have_attribute("maxlength", "300")

@@ -155,6 +155,13 @@ def test_no_crisis_chosen_says_choose_a_crisis(client, db, workspace, login, db_
     assert r.status_code == 422
     assert field_error(r.text, "crisis_id") == "Choose a crisis"
     assert "Input should be" not in r.text
+    # With reversed dates as well, all three fields are marked at once.
+    r = client.post(
+        "/initiatives/new", data=new_track_form(token, crisis_id="", start="2026-05-01", end="2026-01-01")
+    )
+    assert r.status_code == 422 and field_error(r.text, "crisis_id") == "Choose a crisis"
+    assert field_error(r.text, "start") == "The start date is after the end date"
+    assert field_error(r.text, "end") == "The end date is before the start date"
     assert counts(db) == before
 
 
