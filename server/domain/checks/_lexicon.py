@@ -52,7 +52,8 @@ AID = family(
     r"drugs|insulin|antibiotics|therapeutic\s+food|nutrition",
     r"(?:safe|drinking|clean)\s+water|sanitation|hygiene|latrines|WASH",
     r"school\s+meals|winteri[sz]ation|livelihoods?\s+(?:support|programmes?|grants?)|cash-for-work",
-    r"(?:protection|psychosocial|education|health|nutrition|food\s+security)\s+programmes?",
+    r"(?:protection|psychosocial|education|health|nutrition|food\s+security|water|sanitation|shelter|relief|"
+    r"vaccination|immuni[sz]ation)\s+(?:programmes?|projects?)",
     r"(?:humanitarian|appeal|emergency|relief)\s+(?:pledges?|contributions?|allocations?|tranches?)",
     r"(?:pledge|contribution)\s+to\s+the\s+(?:[\w'’-]+\s+){0,2}?appeal",
     r"exemptions?\s+for\s+(?:aid|relief|humanitarian\w*)",
@@ -131,6 +132,7 @@ LINK = family(
     r"(?:to|at|with)\s+the\s+(?:pace|rhythm|speed)\s+of",
     r"(?:phased|sequenced|synchroni[sz]ed|paired|bundled|coupled|twinned|in\s+tandem|hand\s+in\s+hand|in\s+lockstep)\s+with",
     r"sequenced\s+after",
+    r"(?:sequenced|queued|placed|ranked|coming|comes?|falls?|stands?)\s+behind",
     r"keep\w*\s+pace\s+with",
     r"mirror\w*",
     r"depending\s+(?:on|upon)",
@@ -206,7 +208,7 @@ POLITICAL = family(
     r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|position|claim|plan|government|proposal)",
     # signing or accepting another agenda's text ("signs the trade memorandum", "accepts the power-sharing
     # formula"), not a humanitarian one ("signs the access agreement")
-    rf"(?:sign|accept|endors|agree\w*\s+to|commit\w*\s+to|adopt|ratif)\w*\s+(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}"
+    rf"(?:sign|accept|endors|agree\w*\s+to|commit\w*\s+to|adopt|ratif)\w*\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}"
     r"(?:[\w'’-]+\s+){0,3}?(?:agreement|memorandum|accord|deal|pact|roadmap|road\s+map|map|declaration|treaty|"
     r"framework|protocol|formula|settlement|plan)",
     r"regist(?:er|ers|ered|ering|ration)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?:charity|party|movement|organi[sz]ation)",

@@ -53,6 +53,9 @@ _NEGATIVE_HALT = re.compile(
 )
 
 
+_NOT_UNTIL = re.compile(r"\b(?:not|n't|never)\b(?=[^,;]*\b(?:until|till|unless|before)\b)", re.IGNORECASE)
+
+
 def negated(sentence: str, start: int, end: int) -> bool:
     """Whether the phrase at sentence[start:end] is denied, avoided or rejected where it stands.
 
@@ -63,6 +66,8 @@ def negated(sentence: str, start: int, end: int) -> bool:
     before = re.split(r"[,:()\u2013\u2014]", sentence[:start])[-1].split()[-6:]
     # A halt in the fighting worded with a "not" ("agree not to fight") denies nothing.
     phrase = _NEGATIVE_HALT.sub(" ", " ".join([*before, sentence[start:end]]))
+    # "not ... until" sets a condition ("we will not start the programme until ..."), it denies nothing.
+    phrase = _NOT_UNTIL.sub(" ", phrase)
     if _STRONG_NEGATION.search(phrase):
         return True
     return bool(_WEAK_NEGATION.search(sentence[:start]))

@@ -204,6 +204,22 @@ _IN_RETURN = re.compile(
 _EACH_GETS = words(r"(?:gets?|receives?|obtains?|is\s+given|are\s+given|secures?)")
 
 
+_NOT_START = words(
+    r"(?:not|n't|never)\s+(?:start|begin|resume|restart|release|deliver|send|fund|open|launch|disburse|unlock|extend)\w*"
+)
+# The humanitarian track itself, named as what waits.
+_THIS_TRACK = words(
+    r"(?:this|the|our)\s+(?:track|initiative|programme|engagement|work|effort|response|operation)|"
+    r"(?:humanitarian|relief|aid)\s+(?:work|activities|operations)"
+)
+# Talks or a track of another agenda, however named ("the Foreign Office's talks with the
+# Authority"); not talks about the aid itself ("the access talks").
+_OTHER_TALKS = words(
+    rf"(?:{CONCESSION}|(?!(?:access|humanitarian|aid|relief|convoy|delivery)\b)(?:[\w'’-]+\s+){{0,3}}?"
+    r"(?:talks|negotiations|track|process|dialogue|deal|roadmap))"
+)
+
+
 def party_price(sentence: str, v: Voice) -> list[Span]:
     """Aid made to wait on something a party does that is no part of delivering it.
 
@@ -259,6 +275,15 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [_NO, _GIVE, _WITHOUT, _CONCESSION], gap=40, boundary=_BOUNDARY),
         # the Authority must join the talks before the next tranche of aid; they have to cede the ridge to receive aid
         *ordered(sentence, [_MUST, _CONCESSION, _FIRST_THEN, _GIVE], gap=60, boundary=_BOUNDARY),
+        # we will not start the water programme until the recognition question is settled
+        *ordered(
+            sentence,
+            [_NOT_START, _GIVE, words(r"until|till|unless|before"), _CONCESSION],
+            gap=40,
+            boundary=_BOUNDARY,
+        ),
+        # this track waits for the Foreign Office's talks with the Authority to conclude
+        *ordered(sentence, [_THIS_TRACK, _LINK, _OTHER_TALKS], gap=40, boundary=_BOUNDARY),
         # food aid as a bargaining chip
         *ordered(sentence, [_GIVE, _CHIP], gap=40),
         # food for votes
