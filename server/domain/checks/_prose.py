@@ -158,7 +158,11 @@ _TAKEN_UP = re.compile(
 # Naming a word rather than using it.
 _MENTION = re.compile(
     r"\b(?:term|terms|phrase|wording|words?|language|expression|label|notion|concept|framing|"
-    r"vocabulary|rhetoric|talk\s+of|references?\s+to|mentions?\s+of|so-called)\s*[\"'“‘]?\s*$",
+    r"vocabulary|rhetoric|talk\s+of|references?\s+to|mentions?\s+of|so-called|"
+    # naming what someone else calls it: "calling it a ...", "what the Authority calls a ...", "dubbed the lull a ..."
+    r"call(?:s|ed|ing)?\s+(?:it|this|that|them|these)|what\s+(?:[\w'’-]+\s+){0,3}?call(?:s|ed)?|"
+    r"(?:dubb|labell?|brand|term)(?:s|ed|ing)?\s+(?:[\w'’-]+\s+){0,3}?|referred\s+to\s+as|known\s+as)"
+    r"\s*(?:an?\s+|the\s+)?[\"'“‘]?\s*$",
     re.IGNORECASE,
 )
 
