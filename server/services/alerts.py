@@ -20,16 +20,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, true
 from sqlmodel import Session, col, select
 
 from server import events
 from server.models import Alert, AlertDismissal, AlertInitiative, Initiative, User
 from server.services import audience, policy
 from server.services.errors import NotFound
+from server.services.policy import GOVERNMENT_WIDE_ROLES
 
 LIVE = ("open", "acknowledged")
 PRINCIPLE_ORDER = ("D1", "D2", "D3", "D4", "D5", "N1", "N2", "N3", "N4", "N5")
 PARTIAL_FALLBACK = "This alert also concerns a track that is not shared with you."
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 @dataclass(frozen=True)
@@ -100,11 +103,45 @@ def holds(row: AlertDismissal, alert: Alert) -> bool:
     return row.state == "held" and row.evidence_hash == alert.evidence_hash
 
 
+def holds_clause(aud: audience.Audience) -> ColumnElement[bool]:
+    """`holds` as a query: the reader's government's `AlertDismissal` rows that set their
+    alert aside (held, on the alert's present evidence). The counts, filters and pages read
+    it; `holds` judges rows already read. The two say the same."""
+    if aud.home_government is None:
+        return false()
+    return and_(
+        col(AlertDismissal.alert_id) == col(Alert.id),
+        col(AlertDismissal.government) == aud.home_government,
+        col(AlertDismissal.evidence_hash) == col(Alert.evidence_hash),
+        col(AlertDismissal.state) == "held",
+    )
+
+
 def dismissals(db: Session, aud: audience.Audience, alerts: Iterable[Alert]) -> dict[int, AlertDismissal]:
     """The reader's government's dismissals of these alerts that still hold."""
     alerts = list(alerts)
     by_id = {a.id: a for a in alerts if a.id is not None}
     return {k: r for k, r in own_dismissals(db, aud, alerts).items() if holds(r, by_id[k])}
+
+
+def status_clause(aud: audience.Audience, wanted: Iterable[str] | None) -> ColumnElement[bool]:
+    """The filter for `Alert` rows whose status for the reader (`reader_status`) is one of `wanted`."""
+    if wanted is None:
+        return true()
+    wanted = set(wanted)
+    if aud.system:
+        return col(Alert.status).in_(sorted(wanted))
+    own = exists(select(AlertDismissal.id).where(holds_clause(aud)))
+    parts: list[ColumnElement[bool]] = []
+    if "open" in wanted:
+        parts.append(and_(col(Alert.status).in_(("open", "dismissed")), ~own))
+    if "acknowledged" in wanted:
+        parts.append(and_(col(Alert.status) == "acknowledged", ~own))
+    if "dismissed" in wanted:
+        parts.append(and_(col(Alert.status) != "resolved", own))
+    if "resolved" in wanted:
+        parts.append(col(Alert.status) == "resolved")
+    return or_(*parts) if parts else false()
 
 
 def reader_status(alert: Alert, own: AlertDismissal | None, system: bool = False) -> str:
@@ -190,6 +227,85 @@ def present(db: Session, actor: User | None, alerts: list[Alert]) -> list[AlertV
     return out
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What an alerts list keeps: the reader's status (`live`: open and acknowledged), and
+    optionally one track, one department owning a track, one principle, one severity."""
+
+    status: str = "live"
+    initiative_id: int | None = None
+    department: int | None = None
+    principle: str | None = None
+    severity: str | None = None
+
+    def statuses(self) -> tuple[str, ...] | None:
+        if self.status in ("open", "acknowledged", "dismissed", "resolved"):
+            return (self.status,)
+        return None if self.status == "all" else LIVE
+
+
+def mine(actor: User | None) -> int | None:
+    """The department whose alerts are the reader's own: its organisation's; the whole home
+    government's (None) for coordinators and admins, as for the dashboard's tracks."""
+    if actor is None or actor.role in GOVERNMENT_WIDE_ROLES:
+        return None
+    return actor.organisation_id
+
+
+def filtered(aud: audience.Audience, f: Filters) -> Any:
+    """The ids of the alerts the reader reads that pass `f`, as a query."""
+    q = select(Alert.id).where(col(Alert.id).in_(aud.alert_ids()), status_clause(aud, f.statuses()))
+    if f.principle:
+        q = q.where(Alert.principle == f.principle)
+    if f.severity:
+        q = q.where(Alert.severity == f.severity)
+    # Tracks and departments are matched among the reader's home tracks only: an alert is
+    # never found through a track the reader reads it without.
+    on = select(AlertInitiative.alert_id).join(
+        Initiative, col(Initiative.id) == AlertInitiative.initiative_id
+    )
+    if f.initiative_id is not None:
+        q = q.where(col(Alert.id).in_(on.where(col(Initiative.id) == f.initiative_id, aud.home())))
+    if f.department is not None:
+        q = q.where(col(Alert.id).in_(on.where(col(Initiative.owner_id) == f.department, aud.home())))
+    return q
+
+
+def count(db: Session, actor: User | None, f: Filters | None = None) -> int:
+    """How many alerts the reader reads that pass `f`: the one count of the dashboard, the
+    navigation and the inbox."""
+    aud = audience.of(actor)
+    inner = filtered(aud, f or Filters(department=mine(actor))).subquery()
+    return int(db.exec(select(func.count()).select_from(inner)).one())
+
+
+def page(
+    db: Session, actor: User | None, f: Filters, limit: int = 20, offset: int = 0, severe_first: bool = False
+) -> list[AlertView]:
+    """One page of the alerts that pass `f`, in the paper's order of principles, then by
+    kind (so an alert's repeats on other tracks sit together), most severe and newest first;
+    `severe_first`: most severe and newest first, whatever the principle."""
+    aud = audience.of(actor)
+    severity = case(
+        *((col(Alert.severity) == k, v) for k, v in SEVERITY_ORDER.items()), else_=len(SEVERITY_ORDER)
+    )
+    rows = list(
+        db.exec(
+            select(Alert)
+            .where(col(Alert.id).in_(filtered(aud, f)))
+            .order_by(
+                *(() if severe_first else (col(Alert.principle), col(Alert.kind))),
+                severity,
+                col(Alert.updated_at).desc(),
+                col(Alert.id).desc(),
+            )
+            .limit(limit)
+            .offset(offset)
+        ).all()
+    )
+    return present(db, actor, rows)
+
+
 def list_visible(
     db: Session,
     actor: User | None,
@@ -204,13 +320,7 @@ def list_visible(
     `statuses` are the reader's (a government's own dismissal makes it dismissed for it).
     """
     aud = audience.of(actor)
-    q = select(Alert).where(col(Alert.id).in_(aud.alert_ids()))
-    wanted = set(statuses) if statuses is not None else None
-    if wanted is not None:
-        stored = set(wanted)
-        if wanted & {"open", "acknowledged", "dismissed"}:
-            stored |= {"open", "acknowledged", "dismissed"}
-        q = q.where(col(Alert.status).in_(sorted(stored)))
+    q = select(Alert).where(col(Alert.id).in_(aud.alert_ids()), status_clause(aud, statuses))
     if principle is not None:
         q = q.where(Alert.principle == principle)
     tracks = list(initiative_ids or ()) + ([initiative_id] if initiative_id is not None else [])
@@ -221,8 +331,7 @@ def list_visible(
             )
         )
     rows = list(db.exec(q.order_by(col(Alert.updated_at).desc(), col(Alert.id).desc()).limit(limit)).all())
-    views = present(db, actor, rows)
-    return [v for v in views if wanted is None or v.status in wanted]
+    return present(db, actor, rows)
 
 
 def load(db: Session, actor: User | None, alert_id: int, lock: bool = False) -> tuple[Alert, AlertView]:
@@ -239,9 +348,6 @@ def load(db: Session, actor: User | None, alert_id: int, lock: bool = False) -> 
 def get(db: Session, actor: User | None, alert_id: int) -> AlertView:
     """One alert as the actor may read it; `NotFound` if they may see none of its tracks."""
     return load(db, actor, alert_id)[1]
-
-
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def by_severity(views: Iterable[AlertView]) -> list[AlertView]:
@@ -280,4 +386,17 @@ def publish_change(db: Session, alert: Alert, kind: str, initiative_ids: Iterabl
 # The commands live apart; `alerts.acknowledge` and `alerts.dismiss` still read well.
 from server.services.alert_commands import acknowledge, confirm, dismiss  # noqa: E402
 
-__all__ = ["LIVE", "AlertView", "acknowledge", "confirm", "dismiss", "get", "list_visible", "present"]
+__all__ = [
+    "LIVE",
+    "AlertView",
+    "Filters",
+    "acknowledge",
+    "confirm",
+    "count",
+    "dismiss",
+    "get",
+    "list_visible",
+    "mine",
+    "page",
+    "present",
+]

@@ -174,6 +174,8 @@ def update(
             version=initiative.version,
             changed=sorted(k for k, v in data.model_dump().items() if current.get(k) != v),
         )
+    # Which fields changed (their names, not their values) tell the dashboard what happened.
+    changed = [name for name in EDITABLE if getattr(initiative, name) != getattr(data, name)]
     for name in EDITABLE:
         setattr(initiative, name, getattr(data, name))
     initiative.updated_at = utcnow()
@@ -183,7 +185,7 @@ def update(
     assert initiative.id is not None
     _set_parties(db, initiative.id, data.party_ids)
     db.flush()
-    touched(db, initiative, "initiative.updated")
+    touched(db, initiative, "initiative.updated", fields=changed)
     return initiative
 
 

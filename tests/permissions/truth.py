@@ -169,7 +169,12 @@ class Truth:
         out = set()
         for k, t in self.tracks.items():
             for g in t.shared_with:
-                if isinstance(g, str):
+                # A grant to a state's own organisation stands for its whole government.
+                named = g if isinstance(g, str) else g.org
+                state = self.orgs.get(named) if named else None
+                if state is not None and state.kind == "state" and self.government(named) == gov:
+                    hit = True
+                elif isinstance(g, str):
                     hit = g == p.org
                 else:
                     hit = g.org == p.org or g.government == gov

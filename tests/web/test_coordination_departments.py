@@ -41,8 +41,8 @@ ROLES = {
 }
 
 
-@pytest.fixture
-def world(db: Session) -> dict[str, int]:
+def build(db: Session) -> dict[str, int]:
+    """The four owners' tracks, their people (`<role>@example.test`), the checks run once."""
     orgs = [
         *BASE["organisations"],
         {"key": "varnia", "name": "Republic of Varnia", "kind": "state", "government": "varnia"},
@@ -70,6 +70,11 @@ def world(db: Session) -> dict[str, int]:
     assert {ids["t-mfa-b"], ids["t-def"], ids["t-fin"], ids["t-ost"]} <= concerned
     db.commit()
     return {"alert": forum.id, **{k: v for k, v in ids.items() if v is not None}}
+
+
+@pytest.fixture
+def world(db: Session) -> dict[str, int]:
+    return build(db)
 
 
 @pytest.fixture
