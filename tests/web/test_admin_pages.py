@@ -72,7 +72,12 @@ def test_varnias_admin_sees_only_varnias_people_and_organisations(
     assert client.get(f"/admin/organisations/{_org_id(db, 'ostmark-fa')}").status_code == 404
     assert 'href="/admin"' in client.get("/").text
     # Every form of the admin screens carries the session's CSRF token.
-    for path in ("/admin/organisations", "/admin/people", "/admin/settings", f"/admin/people/{admins['mfa'].id}"):
+    for path in (
+        "/admin/organisations",
+        "/admin/people",
+        "/admin/settings",
+        f"/admin/people/{admins['mfa'].id}",
+    ):
         page = client.get(path).text
         assert 'name="csrf_token" value=""' not in page and 'name="csrf_token" value="' in page, path
 
