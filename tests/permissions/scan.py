@@ -61,9 +61,20 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
     ),
 }
 # Filters that name a track or a crisis: a filter must not open what the list hides.
-BY_TRACK = ("/api/v1/decisions", "/decisions", "/api/v1/field-reports", "/api/v1/alerts?status=all&")
+BY_TRACK = (
+    "/api/v1/decisions",
+    "/decisions",
+    "/api/v1/field-reports",
+    "/api/v1/alerts?status=all&",
+    "/alerts?status=all&department=all&",
+)
 BY_CRISIS = ("/api/v1/initiatives", "/initiatives", "/api/v1/field-reports")
-EXTRA = ("/api/v1/alerts?status=all", "/alerts?status=all", "/api/v1/initiatives?shared_with_us=true")
+EXTRA = (
+    "/api/v1/alerts?status=all",
+    "/alerts?status=all",
+    "/alerts?status=all&department=all",
+    "/api/v1/initiatives?shared_with_us=true",
+)
 # Framework pages: the same for everyone and without data, read once as anonymous.
 STATIC = {
     "GET /api/v1/openapi.json",

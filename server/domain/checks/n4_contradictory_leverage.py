@@ -220,7 +220,7 @@ def _view(snapshot: Snapshot, party: str, tools: list[Aimed], other: Initiative)
     )
     return FindingView(
         message=(
-            f"Your track {first.track.key} on {crisis} {first.verb()} {_KIND_WORDS[first.tool.kind]} "
+            f"Your track ‘{first.track.title}’ on {crisis} {first.verb()} {_KIND_WORDS[first.tool.kind]} "
             f"{'to' if first.carrot else 'on'} {party} while a track of {org}, not coordinated with yours, "
             "pulls it the other way at the same time."
         ),
