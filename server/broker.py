@@ -13,8 +13,10 @@ from kombu import Connection, Exchange, Queue
 
 from server.settings import Settings, get_settings
 
-QUEUES = ("checks", "sweep", "notify")
+QUEUES = ("checks", "sweep", "notify", "overlap")
 RUN_INITIATIVE = "accord.checks.run_initiative"
+# N4's overlaps of one initiative, from the one index of the host's overlap worker.
+RUN_OVERLAP = "accord.overlap.run_initiative"
 SWEEP = "accord.sweep"
 RELAY = "accord.relay"
 # What leaves Accord (workers/deliveries.py): the fan-out of events to webhooks and
@@ -25,6 +27,7 @@ SEND_MAIL = "accord.mail.send"
 MAIL_DIGESTS = "accord.mail.digests"
 ROUTES = {
     RUN_INITIATIVE: "checks",
+    RUN_OVERLAP: "overlap",
     SWEEP: "sweep",
     RELAY: "notify",
     FAN_OUT: "notify",

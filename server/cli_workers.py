@@ -44,7 +44,11 @@ def _exec_celery(argv: list[str]) -> None:
     os.execv(cmd[0], cmd)
 
 
-def worker_argv(concurrency: int | None = None, loglevel: str = "info") -> list[str]:
+def worker_argv(concurrency: int | None = None, loglevel: str = "info", overlap: bool = False) -> list[str]:
+    if overlap:
+        # One process, no pool: the host's one overlap index lives in it.
+        return ["worker", "-Q", "overlap", "-P", "solo", "-n", "overlap@%h", "-l", loglevel,
+                "--without-gossip", "--without-mingle"]  # fmt: skip
     argv = ["worker", "-Q", QUEUES, "-l", loglevel, "--without-gossip", "--without-mingle"]
     if concurrency:
         argv += ["-c", str(concurrency)]
@@ -64,10 +68,18 @@ def register(app: typer.Typer) -> None:
             int | None, typer.Option("--concurrency", "-c", help="Worker processes.")
         ] = None,
         loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "info",
+        overlap: Annotated[
+            bool,
+            typer.Option(
+                "--overlap",
+                help="Run the host's one overlap worker instead (the overlap queue, one process; "
+                "with ACCORD_OVERLAP_QUEUE=1).",
+            ),
+        ] = False,
     ) -> None:
-        """Run a Celery worker on the checks, sweep and notify queues."""
+        """Run a Celery worker on the checks, sweep and notify queues (or, with --overlap, the overlap queue)."""
         _broker_or_exit()
-        _exec_celery(worker_argv(concurrency, loglevel))
+        _exec_celery(worker_argv(concurrency, loglevel, overlap=overlap))
 
     @app.command()
     def beat(loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "info") -> None:
@@ -205,6 +217,8 @@ def run_embedded(host: str, port: int) -> None:
         Child("worker", _celery(*worker_argv(2)), restart=True),
         Child("beat", _celery(*beat_argv()), restart=True),
     ]
+    if s.overlap_queue:
+        children.append(Child("overlap-worker", _celery(*worker_argv(overlap=True)), restart=True))
     log.info(
         "web on http://%s:%d; database %s; broker %s; beat schedule in %s",
         host,

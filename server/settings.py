@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = 65536
 
     sweep_interval_seconds: int = 300
+    # Route N4's overlap search to the `overlap` queue, consumed by one single-process
+    # worker per host (`accord worker --overlap`), so that one overlap index is held per
+    # host instead of one per prefork child; the `checks` queue then runs the other checks.
+    overlap_queue: bool = False
     relay_interval_seconds: float = 2.0
     # The web process sends outbox rows to the broker right after each commit; beat's
     # relay task covers what this misses. Off in tests that run the app in-process.

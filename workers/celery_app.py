@@ -1,7 +1,8 @@
 """The Celery application and the whole worker policy, in one place.
 
-Queues: `checks` (one initiative's checks), `sweep` (the periodic full re-check) and
-`notify` (the outbox relay). Every task is acknowledged late and rejected back to the
+Queues: `checks` (one initiative's checks), `sweep` (the periodic full re-check),
+`notify` (the outbox relay) and `overlap` (N4's overlaps of one initiative, when
+`ACCORD_OVERLAP_QUEUE` is on: one single-process worker per host holds the index). Every task is acknowledged late and rejected back to the
 queue when its worker dies, so a killed worker loses nothing the broker still holds;
 what the broker itself loses (a Redis restart without persistence) the outbox and the
 sweep bring back. Tasks take ids, are idempotent, and retry transient database errors

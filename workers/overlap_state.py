@@ -4,8 +4,9 @@ A check of one track used to build an `OverlapIndex` over the track's neighbours
 every edit. Instead, each worker process builds one index over every track, lazily on
 its first check, and then applies only what changed: an edit reloads the tracks it
 touched, with the meaning vectors stored beside them (`update`/`remove`), and N4 asks
-the index for the pairs and groups of the focus track alone. Each process still holds
-a full index of its own: memory grows with the worker's concurrency (bench/README.md).
+the index for the pairs and groups of the focus track alone. Each process that checks
+holds a full index of its own, unless `ACCORD_OVERLAP_QUEUE` is on: then only the host's
+overlap worker (one process, the `overlap` queue) holds one (bench/README.md).
 
 Several worker processes share the work, and each edit is checked by one of them, so a
 process cannot learn of changes from the checks it runs. It learns them from the
@@ -92,6 +93,10 @@ class OverlapState:
         self._regions: dict[str, str] = {}
         self._directory: loader.Directory | None = None
         self._unsettled_below: int | None = None  # a build that could not wait: rebuild once settled
+
+    def key_of(self, initiative_id: int) -> str | None:
+        """The key of an initiative the index knows (None if it knows no such id)."""
+        return self._key_of.get(initiative_id)
 
     def reset(self) -> None:
         """Forget the index; the next use builds it again."""

@@ -15,12 +15,13 @@ from celery.signals import worker_init
 from sqlalchemy import text
 from sqlmodel import Session
 
-from server.broker import RELAY, RUN_INITIATIVE, SWEEP
+from server.broker import RELAY, RUN_INITIATIVE, RUN_OVERLAP, SWEEP
 from server.db import session_scope
 from server.domain.checks import n4_parallel_tracks as n4
 from server.domain.checks import run_all
 from server.relay import relay_pending
 from server.services import delegations, loader, reconcile, workspace_meta
+from server.settings import get_settings
 from workers import overlap_state
 from workers.celery_app import app
 
@@ -36,6 +37,46 @@ def _lock_checks(db: Session) -> None:
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHECK_LOCK})
     # On SQLite the write session's BEGIN IMMEDIATE already holds the database lock.
+
+
+def is_overlap(fingerprint: str) -> bool:
+    """Whether an alert is one of N4's overlaps (pairs and forum shopping), which the index answers."""
+    return fingerprint.startswith((f"N4:{n4.PAIR_KIND}:", f"N4:{n4.FORUM_KIND}:"))
+
+
+def check_without_overlaps_now(initiative_id: int) -> dict[str, Any]:
+    """Every check but N4's overlaps, for one initiative and its neighbours; no index is built.
+
+    The `checks` queue runs this when `overlap_queue` is on; N4's overlaps of the same
+    initiative follow on the `overlap` queue (`check_overlaps_now`).
+    """
+    with session_scope(write=True) as db:
+        _lock_checks(db)
+        loaded = loader.load_initiative(db, initiative_id)
+        if loaded is None:
+            return {"initiative_id": initiative_id, "skipped": "gone"}
+        focus = set(loaded.snapshot.focus or ())
+        findings = [f for f in run_all(loaded.snapshot, without=[n4]) if not is_overlap(f.fingerprint)]
+        out = reconcile.reconcile(
+            db, findings, dict(loaded.ids), loaded.focus_ids, focus, lambda fp: not is_overlap(fp)
+        )
+    return {"initiative_id": initiative_id, **out.as_dict()}
+
+
+def check_overlaps_now(initiative_id: int) -> dict[str, Any]:
+    """N4's overlaps of one initiative from this process's index, reconciling only their alerts."""
+    with session_scope(write=True) as db:
+        _lock_checks(db)
+        index = overlap_state.current(db, refresh={initiative_id})
+        key = overlap_state.state().key_of(initiative_id)
+        if key is None:
+            return {"initiative_id": initiative_id, "skipped": "gone"}
+        min_tracks = loader.check_settings().forum_shopping_min_tracks
+        overlaps = n4.findings(index, {key}, min_tracks)
+        ids = {k: overlap_state.state().id_of[k] for f in overlaps for k in f.initiatives}
+        ids[key] = initiative_id
+        out = reconcile.reconcile(db, overlaps, ids, {initiative_id}, {key}, is_overlap)
+    return {"initiative_id": initiative_id, **out.as_dict()}
 
 
 def check_initiative_now(initiative_id: int) -> dict[str, Any]:
@@ -96,9 +137,26 @@ def _wake_streams_from_this_worker(**_: Any) -> None:
 
 @app.task(name=RUN_INITIATIVE)
 def run_initiative(initiative_id: int) -> dict[str, Any]:
-    """Check one initiative (and its neighbours) and reconcile the alerts it answers for."""
-    result = check_initiative_now(int(initiative_id))
+    """Check one initiative (and its neighbours) and reconcile the alerts it answers for.
+
+    With `overlap_queue` on, N4's overlaps are left to the overlap worker: sent there
+    once the other checks are committed.
+    """
+    if get_settings().overlap_queue:
+        result = check_without_overlaps_now(int(initiative_id))
+        if "skipped" not in result:
+            app.send_task(RUN_OVERLAP, args=[int(initiative_id)])
+    else:
+        result = check_initiative_now(int(initiative_id))
     log.info("checked initiative %s: %s", initiative_id, _summary(result))
+    return result
+
+
+@app.task(name=RUN_OVERLAP)
+def run_overlap(initiative_id: int) -> dict[str, Any]:
+    """N4's overlaps of one initiative, from the one index the overlap worker holds."""
+    result = check_overlaps_now(int(initiative_id))
+    log.info("overlaps of initiative %s: %s", initiative_id, _summary(result))
     return result
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -286,18 +287,23 @@ def reconcile(
     ids: dict[str, int],
     focus_ids: set[int] | None,
     focus_keys: set[str] | None,
+    answers_for: Callable[[str], bool] | None = None,
 ) -> Outcome:
-    """Bring the alerts in scope in line with `findings`; the caller commits."""
+    """Bring the alerts in scope in line with `findings`; the caller commits.
+
+    `answers_for` (a test on fingerprints) narrows the run to the alerts it answers
+    for: a run without N4's overlaps leaves their alerts to the run that has them.
+    """
     out = Outcome()
     kept: set[str] = set()
     # A focused run sees only the neighbourhood; what it finds away from the focus is
     # left to the run that focuses there, or to the sweep.
     for f in sorted(findings, key=lambda f: f.fingerprint):
-        if finding_in_scope(f, focus_keys):
+        if finding_in_scope(f, focus_keys) and (answers_for is None or answers_for(f.fingerprint)):
             upsert(db, f, ids, out)
             kept.add(f.fingerprint)
     for alert in in_scope(db, focus_ids, focus_keys):
-        if alert.fingerprint in kept:
+        if alert.fingerprint in kept or (answers_for is not None and not answers_for(alert.fingerprint)):
             continue
         assert alert.id is not None
         alert.status = "resolved"

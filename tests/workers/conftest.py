@@ -35,10 +35,14 @@ def wait_for(probe: Callable[[], T], timeout: float = 30.0, interval: float = 0.
 class Worker:
     """One `celery worker` subprocess in its own process group."""
 
-    def __init__(self, log_path: Path, env: dict[str, str], concurrency: int = 2) -> None:
+    def __init__(
+        self, log_path: Path, env: dict[str, str], concurrency: int = 2, overlap: bool = False
+    ) -> None:
         self.log_path = log_path
         self.env = env
         self.concurrency = concurrency
+        # The host's overlap worker: the overlap queue, in one process (`accord worker --overlap`).
+        self.overlap = overlap
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Worker:
@@ -52,9 +56,11 @@ class Worker:
                 "workers.celery_app",
                 "worker",
                 "-Q",
-                "checks,sweep,notify",
-                "-c",
-                str(self.concurrency),
+                *(
+                    ("overlap", "-P", "solo")
+                    if self.overlap
+                    else ("checks,sweep,notify", "-c", str(self.concurrency))
+                ),
                 "-n",
                 f"test-{uuid.uuid4().hex[:8]}@%h",
                 "-l",
@@ -119,10 +125,10 @@ def workers(tmp_path: Path) -> Iterator[Callable[..., Worker]]:
     """Start workers with the test's environment; every one is stopped at the end."""
     started: list[Worker] = []
 
-    def start(concurrency: int = 2) -> Worker:
+    def start(concurrency: int = 2, overlap: bool = False) -> Worker:
         env = dict(os.environ)
         env["PYTHONUNBUFFERED"] = "1"
-        w = Worker(tmp_path / f"worker-{len(started)}.log", env, concurrency).start()
+        w = Worker(tmp_path / f"worker-{len(started)}.log", env, concurrency, overlap).start()
         started.append(w)
         return w
 
