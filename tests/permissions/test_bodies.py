@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from server import db as dbmod
 from server.app import create_app
 from server.domain import signoffs
-from server.models import Alert, Event, Initiative
+from server.models import Alert, Delegation, Event, Initiative
 from server.models.base import utcnow
 from server.settings import get_settings
 from tests.conftest import _empty_pg
@@ -168,6 +168,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
                 if a.id is not None
             },
             requests=[("t-kestrel", "t-private")],
+            delegations=[("varnia", d.key) for d in db.exec(select(Delegation)).all()],
         )
         start = _last_event(db)
         fjord_v = db.exec(select(Initiative.id).where(Initiative.key == "t-fjord-v")).one()

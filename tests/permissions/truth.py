@@ -114,6 +114,8 @@ class Facts:
     decisions: list[tuple[str, str]] = field(default_factory=list)
     # (track key, role) of live grants made to one person after the import.
     person_grants: list[tuple[str, str]] = field(default_factory=list)
+    # (government, key) of each delegation of sign-off: its government's to read only.
+    delegations: list[tuple[str, str]] = field(default_factory=list)
 
 
 def date_texts(value: dt.date | str | None) -> list[str]:
@@ -283,6 +285,13 @@ class Truth:
                 if p.kind != "field_contributor" and self.government(p.org) == gov
             ]
             self._add("home_log", reason, f"reason {gov} gave to dismiss alert {alert_id}", by)
+        for gov, key in self.facts.delegations:
+            by = [
+                r
+                for r, p in self.people.items()
+                if p.kind != "field_contributor" and self.government(p.org) == gov
+            ]
+            self._add("home_log", key, f"delegation {key} of {gov}", by)
         for track, text in self.facts.internal_entries:
             self._add("home_log", text, f"internal log entry on {track}", self._home_of(track))
         for track, part, text in self.facts.internal_lines:
