@@ -213,6 +213,16 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         varnia,
         F2,
     )
+    # A high-severity alert is set aside once a second department of Varnia confirms it.
+    act(
+        "Varnia's finance ministry confirms the dismissal",
+        "other_desk",
+        "POST",
+        f"/api/v1/alerts/{fjord}/confirm",
+        {},
+        varnia,
+        F2,
+    )
     facts.dismissals.append((fjord, "varnia", DISMISS_REASON))
     act(
         "Varnia acknowledges the overlap of t-shared with Loria",
