@@ -31,6 +31,8 @@ def _tamper(db: Session, *statements: str) -> None:
 # sign-off nothing refers to.
 DEMO = document()
 DEMO["decisions"] = DEMO["decisions"][:4]
+# Months before the demo's delegation of sign-off: its entry is not among them.
+DEMO["delegations"] = []
 ENTRIES = len(DEMO["decisions"]) + sum(len(d["signoffs"]) for d in DEMO["decisions"])
 
 
