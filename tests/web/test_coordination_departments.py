@@ -35,6 +35,7 @@ ROLES = {
     "fin": ("varnia-fin", "desk_officer"),
     "dev": ("varnia-dev", "desk_officer"),
     "coord": ("varnia", "coordinator"),
+    "admin": ("varnia", "admin"),
     "ost": ("ostmark-fa", "desk_officer"),
     "ost_rev": ("ostmark-fa", "partner_reviewer"),
     "field": ("relief-net", "field_contributor"),
@@ -192,11 +193,12 @@ def test_each_role_reads_the_requests_its_own_way(
     html = page("ost_rev")
     assert _section(html, "incoming").count('class="coordination-request"') == 1
     assert "/accept" not in html
-    # Varnia's coordinator: the request abroad went out; the two at home are between departments.
-    html = page("coord")
-    assert _section(html, "outgoing").count('class="coordination-request"') == 1
-    assert _section(html, "between").count('class="coordination-request"') == 2
-    assert "/accept" not in html
+    # Varnia's coordinator and admin: the request abroad went out; the two at home are between departments.
+    for role in ("coord", "admin"):
+        html = page(role)
+        assert _section(html, "outgoing").count('class="coordination-request"') == 1
+        assert _section(html, "between").count('class="coordination-request"') == 2
+        assert "/accept" not in html
     # Another department of Varnia: nothing of its own, the three read as the government's.
     html = page("dev")
     assert _section(html, "incoming").count('class="coordination-request"') == 0
