@@ -236,6 +236,13 @@ def test_10_mb_json_description_is_413_and_nothing_stored(client, db, workspace,
     # A form past the body limit answers a page that says so, and an htmx form a notice.
     r = client.post("/initiatives/new", data=new_track_form(token, description="x" * 2_000_000))
     assert r.status_code == 413 and "nothing was saved" in r.text and "<html" in r.text
+    r = client.post(
+        "/initiatives/new",
+        data=new_track_form(token, description="x" * 2_000_000),
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
+    assert r.status_code == 413 and r.headers["HX-Reswap"] == "afterbegin"
+    assert r.text.startswith('<div class="notice error-box" role="alert">') and "nothing was saved" in r.text
     assert counts(db) == before
 
 
