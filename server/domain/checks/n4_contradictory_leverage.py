@@ -156,25 +156,30 @@ def _finding(
     snapshot: Snapshot, party: str, pairs: list[tuple[Aimed, Aimed, tuple[dt.date | None, dt.date | None]]]
 ) -> Finding:
     name = _party(snapshot, party)
-    c, s, days = pairs[0]
-    giver, presser = c.track, s.track
+    first_carrot, first_stick, _ = pairs[0]
+    giver, presser = first_carrot.track, first_stick.track
     message = (
-        f"{name} is offered {_KIND_WORDS[c.tool.kind]} by {_org(snapshot, giver.owner)} on track "
-        f"{label(giver)} while {_org(snapshot, presser.owner)} {s.verb()} {_KIND_WORDS[s.tool.kind]} on it "
-        f"on track {label(presser)}, at the same time, and the two tracks are not coordinated: the party "
-        "hears two messages and can play one against the other."
+        f"{name} is offered {_KIND_WORDS[first_carrot.tool.kind]} by {_org(snapshot, giver.owner)} on track "
+        f"{label(giver)} while {_org(snapshot, presser.owner)} {first_stick.verb()} "
+        f"{_KIND_WORDS[first_stick.tool.kind]} on it on track {label(presser)}, at the same time, and the two "
+        "tracks are not coordinated: the party hears two messages and can play one against the other."
     )
     evidence: list[str] = []
-    for c, s, days in pairs:
+    # Each track's own clashing tools, for the view its owner reads.
+    own: dict[str, list[Aimed]] = {giver.key: [], presser.key: []}
+    for carrot, stick, days in pairs:
         evidence.append(
-            f"{label(c.track)} of {_org(snapshot, c.track.owner)}, leverage {c.number}: {c.describe()} "
-            f"for {name}, {c.span()}"
+            f"{label(carrot.track)} of {_org(snapshot, carrot.track.owner)}, leverage {carrot.number}: "
+            f"{carrot.describe()} for {name}, {carrot.span()}"
         )
         evidence.append(
-            f"{label(s.track)} of {_org(snapshot, s.track.owner)}, leverage {s.number}: {s.describe()} "
-            f"on {name}, {s.span()}"
+            f"{label(stick.track)} of {_org(snapshot, stick.track.owner)}, leverage {stick.number}: "
+            f"{stick.describe()} on {name}, {stick.span()}"
         )
         evidence.append(f"both run {_days(days)}")
+        for tool in (carrot, stick):
+            if tool not in own[tool.track.key]:
+                own[tool.track.key].append(tool)
     evidence = list(dict.fromkeys(evidence))
     evidence.append(f"{label(giver)} and {label(presser)} are not linked as coordinated")
     remedy = (
@@ -182,12 +187,6 @@ def _finding(
         "link the two tracks as coordinated and sequence the incentive and the pressure, or lift one of them."
     )
     keys = (giver.key, presser.key)
-    own: dict[str, list[Aimed]] = {giver.key: [], presser.key: []}
-    for pair in pairs:
-        for tool in pair[:2]:
-            assert isinstance(tool, Aimed)
-            if tool not in own[tool.track.key]:
-                own[tool.track.key].append(tool)
     views = {
         giver.key: _view(snapshot, name, own[giver.key], presser),
         presser.key: _view(snapshot, name, own[presser.key], giver),
