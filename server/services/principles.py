@@ -2,21 +2,21 @@
 
 The paper's words are the checks' own (`WORDS` of each module in
 `server.domain.checks`, the principle's later kinds of finding included); the open
-alerts are counted through the same visibility layer as the alerts inbox
-(`alerts.list_visible`), so a reader is told only of alerts they may read.
+alerts are counted with the alerts inbox's own filter (`alerts.filtered`, over the
+visibility layer), so a reader is told only of alerts they may read, and the number
+beside a principle is the one its inbox link shows.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from server.domain import checks
-from server.models import User
-from server.services import alerts
-from server.services.initiative_page import LIVE_ALERTS
+from server.models import Alert, User
+from server.services import alerts, audience
 
 # How each check works, in plain words (the README's table says the same at more length).
 HOW: dict[str, str] = {
@@ -82,12 +82,19 @@ class Principle:
     title: str
     words: list[str]
     how: str
+    # Open alerts as the inbox counts them by default (the reader's department's, for a
+    # desk officer; the whole government's for a coordinator or an admin) ...
     open: int = 0
-    by_severity: dict[str, int] = field(default_factory=dict)
+    # ... and all the reader may read, when that is more (a desk officer's whole government).
+    open_all: int = 0
 
     @property
     def inbox_url(self) -> str:
         return f"/alerts?principle={self.id}"
+
+    @property
+    def inbox_all_url(self) -> str:
+        return f"/alerts?principle={self.id}&department="
 
 
 def _words(principle: str) -> list[str]:
@@ -99,25 +106,30 @@ def _words(principle: str) -> list[str]:
     return seen
 
 
+def _by_principle(db: Session, actor: User | None, f: alerts.Filters) -> dict[str, int]:
+    """Open alerts per principle, through the inbox's own filter (one query)."""
+    ids = alerts.filtered(audience.of(actor), f).subquery()
+    rows = db.exec(
+        select(Alert.principle, func.count())
+        .where(col(Alert.id).in_(select(ids.c.id)))
+        .group_by(Alert.principle)
+    ).all()
+    return {str(p): int(n) for p, n in rows}
+
+
 def overview(db: Session, actor: User | None) -> list[Principle]:
     """The ten principles in the paper's order, each with the open alerts the actor may read."""
-    live = alerts.list_visible(db, actor, statuses=LIVE_ALERTS, limit=100_000)
-    counts = Counter(v.principle for v in live)
-    severities: dict[str, Counter[str]] = {}
-    for v in live:
-        severities.setdefault(v.principle, Counter())[v.severity] += 1
-    out = []
-    for module in checks.all_checks():
-        p = module.ID
-        sev = severities.get(p, Counter())
-        out.append(
-            Principle(
-                id=p,
-                title=module.TITLE,
-                words=_words(p),
-                how=HOW[p],
-                open=counts.get(p, 0),
-                by_severity={s: sev[s] for s in ("high", "medium", "low") if sev[s]},
-            )
+    department = alerts.mine(actor)
+    own = _by_principle(db, actor, alerts.Filters(department=department))
+    every = own if department is None else _by_principle(db, actor, alerts.Filters())
+    return [
+        Principle(
+            id=module.ID,
+            title=module.TITLE,
+            words=_words(module.ID),
+            how=HOW[module.ID],
+            open=own.get(module.ID, 0),
+            open_all=every.get(module.ID, 0),
         )
-    return out
+        for module in checks.all_checks()
+    ]

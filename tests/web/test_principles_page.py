@@ -34,6 +34,7 @@ def _world(db: Session) -> dict[str, User]:
         "mfa": person(db, "varnia-mfa", "desk_officer"),
         "ost": person(db, "ostmark-fa", "desk_officer"),
         "field": person(db, "relief-net", "field_contributor"),
+        "dev": person(db, "varnia-dev", "desk_officer"),
     }
     check_everything_now()
     return people
@@ -67,7 +68,13 @@ def test_counts_are_the_readers_own_and_link_to_the_inbox(
         expected: dict[str, int] = {}
         for v in alerts.list_visible(db, people[who], statuses=("open", "acknowledged")):
             expected[v.principle] = expected.get(v.principle, 0) + 1
+        # Each count is the one the inbox shows behind its link.
+        inbox = {
+            p: alerts.count(db, people[who], alerts.Filters(principle=p, department=alerts.mine(people[who])))
+            for p in expected
+        }
         db.commit()
+        assert inbox == expected, who
         with TestClient(client.app, follow_redirects=False) as c:
             r = c.post("/signin", data=signin_form(c, people[who].email, "correct horse battery", next="/"))
             assert r.status_code == 303
@@ -81,3 +88,22 @@ def test_counts_are_the_readers_own_and_link_to_the_inbox(
     mfa = {v.id for v in alerts.list_visible(db, people["mfa"])}
     ost = {v.id for v in alerts.list_visible(db, people["ost"])}
     assert mfa and ost and not (mfa & ost)
+
+
+def test_a_desk_officer_reads_their_departments_count_and_their_governments(
+    client: TestClient, login: Callable[[str], str], db: Session
+) -> None:
+    people = _world(db)
+    every = {}
+    for v in alerts.list_visible(db, people["dev"], statuses=("open", "acknowledged")):
+        every[v.principle] = every.get(v.principle, 0) + 1
+    db.commit()
+    login(people["dev"].email)
+    page = client.get("/principles").text
+    # The development agency owns no track: none of the alerts is its department's own.
+    assert _counts(page) == {}
+    all_counts = {
+        p: int(n)
+        for p, n in re.findall(r'href="/alerts\?principle=(\w\d)&amp;department=">(\d+) across', page)
+    }
+    assert all_counts == every and every
