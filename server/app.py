@@ -187,13 +187,16 @@ def create_app() -> FastAPI:
     api_docs.install(app)
 
     from server.api import ROUTERS as API_ROUTERS
+    from server.api import install_openapi
+    from server.api.http import known_query
     from web.routes import ROUTERS as WEB_ROUTERS
 
     for router in API_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(known_query)])
     for router in WEB_ROUTERS:
         # Pages and the pages' live stream: the OpenAPI document describes the JSON API only.
         app.include_router(router, include_in_schema=False)
+    install_openapi(app, API_PREFIX)
 
     from server.edge import HeadAsGet, ProxyHeaders, SecurityHeaders
     from server.ops import OpsMiddleware
@@ -311,8 +314,11 @@ def create_app() -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if wants_json(request):
-            return problem(exc.status_code, str(exc.detail), str(exc.detail))
-        return _page_error(request, exc.status_code, str(exc.detail), "")
+            response = problem(exc.status_code, str(exc.detail), str(exc.detail))
+        else:
+            response = _page_error(request, exc.status_code, str(exc.detail), "")
+        response.headers.update(exc.headers or {})  # `Allow` on a 405
+        return response
 
     @app.exception_handler(Exception)
     def _crash(request: Request, exc: Exception) -> Response:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from server.api import schemas
+from server.api.http import LIMIT_DEFAULT, PAGE_HEADERS, CommentId, Cursor, InitiativeId, Limit, page
 from server.auth import CurrentUser, SessionDep
 from server.services import comments
 from server.services.comments import CommentData
@@ -14,18 +13,32 @@ from server.services.comments import CommentData
 router = APIRouter(tags=["comments"])
 
 
-@router.get("/initiatives/{initiative_id}/comments")
-def list_comments(initiative_id: int, db: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
-    return [schemas.comment(c) for c in comments.listing(db, user, initiative_id)]
+@router.get("/initiatives/{initiative_id}/comments", responses={200: {"headers": PAGE_HEADERS}})
+def list_comments(
+    initiative_id: InitiativeId,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    user: CurrentUser,
+    limit: Limit = LIMIT_DEFAULT,
+    cursor: Cursor = None,
+) -> list[schemas.CommentOut]:  # type: ignore[valid-type]
+    """The comments on a track that the caller may read, oldest first."""
+    found = comments.listing(db, user, initiative_id)
+    return [
+        schemas.comment(c) for c in page(request, response, found, limit, cursor, key=lambda c: c.id or 0)
+    ]
 
 
 @router.post("/initiatives/{initiative_id}/comments", status_code=201)
-def add_comment(initiative_id: int, data: CommentData, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def add_comment(
+    initiative_id: InitiativeId, data: CommentData, db: SessionDep, user: CurrentUser
+) -> schemas.CommentOut:  # type: ignore[valid-type]
     """Comment on a track (home, or a partner with a comment grant); `internal` stays home."""
     return schemas.comment(comments.add(db, user, initiative_id, data))
 
 
-@router.delete("/comments/{comment_id}", status_code=204)
-def remove_comment(comment_id: int, db: SessionDep, user: CurrentUser) -> Response:
+@router.delete("/comments/{comment_id}", status_code=204, response_class=Response)
+def remove_comment(comment_id: CommentId, db: SessionDep, user: CurrentUser) -> None:
+    """Remove one's own comment (or, at home, one an editor may remove)."""
     comments.remove(db, user, comment_id)
-    return Response(status_code=204)

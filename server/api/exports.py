@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from server.api.http import CrisisId, InitiativeId
+from server.api.schemas import UtcDateTime, view_model
 from server.auth import CurrentUser, SessionDep
 from server.services import exports
 from server.services.exports import ExportRow, LogExport
 
 router = APIRouter(tags=["exports"])
+ExportRowOut = view_model(ExportRow, "ExportRow")
 
 
 class LogRecord(BaseModel):
@@ -22,10 +23,10 @@ class LogRecord(BaseModel):
     subject_id: int
     subject_key: str
     title: str
-    generated_at: datetime
+    generated_at: UtcDateTime
     verification: str
     verified: bool
-    entries: list[ExportRow]
+    entries: list[ExportRowOut]  # type: ignore[valid-type]
 
 
 def _record(export: LogExport) -> LogRecord:
@@ -37,7 +38,7 @@ def _record(export: LogExport) -> LogRecord:
         generated_at=export.generated_at,
         verification=export.verification,
         verified=export.verified,
-        entries=list(export.rows),
+        entries=[ExportRowOut.model_validate(r, from_attributes=True) for r in export.rows],
     )
 
 
@@ -68,32 +69,32 @@ _PDF = {200: {"content": {"application/pdf": {}}, "description": "The record as 
 
 
 @router.get("/initiatives/{initiative_id}/log")
-def initiative_log(initiative_id: int, db: SessionDep, user: CurrentUser) -> LogRecord:
+def initiative_log(initiative_id: InitiativeId, db: SessionDep, user: CurrentUser) -> LogRecord:
     """The track's decision log as the caller may read it, with the chain's verification line."""
     return _record(exports.initiative_log(db, user, initiative_id))
 
 
 @router.get("/initiatives/{initiative_id}/log.csv", response_class=Response, responses=_CSV)
-def initiative_log_csv(initiative_id: int, db: SessionDep, user: CurrentUser) -> Response:
+def initiative_log_csv(initiative_id: InitiativeId, db: SessionDep, user: CurrentUser) -> Response:
     return csv_response(exports.initiative_log(db, user, initiative_id))
 
 
 @router.get("/initiatives/{initiative_id}/log.pdf", response_class=Response, responses=_PDF)
-def initiative_log_pdf(initiative_id: int, db: SessionDep, user: CurrentUser) -> Response:
+def initiative_log_pdf(initiative_id: InitiativeId, db: SessionDep, user: CurrentUser) -> Response:
     return pdf_response(exports.initiative_log(db, user, initiative_id))
 
 
 @router.get("/crises/{crisis_id}/log")
-def crisis_log(crisis_id: int, db: SessionDep, user: CurrentUser) -> LogRecord:
+def crisis_log(crisis_id: CrisisId, db: SessionDep, user: CurrentUser) -> LogRecord:
     """The log of every track on the crisis that the caller may see."""
     return _record(exports.crisis_log(db, user, crisis_id))
 
 
 @router.get("/crises/{crisis_id}/log.csv", response_class=Response, responses=_CSV)
-def crisis_log_csv(crisis_id: int, db: SessionDep, user: CurrentUser) -> Response:
+def crisis_log_csv(crisis_id: CrisisId, db: SessionDep, user: CurrentUser) -> Response:
     return csv_response(exports.crisis_log(db, user, crisis_id))
 
 
 @router.get("/crises/{crisis_id}/log.pdf", response_class=Response, responses=_PDF)
-def crisis_log_pdf(crisis_id: int, db: SessionDep, user: CurrentUser) -> Response:
+def crisis_log_pdf(crisis_id: CrisisId, db: SessionDep, user: CurrentUser) -> Response:
     return pdf_response(exports.crisis_log(db, user, crisis_id))

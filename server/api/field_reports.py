@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
 from server.api import schemas
+from server.api.http import LIMIT_DEFAULT, PAGE_HEADERS, Cursor, Key, Limit, ReportId, id_filter, page
 from server.auth import CurrentUser, SessionDep
 from server.services import field_reports
 from server.services.field_reports import FieldReportData
@@ -14,28 +13,37 @@ from server.services.field_reports import FieldReportData
 router = APIRouter(tags=["field reports"])
 
 
-@router.get("/field-reports")
+@router.get("/field-reports", responses={200: {"headers": PAGE_HEADERS}})
 def list_reports(
+    request: Request,
+    response: Response,
     db: SessionDep,
     user: CurrentUser,
-    crisis_id: int | None = None,
-    initiative_id: int | None = None,
+    crisis_id: int | None = id_filter("Only the reports on this crisis"),
+    initiative_id: int | None = id_filter("Only the reports on this track"),
     mine: bool = False,
-) -> list[dict[str, Any]]:
-    return [schemas.report(r) for r in field_reports.listing(db, user, crisis_id, initiative_id, mine)]
+    limit: Limit = LIMIT_DEFAULT,
+    cursor: Cursor = None,
+) -> list[schemas.FieldReportOut]:  # type: ignore[valid-type]
+    """The field reports the caller may read, newest first; `mine` keeps those its organisation filed."""
+    found = field_reports.listing(db, user, crisis_id, initiative_id, mine)
+    return [
+        schemas.report(r)
+        for r in page(request, response, found, limit, cursor, key=lambda r: r.id or 0, newest_first=True)
+    ]
 
 
 @router.get("/field-reports/by-key/{key}")
-def get_report_by_key(key: str, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def get_report_by_key(key: Key, db: SessionDep, user: CurrentUser) -> schemas.FieldReportOut:  # type: ignore[valid-type]
     return schemas.report(field_reports.get_by_key(db, user, key))
 
 
 @router.get("/field-reports/{report_id}")
-def get_report(report_id: int, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def get_report(report_id: ReportId, db: SessionDep, user: CurrentUser) -> schemas.FieldReportOut:  # type: ignore[valid-type]
     return schemas.report(field_reports.get(db, user, report_id))
 
 
 @router.post("/field-reports", status_code=201)
-def file_report(data: FieldReportData, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def file_report(data: FieldReportData, db: SessionDep, user: CurrentUser) -> schemas.FieldReportOut:  # type: ignore[valid-type]
     """File a report on a crisis, or on a track shared with the caller."""
     return schemas.report(field_reports.file(db, user, data))

@@ -2,36 +2,72 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Response
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, Body, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from server.api import schemas
+from server.api.http import (
+    DB_INT_MAX,
+    ETAG_HEADER,
+    LIMIT_DEFAULT,
+    PAGE_HEADERS,
+    VERSIONED_STATUSES,
+    ActualId,
+    Cursor,
+    IfMatch,
+    InitiativeId,
+    Key,
+    Limit,
+    LineId,
+    MetricId,
+    OtherId,
+    PreconditionFailed,
+    decode_cursor,
+    encode_cursor,
+    id_filter,
+    matched_version,
+    precondition,
+    set_etag,
+    version_of,
+)
 from server.auth import CurrentUser, SessionDep
 from server.services import initiatives, metric_actuals
-from server.services.errors import Invalid
 from server.services.initiatives import Filters, InitiativeData
 
 router = APIRouter(tags=["initiatives"])
-Part = Literal["red_lines", "staff", "resources", "leverage", "metrics"]
+Part = schemas.Part
+Version = Annotated[int | None, Field(ge=1, le=DB_INT_MAX)]
+VERSIONED: dict[int | str, dict[str, Any]] = {
+    200: {"headers": ETAG_HEADER},
+    **{code: {"description": text} for code, text in VERSIONED_STATUSES.items()},
+}
+LineBody = Annotated[
+    dict[str, Any],
+    Body(
+        description="The item's fields, as in the workspace document for its kind "
+        "(`text` and `trigger` for a red line, `name`, `kind` and `target` for a metric, ...); "
+        "`internal` keeps it home"
+    ),
+]
 
 
 class InitiativeUpdate(InitiativeData):
-    """The edited initiative and the version it was edited from."""
+    """The edited initiative and the version it was edited from (or send `If-Match`)."""
 
-    version: int
+    version: Version = None
 
 
 class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     status: Literal["draft", "active", "paused", "closed"]
-    version: int
+    version: Version = None
 
 
 class LinkRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    other_id: int
+    other_id: int = Field(ge=1, le=DB_INT_MAX)
 
 
 class InternalFlag(BaseModel):
@@ -39,127 +75,221 @@ class InternalFlag(BaseModel):
     internal: bool
 
 
-@router.get("/initiatives")
+@router.get("/initiatives", responses={200: {"headers": PAGE_HEADERS}})
 def list_initiatives(
+    request: Request,
+    response: Response,
     db: SessionDep,
     user: CurrentUser,
-    crisis_id: int | None = None,
-    owner_id: int | None = None,
-    kind: str | None = None,
-    status: str | None = None,
+    crisis_id: int | None = id_filter("Only the tracks on this crisis"),
+    owner_id: int | None = id_filter("Only the tracks this organisation owns"),
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    status: Literal["draft", "active", "paused", "closed"] | None = None,
     has_alerts: bool | None = None,
-    q: str | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Words in the title or description")] = None,
     shared_with_us: bool = False,
+    limit: Limit = LIMIT_DEFAULT,
+    cursor: Cursor = None,
 ) -> list[schemas.InitiativeSummary]:
-    """The tracks the caller may see; `shared_with_us` keeps those shared by other governments."""
+    """The tracks the caller may see, by id; `shared_with_us` keeps those shared by other governments."""
     filters = Filters(crisis_id, owner_id, kind, status, has_alerts, q, shared_with_us)
-    return [schemas.summary(i) for i in initiatives.listing(db, user, filters)]
+    found = initiatives.listing(db, user, filters, limit=limit + 1, after=decode_cursor(cursor), by_id=True)
+    if len(found) > limit:
+        found = found[:limit]
+        nxt = request.url.include_query_params(cursor=encode_cursor(found[-1].id or 0), limit=limit)
+        response.headers["Link"] = f'<{nxt}>; rel="next"'
+    return [schemas.summary(i) for i in found]
 
 
-@router.get("/initiatives/by-key/{key}")
-def get_initiative_by_key(key: str, db: SessionDep, user: CurrentUser) -> schemas.InitiativeDetail:
+@router.get("/initiatives/by-key/{key}", responses={200: {"headers": ETAG_HEADER}})
+def get_initiative_by_key(
+    key: Key, response: Response, db: SessionDep, user: CurrentUser
+) -> schemas.InitiativeDetail:
     found = initiatives.get_by_key(db, user, key)
     assert found.id is not None
-    return schemas.detail(initiatives.view(db, user, found.id))
+    return _detail(response, initiatives.view(db, user, found.id))
 
 
-@router.get("/initiatives/{initiative_id}")
-def get_initiative(initiative_id: int, db: SessionDep, user: CurrentUser) -> schemas.InitiativeDetail:
-    return schemas.detail(initiatives.view(db, user, initiative_id))
+@router.get("/initiatives/{initiative_id}", responses={200: {"headers": ETAG_HEADER}})
+def get_initiative(
+    initiative_id: InitiativeId, response: Response, db: SessionDep, user: CurrentUser
+) -> schemas.InitiativeDetail:
+    """A track with what the caller may read of it; its `ETag` is its version, for `If-Match`."""
+    return _detail(response, initiatives.view(db, user, initiative_id))
 
 
-@router.post("/initiatives", status_code=201)
-def create_initiative(data: InitiativeData, db: SessionDep, user: CurrentUser) -> schemas.InitiativeSummary:
-    return schemas.summary(initiatives.create(db, user, data))
+def _detail(response: Response, view: initiatives.InitiativeView) -> schemas.InitiativeDetail:
+    set_etag(response, view.initiative.version)
+    return schemas.detail(view)
 
 
-@router.put("/initiatives/{initiative_id}")
+@router.post("/initiatives", status_code=201, responses={201: {"headers": ETAG_HEADER}})
+def create_initiative(
+    data: InitiativeData, response: Response, db: SessionDep, user: CurrentUser
+) -> schemas.InitiativeSummary:
+    created = initiatives.create(db, user, data)
+    set_etag(response, created.version)
+    return schemas.summary(created)
+
+
+@router.put("/initiatives/{initiative_id}", responses=VERSIONED)
 def update_initiative(
-    initiative_id: int, data: InitiativeUpdate, db: SessionDep, user: CurrentUser
-) -> schemas.InitiativeSummary:
-    """Save an edit; a stale `version` answers 409 with the current values and what changed."""
-    fields = InitiativeData.model_validate(data.model_dump(exclude={"version"}))
-    return schemas.summary(initiatives.update(db, user, initiative_id, fields, data.version))
-
-
-@router.post("/initiatives/{initiative_id}/status")
-def set_status(
-    initiative_id: int, data: StatusChange, db: SessionDep, user: CurrentUser
-) -> schemas.InitiativeSummary:
-    return schemas.summary(initiatives.set_status(db, user, initiative_id, data.status, data.version))
-
-
-@router.post("/initiatives/{initiative_id}/lines/{part}", status_code=201)
-def add_line(
-    initiative_id: int, part: Part, db: SessionDep, user: CurrentUser, data: dict[str, Any] = Body(...)
-) -> dict[str, Any]:
-    """Add a red line, staff line, resource, leverage tool or metric (`internal` keeps it home)."""
-    return schemas.line(initiatives.add_line(db, user, initiative_id, part, data))
-
-
-@router.put("/initiatives/{initiative_id}/lines/{part}/{line_id}")
-def update_line(
-    initiative_id: int,
-    part: Part,
-    line_id: int,
+    initiative_id: InitiativeId,
+    data: InitiativeUpdate,
+    response: Response,
     db: SessionDep,
     user: CurrentUser,
-    data: dict[str, Any] = Body(...),
-) -> dict[str, Any]:
-    """Edit an item from the `version` it was read at (in the body)."""
+    if_match: IfMatch = None,
+) -> schemas.InitiativeSummary:
+    """Save an edit from the version read (`If-Match`, or `version`): stale, 412 (409 with `version`)."""
+    fields = InitiativeData.model_validate(data.model_dump(exclude={"version"}))
+    with precondition(if_match):
+        saved = initiatives.update(db, user, initiative_id, fields, version_of(if_match, data.version))
+    set_etag(response, saved.version)
+    return schemas.summary(saved)
+
+
+@router.post("/initiatives/{initiative_id}/status", responses=VERSIONED)
+def set_status(
+    initiative_id: InitiativeId,
+    data: StatusChange,
+    response: Response,
+    db: SessionDep,
+    user: CurrentUser,
+    if_match: IfMatch = None,
+) -> schemas.InitiativeSummary:
+    """Open, pause or close a track, from the version read (`If-Match`, or `version`)."""
+    with precondition(if_match):
+        saved = initiatives.set_status(
+            db, user, initiative_id, data.status, version_of(if_match, data.version)
+        )
+    set_etag(response, saved.version)
+    return schemas.summary(saved)
+
+
+@router.post(
+    "/initiatives/{initiative_id}/lines/{part}", status_code=201, responses={201: {"headers": ETAG_HEADER}}
+)
+def add_line(
+    initiative_id: InitiativeId,
+    part: Part,
+    data: LineBody,
+    response: Response,
+    db: SessionDep,
+    user: CurrentUser,
+) -> schemas.LineOut:  # type: ignore[valid-type]
+    """Add a red line, staff line, resource, leverage tool or metric (`internal` keeps it home)."""
+    row = initiatives.add_line(db, user, initiative_id, part, data)
+    set_etag(response, row.version)
+    return schemas.line(part, row)
+
+
+@router.put("/initiatives/{initiative_id}/lines/{part}/{line_id}", responses=VERSIONED)
+def update_line(
+    initiative_id: InitiativeId,
+    part: Part,
+    line_id: LineId,
+    data: LineBody,
+    response: Response,
+    db: SessionDep,
+    user: CurrentUser,
+    if_match: IfMatch = None,
+) -> schemas.LineOut:  # type: ignore[valid-type]
+    """Edit an item from the version it was read at (`If-Match`, or `version` in the body)."""
     fields = dict(data)
-    version = fields.pop("version", None)
-    if not isinstance(version, int):
-        raise Invalid.field("version", "send the version the item was read at")
-    return schemas.line(initiatives.update_line(db, user, initiative_id, part, line_id, fields, version))
+    body_version = fields.pop("version", None)
+    if isinstance(body_version, bool) or not isinstance(body_version, int):
+        body_version = None
+    with precondition(if_match):
+        row = initiatives.update_line(
+            db, user, initiative_id, part, line_id, fields, version_of(if_match, body_version)
+        )
+    set_etag(response, row.version)
+    return schemas.line(part, row)
 
 
 @router.put("/initiatives/{initiative_id}/lines/{part}/{line_id}/internal")
 def set_line_internal(
-    initiative_id: int, part: Part, line_id: int, data: InternalFlag, db: SessionDep, user: CurrentUser
-) -> dict[str, Any]:
+    initiative_id: InitiativeId,
+    part: Part,
+    line_id: LineId,
+    data: InternalFlag,
+    response: Response,
+    db: SessionDep,
+    user: CurrentUser,
+) -> schemas.LineOut:  # type: ignore[valid-type]
     """Keep an item home (or share it with the track's partners again)."""
-    return schemas.line(initiatives.set_internal(db, user, initiative_id, part, line_id, data.internal))
+    row = initiatives.set_internal(db, user, initiative_id, part, line_id, data.internal)
+    set_etag(response, row.version)
+    return schemas.line(part, row)
 
 
-@router.delete("/initiatives/{initiative_id}/lines/{part}/{line_id}", status_code=204)
-def remove_line(initiative_id: int, part: Part, line_id: int, db: SessionDep, user: CurrentUser) -> Response:
+@router.delete(
+    "/initiatives/{initiative_id}/lines/{part}/{line_id}",
+    status_code=204,
+    response_class=Response,
+    responses={412: {"description": VERSIONED_STATUSES[412]}},
+)
+def remove_line(
+    initiative_id: InitiativeId,
+    part: Part,
+    line_id: LineId,
+    db: SessionDep,
+    user: CurrentUser,
+    if_match: IfMatch = None,
+) -> None:
+    """Remove an item; with `If-Match`, only if it is still at that version."""
+    wanted = matched_version(if_match)
+    if wanted is not None:
+        _, line = initiatives.get_line(db, user, initiative_id, part, line_id)
+        if line.version != wanted:
+            raise PreconditionFailed("Someone else changed this item after you read it", version=line.version)
     initiatives.remove_line(db, user, initiative_id, part, line_id)
-    return Response(status_code=204)
 
 
 @router.get("/initiatives/{initiative_id}/metrics/{metric_id}/actuals")
 def list_actuals(
-    initiative_id: int, metric_id: int, db: SessionDep, user: CurrentUser
-) -> list[dict[str, Any]]:
+    initiative_id: InitiativeId, metric_id: MetricId, db: SessionDep, user: CurrentUser
+) -> list[schemas.ActualOut]:
     """The values a metric was measured at, in date order (404 if the metric is not the caller's to see)."""
     return [schemas.actual(a) for a in metric_actuals.values(db, user, initiative_id, metric_id).actuals]
 
 
 @router.post("/initiatives/{initiative_id}/metrics/{metric_id}/actuals", status_code=201)
 def record_actual(
-    initiative_id: int, metric_id: int, data: metric_actuals.ActualData, db: SessionDep, user: CurrentUser
-) -> dict[str, Any]:
+    initiative_id: InitiativeId,
+    metric_id: MetricId,
+    data: metric_actuals.ActualData,
+    db: SessionDep,
+    user: CurrentUser,
+) -> schemas.ActualOut:
     """Record the value a metric stood at on a date, the end of the period measured."""
     return schemas.actual(metric_actuals.record(db, user, initiative_id, metric_id, data))
 
 
-@router.delete("/initiatives/{initiative_id}/metrics/{metric_id}/actuals/{actual_id}", status_code=204)
+@router.delete(
+    "/initiatives/{initiative_id}/metrics/{metric_id}/actuals/{actual_id}",
+    status_code=204,
+    response_class=Response,
+)
 def remove_actual(
-    initiative_id: int, metric_id: int, actual_id: int, db: SessionDep, user: CurrentUser
-) -> Response:
+    initiative_id: InitiativeId, metric_id: MetricId, actual_id: ActualId, db: SessionDep, user: CurrentUser
+) -> None:
     metric_actuals.remove(db, user, initiative_id, metric_id, actual_id)
-    return Response(status_code=204)
 
 
 @router.post("/initiatives/{initiative_id}/coordinated", status_code=201)
 def link_coordinated(
-    initiative_id: int, data: LinkRequest, db: SessionDep, user: CurrentUser
-) -> dict[str, Any]:
+    initiative_id: InitiativeId, data: LinkRequest, db: SessionDep, user: CurrentUser
+) -> schemas.LinkOut:  # type: ignore[valid-type]
+    """Link two tracks as coordinated (both must be the caller's government's to edit)."""
     return schemas.link(initiatives.link_coordinated(db, user, initiative_id, data.other_id))
 
 
-@router.delete("/initiatives/{initiative_id}/coordinated/{other_id}", status_code=204)
-def unlink_coordinated(initiative_id: int, other_id: int, db: SessionDep, user: CurrentUser) -> Response:
+@router.delete(
+    "/initiatives/{initiative_id}/coordinated/{other_id}", status_code=204, response_class=Response
+)
+def unlink_coordinated(
+    initiative_id: InitiativeId, other_id: OtherId, db: SessionDep, user: CurrentUser
+) -> None:
     initiatives.unlink_coordinated(db, user, initiative_id, other_id)
-    return Response(status_code=204)

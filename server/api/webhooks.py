@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from server.api.http import LIMIT_DEFAULT, PAGE_HEADERS, Cursor, Limit, WebhookId, page
+from server.api.schemas import UtcDateTime
 from server.auth import CurrentUser, SessionDep
 from server.models.webhooks import Webhook
 from server.services import webhooks
@@ -22,7 +22,7 @@ class WebhookOut(BaseModel):
     kinds: list[str]
     description: str
     active: bool
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class WebhookWithSecret(WebhookOut):
@@ -33,7 +33,7 @@ class WebhookWithSecret(WebhookOut):
 
 class AttemptOut(BaseModel):
     number: int
-    at: datetime
+    at: UtcDateTime
     status_code: int | None
     error: str
     duration_ms: int
@@ -45,8 +45,8 @@ class DeliveryOut(BaseModel):
     delivery_key: str
     status: str
     tries: int
-    created_at: datetime
-    delivered_at: datetime | None
+    created_at: UtcDateTime
+    delivered_at: UtcDateTime | None
     attempts: list[AttemptOut]
 
 
@@ -58,10 +58,18 @@ def _with_secret(hook: Webhook, secret: str) -> WebhookWithSecret:
     return WebhookWithSecret(**_out(hook).model_dump(), secret=secret)
 
 
-@router.get("/webhooks")
-def listing(db: SessionDep, user: CurrentUser) -> list[WebhookOut]:
-    """The webhooks of the caller's organisation (its admins only)."""
-    return [_out(h) for h in webhooks.listing(db, user)]
+@router.get("/webhooks", responses={200: {"headers": PAGE_HEADERS}})
+def listing(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    user: CurrentUser,
+    limit: Limit = LIMIT_DEFAULT,
+    cursor: Cursor = None,
+) -> list[WebhookOut]:
+    """The webhooks of the caller's organisation (its admins only), by id."""
+    found = webhooks.listing(db, user)
+    return [_out(h) for h in page(request, response, found, limit, cursor, key=lambda h: h.id or 0)]
 
 
 @router.post("/webhooks", status_code=201)
@@ -72,36 +80,52 @@ def register(data: WebhookData, db: SessionDep, user: CurrentUser) -> WebhookWit
 
 
 @router.get("/webhooks/{webhook_id}")
-def get(webhook_id: int, db: SessionDep, user: CurrentUser) -> WebhookOut:
+def get(webhook_id: WebhookId, db: SessionDep, user: CurrentUser) -> WebhookOut:
     return _out(webhooks.get(db, user, webhook_id))
 
 
 @router.post("/webhooks/{webhook_id}/pause")
-def pause(webhook_id: int, db: SessionDep, user: CurrentUser) -> WebhookOut:
+def pause(webhook_id: WebhookId, db: SessionDep, user: CurrentUser) -> WebhookOut:
     return _out(webhooks.set_active(db, user, webhook_id, False))
 
 
 @router.post("/webhooks/{webhook_id}/resume")
-def resume(webhook_id: int, db: SessionDep, user: CurrentUser) -> WebhookOut:
+def resume(webhook_id: WebhookId, db: SessionDep, user: CurrentUser) -> WebhookOut:
     return _out(webhooks.set_active(db, user, webhook_id, True))
 
 
 @router.post("/webhooks/{webhook_id}/secret")
-def rotate_secret(webhook_id: int, db: SessionDep, user: CurrentUser) -> WebhookWithSecret:
+def rotate_secret(webhook_id: WebhookId, db: SessionDep, user: CurrentUser) -> WebhookWithSecret:
     """A new signing secret, shown only now; the old one stops at once."""
     hook, secret = webhooks.rotate_secret(db, user, webhook_id)
     return _with_secret(hook, secret)
 
 
-@router.delete("/webhooks/{webhook_id}", status_code=204)
-def remove(webhook_id: int, db: SessionDep, user: CurrentUser) -> Response:
+@router.delete("/webhooks/{webhook_id}", status_code=204, response_class=Response)
+def remove(webhook_id: WebhookId, db: SessionDep, user: CurrentUser) -> None:
     webhooks.remove(db, user, webhook_id)
-    return Response(status_code=204)
 
 
-@router.get("/webhooks/{webhook_id}/deliveries")
-def deliveries(webhook_id: int, db: SessionDep, user: CurrentUser) -> list[DeliveryOut]:
-    """The newest deliveries, each with every try."""
+@router.get("/webhooks/{webhook_id}/deliveries", responses={200: {"headers": PAGE_HEADERS}})
+def deliveries(
+    webhook_id: WebhookId,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    user: CurrentUser,
+    limit: Limit = LIMIT_DEFAULT,
+    cursor: Cursor = None,
+) -> list[DeliveryOut]:
+    """The newest deliveries first, each with every try."""
+    found = page(
+        request,
+        response,
+        webhooks.delivery_log(db, user, webhook_id),
+        limit,
+        cursor,
+        key=lambda v: v.delivery.id or 0,
+        newest_first=True,
+    )
     return [
         DeliveryOut(
             **v.delivery.model_dump(
@@ -110,5 +134,5 @@ def deliveries(webhook_id: int, db: SessionDep, user: CurrentUser) -> list[Deliv
             id=v.delivery.id or 0,
             attempts=[AttemptOut.model_validate(a, from_attributes=True) for a in v.attempts],
         )
-        for v in webhooks.delivery_log(db, user, webhook_id)
+        for v in found
     ]

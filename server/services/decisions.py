@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
+from sqlalchemy import String
 from sqlmodel import Session, col, select
 
 from server import events
@@ -268,9 +269,13 @@ class LogFilters:
 
 
 def entries(
-    db: Session, actor: User | None, filters: LogFilters | None = None, limit: int = 300
+    db: Session,
+    actor: User | None,
+    filters: LogFilters | None = None,
+    limit: int = 300,
+    before: int | None = None,
 ) -> list[LogEntry]:
-    """The log entries the actor may read, newest first.
+    """The log entries the actor may read, newest first (and, with `before`, older than that id).
 
     Entries of visible tracks; those about sharing, coordination and dismissals, and
     internal decisions and sign-offs, only at the track's home.
@@ -283,12 +288,14 @@ def entries(
         org = db.get(Organisation, f.org_id)
         key = org.key if org else ""
         q = q.where(
-            (LogEntry.org_id == f.org_id) | col(LogEntry.touches).cast(str).contains(f'"{key}"')  # type: ignore[attr-defined]
+            (LogEntry.org_id == f.org_id) | col(LogEntry.touches).cast(String).contains(f'"{key}"')  # type: ignore[attr-defined]
         )
     if f.kind:
         q = q.where(LogEntry.kind == f.kind)
     if f.entry_type:
         q = q.where(LogEntry.entry_type == f.entry_type)
+    if before is not None:
+        q = q.where(col(LogEntry.id) < before)
     return list(db.exec(q.order_by(col(LogEntry.id).desc()).limit(limit)).all())
 
 

@@ -134,9 +134,18 @@ class Filters:
 
 
 def listing(
-    db: Session, actor: User | None, filters: Filters | None = None, limit: int = 500
+    db: Session,
+    actor: User | None,
+    filters: Filters | None = None,
+    limit: int = 500,
+    after: int | None = None,
+    by_id: bool = False,
 ) -> list[Initiative]:
-    """The initiatives the actor may see, filtered and searched, newest change first."""
+    """The initiatives the actor may see, filtered and searched, newest change first.
+
+    With `by_id`, in the order of their ids instead (and with `after`, past that id): the
+    stable order in which the API pages through them.
+    """
     f = filters or Filters()
     aud = audience.of(actor)
     q = select(Initiative).where(aud.tracks())
@@ -164,7 +173,10 @@ def listing(
         )
         cond = col(Initiative.id).in_(open_alert) & aud.home()
         q = q.where(cond if f.has_alerts else ~cond)
-    return list(db.exec(q.order_by(col(Initiative.updated_at).desc()).limit(limit)).all())
+    if after is not None:
+        q = q.where(col(Initiative.id) > after)
+    order = col(Initiative.id).asc() if by_id else col(Initiative.updated_at).desc()
+    return list(db.exec(q.order_by(order).limit(limit)).all())
 
 
 def get_by_key(db: Session, actor: User | None, key: str) -> Initiative:

@@ -95,6 +95,8 @@ class WebhookData(Bounded):
     def _listed(cls, v: Any) -> Any:
         if isinstance(v, str):
             v = [v]
+        if not isinstance(v, list):
+            return v  # not a list: the field's own check names it
         return [k for k in v if str(k).strip()]
 
     @field_validator("kinds")
