@@ -6,12 +6,12 @@ never mints or ends tokens. Listing one's own tokens is a read like any other.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.api.schemas import UtcDateTime
 from server.auth import CurrentUser, SessionDep, token_scope
 from server.models import ApiToken
 from server.services import sessions
@@ -35,9 +35,9 @@ class TokenInfo(BaseModel):
     ref: str
     label: str
     scopes: list[str]
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
+    created_at: UtcDateTime
+    expires_at: UtcDateTime | None
+    revoked_at: UtcDateTime | None
     state: Literal["live", "expired", "revoked"]
 
 
