@@ -17,6 +17,11 @@ from server.services.errors import Conflict, DomainError, FieldError, Invalid
 DB_INT_MAX: Final = 2**63 - 1
 
 
+def id_path(description: str) -> Any:
+    """A path id bounded to the database's range (1 to 2^63-1): past it, 422 naming it."""
+    return _id(description)
+
+
 def _id(description: str) -> Any:
     return Path(ge=1, le=DB_INT_MAX, description=description)
 
