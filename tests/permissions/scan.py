@@ -88,6 +88,9 @@ STATIC = {
 # Lists in the export that are a directory of names, like a form's select.
 EXPORT_DIRECTORY = ("organisations", "crises", "parties", "interlocutors")
 _SELECT = re.compile(r"<select\b.*?</select>", re.S | re.I)
+# The Principles page's prose (the paper's words, how each check works) is the same for
+# every reader: a common word in it ("conditionality") names nothing of a track.
+_PROSE = re.compile(r'<div class="check-prose">.*?</div>', re.S)
 
 
 @dataclass(frozen=True)
@@ -297,7 +300,7 @@ def readable(body: bytes, content_type: str) -> tuple[str, str]:
             data = {k: v for k, v in data.items() if k not in EXPORT_DIRECTORY}
         return whole, json.dumps(data, ensure_ascii=False)
     whole = html.unescape(text)
-    return whole, html.unescape(_SELECT.sub("", text))
+    return whole, html.unescape(_PROSE.sub("", _SELECT.sub("", text)))
 
 
 def pdf_text(body: bytes) -> str:
