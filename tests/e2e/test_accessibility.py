@@ -43,6 +43,7 @@ PAGES = [
     "/initiatives/{own}",
     "/initiatives/{own}/edit",
     "/initiatives/{own}/leverage/new",
+    "{values}",
     "/initiatives/new",
     "/decisions",
     "/alerts",
@@ -290,17 +291,20 @@ def paths(demo: str, browser: Browser) -> list[str]:
     listed = page.eval_on_selector_all(
         "#results a[href^='/initiatives/']", "els => els.map(e => e.getAttribute('href'))"
     )
-    own = None
+    own = values = None
     for href in reversed(listed):
         page.goto(demo + href)
         if page.locator(f"a[href='{href}/edit']").count():
             own = href
+            # A metric's values page: its chart, the values and the form to record one.
+            values = page.locator("#metrics a[href$='/actuals']").first.get_attribute("href")
             break
     page.goto(demo + "/crises")
     crisis = page.locator("main a[href^='/crises/']").first.get_attribute("href")
     context.close()
-    assert listed and own and crisis
+    assert listed and own and crisis and values
     ids = {
+        "values": values,
         "first": listed[0].rsplit("/", 1)[1],
         "own": own.rsplit("/", 1)[1],
         "crisis": crisis.rsplit("/", 1)[1],
