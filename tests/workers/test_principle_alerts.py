@@ -116,7 +116,12 @@ def test_forum_shopping_raised_by_a_third_track_and_cleared_by_closing_it(
             factories.document(
                 initiatives=[
                     track("a", "varnia-mfa", aims=["humanitarian access to the northern valleys"]),
-                    track("b", "ostmark-fa", aims=["release of detained aid workers"], kind="political"),
+                    track(
+                        "b",
+                        "ostmark-fa",
+                        aims=["open the roads into the northern valleys to relief convoys"],
+                        kind="political",
+                    ),
                 ]
             ),
         )
@@ -134,19 +139,21 @@ def test_forum_shopping_raised_by_a_third_track_and_cleared_by_closing_it(
 
 
 def _add_third(db: Session) -> str:
-    """A third track on track a's crisis and parties, by a third owner; its key."""
+    """A third track on track a's crisis, parties and question (access to the northern
+    valleys, in other words), by a third owner; its key. Forum shopping counts only tracks
+    parallel on the party: three owners on three different questions are not it."""
     a = db.exec(select(Initiative).where(Initiative.key == "a")).one()
     owner = db.exec(select(Organisation).where(Organisation.key == "relief-net")).one()
     made = initiatives.create(
         db,
         None,
         {
-            "title": "Cash programmes for displaced families",
+            "title": "Safe passage for aid to the northern valleys",
             "kind": "humanitarian",
             "crisis_id": a.crisis_id,
             "start": "2026-02-01",
             "end": "2099-12-31",
-            "aims": ["cash programmes for displaced families"],
+            "aims": ["safe passage for humanitarian convoys to the northern valleys"],
             "party_ids": initiatives.party_ids(db, a.id),
         },
         owner_id=owner.id,
