@@ -155,7 +155,8 @@ def test_deactivation_ends_sessions_and_tokens(db: Session, people: dict) -> Non
     admin.deactivate(db, people["admin"], desk.id)
     db.commit()
     assert sessions.resolve(db, signed.token) is None
-    assert sessions.resolve_api_token(db, token) is None
+    with pytest.raises(sessions.TokenRefused):
+        sessions.resolve_api_token(db, token)
     assert all(
         s.ended_at is not None for s in db.exec(select(AuthSession).where(AuthSession.user_id == desk.id))
     )
@@ -167,7 +168,8 @@ def test_deactivation_ends_sessions_and_tokens(db: Session, people: dict) -> Non
     db.commit()
     assert sessions.sign_in(db, desk.email, "correct horse battery", "127.0.0.1").user.id == desk.id
     # The old token stays ended.
-    assert sessions.resolve_api_token(db, token) is None
+    with pytest.raises(sessions.TokenRefused):
+        sessions.resolve_api_token(db, token)
     actions = [e.action for e in db.exec(select(AdminEntry).order_by(AdminEntry.id))]
     assert actions == ["person.deactivated", "person.reactivated"]
 
