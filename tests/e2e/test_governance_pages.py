@@ -99,7 +99,8 @@ def test_delegate_sign_under_it_confirm_a_dismissal(server, signed_in) -> None: 
     expect(log).to_contain_text("Complete")
 
     # The high-severity dismissal waits for a second department: the agency confirms it.
-    dev.goto(f"{base}/alerts")
+    # (The inbox opens on the reader's own department's tracks; this alert is the ministry's.)
+    dev.goto(f"{base}/alerts?department=all")
     card = dev.locator(f"#alert-{alert_id}")
     expect(card).to_contain_text("awaiting confirmation")
     card.get_by_role("button", name="Confirm the dismissal").click()
