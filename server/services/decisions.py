@@ -232,22 +232,15 @@ def sign_off(
         row = _append_signoff(
             db, actor, entry, declined, (reason or "").strip(), internal, offered[delegation_id]
         )
-        events.publish(
-            db,
-            "decision.signoff",
-            "decision_log",
-            initiative_id=initiative.id,
-            home_only=row.internal,
-            decision_id=entry.id,
-        )
-        events.check_initiative(db, initiative.id)
-        return row
-    req = policy.requirement_of(state, judged.orgs, actor.organisation.key)
-    if req is None:
-        raise NotAllowed("Your organisation's sign-off is not required on this decision")
-    if req.state != "missing":
-        raise Conflict(f"{req.name} has already {'declined' if req.state == 'declined' else 'signed off'}")
-    row = _append_signoff(db, actor, entry, declined, (reason or "").strip(), internal)
+    else:
+        req = policy.requirement_of(state, judged.orgs, actor.organisation.key)
+        if req is None:
+            raise NotAllowed("Your organisation's sign-off is not required on this decision")
+        if req.state != "missing":
+            raise Conflict(
+                f"{req.name} has already {'declined' if req.state == 'declined' else 'signed off'}"
+            )
+        row = _append_signoff(db, actor, entry, declined, (reason or "").strip(), internal)
     events.publish(
         db,
         "decision.signoff",
