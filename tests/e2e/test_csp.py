@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
 from sqlmodel import Session, select
 
 from server.models import Crisis, Initiative, Organisation
@@ -122,14 +122,27 @@ def test_pages_pass_the_csp_and_htmx_still_works(served, browser: Browser) -> No
 
 
 def test_the_api_reference_renders_under_the_csp(served, browser: Browser) -> None:  # type: ignore[no-untyped-def]
+    """Swagger UI renders under the CSP with every request beyond Accord's own server
+    refused, as on a machine with no internet: its assets ship in `web/static/vendor/`."""
     base, _ = served
     page, console = _watched(browser)
+    outside: list[str] = []
+
+    def only_ours(route: Route) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_ours)
     page.goto(base + "/api/v1/docs")
     page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
     assert "Accord" in page.inner_text(".swagger-ui .info .title")
     page.locator(".swagger-ui .opblock").first.click()
     page.wait_for_timeout(300)
     assert not _violations(page, console), _violations(page, console)
+    assert not outside, f"the API reference reached beyond Accord: {outside}"
 
 
 def test_a_page_may_not_be_framed(served, browser: Browser) -> None:  # type: ignore[no-untyped-def]
