@@ -479,6 +479,10 @@ class Finding:
     initiatives: tuple[str, ...] = ()
     # For a viewer who sees only some of `initiatives`: the view keyed by a track they see.
     views: dict[str, FindingView] = field(default_factory=dict)
+    # What the evidence comes to leaving out the time that has merely passed ("awaited 12
+    # days"), for a check whose text counts days; empty: the message and evidence are it.
+    # A dismissal holds while this stays the same.
+    settled: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "subjects", tuple(sorted(set(self.subjects))))

@@ -52,8 +52,9 @@ class Outcome:
 
 
 def evidence_hash(f: Finding) -> str:
-    """The hash that decides whether a dismissed alert's evidence changed."""
-    body = json.dumps({"message": f.message, "evidence": list(f.evidence)}, sort_keys=True)
+    """The hash that decides whether a dismissed alert's evidence changed (the time that
+    has merely passed is not a change: `Finding.settled`)."""
+    body = f.settled or json.dumps({"message": f.message, "evidence": list(f.evidence)}, sort_keys=True)
     return hashlib.sha256(body.encode()).hexdigest()
 
 

@@ -702,6 +702,27 @@ def test_escalation_follows_the_setting() -> None:
     assert f.severity == "high"
 
 
+def test_a_day_more_of_waiting_is_not_new_evidence() -> None:
+    """A dismissed missing sign-off stays dismissed as the days pass; its escalation to high
+    severity is new evidence and reopens it."""
+    from server.services.reconcile import evidence_hash
+
+    def judged(today: str) -> Any:
+        doc = workspace(
+            decisions=[dec("d1", date="2026-05-10", touches=("varnia-fin",), signed=("varnia-mfa",))]
+        )
+        doc["today"] = today
+        (f,) = d4.run(Snapshot.from_document(doc))
+        return f
+
+    first, next_day = judged("2026-05-20"), judged("2026-05-21")
+    assert first.message != next_day.message  # the alert still says how long it has waited
+    assert evidence_hash(first) == evidence_hash(next_day)
+    escalated = judged("2026-06-30")
+    assert escalated.severity == "high" != first.severity
+    assert evidence_hash(escalated) != evidence_hash(first)
+
+
 def test_borrowed_threshold_follows_the_setting() -> None:
     doc = workspace({"start": "2026-05-01", "resources": [{"kind": "funding"}]})
     assert d4.run(Snapshot.from_document(doc)) == []

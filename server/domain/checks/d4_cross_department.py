@@ -358,6 +358,7 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
         # blocked by a refusal, then waiting for sign-offs; the others' evidence goes with it.
         acts = _acted_on(snapshot, decision)
         severity: Severity
+        settled = ""
         also = f"; it also lacks the sign-off of {_who(missing)}" if declined and missing else ""
         if acts:
             pending = missing + declined
@@ -387,6 +388,8 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
                 f"{name[0].upper()}{name[1:]} on track {track} still lacks the sign-off of {_who(missing)}, "
                 f"awaited since {st.date.isoformat()} ({age} days)."
             )
+            # A day more of waiting is not new evidence; the escalation to high severity is.
+            settled = "\n".join((severity, message.replace(f" ({age} days)", ""), *evidence))
             evidence += (f"escalates after {escalate} days without every sign-off; {age} have passed",)
             remedy = (
                 "Ask each missing department to sign off (or to decline with a reason) "
@@ -403,6 +406,7 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
                 remedy=remedy,
                 words=WORDS,
                 initiatives=(st.initiative,),
+                settled=settled,
             )
         )
     return findings
