@@ -99,7 +99,8 @@ class DatabaseCollector(Collector):
         return []
 
 
-REGISTRY.register(DatabaseCollector())
+DATABASE = DatabaseCollector()
+REGISTRY.register(DATABASE)
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:

@@ -271,7 +271,8 @@ def _complete(track: dict[str, Any]) -> dict[str, Any]:
             {
                 "name": "Families reached by the clinics each month",
                 "kind": "outcome",
-                "target": "900",
+                # A target no token, id or time in an answer can spell by chance.
+                "target": "900 families by the thaw",
                 "actuals": [{"date": "2026-05-31", "value": 640}],
             }
         ],
