@@ -98,6 +98,22 @@ def _empty_pg(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _no_relay_left_running() -> Iterator[None]:
+    """A test that runs a web app's lifespan in this process (a `with TestClient(...)`
+    whose settings have the relay on) starts the relay thread, which then sends every
+    later test's outbox rows every two seconds. Stop it when that test ends."""
+    yield
+    from server import events, relay
+
+    waker = relay._waker
+    if waker is not None:
+        waker.stop()
+        if waker._wake.set in events._wake_listeners:
+            events._wake_listeners.remove(waker._wake.set)
+        relay._waker = None
+
+
 @pytest.fixture
 def db_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
