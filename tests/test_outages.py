@@ -280,8 +280,11 @@ def test_postgres_outage_answers_503_and_loses_nothing(
         for n in range(3):
             _wait_checked(worker, f"pg-after-{n}")
     log = web.log()
-    assert _count(log, "outbox relay failed: database unreachable") == 1, log[-4000:]
-    assert _count(log, "outbox relay recovered: database reachable again") == 1, log[-4000:]
+    # The relay runs on its timer and after commits: in an outage this short it may not
+    # have run at all, but it never says so more than once, and says when it recovered.
+    failed = _count(log, "outbox relay failed: database unreachable")
+    assert failed <= 1, log[-4000:]
+    assert _count(log, "outbox relay recovered: database reachable again") == failed, log[-4000:]
     assert _count(log, "database unavailable on POST") == 3
 
 
