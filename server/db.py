@@ -114,3 +114,21 @@ def probe_engine(url: str) -> Engine:
     return create_engine(
         url, poolclass=NullPool, connect_args={"connect_timeout": 3, "options": "-c statement_timeout=3000"}
     )
+
+
+def add_first(db: Session, row: Any) -> bool:
+    """Add a new row keyed by its primary key; False when a concurrent writer made that key first.
+
+    For rows that exist at most once per key and are created on first use (a setting, a
+    stamp): two requests that both read "no row yet" would otherwise both insert, and the
+    second would fail on the key with a database error. The insert runs in a savepoint,
+    so losing the race leaves the request's transaction usable.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with db.begin_nested():
+            db.add(row)
+        return True
+    except IntegrityError:
+        return False

@@ -21,6 +21,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from server import events
+from server.db import add_first
 from server.models import AdminEntry, GovernmentSetting, Organisation, User
 from server.models.organisations import ORG_KINDS
 from server.models.people import ROLES
@@ -396,10 +397,15 @@ def save_settings(db: Session, actor: User, data: SettingsData | dict[str, Any])
     if renamed and not new_name:
         raise Invalid.field("workspace_name", "give the workspace a name")
     if data.share_level != current.share_level:
-        row = db.get(GovernmentSetting, actor.government) or GovernmentSetting(government=actor.government)
-        row.share_level = data.share_level
-        db.add(row)
-        flush_versioned(db)
+        row = db.get(GovernmentSetting, actor.government)
+        if row is None:
+            first = GovernmentSetting(government=actor.government, share_level=data.share_level)
+            if not add_first(db, first):
+                raise Conflict("Another admin saved the settings after you opened the page")
+        else:
+            row.share_level = data.share_level
+            db.add(row)
+            flush_versioned(db)
         _log(db, actor, "settings.share_level", "Sharing starts at", LEVEL_NAMES[data.share_level])
     if renamed and new_name:
         workspace_meta.set_name(db, new_name)

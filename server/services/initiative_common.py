@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from server import events
+from server.db import add_first
 from server.models import Initiative, InitiativeHomeChange, User
 from server.models.base import utcnow
 from server.services import audience, policy
@@ -72,11 +73,17 @@ def bump(db: Session, initiative: Initiative, actor: User | None, internal: bool
     """
     if internal:
         assert initiative.id is not None
-        stamp = db.get(InitiativeHomeChange, initiative.id) or InitiativeHomeChange(
-            initiative_id=initiative.id
-        )
+        actor_id = actor.id if actor else None
+        stamp = db.get(InitiativeHomeChange, initiative.id)
+        if stamp is None:
+            first = InitiativeHomeChange(initiative_id=initiative.id, updated_at=utcnow(), updated_by_id=actor_id)
+            if add_first(db, first):
+                return
+            # Another request stamped this track first: its row is there now; stamp over it.
+            stamp = db.get(InitiativeHomeChange, initiative.id, populate_existing=True)
+            assert stamp is not None
         stamp.updated_at = utcnow()
-        stamp.updated_by_id = actor.id if actor else None
+        stamp.updated_by_id = actor_id
         db.add(stamp)
         return
     initiative.updated_at = utcnow()
