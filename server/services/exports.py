@@ -4,8 +4,9 @@ Every entry is read through the visibility layer (`server.services.audience`), s
 export holds exactly what its reader may read on the log page: a partner's export of
 a shared track carries no internal entry and none of the entries that stay home.
 Each row keeps its own hash and the hash it follows; the verification line is the
-one `accord log verify` prints for the same chain, so a reader can hold the record
-against the command's answer.
+chain's state as `accord log verify` prints it for the same chain (without the count of
+the whole log's entries, which takes in what the reader may not read), so a reader can
+hold the record against the command's answer.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ def _export(
         )
     result = ledger.verify(db)
     reader = f"{actor.name} ({actor.organisation.name})" if actor is not None else "Accord"
-    return LogExport(scope, subject_id, subject_key, title, rows, str(result), result.ok, utcnow(), reader)
+    return LogExport(scope, subject_id, subject_key, title, rows, result.state, result.ok, utcnow(), reader)
 
 
 # ---------------------------------------------------------------- formats

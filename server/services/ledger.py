@@ -123,10 +123,21 @@ class Verification:
     reason: str = ""
 
     def __str__(self) -> str:
+        """The line `accord log verify` prints: the chain's state, how long it is, where it broke."""
         if self.ok:
-            return f"decision log verified: {self.count} entries, chain intact"
+            return f"{self.state} ({self.count} entries)"
         where = f"entry {self.broken_at}" if self.broken_at is not None else "the head"
         return f"decision log broken at {where}: {self.reason}"
+
+    @property
+    def state(self) -> str:
+        """The chain's state alone, as exports give it to their readers.
+
+        Neither how many entries the whole log holds nor where it broke: the count takes
+        in every government's internal entries, and would tell a reader how much was
+        recorded out of its sight.
+        """
+        return "decision log verified: chain intact" if self.ok else f"decision log broken: {self.reason}"
 
 
 def verify(db: Session) -> Verification:

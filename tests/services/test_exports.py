@@ -8,6 +8,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from sqlalchemy import func
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -126,8 +127,8 @@ def test_csv_holds_every_entry_at_home_with_hashes_and_the_cli_verification_line
     ]
     assert any(r["text"] == SECRET and r["internal"] == "yes" for r in entries)
     assert verification["type"] == "verification"
-    assert verification["text"] == _cli_verify() == export.verification
-    assert export.verification.startswith("decision log verified:")
+    assert verification["text"] == export.verification == "decision log verified: chain intact"
+    assert _cli_verify().startswith(export.verification + " (")
 
 
 def test_partner_export_carries_no_internal_entry(db: Session, world: dict[str, object]) -> None:
@@ -144,8 +145,11 @@ def test_partner_export_carries_no_internal_entry(db: Session, world: dict[str, 
     extracted = "\n".join(page.extract_text() for page in pdf.pages)
     assert "northern convoy route" in extracted
     assert "reconstruction pledge" not in extracted and "legal service" not in extracted
-    # The verification line is the chain's, the same for every reader.
-    assert export.verification == _cli_verify()
+    # The verification line is the chain's state, the same for every reader, and not the
+    # count of the whole log's entries (other governments' internal entries among them).
+    whole = db.exec(select(func.count()).select_from(LogEntry)).one()
+    assert _cli_verify() == f"{export.verification} ({whole} entries)"
+    assert "entries)" not in text and "entries)" not in extracted
 
 
 def test_pdf_text_carries_entries_hashes_and_the_verification_line(
@@ -156,7 +160,7 @@ def test_pdf_text_carries_entries_hashes_and_the_verification_line(
     assert data.startswith(b"%PDF-")
     extracted = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     flat = " ".join(extracted.split())
-    assert _cli_verify() in flat
+    assert export.verification in flat and _cli_verify().startswith(export.verification)
     assert "reconstruction pledge" in flat
     for row in export.rows:
         assert row.entry_hash in flat and row.prev_hash in flat
@@ -193,7 +197,8 @@ def test_broken_chain_is_named_in_the_export_as_the_cli_names_it(
     assert not export.verified
     code, out = _cli("log", "verify")
     assert code == 1
-    assert export.verification in out
+    assert export.verification == "decision log broken: content does not match its hash"
+    assert out.endswith(": content does not match its hash") and "broken at entry" in out
 
 
 def test_routes_answer_csv_pdf_print_and_404(db: Session, world: dict[str, object], db_url: str) -> None:
@@ -211,8 +216,9 @@ def test_routes_answer_csv_pdf_print_and_404(db: Session, world: dict[str, objec
         r = client.get(f"/initiatives/{shared}/log/print")
         assert r.status_code == 200 and 'media="print"' in r.text
         assert PUBLIC in r.text and SECRET not in r.text and SECRET_REASON not in r.text
-        line = _cli_verify()
-        assert line in r.text
+        cli = _cli_verify()
+        line = "decision log verified: chain intact"
+        assert cli.startswith(line + " (") and line in r.text and cli not in r.text
         for path in (
             f"/initiatives/{private}/log.csv",
             f"/initiatives/{private}/log.pdf",
