@@ -76,7 +76,9 @@ def bump(db: Session, initiative: Initiative, actor: User | None, internal: bool
         actor_id = actor.id if actor else None
         stamp = db.get(InitiativeHomeChange, initiative.id)
         if stamp is None:
-            first = InitiativeHomeChange(initiative_id=initiative.id, updated_at=utcnow(), updated_by_id=actor_id)
+            first = InitiativeHomeChange(
+                initiative_id=initiative.id, updated_at=utcnow(), updated_by_id=actor_id
+            )
             if add_first(db, first):
                 return
             # Another request stamped this track first: its row is there now; stamp over it.

@@ -52,7 +52,9 @@ def first_insert(db_backend: str) -> Iterator[FirstInsert]:
     event.remove(Session, "before_flush", hook)
 
 
-def test_the_loser_of_the_first_home_stamp_stamps_over_the_winner(db: Session, first_insert: FirstInsert) -> None:
+def test_the_loser_of_the_first_home_stamp_stamps_over_the_winner(
+    db: Session, first_insert: FirstInsert
+) -> None:
     load(db, document(initiatives=[initiative("t1")]))
     actor = person(db, "varnia-mfa", "desk_officer")
     track = db.exec(select(Initiative).where(Initiative.key == "t1")).one()
