@@ -378,10 +378,12 @@ def delegated_offers(
 
 
 def waiting_for(db: Session, actor: User) -> list[tuple[LogEntry, signoffs.SignoffStatus]]:
-    """Standing decisions the actor may sign now, each with its status as the actor sees it."""
+    """Standing decisions the actor may sign now (for their department or under a
+    delegation), each with its status as the actor sees it."""
     found = entries(db, actor, LogFilters(entry_type="decision"), limit=1000)
     offers = sign_offers(db, actor, found)
-    waiting = [e for e in found if offers.get(e.id or 0)]
+    delegated = delegated_offers(db, actor, found)
+    waiting = [e for e in found if offers.get(e.id or 0) or delegated.get(e.id or 0)]
     states = statuses(db, actor, waiting)
     return [(e, states[e.id]) for e in waiting if e.id in states]
 

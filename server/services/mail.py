@@ -21,10 +21,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, select
 
 from server import events
-from server.models import Event, LogEntry, Organisation, User
+from server.models import Event, LogEntry, User
 from server.models.base import utcnow
 from server.models.webhooks import MailMessage, MailPreference
-from server.services import alerts, decisions
+from server.services import alerts, decisions, policy
 from server.services.errors import NotFound
 from server.services.validation import parse
 from server.settings import get_settings
@@ -70,15 +70,16 @@ def notices_for(db: Session, batch: list[Event]) -> list[int]:
         entry = db.get(LogEntry, int(event.payload["decision_id"]))
         if entry is None or entry.id is None or not entry.touches:
             continue
-        # Who might be asked: people of a department the decision names, who chose notices.
+        # Who might be asked: anyone who signs and chose notices. The departments the
+        # decision names are not all: the rule may require others, and a delegate signs
+        # for a department not their own; `_asked_of` asks the rule itself.
         people = db.exec(
             select(User)
             .join(MailPreference, col(MailPreference.user_id) == User.id)
-            .join(Organisation, col(Organisation.id) == User.organisation_id)
             .where(
                 col(MailPreference.signoff_notices).is_(True),
                 col(User.active).is_(True),
-                col(Organisation.key).in_(entry.touches),
+                col(User.role).in_(policy.SIGNER_ROLES),
             )
         ).all()
         for person in people:
@@ -88,12 +89,15 @@ def notices_for(db: Session, batch: list[Event]) -> list[int]:
 
 
 def _asked_of(db: Session, person: User, decision_id: int) -> bool:
-    """Whether the person may read the decision and may sign it off now."""
+    """Whether the person may read the decision and may sign it off now, for their own
+    department or under a delegation."""
     try:
         entry, _ = decisions.get_decision(db, person, decision_id)
     except NotFound:
         return False
-    return bool(decisions.sign_offers(db, person, [entry]).get(decision_id))
+    if decisions.sign_offers(db, person, [entry]).get(decision_id):
+        return True
+    return bool(decisions.delegated_offers(db, person, [entry]).get(decision_id))
 
 
 def digests_due(db: Session, now: datetime | None = None) -> list[int]:

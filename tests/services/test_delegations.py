@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from server.domain import checks
@@ -207,3 +208,47 @@ def test_the_end_of_a_delegation_is_logged_once(db: Session, db_backend: str) ->
     assert "delegation_end" in [e.entry_type for e in db.exec(select(LogEntry)).all()]
     assert ledger.verify(db).ok
     assert db.exec(select(Crisis)).first() is not None
+
+
+def test_a_delegate_is_told_and_finds_the_decision_waiting(db: Session) -> None:
+    """The sign-off notice and the waiting list follow the rule, not the departments the decision names."""
+    from server.models import Event
+    from server.models.webhooks import MailMessage
+    from server.services import mail
+
+    fin, dev, partner, track = _setup(db)
+    mfa = f.person(db, "varnia-mfa", "desk_officer")
+    for person in (fin, dev, partner):
+        mail.set_choices(db, person, {"signoff_notices": True})
+    row = delegations.create(
+        db,
+        fin,
+        delegations.DelegationData(
+            delegate_person_id=dev.id,
+            initiative_id=track.id,
+            starts_on=TODAY,
+            ends_on=TODAY + dt.timedelta(days=30),
+        ),
+    )
+    db.commit()
+    start = db.exec(select(func.max(Event.id))).one() or 0
+    entry = decisions.log(
+        db,
+        mfa,
+        track.id,
+        decisions.DecisionData(
+            text="Ask for weekly convoys", date=TODAY, touches=[_org(db, "varnia-fin").id]
+        ),
+    )
+    db.commit()
+    logged = list(db.exec(select(Event).where(Event.id > start)).all())
+    made = mail.notices_for(db, logged)
+    db.commit()
+    told = {db.get(MailMessage, m).user_id for m in made}  # type: ignore[union-attr]
+    # The finance department's own signer and its delegate of the development department;
+    # the partner, who may not read the track, is not.
+    assert told == {fin.id, dev.id}
+    assert [e.id for e, _ in decisions.waiting_for(db, dev)] == [entry.id]
+    decisions.sign_off(db, dev, entry.id, delegation_id=row.id)
+    db.commit()
+    assert decisions.waiting_for(db, dev) == [] and decisions.waiting_for(db, fin) == []
