@@ -97,7 +97,7 @@ def load_demo() -> list[Login]:
     from server.db import session_scope
     from server.domain.snapshot import parse_document
     from server.models import Organisation
-    from server.services import delegations, users, workspace
+    from server.services import users, workspace
 
     with session_scope() as db:
         workspace.import_document(db, parse_document(demo.document()))
@@ -112,7 +112,6 @@ def load_demo() -> list[Login]:
             users.create(
                 db, None, email, name, orgs[org_key].id, role, demo.DEMO_PASSWORD, password_hash=password_hash
             )
-        delegations.link_people(db)
         _demo_dismissal(db)
     return demo_logins()
 
@@ -362,7 +361,7 @@ def users_create(
     """Create a person in an organisation with a role."""
     from server.db import session_scope
     from server.models import Organisation
-    from server.services import users
+    from server.services import delegations, users
     from server.services.errors import DomainError
 
     _upgrade()
@@ -373,6 +372,11 @@ def users_create(
                 raise fail(f"no organisation with key '{org}'")
             user = users.create(db, None, email, name, found.id, role, password)
             typer.echo(f"created {user.email} ({user.role}, {found.name})")
+            for v in delegations.naming(db, user):
+                typer.echo(
+                    f"signs off for {v.department} under delegation {v.key} ({v.scope}, "
+                    f"{v.starts_on.isoformat()} to {v.ends_on.isoformat()}, {v.state})"
+                )
     except DomainError as exc:
         raise fail(exc.detail) from None
 

@@ -145,3 +145,34 @@ def test_demo_loads_and_prints_a_login_per_role(home: Path) -> None:
     again = accord("demo", cwd=home)
     assert again.returncode == 2 and "already holds a workspace" in again.stderr
     assert accord("log", "verify", cwd=home).returncode == 0
+
+
+def test_users_create_ties_the_delegation_that_names_the_person(home: Path) -> None:
+    """A workspace names a delegate who has no account yet; `accord users create` makes it
+    and says under which delegation the person now signs (a namesake abroad is not them)."""
+    from tests.factories import document
+    from tests.services.test_delegations import named
+
+    ws = document()
+    extra = named("Vera Lind")
+    ws["organisations"] += extra["organisations"]
+    ws["delegations"] = extra["delegations"]
+    path = home / "ws.json"
+    path.write_text(json.dumps(ws))
+    assert accord("import", str(path), cwd=home).returncode == 0
+
+    def create(email: str, org: str) -> subprocess.CompletedProcess[str]:
+        args = ("--email", email, "--name", "Vera Lind", "--org", org, "--role", "desk_officer")
+        return accord("users", "create", *args, "--password", "long enough pw", cwd=home)
+
+    abroad = create("vera@ostmark.example", "ostmark-fa")
+    assert abroad.returncode == 0 and "signs off for" not in abroad.stdout
+    made = create("vera@varnia.example", "varnia-dev")
+    assert made.returncode == 0, made.stderr
+    lines = made.stdout.strip().splitlines()
+    assert lines[0] == "created vera@varnia.example (desk_officer, Varnia, Development Agency)"
+    assert lines[1].startswith(
+        "signs off for Varnia, Ministry of the Interior under delegation dl-int "
+        "(everything of Varnia, Ministry of the Interior, "
+    )
+    assert lines[1].endswith(", active)")

@@ -382,7 +382,8 @@ def _dangling(data: dict[str, Any]) -> list[DocumentError]:
         ref(f"{at}.proposed_by", d.get("proposed_by"), orgs, "organisation")
         ref(f"{at}.supersedes", d.get("supersedes"), decisions, "decision")
         # touches_departments may name a department the workspace does not hold yet: the
-        # key is kept, and its sign-off shows as missing until it exists and signs.
+        # key is kept; the sign-off rule notes it as unresolved (no one can sign for it)
+        # until an organisation of that key exists.
         for m, so in enumerate(_list(d, "signoffs")):
             if isinstance(so, dict):
                 ref(f"{at}.signoffs[{m}].org", so.get("org"), orgs, "organisation")

@@ -76,6 +76,9 @@ class DelegationView:
     revoked_on: dt.date | None
     state: str  # "active", "future", "ended" or "revoked"
     may_revoke: bool
+    # A person named (by an imported workspace) who has no account yet: nobody can sign under it
+    # until one is created for them (`link_people`).
+    awaits_account: bool = False
 
 
 def _orgs(db: Session) -> dict[int, Organisation]:
@@ -203,9 +206,15 @@ def listing(
                 and r.revoked_on is None
                 and today <= r.ends_on
                 and policy.may_delegate(actor, orgs[r.department_id]),
+                awaits_account=r.delegate_org_id is None and r.delegate_person_id is None,
             )
         )
     return out
+
+
+def naming(db: Session, person: User) -> list[DelegationView]:
+    """The delegations under which this person signs (those tied to their account)."""
+    return [v for v in listing(db, None) if v.row.delegate_person_id == person.id]
 
 
 def get(db: Session, actor: User | None, delegation_id: int) -> Delegation:
@@ -343,20 +352,43 @@ def revoke(db: Session, actor: User, delegation_id: int, version: int | None = N
     return row
 
 
-def link_people(db: Session) -> int:
-    """Tie each delegation to a person named in it to that person's account, once exactly one has the name."""
-    rows = db.exec(
-        select(Delegation).where(
-            col(Delegation.delegate_person).is_not(None), col(Delegation.delegate_person_id).is_(None)
-        )
-    ).all()
-    linked = 0
-    for row in rows:
-        found = db.exec(select(User).where(User.name == row.delegate_person)).all()
-        if len(found) == 1:
-            row.delegate_person_id = found[0].id
+def account_for(db: Session, name: str, department: Organisation) -> User | None:
+    """The account a delegation of `department` naming the person `name` means, or None.
+
+    A delegate is a person of the delegating department's own government: the one active
+    account of that government with that name. None when no such account exists yet, or
+    when several share the name (then nobody is guessed at).
+    """
+    found = [
+        u
+        for u in db.exec(select(User).where(col(User.name) == name.strip(), col(User.active))).all()
+        if u.government == department.government_key
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def link_people(db: Session, person: User | None = None) -> list[Delegation]:
+    """Tie each delegation that names a person, and has no account for it yet, to that
+    person's account (`account_for`); with `person`, only the delegations naming them.
+
+    One rule wherever a name meets an account: `accord import` (the account already
+    exists), and `users.create`, which `accord users create`, the admin's invitation and
+    the demo all go through (the account comes after the delegation).
+    """
+    q = select(Delegation).where(
+        col(Delegation.delegate_person).is_not(None), col(Delegation.delegate_person_id).is_(None)
+    )
+    if person is not None:
+        q = q.where(col(Delegation.delegate_person) == person.name.strip())
+    orgs = _orgs(db)
+    linked = []
+    for row in db.exec(q).all():
+        assert row.delegate_person is not None
+        account = account_for(db, row.delegate_person, orgs[row.department_id])
+        if account is not None and (person is None or account.id == person.id):
+            row.delegate_person_id = account.id
             db.add(row)
-            linked += 1
+            linked.append(row)
     db.flush()
     return linked
 

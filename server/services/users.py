@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from server.models import ApiToken, AuthSession, Organisation, User
 from server.models.base import utcnow
 from server.models.people import ROLES
-from server.services import policy
+from server.services import delegations, policy
 from server.services.errors import Conflict, Invalid
 from server.services.validation import Bounded, Id, parse, text
 from server.settings import get_settings
@@ -86,6 +86,10 @@ def create(
 ) -> User:
     """A new person; only an admin (or the system) may create one.
 
+    A delegation of sign-off that names the person, made before their account existed
+    (imported with the workspace), is tied to the new account (`delegations.link_people`),
+    so that they find its Sign button; every way of creating a person comes here.
+
     `password_hash`, when given, is `hash_password(password)` made once for several
     people who share a password (the demo's logins), so it is not hashed again.
     """
@@ -117,6 +121,7 @@ def create(
     db.add(user)
     db.flush()
     db.refresh(user)
+    delegations.link_people(db, user)
     return user
 
 

@@ -260,21 +260,17 @@ def _import_delegations(
     crises: dict[str, Crisis],
 ) -> None:
     """Store the delegations, each logged when made (and revoked); a person delegate is
-    tied to the account of that name when exactly one has it."""
+    tied to their account when it exists (`delegations.link_people`), or later, when it is
+    created (`users.create`)."""
     items = list(items)
     if not items:
         return
-    by_name: dict[str, list[User]] = {}
-    for u in db.exec(select(User)).all():
-        by_name.setdefault(u.name.strip(), []).append(u)
     for d in sorted(items, key=lambda d: (d.start, d.key)):
         person = d.delegate.person.strip() if d.delegate.person else None
-        accounts = by_name.get(person, []) if person else []
         row = Delegation(
             key=d.key,
             department_id=_id(orgs[d.department]),
             delegate_person=person,
-            delegate_person_id=accounts[0].id if len(accounts) == 1 else None,
             delegate_org_id=_id(orgs[d.delegate.org]) if d.delegate.org else None,
             scope_initiative_id=_id(inits[d.scope.initiative]) if d.scope.initiative else None,
             scope_crisis_id=_id(crises[d.scope.crisis]) if d.scope.crisis else None,
@@ -286,7 +282,7 @@ def _import_delegations(
         db.add(row)
         db.flush()
         delegations.record_made(db, row, None)
-    db.flush()
+    delegations.link_people(db)
 
 
 def _import_decisions(

@@ -252,3 +252,119 @@ def test_a_delegate_is_told_and_finds_the_decision_waiting(db: Session) -> None:
     decisions.sign_off(db, dev, entry.id, delegation_id=row.id)
     db.commit()
     assert decisions.waiting_for(db, dev) == [] and decisions.waiting_for(db, fin) == []
+
+
+# ------------------------------------------------------------------ a delegate named by name
+
+INTERIOR = {
+    "key": "varnia-int",
+    "name": "Varnia, Ministry of the Interior",
+    "kind": "department",
+    "government": "varnia",
+}
+
+
+def named(person: str, key: str = "dl-int", department: dict[str, str] = INTERIOR) -> dict[str, Any]:
+    """A document that brings a department of Varnia's and its delegation to a person, by name."""
+    return {
+        "format": "accord-workspace/1",
+        "organisations": [department],
+        "delegations": [
+            {
+                "key": key,
+                "department": department["key"],
+                "delegate": {"person": person},
+                "scope": {},
+                "from": (TODAY - dt.timedelta(days=1)).isoformat(),
+                "to": (TODAY + dt.timedelta(days=30)).isoformat(),
+                "by": "K. Holm",
+                "revoked": None,
+            }
+        ],
+    }
+
+
+def _account(db: Session, name: str, org: str, email: str) -> Any:
+    from server.services import users
+
+    found = db.exec(select(Organisation).where(Organisation.key == org)).one()
+    return users.create(db, None, email, name, found.id, "desk_officer", "long enough password")
+
+
+def test_a_named_delegate_is_tied_to_the_account_made_for_them(db: Session, db_backend: str) -> None:
+    """`accord users create`, the admin's invitation and the demo all create people through
+    `users.create`: the account made after the delegation is tied to it, and signs under it."""
+    f.load(db, f.document(initiatives=[f.initiative("t1")]))
+    f.load(db, named("Vera Lind"))
+    mfa = f.person(db, "varnia-mfa", "desk_officer")
+    track = db.exec(select(Initiative).where(Initiative.key == "t1")).one()
+    entry = decisions.log(
+        db,
+        mfa,
+        track.id,
+        {"text": "Ask for weekly convoys", "date": TODAY, "touches": [_org(db, "varnia-int").id]},
+    )
+    row = db.exec(select(Delegation)).one()
+    assert row.delegate_person == "Vera Lind" and row.delegate_person_id is None
+    assert [v.awaits_account for v in delegations.listing(db, mfa)] == [True]
+    # Someone of the same name in another government is not the delegate of a Varnian department.
+    abroad = _account(db, "Vera Lind", "ostmark-fa", "vera.lind@ostmark.example")
+    assert row.delegate_person_id is None and delegations.naming(db, abroad) == []
+    vera = _account(db, "Vera Lind", "varnia-dev", "vera.lind@varnia.example")
+    db.commit()
+    assert row.delegate_person_id == vera.id
+    assert [v.key for v in delegations.naming(db, vera)] == ["dl-int"]
+    assert [v.awaits_account for v in delegations.listing(db, mfa)] == [False]
+    so = decisions.sign_off(db, vera, entry.id, delegation_id=row.id)
+    db.commit()
+    assert so.org_id == _org(db, "varnia-int").id and so.payload == {"delegation": "dl-int"}
+    assert "varnia-int" in [r.org for r in decisions.status(db, mfa, entry.id).signed]
+    # A second account of that name later changes nothing: the link is made once.
+    _account(db, "Vera Lind", "varnia-mfa", "v.lind@varnia.example")
+    assert row.delegate_person_id == vera.id
+
+
+def test_import_ties_a_named_delegate_to_an_account_that_exists(db: Session, db_backend: str) -> None:
+    """The account is there before the delegation: the import ties them by the same rule, and
+    leaves untied a name that two people of the government share."""
+    f.load(db, f.document(initiatives=[f.initiative("t1")]))
+    vera = _account(db, "Vera Lind", "varnia-dev", "vera.lind@varnia.example")
+    _account(db, "Vera Lind", "ostmark-fa", "vera.lind@ostmark.example")
+    _account(db, "Ana Ames", "varnia-dev", "ana.ames@varnia.example")
+    _account(db, "Ana Ames", "varnia-fin", "a.ames@varnia.example")
+    db.commit()
+    f.load(db, named("Vera Lind"))
+    justice = {**INTERIOR, "key": "varnia-jus", "name": "Varnia, Ministry of Justice"}
+    f.load(db, named("Ana Ames", key="dl-jus", department=justice))
+    rows = {r.key: r for r in db.exec(select(Delegation)).all()}
+    assert rows["dl-int"].delegate_person_id == vera.id
+    assert rows["dl-jus"].delegate_person_id is None
+    assert {v.key: v.awaits_account for v in delegations.listing(db, vera)} == {
+        "dl-int": False,
+        "dl-jus": True,
+    }
+
+
+def test_a_department_the_workspace_does_not_hold_is_not_waited_on(db: Session, db_backend: str) -> None:
+    """What the README says of an absent department: its sign-off is not asked (no one, and no
+    delegation, can give it), the decision notes it as unresolved, and once the department
+    exists in the track's government its sign-off is required like any other."""
+    from server.domain.snapshot import DocumentInvalid
+
+    doc = _doc()
+    doc["decisions"][0]["touches_departments"] = ["varnia-fin", "varnia-ghost"]
+    f.load(db, doc)
+    entry = db.exec(select(LogEntry).where(LogEntry.key == "d1")).one()
+    state = decisions.status(db, None, entry.id)
+    assert [r.org for r in state.requirements] == ["varnia-mfa", "varnia-fin"]
+    assert not state.missing and any("varnia-ghost" in u for u in state.unresolved)
+    assert _d4(db) == []
+    # No delegation can be made for it: a delegation's department must be held.
+    ghost = {**named("Vera Lind", key="dl-ghost"), "organisations": []}
+    ghost["delegations"][0]["department"] = "varnia-ghost"
+    with pytest.raises(DocumentInvalid, match="unknown organisation 'varnia-ghost'"):
+        parse_document(ghost)
+    # Once Varnia holds it, it must sign.
+    f.load(db, named("Vera Lind", key="dl-ghost", department={**INTERIOR, "key": "varnia-ghost"}))
+    state = decisions.status(db, None, entry.id)
+    assert [r.org for r in state.missing] == ["varnia-ghost"] and not state.unresolved

@@ -230,3 +230,40 @@ def test_organisations_and_settings_through_the_pages(
         },
     )
     assert r.status_code == 422 and 'id="judging_date-error"' in r.text
+
+
+def test_inviting_the_person_a_delegation_names_ties_it_to_them(
+    client: TestClient, login: Callable[[str], str], admins: dict[str, User], db: Session
+) -> None:
+    """The admin screens follow the one rule of `users.create`: the delegations page says the
+    named delegate has no account yet; once invited, the invitation and the person's page say
+    under which delegation they sign, and the delegations page no longer waits."""
+    from tests.factories import load
+    from tests.services.test_delegations import named
+
+    load(db, named("Vera Lind"))
+    csrf = login(admins["admin"].email)
+    waiting = client.get("/delegations").text
+    assert 'Vera Lind <span class="muted">(no account yet' in waiting
+    r = client.post(
+        "/admin/people",
+        data={
+            "csrf_token": csrf,
+            "name": "Vera Lind",
+            "email": "vera.lind@varnia.example",
+            "organisation_id": str(_org_id(db, "varnia-dev")),
+            "role": "desk_officer",
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert (
+        "Vera Lind is the delegate named in Varnia, Ministry of the Interior's delegation of sign-off"
+        in r.text
+    )
+    vera = db.exec(select(User).where(User.email == "vera.lind@varnia.example")).one()
+    db.commit()
+    assert (
+        "Signs off for Varnia, Ministry of the Interior under a delegation"
+        in client.get(f"/admin/people/{vera.id}").text
+    )
+    assert "no account yet" not in client.get("/delegations").text

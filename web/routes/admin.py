@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from server.auth import CurrentUser, SessionDep
-from server.services import admin
+from server.services import admin, delegations
 from server.services.errors import Conflict, Invalid
 from web.routes._common import PAGE_DEPENDENCIES, FormDict, after_write, errors_of, refused
 from web.templating import forget_workspace_name, render
@@ -176,19 +176,23 @@ def invite(request: Request, db: SessionDep, user: CurrentUser, form: FormDict) 
         errs = errors_of(exc)
         refused(lambda fresh: _people_page(request, fresh, user, data, errs))
     # The first password is shown on this answer only: only its hash is stored.
-    return _people_page(request, db, user, invited=person, password=password)
+    return _people_page(
+        request, db, user, invited=person, password=password, delegated=delegations.naming(db, person)
+    )
 
 
 def _person_page(
     request: Request, db: Any, user: Any, user_id: int, errors: dict[str, str] | None = None
 ) -> Response:
+    person = admin.person(db, user, user_id)
     return render_admin(
         request,
         db,
         user,
         "admin/person.html",
         status_code=422 if errors else 200,
-        person=admin.person(db, user, user_id),
+        person=person,
+        delegated=delegations.naming(db, person),
         roles=admin.ROLE_NAMES,
         errors=errors or {},
         section="people",
