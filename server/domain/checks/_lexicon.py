@@ -134,7 +134,7 @@ LINK = family(
     r"sequenced\s+after",
     r"(?:sequenced|queued|placed|ranked|coming|comes?|falls?|stands?)\s+behind",
     r"keep\w*\s+pace\s+with",
-    r"mirror\w*",
+    r"mirror\w*|reflect\w*",
     r"depending\s+(?:on|upon)",
     r"according\s+to",
     r"in\s+response\s+to",
@@ -164,6 +164,14 @@ LINK = family(
     r"requires?",
     r"in\s+a\s+package\s+with",
     r"(?:will|would|can|shall|must|only|to)\s+follow",
+)
+
+# The words that open a sentence with its condition: "Only once the council is recognised, ...",
+# "Subject to the Authority's backing for our resolution, ...".
+CONDITION_HEAD = (
+    r"(?:and\s+)?(?:only\s+)?(?:if|once|when|after|as\s+soon\s+as|provided(?:\s+that)?|providing\s+that|"
+    r"on\s+(?:the\s+)?condition(?:\s+that|\s+of)?|subject\s+to|pending|until|unless|(?:as|so)\s+long\s+as|"
+    r"in\s+the\s+event\s+that|in\s+(?:return|exchange)\s+for|as\s+a\s+reward\s+for)\b"
 )
 
 # Links that say "in exchange": one side gives, the other pays.
@@ -292,6 +300,7 @@ ECONOMIC = family(
     r"tariffs?",
     r"market\s+access",
     r"debt\s+(?:repayment|restructuring|relief)",
+    r"(?:customs|monetary|trade|economic)\s+union",
     r"privati[sz]\w*",
     r"economic\s+(?:reforms?|cooperation|deal|concessions?)",
     r"(?:our|the|a)\s+(?:[\w'’-]+\s+)?compan(?:y|ies)(?:'s)?",

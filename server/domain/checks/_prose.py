@@ -31,6 +31,24 @@ def clauses(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
+_STATEMENT = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def statements(text: str) -> list[str]:
+    """A text cut into sentences and semicolon clauses, a heading kept with what follows its colon.
+
+    Desk officers write "Convoys: no movement before a truce" and "Demand of the
+    Authority: aid only after recognition": the heading names what the clause is about
+    and whose words it gives, so the two are read together.
+    """
+    return [s.strip() for s in _STATEMENT.split(text) if s.strip()]
+
+
+def after_of(parts: Sequence[str], n: int, end: int) -> str:
+    """What follows a phrase ending at parts[n][end:]: the rest of its statement and the next one."""
+    return " ".join([parts[n][end:], *parts[n + 1 : n + 2]])
+
+
 # --------------------------------------------------------------------------- negation
 
 # A cue within or just before a phrase turns the statement around ("must not be
@@ -53,7 +71,19 @@ _NEGATIVE_HALT = re.compile(
 )
 
 
-_NOT_UNTIL = re.compile(r"\b(?:not|n't|never)\b(?=[^,;]*\b(?:until|till|unless|before)\b)", re.IGNORECASE)
+# "not ... until" sets a condition, unless what is denied is the waiting itself ("we will not wait
+# for a ceasefire before sending the teams").
+_NOT_UNTIL = re.compile(
+    r"\b(?:not|n't|never)\b(?!\s+(?:\w+\s+)?(?:wait|await|hold\s+(?:back|off)|delay)\w*)"
+    r"(?=[^,;]*\b(?:until|till|unless|before)\b)",
+    re.IGNORECASE,
+)
+# A "no" before a condition sets it too: "no new funding until it drops its claim".
+_CONDITION_AFTER = re.compile(
+    r"^[^,;:]*?\b(?:until|till|unless|before|pending|without|if|once)\b", re.IGNORECASE
+)
+# "truce or no truce", "ceasefire or not": whatever happens to it.
+_OR_NOT = re.compile(r"\b(\w+)\s+or\s+no\s+\1\b|\bor\s+not\b(?!\s+at\s+all)", re.IGNORECASE)
 
 
 def negated(sentence: str, start: int, end: int) -> bool:
@@ -68,9 +98,9 @@ def negated(sentence: str, start: int, end: int) -> bool:
     phrase = _NEGATIVE_HALT.sub(" ", " ".join([*before, sentence[start:end]]))
     # "not ... until" sets a condition ("we will not start the programme until ..."), it denies nothing.
     phrase = _NOT_UNTIL.sub(" ", phrase)
-    if _STRONG_NEGATION.search(phrase):
+    if _STRONG_NEGATION.search(phrase) or _OR_NOT.search(sentence[start:]):
         return True
-    return bool(_WEAK_NEGATION.search(sentence[:start]))
+    return bool(_WEAK_NEGATION.search(sentence[:start])) and not _CONDITION_AFTER.match(sentence[start:])
 
 
 # --------------------------------------------------------------------------- voice
@@ -136,10 +166,22 @@ _OUR_OFFICES = {
     "an",
 }
 # A demand or offer named as someone's: "Moravel's demand that", "their proposal of".
+_FRAMES = (
+    r"(?:demands?|conditions?|proposals?|offers?|insistence|requests?|position|terms|line|ask|wish|call|idea|plan|"
+    r"package|preconditions?|letter|note|statement|message|communiqu\w*|ultimatum|reply|response|"
+    r"counter-?proposals?|draft|words)"
+)
 _POSSESSED_FRAME = re.compile(
-    r"(?:\b\w+'s|\b(?:their|his|her|its))\s+(?:\w+\s+){0,2}?(?:demands?|conditions?|proposals?|offers?|"
-    r"insistence|requests?|position|terms|line|ask|wish|call|idea|plan|package|preconditions?)\b",
+    rf"(?:\b\w+'s|\b\w+s'|\b(?:their|his|her|its))\s+(?:\w+\s+){{0,2}}?{_FRAMES}\b",
     re.IGNORECASE,
+)
+# The same named after the frame: "Demand of the Authority", "the letter from the Units".
+_FRAME_OF = re.compile(
+    rf"\b{_FRAMES}\s+(?:of|from|by)\s+(?:the\s+)?((?:[A-Z][\w'’-]*\s*)+|them|they|him|her)", re.IGNORECASE
+)
+# A stretch of words in quotation marks: someone's words given as they were said or written.
+_QUOTED = re.compile(
+    r"(?:(?<=^)|(?<=[\s:(\[]))['‘\"“]((?:[^'’\"”]|(?<=\w)['’](?=\w))+?)['’\"”](?=[\s.,;:)!?]|$)"
 )
 _BY_FRAME = re.compile(
     r"\b(?:proposed|demanded|floated|suggested|requested|sought|put\s+forward|raised|tabled|offered|"
@@ -262,6 +304,50 @@ def _named(words: str, names: Sequence[str]) -> bool:
     return any(re.search(rf"\b{re.escape(n.casefold())}\b", low) for n in names)
 
 
+def quoted(sentence: str, start: int, voice: Voice) -> bool:
+    """Whether the phrase at sentence[start] stands inside someone else's words in quotation marks.
+
+    A quoted stretch of four words or more is a statement, not a term ("From the Units'
+    letter: 'no convoys until Brannock recognises the Council'"); it is ours only when the
+    words before it give it to us ("our message to them: '...'").
+    """
+    for m in _QUOTED.finditer(sentence):
+        if m.start(1) <= start < m.end(1) and len(m.group(1).split()) >= 4:
+            lead = re.split(r"[;.]", sentence[: m.start()])[-1]
+            return not (voice.ours(lead) and not _owned_by_other(lead, voice))
+    return False
+
+
+def _owned_by_other(head: str, voice: Voice) -> bool:
+    """Whether a heading gives what follows to another side: "their proposal", "Demand of the Authority"."""
+    for m in _POSSESSED_FRAME.finditer(head):
+        owner = re.sub(r"'s$|'$", "", m.group(0).split()[0])
+        if not voice.ours(owner):
+            return True
+    for m in _FRAME_OF.finditer(head):
+        if not voice.ours(m.group(1)) and (
+            voice.others(m.group(1), sentence_start=False)
+            or m.group(1).lower() in ("them", "they", "him", "her")
+        ):
+            return True
+    return False
+
+
+_ACCEPT = re.compile(
+    r"\b(?:accept\w*|agree\w*|endors\w*|adopt\w*|took\s+up|take\s+up|go(?:ne)?\s+along|went\s+along|consent\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def taken_up_after(after: str, voice: Voice) -> bool:
+    """Whether the words after a reported demand say that we took it up ("..., and we have accepted that linkage")."""
+    for m in _ACCEPT.finditer(after):
+        subject = re.split(r"[,:;()]|\b(?:and|but|while|that|which|so)\b", after[: m.start()])[-1]
+        if voice.ours(subject) and not _STRONG_NEGATION.search(subject):
+            return True
+    return False
+
+
 def reported(sentence: str, start: int, voice: Voice) -> bool:
     """Whether the phrase starting at sentence[start] is what another side wants, says or offers."""
     head = sentence[:start]
@@ -269,10 +355,8 @@ def reported(sentence: str, start: int, voice: Voice) -> bool:
         return False
     if _ACCORDING.search(head) or _BY_FRAME.search(sentence[max(0, start - 80) : start + 120]):
         return True
-    for m in _POSSESSED_FRAME.finditer(head):
-        owner = re.sub(r"'s$", "", m.group(0).split()[0])
-        if not voice.ours(owner):
-            return True
+    if _owned_by_other(head, voice) or quoted(sentence, start, voice):
+        return True
     # A reporting verb governs the clause it stands in: "since Hadra has not replied, suspend
     # all contacts" reports nothing.
     tail_at = max(head.rfind(","), head.rfind(";"))
@@ -323,16 +407,48 @@ def acted_by_other(sentence: str, start: int, voice: Voice) -> bool:
     return voice.others(subject, sentence_start=len(cut) == 1)
 
 
+_PAST = re.compile(r"\b(?:was|were|had|did|went|came|rose|fell|grew|began|\w{2,}ed)\b", re.IGNORECASE)
+_NOT_PAST = re.compile(
+    r"\b(?:will|would|shall|should|must|can|could|may|might|is|are|am|be|to|has|have|needs?|only|until|unless|if|once)\b"
+    r"|n't\b",
+    re.IGNORECASE,
+)
+
+
+def narrated(clause: str) -> bool:
+    """Whether a clause tells what happened ("the number of convoys doubled"), not what is to be done.
+
+    "After the March truce, convoys doubled" orders two past events; "convoys resume after a
+    truce is signed" sets a condition.
+    """
+    return bool(_PAST.search(clause)) and not _NOT_PAST.search(clause)
+
+
 def mentioned(sentence: str, start: int) -> bool:
     """Whether the phrase at sentence[start] is named as a word ("the term 'humanitarian truce'")."""
     return bool(_MENTION.search(sentence[:start]))
 
 
-def asserted(sentence: str, start: int, end: int, voice: Voice) -> bool:
-    """Whether the track says the phrase at sentence[start:end] itself, and means it."""
-    return not (
-        negated(sentence, start, end) or reported(sentence, start, voice) or mentioned(sentence, start)
+# Verbs that make one thing wait on another or put it to use: whoever stands before them acts.
+_LINKING_VERB = re.compile(
+    r"(?:condition|tie|ties|tied|tying|link|links|linked|linking|peg|pegs|pegged|make|makes|made|making|subordinat|"
+    r"trade|traded|trades|trading|swap|barter|exchang|use|uses|used|using|leverag|put|puts|putting|hold|held|withh)\w*\b",
+    re.IGNORECASE,
+)
+
+
+def asserted(sentence: str, start: int, end: int, voice: Voice, after: str = "") -> bool:
+    """Whether the track says the phrase at sentence[start:end] itself, and means it.
+
+    `after` is what follows the phrase (the rest of its sentence, the next one): a demand
+    reported there may be taken up ("...; we have agreed").
+    """
+    if negated(sentence, start, end) or mentioned(sentence, start):
+        return False
+    other = reported(sentence, start, voice) or (
+        bool(_LINKING_VERB.match(sentence, start)) and acted_by_other(sentence, start, voice)
     )
+    return not other or taken_up_after(after or sentence[end:], voice)
 
 
 # --------------------------------------------------------------------------- matching

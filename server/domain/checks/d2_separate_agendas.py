@@ -67,6 +67,7 @@ from server.domain.checks._lexicon import (
     CAMPAIGN,
     CHIP,
     CONCESSION,
+    CONDITION_HEAD,
     ENABLING,
     EXCHANGE,
     HALT,
@@ -79,7 +80,18 @@ from server.domain.checks._lexicon import (
     TRADE_VERB,
     WITHIN,
 )
-from server.domain.checks._prose import Span, Voice, asserted, clauses, family, ordered, words
+from server.domain.checks._prose import (
+    Span,
+    Voice,
+    after_of,
+    asserted,
+    clauses,
+    family,
+    narrated,
+    ordered,
+    statements,
+    words,
+)
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "D2"
@@ -123,11 +135,7 @@ _BOUNDARY = re.compile(
     r"|\(|\)",
     re.IGNORECASE,
 )
-_CLAUSE_HEAD = re.compile(
-    r"^\s*(?:and\s+)?(?:only\s+)?(?:if|once|when|after|as\s+soon\s+as|provided(?:\s+that)?|on\s+condition\s+that"
-    r"|in\s+(?:return|exchange)\s+for|as\s+a\s+reward\s+for)\b",
-    re.IGNORECASE,
-)
+_CLAUSE_HEAD = re.compile(rf"^\s*{CONDITION_HEAD}", re.IGNORECASE)
 _CONDITION_VERB = words(
     r"(?:condition|conditions|conditioned|conditioning|tie|ties|tied|tying|link|links|linked|linking|"
     r"make|makes|made|making|subordinat\w*|peg|pegs|pegged)"
@@ -143,7 +151,7 @@ _USE = words(
 _TO_GET = words(
     r"(?:to|in\s+order\s+to|so\s+as\s+to)\s+(?:help\s+)?(?:get|bring|push|press|induce|persuade|secure|obtain|extract|win|buy|"
     r"lure|entice|coax|pressure|force|make|reward|punish|coerce|compel|influence|sway|soften|woo|court|encourage|"
-    r"convince|motivate|tempt|nudge)"
+    r"convince|motivate|tempt|nudge|move|shift|budge)"
 )
 _TO_GAIN = words(
     rf"(?:to|in\s+order\s+to|so\s+as\s+to|and)\s+(?:boost|build|bolster|strengthen|increase|shore\s+up|win|gain|buy|earn|"
@@ -220,6 +228,39 @@ _OTHER_TALKS = words(
 )
 
 
+# "as" opening a clause of manner: "as IHL requires", "as agreed with the agencies", "as planned".
+_MANNER = re.compile(
+    r"(?:[\w'’-]+\s+){0,3}?(?:requires?|required|demands?|says?|said|provides?|stipulates?|obliges?|allows?|permits?|"
+    r"planned|agreed|usual|expected|needed|before|always|foreseen|scheduled|set\s+out)\b",
+    re.IGNORECASE,
+)
+
+
+def _logistics(condition: str) -> bool:
+    """Whether a condition is about the aid's own delivery or timing, or a halt in the fighting (N1's)."""
+    return any(p.search(condition) for p in (_HALT, _ENABLING, _TIME))
+
+
+def _price(condition: str, v: Voice, after: bool = False) -> bool:
+    """Whether a condition names something a party does that is no part of delivering aid.
+
+    "the Council endorses our candidate", "it withdraws its candidate", "the status talks
+    conclude"; not "the authority issues permits", "the road is safe", "the end of February".
+    """
+    head = " ".join(condition.split()[:4])
+    if after:
+        # "after the Authority signs": a party acts; "after the withdrawal of forces" names a time.
+        head = " ".join(re.sub(r"^(?:the|both|all)\s+", "", condition, flags=re.I).split()[:1])
+    if _logistics(condition):
+        return False
+    named = (
+        v.others(head, sentence_start=False)
+        or bool(_ACTOR.search(head))
+        or bool(_PRONOUN_ACTS.match(condition))
+    ) and not v.ours(head)
+    return named or bool(_TALKS.search(condition))
+
+
 def party_price(sentence: str, v: Voice) -> list[Span]:
     """Aid made to wait on something a party does that is no part of delivering it.
 
@@ -239,19 +280,11 @@ def party_price(sentence: str, v: Voice) -> list[Span]:
             rest = sentence[link.end() :]
             stop = _BOUNDARY.search(rest)
             condition = " ".join((rest[: stop.start()] if stop else rest).split()[:14])
-            head = " ".join(condition.split()[:4])
-            if link.group(0).lower() == "after":
-                # "after the Authority signs": a party acts; "after the withdrawal of forces" names a time.
-                head = " ".join(re.sub(r"^(?:the|both|all)\s+", "", condition, flags=re.I).split()[:1])
-            if not condition or any(p.search(condition) for p in (_HALT, _ENABLING, _TIME)):
+            if link.group(0).lower() == "as" and _MANNER.match(condition):
+                continue  # "as IHL requires", "as planned": how, not at what price
+            if not condition or _logistics(condition):
                 continue
-            named = (
-                v.others(head, sentence_start=False)
-                or bool(_ACTOR.search(head))
-                or bool(_PRONOUN_ACTS.match(condition))
-            ) and not v.ours(head)
-            talks = _TALKS.search(condition)
-            if named or talks:
+            if _price(condition, v, after=link.group(0).lower() == "after"):
                 out.append(Span(aid.start(), link.end() + len(condition)))
             break
     return out
@@ -301,6 +334,11 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
     head = _CLAUSE_HEAD.match(sentence)
     if head:
         found += [Span(0, s.end) for s in ordered(sentence[head.end() :], [_CONCESSION, _GIVE])]
+        # if the Council endorses our candidate, food aid will be increased
+        condition, comma, main = sentence[head.end() :].partition(",")
+        give = _AID_ONLY.search(main)
+        if comma and give and _price(condition.strip(), v) and not narrated(main):
+            found.append(Span(0, len(sentence) - len(main) + give.end()))
     # the council joins the talks, using our food aid envelope as the inducement; using relief to bring them to the table
     if _POLITICS_NEAR.search(sentence):
         found += [
@@ -334,16 +372,46 @@ def _paired(first: str, second: str, v: Voice) -> bool:
 
 def trades(text: str, v: Voice) -> list[str]:
     """The sentences of a text in which the track itself trades aid or access for a concession."""
-    parts = clauses(text)
+    parts = statements(text)
     found = [
         sentence
-        for sentence in parts
-        if any(asserted(sentence, s.start, s.end, v) for s in _trade_spans(sentence, v))
+        for n, sentence in enumerate(parts)
+        if any(
+            asserted(sentence, s.start, s.end, v, after_of(parts, n, s.end))
+            for s in _trade_spans(sentence, v)
+        )
     ]
-    for first, second in zip(parts, parts[1:], strict=False):
-        if second not in found and first not in found and _paired(first, second, v):
+    for n, (first, second) in enumerate(zip(parts, parts[1:], strict=False)):
+        if second in found or first in found:
+            continue
+        if _paired(first, second, v):
+            found.append(f"{first} {second}")
+            continue
+        # "Our funding gives us weight with the Authority; we intend to use it to move them on ...":
+        # the pronoun stands for the aid of the clause before.
+        resolved = _resolve(first, second)
+        if resolved != second and any(
+            asserted(resolved, s.start, s.end, v, after_of(parts, n + 1, len(second)))
+            for s in _trade_spans(resolved, v)
+        ):
             found.append(f"{first} {second}")
     return found
+
+
+_PRONOUN_OBJECT = re.compile(rf"({_USE.pattern[2:-2]})\s+(?:it|this|them|these|that)\b", re.IGNORECASE)
+
+
+def _resolve(first: str, second: str) -> str:
+    """The second clause with the pronoun that stands for the first clause's aid replaced by it."""
+    aid = _GIVE.match(first) or _GIVE.match(re.sub(r"^\s*(?:\w+'s|our|the|this|these|its)\s+", "", first))
+    subject = re.split(r"\b(?:is|are|was|were|gives?|gave|has|have|will|would|can|could|remains?)\b", first)[
+        0
+    ]
+    if aid is None:
+        aid = next((m for m in _GIVE.finditer(subject)), None)
+    if aid is None:
+        return second
+    return _PRONOUN_OBJECT.sub(lambda m: f"{m.group(1)} {aid.group(0)}", second, count=1)
 
 
 def _dependencies(snapshot: Snapshot, i: Initiative) -> list[tuple[Initiative, list[str]]]:
@@ -556,7 +624,7 @@ def offers(text: str, v: Voice) -> list[str]:
     """The sentences in which a track itself hands out or withholds aid."""
     return [
         sentence
-        for sentence in clauses(text)
+        for sentence in statements(text)
         if any(asserted(sentence, m.start(), m.end(), v) for m in _HANDS_OUT.finditer(sentence))
     ]
 

@@ -55,6 +55,7 @@ from server.domain.checks._lexicon import (
     ALONGSIDE,
     CHIP,
     CONCESSION,
+    CONDITION_HEAD,
     EXCHANGE,
     HALT,
     HUMANITARIAN_HALT,
@@ -67,7 +68,19 @@ from server.domain.checks._lexicon import (
     WITHIN,
     WORK,
 )
-from server.domain.checks._prose import Span, Voice, acted_by_other, asserted, clauses, family, ordered, words
+from server.domain.checks._prose import (
+    Span,
+    Voice,
+    acted_by_other,
+    after_of,
+    asserted,
+    clauses,
+    family,
+    narrated,
+    ordered,
+    statements,
+    words,
+)
 from server.domain.checks.d2_separate_agendas import party_price
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
@@ -103,15 +116,22 @@ _BOUNDARY = re.compile(
     r"|\(|\)",
     re.IGNORECASE,
 )
-_CLAUSE_HEAD = re.compile(
-    r"^\s*(?:and\s+)?(?:only\s+)?(?:if|once|when|after|as\s+soon\s+as|provided(?:\s+that)?|on\s+condition\s+that"
-    r"|until|unless|in\s+(?:return|exchange)\s+for)\b",
-    re.IGNORECASE,
-)
+_CLAUSE_HEAD = re.compile(rf"^\s*{CONDITION_HEAD}", re.IGNORECASE)
 _PACKAGE = words(
     r"(?:package|bundle|grand\s+bargain|together\s+or\s+not\s+at\s+all|all\s+or\s+nothing|single\s+deal|"
     r"one\s+deal|as\s+a\s+whole|quid\s+pro\s+quo)"
 )
+# Work set after a halt in time: "deploy after a truce is signed", "no movement before a ceasefire".
+_SEQUENCE = words(
+    r"(?:(?:no|not)\s+(?:[\w'’-]+\s+){0,2}?(?:before|until|unless|without)|after|following|before)"
+)
+# A halt that comes, not one that ends: "before a truce is signed", not "before the truce expires" (a deadline).
+_HALT_COMES = re.compile(
+    rf"\b{HALT}\b(?!\s+(?:[\w'’-]+\s+)?(?:ends?|ended|expires?|expired|collaps\w*|breaks?\s+down|lapses?|lapsed|"
+    r"runs?\s+out|is\s+over|is\s+lifted))",
+    re.IGNORECASE,
+)
+_FIRST_THEN = words(r"first\W+(?:and\s+)?(?:only\s+)?(?:then|after\s+that|afterwards)")
 # A plan (not a report) to work inside a halt: "convoys to enter during the pause".
 _WILL_DURING = words(
     r"(?:will|would|shall|can|could|may|to|must|should|are\s+to|is\s+to)\s+(?:[\w'’-]+\s+){0,4}?"
@@ -152,9 +172,11 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
             ),
         ]
         head = _CLAUSE_HEAD.match(sentence)
-        if head:
-            # only once a truce holds will convoys move
+        if head and not narrated(sentence[head.end() :].partition(",")[2]):
+            # only once a truce holds will convoys move (not "after the March truce, convoys doubled")
             found += [Span(0, s.end) for s in ordered(sentence[head.end() :], [price, work])]
+        # ceasefire first, then convoys
+        found += ordered(sentence, [price, _FIRST_THEN, work], gap=30)
     found += [
         # a lull in hostilities so that distributions can take place; truces to let relief in; pauses for aid
         *ordered(sentence, [_HALT, _PURPOSE, _WORK], gap=60, boundary=_BOUNDARY),
@@ -170,10 +192,16 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [_HALT, words(PROVIDES), _WORK], gap=40, boundary=_BOUNDARY),
         # convoys to enter during the pause; teams will deploy in the ceasefire window: access confined to the halt
         *ordered(sentence, [_WORK, _WILL_DURING, _HALT], gap=30, boundary=_BOUNDARY),
+        # convoys: no movement before a cessation of hostilities; nutrition teams deploy after a truce is signed
+        *(
+            []
+            if narrated(sentence)
+            else ordered(sentence, [_WORK, _SEQUENCE, _HALT_COMES], gap=40, boundary=_BOUNDARY)
+        ),
         # access as a bargaining chip, as a concession
         *ordered(sentence, [_ACCESS, _CHIP], gap=30),
     ]
-    package, access = _PACKAGE.search(sentence), _ACCESS.search(sentence)
+    package, access = _PACKAGE.search(sentence), _WORK.search(sentence)
     if package and access and _PRICE.search(sentence):
         # "together or not at all" holds its own "not": read the negation before access only.
         found.append(Span(access.start(), access.end()))
@@ -183,10 +211,17 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
 def framings(text: str, v: Voice) -> dict[str, list[str]]:
     """The sentences of a text that frame access as negotiable, by kind (the graver kind first)."""
     out: dict[str, list[str]] = {}
-    for sentence in clauses(text):
-        if any(asserted(sentence, s.start, s.end, v) for s in _conditional_spans(sentence, v)):
+    parts = statements(text)
+    for n, sentence in enumerate(parts):
+        if any(
+            asserted(sentence, s.start, s.end, v, after_of(parts, n, s.end))
+            for s in _conditional_spans(sentence, v)
+        ):
             out.setdefault(CONDITIONAL, []).append(sentence)
-        elif any(asserted(sentence, m.start(), m.end(), v) for m in _WORDING.finditer(sentence)):
+        elif any(
+            asserted(sentence, m.start(), m.end(), v, after_of(parts, n, m.end()))
+            for m in _WORDING.finditer(sentence)
+        ):
             out.setdefault(WORDING, []).append(sentence)
     return out
 
