@@ -30,6 +30,9 @@ AID = family(
     r"health\s+(?:care|services|kits?|supplies|funding|programmes?)",
     r"(?:hospital|clinic|health|relief|humanitarian|emergency|aid|nutrition|food|water|shelter|medical|vaccination)\s+"
     r"(?:funding|grants?|money|budgets?)",
+    # health care funded as the object of a verb: "fund two new health centres", "equip the clinics"
+    r"(?<=\s)(?:(?:fund|financ|build|rebuild|equip|staff|suppl|run)\w*\s+(?:[\w'’-]+\s+){0,3}?)"
+    r"(?:hospitals?|clinics?|health\s+(?:centres?|centers?|posts?|facilities))",
     r"(?:funding|support|assistance|supplies)\s+(?:for|of|to)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’-]+\s+)?"
     r"(?:hospitals?|clinics?|health\s+(?:centres?|centers?|posts?)|relief|aid|shelters?|camps?)",
     r"shelters?",
@@ -150,6 +153,7 @@ LINK = family(
     r"till",
     r"pending",
     r"as\s+soon\s+as",
+    r"(?:from\s+)?the\s+(?:day|moment|minute|hour|week)(?:\s+that)?",
     r"provided(?:\s+that)?",
     r"providing\s+that",
     r"on\s+(?:the\s+)?condition(?:\s+that|\s+of)?",
@@ -315,7 +319,7 @@ HARD_CONCESSION = (
 STANDING = (
     r"(?:legitimacy|(?:negotiating|bargaining)\s+(?:position|hand|power)|political\s+support|support\s+for\s+(?:the\s+)?(?:government|regime|army|campaign|offensive)|"
     r"loyalty|influence|popularity|standing|votes|hearts\s+and\s+minds|credibility|allegiance|"
-    r"(?:military|political|territorial)\s+(?:control|gains?|objectives?|advantage))"
+    r"(?:military|political|territorial)\s+(?:control|gains?|objectives?|advantage)|(?:its|their|the\s+\w+'s)\s+(?:hold|grip|control)\s+(?:on|over|of))"
 )
 # Agendas aid may be made to serve.
 CAMPAIGN = (
@@ -371,6 +375,8 @@ PURPOSE = family(
     r"to\s+(?:allow|let|enable|permit|facilitate|make\s+way\s+for|get|bring|deliver|move|carry\s+out|reach|open|start|resume)",
     r"allowing|letting|enabling|permitting",
     r"during\s+which|within\s+which|in\s+which",
+    # a relative clause that says what the halt is for: "a cessation of hostilities, which will let the convoys through"
+    r"(?:which|that)\s+(?:will|would|should|can|could|is\s+to|must)\s+(?:then\s+)?(?:allow|let|enable|permit|open\s+the\s+way\s+for|make\s+way\s+for)",
 )
 # The humanitarian kin of a ceasefire: the paper's own words and their variants.
 HUMANITARIAN_HALT = (

@@ -111,7 +111,7 @@ _REPORTING = (
     r"tabl|rais|wish|stipulat|link|condition|warn|threaten|announc|declar|stat|reiterat|repeat|"
     r"counter|respond|urg|hint|signal|indicat)(?:e|es|ed|s|ing)?"
     r"|(?:call|push|press|lobb(?:y|ie))(?:s|es|ed|ing)?\s+for|put(?:s|ting)?\s+forward|set(?:s|ting)?\s+out"
-    r"|say|says|said|seeks?|sought|ties|tied|tying|makes?|made|holds?|held|tells?|told|repl(?:y|ies|ied)"
+    r"|say|says|said|speaks?|spoke|spoken|talk(?:s|ed)?\s+(?:of|about)|seeks?|sought|ties|tied|tying|makes?|made|holds?|held|tells?|told|repl(?:y|ies|ied)"
     r"|would\s+like|will\s+only|would\s+only)"
 )
 # Who may stand as the subject of a report: anyone but us.
@@ -190,6 +190,12 @@ _BY_FRAME = re.compile(
 )
 _ACCORDING = re.compile(
     r"\baccording\s+to\b|\bin\s+the\s+words\s+of\b|\bas\s+\w+\s+(?:puts?|sees?)\s+it\b", re.I
+)
+# A phrase followed by who said it: "the humanitarian window the Authority announced", "the pause
+# that the Units proposed".
+_REPORTED_AFTER = re.compile(
+    rf"\s+(?:that\s+|which\s+)?((?:the\s+)?(?:[A-Z][\w'’-]*\s+){{1,3}}|they\s+|he\s+|she\s+)(?:has\s+|had\s+|have\s+)?"
+    rf"{_REPORTING}\b"
 )
 # We take up what another side asked for: then it is ours again.
 _TAKEN_UP = re.compile(
@@ -348,11 +354,19 @@ def taken_up_after(after: str, voice: Voice) -> bool:
     return False
 
 
-def reported(sentence: str, start: int, voice: Voice) -> bool:
+def _named_after(sentence: str, end: int, voice: Voice) -> bool:
+    """Whether the words right after a phrase give it to another side: "the window the Authority announced"."""
+    m = _REPORTED_AFTER.match(sentence, end)
+    return m is not None and not voice.ours(m.group(1)) and voice.others(m.group(1), sentence_start=False)
+
+
+def reported(sentence: str, start: int, voice: Voice, end: int | None = None) -> bool:
     """Whether the phrase starting at sentence[start] is what another side wants, says or offers."""
     head = sentence[:start]
     if _TAKEN_UP.search(head):
         return False
+    if end is not None and _named_after(sentence, end, voice):
+        return True
     if _ACCORDING.search(head) or _BY_FRAME.search(sentence[max(0, start - 80) : start + 120]):
         return True
     if _owned_by_other(head, voice) or quoted(sentence, start, voice):
@@ -445,7 +459,7 @@ def asserted(sentence: str, start: int, end: int, voice: Voice, after: str = "")
     """
     if negated(sentence, start, end) or mentioned(sentence, start):
         return False
-    other = reported(sentence, start, voice) or (
+    other = reported(sentence, start, voice, end) or (
         bool(_LINKING_VERB.match(sentence, start)) and acted_by_other(sentence, start, voice)
     )
     return not other or taken_up_after(after or sentence[end:], voice)

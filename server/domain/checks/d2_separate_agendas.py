@@ -620,12 +620,20 @@ _HANDS_OUT = re.compile(
 )
 
 
+# Aid named as kept apart from the track: "separately, the aid office funds WASH on its own terms".
+_KEPT_APART = words(
+    r"(?:separately|separate\w*\s+from|apart\s+from|on\s+(?:its|their)\s+own\s+terms|independent\w*(?:\s+of)?|"
+    r"outside\s+(?:this|the)\s+track|not\s+part\s+of\s+(?:this|the)\s+track)"
+)
+
+
 def offers(text: str, v: Voice) -> list[str]:
-    """The sentences in which a track itself hands out or withholds aid."""
+    """The sentences in which a track itself hands out or withholds aid (not aid it names as kept apart)."""
     return [
         sentence
         for sentence in statements(text)
-        if any(asserted(sentence, m.start(), m.end(), v) for m in _HANDS_OUT.finditer(sentence))
+        if not _KEPT_APART.search(sentence)
+        and any(asserted(sentence, m.start(), m.end(), v) for m in _HANDS_OUT.finditer(sentence))
     ]
 
 

@@ -175,8 +175,11 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
         if head and not narrated(sentence[head.end() :].partition(",")[2]):
             # only once a truce holds will convoys move (not "after the March truce, convoys doubled")
             found += [Span(0, s.end) for s in ordered(sentence[head.end() :], [price, work])]
-        # ceasefire first, then convoys
+        # ceasefire first, then convoys; first a local ceasefire, then the return of aid agencies
         found += ordered(sentence, [price, _FIRST_THEN, work], gap=30)
+        found += ordered(
+            sentence, [words(r"first"), price, words(r"(?:and\s+)?(?:only\s+)?then"), work], gap=40
+        )
     found += [
         # a lull in hostilities so that distributions can take place; truces to let relief in; pauses for aid
         *ordered(sentence, [_HALT, _PURPOSE, _WORK], gap=60, boundary=_BOUNDARY),
