@@ -414,8 +414,8 @@ SEEK = (
 TRUCE = r"(?:cease[\s-]*fires?|truces?|armistices?|cessations?\s+of\s+hostilities|peace\s+(?:deal|agreement|accord))"
 AGENDA_EVENT = (
     r"(?:(?:political|peace|status|normali[sz]ation|constitutional|trade|security|border|unity|power-sharing)\s+"
-    r"(?:talks|process|track|negotiations|dialogue|deal|agreement|settlement|roadmap)|elections?|recognition|"
-    r"normali[sz]ation|sanctions|trade\s+(?:deal|agreement)|diplomatic\s+relations)"
+    r"(?:talks|process|track|negotiations|dialogue|deal|agreement|settlement|roadmap)|elections?|recogni(?:tion|[sz]\w*)|"
+    r"normali[sz]\w*|sanctions|trade\s+(?:deal|agreement)|diplomatic\s+relations)"
 )
 
 # Another agenda's goals, when a humanitarian track names them among its own aims: the

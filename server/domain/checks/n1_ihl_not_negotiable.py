@@ -195,6 +195,10 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [_HALT, words(PROVIDES), _WORK], gap=40, boundary=_BOUNDARY),
         # convoys to enter during the pause; teams will deploy in the ceasefire window: access confined to the halt
         *ordered(sentence, [_WORK, _WILL_DURING, _HALT], gap=30, boundary=_BOUNDARY),
+        # convoys go in during agreed quiet hours only
+        *ordered(
+            sentence, [_WORK, words(r"during|within|in"), _HALT, words(r"only")], gap=30, boundary=_BOUNDARY
+        ),
         # convoys: no movement before a cessation of hostilities; nutrition teams deploy after a truce is signed
         *(
             []
