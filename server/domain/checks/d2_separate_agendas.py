@@ -261,6 +261,11 @@ def _price(condition: str, v: Voice, after: bool = False) -> bool:
     return named or bool(_TALKS.search(condition))
 
 
+_AS_ROLE = re.compile(
+    rf"(?:an?\s+|the\s+|our\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?{INDUCEMENT}\b", re.IGNORECASE
+)
+
+
 def party_price(sentence: str, v: Voice) -> list[Span]:
     """Aid made to wait on something a party does that is no part of delivering it.
 
@@ -280,8 +285,10 @@ def party_price(sentence: str, v: Voice) -> list[Span]:
             rest = sentence[link.end() :]
             stop = _BOUNDARY.search(rest)
             condition = " ".join((rest[: stop.start()] if stop else rest).split()[:14])
-            if link.group(0).lower() == "as" and _MANNER.match(condition):
-                continue  # "as IHL requires", "as planned": how, not at what price
+            if link.group(0).lower() == "as" and (_MANNER.match(condition) or _AS_ROLE.match(condition)):
+                # "as IHL requires", "as planned": how, not at what price; "as leverage for the talks":
+                # aid used as a lever, D2's alone, not made to wait on anything
+                continue
             if not condition or _logistics(condition):
                 continue
             if _price(condition, v, after=link.group(0).lower() == "after"):
@@ -350,11 +357,27 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
             *ordered(sentence, [_PUT, _GIVE, _INTO_BARGAIN], gap=40),
             *ordered(sentence, [_REWARD, words(r"with"), _GIVE], gap=50),
         ]
-        package, give = _PACKAGE.search(sentence), _GIVE.search(sentence)
-        if package and give and _CONCESSION.search(sentence):
-            # "together or not at all" holds its own "not": read the negation before the aid only.
-            found.append(Span(give.start(), give.end()))
+        found += bundled(sentence, _GIVE, _CONCESSION)
     return found
+
+
+def bundled(sentence: str, give: re.Pattern[str], price: re.Pattern[str]) -> list[Span]:
+    """Aid and a price put in one package ("recognition, an amnesty and relief corridors, to be agreed
+    together"); not an aid package ("a winter shelter package"), which is the aid itself."""
+    if not price.search(sentence):
+        return []
+    aid_ends = {m.end() for m in give.finditer(sentence)}
+    for package in _PACKAGE.finditer(sentence):
+        if any(
+            e <= package.start() and re.fullmatch(r"\s*(?:[\w'’-]+\s+)?", sentence[e : package.start()])
+            for e in aid_ends
+        ):
+            continue
+        aid = give.search(sentence)
+        if aid:
+            # "together or not at all" holds its own "not": read the negation before the aid only.
+            return [Span(aid.start(), aid.end())]
+    return []
 
 
 def _paired(first: str, second: str, v: Voice) -> bool:

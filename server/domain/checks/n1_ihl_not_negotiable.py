@@ -81,7 +81,7 @@ from server.domain.checks._prose import (
     statements,
     words,
 )
-from server.domain.checks.d2_separate_agendas import party_price
+from server.domain.checks.d2_separate_agendas import bundled, party_price
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "N1"
@@ -117,10 +117,6 @@ _BOUNDARY = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_HEAD = re.compile(rf"^\s*{CONDITION_HEAD}", re.IGNORECASE)
-_PACKAGE = words(
-    r"(?:package|bundle|grand\s+bargain|together\s+or\s+not\s+at\s+all|all\s+or\s+nothing|single\s+deal|"
-    r"one\s+deal|as\s+a\s+whole|quid\s+pro\s+quo)"
-)
 # Work set after a halt in time: "deploy after a truce is signed", "no movement before a ceasefire".
 _SEQUENCE = words(
     r"(?:(?:no|not)\s+(?:[\w'’-]+\s+){0,2}?(?:before|until|unless|without)|after|following|before)"
@@ -208,10 +204,7 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
         # access as a bargaining chip, as a concession
         *ordered(sentence, [_ACCESS, _CHIP], gap=30),
     ]
-    package, access = _PACKAGE.search(sentence), _WORK.search(sentence)
-    if package and access and _PRICE.search(sentence):
-        # "together or not at all" holds its own "not": read the negation before access only.
-        found.append(Span(access.start(), access.end()))
+    found += bundled(sentence, _WORK, _PRICE)
     return found
 
 
