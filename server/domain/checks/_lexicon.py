@@ -157,6 +157,9 @@ LINK = family(
     r"provided(?:\s+that)?",
     r"providing\s+that",
     r"on\s+(?:the\s+)?condition(?:\s+that|\s+of)?",
+    r"on\s+the\s+(?:understanding|basis|assumption|premise)\s+that",
+    # an inverted condition: "should the Units agree to disarm", "were the Authority to sign"
+    r"(?:should|were|had)(?=\s+(?:the\s+)?(?-i:[A-Z])|\s+(?:they|it)\b)",
     r"(?:so|as)\s+long\s+as",
     r"in\s+the\s+event\s+that",
     r"(?:as|when)\s+(?:and\s+when|soon\s+as)",
@@ -218,6 +221,7 @@ POLITICAL = family(
     r"(?:peace|political|status|constitutional|normali[sz]ation|unity|power-sharing)\s+(?:talks|process|deal|agreement|negotiations|dialogue|formula|settlement)",
     r"amnest(?:y|ies)",
     r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|position|claim|plan|government|proposal)",
+    r"(?:support|backing|vote|votes)\s+(?:at|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:conference|talks|assembly|council|summit|commission|negotiations|UN)",
     # signing or accepting another agenda's text ("signs the trade memorandum", "accepts the power-sharing
     # formula"), not a humanitarian one ("signs the access agreement")
     rf"(?:sign|accept|endors|agree\w*\s+to|commit\w*\s+to|adopt|ratif)\w*\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}"
@@ -226,6 +230,7 @@ POLITICAL = family(
     r"regist(?:er|ers|ered|ering|ration)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?:charity|party|movement|organi[sz]ation)",
     r"(?:lift\w*|eas\w*|waiv\w*|relax\w*)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’-]+\s+)?sanctions",
     r"sanctions\s+relief",
+    r"sanctions\s+(?:[\w'’-]+\s+){0,4}?(?:lifted|eased|waived|relaxed|suspended)",
     r"(?:lift\w*|eas\w*|waiv\w*|relax\w*|suspend\w*|unfreez\w*)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?"
     r"(?:(?:travel|visa|entry|export|import|arms)\s+bans?|embargo(?:es)?|asset\s+freezes?|designations?|listings?)",
     r"(?:release|releases|released|releasing|free|freeing|freed)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|all\s+)?(?:political\s+)?"
@@ -318,7 +323,7 @@ HARD_CONCESSION = (
 # What aid is used to buy when it serves an agenda: standing, not a humanitarian outcome.
 STANDING = (
     r"(?:legitimacy|(?:negotiating|bargaining)\s+(?:position|hand|power)|political\s+support|support\s+for\s+(?:the\s+)?(?:government|regime|army|campaign|offensive)|"
-    r"loyalty|influence|popularity|standing|votes|hearts\s+and\s+minds|credibility|allegiance|"
+    r"loyalty|influence|popularity|standing|votes|hearts\s+and\s+minds|credibility|allegiance|goodwill|good\s+will|"
     r"(?:military|political|territorial)\s+(?:control|gains?|objectives?|advantage)|(?:its|their|the\s+\w+'s)\s+(?:hold|grip|control)\s+(?:on|over|of))"
 )
 # Agendas aid may be made to serve.
@@ -391,7 +396,7 @@ HUMANITARIAN_HALT = (
 )
 # Ways of bringing aid inside a ceasefire deal: "aid as part of the truce", "the truce provides for convoys".
 WITHIN = (
-    r"(?:(?:as\s+)?(?:one|an?|the)\s+(?:element|component|plank|pillar|strand|chapter|item)\s+of|(?:as\s+)?(?:a\s+)?part\s+of|folded\s+into|merged\s+(?:into|with)|subsumed\s+(?:in|into|under)|handled\s+(?:in|within)|under\s+the\s+terms\s+of|under|within|in\s+the\s+framework\s+of|included\s+in|"
+    r"(?:(?:as\s+)?(?:one|an?|the)\s+(?:element|component|plank|pillar|strand|chapter|item)\s+(?:of|for|on|in)|(?:as\s+)?(?:a\s+)?part\s+of|folded\s+into|merged\s+(?:into|with)|subsumed\s+(?:in|into|under)|handled\s+(?:in|within)|under\s+the\s+terms\s+of|under|within|in\s+the\s+framework\s+of|included\s+in|"
     r"written\s+into|through|via|by\s+way\s+of|by\s+means\s+of)"
 )
 # Negotiated on the same table as something else: "access discussed alongside the ceasefire terms".

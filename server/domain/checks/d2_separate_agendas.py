@@ -164,7 +164,8 @@ _SERVES = words(
 # Aid as the subject of persuasion: "medical supplies could help persuade the leadership to ...".
 _PERSUADES = words(
     r"(?:(?:is|are|be|been|being)\s+used\s+|could\s+|can\s+|would\s+|will\s+|may\s+|might\s+|should\s+)?"
-    r"(?:help\s+)?(?:to\s+)?(?:persuad|induc|entic|coax|pressur|encourag|convinc|lur|sway|woo|tempt|nudg|motivat)(?:e|es|ed|ing)?"
+    r"(?:help\s+)?(?:to\s+)?(?:(?:persuad|induc|entic|coax|pressur|encourag|convinc|lur|sway|woo|tempt|nudg|motivat)(?:e|es|ed|ing)?|"
+    r"(?:brings?|bringing|brought|gets?|getting|got)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?to)"
 )
 _ON_TABLE = words(
     r"(?:is\s+|are\s+|remains?\s+|stays?\s+|goes\s+|go\s+|be\s+)?on\s+the\s+(?:negotiating\s+)?table"
@@ -196,7 +197,8 @@ _FIRST_THEN = words(
 
 # A party named by a pronoun that acts: "until it withdraws its candidate" (not "once it is safe").
 _PRONOUN_ACTS = re.compile(
-    r"^(?:it|they)\s+(?!is\b|are\b|was\b|were\b|be\b|becomes?\b|arrives?\b|reach\w*|gets?\b|has\b|have\b|rains?\b)"
+    r"^(?:it|they|(?:its|their)\s+(?:[\w'’-]+\s+)?(?:delegation|leaders?|leadership|negotiators?|representatives?|"
+    r"commanders?|forces|fighters|units|government|council|ministers?|officials))\s+(?!is\b|are\b|was\b|were\b|be\b|becomes?\b|arrives?\b|reach\w*|gets?\b|has\b|have\b|rains?\b)"
     r"(?:\w+\s+){0,2}?\w+",
     re.IGNORECASE,
 )

@@ -199,7 +199,7 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
         *(
             []
             if narrated(sentence)
-            else ordered(sentence, [_WORK, _SEQUENCE, _HALT_COMES], gap=40, boundary=_BOUNDARY)
+            else ordered(sentence, [_WORK, _SEQUENCE, _HALT_COMES], gap=60, boundary=_BOUNDARY)
         ),
         # access as a bargaining chip, as a concession
         *ordered(sentence, [_ACCESS, _CHIP], gap=30),
