@@ -1,0 +1,106 @@
+"""How D2 and N1 read the prose desk officers write: clause structure, negation, who speaks.
+
+Each row is one text of a track, read with the voice of a Varnian track (Varnia is "we";
+Hadra, the Lowland Freedom Army and Ostmark are others), and the principles whose
+reading must find it. A D2 and an N1 finding on the same text only where both apply:
+aid made to wait on a halt in the fighting is N1's alone, aid used as a lever or made
+to serve an agenda is D2's alone, aid or access made to wait on a political, military
+or economic concession is both.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from server.domain.checks import d2_separate_agendas as d2
+from server.domain.checks import n1_ihl_not_negotiable as n1
+from server.domain.checks._prose import Voice, narrated, statements
+
+VOICE = Voice(("Varnia",), ("Hadra", "Lowland", "Freedom", "Army", "Ostmark"))
+
+
+def read(text: str) -> set[str]:
+    out = set()
+    if d2.trades(text, VOICE):
+        out.add("D2")
+    if n1.framings(text, VOICE):
+        out.add("N1")
+    return out
+
+
+CASES = [
+    # a heading stays with what its colon introduces
+    ("Convoys: no movement before a cessation of hostilities is in place.", {"N1"}),
+    ("Medical supplies for Hadra: to go ahead only after the Authority has voted with us.", {"D2", "N1"}),
+    (
+        "Demand of the Authority (Vell meeting, 12 Jan): food aid only after its ministries are recognised.",
+        set(),
+    ),
+    # a quoted statement is the other side's
+    ("From the Army's letter: 'no convoys until Varnia recognises the Council'. We did not reply.", set()),
+    # a linking verb's subject acts; a demand taken up after is ours again
+    ("Hadra has linked convoy access to recognition of its ministries.", set()),
+    (
+        "Hadra asked us to tie convoys to recognition of its ministries, and we have accepted that linkage.",
+        {"D2", "N1"},
+    ),
+    ("Hadra asked us to tie convoys to recognition of its ministries; we have not accepted it.", set()),
+    # a "no" before a condition sets it; "X or no X" denies one
+    (
+        "No new water funding for Hadra's districts until it drops its claim to the border villages.",
+        {"D2", "N1"},
+    ),
+    ("Access is owed by both parties under IHL, truce or no truce.", set()),
+    ("We will not wait for a ceasefire before sending the medical teams.", set()),
+    # a condition that leads the sentence, and one inverted
+    (
+        "Subject to Hadra's backing for our resolution at the assembly, we would expand nutrition programmes.",
+        {"D2", "N1"},
+    ),
+    ("We would consider more shelter assistance should the Army agree to disarm.", {"D2", "N1"}),
+    ("Convoys resume once the Authority issues the permits.", set()),
+    # a narrated past orders events, it sets no condition
+    ("After the March truce, the number of convoys reaching Vell doubled.", set()),
+    ("Nutrition teams deploy after a truce is signed.", {"N1"}),
+    ("Ceasefire first, then convoys.", {"N1"}),
+    # manner, not price; an aid package is the aid itself
+    ("Convoys continue during the fighting, as IHL requires.", set()),
+    ("Offer a winter shelter package to Hadra to soften its stance on the border demarcation.", {"D2"}),
+    # aid held as a lever is D2's alone; a halt as the price of aid is N1's alone
+    ("Keep humanitarian funding in reserve as leverage for the status talks.", {"D2"}),
+    ("Food deliveries to Vell resume once the Army agrees to a ceasefire around the market.", {"N1"}),
+    ("Access in exchange for the Army pulling back from the Vell road.", {"D2", "N1"}),
+    # a pronoun in the next clause stands for the aid before it
+    (
+        "Varnia's humanitarian funding gives us weight with Hadra; we intend to use it to move them on the customs union.",
+        {"D2"},
+    ),
+    # a term followed by who announced it is theirs
+    ("The humanitarian window the Authority announced has no bearing on our planning.", set()),
+]
+
+
+@pytest.mark.parametrize("text, principles", CASES, ids=[t[:60] for t, _ in CASES])
+def test_d2_and_n1_read_the_prose(text: str, principles: set[str]) -> None:
+    assert read(text) == principles
+
+
+def test_a_heading_stays_with_its_clause_and_sentences_still_split() -> None:
+    assert statements("Convoys: no movement before a truce. Our reply: no linkage; aid is owed.") == [
+        "Convoys: no movement before a truce.",
+        "Our reply: no linkage;",
+        "aid is owed.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "clause, told",
+    [
+        ("the number of convoys reaching Vell doubled", True),
+        ("deliveries were suspended and resumed on 14 March", True),
+        ("convoys resume once the truce is signed", False),
+        ("teams will deploy after a truce", False),
+    ],
+)
+def test_a_narrated_clause_tells_what_happened(clause: str, told: bool) -> None:
+    assert narrated(clause) is told
