@@ -148,3 +148,59 @@ def test_the_demo_shows_a_delegation_in_use_and_a_dismissal_awaiting_a_second_de
         officer = db.exec(select(User).where(User.email == "desk.fin@varnia.example")).one()
         view = alerts.get(db, officer, waiting.alert_id)
         assert view.status == "open" and view.awaiting_confirmation and view.may_confirm
+
+
+def test_the_demo_shows_contradictory_leverage_and_a_metric_chart_with_actuals(db_url: str) -> None:
+    """The demo as `accord demo` loads it: the contradictory-leverage alert is open and each
+    owner reads it blind (its own tool, the party, the other organisation), and the track
+    page of corridor-access draws its outcome against its target with the values measured."""
+    import re
+
+    from fastapi.testclient import TestClient
+    from sqlmodel import Session, select
+
+    from server import cli
+    from server.app import create_app
+    from server.db import get_engine
+    from server.models import Initiative, Metric, User
+    from server.services import alerts
+
+    cli.load_demo()
+    with Session(get_engine()) as db:
+
+        def clash(email: str) -> alerts.AlertView:
+            reader = db.exec(select(User).where(User.email == email)).one()
+            views = [v for v in alerts.list_visible(db, reader) if v.kind == "contradictory_leverage"]
+            assert len(views) == 1, (email, [v.message for v in views])
+            return views[0]
+
+        varnia, tessaly = clash("desk.mfa@varnia.example"), clash("desk.mer@tessaly.example")
+        for view, own, other in (
+            (varnia, "corridor-access", "Tessaly"),
+            (tessaly, "tessaly-lfa-travel-bans", "Varnia"),
+        ):
+            assert view.status == "open" and view.severity == "high" and view.partial
+            assert [key for _, key in view.initiatives] == [own]
+            assert "Lowland Freedom Army" in view.message and other in view.message
+        assert "Reconstruction fund" in " ".join(varnia.evidence)
+        assert "Reconstruction fund" not in tessaly.message + " ".join(tessaly.evidence)
+        assert "Travel bans" not in varnia.message + " ".join(varnia.evidence)
+        track = db.exec(select(Initiative).where(Initiative.key == "corridor-access")).one()
+        outcome = db.exec(
+            select(Metric).where(
+                Metric.initiative_id == track.id, Metric.name == "checkpoints reopened for aid convoys"
+            )
+        ).one()
+    client = TestClient(create_app(), follow_redirects=False)
+    client.post("/signin", data=signin_form(client, "desk.mfa@varnia.example", demo.DEMO_PASSWORD, next="/"))
+    page = client.get(f"/initiatives/{track.id}")
+    assert page.status_code == 200
+    figure = re.search(
+        rf'<figure class="metric-chart" id="metric-{outcome.id}-chart">.*?</figure>', page.text, re.S
+    )
+    assert figure is not None, "no chart of the outcome on the track page"
+    svg = figure.group(0)
+    assert len(re.findall(r'<circle class="value"', svg)) == 6  # the six values measured
+    assert '<circle class="baseline"' in svg and '<line class="target"' in svg
+    # The alert is on the track's page too, as its owner reads it.
+    assert f'id="alert-{varnia.id}"' in page.text
