@@ -1,4 +1,4 @@
-"""Governed dismissal and delegated sign-off through a real worker on Redis.
+"""Governed dismissal and delegated sign-off through a real worker on Redis, on SQLite and PostgreSQL.
 
 Each change is saved through the services, as a page or the API would save it; the
 worker's alert is polled for with a deadline: raised, dismissed, reopened when its
@@ -74,7 +74,7 @@ def _entry(db: Session) -> LogEntry:
 
 
 def test_a_dismissal_reopens_on_new_evidence_and_on_its_expiry(
-    on_redis: str, db: Session, workers: Callable[..., Worker]
+    on_redis: str, db: Session, db_backend: str, workers: Callable[..., Worker]
 ) -> None:
     w = workers()
     try:
@@ -133,7 +133,7 @@ def test_a_dismissal_reopens_on_new_evidence_and_on_its_expiry(
 
 
 def test_a_high_alert_stays_open_until_a_second_department_confirms(
-    on_redis: str, db: Session, workers: Callable[..., Worker]
+    on_redis: str, db: Session, db_backend: str, workers: Callable[..., Worker]
 ) -> None:
     w = workers()
     try:
@@ -166,7 +166,7 @@ def test_a_high_alert_stays_open_until_a_second_department_confirms(
 
 
 def test_a_delegated_signoff_clears_the_missing_signoff(
-    on_redis: str, db: Session, workers: Callable[..., Worker]
+    on_redis: str, db: Session, db_backend: str, workers: Callable[..., Worker]
 ) -> None:
     w = workers()
     today = dt.date.today()
@@ -193,6 +193,29 @@ def test_a_delegated_signoff_clears_the_missing_signoff(
         ).one()
         db.commit()
         assert signed.actor_id == dev.id and signed.payload == {"delegation": row.key}
+
+        # The development agency takes a funding line of the track: the decision now needs its
+        # sign-off too, and the same alert reopens. Finance's sign-off under the delegation
+        # still counts, and the alert says on whose behalf it was made.
+        dev_org = db.exec(select(Organisation).where(Organisation.key == "varnia-dev")).one()
+        initiatives.add_line(
+            db,
+            None,
+            initiative_id(db, "t1"),
+            "resources",
+            {"kind": "funding", "amount": 50000, "currency": "EUR", "org_id": dev_org.id},
+        )
+        _commit(db)
+        _expect(MISSING, "open", "reopened: the development agency now owns a line of the track")
+        view = alerts.get(db, mfa, _alert().id)
+        db.commit()
+        evidence = " ".join(view.evidence)
+        assert "Varnia, Development Agency has not signed" in evidence
+        assert f"{fin_org.name} signed by {dev.name}, for {fin_org.name}, delegated by {fin.name}" in evidence
+        assert f"{fin_org.name} has not signed" not in evidence
+        decisions.sign_off(db, dev, _entry(db).id)
+        _commit(db)
+        _expect(MISSING, "resolved", "cleared again by the agency's own sign-off")
     except AssertionError:
         print(w.log()[-5000:])
         raise
