@@ -51,6 +51,7 @@ AID = family(
     r"(?<!arms\s)(?<!weapons\s)fuel(?!\s+licen)",
     r"school\s+feeding",
     r"humanitarian\s+(?:track|work|response|engagement|objectives?|efforts?|initiative|exemptions?)",
+    r"(?:cholera|outbreak|epidemic|health|nutrition|emergency|flood|drought|winter|famine|relief)\s+response",
     r"(?:wheat|grain|maize|rice|sorghum|flour|seed|fertili[sz]er)\s+(?:shipments?|deliveries|consignments?|aid|supplies|stocks?)",
     r"drugs|insulin|antibiotics|therapeutic\s+food|nutrition",
     r"(?:safe|drinking|clean)\s+water|sanitation|hygiene|latrines|WASH",
@@ -244,7 +245,7 @@ POLITICAL = family(
     r"extradit\w*",
     r"(?:UN|Security\s+Council|General\s+Assembly|council)\s+(?:vote|votes|resolution|seat)",
     r"membership\s+(?:of|in)",
-    r"(?:a|the|its|their|his|her)\s+seat\s+(?:at|on|in)",
+    r"(?:a|the|its|their|his|her|our)\s+seat\s+(?:at|on|in)",
     r"(?:release|releases|released|releasing|free|freeing|freed)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|all\s+)?"
     r"(?:opposition|political|jailed|imprisoned)\s+(?:leaders?|figures?|activists?|politicians?|journalists?)",
     r"(?:hand\w*|transfer\w*|return\w*|ced\w*|shar\w*)\s+(?:[\w'’-]+\s+)?power",

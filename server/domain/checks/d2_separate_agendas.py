@@ -360,7 +360,40 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
             *ordered(sentence, [_REWARD, words(r"with"), _GIVE], gap=50),
         ]
         found += bundled(sentence, _GIVE, _CONCESSION)
-    return found
+    return found + reciprocal(sentence, v)
+
+
+def reciprocal(sentence: str, v: Voice) -> list[Span]:
+    """A deal told as two sides' parts: "we fund the clinics for another year, they back our seat".
+
+    Two clauses side by side, one with us as subject and one with another side; aid or
+    access in one and a concession in the other.
+    """
+    body = sentence[sentence.rfind(":") + 1 :]
+    offset = len(sentence) - len(body)
+    parts = re.split(r"[,;]\s*|\s+(?:and|while)\s+(?=(?:they|it|we)\b)", body)
+    if len(parts) != 2:
+        return []
+    first, second = (p.strip() for p in parts)
+    if not first or not second:
+        return []
+    subjects = [" ".join(p.split()[:2]) for p in (first, second)]
+    ours = [bool(re.match(r"(?:we|our)\b", s, re.I)) or v.ours(s.split()[0]) for s in subjects]
+    theirs = [
+        bool(re.match(r"(?:they|it|its|their)\b", s, re.I))
+        or (v.others(s, sentence_start=False) and not v.ours(s))
+        for s in subjects
+    ]
+    if not ((ours[0] and theirs[1]) or (theirs[0] and ours[1])):
+        return []
+    give = [_GIVE.search(p) for p in (first, second)]
+    price = [_CONCESSION.search(p) for p in (first, second)]
+    for a, b in ((0, 1), (1, 0)):
+        aid = give[a]
+        if aid is not None and price[b] is not None:
+            start = offset + body.find(parts[a].strip()) + aid.start()
+            return [Span(start, start + len(aid.group(0)))]
+    return []
 
 
 def bundled(sentence: str, give: re.Pattern[str], price: re.Pattern[str]) -> list[Span]:

@@ -121,6 +121,10 @@ _CLAUSE_HEAD = re.compile(rf"^\s*{CONDITION_HEAD}", re.IGNORECASE)
 _SEQUENCE = words(
     r"(?:(?:no|not)\s+(?:[\w'’-]+\s+){0,2}?(?:before|until|unless|without)|after|following|before)"
 )
+# A halt someone is to obtain: "a negotiated lull", "the agreed quiet hours".
+_SOUGHT_HALT = words(
+    rf"(?:an?\s+|the\s+)?(?:negotiated|agreed|brokered|requested|secured|arranged|mediated)\s+(?:[\w'’-]+\s+)?{HALT}"
+)
 # A halt that comes, not one that ends: "before a truce is signed", not "before the truce expires" (a deadline).
 _HALT_COMES = re.compile(
     rf"\b{HALT}\b(?!\s+(?:[\w'’-]+\s+)?(?:ends?|ended|expires?|expired|collaps\w*|breaks?\s+down|lapses?|lapsed|"
@@ -142,12 +146,14 @@ _CHIP = words(
 )
 
 
-def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
+def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span]:
     """Where a sentence makes access, aid or humanitarian work wait on a halt in the fighting or a concession.
 
     The paper: the terminology "frames humanitarian access as dependent on a ceasefire and
     reinforces the perception that aid delivery requires political or military concessions".
+    A `plan` (an aim, an objective, a metric) states what is to be, never what happened.
     """
+    told = not plan and narrated(sentence)
     # Aid delivery made to wait on a party's act that has nothing to do with it: a price too.
     found: list[Span] = party_price(sentence, v)
     for work, price in ((_WORK, _HALT), (_WORK, _CONCESSION)):
@@ -168,7 +174,7 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
             ),
         ]
         head = _CLAUSE_HEAD.match(sentence)
-        if head and not narrated(sentence[head.end() :].partition(",")[2]):
+        if head and (plan or not narrated(sentence[head.end() :].partition(",")[2])):
             # only once a truce holds will convoys move (not "after the March truce, convoys doubled")
             found += [Span(0, s.end) for s in ordered(sentence[head.end() :], [price, work])]
         # ceasefire first, then convoys; first a local ceasefire, then the return of aid agencies
@@ -191,16 +197,20 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [_HALT, words(PROVIDES), _WORK], gap=40, boundary=_BOUNDARY),
         # convoys to enter during the pause; teams will deploy in the ceasefire window: access confined to the halt
         *ordered(sentence, [_WORK, _WILL_DURING, _HALT], gap=30, boundary=_BOUNDARY),
+        # vaccination completed during a negotiated lull: work confined to a halt someone is to obtain
+        *(
+            []
+            if told
+            else ordered(
+                sentence, [_WORK, words(r"during|within|in"), _SOUGHT_HALT], gap=30, boundary=_BOUNDARY
+            )
+        ),
         # convoys go in during agreed quiet hours only
         *ordered(
             sentence, [_WORK, words(r"during|within|in"), _HALT, words(r"only")], gap=30, boundary=_BOUNDARY
         ),
         # convoys: no movement before a cessation of hostilities; nutrition teams deploy after a truce is signed
-        *(
-            []
-            if narrated(sentence)
-            else ordered(sentence, [_WORK, _SEQUENCE, _HALT_COMES], gap=60, boundary=_BOUNDARY)
-        ),
+        *([] if told else ordered(sentence, [_WORK, _SEQUENCE, _HALT_COMES], gap=60, boundary=_BOUNDARY)),
         # access as a bargaining chip, as a concession
         *ordered(sentence, [_ACCESS, _CHIP], gap=30),
     ]
@@ -208,14 +218,14 @@ def _conditional_spans(sentence: str, v: Voice) -> list[Span]:
     return found
 
 
-def framings(text: str, v: Voice) -> dict[str, list[str]]:
+def framings(text: str, v: Voice, plan: bool = False) -> dict[str, list[str]]:
     """The sentences of a text that frame access as negotiable, by kind (the graver kind first)."""
     out: dict[str, list[str]] = {}
     parts = statements(text)
     for n, sentence in enumerate(parts):
         if any(
             asserted(sentence, s.start, s.end, v, after_of(parts, n, s.end))
-            for s in _conditional_spans(sentence, v)
+            for s in _conditional_spans(sentence, v, plan)
         ):
             out.setdefault(CONDITIONAL, []).append(sentence)
         elif any(
@@ -318,7 +328,7 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     own: dict[str, list[str]] = {}
     v = voice(snapshot, i)
     for src in track_texts(snapshot, i, metrics=True):
-        framed = framings(src.text, v)
+        framed = framings(src.text, v, plan=src.where.split()[0] in _GOALS)
         if i.kind == "humanitarian" and not framed and (aims := halt_as_aim(src.text, src.where, v)):
             framed[WORDING] = aims
         found = {kind: [f'{src.where}: "{excerpt(h)}"' for h in hits] for kind, hits in framed.items()}
