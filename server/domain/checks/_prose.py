@@ -82,6 +82,14 @@ _NOT_UNTIL = re.compile(
 _CONDITION_AFTER = re.compile(
     r"^[^,;:]*?\b(?:until|till|unless|before|pending|without|if|once)\b", re.IGNORECASE
 )
+# The phrase as the subject of a denial: "humanitarian ceasefires are not the way to get aid in"
+# (not "a truce is not yet in place", which still waits on it).
+_DENIED_AFTER = re.compile(
+    r"\s+(?:is|are|was|were|would\s+be|will\s+be)\s+(?:not|no|never)\b"
+    r"(?!\s+(?:yet|in\s+place|agreed|signed|holding|respected|over|possible|likely|expected|to\b|longer|more|"
+    r"permitted|allowed|authori[sz]ed))",
+    re.IGNORECASE,
+)
 # "truce or no truce", "ceasefire or not": whatever happens to it.
 _OR_NOT = re.compile(r"\b(\w+)\s+or\s+no\s+\1\b|\bor\s+not\b(?!\s+at\s+all)", re.IGNORECASE)
 
@@ -98,7 +106,11 @@ def negated(sentence: str, start: int, end: int) -> bool:
     phrase = _NEGATIVE_HALT.sub(" ", " ".join([*before, sentence[start:end]]))
     # "not ... until" sets a condition ("we will not start the programme until ..."), it denies nothing.
     phrase = _NOT_UNTIL.sub(" ", phrase)
-    if _STRONG_NEGATION.search(phrase) or _OR_NOT.search(sentence[start:]):
+    if (
+        _STRONG_NEGATION.search(phrase)
+        or _OR_NOT.search(sentence[start:])
+        or _DENIED_AFTER.match(sentence, end)
+    ):
         return True
     return bool(_WEAK_NEGATION.search(sentence[:start])) and not _CONDITION_AFTER.match(sentence[start:])
 
