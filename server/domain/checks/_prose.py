@@ -386,7 +386,8 @@ def reported(sentence: str, start: int, voice: Voice, end: int | None = None) ->
     # A reporting verb governs the clause it stands in: "since Hadra has not replied, suspend
     # all contacts" reports nothing.
     tail_at = max(head.rfind(","), head.rfind(";"))
-    for m in re.finditer(rf"\b{_REPORTING}\b", head[tail_at + 1 :], re.IGNORECASE):
+    # (a word joined by a hyphen is no verb: "PDF-held villages")
+    for m in re.finditer(rf"(?<![-\w]){_REPORTING}\b", head[tail_at + 1 :], re.IGNORECASE):
         local = head[tail_at + 1 :]
         cut = re.split(r"[,:;()\u2013\u2014]|\b(?:and|but|while|whereas|that|which|so)\b", local[: m.start()])
         subject = cut[-1]

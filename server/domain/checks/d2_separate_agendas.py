@@ -174,6 +174,8 @@ _PUT = words(r"(?:put\w*|plac\w*|keep\w*|kept|bring\w*|brought|includ\w*|add\w*)
 _INTO_BARGAIN = words(
     r"(?:on|onto)\s+the\s+(?:negotiating\s+)?table|in(?:to)?\s+the\s+(?:talks|negotiations|bargain\w*|deal|package)"
 )
+# Aid given to those who do something: "for households in villages that vote for the unity list".
+_FOR_THOSE_WHO = words(r"(?:only\s+)?(?:for|to)\s+(?:[\w'’-]+\s+){0,4}?(?:that|who|which|whose)")
 _REWARD = words(r"(?:reward\w*|pay\w*|compensat\w*)")
 _NO = words(r"no")
 _WITHOUT = words(r"(?:without|unless|until|before)")
@@ -328,6 +330,8 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [_THIS_TRACK, _LINK, _OTHER_TALKS], gap=40, boundary=_BOUNDARY),
         # food aid as a bargaining chip
         *ordered(sentence, [_GIVE, _CHIP], gap=40),
+        # cash assistance increased for households in villages that vote for the unity list
+        *ordered(sentence, [_GIVE, _FOR_THOSE_WHO, _CONCESSION], gap=60, boundary=_BOUNDARY),
         # food for votes
         *ordered(sentence, [_GIVE, words(r"for"), words(HARD_CONCESSION)], gap=15),
         # relief to win hearts and minds; aid to shore up the regime's legitimacy
@@ -665,12 +669,14 @@ def _aid_leverage_finding(
 # A track that gives or withholds aid itself: the verb and aid as its object, or aid and a passive.
 _DETERMINERS = (
     r"(?:(?:the|our|all|its|their|further|more|new|extra|additional|any|some|emergency|humanitarian|urgent|"
-    r"much-needed|a|an|\d[\d,.]*|\w+'s|tonnes?\s+of|packages?\s+of|shipments?\s+of)\s+){0,3}"
+    r"much-needed|a|an|\d[\d,.]*|\w+'s|tonnes?\s+of|packages?\s+of|shipments?\s+of|million|billion|thousand|"
+    r"euros?|EUR|dollars?|USD|[€$£][\d,.]+\w*)\s+){0,5}"
 )
 _HANDS_OUT = re.compile(
     r"\b(?:offer|provid|deliver|send|sent|suppl|fund|financ|pledg|promis|grant|extend|increas|doubl|expand|resum|"
-    r"restor|unlock|releas|dangl|propos|suspend|cut|withh[eo]ld|halt|freez|froze|reduc|scal(?:e|es|ed|ing)\s+(?:up|back|down))"
-    rf"\w*\s+(?:back\s+|off\s+)?(?:to\s+\w+\s+)?{_DETERMINERS}{AID}\b"
+    r"restor|unlock|releas|dangl|propos|suspend|cut|withh[eo]ld|halt|freez|froze|reduc|scal(?:e|es|ed|ing)\s+(?:up|back|down)|"
+    r"sweeten\w*\s+(?:\w+\s+)?with)"
+    rf"\w*\s+(?:back\s+|off\s+)?(?:to\s+\w+\s+)?{_DETERMINERS}(?:[\w-]+\s+)?{AID}\b"
     rf"|\b{AID}\b\s+(?:\w+\s+){{0,3}}?(?:will|would|shall|to|can|could|may|is|are)\s+(?:also\s+)?(?:only\s+)?be\s+"
     r"(?:offered|provided|delivered|sent|supplied|funded|pledged|promised|granted|extended|increased|doubled|"
     r"expanded|resumed|restored|unlocked|released|suspended|cut|withheld|halted|frozen|reduced|scaled)\b",
