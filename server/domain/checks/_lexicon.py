@@ -85,7 +85,9 @@ HALT = family(
     r"cease[\s-]*fires?",
     r"truces?",
     r"armistices?",
-    r"(?<!no\s)pauses?",
+    # a pause "in the vaccination round" is work stopping, not the fighting
+    r"(?<!no\s)pauses?(?!\s+(?:in|of)\s+(?!(?:the\s+)?(?:fighting|hostilities|shelling|firing|attacks|bombardments?|"
+    r"bombing|offensive|combat|clashes|airstrikes|war)\b))",
     r"lulls?",
     r"(?:quiet|calm|silent)\s+(?:hours?|periods?|days?|windows?|nights?)",
     r"(?:halt|stop|cessation|suspension|end|freeze|let-up|break|interruption)\s+(?:in|of|to)\s+(?:the\s+)?"
@@ -178,9 +180,13 @@ LINK = family(
 # "Subject to the Authority's backing for our resolution, ...".
 CONDITION_HEAD = (
     r"(?:and\s+)?(?:only\s+)?(?:if|once|when|after|as\s+soon\s+as|provided(?:\s+that)?|providing\s+that|"
-    r"on\s+(?:the\s+)?condition(?:\s+that|\s+of)?|subject\s+to|pending|until|unless|(?:as|so)\s+long\s+as|"
+    r"on\s+(?:the\s+)?condition(?:\s+that|\s+of)?|subject\s+to|pending|until|unless|(?:as|so)\s+long\s+as|should|"
     r"in\s+the\s+event\s+that|in\s+(?:return|exchange)\s+for|as\s+a\s+reward\s+for)\b"
 )
+
+# One thing first, the other after: "ceasefire first, then convoys", "first recognition, then the distributions".
+FIRST_THEN = r"first\W+(?:and\s+)?(?:only\s+)?(?:then|after\s+that|afterwards)"
+THEN = r"(?:and\s+)?(?:only\s+)?then"
 
 # Links that say "in exchange": one side gives, the other pays.
 EXCHANGE = family(
@@ -221,7 +227,7 @@ POLITICAL = family(
     r"(?:to\s+|at\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|table|negotiations|process|dialogue|conference)",
     r"(?:peace|political|status|constitutional|normali[sz]ation|unity|power-sharing)\s+(?:talks|process|deal|agreement|negotiations|dialogue|formula|settlement)",
     r"amnest(?:y|ies)",
-    r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|position|claim|plan|government|proposal)",
+    r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|position|claim|plan|government|proposal|list|ticket|slate)",
     r"(?:support|backing|vote|votes)\s+(?:at|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:conference|talks|assembly|council|summit|commission|negotiations|UN)",
     # signing or accepting another agenda's text ("signs the trade memorandum", "accepts the power-sharing
     # formula"), not a humanitarian one ("signs the access agreement")

@@ -70,12 +70,14 @@ from server.domain.checks._lexicon import (
     CONDITION_HEAD,
     ENABLING,
     EXCHANGE,
+    FIRST_THEN,
     HALT,
     HARD_CONCESSION,
     INDUCEMENT,
     LINK,
     STANDING,
     TALKS,
+    THEN,
     TIME,
     TRADE_VERB,
     WITHIN,
@@ -330,6 +332,9 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [_THIS_TRACK, _LINK, _OTHER_TALKS], gap=40, boundary=_BOUNDARY),
         # food aid as a bargaining chip
         *ordered(sentence, [_GIVE, _CHIP], gap=40),
+        # recognition first, then the distributions; first recognition of the commission, then aid
+        *ordered(sentence, [_CONCESSION, words(FIRST_THEN), _GIVE], gap=30),
+        *ordered(sentence, [words(r"first"), _CONCESSION, words(THEN), _GIVE], gap=40),
         # cash assistance increased for households in villages that vote for the unity list
         *ordered(sentence, [_GIVE, _FOR_THOSE_WHO, _CONCESSION], gap=60, boundary=_BOUNDARY),
         # food for votes

@@ -57,12 +57,14 @@ from server.domain.checks._lexicon import (
     CONCESSION,
     CONDITION_HEAD,
     EXCHANGE,
+    FIRST_THEN,
     HALT,
     HUMANITARIAN_HALT,
     LINK,
     PROVIDES,
     PURPOSE,
     SEEK,
+    THEN,
     TRADE_VERB,
     TRUCE,
     WITHIN,
@@ -127,11 +129,11 @@ _SOUGHT_HALT = words(
 )
 # A halt that comes, not one that ends: "before a truce is signed", not "before the truce expires" (a deadline).
 _HALT_COMES = re.compile(
-    rf"\b{HALT}\b(?!\s+(?:[\w'’-]+\s+)?(?:ends?|ended|expires?|expired|collaps\w*|breaks?\s+down|lapses?|lapsed|"
+    # not "any" halt: "convoys move before and after any truce" says whatever comes
+    rf"(?<!\bany\s)(?<!\bevery\s)(?<!\beach\s)(?<!\bwhatever\s)\b{HALT}\b(?!\s+(?:[\w'’-]+\s+)?(?:ends?|ended|expires?|expired|collaps\w*|breaks?\s+down|lapses?|lapsed|"
     r"runs?\s+out|is\s+over|is\s+lifted))",
     re.IGNORECASE,
 )
-_FIRST_THEN = words(r"first\W+(?:and\s+)?(?:only\s+)?(?:then|after\s+that|afterwards)")
 # A plan (not a report) to work inside a halt: "convoys to enter during the pause".
 _WILL_DURING = words(
     r"(?:will|would|shall|can|could|may|to|must|should|are\s+to|is\s+to)\s+(?:[\w'’-]+\s+){0,4}?"
@@ -178,10 +180,8 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
             # only once a truce holds will convoys move (not "after the March truce, convoys doubled")
             found += [Span(0, s.end) for s in ordered(sentence[head.end() :], [price, work])]
         # ceasefire first, then convoys; first a local ceasefire, then the return of aid agencies
-        found += ordered(sentence, [price, _FIRST_THEN, work], gap=30)
-        found += ordered(
-            sentence, [words(r"first"), price, words(r"(?:and\s+)?(?:only\s+)?then"), work], gap=40
-        )
+        found += ordered(sentence, [price, words(FIRST_THEN), work], gap=30)
+        found += ordered(sentence, [words(r"first"), price, words(THEN), work], gap=40)
     found += [
         # a lull in hostilities so that distributions can take place; truces to let relief in; pauses for aid
         *ordered(sentence, [_HALT, _PURPOSE, _WORK], gap=60, boundary=_BOUNDARY),
@@ -196,7 +196,7 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
         *ordered(sentence, [_WORK, words(WITHIN), _HALT], gap=40, boundary=_BOUNDARY),
         *ordered(sentence, [_HALT, words(PROVIDES), _WORK], gap=40, boundary=_BOUNDARY),
         # convoys to enter during the pause; teams will deploy in the ceasefire window: access confined to the halt
-        *ordered(sentence, [_WORK, _WILL_DURING, _HALT], gap=30, boundary=_BOUNDARY),
+        *ordered(sentence, [_WORK, _WILL_DURING, _HALT_COMES], gap=30, boundary=_BOUNDARY),
         # vaccination completed during a negotiated lull: work confined to a halt someone is to obtain
         *(
             []
