@@ -47,6 +47,7 @@ an agenda with no condition are D2's alone.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from server.domain.checks._common import (
     decision_label,
@@ -784,6 +785,12 @@ def run(snapshot: Snapshot) -> list[Finding]:
         findings.extend(decided)
         if i.kind == "humanitarian":
             depends = _depends_findings(snapshot, i)
+            if depends and traded:
+                # The track's prose telling how it waits on another agenda is the same cause as the
+                # dependency itself: one alert, with the prose as its evidence.
+                first = depends[0]
+                depends[0] = replace(first, evidence=(*first.evidence, *traded))
+                traded = []
             findings.extend(depends)
             if not traded and not depends:
                 entangled = _red_line_findings(snapshot, i) or _aim_findings(snapshot, i)
