@@ -338,8 +338,8 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [words(r"first"), _CONCESSION, words(THEN), _GIVE], gap=40),
         # cash assistance increased for households in villages that vote for the unity list
         *ordered(sentence, [_GIVE, _FOR_THOSE_WHO, _CONCESSION], gap=60, boundary=_BOUNDARY),
-        # food for votes
-        *ordered(sentence, [_GIVE, words(r"for"), words(HARD_CONCESSION)], gap=15),
+        # food for votes; recognition for access
+        *swapped(sentence, _GIVE),
         # relief to win hearts and minds; aid to shore up the regime's legitimacy
         *ordered(sentence, [_GIVE, _TO_GAIN], gap=60),
         # access negotiated within the normalisation talks: the humanitarian file folded into another agenda's
@@ -423,6 +423,16 @@ def bundled(sentence: str, give: re.Pattern[str], price: re.Pattern[str]) -> lis
             # "together or not at all" holds its own "not": read the negation before the aid only.
             return [Span(aid.start(), aid.end())]
     return []
+
+
+_HARD = words(HARD_CONCESSION)
+_FOR = words(r"for")
+
+
+def swapped(sentence: str, give: re.Pattern[str]) -> list[Span]:
+    """Aid and a concession swapped with a bare "for", either way round: "food for votes",
+    "recognition for access", "weapons for food"."""
+    return [*ordered(sentence, [give, _FOR, _HARD], gap=15), *ordered(sentence, [_HARD, _FOR, give], gap=15)]
 
 
 def _paired(first: str, second: str, v: Voice) -> bool:

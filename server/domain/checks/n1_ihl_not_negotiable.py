@@ -83,7 +83,7 @@ from server.domain.checks._prose import (
     statements,
     words,
 )
-from server.domain.checks.d2_separate_agendas import bundled, party_price
+from server.domain.checks.d2_separate_agendas import bundled, party_price, swapped
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "N1"
@@ -211,6 +211,8 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
         ),
         # convoys: no movement before a cessation of hostilities; nutrition teams deploy after a truce is signed
         *([] if told else ordered(sentence, [_WORK, _SEQUENCE, _HALT_COMES], gap=60, boundary=_BOUNDARY)),
+        # access for recognition, weapons for food
+        *swapped(sentence, _WORK),
         # access as a bargaining chip, as a concession
         *ordered(sentence, [_ACCESS, _CHIP], gap=30),
     ]
