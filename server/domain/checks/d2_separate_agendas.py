@@ -432,7 +432,13 @@ _FOR = words(r"for")
 def swapped(sentence: str, give: re.Pattern[str]) -> list[Span]:
     """Aid and a concession swapped with a bare "for", either way round: "food for votes",
     "recognition for access", "weapons for food"."""
-    return [*ordered(sentence, [give, _FOR, _HARD], gap=15), *ordered(sentence, [_HARD, _FOR, give], gap=15)]
+    paid = [
+        span
+        for span in ordered(sentence, [_HARD, _FOR, give], gap=15)
+        # "political support for humanitarian access" backs it, it does not buy it
+        if not re.match(r"(?:political\s+)?support", sentence[span.start :], re.IGNORECASE)
+    ]
+    return [*ordered(sentence, [give, _FOR, _HARD], gap=15), *paid]
 
 
 def _paired(first: str, second: str, v: Voice) -> bool:
