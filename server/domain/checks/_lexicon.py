@@ -107,7 +107,11 @@ HALT = family(
     r"guns\s+(?:to\s+)?(?:fall|falls|fell|are|go|went|stay|stays|remain|remains)\s+silent",
     r"cessation\s+(?:arrangements?|agreements?|deals?|talks|terms)",
     r"(?:stand|stands|standing|stood)\s+down",
-    r"de-?escalation",
+    # not tensions between communities ("de-escalation of tensions between camp residents and the host town")
+    r"de-?escalation(?!\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+)?tensions?\s+(?:between|among|within|in)\s+(?:the\s+)?"
+    r"(?:[\w'’-]+\s+)?(?:camps?|residents|hosts?|communit\w*|famil\w*|displaced|households|neighbou?rs|villagers|"
+    r"refugees|returnees|clans|tribes))",
+    r"(?:calm|quiet|silence)\s+(?:along|on|at|across)\s+(?:the\s+)?(?:front[\s-]*lines?|front|line\s+of\s+contact|contact\s+line)",
     r"(?:windows?|periods?|hours?|days?|nights?)\s+of\s+(?:calm|quiet|silence|tranquill?ity)",
     r"(?:front|front\s*lines?|area|district|city|town|guns|fighting|border)\s+(?:goes|go|went|is|are|falls?|fell|stays?|remains?|becomes?)\s+"
     r"(?:quiet|silent|calm)",

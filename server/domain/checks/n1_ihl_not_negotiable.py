@@ -263,6 +263,7 @@ _OTHER_TRACK = re.compile(
     r"(?:track|process|channel|talks|mediators?|envoys?)\b(?:\s+\w+){0,3}\s*$",
     re.IGNORECASE,
 )
+_WORK_BEFORE = re.compile(rf"\b{WORK}\s+(?:[\w'’-]+\s+)?$", re.IGNORECASE)
 # Where a track states what it is for.
 _GOALS = ("title", "aim", "objective", "metric")
 
@@ -284,6 +285,8 @@ def halt_as_aim(text: str, where: str, v: Voice) -> list[str]:
                 for m in _HALT.finditer(sentence)
                 if not _SETTING_BEFORE.search(sentence[: m.start()])
                 and not _SETTING_AFTER.match(sentence[m.end() :])
+                # our own work halting is no halt in the fighting: "the emergency health team stood down"
+                and not _WORK_BEFORE.search(sentence[: m.start()])
             ]
             if goal
             else [
