@@ -260,7 +260,7 @@ POLITICAL = family(
     r"(?:opposition|political|jailed|imprisoned)\s+(?:leaders?|figures?|activists?|politicians?|journalists?)",
     r"(?:hand\w*|transfer\w*|return\w*|ced\w*|shar\w*)\s+(?:[\w'’-]+\s+)?power",
     r"civilian\s+rule",
-    r"(?:political\s+)?transition",
+    r"(?:political|democratic|civilian|power)\\s+transition|transition\\s+(?:of\\s+power|to\\s+(?:civilian|democratic|elected)\\s+(?:rule|government))",
     r"step\w*\s+down",
     r"resign\w*",
     r"regime\s+change",
@@ -439,8 +439,12 @@ AGENDA_EVENT = (
 # than CONCESSION: what a protection track may rightly seek (detainees released, fighters
 # out of schools, a withdrawal from a hospital) is left out.
 AGENDA_AIM = family(
-    r"recogni(?:tion|[sz]\w*)(?!\s+(?:of|for)\s+(?:the\s+)?(?:humanitarian|IHL|rights?|needs?|principles?|NGOs?|staff|civilians?))",
-    r"legitim\w*",
+    r"recognition(?!\s+(?:of|for)\s+(?:the\s+)?(?:humanitarian|IHL|rights?|needs?|principles?|NGOs?|staff|civilians?))",
+    # the verb only with a political object: not "the health ministry recognises the nurses trained in the camp"
+    r"recogni[sz]\w*\s+(?:the\s+|its\s+|their\s+|our\s+)?(?:[\w'’-]+\s+){0,2}?(?:council|government|authorit\w*|administration|"
+    r"state|independence|annexation|sovereignty|status|ministr\w*|border|elections?|results?|regime|junta|claims?)",
+    # legitimacy sought, not "legitimate needs"
+    r"legitim(?:acy|i[sz]\w*|ation)",
     r"normali[sz]\w*",
     r"elections?|electoral|votes?|voted\s+for|voting|ballot",
     r"constitution\w*",
@@ -455,7 +459,7 @@ AGENDA_AIM = family(
     r"(?:lift\w*|eas\w*|waiv\w*|relax\w*)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’-]+\s+)?sanctions|sanctions\s+relief",
     r"(?:UN|Security\s+Council|General\s+Assembly)\s+(?:vote|votes|resolution|seat)",
     r"(?:a|the|its|their)\s+seat\s+(?:at|on|in)",
-    r"(?:hand\w*|transfer\w*|ced\w*|shar\w*)\s+(?:[\w'’-]+\s+)?power|regime\s+change|(?:political\s+)?transition",
+    r"(?:hand\w*|transfer\w*|ced\w*|shar\w*)\s+(?:[\w'’-]+\s+)?power|regime\s+change|(?:political|democratic|civilian|power)\\s+transition|transition\\s+(?:of\\s+power|to\\s+(?:civilian|democratic|elected)\\s+(?:rule|government))",
     r"(?:political|governance|electoral|constitutional|institutional)\s+reforms?",
     r"allegiance|loyalty|(?:switch|chang)\w*\s+sides|defect\w*",
     r"(?:border|territorial|maritime)\s+disputes?",
@@ -466,6 +470,6 @@ AGENDA_AIM = family(
     r"(?:migration|border)\s+(?:control|cooperation|management)|readmission|(?:return|deportation)\s+agreements?",
     r"(?:trade|investment|commercial|business|arms|reconstruction)\s+(?:deals?|agreements?|contracts?|concessions?|interests)",
     r"(?:mining|oil|gas|logging|fishing|port|mineral|copper|gold|drilling|exploration)\s+(?:rights|concessions?|licen[cs]es?|contracts?)",
-    r"market\s+access|tariffs?|debt\s+(?:repayment|restructuring)",
+    r"debt\s+(?:repayment|restructuring)",
     r"(?:our|national)\s+(?:[\w'’-]+\s+)?(?:firms?|investors?|exporters?|companies)",
 )

@@ -85,9 +85,10 @@ _CONDITION_AFTER = re.compile(
 # The phrase as the subject of a denial: "humanitarian ceasefires are not the way to get aid in"
 # (not "a truce is not yet in place", which still waits on it).
 _DENIED_AFTER = re.compile(
-    r"\s+(?:is|are|was|were|would\s+be|will\s+be)\s+(?:not|no|never)\b"
-    r"(?!\s+(?:yet|in\s+place|agreed|signed|holding|respected|over|possible|likely|expected|to\b|longer|more|"
-    r"permitted|allowed|authori[sz]ed))",
+    r"\s+(?:(?:is|are|was|were|does|do|did|will|would|should|must|shall|can|may)\s+(?:not|no|never)\b|"
+    r"(?:isn't|aren't|doesn't|don't|didn't|won't|wouldn't|can't|cannot|shouldn't|mustn't))"
+    r"(?!\s+(?:be\s+)?(?:yet|in\s+place|agreed|signed|holding|respected|over|possible|likely|expected|to\b|longer|more|"
+    r"permitted|allowed|authori[sz]ed|happen|come|start|begin|resume|move|proceed|go|flow|reach|pass|enter|open))",
     re.IGNORECASE,
 )
 # "truce or no truce", "ceasefire or not": whatever happens to it.
