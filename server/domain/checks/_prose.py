@@ -452,6 +452,29 @@ def narrated(clause: str) -> bool:
     return bool(_PAST.search(clause)) and not _NOT_PAST.search(clause)
 
 
+# Asking another side to do something: "press Vessar to release ...", "remind the Authority that ...".
+_ASK_OF = re.compile(
+    r"\b(?:press\w*|urg\w*|ask\w*|call\w*\s+(?:on|upon)|tell\w*|told|push\w*|request\w*|encourag\w*|pressur\w*|"
+    r"lobb\w*|demand\w*|persuad\w*|invit\w*|remind\w*|warn\w*|implor\w*|appeal\w*\s+to)\s+"
+    r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,2}?)\s+(?:to|that)\s+(?:(?:stop|start|keep|cease|end)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def asked_of_other(sentence: str, start: int, voice: Voice) -> bool:
+    """Whether the act at sentence[start] is what we ask of another side, not what we do.
+
+    "Press Vessar to release the aid trucks": Vessar releases them; "tell Ironwood that we
+    will release the tranche ...": we do.
+    """
+    m = _ASK_OF.search(sentence[:start])
+    return (
+        m is not None
+        and not voice.ours(m.group("who"))
+        and voice.others(m.group("who"), sentence_start=False)
+    )
+
+
 def mentioned(sentence: str, start: int) -> bool:
     """Whether the phrase at sentence[start] is named as a word ("the term 'humanitarian truce'")."""
     return bool(_MENTION.search(sentence[:start]))

@@ -87,6 +87,7 @@ from server.domain.checks._prose import (
     Span,
     Voice,
     after_of,
+    asked_of_other,
     asserted,
     clauses,
     family,
@@ -719,7 +720,10 @@ def offers(text: str, v: Voice) -> list[str]:
         sentence
         for sentence in statements(text)
         if not _KEPT_APART.search(sentence)
-        and any(asserted(sentence, m.start(), m.end(), v) for m in _HANDS_OUT.finditer(sentence))
+        and any(
+            asserted(sentence, m.start(), m.end(), v) and not asked_of_other(sentence, m.start(), v)
+            for m in _HANDS_OUT.finditer(sentence)
+        )
     ]
 
 
