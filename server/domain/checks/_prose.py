@@ -292,7 +292,21 @@ def name_words(names: Sequence[str]) -> tuple[str, ...]:
             w = re.sub(r"'s$", "", w)
             if w.casefold() not in _GENERIC_NAME_WORDS and len(w) > 2:
                 out.add(w)
+        out.update(acronyms(name))
     return tuple(sorted(out))
+
+
+def acronyms(name: str) -> set[str]:
+    """The initials a desk officer writes for a name: "PDF" for "Plateau Defence Forces", "MFA" for
+    "Varnia, Ministry of Foreign Affairs", "IVSU" or "IVSDU" for "Irrin Valley Self-Defence Units"."""
+    out: set[str] = set()
+    for part in name.split(","):
+        words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", part) if w[0].isupper()]
+        if len(words) < 2:
+            continue
+        out.add("".join(w[0] for w in words))
+        out.add("".join(x[0] for w in words for x in w.split("-") if x))
+    return {a for a in out if len(a) >= 2}
 
 
 @dataclass(frozen=True)
@@ -337,8 +351,22 @@ def quoted(sentence: str, start: int, voice: Voice) -> bool:
     return False
 
 
+# A heading that names a side and, at most, a frame and the occasion: "PDF line at the Oskel
+# meeting:", "Ironwood (via Vessar):"; not one that says what we did ("Agreed with Vessar:").
+_HEADING = re.compile(
+    rf"^\s*(?P<who>(?:the\s+)?(?:[A-Z][\w'’-]*\s*){{1,3}})(?:\([^)]*\)\s*)?"
+    rf"(?:{_FRAMES}\b[^:]*)?:\s*$"
+)
+
+
 def _owned_by_other(head: str, voice: Voice) -> bool:
     """Whether a heading gives what follows to another side: "their proposal", "Demand of the Authority"."""
+    heading = _HEADING.match(head)
+    if heading:
+        who = heading.group("who")
+        # a name the workspace knows or a word for another side, not any capital ("Approved:")
+        if not voice.ours(who) and (_named(who, voice.others_names) or _THIRD_PARTY_NOUN.search(who)):
+            return True
     for m in _POSSESSED_FRAME.finditer(head):
         owner = re.sub(r"'s$|'$", "", m.group(0).split()[0])
         if not voice.ours(owner):
