@@ -14,9 +14,9 @@ import pytest
 
 from server.domain.checks import d2_separate_agendas as d2
 from server.domain.checks import n1_ihl_not_negotiable as n1
-from server.domain.checks._prose import Voice, narrated, statements
+from server.domain.checks._prose import Voice, acronyms, asked_of_other, narrated, statements
 
-VOICE = Voice(("Varnia",), ("Hadra", "Lowland", "Freedom", "Army", "Ostmark"))
+VOICE = Voice(("Varnia",), ("Hadra", "Lowland", "Ostmark", *acronyms("Lowland Freedom Army")))
 
 
 def read(text: str) -> set[str]:
@@ -77,6 +77,13 @@ CASES = [
     ),
     # a term followed by who announced it is theirs
     ("The humanitarian window the Authority announced has no bearing on our planning.", set()),
+    # a heading that names another side, by its name or its initials, gives it what follows
+    ("LFA line at the Vell meeting: no convoys without recognition of its council.", set()),
+    ("Varnia line for the Vell meeting: no convoys without recognition of the Hadra council.", {"D2", "N1"}),
+    # a phrase that is the subject of a denial is not used
+    ("Humanitarian ceasefires are not the way to get aid in.", set()),
+    ("Recognition for access: that is the deal we will put to Hadra.", {"D2", "N1"}),
+    ("Political support for humanitarian access to Vell.", set()),
 ]
 
 
@@ -104,3 +111,22 @@ def test_a_heading_stays_with_its_clause_and_sentences_still_split() -> None:
 )
 def test_a_narrated_clause_tells_what_happened(clause: str, told: bool) -> None:
     assert narrated(clause) is told
+
+
+def test_initials_name_a_party_and_a_department() -> None:
+    assert acronyms("Plateau Defence Forces") == {"PDF"}
+    assert acronyms("Varnia, Ministry of Foreign Affairs") == {"MFA"}
+    assert acronyms("Irrin Valley Self-Defence Units") == {"IVSU", "IVSDU"}
+
+
+@pytest.mark.parametrize(
+    "sentence, asked",
+    [
+        ("Press Hadra to release the aid trucks held at the crossing.", True),
+        ("We will remind the Army that cutting water supplies violates IHL.", True),
+        ("Tell Hadra that we will release the next tranche of food aid.", False),
+    ],
+)
+def test_an_act_asked_of_another_side_is_theirs(sentence: str, asked: bool) -> None:
+    start = sentence.index("release") if "release" in sentence else sentence.index("cutting")
+    assert asked_of_other(sentence, start, VOICE) is asked
