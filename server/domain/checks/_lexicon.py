@@ -333,7 +333,7 @@ HARD_CONCESSION = (
 )
 # What aid is used to buy when it serves an agenda: standing, not a humanitarian outcome.
 STANDING = (
-    r"(?:legitimacy|(?:negotiating|bargaining)\s+(?:position|hand|power)|political\s+support|support\s+for\s+(?:the\s+)?(?:government|regime|army|campaign|offensive)|"
+    r"(?:legitimacy|(?:negotiating|bargaining)\s+(?:position|hand|power)|(?:hand|position)\s+(?:in|at)\s+(?:the\s+)?(?:talks|negotiations|table)|political\s+support|support\s+for\s+(?:the\s+)?(?:government|regime|army|campaign|offensive)|"
     r"loyalty|influence|popularity|standing|votes|hearts\s+and\s+minds|credibility|allegiance|goodwill|good\s+will|"
     r"(?:military|political|territorial)\s+(?:control|gains?|objectives?|advantage)|(?:its|their|the\s+\w+'s)\s+(?:hold|grip|control)\s+(?:on|over|of))"
 )

@@ -696,7 +696,7 @@ _DETERMINERS = (
     r"euros?|EUR|dollars?|USD|[€$£][\d,.]+\w*)\s+){0,5}"
 )
 _HANDS_OUT = re.compile(
-    r"\b(?:offer|provid|deliver|send|sent|suppl|fund|financ|pledg|promis|grant|extend|increas|doubl|expand|resum|"
+    r"\b(?:offer|provid|deliver|send|sent|suppl|fund|financ|pledg|promis|grant|extend|increas|doubl|expand|resum|channel|"
     r"restor|unlock|releas|dangl|propos|suspend|cut|withh[eo]ld|halt|freez|froze|reduc|scal(?:e|es|ed|ing)\s+(?:up|back|down)|"
     r"sweeten\w*\s+(?:\w+\s+)?with)"
     rf"\w*\s+(?:back\s+|off\s+)?(?:to\s+\w+\s+)?{_DETERMINERS}(?:[\w-]+\s+)?{AID}\b"
