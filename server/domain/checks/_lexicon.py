@@ -90,8 +90,11 @@ HALT = family(
     r"bombing|offensive|combat|clashes|airstrikes|war)\b))",
     r"lulls?",
     r"(?:quiet|calm|silent)\s+(?:hours?|periods?|days?|windows?|nights?)",
-    r"(?:halt|stop|cessation|suspension|end|freeze|let-up|break|interruption)\s+(?:in|of|to)\s+(?:the\s+)?"
-    r"(?:fighting|hostilities|shelling|firing|attacks|bombardments?|bombing|offensive|combat|clashes|airstrikes)",
+    r"(?:halt|stop|cessation|suspension|end|freeze|let-up|break|interruption|pause)\s+(?:in|of|to)\s+(?:the\s+)?"
+    r"(?:fighting|hostilities|shelling|firing|fire|attacks|bombardments?|bombing|offensive|combat|clashes|airstrikes)"
+    # not attacks on what IHL protects at all times: "the cessation of attacks on water facilities" is compliance
+    r"(?!\s+(?:on|against|of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?(?:civilians?|hospitals?|schools?|clinics?|"
+    r"water|health|aid|medical|humanitarian|markets?|homes?|facilities|infrastructure|staff|workers|convoys?|camps?))",
     r"days?\s+of\s+(?:tranquill?ity|calm|silence)",
     r"(?:hold|holds|held|cease|ceases|ceased|stop|stops|stopped)\s+(?:their\s+|its\s+)?fir(?:e|ing)",
     r"without\s+firing",
@@ -399,8 +402,9 @@ HUMANITARIAN_HALT = (
     r"humanitarian[\s-]+(?:(?!(?:during|after|before|since|and|or|of|in|on|at|for|by|with|to|the|a|an)\b)[\w'’-]+\s+){0,2}?(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|"
     r"cessations?(?:\s+of\s+hostilities)?|windows?|breaks?|respites?|days?\s+of\s+(?:tranquill?ity|calm)|"
     r"stand-?downs?)"
-    r"|(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|cessations?\s+of\s+hostilities)\s+(?:[\w'’-]+\s+){0,3}?"
-    r"(?:for|on)\s+humanitarian\s+(?:purposes|reasons|grounds|needs|considerations)"
+    r"|(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|cessations?\s+of\s+(?:hostilities|fire|fighting))\s*,?\s+"
+    r"(?:[\w'’-]+\s+){0,3}?(?:for|on|with)\s+(?:an?\s+)?humanitarian\s+(?:purposes?|reasons|grounds|needs|considerations|"
+    r"character|aims?|ends)"
     # the same halt named after the aid it is for: "a vaccination truce", "an aid ceasefire"
     r"|(?:aid|relief|vaccination|polio|immuni[sz]ation|medical|medevac|evacuation|food|harvest|convoy|distribution|"
     r"access|health)\s+(?:cease[\s-]*fires?|truces?|armistices?|lulls?)"
