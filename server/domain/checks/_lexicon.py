@@ -363,6 +363,7 @@ ENABLING = family(
     r"needs?|needed|necessary|required|requested|possible|feasible|safe|safety|security\s+(?:allows|permits|situation)",
     r"audit\w*|report\w*|accounts?|assessments?|monitor\w*|registration\s+of\s+(?:NGOs|agencies|partners|staff)",
     r"agents?|procedures?|mechanisms?|arrangements?|systems?|payments?|money-transfer|banks?|lists?|notification\w*",
+    r"inspect\w*|manifests?|papers|paperwork|documents?|documentation|stamp\w*|certificat\w*|waybills?|cargo",
 )
 # Talks and deals of another agenda, named without a humanitarian object.
 TALKS = r"(?:talks|negotiations|dialogue|summit|conference|deal|accord|treaty|pact|framework|process|track|package)"
