@@ -396,7 +396,8 @@ PURPOSE = family(
     r"allowing|letting|enabling|permitting",
     r"during\s+which|within\s+which|in\s+which",
     # a relative clause that says what the halt is for: "a cessation of hostilities, which will let the convoys through"
-    r"(?:which|that)\s+(?:will|would|should|can|could|is\s+to|must)\s+(?:then\s+)?(?:allow|let|enable|permit|open\s+the\s+way\s+for|make\s+way\s+for)",
+    r"(?:which|that)\s+(?:(?:will|would|should|can|could|is\s+to|must)\s+(?:then\s+)?(?:allow|let|enable|permit|open\s+the\s+way\s+for|make\s+way\s+for)|"
+    r"(?:allows|lets|enables|permits|opens\s+the\s+way\s+for|makes\s+way\s+for))",
 )
 # The humanitarian kin of a ceasefire: the paper's own words and their variants.
 HUMANITARIAN_HALT = (
