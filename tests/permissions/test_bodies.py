@@ -13,6 +13,7 @@ mark turns that into a failure, and the mark must go.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from sqlmodel import Session, select
 from server import db as dbmod
 from server.app import create_app
 from server.domain import signoffs
-from server.models import Alert, Delegation, Event, Initiative
+from server.models import Alert, Delegation, Event, Initiative, LogEntry
 from server.models.base import utcnow
 from server.settings import get_settings
 from tests.conftest import _empty_pg
@@ -174,6 +175,7 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         fjord_v = db.exec(select(Initiative.id).where(Initiative.key == "t-fjord-v")).one()
         world.ids["fjord_v_id"] = fjord_v
         hooks = _register_webhooks(db, world)
+        _stand_in(db)
         db.commit()
     client = TestClient(create_app(), raise_server_exceptions=False)
     client.__enter__()
@@ -330,6 +332,48 @@ def scanned(world_url: str, backend: str) -> Iterator[Scanned]:
         "",
     ):
         facts.decisions.append(("t-shared", ASKS_OSTMARK))
+    if act(
+        "the development agency hands its sign-off to defence",
+        "coordinator",
+        "POST",
+        "/api/v1/delegations",
+        {
+            "delegate_org_id": world.ids["def_org_id"],
+            "starts_on": str(dt.date.today()),
+            "ends_on": "2099-12-31",
+        },
+        varnia,
+        "",
+    ):
+        with Session(dbmod.get_engine()) as s:
+            dev_delegation = s.exec(
+                select(Delegation).where(Delegation.department_id == org_ids["varnia-dev"])
+            ).one()
+        world.ids["dev_delegation_id"] = dev_delegation.id
+        facts.delegations.append(("varnia", dev_delegation.key))
+    if act(
+        "a decision on t-shared that the development agency must sign",
+        "owner_desk",
+        "POST",
+        f"/api/v1/initiatives/{sid}/decisions",
+        {"text": ASKS_DEV, "date": "2026-06-01", "touches": [org_ids["varnia-dev"]]},
+        sees_shared,
+        "",
+    ):
+        facts.decisions.append(("t-shared", ASKS_DEV))
+    with Session(dbmod.get_engine()) as s:
+        world.ids["asks_dev_id"] = s.exec(select(LogEntry.id).where(LogEntry.text == ASKS_DEV)).one()
+    if act(
+        "defence signs it for the agency under its delegation",
+        "def_desk",
+        "POST",
+        f"/api/v1/decisions/{world.ids['asks_dev_id']}/signoff",
+        {"delegation_id": world.ids.get("dev_delegation_id")},
+        sees_shared,
+        "",
+    ):
+        # How the home reads it ("for <department>, delegated by <person>"): Varnia's alone.
+        facts.internal_entries.append(("t-shared", f"delegated by {dev_delegation.granted_by}"))
     # The workers' turn: the checks judge the changes (alerts raised, events written).
     from workers.tasks import check_everything_now
 
@@ -366,6 +410,12 @@ HOOKED = ("ostmark-fa", "kestrel-fo", "loria-mfa", "relief-net", "varnia-mfa")
 # People who chose every mail, and so get sign-off notices and a digest.
 MAILED = ("partner_granted", "kestrel_desk", "loria_desk", "field", "owner_desk")
 ASKS_OSTMARK = "Open a second convoy lane at the Dunmore ford"
+# The development agency hands its sign-off to defence; a decision on t-shared that the
+# agency must sign is signed for it by a defence officer under that delegation. Ostmark,
+# which signs on the track, reads that the agency signed and by whom, never under which
+# delegation nor who delegated it.
+ASKS_DEV = "Pay the Dunmore ferrymen from the convoy budget"
+STAND_IN = "Ines Harrow"
 
 
 def _organisations() -> list[Any]:
@@ -396,6 +446,21 @@ def _register_webhooks(db: Session, world: w.World) -> dict[int, tuple[str, tupl
     for role in MAILED:
         mail.set_choices(db, world.users[role], {"signoff_notices": True, "daily_digest": True})
     return out
+
+
+def _stand_in(db: Session) -> None:
+    """A defence officer of Varnia, signed in as `def_desk`, who signs for finance under its
+    delegation (the world's: finance to defence). Named as a person is, not after a
+    department, so that only what the product writes can say whom they stand in for."""
+    import hashlib
+
+    from server.models import AuthSession, Organisation
+    from server.services import users
+
+    org = db.exec(select(Organisation).where(Organisation.key == "varnia-def")).one()
+    person = users.create(db, None, "def_desk@example.test", STAND_IN, org.id, "desk_officer", "x" * 12)
+    digest = hashlib.sha256(w.token_of("def_desk").encode()).hexdigest()
+    db.add(AuthSession(id=digest, user_id=person.id, csrf_token=w.csrf_of("def_desk")))
 
 
 def _outbound(scanner: Scanner, hooks: dict[int, str], start: int) -> list[tuple[str, str]]:
@@ -746,6 +811,35 @@ def test_webhooks_deliver_only_what_their_organisation_may_see(scanned: Scanned,
     """Every webhook delivery the changes of the scan owe, searched for what the organisation must not read."""
     hits = [h for h in scanned.scan.hits if h.role == reader]
     assert not hits, _report(hits)
+
+
+@pytest.mark.parametrize("role", ("partner_granted", "owner_desk"))
+def test_a_signoff_under_a_delegation_keeps_the_delegation_home(scanned: Scanned, role: str) -> None:
+    """Defence signed for the development agency under the agency's delegation. Varnia reads
+    on whose behalf; Ostmark, which signs on the track, reads that the agency signed, and by
+    whom, and nothing of the delegation: not in the status, the log, the page, its stream,
+    its webhook or its mail (the scan searched them all for the key and the words)."""
+    trigger = [t for t in scanned.triggers if t.label.startswith("defence signs it")][0]
+    assert trigger.status == 201, trigger
+    decision = scanned.world.ids["asks_dev_id"]
+    status = _get(scanned, role, f"/api/v1/decisions/{decision}/status")
+    signed = {r["org"]: r for r in status["requirements"] if r["state"] == "signed"}
+    assert signed["varnia-dev"]["signoff"]["by"] == STAND_IN
+    page = scanned.client.get(
+        f"/initiatives/{scanned.world.ids['shared_id']}", headers=scanned.headers(role)
+    ).text
+    with Session(dbmod.get_engine()) as db:
+        row = db.get(Delegation, scanned.world.ids["dev_delegation_id"])
+    assert row is not None
+    if role == "owner_desk":
+        assert signed["varnia-dev"]["signoff"]["delegation"] == row.key
+        assert f"delegated by {row.granted_by}" in page
+        return
+    assert signed["varnia-dev"]["signoff"]["delegation"] is None
+    assert "delegated by" not in page and row.key not in page
+    hits = [h for h in scanned.scan.of("home_log", role) if row.key in str(h) or "delegated by" in str(h)]
+    assert not hits, _report(hits)
+    assert ("webhook of ostmark-fa", "webhook signoff.given") in scanned.outbound
 
 
 def test_outbound_channels_carry_something(scanned: Scanned) -> None:
