@@ -104,7 +104,7 @@ def seed(db: Session) -> str:
 
 
 @pytest.fixture
-def token(db: Session) -> str:
+def token(db: Session, db_backend: str) -> str:
     return seed(db)
 
 
