@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -97,3 +98,19 @@ def signed_in(browser: Browser) -> Callable[[str, str, str], Page]:
         return page
 
     return make
+
+
+@pytest.fixture
+def two_owners(db: Any, tmp_path: Path) -> Iterator[tuple[str, Any]]:
+    """The permission tests' world (two owners of unshared overlapping tracks, Varnia and
+    Kestrel, with every check run once) served by `accord serve`: web, worker and beat."""
+    pytest.importorskip("server.cli_workers")
+    from tests.permissions import world as w
+
+    world = w.build(db, with_request=False)
+    argv = [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", "{port}"]
+    proc, base = start_server(tmp_path, argv)
+    try:
+        yield base, world
+    finally:
+        stop_server(proc)

@@ -6,14 +6,9 @@ either browser receives holds a word of the other side's track."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import BrowserContext, Page, Response, expect
-from sqlmodel import Session
 
-from tests.e2e.conftest import start_server, stop_server
 from tests.permissions import world as w
 
 pytestmark = pytest.mark.e2e
@@ -23,19 +18,6 @@ KESTREL = "kestrel_desk@example.test"  # desk officer of Kestrel's foreign offic
 VARNIA_MFA = "Varnia, Ministry of Foreign Affairs"
 KESTREL_FO = "Kestrel, Foreign Office"
 REASON = "Our channel with the council is confidential until the spring"
-
-
-@pytest.fixture
-def served(db: Session, tmp_path) -> Iterator[tuple[str, w.World]]:  # type: ignore[no-untyped-def]
-    pytest.importorskip("server.cli_workers")
-    # The world runs every check once, so both owners start with the N4 alert.
-    world = w.build(db, with_request=False)
-    argv = [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", "{port}"]
-    proc, base = start_server(tmp_path, argv)
-    try:
-        yield base, world
-    finally:
-        stop_server(proc)
 
 
 class Recorder:
@@ -60,8 +42,8 @@ def _notice(page: Page, alert_id: int):  # type: ignore[no-untyped-def]
     return page.locator(f"#notice-{alert_id}")
 
 
-def test_request_decline_then_accept_between_two_states(served, signed_in) -> None:  # type: ignore[no-untyped-def]
-    base, world = served
+def test_request_decline_then_accept_between_two_states(two_owners, signed_in) -> None:  # type: ignore[no-untyped-def]
+    base, world = two_owners
     alert_id = world.ids["alert_id"]
     varnia = signed_in(base, VARNIA)
     kestrel = signed_in(base, KESTREL)

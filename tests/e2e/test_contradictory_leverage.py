@@ -11,16 +11,12 @@ Kestrel, clears it for good. Neither browser receives a word of the other's tool
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from server.db import get_engine
 from server.models import Alert, LeverageTool
-from tests.e2e.conftest import start_server, stop_server
 from tests.e2e.test_blind_notices import KESTREL, KESTREL_FO, VARNIA, VARNIA_MFA, Recorder
 from tests.permissions import world as w
 from tests.workers.conftest import wait_for
@@ -30,18 +26,6 @@ pytestmark = pytest.mark.e2e
 PARTY = "Highland Civil Authority"
 SANCTION = "Freeze the Authority's Orvik port dues"
 INCENTIVE = "Salt-pan concessions for the Authority"
-
-
-@pytest.fixture
-def served(db: Session, tmp_path) -> Iterator[tuple[str, w.World]]:  # type: ignore[no-untyped-def]
-    pytest.importorskip("server.cli_workers")
-    world = w.build(db, with_request=False)
-    argv = [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", "{port}"]
-    proc, base = start_server(tmp_path, argv)
-    try:
-        yield base, world
-    finally:
-        stop_server(proc)
 
 
 def _clash(status: str) -> int:
@@ -87,8 +71,10 @@ def _inbox(page: Page, base: str, alert_id: int):  # type: ignore[no-untyped-def
     return page.locator(f"#alert-{alert_id}")
 
 
-def test_an_incentive_against_a_sanction_is_raised_blind_cleared_and_coordinated(served, signed_in) -> None:  # type: ignore[no-untyped-def]
-    base, world = served
+def test_an_incentive_against_a_sanction_is_raised_blind_cleared_and_coordinated(
+    two_owners, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    base, world = two_owners
     private, kestrel_track = world.ids["private_id"], world.ids["kestrel_id"]
     varnia, kestrel = signed_in(base, VARNIA), signed_in(base, KESTREL)
     seen_by_varnia, seen_by_kestrel = Recorder(varnia.context), Recorder(kestrel.context)

@@ -21,14 +21,12 @@ from server.domain.checks import run_all
 from server.models import Alert, Initiative
 from server.services import loader, reconcile
 from tests.e2e.conftest import start_server, stop_server
+from tests.e2e.test_governance_pages import COORDINATOR, DEV, MFA
 from tests.factories import document, initiative, load, person
 from tests.workers.conftest import wait_for
 
 pytestmark = pytest.mark.e2e
 
-MFA = "desk_officer.varnia-mfa@example.test"
-DEV = "desk_officer.varnia-dev@example.test"
-COORDINATOR = "coordinator.varnia-mfa@example.test"
 REASON = "Visits are the agreed first phase of the talks"
 REOPEN_ON = "2099-01-15"
 FINGERPRINT = "N3:symbolic_only:t1"
