@@ -15,14 +15,14 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.auth import CsrfRefused, NotSignedIn, ScopeRefused
 from server.ops import RETRY_AFTER_BUSY, RETRY_AFTER_DOWN
-from server.services.errors import DomainError, Invalid
+from server.services.errors import DomainError, Invalid, NotFound
 from server.services.validation import loc_path, message
 
 log = logging.getLogger("accord.web")
@@ -234,6 +234,15 @@ def create_app() -> FastAPI:
             cause.splitlines()[0] if cause else "",
         )
         return unavailable(request, busy=False)
+
+    @app.exception_handler(DataError)
+    def _out_of_range(request: Request, exc: DataError) -> Response:
+        """An id within the edge's bounds but past what its column holds (PostgreSQL's ids are
+        32-bit: above 2^31-1) names no record, as on SQLite: 404, not a server error. The
+        request's transaction has rolled back (its dependency saw the error)."""
+        if getattr(exc.orig, "sqlstate", None) == "22003":  # numeric_value_out_of_range
+            return _domain(request, NotFound("No such record"))
+        return _crash(request, exc)
 
     @app.exception_handler(DomainError)
     def _domain(request: Request, exc: DomainError) -> Response:
