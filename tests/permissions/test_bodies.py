@@ -39,6 +39,10 @@ from tests.permissions.scan import Ids, Scan, Scanner, frames, read_streams
 from tests.permissions.truth import Facts, Person, Truth
 
 ROLES = (*w.ROLES, "kestrel_desk", w.LORIA_DESK)
+# The module's world is built, acted in and scanned once, inside its first test: that
+# setup reads every route with every id, minutes on a busy machine, past the suite's
+# per-test limit of 300 s. A limit still bounds a hang.
+pytestmark = pytest.mark.timeout(1200)
 DISMISS_REASON = "Settled at the Brennock table in March"
 INTERNAL_LINE = "Walk away if the Dunmore depot is seized"
 INTERNAL_COMMENT = "The Ostmark envoy leaves the talks in Quintember"
