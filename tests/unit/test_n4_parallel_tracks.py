@@ -84,6 +84,20 @@ def pair_findings(data: dict[str, Any], focus: set[str] | None = None) -> list[t
     return [f.subjects for f in found if f.kind == n4.PAIR_KIND]
 
 
+AIRPORT_FLIGHTS = {
+    "title": "Vell airport flights", "description": "Relief flights into Vell.",
+    "aims": ["humanitarian flights allowed to land at Vell airport"],
+}  # fmt: skip
+AIRPORT_LANDING = {
+    "title": "Landing rights for relief aircraft", "description": "Cargo planes for Vell.",
+    "aims": ["relief cargo planes granted landing rights at the Vell airfield"],
+}  # fmt: skip
+AIRPORT_WAGES = {
+    "title": "Vell airport wages", "description": "Arrears owed to the airport's civil staff.",
+    "aims": ["unpaid salaries of Vell airport's civilian employees settled"],
+}  # fmt: skip
+
+
 # (name, tracks, expected pairs)
 PAIR_CASES: list[Any] = [
     ("paraphrase by another state", [A, B], [("t1", "t2")]),
@@ -113,6 +127,11 @@ PAIR_CASES: list[Any] = [
     ("same crisis, unrelated process", [A, C], []),
     ("three desks on one process", [A, B, with_(A, key="t4", owner="selden", title="Convoy access to Ostra")],
      [("t1", "t2"), ("t1", "t4"), ("t2", "t4")]),
+    # The kind of place ("the airport") says where a track works, not what it seeks: two
+    # desks at one airport with other aims are two processes; one aim told twice is one.
+    ("same site, same aim in other words", [with_(A, **AIRPORT_FLIGHTS), with_(B, **AIRPORT_LANDING)],
+     [("t1", "t2")]),
+    ("same site, other aims", [with_(A, **AIRPORT_FLIGHTS), with_(B, **AIRPORT_WAGES)], []),
 ]  # fmt: skip
 
 
@@ -329,3 +348,37 @@ def test_incremental_updates_match_a_fresh_build_when_candidates_are_capped() ->
     for focus in ({"k1"}, {"k3"}, {"k8"}, {"k11"}, {"k20"}, {"k31"}, {"k1", "k3", "k8", "k11"}, {"k2", "k4"}):
         assert n4.findings(index, focus=focus) == [f for f in full if focus & set(f.initiatives)]
     assert all(len(index.candidates(k)) <= 4 for k in records)
+
+
+def test_site_words_and_names_are_kept_out_of_the_vector() -> None:
+    from server.domain.overlap import text
+
+    sentences = text.sentences(
+        "Vell airport flights", ["humanitarian flights allowed to land at Vell airport"]
+    )
+    assert sentences == ["flights", "humanitarian flights allowed to land at"]
+    # A first word the vocabulary splits is no name when the track writes it in lower case.
+    assert text.sentences("Vaccination access", ["vaccination teams allowed in"])[0] == "Vaccination access"
+    assert text.names("Vell airport flights", ["flights to land at Vell and Upper Teel", "UN planes"]) == {
+        "vell",
+        "upper",
+        "teel",
+    }
+
+
+def test_tracks_at_different_named_sites_score_lower() -> None:
+    mill = with_(A, title="Repair of the Kavelor mill", aims=["engineers repair the Kavelor mill"])
+    dam = with_(B, title="Repair of the Dosta dam", aims=["engineers repair the Dosta dam"])
+    same = with_(B, title="Kavelor mill repairs", aims=["engineers repair the mill at Kavelor"])
+    index = OverlapIndex.from_snapshot(Snapshot.from_document(doc(mill, dam)))
+    assert index.sites("t1") == {"kavelor"} and index.sites("t2") == {"dosta"}
+    assert index.other_sites("t1", "t2")
+    apart = index.score("t1", "t2")
+    together = OverlapIndex.from_snapshot(Snapshot.from_document(doc(mill, same))).score("t1", "t2")
+    assert apart is not None and together is not None
+    assert apart.score < together.score
+    # Party and crisis names are not places: "Lowland" is in a party's name.
+    index = OverlapIndex.from_snapshot(
+        Snapshot.from_document(doc(with_(A, aims=["convoys reach the Lowland Freedom Army's areas"]), B))
+    )
+    assert index.sites("t1") == set()

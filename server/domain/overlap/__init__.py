@@ -9,11 +9,13 @@ How the search works, and why this way (figures from `bench/overlap_bench.py`):
 * Blocking by crisis, or by region when crises share one: tracks on different crises
   never overlap, so a block is the natural first cut and costs nothing to maintain.
 * Inside a block, each track is its parties (a 0/1 row) and one meaning vector: what
-  its title, aims and objectives say, names left out, embedded by a static
-  distillation of a pretrained sentence model (`text`, `server.domain.embedding`).
-  Two desks that describe one process in their own words share few words but land
-  close in meaning; two desks that work on the same town with different aims share
-  the town's name, which the vector leaves out. A vector depends on its track alone,
+  its title, aims and objectives say, names and kinds of place (airport, bridge,
+  camp) left out, embedded by a static distillation of a pretrained sentence model
+  (`text`, `server.domain.embedding`). Two desks that describe one process in their
+  own words share few words but land close in meaning; two desks that work on the
+  same town or bridge with different aims share the town's name and the word
+  "bridge", which the vector leaves out. Two tracks that each name places and share
+  none (the Kavelor mill, the Dosta dam) score lower (`index.OTHER_SITE_FACTOR`). A vector depends on its track alone,
   so it is computed once, stored with the track, and an incremental update gives the
   same scores as a full build.
 * A track's candidates are its nearest eligible neighbours (different owner, live,

@@ -3,7 +3,8 @@
 The README defines it over parallel tracks: the tracks that engage the party must be
 parallel with one another on it, that is of different owners, running at the same
 time, not linked as coordinated, and on the same question (their meaning vectors at
-least `SAME_QUESTION` apart). Three owners who each engage a party on a different
+least `SAME_QUESTION` apart, not on different fields of work or at different sites).
+Three owners who each engage a party on a different
 question are three separate processes, not a party playing forums against each other.
 """
 
@@ -58,6 +59,9 @@ def parallel_on(index: OverlapIndex, party: str, min_tracks: int) -> tuple[str, 
     fields = np.array([index.fields(k) for k in keys], np.int64)
     same_question = (vecs @ vecs.T) * (1.0 / (SCALE * SCALE)) >= SAME_QUESTION
     same_question &= ~other_questions(fields[:, None], fields[None, :])
+    for n, m in zip(*np.nonzero(np.triu(same_question, 1)), strict=True):
+        if index.other_sites(keys[int(n)], keys[int(m)]):
+            same_question[n, m] = same_question[m, n] = False
     edge = (
         (owner[:, None] != owner[None, :])
         & (start[:, None] <= end[None, :])

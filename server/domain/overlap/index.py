@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -37,6 +38,10 @@ MEANING_FLOOR = 0.15
 # Two tracks that name different fields of work (clinics and schools) are on different
 # questions unless their words are nearly the same: the score is scaled by this.
 OTHER_QUESTION_FACTOR = 0.5
+# Two tracks that each name places and share none work on different sites (the Kavelor
+# mill and the Dosta dam): the score is scaled by this.
+OTHER_SITE_FACTOR = 0.7
+_NAME_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def record_vectors(records: list[TrackRecord]) -> np.ndarray:
@@ -89,6 +94,15 @@ class OverlapIndex:
         self.explained = explain.Cache()
         # Each track's fields of humanitarian work, read when a pair first needs them.
         self._fields: dict[str, int] = {}
+        # Each track's place names, read likewise; the words of parties', organisations'
+        # and crises' names are not places (every track of a crisis may name its party).
+        self._sites: dict[str, frozenset[str]] = {}
+        self._not_sites = frozenset(
+            w.lower()
+            for group in (self.names.parties, self.names.organisations, self.names.crises)
+            for name in group.values()
+            for w in _NAME_WORD.findall(name)
+        )
         self._lo = float(today.toordinal() - _HORIZON_DAYS)
         self._hi = float(today.toordinal() + _HORIZON_DAYS)
 
@@ -156,6 +170,7 @@ class OverlapIndex:
     def _forget(self, key: str) -> None:
         self.explained.drop(key)
         self._fields.pop(key, None)
+        self._sites.pop(key, None)
         old = self.records.pop(key, None)
         if old is None:
             return
@@ -205,11 +220,44 @@ class OverlapIndex:
             self._fields[key] = out
         return out
 
+    def sites(self, key: str) -> frozenset[str]:
+        """The places a track names (`overlap.text.names` less the words of parties,
+        organisations and crises)."""
+        out = self._sites.get(key)
+        if out is None:
+            r = self.records.get(key)
+            out = (
+                text.names(r.title, r.aims, r.objectives, r.description) - self._not_sites
+                if r
+                else frozenset()
+            )
+            self._sites[key] = out
+        return out
+
+    def other_sites(self, a: str, b: str) -> bool:
+        """Whether two tracks each name places and share none: at different sites."""
+        sa, sb = self.sites(a), self.sites(b)
+        return bool(sa) and bool(sb) and sa.isdisjoint(sb)
+
     def other_questions(self, block: Block, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Slot pairs whose tracks each name a field of work and share none: on different questions."""
         fi = np.array([self.fields(str(block.keys[int(n)])) for n in i], np.int64)
         fj = np.array([self.fields(str(block.keys[int(n)])) for n in j], np.int64)
         return other_questions(fi, fj)
+
+    def pair_factor(self, block: Block, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """What a pair's score is scaled by: other fields of work, other sites (1 when neither)."""
+        factor = np.where(self.other_questions(block, i, j), OTHER_QUESTION_FACTOR, 1.0)
+        keys = block.keys
+        factor *= np.fromiter(
+            (
+                OTHER_SITE_FACTOR if self.other_sites(str(keys[int(x)]), str(keys[int(y)])) else 1.0
+                for x, y in zip(i.tolist(), j.tolist(), strict=True)
+            ),
+            np.float64,
+            count=len(i),
+        )
+        return factor
 
     def vector(self, key: str) -> np.ndarray | None:
         """A live track's quantised meaning vector (None if it is not live)."""
@@ -328,12 +376,12 @@ class OverlapIndex:
         return np.stack([score, party, np.round(meaning, 6), time, kind], axis=1)
 
     def _other_question(self, block: Block, i: np.ndarray, j: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """Scores scaled down where the two tracks name different fields of work.
+        """Scores scaled down where the two tracks name different fields of work or sites.
 
-        Read only for the pairs given (those that reach the floor): the fields lower a
-        score, never raise one, so no other pair can change sides.
+        Read only for the pairs given (those that reach the floor): fields and sites lower
+        a score, never raise one, so no other pair can change sides.
         """
-        factor = np.where(self.other_questions(block, i, j), OTHER_QUESTION_FACTOR, 1.0)
+        factor = self.pair_factor(block, i, j)
         scores[:, 0] = np.round(scores[:, 0] * factor, 6)
         return scores
 

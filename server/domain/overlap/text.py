@@ -11,8 +11,17 @@ what is to be released, repaired, delivered or allowed.
 
 A name, here, is a capitalised word after a sentence's first word, or a first word
 that the model's vocabulary does not know as a lower-case word ("Brask", "Ostra").
+Words that only say what kind of place a track works at (airport, bridge, camp,
+station, warehouse: `SITE_WORDS`) are left out for the same reason: two departments on
+the same bridge with other aims share "bridge", and one flight route told as "landing
+at the airport" and "landing at the airfield" does not need it. Words of a place that
+carry the question itself (hospital, school, prison, checkpoint) stay.
 The vector depends on the track's own text alone, so it is computed once, stored with
 the track, and the same in a full build and an incremental update.
+
+The names themselves are kept apart (`names`): two tracks that each name places and
+share none work on different sites ("repair of the Kavelor mill", "repair of the Dosta
+dam"), and the index scales their score down (`index.OTHER_SITE_FACTOR`).
 
 Beside the vector, `fields` reads which fields of humanitarian work the same text names
 (health, education, water, detention, access ...). A sentence model puts "floating
@@ -31,32 +40,75 @@ import numpy as np
 
 from server.domain.embedding import DIMS, MODEL_ID, model
 
-__all__ = ["DIMS", "MODEL_ID", "digest", "from_bytes", "sentences", "vector_bytes", "vectors"]
+__all__ = ["DIMS", "MODEL_ID", "digest", "from_bytes", "names", "sentences", "vector_bytes", "vectors"]
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
+# Kinds of place that say where a track works, not what it seeks (singular and plural).
+SITE_WORDS = frozenset(
+    """airport airports airfield airfields airstrip airstrips port ports harbour harbours harbor
+    harbors dock docks quay quays bridge bridges camp camps station stations plant plants works
+    dam dams mill mills warehouse warehouses depot depots compound compounds building buildings
+    village villages town towns city cities district districts neighbourhood neighbourhoods
+    neighborhood neighborhoods quarter quarters base bases barracks terminal terminals site sites
+    facility facilities premises""".split()
+)
 
 
-def _plain(text: str) -> str:
-    """The sentence without its names."""
+def _split(text: str, common: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
+    """A sentence's words without names and site words, and its place names (lower case).
+
+    `common`: the words the track writes in lower case somewhere; a first word among them
+    ("Vaccination access", beside "vaccination teams allowed") is no name. A word in
+    capitals (NGO, UN) is left out of the vector like a name but is no place.
+    """
     known = model().knows
-    out: list[str] = []
+    kept: list[str] = []
+    found: list[str] = []
     for n, w in enumerate(_WORD.findall(text)):
         base = re.split(r"['’]", w, maxsplit=1)[0]
-        if base[:1].isupper() and (n > 0 or not known(base.lower())):
+        low = base.lower()
+        if base[:1].isupper() and (n > 0 or not (known(low) or low in common)):
+            # A first word may be a name or a word the vocabulary splits ("Vacating"):
+            # only a capitalised word inside a sentence is taken for a place.
+            if n > 0 and not (len(base) > 1 and base.rstrip("s").isupper()):
+                found += [part.lower() for part in base.split("-") if part[:1].isupper()]
             continue
-        out.append(w)
-    return " ".join(out)
+        if low in SITE_WORDS:
+            continue
+        kept.append(w)
+    return kept, found
+
+
+def _common(texts: Iterable[str]) -> frozenset[str]:
+    """The words written in lower case in these texts."""
+    return frozenset(w for t in texts for w in _WORD.findall(t) if w[:1].islower())
+
+
+def _said(aims: Iterable[str], objectives: Iterable[str], description: str) -> list[str]:
+    said = [s for s in dict.fromkeys(s.strip() for s in (*aims, *objectives)) if s]
+    if not said and description.strip():
+        said = [description]
+    return said
 
 
 def sentences(
     title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = ""
 ) -> list[str]:
-    """The sentences a track's vector is made of, names removed, each once."""
-    said = [s for s in dict.fromkeys(s.strip() for s in (*aims, *objectives)) if s]
-    if not said and description.strip():
-        said = [description]
-    out = [_plain(s) for s in (title, *said)]
+    """The sentences a track's vector is made of, names and site words removed, each once."""
+    texts = (title, *_said(aims, objectives, description))
+    common = _common(texts)
+    out = [" ".join(_split(s, common)[0]) for s in texts]
     return [s for s in out if s]
+
+
+def names(
+    title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = ""
+) -> frozenset[str]:
+    """The names a track's title and aims use (lower case): places, and parties or
+    organisations, which the index sets apart (`OverlapIndex.sites`)."""
+    texts = (title, *_said(aims, objectives, description))
+    common = _common(texts)
+    return frozenset(n for s in texts for n in _split(s, common)[1])
 
 
 def vectors(texts: Sequence[Sequence[str]]) -> np.ndarray:
