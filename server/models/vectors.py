@@ -1,7 +1,9 @@
 """Each track's meaning vector, for the overlap check: stored once, written with the track.
 
 The vector (`server.domain.overlap.text`) depends on the track's title, aims and
-objectives (its description when it has neither) and on the sentence model. It is
+objectives (its description when it has neither) and on the sentence model; the
+stored form (`text.stored`) carries, beside it, the fields of work and the names the
+same text gives, so that a build reads no text at all. It is
 written in the same flush as the track whenever one of those changes, so a worker
 building its overlap index reads vectors instead of running the model over every track.
 A row made by another model (`model` differs) is ignored by the reader and made again
@@ -50,10 +52,9 @@ def _store_vectors(session: OrmSession, _context: Any) -> None:
         return
     from server.domain.overlap import text
 
-    sentences = [
-        text.sentences(i.title, i.aims or (), i.objectives or (), i.description or "") for i in changed
-    ]
-    vectors = text.vectors(sentences)
+    tracks = [(i.title, i.aims or (), i.objectives or (), i.description or "") for i in changed]
+    sentences = [text.sentences(*t) for t in tracks]
+    blobs = text.stored(tracks)
     ids = [i.id for i in changed]
     conn = session.connection()
     conn.execute(delete(InitiativeVector).where(InitiativeVector.initiative_id.in_(ids)))  # type: ignore[attr-defined]
@@ -64,8 +65,8 @@ def _store_vectors(session: OrmSession, _context: Any) -> None:
                 "initiative_id": iid,
                 "model": text.MODEL_ID,
                 "digest": text.digest(s),
-                "vector": text.vector_bytes(v),
+                "vector": blob,
             }
-            for iid, s, v in zip(ids, sentences, vectors, strict=True)
+            for iid, s, blob in zip(ids, sentences, blobs, strict=True)
         ],
     )

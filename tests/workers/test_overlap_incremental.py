@@ -360,7 +360,11 @@ def test_each_track_s_vector_is_stored_with_it_and_read_by_the_index(db_backend:
     assert after["b"].digest == before["b"].digest and after["a"].digest != before["a"].digest
     sentences = text.sentences("Track a", ["release of detained aid workers"])
     assert after["a"].digest == text.digest(sentences)
-    assert after["a"].vector == text.vector_bytes(text.vectors([sentences])[0])
+    stored_a = text.stored([("Track a", ["release of detained aid workers"], (), "")])[0]
+    assert after["a"].vector == stored_a
+    got = text.unpack(stored_a)
+    assert got is not None and got.fields == text.FIELD_BITS["detention"] and got.names == frozenset()
+    assert text.vector_bytes(got.vector) == text.vector_bytes(text.vectors([sentences])[0])
     with Session(get_engine()) as s:
         records = loader.load_tracks(s, loader.load_directory(s))
     assert {r.key: r.vector for r in records.values()} == {k: v.vector for k, v in after.items()}

@@ -26,14 +26,26 @@ if TYPE_CHECKING:
 # Unit vectors times SCALE, rounded: 128 products of at most 2^20 sum exactly in float64.
 SCALE = 1024
 _INF = float("inf")
-_COLUMNS = ("alive", "owner", "start", "end", "kind", "npart", "tiebreak", "linked")
+_COLUMNS = ("alive", "owner", "start", "end", "kind", "npart", "tiebreak", "linked", "fields", "sitemask")
 
 
 class Block:
     """The live tracks of one crisis (or region), searchable by dense products."""
 
-    def __init__(self, records: list[TrackRecord], vecs: np.ndarray, ids: OverlapIndex) -> None:
+    def __init__(
+        self,
+        records: list[TrackRecord],
+        vecs: np.ndarray,
+        fields: list[int],
+        sites: list[frozenset[str]],
+        ids: OverlapIndex,
+    ) -> None:
         self.keys: list[str | None] = [r.key for r in records]
+        # Fields of work (bits) and place names, with a 64-bit mask of the names: two
+        # masks that share no bit are two sets that share no name.
+        self.fields = np.array(fields, np.int64)
+        self.sites: list[frozenset[str] | None] = list(sites)
+        self.sitemask = np.array([site_mask(x) for x in sites], np.uint64)
         self.slot: dict[str, int] = {r.key: n for n, r in enumerate(records)}
         self.party_col: dict[str, int] = {}
         for r in records:
@@ -57,9 +69,14 @@ class Block:
     def __len__(self) -> int:
         return int(self.alive.sum())
 
-    def add(self, r: TrackRecord, vec: np.ndarray, ids: OverlapIndex) -> None:
+    def add(
+        self, r: TrackRecord, vec: np.ndarray, fields: int, sites: frozenset[str], ids: OverlapIndex
+    ) -> None:
         self.slot[r.key] = len(self.keys)
         self.keys.append(r.key)
+        self.fields = np.append(self.fields, fields)
+        self.sites.append(sites)
+        self.sitemask = np.append(self.sitemask, np.uint64(site_mask(sites)))
         for p in sorted(r.parties):
             if p not in self.party_col:
                 self.party_col[p] = len(self.party_col)
@@ -81,6 +98,7 @@ class Block:
     def drop(self, key: str) -> None:
         n = self.slot.pop(key)
         self.keys[n] = None
+        self.sites[n] = None
         self.alive[n] = False
         dead = len(self.keys) - len(self.slot)
         if dead > max(16, len(self.keys) // 4):
@@ -89,6 +107,7 @@ class Block:
     def _compact(self) -> None:
         keep = np.nonzero(self.alive)[0]
         self.keys = [self.keys[int(n)] for n in keep]
+        self.sites = [self.sites[int(n)] for n in keep]
         self.slot = {k: n for n, k in enumerate(self.keys) if k is not None}
         self.q, self.pm = self.q[keep], self.pm[keep]
         for name in _COLUMNS:
@@ -115,10 +134,31 @@ class Block:
         meaning = np.einsum("ij,ij->i", q[i], q[j]) * (1.0 / (SCALE * SCALE))
         return inter, meaning
 
+    def other_sites(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Slot pairs whose tracks each name places and share none."""
+        mi, mj = self.sitemask[i], self.sitemask[j]
+        both = (mi != 0) & (mj != 0)
+        common = mi & mj
+        out: np.ndarray = both & (common == 0)
+        # Masks that share a bit may still be names that differ: look at those alone.
+        for n in np.nonzero(both & (common != 0))[0].tolist():
+            a, b = self.sites[int(i[n])], self.sites[int(j[n])]
+            if a is not None and b is not None and a.isdisjoint(b):
+                out[n] = True
+        return out
+
     def vector(self, key: str) -> np.ndarray:
         """A track's quantised meaning vector."""
         out: np.ndarray = self.q[self.slot[key]]
         return out
+
+
+def site_mask(names: frozenset[str]) -> int:
+    """The bits of a set of names: one of 64 for each name, by its CRC-32."""
+    out = 0
+    for name in names:
+        out |= 1 << (zlib.crc32(name.encode()) & 63)
+    return out
 
 
 def quantise(vecs: np.ndarray) -> np.ndarray:

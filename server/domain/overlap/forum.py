@@ -59,8 +59,10 @@ def parallel_on(index: OverlapIndex, party: str, min_tracks: int) -> tuple[str, 
     fields = np.array([index.fields(k) for k in keys], np.int64)
     same_question = (vecs @ vecs.T) * (1.0 / (SCALE * SCALE)) >= SAME_QUESTION
     same_question &= ~other_questions(fields[:, None], fields[None, :])
+    sites = [index.sites(k) for k in keys]
     for n, m in zip(*np.nonzero(np.triu(same_question, 1)), strict=True):
-        if index.other_sites(keys[int(n)], keys[int(m)]):
+        a, b = sites[int(n)], sites[int(m)]
+        if a and b and a.isdisjoint(b):
             same_question[n, m] = same_question[m, n] = False
     edge = (
         (owner[:, None] != owner[None, :])

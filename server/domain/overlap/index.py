@@ -22,6 +22,7 @@ from server.domain.overlap.records import (
     PairScore,
     TrackRecord,
     bulk,
+    one_blas_thread,
     other_questions,
 )
 
@@ -44,22 +45,27 @@ OTHER_SITE_FACTOR = 0.7
 _NAME_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
-def record_vectors(records: list[TrackRecord]) -> np.ndarray:
-    """Each record's meaning vector: the stored one, or computed from its text (in one batch)."""
+def record_features(records: list[TrackRecord]) -> tuple[np.ndarray, list[int], list[frozenset[str]]]:
+    """Each record's meaning vector, fields of work and names: as stored, or made from its
+    text (the vectors in one batch)."""
     out = np.zeros((len(records), text.DIMS), np.float32)
+    fields: list[int] = [0] * len(records)
+    names: list[frozenset[str]] = [frozenset()] * len(records)
     todo: list[int] = []
     for n, r in enumerate(records):
-        if r.vector is not None and len(r.vector) == text.DIMS * 2:
-            out[n] = text.from_bytes(r.vector)
-        else:
+        got = text.unpack(r.vector)
+        if got is None:
             todo.append(n)
+        else:
+            out[n], fields[n], names[n] = got.vector, got.fields, got.names
     if todo:
-        sents = [
-            text.sentences(records[n].title, records[n].aims, records[n].objectives, records[n].description)
-            for n in todo
+        tracks = [
+            (records[n].title, records[n].aims, records[n].objectives, records[n].description) for n in todo
         ]
-        out[todo] = text.vectors(sents)
-    return out
+        out[todo] = text.vectors([text.sentences(*t) for t in tracks])
+        for n, t in zip(todo, tracks, strict=True):
+            fields[n], names[n] = text.fields(*t), text.names(*t)
+    return out, fields, names
 
 
 def kind_factor(k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
@@ -92,11 +98,8 @@ class OverlapIndex:
         self.by_party: dict[str, set[str]] = defaultdict(set)
         self._owner_ids: dict[str, int] = {}
         self.explained = explain.Cache()
-        # Each track's fields of humanitarian work, read when a pair first needs them.
-        self._fields: dict[str, int] = {}
-        # Each track's place names, read likewise; the words of parties', organisations'
-        # and crises' names are not places (every track of a crisis may name its party).
-        self._sites: dict[str, frozenset[str]] = {}
+        # The words of parties', organisations' and crises' names are not places (every
+        # track of a crisis may name its party).
         self._not_sites = frozenset(
             w.lower()
             for group in (self.names.parties, self.names.organisations, self.names.crises)
@@ -125,10 +128,13 @@ class OverlapIndex:
                 if r.live(today):
                     grouped[r.block].append(r)
             live = [r for rs in grouped.values() for r in rs]
-            vecs = record_vectors(live)
+            vecs, fields, said = record_features(live)
             at = 0
             for name, rs in grouped.items():
-                index.blocks[name] = Block(rs, vecs[at : at + len(rs)], index)
+                sites = [index.place_names(x) for x in said[at : at + len(rs)]]
+                index.blocks[name] = Block(
+                    rs, vecs[at : at + len(rs)], fields[at : at + len(rs)], sites, index
+                )
                 at += len(rs)
                 for r in rs:
                     index.block_of[r.key] = name
@@ -169,8 +175,6 @@ class OverlapIndex:
 
     def _forget(self, key: str) -> None:
         self.explained.drop(key)
-        self._fields.pop(key, None)
-        self._sites.pop(key, None)
         old = self.records.pop(key, None)
         if old is None:
             return
@@ -191,12 +195,13 @@ class OverlapIndex:
         self._forget(record.key)
         self._remember(record)
         if record.live(self.today):
-            vec = record_vectors([record])[0]
+            vecs, fields, names = record_features([record])
+            sites = self.place_names(names[0])
             block = self.blocks.get(record.block)
             if block is None:
-                self.blocks[record.block] = Block([record], vec[None, :], self)
+                self.blocks[record.block] = Block([record], vecs, fields, [sites], self)
             else:
-                block.add(record, vec, self)
+                block.add(record, vecs[0], fields[0], sites, self)
             self.block_of[record.key] = record.block
             for p in record.parties:
                 self.by_party[p].add(record.key)
@@ -211,52 +216,37 @@ class OverlapIndex:
         out = set(rec.coordinated_with) if rec else set()
         return out | self.coord_in.get(a, set())
 
+    def place_names(self, names: frozenset[str]) -> frozenset[str]:
+        """The names of a track that are places: all but the words of parties', organisations'
+        and crises' names."""
+        return names - self._not_sites if names else names
+
     def fields(self, key: str) -> int:
-        """A track's fields of humanitarian work (bits, `overlap.text.fields`; 0 if none named)."""
-        out = self._fields.get(key)
-        if out is None:
-            r = self.records.get(key)
-            out = text.fields(r.title, r.aims, r.objectives, r.description) if r else 0
-            self._fields[key] = out
-        return out
+        """A live track's fields of humanitarian work (bits, `overlap.text.fields`; 0 if none named)."""
+        name = self.block_of.get(key)
+        if name is None:
+            return 0
+        block = self.blocks[name]
+        return int(block.fields[block.slot[key]])
 
     def sites(self, key: str) -> frozenset[str]:
-        """The places a track names (`overlap.text.names` less the words of parties,
+        """The places a live track names (`overlap.text.names` less the words of parties,
         organisations and crises)."""
-        out = self._sites.get(key)
-        if out is None:
-            r = self.records.get(key)
-            out = (
-                text.names(r.title, r.aims, r.objectives, r.description) - self._not_sites
-                if r
-                else frozenset()
-            )
-            self._sites[key] = out
-        return out
+        name = self.block_of.get(key)
+        if name is None:
+            return frozenset()
+        block = self.blocks[name]
+        return block.sites[block.slot[key]] or frozenset()
 
     def other_sites(self, a: str, b: str) -> bool:
         """Whether two tracks each name places and share none: at different sites."""
         sa, sb = self.sites(a), self.sites(b)
         return bool(sa) and bool(sb) and sa.isdisjoint(sb)
 
-    def other_questions(self, block: Block, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Slot pairs whose tracks each name a field of work and share none: on different questions."""
-        fi = np.array([self.fields(str(block.keys[int(n)])) for n in i], np.int64)
-        fj = np.array([self.fields(str(block.keys[int(n)])) for n in j], np.int64)
-        return other_questions(fi, fj)
-
     def pair_factor(self, block: Block, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """What a pair's score is scaled by: other fields of work, other sites (1 when neither)."""
-        factor = np.where(self.other_questions(block, i, j), OTHER_QUESTION_FACTOR, 1.0)
-        keys = block.keys
-        factor *= np.fromiter(
-            (
-                OTHER_SITE_FACTOR if self.other_sites(str(keys[int(x)]), str(keys[int(y)])) else 1.0
-                for x, y in zip(i.tolist(), j.tolist(), strict=True)
-            ),
-            np.float64,
-            count=len(i),
-        )
+        """What slot pairs' scores are scaled by: other fields of work, other sites (1 when neither)."""
+        factor = np.where(other_questions(block.fields[i], block.fields[j]), OTHER_QUESTION_FACTOR, 1.0)
+        factor[block.other_sites(i, j)] *= OTHER_SITE_FACTOR
         return factor
 
     def vector(self, key: str) -> np.ndarray | None:
@@ -400,6 +390,10 @@ class OverlapIndex:
 
     def pairs(self, focus: Iterable[str] | None = None, floor: float = THRESHOLD) -> list[PairScore]:
         """Overlapping pairs with a score of at least `floor`: all, or those touching `focus`."""
+        with one_blas_thread():
+            return self._pairs(focus, floor)
+
+    def _pairs(self, focus: Iterable[str] | None, floor: float) -> list[PairScore]:
         out: list[PairScore] = []
         if focus is None:
             for block in self.blocks.values():
@@ -430,7 +424,8 @@ class OverlapIndex:
 
     def forum_groups(self, min_tracks: int = 3, focus: Iterable[str] | None = None) -> list[ForumGroup]:
         """Parties engaged at once, on one question, by `min_tracks` or more uncoordinated tracks of different owners."""
-        return forum.groups(self, min_tracks, focus)
+        with one_blas_thread():
+            return forum.groups(self, min_tracks, focus)
 
     def matched_phrases(self, a: str, b: str, limit: int = 6) -> list[str]:
         """Words the two tracks share (as each wrote them), and their closest pair of aims."""

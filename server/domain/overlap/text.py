@@ -35,12 +35,26 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from server.domain.embedding import DIMS, MODEL_ID, model
 
-__all__ = ["DIMS", "MODEL_ID", "digest", "from_bytes", "names", "sentences", "vector_bytes", "vectors"]
+__all__ = [
+    "DIMS",
+    "MODEL_ID",
+    "Stored",
+    "digest",
+    "fields",
+    "from_bytes",
+    "names",
+    "sentences",
+    "stored",
+    "unpack",
+    "vector_bytes",
+    "vectors",
+]
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 # Kinds of place that say where a track works, not what it seeks (singular and plural).
@@ -142,6 +156,47 @@ def from_bytes(b: bytes) -> np.ndarray:
 def digest(ss: Sequence[str]) -> str:
     """Names the text a vector was made from, with the model: equal digests, equal vectors."""
     return hashlib.sha256("\n".join([MODEL_ID, *ss]).encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- stored form
+
+_FIELDS_AT = DIMS * 2
+_NAMES_AT = _FIELDS_AT + 4
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What is stored for a track: its vector, fields of work and names, all from its text alone."""
+
+    vector: np.ndarray
+    fields: int
+    names: frozenset[str]
+
+
+def stored(tracks: Sequence[tuple[str, Sequence[str], Sequence[str], str]]) -> list[bytes]:
+    """The stored form of tracks given as (title, aims, objectives, description), in one batch:
+    the vector (float16), the fields (uint32) and the names (UTF-8, one a line).
+
+    A full build reads these instead of the text: no sentence model, no word lists.
+    """
+    vecs = vectors([sentences(*t) for t in tracks])
+    return [
+        vector_bytes(v) + int(fields(*t)).to_bytes(4, "little") + "\n".join(sorted(names(*t))).encode()
+        for v, t in zip(vecs, tracks, strict=True)
+    ]
+
+
+def unpack(b: bytes | None) -> Stored | None:
+    """A stored track back (None if it is not in this form: then it is made from the text)."""
+    if b is None or len(b) < _NAMES_AT:
+        return None
+    vec = np.frombuffer(b, dtype="<f2", count=DIMS).astype(np.float32)
+    rest = b[_NAMES_AT:]
+    return Stored(
+        vec,
+        int.from_bytes(b[_FIELDS_AT:_NAMES_AT], "little"),
+        frozenset(rest.decode().split("\n")) if rest else frozenset(),
+    )
 
 
 # --------------------------------------------------------------------------- the question
