@@ -1,4 +1,5 @@
-"""Contradictory leverage (N4) and outcomes over time (N3) through a real worker on Redis.
+"""Contradictory leverage (N4) and outcomes over time (N3) through a real worker on Redis,
+on SQLite and PostgreSQL.
 
 Each change is saved through the services, as a page or the API would save it; the
 worker's alert is polled for with a deadline: raised, cleared, and raised again.
@@ -44,7 +45,7 @@ def _set_tool(db: Session, key: str, **changes: object) -> None:
 
 
 def test_contradictory_leverage_is_raised_cleared_and_raised_again(
-    on_redis: str, db: Session, workers: Callable[..., Worker]
+    on_redis: str, db: Session, db_backend: str, workers: Callable[..., Worker]
 ) -> None:
     w = workers()
     try:
@@ -134,7 +135,7 @@ def _metric(db: Session, key: str, name: str) -> int:
 
 
 def test_outcome_alerts_follow_the_values_measured(
-    on_redis: str, db: Session, workers: Callable[..., Worker]
+    on_redis: str, db: Session, db_backend: str, workers: Callable[..., Worker]
 ) -> None:
     w = workers()
     never, still = "N3:outcome_never_measured:t-ostra", "N3:outcome_not_moving:t-ostra"
