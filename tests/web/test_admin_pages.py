@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -112,11 +113,9 @@ def test_ostmarks_admin_manages_ostmark_and_not_varnia(
     assert r.status_code == 422 and "choose one of your government" in r.text
 
 
-def test_invite_shows_the_password_once_and_the_person_signs_in(
-    client: TestClient, login: Callable[[str], str], admins: dict[str, User], db: Session
-) -> None:
-    csrf = login(admins["admin"].email)
-    r = client.post(
+def _invite_vera(client: TestClient, db: Session, csrf: str) -> Any:
+    """The admin invites Vera Lind as a desk officer of the development agency."""
+    return client.post(
         "/admin/people",
         data={
             "csrf_token": csrf,
@@ -126,6 +125,13 @@ def test_invite_shows_the_password_once_and_the_person_signs_in(
             "role": "desk_officer",
         },
     )
+
+
+def test_invite_shows_the_password_once_and_the_person_signs_in(
+    client: TestClient, login: Callable[[str], str], admins: dict[str, User], db: Session
+) -> None:
+    csrf = login(admins["admin"].email)
+    r = _invite_vera(client, db, csrf)
     assert r.status_code == 200, r.text
     password = re.search(r'<code class="secret">([^<]+)</code>', r.text)
     assert password is not None
@@ -245,16 +251,7 @@ def test_inviting_the_person_a_delegation_names_ties_it_to_them(
     csrf = login(admins["admin"].email)
     waiting = client.get("/delegations").text
     assert 'Vera Lind <span class="muted">(no account yet' in waiting
-    r = client.post(
-        "/admin/people",
-        data={
-            "csrf_token": csrf,
-            "name": "Vera Lind",
-            "email": "vera.lind@varnia.example",
-            "organisation_id": str(_org_id(db, "varnia-dev")),
-            "role": "desk_officer",
-        },
-    )
+    r = _invite_vera(client, db, csrf)
     assert r.status_code == 200, r.text
     assert (
         "Vera Lind is the delegate named in Varnia, Ministry of the Interior's delegation of sign-off"
