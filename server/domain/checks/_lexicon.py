@@ -86,8 +86,9 @@ HALT = family(
     r"truces?",
     r"armistices?",
     # a pause "in the vaccination round" is work stopping, not the fighting
-    r"(?<!no\s)pauses?(?!\s+(?:in|of)\s+(?!(?:the\s+)?(?:fighting|hostilities|shelling|firing|attacks|bombardments?|"
-    r"bombing|offensive|combat|clashes|airstrikes|war)\b))",
+    r"(?<!no\s)pauses?(?!\s+(?:in|of)\s+(?:the\s+|our\s+|its\s+|their\s+|all\s+|new\s+)?(?:[\w'’-]+\s+)?"
+    r"(?:rounds?|programmes?|programs?|registration|admissions|distributions?|deliveries|payments?|classes|services|"
+    r"work|activities|operations|repairs|construction|projects?|campaigns?|recruitment|enrolment|intake)\b)",
     r"lulls?",
     r"(?:quiet|calm|silent)\s+(?:hours?|periods?|days?|windows?|nights?)",
     r"(?:halt|stop|cessation|suspension|end|freeze|let-up|break|interruption|pause)\s+(?:in|of|to)\s+(?:the\s+)?"

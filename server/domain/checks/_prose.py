@@ -85,10 +85,13 @@ _CONDITION_AFTER = re.compile(
 # The phrase as the subject of a denial: "humanitarian ceasefires are not the way to get aid in"
 # (not "a truce is not yet in place", which still waits on it).
 _DENIED_AFTER = re.compile(
-    r"\s+(?:(?:is|are|was|were|does|do|did|will|would|should|must|shall|can|may)\s+(?:not|no|never)\b|"
-    r"(?:isn't|aren't|doesn't|don't|didn't|won't|wouldn't|can't|cannot|shouldn't|mustn't))"
-    r"(?!\s+(?:be\s+)?(?:yet|in\s+place|agreed|signed|holding|respected|over|possible|likely|expected|to\b|longer|more|"
-    r"permitted|allowed|authori[sz]ed|happen|come|start|begin|resume|move|proceed|go|flow|reach|pass|enter|open))",
+    r"\s+(?:(?:is|are|was|were|would\s+be|will\s+be)\s+(?:not|no|never)\b"
+    r"(?!\s+(?:yet|in\s+place|agreed|signed|holding|respected|over|possible|likely|expected|to\b|longer|more|"
+    r"permitted|allowed|authori[sz]ed))"
+    # or that it touches nothing: "the political process does not slow the repairs"
+    r"|(?:(?:does|do|did|will|would|should|must|shall|can|may)\s+not\s+|(?:doesn't|don't|didn't|won't|wouldn't|"
+    r"can't|cannot|shouldn't|mustn't)\s+)(?:slow|affect|delay|hold\s+up|condition|determine|touch|change|stop|block|"
+    r"hinder|influence|decide|dictate|set)\w*)",
     re.IGNORECASE,
 )
 # "truce or no truce", "ceasefire or not": whatever happens to it.
@@ -109,7 +112,7 @@ def negated(sentence: str, start: int, end: int) -> bool:
     phrase = _NOT_UNTIL.sub(" ", phrase)
     if (
         _STRONG_NEGATION.search(phrase)
-        or _OR_NOT.search(sentence[start:])
+        or any(m.start() <= end + 15 for m in _OR_NOT.finditer(sentence, start))
         or _DENIED_AFTER.match(sentence, end)
     ):
         return True
