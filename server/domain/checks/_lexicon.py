@@ -80,8 +80,29 @@ ACCESS = family(
     r"(?:work|travel)\s+permits",
 )
 
+# What IHL protects at all times: stopping attacks on it is compliance, not a halt in the fighting.
+_PROTECTED = (
+    r"(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?(?:civilians?|hospitals?|schools?|clinics?|water|health|aid|medical|"
+    r"humanitarian|markets?|homes?|facilities|infrastructure|staff|workers|convoys?|camps?)"
+)
+# The fighting itself, in the words a halt takes as its object ("military operations", not "our operations").
+_FIGHTING = (
+    r"(?:the\s+|all\s+|its\s+|their\s+|any\s+)?(?:[\w'’-]+\s+)?"
+    r"(?:fighting|hostilities|shelling|firing|shooting|gunfire|attacks|bombardments?|bombing|offensive|combat|clashes|"
+    r"airstrikes|air\s+strikes|military\s+(?:operations|activit(?:y|ies)|action)|combat\s+operations|siege|assault|advance|war)"
+    # not attacks on what IHL protects at all times: "the cessation of attacks on water facilities" is compliance
+    rf"(?!\s+(?:on|against|of)\s+{_PROTECTED})"
+)
 # A halt in the fighting: what N1 says access must never wait for.
 HALT = family(
+    # a stop named with what it stops: "a freeze on military operations", "a halt to all military activity",
+    # "silence their guns", "the bombing is suspended", "lay down their arms", "a hudna"
+    rf"(?:freeze|moratorium|halt|stop|end|suspension|cessation)\s+(?:on|to|of)\s+{_FIGHTING}",
+    rf"(?:halt|stop|suspend|freez|froze|end|cease|paus)\w*\s+{_FIGHTING}",
+    r"(?:the\s+)?(?:siege|bombing|shelling|offensive|airstrikes|fighting|military\s+operations)\s+(?:is|are|be|being|been)\s+"
+    r"(?:lifted|suspended|paused|halted|stopped|frozen|put\s+on\s+hold|called\s+off)",
+    r"silenc\w*\s+(?:the\s+|their\s+|its\s+)?guns|guns\s+(?:are\s+|be\s+)?silenced|lay\w*\s+down\s+(?:their\s+|its\s+)?(?:arms|weapons)",
+    r"hudnas?|stand-?still\s+agreements?",
     r"cease[\s-]*fires?",
     r"truces?",
     r"armistices?",
@@ -93,9 +114,7 @@ HALT = family(
     r"(?:quiet|calm|silent)\s+(?:hours?|periods?|days?|windows?|nights?)",
     r"(?:halt|stop|cessation|suspension|end|freeze|let-up|break|interruption|pause)\s+(?:in|of|to)\s+(?:the\s+)?"
     r"(?:fighting|hostilities|shelling|firing|fire|attacks|bombardments?|bombing|offensive|combat|clashes|airstrikes)"
-    # not attacks on what IHL protects at all times: "the cessation of attacks on water facilities" is compliance
-    r"(?!\s+(?:on|against|of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?(?:civilians?|hospitals?|schools?|clinics?|"
-    r"water|health|aid|medical|humanitarian|markets?|homes?|facilities|infrastructure|staff|workers|convoys?|camps?))",
+    rf"(?!\s+(?:on|against|of)\s+{_PROTECTED})",
     r"days?\s+of\s+(?:tranquill?ity|calm|silence)",
     r"(?:hold|holds|held|cease|ceases|ceased|stop|stops|stopped)\s+(?:their\s+|its\s+)?fir(?:e|ing)",
     r"without\s+firing",
@@ -381,7 +400,8 @@ TIME = family(
 WORK = family(
     AID,
     ACCESS,
-    r"(?:aid|relief|humanitarian|health|medical|water|repair|vaccination|protection|mine|demining)\s+"
+    r"(?:aid|relief|humanitarian|health|medical|water|repair|vaccination|protection|mine|demining|cholera|outbreak|"
+    r"nutrition|WASH|polio)\s+"
     r"(?:workers?|staff|teams?|crews?|operations|work|activities|missions?|programmes?)",
     r"engineers|technicians|repair\s+crews?|repairs|vaccinators?|vaccination\s+(?:rounds?|campaigns?)|immuni[sz]ations?",
     r"mobile\s+clinics?|clinics?|nurses|doctors|ambulances?|field\s+hospitals?|surgical\s+teams?",
