@@ -11,13 +11,15 @@ Who must sign off a decision (its *required* organisations), each with its reaso
   initiative's owner). It counts once, however many other reasons it also has.
 - ``named``: every organisation named in ``touches_departments`` when the decision
   was logged.
-- ``partner``: a named organisation of another government on a track shared with it
-  *for sign-off* (a grant at level ``sign-off`` to it or its government; for a named
-  state, to any organisation of its government): the decision names the partner's
-  equities, so its sign-off is needed too. A partner is never required merely
-  because the track is shared, and a named organisation of another government that
-  may not sign off on the track (not shared with it, or only to view or comment) is
-  not required either: it could never sign, so the decision notes it as unresolved.
+- ``partner``: a named organisation of another government: the decision names the
+  partner's equities, so its sign-off is needed too. A partner is never required
+  merely because the track is shared. Where it may not sign yet (the track is not
+  shared with it at level ``sign-off``, or only to view or comment), it is still
+  required and its sign-off shows as missing, with the reason: leaving an ally out of
+  the grant must not be a way to take a decision that names it without its backing
+  (the paper's do #4: engagements "coordinated across state departments and
+  functions to ensure outcomes have political backing"). The same holds for a named
+  department the workspace does not hold yet.
 - ``staff`` / ``resource`` / ``leverage``: a department of the owner's government
   that owns a staff line, a resource line or a leverage tool of the initiative.
 - ``leverage_kind``: the department of the owner's government responsible for a kind
@@ -64,7 +66,7 @@ from server.domain.snapshot import (
 
 ReasonCode = Literal["proposer", "named", "partner", "staff", "resource", "leverage", "leverage_kind"]
 State = Literal["signed", "missing", "declined"]
-Area = Literal["finance", "defence", "development"]
+Area = Literal["finance", "defence", "development", "intelligence"]
 
 # Which department answers for which kind of leverage. "security_guarantee" is not a
 # leverage kind of the schema; it is read from a tool's description or the decision's
@@ -83,6 +85,7 @@ AREA_WORDS: dict[Area, tuple[tuple[str, ...], ...]] = {
     "finance": (("finance", "treasury", "fin", "mof"), ("trade", "commerce", "economy", "economic")),
     "defence": (("defence", "defense", "mod", "def"), ("military", "army", "armed")),
     "development": (("development", "dev"), ("cooperation", "aid", "assistance")),
+    "intelligence": (("intelligence",),),
 }
 
 # Phrases in a leverage tool's description or a decision's text that name a kind of
@@ -300,6 +303,31 @@ def can_be_signed(initiative: Initiative, orgs: Mapping[str, Organisation], requ
     )
 
 
+def named_reason(
+    initiative: Initiative,
+    orgs: Mapping[str, Organisation],
+    org: str,
+    on: str = "when the decision was logged",
+) -> tuple[ReasonCode, str]:
+    """Why an organisation named as touched must sign, and what stands in its way, if anything.
+
+    Naming it is the decision's own word that its equities are touched, so it is required
+    whether or not it can sign yet: a department the workspace does not hold, or another
+    government's organisation on a track not shared with it for sign-off, is missing
+    until it is added or the track is shared with it at level ``sign-off``.
+    """
+    known = orgs.get(org)
+    if known is None:
+        return "named", f"named {on}; not in the workspace yet, so no one can sign for it until it is added"
+    if _government(orgs, org) == _government(orgs, initiative.owner):
+        return "named", f"named {on}"
+    if can_be_signed(initiative, orgs, org):
+        return "partner", _REASON_TEXT["partner"]
+    return "partner", (
+        f"named {on}; the track is not shared with it for sign-off, so it cannot sign until it is"
+    )
+
+
 def superseded_by(decisions: Iterable[Decision]) -> dict[str, str]:
     """For each superseded entry, the entry that replaced it (the latest, if several did)."""
     out: dict[str, str] = {}
@@ -377,16 +405,7 @@ def _requirements(
     else:
         need(initiative.owner, "proposer", "owns the initiative, so proposes its decisions")
     for org in decision.touches_departments:
-        if own_government(org):
-            need(org, "named", _REASON_TEXT["named"])
-        elif can_be_signed(initiative, orgs, org):
-            need(org, "partner", _REASON_TEXT["partner"])
-        else:
-            known = orgs.get(org)
-            unresolved.append(
-                f"{known.name if known else org} is named, but the track is not shared with it for "
-                "sign-off, so its sign-off cannot be asked"
-            )
+        need(org, *named_reason(initiative, orgs, org))
     for s in initiative.staff:
         if own_government(s.org):
             until = f" until {s.until.isoformat()}" if s.until else ""

@@ -99,8 +99,27 @@ TREASURY = [
 ]
 # Shared for sign-off: a partner named on a decision may, and so must, sign it.
 SHARED = {"shared_with": [{"org": "ostmark", "level": "sign-off"}]}
-# Shared to read only: a named partner could never sign, so it is not required.
+# Shared to read only: a named partner cannot sign until the grant is raised, and is still required.
 SHARED_TO_READ = {"shared_with": ["ostmark"]}
+
+INTEL = [
+    *ORGS,
+    {
+        "key": "varnia-nis",
+        "name": "Varnia, National Intelligence Service",
+        "kind": "department",
+        "government": "varnia",
+    },
+]
+PARTY_ORGS = [
+    *ORGS,
+    {
+        "key": "varnia-health",
+        "name": "Varnia, Ministry of Health",
+        "kind": "department",
+        "government": "varnia",
+    },
+]
 
 # (id, document, expected findings as (kind, subjects, severity), a phrase the first finding's message holds)
 CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], str]] = [
@@ -290,14 +309,26 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
     ),
     ("shared track, partner not named", workspace(SHARED, [dec("d1", signed=("varnia-mfa",))]), set(), ""),
     (
-        "near miss: partner named on a track shared with it to read only",
+        "partner named on a track shared with it to read only: still required, it cannot sign until shared",
         workspace(SHARED_TO_READ, [dec("d1", touches=("ostmark",), signed=("varnia-mfa",))]),
-        set(),
-        "",
+        {("missing_signoff", ("d1",), "medium")},
+        "Kingdom of Ostmark",
     ),
     (
-        "near miss: partner named on a track not shared with it",
+        "partner named on a track not shared with it: still required",
         workspace(decisions=[dec("d1", touches=("ostmark",), signed=("varnia-mfa",))]),
+        {("missing_signoff", ("d1",), "medium")},
+        "Kingdom of Ostmark",
+    ),
+    (
+        "a named department the workspace does not hold yet: its sign-off is missing",
+        workspace(decisions=[dec("d1", touches=("varnia-interior",), signed=("varnia-mfa",))]),
+        {("missing_signoff", ("d1",), "medium")},
+        "varnia-interior",
+    ),
+    (
+        "near miss: partner shared to read only, not named",
+        workspace(SHARED_TO_READ, [dec("d1", signed=("varnia-mfa",))]),
         set(),
         "",
     ),
@@ -410,6 +441,90 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         ),
         {("missing_signoff", ("d1",), "medium")},
         "Varnia, Ministry of Defence",
+    ),
+    (
+        "near miss: another state's air force, not ours",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Protest to Ostmark after their air force struck the bridge.",
+                    signed=("varnia-mfa",),
+                )
+            ]
+        ),
+        set(),
+        "",
+    ),
+    (
+        "near miss: an ally's air force, named as its holder",
+        workspace(
+            decisions=[
+                dec("d1", text="Ask Ostmark's air force to fly the supplies to Vell.", signed=("varnia-mfa",))
+            ]
+        ),
+        set(),
+        "",
+    ),
+    (
+        "a decision shares intelligence information without the intelligence service",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Share our intelligence assessments of the checkpoints with the UN access cell.",
+                    signed=("varnia-mfa",),
+                )
+            ],
+            orgs=INTEL,
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "National Intelligence Service",
+    ),
+    (
+        "near miss: intelligence shared, the intelligence service signed",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Share our intelligence assessments of the checkpoints with the UN access cell.",
+                    signed=("varnia-mfa", "varnia-nis"),
+                )
+            ],
+            orgs=INTEL,
+        ),
+        set(),
+        "",
+    ),
+    (
+        "a ministry named by its office in lower case",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Ask the ministry of health to lend its cold-chain boxes.",
+                    signed=("varnia-mfa",),
+                )
+            ],
+            orgs=PARTY_ORGS,
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Health",
+    ),
+    (
+        "near miss: 'health' that names no ministry",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Press for local health workers to pass the checkpoint.",
+                    signed=("varnia-mfa",),
+                )
+            ],
+            orgs=PARTY_ORGS,
+        ),
+        set(),
+        "",
     ),
     (
         "near miss: the air force's decision signed by defence",
@@ -582,6 +697,45 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "a dedicated grant ends early while only a borrowed line runs on",
+        workspace(
+            {
+                "resources": [
+                    {"kind": "funding", "until": "2026-06-30", "dedicated": True},
+                    {"kind": "funding", "until": "2027-03-31", "dedicated": False},
+                ]
+            }
+        ),
+        {("resources_lapse", ("t1",), "medium")},
+        "2026-06-30",
+    ),
+    (
+        "near miss: a second dedicated grant carries the track to its end",
+        workspace(
+            {
+                "resources": [
+                    {"kind": "funding", "until": "2026-06-30", "dedicated": True},
+                    {"kind": "funding", "until": "2026-12-31", "dedicated": True},
+                ]
+            }
+        ),
+        set(),
+        "",
+    ),
+    (
+        "a logistics line ends before the track",
+        workspace(
+            {
+                "resources": [
+                    *TRACK["resources"],
+                    {"kind": "logistics", "until": "2026-07-31", "dedicated": True},
+                ]
+            }
+        ),
+        {("resources_lapse", ("t1",), "medium")},
+        "logistics line",
+    ),
+    (
         "staff lapse a month before the end",
         workspace({"staff": [{"org": "varnia-mfa", "fte": 1.0, "until": "2026-08-31"}]}),
         {("resources_lapse", ("t1",), "medium")},
@@ -638,7 +792,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "lapses on 2026-07-31",
     ),
     (
-        "logistics ending early is not a lapse",
+        "near miss: borrowed logistics ending early is not a lapse",
         workspace({"resources": [*TRACK["resources"], {"kind": "logistics", "until": "2026-07-31"}]}),
         set(),
         "",

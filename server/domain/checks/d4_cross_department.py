@@ -93,36 +93,13 @@ def _government(snapshot: Snapshot, key: str) -> str:
 
 
 def _counts_for(snapshot: Snapshot, required: str, signer: str) -> bool:
-    """Whether `signer`'s word counts for `required`: itself, or for a state any body of its government."""
-    org = snapshot.organisations.get(required)
-    return signer == required or (
-        org is not None
-        and org.kind == "state"
-        and _government(snapshot, signer) == _government(snapshot, required)
-    )
+    """Whether `signer`'s word counts for `required` (the sign-off rule's `satisfies`)."""
+    return signoffs.satisfies(snapshot.organisations, required, signer)
 
 
 def _may_sign(snapshot: Snapshot, initiative: Initiative, org: str) -> bool:
-    """Whether `org` may sign on the track: the owner's government, or a grant at level sign-off."""
-    gov = _government(snapshot, org)
-    if gov == _government(snapshot, initiative.owner):
-        return True
-    return any(
-        not isinstance(g, str) and g.level == "sign-off" and (g.org == org or g.government == gov)
-        for g in initiative.shared_with
-    )
-
-
-def _can_be_signed(snapshot: Snapshot, initiative: Initiative, org: str) -> bool:
-    known = snapshot.organisations.get(org)
-    if known is not None and known.kind == "state":
-        gov = _government(snapshot, org)
-        return any(
-            _may_sign(snapshot, initiative, o.key)
-            for o in snapshot.ws.organisations
-            if _government(snapshot, o.key) == gov
-        )
-    return _may_sign(snapshot, initiative, org)
+    """Whether `org` may sign on the track (the sign-off rule's `may_sign_on`)."""
+    return signoffs.may_sign_on(initiative, snapshot.organisations, org)
 
 
 def _entitled_declines(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tuple[Requirement, ...]:
@@ -160,7 +137,7 @@ def _inherited(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tup
     initiative = snapshot.initiatives[decision.initiative]
     out: list[Requirement] = []
     for org in before.touches_departments:
-        if org in st.required or not _can_be_signed(snapshot, initiative, org):
+        if org in st.required:
             continue
         mine = [
             so
@@ -168,7 +145,16 @@ def _inherited(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tup
             if _counts_for(snapshot, org, so.org)
             and signoffs.counts(so, decision, initiative, snapshot.delegations)
         ]
-        why = (Reason("named", f"named on {decision_label(before)}, which this entry corrects"),)
+        why = (
+            Reason(
+                *signoffs.named_reason(
+                    initiative,
+                    snapshot.organisations,
+                    org,
+                    f"on {decision_label(before)}, which this entry corrects",
+                )
+            ),
+        )
         declines = [so for so in mine if so.declined]
         if declines:
             out.append(Requirement(org, _org_name(snapshot, org), why, "declined", declines[0]))
@@ -218,6 +204,16 @@ _ASSET_AREAS: tuple[tuple[signoffs.Area, re.Pattern[str]], ...] = (
             r"projects?|cooperation|allocations?)|development\s+(?:aid|assistance|cooperation|funding|grants?|loans?)|"
             r"reconstruction\s+(?:funds?|grants?|loans?|programmes?)|(?:reallocat|redirect|divert|repurpos)\w*\s+"
             r"(?:\w+\s+){0,3}?(?:aid|development)\s+(?:funds?|budgets?|money|allocations?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # The paper names "intelligence information" among the tools a state has.
+        "intelligence",
+        re.compile(
+            r"\b(?:intelligence\s+(?:assessments?|reports?|reporting|information|products?|picture|briefings?|"
+            r"findings|sharing)|(?:share|shares|sharing|shared|pass|passing|provide|providing|release|releasing)\s+"
+            r"(?:(?:our|the|its|relevant|some)\s+)?intelligence|satellite\s+(?:imagery|images|photographs))\b",
             re.IGNORECASE,
         ),
     ),
@@ -279,13 +275,45 @@ def _named_departments(snapshot: Snapshot, gov: str, text: str) -> list[tuple[st
             if w.casefold() not in _OFFICE_WORDS and w.casefold() not in gov_words and len(w) > 3
         ]
         for w in distinctive:
-            # Inside a sentence, with its capital: the office, not the word ("finance the repairs").
-            if re.search(rf"(?<![.!?]\s)(?<!^)\b{re.escape(w)}\b", text) or re.search(
-                rf"(?:^|[.!?]\s+){re.escape(w)}(?:'s)?\s+(?:to|will|shall|must|is|has|and)\b", text
+            word = re.escape(w)
+            # Inside a sentence, with its capital: the office, not the word ("finance the repairs");
+            # in any case beside an office word ("the health ministry", "the ministry of health").
+            if (
+                re.search(rf"(?<![.!?]\s)(?<!^)\b{word}\b", text)
+                or re.search(rf"(?:^|[.!?]\s+){word}(?:'s)?\s+(?:to|will|shall|must|is|has|and)\b", text)
+                or re.search(
+                    rf"\b{word}\s+{_OFFICE}\b|\b{_OFFICE}\s+(?:of|for)\s+(?:the\s+)?{word}\b", text, re.I
+                )
             ):
                 out.append((o.key, w))
                 break
     return out
+
+
+# Words that call a body an office of government ("the health ministry", "the ministry of health").
+_OFFICE = r"(?:ministry|ministries|minister|department|agency|office|service|secretariat|directorate)"
+
+# Words that give what follows to someone else ("their air force", "the rebels' helicopters").
+_OTHERS_POSSESSIVES = {"their", "his", "her", "enemy", "rebel", "rebels", "opposing", "hostile"}
+
+
+def _other_holders(snapshot: Snapshot, gov: str) -> set[str]:
+    """Words that name an actor other than the owner's government: the parties and other governments."""
+    names = [p.name for p in snapshot.ws.parties] + [
+        o.name for o in snapshot.ws.organisations if _government(snapshot, o.key) != gov
+    ]
+    ours = [o.name for o in snapshot.ws.organisations if _government(snapshot, o.key) == gov]
+
+    def words(of: list[str]) -> set[str]:
+        return {w.casefold() for n in of for w in re.findall(r"[A-Z][\w-]+", n) if len(w) > 2}
+
+    return (words(names) - words(ours) - _OFFICE_WORDS) | _OTHERS_POSSESSIVES
+
+
+def _held_by_others(text: str, start: int, others: set[str]) -> bool:
+    """Whether the words just before `start` give the asset to another actor ("their air force")."""
+    before = re.findall(r"[\w'’-]+", text[:start])[-2:]
+    return any(re.sub(r"(?:'s|’s|'|’)$", "", w).casefold() in others for w in before)
 
 
 def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tuple[Requirement, ...]:
@@ -297,10 +325,11 @@ def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) 
     text = decision.text
     for party in snapshot.ws.parties:
         text = re.sub(re.escape(party.name), " ", text, flags=re.IGNORECASE)
+    others = _other_holders(snapshot, gov)
     touched: list[tuple[str, str]] = []
     for area, pattern in _ASSET_AREAS:
-        m = pattern.search(text)
-        if not m:
+        m = next((m for m in pattern.finditer(text) if not _held_by_others(text, m.start(), others)), None)
+        if m is None:
             continue
         dept = signoffs.responsible_department(snapshot.organisations, gov, area)
         if dept is not None:
@@ -395,6 +424,7 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
                 "Ask each missing department to sign off (or to decline with a reason) "
                 "before the decision is acted on."
             )
+            remedy += _cannot_sign_yet(snapshot, st.initiative, missing)
         findings.append(
             Finding(
                 principle=ID,
@@ -410,6 +440,24 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
             )
         )
     return findings
+
+
+def _cannot_sign_yet(snapshot: Snapshot, initiative_key: str, missing: tuple[Requirement, ...]) -> str:
+    """What lets a named organisation that cannot sign yet give its word: a grant, or its record."""
+    initiative = snapshot.initiatives[initiative_key]
+    absent = [r.name for r in missing if r.org not in snapshot.organisations]
+    unshared = [
+        r.name
+        for r in missing
+        if r.org in snapshot.organisations
+        and not signoffs.can_be_signed(initiative, snapshot.organisations, r.org)
+    ]
+    out = ""
+    if unshared:
+        out += f" Share the track with {', '.join(unshared)} at level sign-off so that it can sign."
+    if absent:
+        out += f" Add {', '.join(absent)} to the workspace so that it can sign."
+    return out
 
 
 def _acted_on(snapshot: Snapshot, decision: Decision) -> list[Decision]:
@@ -437,27 +485,37 @@ def _dedicated_staff(i: Initiative, today: dt.date) -> bool:
 
 
 def _lapses(snapshot: Snapshot, i: Initiative, today: dt.date) -> list[tuple[dt.date, str]]:
-    """Staff and funding that run out before the track does (or have run out).
+    """Staff, funding and logistics that run out before the track does (or have run out).
 
     Resources lapse when the track is left without them, not when one line ends while
     another carries on: an officer whose posting ends in June while a successor's line
-    runs past the track's end is a hand-over, not a lapse. So each kind (staff, funding)
-    lapses at the latest date any of its lines runs to, if that comes before the end.
+    runs past the track's end is a hand-over, not a lapse. So each kind (staff, funding,
+    logistics) lapses at the latest date any of its lines runs to, if that comes before
+    the end. Only a dedicated line carries a kind on where the track has one: money or
+    staff borrowed from other work is not the sustained resource the paper asks for
+    ("resources should be sustained"), so a dedicated grant that ends in June lapses
+    even if a pooled line runs on. Staff or funding with no dedicated line at all is
+    judged on what it has (and the track's borrowed resources are a finding of their
+    own); logistics only on its dedicated lines: a borrowed airlift or loaned vehicles
+    are help for a while, while a charter taken for the track is part of its means.
     """
     # A track with no end outlives every dated line; only lines already gone count then.
     horizon = i.end or today
-    staff: list[tuple[dt.date | None, str]] = [
-        (s.until, f"staff line of {_org_name(snapshot, s.org)} ({s.fte:g} FTE)") for s in i.staff if s.fte > 0
+    kinds: dict[str, list[tuple[dt.date | None, str, bool]]] = {"staff": [], "funding": [], "logistics": []}
+    kinds["staff"] += [
+        (s.until, f"staff line of {_org_name(snapshot, s.org)} ({s.fte:g} FTE)", s.dedicated)
+        for s in i.staff
+        if s.fte > 0
     ]
-    funding: list[tuple[dt.date | None, str]] = []
     for r in i.resources:
-        if r.kind not in ("funding", "staff"):
-            continue
         amount = f" {r.amount:,.0f} {r.currency or ''}".rstrip() if r.amount is not None else ""
         owner = f" of {_org_name(snapshot, r.org)}" if r.org else ""
-        (staff if r.kind == "staff" else funding).append((r.until, f"{r.kind} line{owner}{amount}"))
+        kinds.setdefault(r.kind, []).append((r.until, f"{r.kind} line{owner}{amount}", r.dedicated))
     out: list[tuple[dt.date, str]] = []
-    for lines in (staff, funding):
+    for kind, every in kinds.items():
+        lines = [(d, what) for d, what, dedicated in every if dedicated]
+        if not lines and kind != "logistics":
+            lines = [(d, what) for d, what, _ in every]
         dated = sorted((d, what) for d, what in lines if d is not None)
         if not lines or len(dated) < len(lines):
             continue  # none of this kind, or one line open-ended
