@@ -66,7 +66,7 @@ from server.domain.snapshot import (
 
 ReasonCode = Literal["proposer", "named", "partner", "staff", "resource", "leverage", "leverage_kind"]
 State = Literal["signed", "missing", "declined"]
-Area = Literal["finance", "defence", "development", "intelligence"]
+Area = Literal["finance", "trade", "defence", "development", "intelligence"]
 
 # Which department answers for which kind of leverage. "security_guarantee" is not a
 # leverage kind of the schema; it is read from a tool's description or the decision's
@@ -80,9 +80,11 @@ LEVERAGE_AREAS: dict[str, Area] = {
 }
 
 # Words that identify a department of an area, by its name or key, best first: a
-# government with both a finance and a trade ministry gets finance for sanctions.
+# government with both a finance and a trade ministry gets finance for sanctions and
+# trade for tariffs; one with only either gets it for both.
 AREA_WORDS: dict[Area, tuple[tuple[str, ...], ...]] = {
     "finance": (("finance", "treasury", "fin", "mof"), ("trade", "commerce", "economy", "economic")),
+    "trade": (("trade", "commerce", "economy", "economic"), ("finance", "treasury", "fin", "mof")),
     "defence": (("defence", "defense", "mod", "def"), ("military", "army", "armed")),
     "development": (("development", "dev"), ("cooperation", "aid", "assistance")),
     "intelligence": (("intelligence",),),

@@ -102,6 +102,15 @@ SHARED = {"shared_with": [{"org": "ostmark", "level": "sign-off"}]}
 # Shared to read only: a named partner cannot sign until the grant is raised, and is still required.
 SHARED_TO_READ = {"shared_with": ["ostmark"]}
 
+TRADE = [
+    *ORGS,
+    {
+        "key": "varnia-trade",
+        "name": "Varnia, Ministry of Trade",
+        "kind": "department",
+        "government": "varnia",
+    },
+]
 INTEL = [
     *ORGS,
     {
@@ -525,6 +534,73 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         ),
         set(),
         "",
+    ),
+    (
+        "a tariff offer engages the trade ministry where there is one",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Offer tariff-free quotas for valley fruit.",
+                    signed=("varnia-mfa", "varnia-fin"),
+                )
+            ],
+            orgs=TRADE,
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Trade",
+    ),
+    (
+        "a tariff offer engages finance where there is no trade ministry",
+        workspace(
+            decisions=[dec("d1", text="Offer tariff-free quotas for valley fruit.", signed=("varnia-mfa",))]
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "near miss: a tariff offer signed by the trade ministry, not finance",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Offer tariff-free quotas for valley fruit.",
+                    signed=("varnia-mfa", "varnia-trade"),
+                )
+            ],
+            orgs=TRADE,
+        ),
+        set(),
+        "",
+    ),
+    (
+        "debt relief and a general licence are finance's",
+        workspace(
+            decisions=[
+                dec("d1", text="Offer debt relief in return for open crossings.", signed=("varnia-mfa",)),
+                dec(
+                    "d2",
+                    text="Issue a general licence for NGO payments in the valleys.",
+                    signed=("varnia-mfa",),
+                ),
+            ]
+        ),
+        {("missing_signoff", ("d1",), "medium"), ("missing_signoff", ("d2",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "our peacekeeping contingent is defence's",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Offer our peacekeeping contingent to escort the convoys.",
+                    signed=("varnia-mfa",),
+                )
+            ]
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
     ),
     (
         "near miss: the air force's decision signed by defence",

@@ -172,20 +172,31 @@ _ASSET_AREAS: tuple[tuple[signoffs.Area, re.Pattern[str]], ...] = (
     (
         "defence",
         re.compile(
-            r"\b(?:air\s+force|navy|naval|airdrops?|(?:our|national|own)\s+(?:army|armed\s+forces|troops|soldiers|helicopters)|"
+            r"\b(?:air\s+force|navy|naval|airdrops?|(?:our|national|own)\s+(?:army|armed\s+forces|troops|soldiers|helicopters|"
+            r"peacekeep\w*|contingents?|battalions?)|"
             r"military\s+(?:aircraft|assets|escorts?|flights?|engineers|logistics|bases?|convoys?|transport|planes?|"
             r"vessels?|personnel|units?|medical\s+teams?)|defence\s+(?:assets|staff|attach[ée]s?))\b",
             re.IGNORECASE,
         ),
     ),
     (
+        # Money: sanctions administration, banking, budgets and debt.
         "finance",
         re.compile(
             r"\b(?:asset\s+freezes?|unfreez\w*|frozen\s+(?:assets|accounts|funds)|sanctions?\s+(?:relief|waivers?|exemptions?)|"
             r"correspondent\s+(?:account|bank\w*)|central\s+bank|treasury\s+(?:licen[cs]es?|guarantees?)|"
-            r"(?:payment|banking)\s+channels?\s+for|budget\s+support|export\s+(?:licen[cs]es?|credits?|controls?|bans?)|"
-            r"import\s+(?:bans?|quotas?|licen[cs]es?)|tariffs?|trade\s+(?:preferences|agreements?|deals?|concessions?|"
-            r"embargo(?:es)?)|customs\s+(?:duties|waivers?))\b",
+            r"(?:general|specific|humanitarian)\s+licen[cs]es?|humanitarian\s+(?:exemptions?|carve-?outs?)|"
+            r"(?:payment|banking)\s+channels?\s+for|budget\s+support|export\s+credits?|investment\s+guarantees?|"
+            r"debt\s+(?:relief|restructuring|rescheduling|cancellation|swaps?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # Trade: what crosses the border and on what terms (finance where there is no trade ministry).
+        "trade",
+        re.compile(
+            r"\b(?:export\s+(?:licen[cs]es?|controls?|bans?)|import\s+(?:bans?|quotas?|licen[cs]es?)|tariff[\w-]*|"
+            r"trade\s+(?:preferences|agreements?|deals?|concessions?|embargo(?:es)?)|customs\s+(?:duties|waivers?))\b",
             re.IGNORECASE,
         ),
     ),
