@@ -744,6 +744,33 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         set(),
         "",
     ),
+    (
+        "near miss: a decision of a closed track is no longer judged",
+        workspace({"status": "closed"}, [dec("d1", touches=("varnia-fin",), signed=("varnia-mfa",))]),
+        set(),
+        "",
+    ),
+    (
+        "near miss: a decision of a track past its end is no longer judged",
+        workspace(
+            {"start": "2025-06-01", "end": "2026-03-31"},
+            [dec("d1", date="2025-12-01", touches=("varnia-fin",), signed=("varnia-mfa",))],
+        ),
+        set(),
+        "",
+    ),
+    (
+        "a decision of a draft track is judged",
+        workspace({"status": "draft"}, [dec("d1", touches=("varnia-fin",), signed=("varnia-mfa",))]),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "a decision of a paused track is judged",
+        workspace({"status": "paused"}, [dec("d1", touches=("varnia-fin",), signed=("varnia-mfa",))]),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
     # --- resources
     (
         "active track with no staff",

@@ -23,7 +23,7 @@ import datetime as dt
 import re
 
 from server.domain import signoffs
-from server.domain.checks._common import decision_label, label, worst
+from server.domain.checks._common import decision_label, label, planned_or_running_tracks, worst
 from server.domain.signoffs import Reason, Requirement, SignoffStatus
 from server.domain.snapshot import Decision, Finding, Initiative, Severity, Signoff, Snapshot
 
@@ -124,6 +124,23 @@ def _entitled_declines(snapshot: Snapshot, st: SignoffStatus, decision: Decision
     return tuple(out)
 
 
+def _unmet(snapshot: Snapshot, decision: Decision, org: str, why: Reason) -> Requirement | None:
+    """`org`'s requirement on the decision when its word is not there: declined, or missing; None if it signed."""
+    initiative = snapshot.initiatives[decision.initiative]
+    mine = [
+        so
+        for so in decision.signoffs
+        if _counts_for(snapshot, org, so.org)
+        and signoffs.counts(so, decision, initiative, snapshot.delegations)
+    ]
+    declines = [so for so in mine if so.declined]
+    if declines:
+        return Requirement(org, _org_name(snapshot, org), (why,), "declined", declines[0])
+    if not mine:
+        return Requirement(org, _org_name(snapshot, org), (why,), "missing", missing_since=decision.date)
+    return None
+
+
 def _inherited(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tuple[Requirement, ...]:
     """Departments named on the entry a correction replaces, whose equities the correction still engages.
 
@@ -139,29 +156,17 @@ def _inherited(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tup
     for org in before.touches_departments:
         if org in st.required:
             continue
-        mine = [
-            so
-            for so in decision.signoffs
-            if _counts_for(snapshot, org, so.org)
-            and signoffs.counts(so, decision, initiative, snapshot.delegations)
-        ]
-        why = (
-            Reason(
-                *signoffs.named_reason(
-                    initiative,
-                    snapshot.organisations,
-                    org,
-                    f"on {decision_label(before)}, which this entry corrects",
-                )
-            ),
-        )
-        declines = [so for so in mine if so.declined]
-        if declines:
-            out.append(Requirement(org, _org_name(snapshot, org), why, "declined", declines[0]))
-        elif not mine:
-            out.append(
-                Requirement(org, _org_name(snapshot, org), why, "missing", missing_since=decision.date)
+        why = Reason(
+            *signoffs.named_reason(
+                initiative,
+                snapshot.organisations,
+                org,
+                f"on {decision_label(before)}, which this entry corrects",
             )
+        )
+        req = _unmet(snapshot, decision, org, why)
+        if req is not None:
+            out.append(req)
     return tuple(out)
 
 
@@ -352,28 +357,20 @@ def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) 
     for dept, reason in touched:
         if dept in st.required or any(r.org == dept for r in out):
             continue
-        mine = [
-            so
-            for so in decision.signoffs
-            if _counts_for(snapshot, dept, so.org)
-            and signoffs.counts(so, decision, initiative, snapshot.delegations)
-        ]
-        why = (Reason("leverage_kind", reason),)
-        declines = [so for so in mine if so.declined]
-        if declines:
-            out.append(Requirement(dept, _org_name(snapshot, dept), why, "declined", declines[0]))
-        elif not mine:
-            out.append(
-                Requirement(dept, _org_name(snapshot, dept), why, "missing", missing_since=decision.date)
-            )
+        req = _unmet(snapshot, decision, dept, Reason("leverage_kind", reason))
+        if req is not None:
+            out.append(req)
     return tuple(out)
 
 
 def _decision_findings(snapshot: Snapshot) -> list[Finding]:
     findings: list[Finding] = []
     escalate = snapshot.settings.signoff_escalate_days
+    # A decision of a closed track, or of one past its end, can no longer be acted on:
+    # its missing word changes nothing now. A draft's decisions are judged (they will be).
+    live = {i.key for i in planned_or_running_tracks(snapshot)}
     for st in signoffs.statuses(snapshot):
-        if not st.judged or not snapshot.in_focus(st.initiative):
+        if not st.judged or st.initiative not in live:
             continue
         decision = snapshot.decisions[st.decision]
         inherited = _inherited(snapshot, st, decision)
