@@ -9,6 +9,7 @@ the finance ministry, a link to a track outside the workspace, an internal comme
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +19,7 @@ from sqlmodel import Session, select
 from server import stream
 from server.app import create_app
 from server.models import Alert, AlertInitiative, Event, Initiative, LogEntry, Organisation
-from server.services import comments, decisions
+from server.services import comments, decisions, sharing
 from tests.factories import document, initiative, load, person
 from tests.web.conftest import sign_in
 
@@ -309,7 +310,11 @@ def test_a_blind_forum_shopping_alert_names_no_party_in_its_subjects(db, people,
 
 
 def test_a_partner_that_may_only_read_is_never_asked_to_sign(db, people, clients) -> None:  # type: ignore[no-untyped-def]
-    """Finding 6: named on a decision with a view grant: not waiting, no button, not missing."""
+    """Finding 6: named on a decision with a view grant: not waiting, no button, refused.
+
+    Its sign-off is still missing (the decision names its equities), with the reason, and
+    the alert can clear: sharing the track with it for sign-off lets it sign.
+    """
     track = _track(db, "t-view")
     entry = _decision(db, people["mfa"], track, ["varnia-mfa", "ostmark"])
 
@@ -317,9 +322,15 @@ def test_a_partner_that_may_only_read_is_never_asked_to_sign(db, people, clients
     page = clients["ost"].get(f"/initiatives/{track.id}").text
     assert f'action="/decisions/{entry.id}/signoff"' not in page
     state = clients["mfa"].get(f"/api/v1/decisions/{entry.id}/status").json()
-    assert "ostmark" not in [r["org"] for r in state["missing"]]
-    assert state["missing"] == []
+    assert [r["org"] for r in state["missing"]] == ["ostmark"]
+    assert "cannot sign until" in json.dumps(state["missing"])
     assert clients["ost"].post(f"/api/v1/decisions/{entry.id}/signoff", json={}).status_code == 403
+
+    sharing.grant(db, people["mfa"], track.id, {"government": "ostmark", "level": "sign-off"})
+    db.commit()
+    assert [w["decision"]["id"] for w in clients["ost"].get("/api/v1/decisions/waiting").json()] == [entry.id]
+    assert clients["ost"].post(f"/api/v1/decisions/{entry.id}/signoff", json={}).status_code == 201
+    assert clients["mfa"].get(f"/api/v1/decisions/{entry.id}/status").json()["missing"] == []
 
 
 # ---------------------------------------------------------------- finding 7
