@@ -603,6 +603,22 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "Varnia, Ministry of Defence",
     ),
     (
+        "near miss: another side's health ministry, before or after",
+        workspace(
+            decisions=[
+                dec("d1", text="Press Ostmark's health ministry to send vaccine.", signed=("varnia-mfa",)),
+                dec(
+                    "d2",
+                    text="Ask the ministry of health of Ostmark to send vaccine.",
+                    signed=("varnia-mfa",),
+                ),
+            ],
+            orgs=PARTY_ORGS,
+        ),
+        set(),
+        "",
+    ),
+    (
         "near miss: the air force's decision signed by defence",
         workspace(
             decisions=[

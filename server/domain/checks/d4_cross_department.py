@@ -272,12 +272,14 @@ _OFFICE_WORDS = {
 }
 
 
-def _named_departments(snapshot: Snapshot, gov: str, text: str) -> list[tuple[str, str]]:
+def _named_departments(snapshot: Snapshot, gov: str, text: str, others: set[str]) -> list[tuple[str, str]]:
     """Departments of the owner's government that a decision's text names as acting
     ("the Treasury releases the tranche", "Interior issues the visas").
 
     A department is named by a distinctive word of its name (its government's name and
-    office words left out), written with its capital inside the sentence.
+    office words left out), written with its capital inside the sentence, or in any case
+    beside an office word ("the health ministry", "the ministry of health"); not where the
+    words around it give the office to another side ("the Brigades' health ministry").
     """
     out: list[tuple[str, str]] = []
     for o in snapshot.ws.organisations:
@@ -292,15 +294,14 @@ def _named_departments(snapshot: Snapshot, gov: str, text: str) -> list[tuple[st
         ]
         for w in distinctive:
             word = re.escape(w)
-            # Inside a sentence, with its capital: the office, not the word ("finance the repairs");
-            # in any case beside an office word ("the health ministry", "the ministry of health").
-            if (
-                re.search(rf"(?<![.!?]\s)(?<!^)\b{word}\b", text)
-                or re.search(rf"(?:^|[.!?]\s+){word}(?:'s)?\s+(?:to|will|shall|must|is|has|and)\b", text)
-                or re.search(
+            found = [
+                *re.finditer(rf"(?<![.!?]\s)(?<!^)\b{word}\b", text),
+                *re.finditer(rf"(?:^|[.!?]\s+){word}(?:'s)?\s+(?:to|will|shall|must|is|has|and)\b", text),
+                *re.finditer(
                     rf"\b{word}\s+{_OFFICE}\b|\b{_OFFICE}\s+(?:of|for)\s+(?:the\s+)?{word}\b", text, re.I
-                )
-            ):
+                ),
+            ]
+            if any(not _held_by_others(text, m.start(), m.end(), others) for m in found):
                 out.append((o.key, w))
                 break
     return out
@@ -308,6 +309,9 @@ def _named_departments(snapshot: Snapshot, gov: str, text: str) -> list[tuple[st
 
 # Words that call a body an office of government ("the health ministry", "the ministry of health").
 _OFFICE = r"(?:ministry|ministries|minister|department|agency|office|service|secretariat|directorate)"
+
+# What a party's name is read as in a decision's text.
+_PARTY = "Party"
 
 # Words that give what follows to someone else ("their air force", "the rebels' helicopters").
 _OTHERS_POSSESSIVES = {"their", "his", "her", "enemy", "rebel", "rebels", "opposing", "hostile"}
@@ -326,10 +330,16 @@ def _other_holders(snapshot: Snapshot, gov: str) -> set[str]:
     return (words(names) - words(ours) - _OFFICE_WORDS) | _OTHERS_POSSESSIVES
 
 
-def _held_by_others(text: str, start: int, others: set[str]) -> bool:
-    """Whether the words just before `start` give the asset to another actor ("their air force")."""
+def _held_by_others(text: str, start: int, end: int, others: set[str]) -> bool:
+    """Whether the words around text[start:end] give it to another actor.
+
+    Just before ("their air force", "the Brigades' health ministry") or in a phrase just
+    after ("the ministry of health of the Sovrin Republic", "the air force in Orlavia").
+    """
     before = re.findall(r"[\w'’-]+", text[:start])[-2:]
-    return any(re.sub(r"(?:'s|’s|'|’)$", "", w).casefold() in others for w in before)
+    after = re.match(r"\s+(?:of|in|from)\s+(?:the\s+)?([\w'’-]+)(?:\s+([\w'’-]+))?", text[end:])
+    words = before + ([w for w in after.groups() if w] if after else [])
+    return any(re.sub(r"(?:'s|’s|'|’)$", "", w).casefold() in others for w in words)
 
 
 def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tuple[Requirement, ...]:
@@ -337,14 +347,17 @@ def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) 
     initiative = snapshot.initiatives[decision.initiative]
     gov = _government(snapshot, initiative.owner)
     out: list[Requirement] = []
-    # A party's own forces ("the Lowland Freedom Army") are not ours: their names are left out.
+    # A party's own forces ("the Lowland Freedom Army") are not ours: each party's name
+    # stands as one word of another side's, so that what it holds is not ours either.
     text = decision.text
     for party in snapshot.ws.parties:
-        text = re.sub(re.escape(party.name), " ", text, flags=re.IGNORECASE)
-    others = _other_holders(snapshot, gov)
+        text = re.sub(re.escape(party.name), _PARTY, text, flags=re.IGNORECASE)
+    others = _other_holders(snapshot, gov) | {_PARTY.casefold()}
     touched: list[tuple[str, str]] = []
     for area, pattern in _ASSET_AREAS:
-        m = next((m for m in pattern.finditer(text) if not _held_by_others(text, m.start(), others)), None)
+        m = next(
+            (m for m in pattern.finditer(text) if not _held_by_others(text, m.start(), m.end(), others)), None
+        )
         if m is None:
             continue
         dept = signoffs.responsible_department(snapshot.organisations, gov, area)
@@ -352,7 +365,7 @@ def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) 
             touched.append((dept, f"its assets are put to work by the decision's text ({m.group(0)!r})"))
     touched += [
         (dept, f"the decision's text gives it a part ({word!r})")
-        for dept, word in _named_departments(snapshot, gov, text)
+        for dept, word in _named_departments(snapshot, gov, text, others)
     ]
     for dept, reason in touched:
         if dept in st.required or any(r.org == dept for r in out):
