@@ -345,10 +345,11 @@ def test_import_ties_a_named_delegate_to_an_account_that_exists(db: Session, db_
     }
 
 
-def test_a_department_the_workspace_does_not_hold_is_not_waited_on(db: Session, db_backend: str) -> None:
-    """What the README says of an absent department: its sign-off is not asked (no one, and no
-    delegation, can give it), the decision notes it as unresolved, and once the department
-    exists in the track's government its sign-off is required like any other."""
+def test_a_department_the_workspace_does_not_hold_is_waited_on(db: Session, db_backend: str) -> None:
+    """What the README says of an absent department: the decision names its equities, so its
+    sign-off shows as missing and D4 raises it, though no one, and no delegation, can give it
+    until the department is added; once it exists in the track's government it signs like
+    any other."""
     from server.domain.snapshot import DocumentInvalid
 
     doc = _doc()
@@ -356,9 +357,10 @@ def test_a_department_the_workspace_does_not_hold_is_not_waited_on(db: Session, 
     f.load(db, doc)
     entry = db.exec(select(LogEntry).where(LogEntry.key == "d1")).one()
     state = decisions.status(db, None, entry.id)
-    assert [r.org for r in state.requirements] == ["varnia-mfa", "varnia-fin"]
-    assert not state.missing and any("varnia-ghost" in u for u in state.unresolved)
-    assert _d4(db) == []
+    assert [r.org for r in state.requirements] == ["varnia-mfa", "varnia-fin", "varnia-ghost"]
+    assert [r.org for r in state.missing] == ["varnia-ghost"] and not state.unresolved
+    assert "not in the workspace yet" in str(state.missing[0].reasons[0])
+    assert _d4(db) == ["missing_signoff"]
     # No delegation can be made for it: a delegation's department must be held.
     ghost = {**named("Vera Lind", key="dl-ghost"), "organisations": []}
     ghost["delegations"][0]["department"] = "varnia-ghost"
