@@ -127,7 +127,7 @@ HALT = family(
     r"(?:agree\w*|commit\w*|promis\w*|undertak\w*|pledg\w*)\s+not\s+to\s+(?:fight|shoot|fire|attack|shell)\w*",
     r"refrain\w*\s+from\s+(?:fighting|firing|shooting|attacks|shelling|hostilities|military\s+operations)",
     r"silence\s+of\s+the\s+guns",
-    r"guns\s+(?:to\s+)?(?:fall|falls|fell|are|go|went|stay|stays|remain|remains)\s+silent",
+    r"guns\s+(?:to\s+)?(?:fall|falls|falling|fell|are|go|going|went|stay|stays|remain|remains)\s+silent",
     r"cessation\s+(?:arrangements?|agreements?|deals?|talks|terms)",
     r"(?:stand|stands|standing|stood)\s+down",
     # not tensions between communities ("de-escalation of tensions between camp residents and the host town")
@@ -405,7 +405,11 @@ WORK = family(
     r"(?:workers?|staff|teams?|crews?|operations|work|activities|missions?|programmes?)",
     r"engineers|technicians|repair\s+crews?|repairs|vaccinators?|vaccination\s+(?:rounds?|campaigns?)|immuni[sz]ations?",
     r"mobile\s+clinics?|clinics?|nurses|doctors|ambulances?|field\s+hospitals?|surgical\s+teams?",
-    r"humanitarian\s+(?:action|operations|activities|work|response|assistance)",
+    r"humanitarian\s+(?:action|operations?|activities|work|response|assistance|presence|partners|flights)",
+    # humanitarian work named by its means or its bearers: "relief flights", "cross-line missions", "UN agencies"
+    r"(?:aid|relief|humanitarian|UN|NGO|medical|supply)\s+(?:flights|airlifts?|agencies|organi[sz]ations|presence|runs)",
+    r"airlifts?|airdrops?|air\s+drops?|cross-?(?:border|line)\s+(?:operations|missions|deliveries|convoys|access)",
+    r"(?:the\s+)?(?:agencies|NGOs)\s+(?:will\s+|can\s+|may\s+|to\s+)?(?:return|go\s+in|enter|deploy|resume|come\s+back)",
 )
 # A purpose that makes a halt in fighting the way to aid ("a lull so that distributions
 # can take place", "truces to let relief in", "quiet hours for the repairs").
