@@ -37,6 +37,7 @@ AID = family(
     r"(?:hospitals?|clinics?|health\s+(?:centres?|centers?|posts?)|relief|aid|shelters?|camps?)",
     r"shelters?",
     r"tents",
+    r"non-food\s+items|NFIs?|(?:cash\s+|food\s+)?vouchers|(?:mosquito|bed)\s*nets",
     r"blankets",
     r"(?:hygiene|winter|dignity|medical|school)\s+kits",
     r"seeds?(?:\s+and\s+tools)?",
