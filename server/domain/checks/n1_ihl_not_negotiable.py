@@ -241,9 +241,11 @@ def framings(text: str, v: Voice, plan: bool = False) -> dict[str, list[str]]:
 _SEEK = words(SEEK)
 _TRUCE = words(TRUCE)
 _TRUCE_FAILS = words(
-    rf"{TRUCE}\s+(?:[\w'’-]+\s+){{0,2}}?(?:collaps\w*|breaks?\s+down|broke\s+down|fails?|failed|ends?|ended|lapses?|"
-    r"lapsed|expires?|expired|is\s+broken|is\s+not\s+(?:held|respected|renewed|extended)|does\s+not\s+hold|"
-    r"no\s+longer\s+holds|unravels?)"
+    rf"{TRUCE}\s+(?:[\w'’-]+\s+){{0,3}}?(?:collaps\w*|breaks?\s+down|broke\s+down|fails?|failed|ends?|ended|lapses?|"
+    r"lapsed|expires?|expired|is\s+broken|(?:is\s+)?not\s+(?:held|respected|renewed|extended|agreed|signed|reached|"
+    r"in\s+place)|does\s+not\s+hold|no\s+longer\s+holds|unravels?)"
+    # no truce comes: "no ceasefire agreed by June" (not "no ceasefire violations reported")
+    rf"|\bno\s+(?:[\w'’-]+\s+)?{TRUCE}(?!\s+(?:violations?|breach\w*|incidents?))"
     rf"|(?:collapse|breakdown|end|failure|lapse|expiry)\s+of\s+(?:the\s+|a\s+|any\s+)?(?:[\w'’-]+\s+)?{TRUCE}"
 )
 # A halt named as the setting, not the goal: "during the ceasefire", "ceasefire violations".
