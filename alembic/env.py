@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Connection, inspect, text
 from sqlmodel import SQLModel
 
 import server.models  # noqa: F401  (registers every table)
@@ -28,17 +29,32 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(_url())
+    # The schema changes under it: its statements are not counted one by one; when a migration
+    # ran, the generation moves once after it (`_retire_answers`).
+    engine = make_engine(_url(), count_writes=False)
     with engine.connect() as conn:
-        _run(conn)
+        if _run(conn):
+            _retire_answers(conn)
     engine.dispose()
 
 
-def _run(connection: object) -> None:
+def _retire_answers(conn: Connection) -> None:
+    """A migration may change data: one more write generation retires the answers kept before it."""
+    from server import generation
+
+    if inspect(conn).has_table("workspace_meta"):
+        conn.execute(text(generation.BUMP))
+        conn.commit()
+
+
+def _run(connection: object) -> bool:
+    """Migrate; whether any migration ran."""
     # Batch mode lets SQLite alter tables by copying them, as PostgreSQL alters in place.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    before = context.get_context().get_current_heads()
     with context.begin_transaction():
         context.run_migrations()
+    return context.get_context().get_current_heads() != before
 
 
 if context.is_offline_mode():

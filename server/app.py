@@ -200,7 +200,9 @@ def create_app() -> FastAPI:
 
     from server.edge import HeadAsGet, ProxyHeaders, SecurityHeaders
     from server.ops import OpsMiddleware
+    from server.services.answers import KeepAnswers
 
+    app.add_middleware(KeepAnswers)  # innermost: it keeps the route's own bytes
     app.add_middleware(LegacyApiRedirect)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(OpsMiddleware)

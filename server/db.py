@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
+from server import generation
 from server.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -37,8 +38,11 @@ def pool_options() -> dict[str, Any]:
     }
 
 
-def make_engine(url: str, immediate: bool = False) -> Engine:
+def make_engine(url: str, immediate: bool = False, count_writes: bool = True) -> Engine:
     """An engine for `url`; on SQLite, `immediate` takes the write lock at BEGIN.
+
+    With `count_writes` (all but the migrations' engine, which changes the schema the
+    count lives in), every committed change moves the write generation (`server.generation`).
 
     A write transaction on SQLite must lock before it reads, or two writers that read
     the same row both try to upgrade and one fails at once; BEGIN IMMEDIATE makes the
@@ -47,7 +51,10 @@ def make_engine(url: str, immediate: bool = False) -> Engine:
     # Errors name the statement but never its parameters: those may hold a token's
     # digest or a person's details, and error messages reach the logs.
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True, **pool_options())
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, **pool_options())
+        if count_writes:
+            generation.install(engine)
+        return engine
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     file_db = ":memory:" not in url and url not in ("sqlite://", "sqlite:///")
@@ -72,6 +79,8 @@ def make_engine(url: str, immediate: bool = False) -> Engine:
     def _begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+    if count_writes:
+        generation.install(engine)
     return engine
 
 

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 60
     # A session's activity is stamped at most this often (a read stamps it after its answer).
     session_touch_seconds: int = 60
+    # Answers reused per session while the workspace's write generation stands
+    # (`server.services.answers`): at most this many per web process, and this much memory; 0 turns it off.
+    answer_cache_entries: int = 2048
+    answer_cache_mib: int = 64
     session_absolute_hours: int = 12
     signin_max_failures: int = 5
     signin_window_minutes: int = 15

@@ -33,7 +33,7 @@ from server.api.http import (
     version_of,
 )
 from server.auth import CurrentUser, SessionDep
-from server.services import initiatives, metric_actuals
+from server.services import answers, initiatives, metric_actuals
 from server.services.initiatives import Filters, InitiativeData
 
 router = APIRouter(tags=["initiatives"])
@@ -110,12 +110,21 @@ def get_initiative_by_key(
     return _detail(response, initiatives.view(db, user, found.id))
 
 
-@router.get("/initiatives/{initiative_id}", responses={200: {"headers": ETAG_HEADER}})
+@router.get(
+    "/initiatives/{initiative_id}",
+    response_model=schemas.InitiativeDetail,
+    responses={200: {"headers": ETAG_HEADER}},
+)
 def get_initiative(
-    initiative_id: InitiativeId, response: Response, db: SessionDep, user: CurrentUser
-) -> schemas.InitiativeDetail:
+    request: Request, initiative_id: InitiativeId, response: Response, db: SessionDep, user: CurrentUser
+) -> Any:
     """A track with what the caller may read of it; its `ETag` is its version, for `If-Match`."""
-    return _detail(response, initiatives.view(db, user, initiative_id))
+    kept = answers.lookup(request, db)
+    if kept is not None:
+        return kept
+    detail = _detail(response, initiatives.view(db, user, initiative_id))
+    answers.offer(request, db)
+    return detail
 
 
 def _detail(response: Response, view: initiatives.InitiativeView) -> schemas.InitiativeDetail:

@@ -14,6 +14,7 @@ from sqlalchemy import CursorResult, delete, func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from server import generation
 from server.models import ApiToken, AuthSession, SigninAttempt, User
 from server.models.base import utcnow
 from server.services import users
@@ -126,11 +127,23 @@ def sign_in(db: Session, email: str, password: str, client: str, user_agent: str
 
 
 def resolve(db: Session, token: str | None) -> tuple[User, AuthSession] | None:
-    """The live session for a cookie token, or None if absent, ended or timed out."""
+    """The live session for a cookie token, or None if absent, ended or timed out.
+
+    One statement: the session, its person and the workspace's write generation
+    (`remember_generation`), read in one snapshot.
+    """
     if not token:
         return None
-    session = db.get(AuthSession, _digest(token))
-    if session is None or session.ended_at is not None:
+    found = db.exec(
+        select(AuthSession, User, generation.column())
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .where(col(AuthSession.id) == _digest(token))
+    ).first()
+    if found is None:
+        return None
+    session, user, gen = found
+    remember_generation(db, gen)
+    if session.ended_at is not None:
         return None
     s = get_settings()
     now = utcnow()
@@ -138,10 +151,14 @@ def resolve(db: Session, token: str | None) -> tuple[User, AuthSession] | None:
         hours=s.session_absolute_hours
     ) or now - session.last_seen_at > timedelta(minutes=s.session_idle_minutes):
         return None
-    user = db.get(User, session.user_id)
-    if user is None or not user.active:
+    if not user.active:
         return None
     return user, session
+
+
+def remember_generation(db: Session, value: Any) -> None:
+    """Keep the write generation read with the reader's identity, for the answer cache."""
+    db.info[generation.KEY] = generation.parse(value)
 
 
 def needs_touch(session: AuthSession) -> bool:
@@ -164,6 +181,8 @@ def touch_id(db: Session, session_id: str, now: datetime | None = None) -> None:
         update(AuthSession)
         .where(col(AuthSession.id) == session_id, col(AuthSession.ended_at).is_(None))
         .values(last_seen_at=now or utcnow())
+        # No page or API answer shows it: it does not move the write generation.
+        .execution_options(**{generation.UNCOUNTED: True})
     )
 
 
@@ -264,13 +283,14 @@ def resolve_api_token(db: Session, token: str) -> Bearer:
     organisation joined in.
     """
     found = db.exec(
-        select(ApiToken, User)
+        select(ApiToken, User, generation.column())
         .join(User, col(User.id) == col(ApiToken.user_id))
         .where(col(ApiToken.id) == _digest(token))
     ).first()
     if found is None:
         raise TokenRefused("The API token is not known")
-    row, user = found
+    row, user, gen = found
+    remember_generation(db, gen)
     state = token_state(row)
     if state != "live":
         raise TokenRefused(f"The API token is {state}")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from server.auth import CurrentUser, SessionDep
-from server.services import admin, comments, crises, initiative_page, initiatives, sharing
+from server.services import admin, answers, comments, crises, initiative_page, initiatives, sharing
 from server.services.errors import Conflict, Invalid
 from web.routes._common import (
     PAGE_DEPENDENCIES,
@@ -258,7 +258,12 @@ def _page(
 
 @router.get("/initiatives/{initiative_id}")
 def detail(request: Request, db: SessionDep, user: CurrentUser, initiative_id: int) -> Response:
-    return _page(request, db, user, initiative_id, target_block(request, PAGE_BLOCKS))
+    kept = answers.lookup(request, db)
+    if kept is not None:
+        return kept
+    page = _page(request, db, user, initiative_id, target_block(request, PAGE_BLOCKS))
+    answers.offer(request, db)
+    return page
 
 
 def _in_page_write(

@@ -1,0 +1,98 @@
+"""The workspace's write generation: a number every committed change of data moves.
+
+Every engine Accord makes (`server.db.make_engine`, in web processes, workers and the
+command line alike) watches the statements it runs. A transaction that changed a row
+(an INSERT, UPDATE or DELETE that touched at least one row, or any other statement that
+is not a read) adds one to the `write_generation` row of `workspace_meta` as its last
+statement before COMMIT, in the same transaction. The new number and the data it counts
+become visible together, to every process that reads the database: a reader that sees
+generation N sees every change counted up to N, and a reader that read N before another
+change may read that newer data under N, never older data under a newer number.
+
+`server.services.answers` keys answers on it; reading it costs nothing extra, since the
+authentication statement reads it in the same snapshot as the reader's session and
+person (`GENERATION`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, event, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
+
+from server.models import WorkspaceMeta
+
+KEY = "write_generation"
+# An execution option for the one change no kept answer shows: a session's activity stamp
+# (`sessions.touch_id`), written by every signed-in reader once a minute. Authentication,
+# which reads it for the idle timeout, is never answered from the cache.
+UNCOUNTED = "accord_uncounted"
+_WROTE = "accord_wrote"
+# Statements that read or steer a transaction; anything else is counted as a change.
+_READS = ("SELECT", "BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "SET", "SHOW", "EXPLAIN")
+BUMP = (
+    "INSERT INTO workspace_meta (\"key\", \"value\") VALUES ('write_generation', '1') "
+    'ON CONFLICT ("key") DO UPDATE SET value = CAST(CAST(workspace_meta.value AS BIGINT) + 1 AS VARCHAR(500))'
+)
+
+
+def install(engine: Engine) -> None:
+    """Count every committed change made through `engine`."""
+    event.listen(engine, "after_cursor_execute", _seen)
+    event.listen(engine, "commit", _bump)
+    event.listen(engine, "rollback", _forget)
+    event.listen(engine.pool, "checkin", _checked_in)
+
+
+def _seen(conn: Any, cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
+    if conn.info.get(_WROTE):
+        return
+    if context is not None and context.execution_options.get(UNCOUNTED):
+        return
+    head = statement.lstrip()[:10].upper()
+    if head.startswith(_READS):
+        return
+    # A change that touched no row changed nothing (a relay finding no message to mark);
+    # -1 is "not known", which counts.
+    if getattr(cursor, "rowcount", -1) == 0:
+        return
+    conn.info[_WROTE] = True
+
+
+def _bump(conn: Any) -> None:
+    """Just before COMMIT, in the committing transaction: one more generation."""
+    if not conn.info.pop(_WROTE, False):
+        return
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(BUMP)
+    finally:
+        cursor.close()
+
+
+def _forget(conn: Any) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+    if record is not None:
+        record.info.pop(_WROTE, None)
+
+
+def wrote(conn: Any) -> bool:
+    """Whether the connection's open transaction has changed anything yet."""
+    return bool(conn.info.get(_WROTE))
+
+
+def column() -> ColumnElement[Any]:
+    """The generation as a scalar subquery, to read in the same statement as something else."""
+    value = select(col(WorkspaceMeta.value)).where(col(WorkspaceMeta.key) == KEY).scalar_subquery()
+    labelled: ColumnElement[Any] = value.label(KEY)
+    return labelled
+
+
+def parse(value: Any) -> int:
+    """The generation read by `column()` (0 before the first counted change)."""
+    return int(value) if value is not None else 0

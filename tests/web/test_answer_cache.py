@@ -1,0 +1,314 @@
+"""Answers reused while nothing changed: never across readers, never after a write or a day.
+
+`server.services.answers` keeps the track page, its fragments and the API read of a
+track per session (or token) and write generation. These tests read the same answers
+twice (the second from the cache, which they check by counting statements), then change
+something and read again.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, update
+from sqlmodel import Session, select
+
+from server.app import create_app
+from server.db import get_engine
+from server.models import Initiative
+from server.services import answers, sessions, users
+from tests.factories import document, initiative, load, person
+from tests.web.conftest import sign_in
+
+SECRET_STAFF_UNTIL = "2027-03-14"
+SECRET_TOOL = "Freeze of the Deltan shipping registry"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(db_backend: str) -> Iterator[None]:
+    """Every test here runs on SQLite and on PostgreSQL."""
+    answers.reset()
+    yield
+    answers.reset()
+
+
+@pytest.fixture
+def track(db: Session) -> Initiative:
+    load(
+        db,
+        document(
+            initiatives=[
+                initiative(
+                    "t1",
+                    title="Access talks for the northern valleys",
+                    shared_with=[{"government": "ostmark", "level": "comment"}],
+                    staff=[{"org": "varnia-dev", "fte": 0.7, "until": SECRET_STAFF_UNTIL, "internal": True}],
+                    leverage=[
+                        {
+                            "kind": "sanction",
+                            "description": SECRET_TOOL,
+                            "org": "varnia-fin",
+                            "internal": True,
+                        }
+                    ],
+                )
+            ]
+        ),
+    )
+    return db.exec(select(Initiative).where(Initiative.key == "t1")).one()
+
+
+def _statements() -> tuple[list[str], object]:
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    return seen, count
+
+
+def _read(client: TestClient, url: str, **headers: str) -> tuple[int, str, int]:
+    """Status, body and the number of statements the read ran."""
+    seen, count = _statements()
+    engines = {get_engine(), get_engine(write=True)}
+    for e in engines:
+        event.listen(e, "before_cursor_execute", count)
+    try:
+        r = client.get(url, headers=headers)
+    finally:
+        for e in engines:
+            event.remove(e, "before_cursor_execute", count)
+    return r.status_code, r.text, len(seen)
+
+
+def test_a_repeated_read_is_answered_from_the_cache_with_the_same_bytes(
+    db: Session, track: Initiative
+) -> None:
+    owner = person(db, "varnia-mfa", "desk_officer")
+    with TestClient(create_app(), follow_redirects=False) as c:
+        sign_in(c, owner.email)
+        for url, headers in (
+            (f"/initiatives/{track.id}", {}),
+            (f"/initiatives/{track.id}", {"HX-Request": "true", "HX-Target": "decision_log"}),
+        ):
+            first = _read(c, url, **headers)
+            again = _read(c, url, **headers)
+            assert first[0] == again[0] == 200
+            assert again[1] == first[1]
+            assert again[2] < first[2] and again[2] <= 4, (url, headers, first[2], again[2])
+        # The fragment and the page are different answers under one URL.
+        assert (
+            _read(c, f"/initiatives/{track.id}")[1]
+            != _read(c, f"/initiatives/{track.id}", **{"HX-Request": "true", "HX-Target": "decision_log"})[1]
+        )
+
+
+def test_a_write_by_another_process_is_seen_by_the_next_read(
+    db: Session, db_url: str, track: Initiative
+) -> None:
+    owner = person(db, "varnia-mfa", "desk_officer")
+    token = sessions.create_api_token(db, owner, "test")
+    db.commit()
+    api = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(), follow_redirects=False) as c:
+        sign_in(c, owner.email)
+        assert "Access talks for the northern valleys" in _read(c, f"/initiatives/{track.id}")[1]
+        assert (
+            "Access talks for the northern valleys"
+            in c.get(f"/api/v1/initiatives/{track.id}", headers=api).text
+        )
+        status, _, cheap = _read(c, f"/api/v1/initiatives/{track.id}", **api)
+        assert status == 200 and cheap <= 4
+        # Another process (its own engine, its own cache) renames the track.
+        script = (
+            "from sqlalchemy import update\n"
+            "from server.db import session_scope\n"
+            "from server.models import Initiative\n"
+            "with session_scope() as db:\n"
+            "    db.execute(update(Initiative).where(Initiative.key == 't1').values(title='Convoy corridor talks'))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=dict(os.environ), capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        page = _read(c, f"/initiatives/{track.id}")[1]
+        assert "Convoy corridor talks" in page and "Access talks for the northern valleys" not in page
+        body = c.get(f"/api/v1/initiatives/{track.id}", headers=api).json()
+        assert body["title"] == "Convoy corridor talks"
+
+
+def test_a_write_through_the_app_is_seen_at_once(db: Session, track: Initiative) -> None:
+    owner = person(db, "varnia-mfa", "desk_officer")
+    token = sessions.create_api_token(db, owner, "test")
+    db.commit()
+    api = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(), follow_redirects=False) as c:
+        before = c.get(f"/api/v1/initiatives/{track.id}", headers=api).json()
+        c.get(f"/api/v1/initiatives/{track.id}", headers=api)
+        r = c.post(
+            f"/api/v1/initiatives/{track.id}/comments",
+            headers=api,
+            json={"text": "The convoy left at dawn"},
+        )
+        assert r.status_code == 201, r.text
+        after = c.get(f"/api/v1/initiatives/{track.id}", headers=api).json()
+        assert [x["text"] for x in after["comments"]] == [
+            *(x["text"] for x in before["comments"]),
+            "The convoy left at dawn",
+        ]
+
+
+def test_a_partners_answer_never_serves_another_audience(db: Session, track: Initiative) -> None:
+    owner = person(db, "varnia-mfa", "desk_officer")
+    partner = person(db, "ostmark-fa", "desk_officer")
+    outsider = person(db, "varnia-dev", "field_contributor")
+    app = create_app()
+    with (
+        TestClient(app, follow_redirects=False) as home,
+        TestClient(app, follow_redirects=False) as abroad,
+        TestClient(app, follow_redirects=False) as other,
+    ):
+        sign_in(home, owner.email)
+        sign_in(abroad, partner.email)
+        sign_in(other, outsider.email)
+        url = f"/initiatives/{track.id}"
+        # The partner reads first (and again, from the cache); then the home reads.
+        for _ in range(2):
+            status, body, _n = _read(abroad, url)
+            assert status == 200
+            assert SECRET_TOOL not in body and SECRET_STAFF_UNTIL not in body
+        status, home_body, _n = _read(home, url)
+        assert status == 200 and SECRET_TOOL in home_body
+        # The home reads first and a partner after: the partner still gets its own answer.
+        answers.reset()
+        _read(home, url)
+        _read(home, url)
+        status, body, _n = _read(abroad, url)
+        assert status == 200 and SECRET_TOOL not in body and SECRET_STAFF_UNTIL not in body
+        # A field contributor of the owner's government has no home and no grant: 404.
+        status, body, _n = _read(other, url)
+        assert status == 404 and "Access talks" not in body
+
+
+def test_two_sessions_of_one_person_each_get_their_own_csrf_token(db: Session, track: Initiative) -> None:
+    owner = person(db, "varnia-mfa", "desk_officer")
+    app = create_app()
+    with TestClient(app, follow_redirects=False) as a, TestClient(app, follow_redirects=False) as b:
+        token_a = sign_in(a, owner.email)
+        token_b = sign_in(b, owner.email)
+        assert token_a != token_b
+        url = f"/initiatives/{track.id}"
+        for _ in range(2):
+            assert token_a in _read(a, url)[1]
+            page_b = _read(b, url)[1]
+            assert token_b in page_b and token_a not in page_b
+
+
+def test_revocation_sign_out_and_deactivation_take_effect_at_once(db: Session, track: Initiative) -> None:
+    owner = person(db, "varnia-mfa", "desk_officer")
+    colleague = person(db, "varnia-mfa", "coordinator", email="colleague@example.test")
+    token = sessions.create_api_token(db, owner, "test")
+    other_token = sessions.create_api_token(db, colleague, "test")
+    db.commit()
+    url = f"/initiatives/{track.id}"
+    with (
+        TestClient(create_app(), follow_redirects=False) as c,
+        TestClient(create_app(), follow_redirects=False) as d,
+    ):
+        api = {"Authorization": f"Bearer {token}"}
+        for _ in range(2):
+            assert c.get(f"/api/v1/initiatives/{track.id}", headers=api).status_code == 200
+        sessions.revoke_api_token(db, sessions.ref_of(token), owner.id)
+        db.commit()
+        assert c.get(f"/api/v1/initiatives/{track.id}", headers=api).status_code == 401
+
+        csrf = sign_in(c, owner.email)
+        for _ in range(2):
+            assert _read(c, url)[0] == 200
+        assert c.post("/signout", data={"csrf_token": csrf}).status_code == 303
+        status, body, _n = _read(c, url)
+        assert status == 303 and "Access talks" not in body
+
+        sign_in(d, colleague.email)
+        other_api = {"Authorization": f"Bearer {other_token}"}
+        for _ in range(2):
+            assert _read(d, url)[0] == 200
+            assert d.get(f"/api/v1/initiatives/{track.id}", headers=other_api).status_code == 200
+        users.deactivate(db, db.get(type(colleague), colleague.id))
+        db.commit()
+        status, body, _n = _read(d, url)
+        assert status == 303 and "Access talks" not in body
+        assert d.get(f"/api/v1/initiatives/{track.id}", headers=other_api).status_code == 401
+
+
+def test_an_answer_of_yesterday_is_not_given_today() -> None:
+    cache = answers.AnswerCache(entries=10, max_bytes=1 << 20)
+    key = ("session", "s1", 1, "http", "x", "/initiatives/1", b"", None, None, None, None, None)
+    today = answers.day()
+    cache.put(key, answers.Stored(7, "2026-01-01/2026-01-01", 200, (), b"yesterday's page"))
+    assert cache.get(key, 7, today) is None
+    cache.put(key, answers.Stored(7, today, 200, (), b"today's page"))
+    stored = cache.get(key, 7, today)
+    assert stored is not None and stored.body == b"today's page"
+    # Another generation (a write anywhere) retires it; an older answer never replaces a newer one.
+    assert cache.get(key, 8, today) is None
+    cache.put(key, answers.Stored(9, today, 200, (), b"newer"))
+    cache.put(key, answers.Stored(8, today, 200, (), b"older"))
+    found = cache.get(key, 9, today)
+    assert found is not None and found.body == b"newer"
+
+
+def test_the_cache_stays_within_its_bounds() -> None:
+    cache = answers.AnswerCache(entries=3, max_bytes=250)
+    today = answers.day()
+    for n in range(10):
+        cache.put(("k", n), answers.Stored(1, today, 200, (), b"x" * 100))
+    assert len(cache) == 2 and cache.size == 200
+    assert cache.get(("k", 9), 1, today) is not None and cache.get(("k", 0), 1, today) is None
+
+
+def test_the_generation_moves_with_every_committed_change_and_not_with_reads(
+    db: Session, track: Initiative
+) -> None:
+    from server import generation
+    from server.models import WorkspaceMeta
+
+    def current() -> int:
+        with Session(get_engine()) as s:
+            row = s.get(WorkspaceMeta, generation.KEY)
+            return int(row.value) if row else 0
+
+    db.commit()  # the fixture's session holds SQLite's write lock until it ends its transaction
+    start = current()
+    with Session(get_engine(write=True)) as s:
+        s.exec(select(Initiative)).all()
+        s.commit()
+    assert current() == start  # a read commits nothing new
+    with Session(get_engine(write=True)) as s:
+        s.execute(update(Initiative).where(Initiative.key == "nobody").values(title="x"))
+        s.commit()
+    assert current() == start  # a change that touched no row changed nothing
+    with Session(get_engine(write=True)) as s:
+        s.execute(update(Initiative).where(Initiative.key == "t1").values(title="Renamed"))
+        s.rollback()
+    assert current() == start  # rolled back
+    with Session(get_engine(write=True)) as s:
+        s.execute(update(Initiative).where(Initiative.key == "t1").values(title="Renamed"))
+        s.commit()
+    assert current() == start + 1
+
+    # A session's activity stamp is shown by no kept answer, and does not move it.
+    owner = person(db, "varnia-mfa", "desk_officer")
+    signed = sessions.sign_in(db, owner.email, "correct horse battery", "127.0.0.1", "test")
+    db.commit()
+    moved = current()
+    assert moved > start + 1  # the person and the sign-in were changes
+    with Session(get_engine(write=True)) as s:
+        sessions.touch_id(s, signed.session.id)
+        s.commit()
+    assert current() == moved
