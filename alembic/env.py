@@ -39,11 +39,11 @@ def run_migrations_online() -> None:
 
 
 def _retire_answers(conn: Connection) -> None:
-    """A migration may change data: one more write generation retires the answers kept before it."""
+    """A migration may change data: a new write generation retires the answers kept before it."""
     from server import generation
 
     if inspect(conn).has_table("workspace_meta"):
-        conn.execute(text(generation.BUMP))
+        conn.execute(text(generation.bump_statement()))
         conn.commit()
 
 

@@ -1,21 +1,26 @@
-"""The workspace's write generation: a number every committed change of data moves.
+"""The workspace's write generation: a mark every committed change of data replaces.
 
 Every engine Accord makes (`server.db.make_engine`, in web processes, workers and the
 command line alike) watches the statements it runs. A transaction that changed a row
 (an INSERT, UPDATE or DELETE that touched at least one row, or any other statement that
-is not a read) adds one to the `write_generation` row of `workspace_meta` as its last
-statement before COMMIT, in the same transaction. The new number and the data it counts
-become visible together, to every process that reads the database: a reader that sees
-generation N sees every change counted up to N, and a reader that read N before another
-change may read that newer data under N, never older data under a newer number.
+is not a read) writes a new random mark into the `write_generation` row of
+`workspace_meta` as its last statement before COMMIT, in the same transaction. The mark
+and the data it stands for become visible together, to every process that reads the
+database: a reader that sees mark M sees every change up to the one that wrote M, and a
+reader that read M before another change may read that newer data under M, never older
+data under a newer mark. A mark is random, not a count, so that no mark ever stands for
+two states of the data: a database put back from a copy (a backup restored, a test's
+snapshot) brings back the mark of the state it holds, and the next change writes a mark
+never seen before.
 
 `server.services.answers` keys answers on it; reading it costs nothing extra, since the
 authentication statement reads it in the same snapshot as the reader's session and
-person (`GENERATION`).
+person (`column()`).
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from sqlalchemy import Engine, event, select
@@ -32,10 +37,15 @@ UNCOUNTED = "accord_uncounted"
 _WROTE = "accord_wrote"
 # Statements that read or steer a transaction; anything else is counted as a change.
 _READS = ("SELECT", "BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "SET", "SHOW", "EXPLAIN")
-BUMP = (
-    "INSERT INTO workspace_meta (\"key\", \"value\") VALUES ('write_generation', '1') "
-    'ON CONFLICT ("key") DO UPDATE SET value = CAST(CAST(workspace_meta.value AS BIGINT) + 1 AS VARCHAR(500))'
+_BUMP = (
+    "INSERT INTO workspace_meta (\"key\", \"value\") VALUES ('write_generation', '{mark}') "
+    'ON CONFLICT ("key") DO UPDATE SET "value" = \'{mark}\''
 )
+
+
+def bump_statement() -> str:
+    """The statement that writes a new mark (hex digits only, so it is written inline)."""
+    return _BUMP.format(mark=secrets.token_hex(16))
 
 
 def install(engine: Engine) -> None:
@@ -62,12 +72,12 @@ def _seen(conn: Any, cursor: Any, statement: str, _params: Any, context: Any, _m
 
 
 def _bump(conn: Any) -> None:
-    """Just before COMMIT, in the committing transaction: one more generation."""
+    """Just before COMMIT, in the committing transaction: a new mark."""
     if not conn.info.pop(_WROTE, False):
         return
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        cursor.execute(BUMP)
+        cursor.execute(bump_statement())
     finally:
         cursor.close()
 
@@ -93,6 +103,6 @@ def column() -> ColumnElement[Any]:
     return labelled
 
 
-def parse(value: Any) -> int:
-    """The generation read by `column()` (0 before the first counted change)."""
-    return int(value) if value is not None else 0
+def parse(value: Any) -> str:
+    """The mark read by `column()` ("" before the first counted change)."""
+    return str(value) if value is not None else ""

@@ -48,7 +48,7 @@ MAX_BODY = 512 * 1024
 
 @dataclass(frozen=True)
 class Stored:
-    generation: int
+    generation: str
     day: str
     status: int
     headers: tuple[tuple[bytes, bytes], ...]
@@ -65,7 +65,7 @@ class AnswerCache:
         self._items: OrderedDict[tuple[Any, ...], Stored] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...], gen: int, day: str) -> Stored | None:
+    def get(self, key: tuple[Any, ...], gen: str, day: str) -> Stored | None:
         with self._lock:
             found = self._items.get(key)
             if found is None:
@@ -80,9 +80,6 @@ class AnswerCache:
         if self.entries <= 0 or len(stored.body) > MAX_BODY:
             return
         with self._lock:
-            old = self._items.get(key)
-            if old is not None and old.generation > stored.generation:
-                return  # a newer answer is already kept
             self._drop(key)
             self._items[key] = stored
             self.size += len(stored.body)
@@ -125,7 +122,7 @@ def reset() -> None:
         _cache = None
 
 
-def _key(request: Request, db: Session) -> tuple[tuple[Any, ...], int] | None:
+def _key(request: Request, db: Session) -> tuple[tuple[Any, ...], str] | None:
     """The answer's key and the generation it is read at, or None if it is not to be reused."""
     if request.method != "GET" or get_settings().answer_cache_entries <= 0:
         return None
@@ -134,7 +131,7 @@ def _key(request: Request, db: Session) -> tuple[tuple[Any, ...], int] | None:
         return None
     gen = db.info.get(generation.KEY)
     user = getattr(request.state, "user", None)
-    if gen is None or user is None:
+    if not gen or user is None:
         return None
     auth_session = getattr(request.state, "auth_session", None)
     token_ref = getattr(request.state, "api_token", None)
@@ -155,7 +152,7 @@ def _key(request: Request, db: Session) -> tuple[tuple[Any, ...], int] | None:
         scope.get("query_string", b""),
         *(headers.get(h) for h in VARY),
     )
-    return key, int(gen)
+    return key, str(gen)
 
 
 def day() -> str:
