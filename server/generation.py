@@ -83,6 +83,10 @@ def _bump(conn: Any) -> None:
 
 
 def _forget(conn: Any) -> None:
+    # A connection invalidated mid-transaction (a lost server, a cancelled statement) has no
+    # info to read; its pool record is cleared at check-in (`_checked_in`).
+    if conn.invalidated:
+        return
     conn.info.pop(_WROTE, None)
 
 

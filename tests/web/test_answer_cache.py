@@ -313,3 +313,16 @@ def test_the_generation_moves_with_every_committed_change_and_not_with_reads(
         sessions.touch_id(s, signed.session.id)
         s.commit()
     assert current() == moved
+
+
+def test_a_connection_lost_mid_transaction_still_rolls_back(db: Session) -> None:
+    """The generation's listeners never stand in the way of rolling back a dead connection."""
+    from sqlalchemy import text
+
+    db.commit()
+    with get_engine(write=True).connect() as conn:
+        conn.begin()
+        conn.execute(text("UPDATE workspace_meta SET value = value WHERE key = 'nothing'"))
+        conn.invalidate()
+        conn.rollback()
+        assert conn.invalidated
