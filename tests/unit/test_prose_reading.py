@@ -130,3 +130,16 @@ def test_initials_name_a_party_and_a_department() -> None:
 def test_an_act_asked_of_another_side_is_theirs(sentence: str, asked: bool) -> None:
     start = sentence.index("release") if "release" in sentence else sentence.index("cutting")
     assert asked_of_other(sentence, start, VOICE) is asked
+
+
+@pytest.mark.parametrize(
+    "sentence, hands_out",
+    [
+        ("Ask the central bank for a payment channel for relief salaries.", False),
+        ("We will channel more relief to the camps in the north.", True),
+        ("Varnia offers winter relief to the valley.", True),
+    ],
+)
+def test_a_noun_followed_by_aid_hands_nothing_out(sentence: str, hands_out: bool) -> None:
+    """A verb that names a thing ("a payment channel for relief") is not aid given or withheld."""
+    assert bool(d2.offers(sentence, VOICE)) is hands_out

@@ -699,7 +699,9 @@ _HANDS_OUT = re.compile(
     r"\b(?:offer|provid|deliver|send|sent|suppl|fund|financ|pledg|promis|grant|extend|increas|doubl|expand|resum|channel|"
     r"restor|unlock|releas|dangl|propos|suspend|cut|withh[eo]ld|halt|freez|froze|reduc|scal(?:e|es|ed|ing)\s+(?:up|back|down)|"
     r"sweeten\w*\s+(?:\w+\s+)?with)"
-    rf"\w*\s+(?:back\s+|off\s+)?(?:to\s+\w+\s+)?{_DETERMINERS}(?:[\w-]+\s+)?{AID}\b"
+    # One word may qualify the aid ("more winter relief"), not a preposition: "a payment
+    # channel for relief salaries" names a channel, it hands nothing out.
+    rf"\w*\s+(?:back\s+|off\s+)?(?:to\s+\w+\s+)?{_DETERMINERS}(?:(?!(?:for|of|in|on|at|by|from|with|into)\s)[\w-]+\s+)?{AID}\b"
     rf"|\b{AID}\b\s+(?:\w+\s+){{0,3}}?(?:will|would|shall|to|can|could|may|is|are)\s+(?:also\s+)?(?:only\s+)?be\s+"
     r"(?:offered|provided|delivered|sent|supplied|funded|pledged|promised|granted|extended|increased|doubled|"
     r"expanded|resumed|restored|unlocked|released|suspended|cut|withheld|halted|frozen|reduced|scaled)\b",
@@ -732,7 +734,7 @@ def _decision_finding(snapshot: Snapshot, i: Initiative, key: str, kind: str, ev
     what = (
         "trades aid or access for a concession"
         if kind == "aid_traded_for_concession"
-        else (f"offers or withholds aid on a {i.kind} track")
+        else (f"offers or withholds aid on {'an' if i.kind[:1] in 'aeiou' else 'a'} {i.kind} track")
     )
     return make(
         ID,
