@@ -14,13 +14,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
+import re
 import resource
 import statistics
 import subprocess
 import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -313,7 +316,8 @@ def exact_recall(n_tracks: int, n_crises: int) -> dict[str, Any]:
         i, j = i[ok], j[ok]
         if not len(i):
             continue
-        scores = index._score_parts(block, i, j, *block.pair_dots(i, j))[:, 0]
+        parts = index._score_parts(block, i, j, *block.pair_dots(i, j))
+        scores = index._other_question(block, i, j, parts)[:, 0]
         for x, y, sc in zip(i, j, scores, strict=True):
             a, b = str(block.keys[int(x)]), str(block.keys[int(y)])
             if sc >= THRESHOLD and b not in index.coordinated(a):
@@ -355,6 +359,110 @@ def _child(size: int, edits: int, runs: int) -> dict[str, Any]:
     return best
 
 
+# ---------------------------------------------------------------------------- worker memory
+
+_SEND = """
+import sys
+from sqlmodel import select
+from server.db import session_scope
+from server.models import Initiative
+from workers.celery_app import app
+with session_scope() as db:
+    ids = sorted(db.exec(select(Initiative.id)).all())
+n = int(sys.argv[1])
+for i in ids[:: max(1, len(ids) // n)][:n]:
+    app.send_task("accord.checks.run_initiative", args=[i], queue="checks")
+"""
+
+
+def _pss_kib(pid: int) -> int:
+    """Proportional resident memory (pages shared with other processes counted in shares)."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes of one process group (a worker and its pool children)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if os.getpgid(int(d.name)) == pgid:
+                    out.append(int(d.name))
+            except (ProcessLookupError, PermissionError):
+                continue
+    return out
+
+
+def _done(log: Path) -> int:
+    text_ = log.read_text(errors="replace") if log.exists() else ""
+    return len(re.findall(r"Task accord\.(?:checks|overlap)\.run_initiative\[[^\]]+\] succeeded", text_))
+
+
+def worker_memory(
+    n_tracks: int, concurrencies: tuple[int, ...] = (1, 4), checks: int = 40
+) -> list[dict[str, Any]]:
+    """Memory of the worker processes of one host once every process has checked tracks:
+    the checks worker at each concurrency, with and without ACCORD_OVERLAP_QUEUE=1 (then
+    with the host's one overlap worker, `accord worker --overlap`, counted too).
+
+    One SQLite workspace of `n_tracks` (bench.gen_workspace, loaded by `accord import`'s
+    path, vectors stored), Redis as the broker under a prefix of this run's own. `checks`
+    checks are sent, spread over the tracks, so that every pool child takes some."""
+    from bench import procs
+
+    db = procs.Database("sqlite", n_tracks, f"accord-overlap-mem-{os.getpid()}:")
+    db.create()
+    rows = []
+    try:
+        for queue in (False, True):
+            for conc in concurrencies:
+                env = db.env(ACCORD_OVERLAP_QUEUE="1" if queue else "0", PYTHONUNBUFFERED="1")
+                log = db.workdir / f"worker-{int(queue)}-{conc}.log"
+                started = [procs.spawn([sys.executable, "-m", "server", "worker", "-c", str(conc)], env, log)]
+                if queue:
+                    started.append(
+                        procs.spawn(
+                            [sys.executable, "-m", "server", "worker", "--overlap"],
+                            env,
+                            log.with_suffix(".ov.log"),
+                        )
+                    )
+                t0 = time.perf_counter()
+                while "ready." not in log.read_text(errors="replace") and time.perf_counter() - t0 < 120:
+                    time.sleep(0.5)
+                subprocess.run(
+                    [sys.executable, "-c", _SEND, str(checks)], env=env, cwd=procs.ROOT, check=True
+                )
+                logs = [log] + ([log.with_suffix(".ov.log")] if queue else [])
+                wanted = checks * (2 if queue else 1)
+                while sum(_done(x) for x in logs) < wanted and time.perf_counter() - t0 < 900:
+                    time.sleep(1)
+                pids = [p for proc in started for p in _group(proc.pid)]
+                built = sum(x.read_text(errors="replace").count("overlap index built") for x in logs)
+                rows.append(
+                    {
+                        "tracks": n_tracks,
+                        "overlap_queue": queue,
+                        "concurrency": conc,
+                        "processes": len(pids),
+                        "indexes_built": built,
+                        "checks_done": sum(_done(x) for x in logs),
+                        "pss_mb": sum(_pss_kib(p) for p in pids) / 1024,
+                        "rss_mb": sum(procs.rss_kib(p) for p in pids) / 1024,
+                    }
+                )
+                for proc in started:
+                    procs.stop(proc, 30)
+                print(json.dumps(rows[-1]), flush=True)
+    finally:
+        procs.stop_all()
+        db.drop()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,300000")
@@ -367,7 +475,26 @@ def main() -> None:
         help="fresh processes per size; the one with the shortest full run is shown",
     )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--memory",
+        type=int,
+        metavar="TRACKS",
+        help="instead: memory of the checks worker at concurrency 1 and 4, with and without "
+        "ACCORD_OVERLAP_QUEUE=1, on a workspace of TRACKS tracks",
+    )
     args = parser.parse_args()
+    if args.memory:
+        print(f"load average {os.getloadavg()}; baseline workload {baseline():.3f} s", flush=True)
+        for r in worker_memory(args.memory):
+            print(
+                f"{r['tracks']} tracks, overlap queue {'on ' if r['overlap_queue'] else 'off'}, checks worker "
+                f"concurrency {r['concurrency']}: {r['processes']} processes, {r['indexes_built']} overlap "
+                f"index(es) built, {r['checks_done']} tasks done; PSS {r['pss_mb']:.0f} MB (RSS summed "
+                f"{r['rss_mb']:.0f} MB)",
+                flush=True,
+            )
+        print(f"load average {os.getloadavg()}", flush=True)
+        return
     if args.one:
         print(json.dumps(one_size(args.one, args.edits)))
         return

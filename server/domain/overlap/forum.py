@@ -10,18 +10,17 @@ question are three separate processes, not a party playing forums against each o
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from server.domain.overlap.block import SCALE
-from server.domain.overlap.records import SAME_QUESTION, ForumGroup, day, other_questions
+from server.domain.overlap.records import SAME_QUESTION, ForumGroup, other_questions
 
 if TYPE_CHECKING:
     from server.domain.overlap.index import OverlapIndex
-
-_INF = float("inf")
 
 
 def groups(index: OverlapIndex, min_tracks: int = 3, focus: Iterable[str] | None = None) -> list[ForumGroup]:
@@ -40,6 +39,40 @@ def groups(index: OverlapIndex, min_tracks: int = 3, focus: Iterable[str] | None
     return out
 
 
+def _columns(index: OverlapIndex, keys: list[str]) -> tuple[np.ndarray, ...] | None:
+    """Owner, start, end, vector, fields, site mask and link flag of live tracks, read from
+    their blocks' columns (most of a party's tracks are in one block); None if one is not live."""
+    where: dict[str, list[int]] = defaultdict(list)
+    slots = np.empty(len(keys), np.int64)
+    for n, k in enumerate(keys):
+        name = index.block_of.get(k)
+        if name is None:
+            return None
+        block = index.blocks[name]
+        slots[n] = block.slot[k]
+        where[name].append(n)
+    parts: list[tuple[np.ndarray, ...]] = []
+    order: list[np.ndarray] = []
+    for name, at in where.items():
+        block, s = index.blocks[name], slots[at]
+        parts.append(
+            (
+                block.owner[s],
+                block.start[s],
+                block.end[s],
+                block.q[s],
+                block.fields[s],
+                block.sitemask[s],
+                block.linked[s],
+            )
+        )
+        order.append(np.array(at))
+    if len(parts) == 1:
+        return parts[0]
+    back = np.argsort(np.concatenate(order), kind="stable")
+    return tuple(np.concatenate(cols)[back] for cols in zip(*parts, strict=True))
+
+
 def parallel_on(index: OverlapIndex, party: str, min_tracks: int) -> tuple[str, ...]:
     """The party's tracks that belong to some group of `min_tracks` that are all parallel.
 
@@ -49,30 +82,28 @@ def parallel_on(index: OverlapIndex, party: str, min_tracks: int) -> tuple[str, 
     keys = sorted(index.by_party.get(party, ()))
     if len(keys) < min_tracks:
         return ()
-    recs = [index.records[k] for k in keys]
-    owner = np.array([index.owner_id(r.owner) for r in recs])
-    if len(set(owner.tolist())) < min_tracks:
+    cols = _columns(index, keys)
+    if cols is None:
         return ()
-    start = np.array([day(r.start, -_INF) for r in recs])
-    end = np.array([day(r.end, _INF) for r in recs])
-    vecs = np.array([index.vector(k) for k in keys], np.float64)
-    fields = np.array([index.fields(k) for k in keys], np.int64)
-    same_question = (vecs @ vecs.T) * (1.0 / (SCALE * SCALE)) >= SAME_QUESTION
-    same_question &= ~other_questions(fields[:, None], fields[None, :])
-    sites = [index.sites(k) for k in keys]
-    for n, m in zip(*np.nonzero(np.triu(same_question, 1)), strict=True):
-        a, b = sites[int(n)], sites[int(m)]
-        if a and b and a.isdisjoint(b):
-            same_question[n, m] = same_question[m, n] = False
-    edge = (
-        (owner[:, None] != owner[None, :])
-        & (start[:, None] <= end[None, :])
-        & (start[None, :] <= end[:, None])
-        & same_question
-    )
+    owner, start, end, q, fields, mask, linked = cols
+    if len(np.unique(owner)) < min_tracks:
+        return ()
+    edge = owner[:, None] != owner[None, :]
+    edge &= start[:, None] <= end[None, :]
+    edge &= start[None, :] <= end[:, None]
+    vecs = q.astype(np.float64)
+    edge &= (vecs @ vecs.T) * (1.0 / (SCALE * SCALE)) >= SAME_QUESTION
+    edge &= ~other_questions(fields[:, None], fields[None, :])
+    # Each names places and they share none (masks that share a bit: the names themselves).
+    named = mask != 0
+    edge &= ~(named[:, None] & named[None, :] & ((mask[:, None] & mask[None, :]) == 0))
+    for n, m in zip(*np.nonzero(np.triu(edge, 1) & named[:, None] & named[None, :]), strict=True):
+        if index.other_sites(keys[int(n)], keys[int(m)]):
+            edge[n, m] = edge[m, n] = False
     pos = {k: n for n, k in enumerate(keys)}
-    for n, k in enumerate(keys):
-        for other in index.coordinated(k):
+    # `linked` is set for every track that a link may name, on either side.
+    for n in np.nonzero(linked)[0].tolist():
+        for other in index.coordinated(keys[n]):
             m = pos.get(other)
             if m is not None:
                 edge[n, m] = edge[m, n] = False
