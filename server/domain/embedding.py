@@ -31,6 +31,8 @@ TOKENIZER_SHA256 = "dd33465341c98889c3338356b6200c8b232b89af5f1b7aa8e6ee1d4d7a69
 TEXT_VERSION = 2
 MODEL_ID = f"minilm-l6-v2-static/{VECTORS_SHA256[:12]}/text{TEXT_VERSION}"
 DIMS = 128
+# From this many texts on, the tokenizer encodes them as one batch, in parallel.
+_BATCH = 64
 
 
 class ModelFileError(RuntimeError):
@@ -80,7 +82,14 @@ class StaticModel:
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Each text's token ids, without special or unknown tokens."""
         out: list[list[int]] = []
-        for enc in self._tokenizer.encode_batch(list(texts), add_special_tokens=False):
+        # A few texts (one track's update) one by one: the batch call hands them to a
+        # thread pool, whose threads wait for a core on a busy machine.
+        encs = (
+            self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
+            if len(texts) > _BATCH
+            else [self._tokenizer.encode(t, add_special_tokens=False) for t in texts]
+        )
+        for enc in encs:
             out.append([i for i in enc.ids if i != self._unk])
         return out
 
