@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from server import stream
 from server.auth import CurrentUser, SessionDep
-from server.services.validation import INT_MAX
+from server.services.validation import ID_MAX
 
 router = APIRouter(tags=["events"])
 
@@ -30,7 +30,7 @@ def events(
     db.close()
     stream.install()
     cursor = stream.parse_last_event_id(last_event_id)
-    if cursor is None and after is not None and 0 <= after <= INT_MAX:
+    if cursor is None and after is not None and 0 <= after <= ID_MAX:
         cursor = after
     return StreamingResponse(
         stream.sse(user_id, cursor),

@@ -12,13 +12,14 @@ from typing import Annotated, Any, Final, TypeVar
 from fastapi import Header, Path, Query, Request, Response
 
 from server.services.errors import Conflict, DomainError, FieldError, Invalid
+from server.services.validation import ID_MAX
 
-# The database's integer range (PostgreSQL bigint, SQLite INTEGER): an id past it is no id.
-DB_INT_MAX: Final = 2**63 - 1
+# The range of an id column (PostgreSQL `integer`, a serial's range): an id past it is no id.
+DB_INT_MAX: Final = ID_MAX
 
 
 def id_path(description: str) -> Any:
-    """A path id bounded to the database's range (1 to 2^63-1): past it, 422 naming it."""
+    """A path id bounded to the database's range (1 to 2^31-1): past it, 422 naming it."""
     return _id(description)
 
 

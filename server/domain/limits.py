@@ -15,9 +15,13 @@ from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-# The database stores integers in 64 bits (PostgreSQL bigint, SQLite INTEGER).
+# Any integer in a request must fit 64 bits (SQLite's INTEGER overflows past them).
 INT_MIN: Final = -(2**63)
 INT_MAX: Final = 2**63 - 1
+# Ids, versions and every other integer column are PostgreSQL `integer` (32 bits, the
+# range of a serial id): a larger id can name no row, and PostgreSQL refuses to compare it
+# with the column, so it is refused at the edge (422) on both databases alike.
+ID_MAX: Final = 2**31 - 1
 
 # The dates a record may carry: nothing in Accord predates 1990 or plans past 2100.
 DATE_MIN: Final = dt.date(1990, 1, 1)
@@ -129,7 +133,7 @@ def text_or_blank(cap: str) -> Any:
 
 # Integers and numbers the database holds, each refused with a plain word otherwise.
 DbInt = Annotated[int, AfterValidator(_sound)]
-Id = Annotated[int, Field(ge=1, le=INT_MAX)]
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Amount = Annotated[float, AfterValidator(_sound), Field(ge=0, allow_inf_nan=False)]
 Day = Annotated[dt.date, AfterValidator(_sound)]
 

@@ -20,6 +20,7 @@ from server.domain.limits import (
     DATE_MAX,
     DATE_MIN,
     HAS_NUL,
+    ID_MAX,
     INT_MAX,
     INT_MIN,
     ITEMS_MAX,
@@ -46,6 +47,7 @@ __all__ = [
     "DATE_MAX",
     "DATE_MIN",
     "HAS_NUL",
+    "ID_MAX",
     "INT_MAX",
     "INT_MIN",
     "ITEMS_MAX",
@@ -148,7 +150,7 @@ def message(error: Mapping[str, Any]) -> str:
         return chosen or "Choose at least one"
     if kind in ("less_than_equal", "less_than"):
         limit = ctx.get("le", ctx.get("lt"))
-        if limit is not None and int(limit) >= INT_MAX:
+        if limit is not None and int(limit) >= ID_MAX:
             return OUT_OF_RANGE
         return f"Enter {limit} or less" if kind == "less_than_equal" else f"Enter less than {limit}"
     if kind in ("greater_than_equal", "greater_than"):
@@ -206,7 +208,10 @@ def check_text(loc: str, value: str | None, cap: str, min_length: int = 0) -> st
 
 
 def as_db_int(value: Any) -> int | None:
-    """`value` as an integer the database can hold, or None (not a whole number, or out of range)."""
+    """`value` as an integer an integer column holds, or None (not a whole number, or out of range).
+
+    The range is PostgreSQL's `integer` (`ID_MAX`), which every id and version column is.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -215,4 +220,4 @@ def as_db_int(value: Any) -> int | None:
         n = int(value)
     else:
         return None
-    return n if INT_MIN <= n <= INT_MAX else None
+    return n if -ID_MAX - 1 <= n <= ID_MAX else None

@@ -30,7 +30,7 @@ from server.models import (
     StaffLine,
 )
 from server.services import initiatives
-from server.services.validation import CAPS, INT_MAX
+from server.services.validation import CAPS, ID_MAX
 from tests.web.test_forms import MFA, _id
 
 TOO_BIG = str(2**63)  # one past the largest integer the database holds
@@ -204,7 +204,9 @@ def test_last_event_id_of_2_63_or_not_a_number_starts_from_now() -> None:
     assert stream.parse_last_event_id("9" * 5000) is None
     assert stream.parse_last_event_id("twelve") is None
     assert stream.parse_last_event_id("-1") is None
-    assert stream.parse_last_event_id(str(INT_MAX)) == INT_MAX
+    # Event ids are PostgreSQL `integer`: one past its range is past any event too.
+    assert stream.parse_last_event_id(str(ID_MAX + 1)) is None
+    assert stream.parse_last_event_id(str(ID_MAX)) == ID_MAX
     assert stream.parse_last_event_id(" 42 ") == 42
 
 
