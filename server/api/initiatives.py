@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from server.api import schemas
 from server.api.http import (
@@ -34,6 +34,7 @@ from server.api.http import (
 )
 from server.auth import CurrentUser, SessionDep
 from server.services import answers, initiatives, metric_actuals
+from server.services.initiative_lines import LINE_DATA
 from server.services.initiatives import Filters, InitiativeData
 
 router = APIRouter(tags=["initiatives"])
@@ -43,14 +44,6 @@ VERSIONED: dict[int | str, dict[str, Any]] = {
     200: {"headers": ETAG_HEADER},
     **{code: {"description": text} for code, text in VERSIONED_STATUSES.items()},
 }
-LineBody = Annotated[
-    dict[str, Any],
-    Body(
-        description="The item's fields, as in the workspace document for its kind "
-        "(`text` and `trigger` for a red line, `name`, `kind` and `target` for a metric, ...); "
-        "`internal` keeps it home"
-    ),
-]
 
 
 class InitiativeUpdate(InitiativeData):
@@ -176,45 +169,82 @@ def set_status(
     return schemas.summary(saved)
 
 
-@router.post(
-    "/initiatives/{initiative_id}/lines/{part}", status_code=201, responses={201: {"headers": ETAG_HEADER}}
-)
-def add_line(
-    initiative_id: InitiativeId,
-    part: Part,
-    data: LineBody,
-    response: Response,
-    db: SessionDep,
-    user: CurrentUser,
-) -> schemas.LineOut:  # type: ignore[valid-type]
-    """Add a red line, staff line, resource, leverage tool or metric (`internal` keeps it home)."""
-    row = initiatives.add_line(db, user, initiative_id, part, data)
-    set_etag(response, row.version)
-    return schemas.line(part, row)
+class _BlankIsNone(BaseModel):
+    """A blank value reads as none, as the forms' blank fields do (`"until": ""`)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blanks(cls, data: Any) -> Any:
+        return {k: (None if v == "" else v) for k, v in data.items()} if isinstance(data, dict) else data
 
 
-@router.put("/initiatives/{initiative_id}/lines/{part}/{line_id}", responses=VERSIONED)
-def update_line(
-    initiative_id: InitiativeId,
-    part: Part,
-    line_id: LineId,
-    data: LineBody,
-    response: Response,
-    db: SessionDep,
-    user: CurrentUser,
-    if_match: IfMatch = None,
-) -> schemas.LineOut:  # type: ignore[valid-type]
-    """Edit an item from the version it was read at (`If-Match`, or `version` in the body)."""
-    fields = dict(data)
-    body_version = fields.pop("version", None)
-    if isinstance(body_version, bool) or not isinstance(body_version, int):
-        body_version = None
-    with precondition(if_match):
-        row = initiatives.update_line(
-            db, user, initiative_id, part, line_id, fields, version_of(if_match, body_version)
-        )
-    set_etag(response, row.version)
-    return schemas.line(part, row)
+def _line_routes(part: str, model: type[BaseModel]) -> None:
+    """`POST .../lines/<part>` and `PUT .../lines/<part>/{line_id}`, typed by the item's own model.
+
+    One pair of operations per kind of item, so the document describes each body (an
+    unknown field answers 422 naming it); the paths are the ones a client always used.
+    """
+    name = model.__name__.removesuffix("Data")
+    new = create_model(f"{name}In", __base__=(model, _BlankIsNone), __doc__=f"A new item of `{part}`.")
+    edit = create_model(
+        f"{name}Update",
+        __base__=(model, _BlankIsNone),
+        __doc__=f"An item of `{part}` as edited, and the version it was read at (or send `If-Match`).",
+        version=(Version, None),
+    )
+
+    def add_line(
+        initiative_id: InitiativeId,
+        data: new,  # type: ignore[valid-type]
+        response: Response,
+        db: SessionDep,
+        user: CurrentUser,
+    ) -> schemas.LineOut:  # type: ignore[valid-type]
+        row = initiatives.add_line(db, user, initiative_id, part, data.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
+        set_etag(response, row.version)
+        return schemas.line(part, row)
+
+    def update_line(
+        initiative_id: InitiativeId,
+        line_id: LineId,
+        data: edit,  # type: ignore[valid-type]
+        response: Response,
+        db: SessionDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> schemas.LineOut:  # type: ignore[valid-type]
+        # Fields left out stay unset, so an edit that omits `internal` keeps the item where it was.
+        fields = data.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        body_version = fields.pop("version", None)
+        with precondition(if_match):
+            row = initiatives.update_line(
+                db, user, initiative_id, part, line_id, fields, version_of(if_match, body_version)
+            )
+        set_etag(response, row.version)
+        return schemas.line(part, row)
+
+    # The models are made here, so the annotations name them as objects, not as strings.
+    add_line.__annotations__["data"] = new
+    update_line.__annotations__["data"] = edit
+    router.post(
+        f"/initiatives/{{initiative_id}}/lines/{part}",
+        status_code=201,
+        responses={201: {"headers": ETAG_HEADER}},
+        operation_id=f"add_line_{part}",
+        summary=f"Add an item to {part}",
+        description="Add an item behind a track (`internal` keeps it home).",
+    )(add_line)
+    router.put(
+        f"/initiatives/{{initiative_id}}/lines/{part}/{{line_id}}",
+        responses=VERSIONED,
+        operation_id=f"update_line_{part}",
+        summary=f"Edit an item of {part}",
+        description="Edit an item from the version it was read at (`If-Match`, or `version` in the body).",
+    )(update_line)
+
+
+for _part, _model in LINE_DATA.items():
+    _line_routes(_part, _model)
 
 
 @router.put("/initiatives/{initiative_id}/lines/{part}/{line_id}/internal")

@@ -134,7 +134,7 @@ def text_or_blank(cap: str) -> Any:
 # Integers and numbers the database holds, each refused with a plain word otherwise.
 DbInt = Annotated[int, AfterValidator(_sound)]
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
-Amount = Annotated[float, AfterValidator(_sound), Field(ge=0, allow_inf_nan=False)]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False), AfterValidator(_sound)]
 Day = Annotated[dt.date, AfterValidator(_sound)]
 
 

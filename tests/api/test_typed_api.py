@@ -154,3 +154,45 @@ def test_the_document_types_every_answer() -> None:
                 assert schema is None or schema not in ({}, {"type": "object"}), f"{method} {path}: untyped"
             for code in ("401", "404", "422"):
                 assert set(answers[code]["content"]) == {PROBLEM}, f"{method} {path} {code}"
+
+
+def test_an_items_body_is_typed_in_the_document_and_refuses_what_it_does_not_declare(api: TestClient) -> None:
+    from server.services.validation import CAPS
+
+    doc = api.get("/api/v1/openapi.json").json()
+    schemas_ = doc["components"]["schemas"]
+    for part, name in (("red_lines", "RedLine"), ("staff", "Staff"), ("resources", "Resource"),
+                       ("leverage", "Leverage"), ("metrics", "Metric")):
+        add = doc["paths"][f"/api/v1/initiatives/{{initiative_id}}/lines/{part}"]["post"]
+        edit = doc["paths"][f"/api/v1/initiatives/{{initiative_id}}/lines/{part}/{{line_id}}"]["put"]
+        assert add["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(f"/{name}In")
+        assert edit["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(f"/{name}Update")
+        assert schemas_[f"{name}In"]["additionalProperties"] is False
+        assert "version" in schemas_[f"{name}Update"]["properties"]
+    assert schemas_["RedLineIn"]["properties"]["text"]["maxLength"] == CAPS["item"]
+    assert schemas_["LeverageIn"]["properties"]["description"]["maxLength"] == CAPS["description"]
+
+    t = _track(api)
+    url = f"/api/v1/initiatives/{t['id']}/lines"
+    unknown = _problem(api.post(f"{url}/red_lines", json={"text": "no armed escorts", "colour": "red"}), 422)
+    assert [e["loc"] for e in unknown["errors"]] == ["colour"]
+    long = _problem(api.post(f"{url}/red_lines", json={"text": "x" * (CAPS["item"] + 1)}), 422)
+    assert [e["loc"] for e in long["errors"]] == ["text"]
+    infinite = _problem(
+        api.post(
+            f"{url}/resources",
+            content='{"kind": "funding", "amount": Infinity}',
+            headers={"Content-Type": "application/json"},
+        ),
+        422,
+    )
+    assert "amount" in {e["loc"] for e in infinite["errors"]}
+    made = api.post(f"{url}/resources", json={"kind": "funding", "amount": 5_000_000_000, "currency": "EUR", "until": ""})
+    assert made.status_code == 201, made.text
+    line = made.json()
+    edit_url = f"{url}/resources/{line['id']}"
+    bad = _problem(api.put(edit_url, json={"kind": "funding", "colour": 1}, headers={"If-Match": made.headers["etag"]}), 422)
+    assert [e["loc"] for e in bad["errors"]] == ["colour"]
+    ok = api.put(edit_url, json={"kind": "logistics", "version": line["version"]})
+    assert ok.status_code == 200 and ok.json()["kind"] == "logistics", ok.text
+    assert api.get(f"/api/v1/initiatives/{t['id']}").json()["lines"]["resources"][-1]["kind"] == "logistics"

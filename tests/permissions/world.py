@@ -26,12 +26,15 @@ from server.models import (
     CoordinationRequest,
     FieldReport,
     Initiative,
+    LeverageTool,
     LogEntry,
     Metric,
     MetricActual,
     Organisation,
     RedLine,
+    ResourceLine,
     SharingGrant,
+    StaffLine,
     User,
 )
 from server.services import coordination, delegations
@@ -513,6 +516,9 @@ def build(db: Session, with_checks: bool = True, with_request: bool = True, rich
     ids["line_id"] = _id(db, RedLine, initiative_id=shared_id, internal=False)
     ids["internal_line_id"] = _id(db, RedLine, initiative_id=shared_id, internal=True)
     ids["metric_id"] = _id(db, Metric, initiative_id=shared_id, internal=False)
+    ids["staff_line_id"] = _id(db, StaffLine, initiative_id=shared_id, internal=False)
+    ids["resource_line_id"] = _id(db, ResourceLine, initiative_id=shared_id, internal=False)
+    ids["leverage_line_id"] = _id(db, LeverageTool, initiative_id=shared_id, internal=False)
     ids["internal_metric_id"] = _id(db, Metric, initiative_id=shared_id, internal=True)
     ids["actual_id"] = _id(db, MetricActual, metric_id=ids["metric_id"])
     ids["field_org_id"] = users["field"].organisation_id
