@@ -20,9 +20,10 @@ from server.api.http import (
     Limit,
     id_filter,
     matched_version,
-    page,
+    next_page,
     precondition,
     set_etag,
+    window,
 )
 from server.api.schemas import view_model
 from server.auth import CurrentUser, SessionDep
@@ -68,8 +69,8 @@ def list_alerts(
 ) -> list[AlertOut]:  # type: ignore[valid-type]
     """The alerts on tracks the caller may see, by id; `status=all` includes dismissed and resolved."""
     statuses = None if status == "all" else alerts.LIVE if status == "live" else (status,)
-    found = alerts.list_visible(db, user, statuses, initiative_id, principle)
-    return page(request, response, found, limit, cursor, key=lambda a: a.id)
+    found = alerts.list_visible(db, user, statuses, initiative_id, principle, window=window(cursor, limit))
+    return next_page(request, response, found, limit, key=lambda a: a.id)
 
 
 @router.get("/alerts/{alert_id}", responses={200: {"headers": ETAG_HEADER}})

@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from server.api import schemas
-from server.api.http import LIMIT_DEFAULT, PAGE_HEADERS, CommentId, Cursor, InitiativeId, Limit, page
+from server.api.http import (
+    LIMIT_DEFAULT,
+    PAGE_HEADERS,
+    CommentId,
+    Cursor,
+    InitiativeId,
+    Limit,
+    next_page,
+    window,
+)
 from server.auth import CurrentUser, SessionDep
 from server.services import comments
 from server.services.comments import CommentData
@@ -24,10 +33,8 @@ def list_comments(
     cursor: Cursor = None,
 ) -> list[schemas.CommentOut]:  # type: ignore[valid-type]
     """The comments on a track that the caller may read, oldest first."""
-    found = comments.listing(db, user, initiative_id)
-    return [
-        schemas.comment(c) for c in page(request, response, found, limit, cursor, key=lambda c: c.id or 0)
-    ]
+    found = comments.listing(db, user, initiative_id, window(cursor, limit))
+    return [schemas.comment(c) for c in next_page(request, response, found, limit, key=lambda c: c.id or 0)]
 
 
 @router.post("/initiatives/{initiative_id}/comments", status_code=201)

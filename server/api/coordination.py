@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Body, Request, Response
 
 from server.api import schemas
-from server.api.http import LIMIT_DEFAULT, PAGE_HEADERS, Cursor, Limit, RequestId, page
+from server.api.http import LIMIT_DEFAULT, PAGE_HEADERS, Cursor, Limit, RequestId, next_page, page, window
 from server.api.schemas import view_model
 from server.auth import CurrentUser, SessionDep
 from server.services import coordination
@@ -40,8 +40,8 @@ def list_requests(
     cursor: Cursor = None,
 ) -> list[RequestOut]:  # type: ignore[valid-type]
     """The coordination requests the caller's tracks sent or received."""
-    found = coordination.listing(db, user)
-    return page(request, response, found, limit, cursor, key=lambda r: r.id)
+    found = coordination.listing(db, user, window(cursor, limit))
+    return next_page(request, response, found, limit, key=lambda r: r.id)
 
 
 @router.get("/coordination/requests/{request_id}")

@@ -5,7 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from server.api import schemas
-from server.api.http import LIMIT_DEFAULT, PAGE_HEADERS, Cursor, Key, Limit, ReportId, id_filter, page
+from server.api.http import (
+    LIMIT_DEFAULT,
+    PAGE_HEADERS,
+    Cursor,
+    Key,
+    Limit,
+    ReportId,
+    id_filter,
+    next_page,
+    window,
+)
 from server.auth import CurrentUser, SessionDep
 from server.services import field_reports
 from server.services.field_reports import FieldReportData
@@ -26,11 +36,10 @@ def list_reports(
     cursor: Cursor = None,
 ) -> list[schemas.FieldReportOut]:  # type: ignore[valid-type]
     """The field reports the caller may read, newest first; `mine` keeps those its organisation filed."""
-    found = field_reports.listing(db, user, crisis_id, initiative_id, mine)
-    return [
-        schemas.report(r)
-        for r in page(request, response, found, limit, cursor, key=lambda r: r.id or 0, newest_first=True)
-    ]
+    found = field_reports.listing(
+        db, user, crisis_id, initiative_id, mine, window=window(cursor, limit, newest_first=True)
+    )
+    return [schemas.report(r) for r in next_page(request, response, found, limit, key=lambda r: r.id or 0)]
 
 
 @router.get("/field-reports/by-key/{key}")

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Final, TypeVar
 from fastapi import Header, Path, Query, Request, Response
 
 from server.services.errors import Conflict, DomainError, FieldError, Invalid
+from server.services.pages import Window
 from server.services.validation import ID_MAX
 
 # The range of an id column (PostgreSQL `integer`, a serial's range): an id past it is no id.
@@ -86,6 +87,22 @@ def decode_cursor(cursor: str | None) -> int | None:
     return after
 
 
+def window(cursor: str | None, limit: int, *, newest_first: bool = False) -> Window:
+    """The page a request asks for, for a service that reads it in the database."""
+    return Window(decode_cursor(cursor), limit, newest_first)
+
+
+def next_page(
+    request: Request, response: Response, rows: Sequence[T], limit: int, key: Callable[[T], int]
+) -> list[T]:
+    """The page out of `rows` (read with one more than `limit`), with a `Link` to the next when there is one."""
+    out = list(rows[:limit])
+    if len(rows) > limit:
+        nxt = request.url.include_query_params(cursor=encode_cursor(key(out[-1])), limit=limit)
+        response.headers["Link"] = f'<{nxt}>; rel="next"'
+    return out
+
+
 def page(
     request: Request,
     response: Response,
@@ -96,16 +113,12 @@ def page(
     key: Callable[[T], int],
     newest_first: bool = False,
 ) -> list[T]:
-    """One page of `items` in a stable order by id, with a `Link` to the next when there is more."""
+    """One page of a list computed in full (a short one, such as a track's overlap notices), by id."""
     after = decode_cursor(cursor)
     ordered = sorted(items, key=key, reverse=newest_first)
     if after is not None:
         ordered = [x for x in ordered if (key(x) < after if newest_first else key(x) > after)]
-    out = ordered[:limit]
-    if len(ordered) > limit:
-        nxt = request.url.include_query_params(cursor=encode_cursor(key(out[-1])), limit=limit)
-        response.headers["Link"] = f'<{nxt}>; rel="next"'
-    return out
+    return next_page(request, response, ordered[: limit + 1], limit, key)
 
 
 # ------------------------------------------------------------------ ETag and If-Match

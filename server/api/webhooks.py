@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from server.api.http import LIMIT_DEFAULT, PAGE_HEADERS, Cursor, Limit, WebhookId, page
+from server.api.http import LIMIT_DEFAULT, PAGE_HEADERS, Cursor, Limit, WebhookId, next_page, window
 from server.api.schemas import UtcDateTime
 from server.auth import CurrentUser, SessionDep
 from server.models.webhooks import Webhook
@@ -68,8 +68,8 @@ def listing(
     cursor: Cursor = None,
 ) -> list[WebhookOut]:
     """The webhooks of the caller's organisation (its admins only), by id."""
-    found = webhooks.listing(db, user)
-    return [_out(h) for h in page(request, response, found, limit, cursor, key=lambda h: h.id or 0)]
+    found = webhooks.listing(db, user, window(cursor, limit))
+    return [_out(h) for h in next_page(request, response, found, limit, key=lambda h: h.id or 0)]
 
 
 @router.post("/webhooks", status_code=201)
@@ -117,14 +117,12 @@ def deliveries(
     cursor: Cursor = None,
 ) -> list[DeliveryOut]:
     """The newest deliveries first, each with every try."""
-    found = page(
+    found = next_page(
         request,
         response,
-        webhooks.delivery_log(db, user, webhook_id),
+        webhooks.delivery_log(db, user, webhook_id, window=window(cursor, limit, newest_first=True)),
         limit,
-        cursor,
         key=lambda v: v.delivery.id or 0,
-        newest_first=True,
     )
     return [
         DeliveryOut(

@@ -27,6 +27,7 @@ from server import events
 from server.models import Alert, AlertDismissal, AlertInitiative, Initiative, User
 from server.services import audience, policy
 from server.services.errors import NotFound
+from server.services.pages import Window
 from server.services.policy import GOVERNMENT_WIDE_ROLES
 
 LIVE = ("open", "acknowledged")
@@ -314,10 +315,12 @@ def list_visible(
     principle: str | None = None,
     limit: int = 500,
     initiative_ids: Iterable[int] | None = None,
+    window: Window | None = None,
 ) -> list[AlertView]:
     """The alerts the actor may read, newest first; optionally of some tracks or one principle.
 
     `statuses` are the reader's (a government's own dismissal makes it dismissed for it).
+    With a `window`, one page of them by id instead (`server.services.pages`).
     """
     aud = audience.of(actor)
     q = select(Alert).where(col(Alert.id).in_(aud.alert_ids()), status_clause(aud, statuses))
@@ -330,8 +333,11 @@ def list_visible(
                 select(AlertInitiative.alert_id).where(col(AlertInitiative.initiative_id).in_(tracks))
             )
         )
-    rows = list(db.exec(q.order_by(col(Alert.updated_at).desc(), col(Alert.id).desc()).limit(limit)).all())
-    return present(db, actor, rows)
+    if window is not None:
+        q = window.apply(q, col(Alert.id))
+    else:
+        q = q.order_by(col(Alert.updated_at).desc(), col(Alert.id).desc()).limit(limit)
+    return present(db, actor, list(db.exec(q).all()))
 
 
 def load(db: Session, actor: User | None, alert_id: int, lock: bool = False) -> tuple[Alert, AlertView]:

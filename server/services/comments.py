@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from server import events
 from server.models import Comment, User
 from server.services import audience, policy
 from server.services.errors import Invalid, NotAllowed
+from server.services.pages import Window
 from server.services.validation import Bounded, parse, text
 
 
@@ -22,11 +23,14 @@ class CommentData(Bounded):
     internal: bool = False
 
 
-def listing(db: Session, actor: User | None, initiative_id: int) -> list[Comment]:
-    """The comments on a visible track that the actor may read, oldest first."""
+def listing(
+    db: Session, actor: User | None, initiative_id: int, window: Window | None = None
+) -> list[Comment]:
+    """The comments on a visible track that the actor may read, oldest first (or one page of them)."""
     aud = audience.of(actor)
     initiative = aud.track(db, initiative_id)
-    return list(db.exec(aud.comments(initiative_id, aud.is_home(db, initiative))).all())
+    q = aud.comments(initiative_id, aud.is_home(db, initiative))
+    return list(db.exec(window.apply(q, col(Comment.id)) if window else q).all())
 
 
 def add(db: Session, actor: User, initiative_id: int, data: CommentData | dict[str, Any]) -> Comment:

@@ -38,6 +38,7 @@ from server.models import (
 from server.models.base import utcnow
 from server.services import audience, initiatives, ledger, policy, sharing
 from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
+from server.services.pages import Window
 from server.services.validation import Bounded, Id, OptionalId, parse, text
 
 LIVE = ("open", "acknowledged")
@@ -383,17 +384,19 @@ def _view(db: Session, actor: User | None, row: CoordinationRequest, seen: set[i
     )
 
 
-def listing(db: Session, actor: User | None) -> list[RequestView]:
-    """Requests sent from or to one of the actor's own government's tracks, newest first."""
+def listing(db: Session, actor: User | None, window: Window | None = None) -> list[RequestView]:
+    """Requests sent from or to one of the actor's own government's tracks, newest first (or one page)."""
     visible = audience.of(actor).home_track_ids()
-    rows = db.exec(
-        select(CoordinationRequest)
-        .where(
-            col(CoordinationRequest.from_initiative_id).in_(visible)
-            | col(CoordinationRequest.to_initiative_id).in_(visible)
-        )
-        .order_by(col(CoordinationRequest.id).desc())
-    ).all()
+    q = select(CoordinationRequest).where(
+        col(CoordinationRequest.from_initiative_id).in_(visible)
+        | col(CoordinationRequest.to_initiative_id).in_(visible)
+    )
+    q = (
+        window.apply(q, col(CoordinationRequest.id))
+        if window
+        else q.order_by(col(CoordinationRequest.id).desc())
+    )
+    rows = db.exec(q).all()
     out = []
     for row in rows:
         seen = _home_ids(db, actor, [row.from_initiative_id, row.to_initiative_id])

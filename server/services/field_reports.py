@@ -21,6 +21,7 @@ from server.models import Crisis, FieldReport, Initiative, Organisation, User
 from server.services import audience, policy, workspace_meta
 from server.services.errors import Invalid, NotFound
 from server.services.initiative_common import new_key
+from server.services.pages import Window
 from server.services.validation import CAPS, Bounded, Day, OptionalId, parse, text
 
 FILER_ROLES = ("admin", "coordinator", "desk_officer", "field_contributor")
@@ -52,8 +53,9 @@ def listing(
     initiative_id: int | None = None,
     mine: bool = False,
     limit: int = 500,
+    window: Window | None = None,
 ) -> list[FieldReport]:
-    """The reports the actor may read, newest first."""
+    """The reports the actor may read, newest first (by date; with a `window`, one page by id)."""
     q = select(FieldReport).where(visible_clause(actor))
     if crisis_id:
         q = q.where(FieldReport.crisis_id == crisis_id)
@@ -61,6 +63,8 @@ def listing(
         q = q.where(FieldReport.initiative_id == initiative_id)
     if mine and actor is not None:
         q = q.where(FieldReport.org_id == actor.organisation_id)
+    if window is not None:
+        return list(db.exec(window.apply(q, col(FieldReport.id))).all())
     return list(
         db.exec(q.order_by(col(FieldReport.date).desc(), col(FieldReport.id).desc()).limit(limit)).all()
     )

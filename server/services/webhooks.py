@@ -46,6 +46,7 @@ from server.models.webhooks import (
 )
 from server.services import alerts, audience, decisions
 from server.services.errors import Invalid, NotAllowed, NotFound
+from server.services.pages import Window
 from server.services.validation import ITEMS_MAX, Bounded, parse, text, text_or_blank
 from server.settings import get_settings
 
@@ -163,16 +164,11 @@ def register(db: Session, actor: User, data: WebhookData | dict[str, Any]) -> tu
     return hook, signing_secret(hook)
 
 
-def listing(db: Session, actor: User) -> list[Webhook]:
-    """The webhooks of the actor's organisation, for its admins."""
+def listing(db: Session, actor: User, window: Window | None = None) -> list[Webhook]:
+    """The webhooks of the actor's organisation, for its admins, by id (or one page of them)."""
     _require_admin(actor)
-    return list(
-        db.exec(
-            select(Webhook)
-            .where(Webhook.org_id == actor.organisation_id, col(Webhook.removed_at).is_(None))
-            .order_by(col(Webhook.id))
-        ).all()
-    )
+    q = select(Webhook).where(Webhook.org_id == actor.organisation_id, col(Webhook.removed_at).is_(None))
+    return list(db.exec(window.apply(q, col(Webhook.id)) if window else q.order_by(col(Webhook.id))).all())
 
 
 def get(db: Session, actor: User, webhook_id: int) -> Webhook:
@@ -218,17 +214,18 @@ class DeliveryView:
     attempts: list[WebhookAttempt] = field(default_factory=list)
 
 
-def delivery_log(db: Session, actor: User, webhook_id: int, limit: int = 100) -> list[DeliveryView]:
-    """The webhook's newest deliveries, each with every try."""
+def delivery_log(
+    db: Session, actor: User, webhook_id: int, limit: int = 100, window: Window | None = None
+) -> list[DeliveryView]:
+    """The webhook's newest deliveries, each with every try (with a `window`, one page of them)."""
     hook = get(db, actor, webhook_id)
-    rows = list(
-        db.exec(
-            select(WebhookDelivery)
-            .where(WebhookDelivery.webhook_id == hook.id)
-            .order_by(col(WebhookDelivery.id).desc())
-            .limit(limit)
-        ).all()
+    q = select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook.id)
+    q = (
+        window.apply(q, col(WebhookDelivery.id))
+        if window
+        else q.order_by(col(WebhookDelivery.id).desc()).limit(limit)
     )
+    rows = list(db.exec(q).all())
     views = {r.id: DeliveryView(r) for r in rows if r.id is not None}
     if views:
         for a in db.exec(

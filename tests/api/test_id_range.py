@@ -28,7 +28,11 @@ def _operations() -> list[tuple[str, str, list[str]]]:
     out = []
     for path, item in DOC["paths"].items():
         for method, op in item.items():
-            ids = [p["name"] for p in op.get("parameters", []) if p["in"] == "path" and p["schema"].get("type") == "integer"]
+            ids = [
+                p["name"]
+                for p in op.get("parameters", [])
+                if p["in"] == "path" and p["schema"].get("type") == "integer"
+            ]
             if ids:
                 out.append((method.upper(), path, ids))
     return out
@@ -62,10 +66,14 @@ def test_the_operations_are_found() -> None:
 def test_ids_at_the_edge_of_the_range_on_every_operation(api: TestClient) -> None:
     for method, path, ids in OPERATIONS:
         largest = _call(api, method, path, ids, ID_MAX)
-        assert largest.status_code < 500, f"{method} {path} with {ID_MAX}: {largest.status_code} {largest.text[:300]}"
+        assert largest.status_code < 500, (
+            f"{method} {path} with {ID_MAX}: {largest.status_code} {largest.text[:300]}"
+        )
         assert largest.status_code not in (200, 201, 204), (method, path, largest.text[:300])
         past = _call(api, method, path, ids, ID_MAX + 1)
-        assert past.status_code == 422, f"{method} {path} with {ID_MAX + 1}: {past.status_code} {past.text[:300]}"
+        assert past.status_code == 422, (
+            f"{method} {path} with {ID_MAX + 1}: {past.status_code} {past.text[:300]}"
+        )
         assert {e["loc"] for e in past.json()["errors"]} & set(ids), (method, path, past.text[:300])
 
 

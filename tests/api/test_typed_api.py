@@ -161,8 +161,13 @@ def test_an_items_body_is_typed_in_the_document_and_refuses_what_it_does_not_dec
 
     doc = api.get("/api/v1/openapi.json").json()
     schemas_ = doc["components"]["schemas"]
-    for part, name in (("red_lines", "RedLine"), ("staff", "Staff"), ("resources", "Resource"),
-                       ("leverage", "Leverage"), ("metrics", "Metric")):
+    for part, name in (
+        ("red_lines", "RedLine"),
+        ("staff", "Staff"),
+        ("resources", "Resource"),
+        ("leverage", "Leverage"),
+        ("metrics", "Metric"),
+    ):
         add = doc["paths"][f"/api/v1/initiatives/{{initiative_id}}/lines/{part}"]["post"]
         edit = doc["paths"][f"/api/v1/initiatives/{{initiative_id}}/lines/{part}/{{line_id}}"]["put"]
         assert add["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(f"/{name}In")
@@ -187,11 +192,16 @@ def test_an_items_body_is_typed_in_the_document_and_refuses_what_it_does_not_dec
         422,
     )
     assert "amount" in {e["loc"] for e in infinite["errors"]}
-    made = api.post(f"{url}/resources", json={"kind": "funding", "amount": 5_000_000_000, "currency": "EUR", "until": ""})
+    made = api.post(
+        f"{url}/resources", json={"kind": "funding", "amount": 5_000_000_000, "currency": "EUR", "until": ""}
+    )
     assert made.status_code == 201, made.text
     line = made.json()
     edit_url = f"{url}/resources/{line['id']}"
-    bad = _problem(api.put(edit_url, json={"kind": "funding", "colour": 1}, headers={"If-Match": made.headers["etag"]}), 422)
+    bad = _problem(
+        api.put(edit_url, json={"kind": "funding", "colour": 1}, headers={"If-Match": made.headers["etag"]}),
+        422,
+    )
     assert [e["loc"] for e in bad["errors"]] == ["colour"]
     ok = api.put(edit_url, json={"kind": "logistics", "version": line["version"]})
     assert ok.status_code == 200 and ok.json()["kind"] == "logistics", ok.text
