@@ -67,7 +67,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
 DOWN_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
+<body>
 <h1>{title}</h1>
 <p>{detail}</p>
 <p><a href="">Try again</a></p>

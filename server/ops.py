@@ -101,7 +101,7 @@ def wants_json_scope(scope: Scope) -> bool:
 BUSY_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Busy - try again</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
+<body>
 <h1>Accord is busy</h1>
 <p>Too many requests are being worked on right now; yours was not started, and nothing
 was saved. Try again in a moment.</p>

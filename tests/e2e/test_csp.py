@@ -3,6 +3,7 @@ API reference load with no CSP violation, and htmx (with its SSE extension) stil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,10 +62,21 @@ def _watched(browser: Browser) -> tuple[Page, list[str]]:
     console: list[str] = []
 
     def keep(msg: ConsoleMessage) -> None:
-        if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text:
-            console.append(msg.text)
+        # A CSP refusal, and any other error the page's scripts meet, fail the test.
+        if (
+            msg.type == "error"
+            or "Content Security Policy" in msg.text
+            or "Content-Security-Policy" in msg.text
+        ):
+            console.append(f"{msg.type}: {msg.text}")
 
     page.on("console", keep)
+    page.on("pageerror", lambda exc: console.append(f"page error: {exc}"))
+    # The console says only "Failed to load resource"; name the resource.
+    page.on(
+        "response",
+        lambda r: console.append(f"{r.status} on {r.request.method} {r.url}") if r.status >= 400 else None,
+    )
     return page, console
 
 
@@ -92,7 +104,9 @@ def test_pages_pass_the_csp_and_htmx_still_works(served, browser: Browser) -> No
         "/crises",
         f"/crises/{ids['crisis']}",
         "/reports",
-        "/coordination/requests",
+        "/coordination",
+        "/principles",
+        "/delegations",
         "/account",
     ]
     for path in paths:
@@ -119,6 +133,51 @@ def test_pages_pass_the_csp_and_htmx_still_works(served, browser: Browser) -> No
     with page.expect_request(lambda r: r.url.endswith("/events"), timeout=10_000):
         page.goto(base + "/alerts")
     assert not _violations(page, console)
+
+
+def test_no_inline_style_is_allowed_or_needed() -> None:
+    """The policy allows no inline style at all, and no template writes a `style` attribute."""
+    from server.edge import CSP
+
+    assert "unsafe-inline" not in CSP and "style-src-attr" not in CSP
+    templates = Path(__file__).resolve().parents[2] / "web" / "templates"
+    found = [
+        f"{p.relative_to(templates)}: {line.strip()[:80]}"
+        for p in templates.rglob("*.html")
+        for line in p.read_text().splitlines()
+        if re.search(r"\sstyle\s*=", line)
+    ]
+    assert not found, found
+
+
+def test_a_crisis_timeline_draws_its_bars_under_the_csp(served, browser: Browser) -> None:  # type: ignore[no-untyped-def]
+    """The timeline's years and bars are placed by SVG geometry: each bar starts and spans where its dates say."""
+    base, ids = served
+    page, console = _watched(browser)
+    page.goto(base + "/signin")
+    page.fill("#email", MFA)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    page.goto(f"{base}/crises/{ids['crisis']}")
+    bars = page.locator("#timeline rect.tl-bar")
+    expect(bars.first).to_be_visible()
+    lane = page.locator("#timeline svg.tl-lane").first.bounding_box()
+    bar = bars.first.bounding_box()
+    assert (
+        lane
+        and bar
+        and bar["width"] > 4
+        and lane["x"] <= bar["x"]
+        and bar["x"] + bar["width"] <= lane["x"] + lane["width"] + 1
+    )
+    # Drawn in its colour by the stylesheet, not black as an unstyled SVG shape would be.
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('#timeline rect.tl-bar')).fill")
+        != "rgb(0, 0, 0)"
+    )
+    assert page.locator("#timeline svg.tl-years text").count() >= 1
+    assert not _violations(page, console), _violations(page, console)
 
 
 def test_the_api_reference_renders_under_the_csp(served, browser: Browser) -> None:  # type: ignore[no-untyped-def]
