@@ -156,6 +156,22 @@ def test_the_document_types_every_answer() -> None:
                 assert set(answers[code]["content"]) == {PROBLEM}, f"{method} {path} {code}"
 
 
+def test_the_document_types_every_request_body() -> None:
+    """No operation takes an untyped body: each is a model that refuses fields it does not declare."""
+    doc = TestClient(create_app()).get("/api/v1/openapi.json").json()
+    components = doc["components"]["schemas"]
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            if body is None:
+                continue
+            # An optional body (`anyOf` a model or null) is typed too.
+            refs = [b["$ref"] for b in body.get("anyOf", [body]) if "$ref" in b]
+            assert len(refs) == 1, f"{method} {path}: untyped body {body}"
+            model = components[refs[0].rsplit("/", 1)[-1]]
+            assert model.get("properties") and model.get("additionalProperties") is False, f"{method} {path}"
+
+
 def test_an_items_body_is_typed_in_the_document_and_refuses_what_it_does_not_declare(api: TestClient) -> None:
     from server.services.validation import CAPS
 
