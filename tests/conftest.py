@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -119,24 +120,20 @@ def db_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def db_url(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    sqlite_template: Path,
+@contextmanager
+def database(
+    request: pytest.FixtureRequest, backend: str, where: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
-    """A fresh, migrated database for this test, configured as Accord's own."""
-    backend = request.getfixturevalue("db_backend") if "db_backend" in request.fixturenames else "sqlite"
+    """A fresh, migrated database on `backend`, configured as Accord's own until the block ends."""
     if backend == "postgres":
         url = request.getfixturevalue("pg_url")
         _empty_pg(url)
     else:
-        path = tmp_path / "accord.db"
-        shutil.copy(sqlite_template, path)
+        path = where / "accord.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
     monkeypatch.setenv("ACCORD_DATABASE_URL", url)
-    monkeypatch.setenv("ACCORD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ACCORD_DATA_DIR", str(where / "data"))
     monkeypatch.setenv("ACCORD_SECRET_KEY", "test-secret-key-0123456789abcdef0123456789")
     monkeypatch.setenv("ACCORD_WEB_RELAY", "false")
     # A cheap argon2id cost keeps tests fast; the algorithm and code path are the real ones.
@@ -149,6 +146,14 @@ def db_url(
     if backend == "sqlite":
         dbmod.engines.cache_clear()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh, migrated database for this test, configured as Accord's own."""
+    backend = request.getfixturevalue("db_backend") if "db_backend" in request.fixturenames else "sqlite"
+    with database(request, backend, tmp_path, monkeypatch) as url:
+        yield url
 
 
 @pytest.fixture

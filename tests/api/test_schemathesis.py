@@ -5,11 +5,13 @@ unknown field, a wrong type, an id past the database's range). Stateful: sequenc
 feed one answer's ids into the next call (a track created, then read, edited and given
 items). Every answer must be no 5xx, of a status and content type the document declares,
 and match its schema; data that breaks the schema must be refused. The examples are
-bounded and fixed (derandomised), so the run is the same on every machine and short.
+bounded and fixed (derandomised), so the run is the same on every machine and short; it runs
+on SQLite and on PostgreSQL, each against one seeded workspace that the operations share.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,8 +27,10 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlmodel import Session
 
+from server import db as dbmod
 from server.app import create_app
 from server.services import sessions
+from tests.conftest import database
 from tests.factories import document, initiative, load, person
 
 # The document needs no database; each call reaches the test's own (the app reads its
@@ -103,9 +107,17 @@ def seed(db: Session) -> str:
     return token
 
 
-@pytest.fixture
-def token(db: Session, db_backend: str) -> str:
-    return seed(db)
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def token(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One seeded workspace per database for the whole module: the operations fuzz it in turn,
+    as a client would, and the run spends its time on requests rather than on set-up."""
+    backend = str(request.param)
+    if backend not in request.config.getoption("--db").split(","):
+        pytest.skip(f"--db does not name {backend}")
+    with pytest.MonkeyPatch.context() as mp, database(request, backend, tmp_path_factory.mktemp(backend), mp):
+        with Session(dbmod.get_engine(write=True), expire_on_commit=False) as db:
+            token = seed(db)
+        yield token
 
 
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
