@@ -239,9 +239,9 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(DataError)
     def _out_of_range(request: Request, exc: DataError) -> Response:
-        """An id within the edge's bounds but past what its column holds (PostgreSQL's ids are
-        32-bit: above 2^31-1) names no record, as on SQLite: 404, not a server error. The
-        request's transaction has rolled back (its dependency saw the error)."""
+        """A number past what its column holds (PostgreSQL's ids are 32-bit) names no record:
+        404, not a server error. The edge refuses such ids first (422, `server.bounds`); this
+        is the backstop. The request's transaction has rolled back (its dependency saw it)."""
         if getattr(exc.orig, "sqlstate", None) == "22003":  # numeric_value_out_of_range
             return _domain(request, NotFound("No such record"))
         return _crash(request, exc)
