@@ -80,6 +80,14 @@ def _watched(browser: Browser) -> tuple[Page, list[str]]:
     return page, console
 
 
+def _sign_in(page: Page, base: str) -> None:
+    page.goto(base + "/signin")
+    page.fill("#email", MFA)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
 def _violations(page: Page, console: list[str]) -> list[str]:
     return [*page.evaluate("window.__csp || []"), *console]
 
@@ -154,11 +162,7 @@ def test_a_crisis_timeline_draws_its_bars_under_the_csp(served, browser: Browser
     """The timeline's years and bars are placed by SVG geometry: each bar starts and spans where its dates say."""
     base, ids = served
     page, console = _watched(browser)
-    page.goto(base + "/signin")
-    page.fill("#email", MFA)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
+    _sign_in(page, base)
     page.goto(f"{base}/crises/{ids['crisis']}")
     bars = page.locator("#timeline rect.tl-bar")
     expect(bars.first).to_be_visible()
@@ -218,11 +222,7 @@ def test_live_blocks_refresh_for_their_own_track_only(served, browser: Browser) 
     """The track filter on live events runs from web/static/accord.js, with no eval."""
     base, ids = served
     page, console = _watched(browser)
-    page.goto(base + "/signin")
-    page.fill("#email", MFA)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
+    _sign_in(page, base)
     url = f"{base}/initiatives/{ids['track']}"
     with page.expect_request(lambda r: r.url.endswith("/events"), timeout=10_000):
         page.goto(url)
