@@ -36,6 +36,7 @@ from server.auth import CurrentUser, SessionDep
 from server.services import answers, initiatives, metric_actuals
 from server.services.initiative_lines import LINE_DATA
 from server.services.initiatives import Filters, InitiativeData
+from server.services.validation import blanks_as_none
 
 router = APIRouter(tags=["initiatives"])
 Part = schemas.Part
@@ -175,7 +176,7 @@ class _BlankIsNone(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _blanks(cls, data: Any) -> Any:
-        return {k: (None if v == "" else v) for k, v in data.items()} if isinstance(data, dict) else data
+        return blanks_as_none(data)
 
 
 def _line_routes(part: str, model: type[BaseModel]) -> None:

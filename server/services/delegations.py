@@ -32,7 +32,7 @@ from server.models.base import utcnow
 from server.services import audience, ledger, policy, signoff_state
 from server.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from server.services.initiative_common import new_key
-from server.services.validation import Bounded, parse
+from server.services.validation import Bounded, blanks_as_none, parse
 
 ENTRY_MADE = "delegation"
 ENTRY_REVOKED = "revocation"
@@ -56,9 +56,7 @@ class DelegationData(Bounded):
     @model_validator(mode="before")
     @classmethod
     def _blanks(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {k: (None if v == "" else v) for k, v in data.items()}
-        return data
+        return blanks_as_none(data)
 
 
 @dataclass

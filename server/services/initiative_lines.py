@@ -17,7 +17,17 @@ from server.models.initiatives import LINE_MODELS
 from server.services import audience, policy
 from server.services.errors import Conflict, Invalid, NotFound
 from server.services.initiative_common import bump, editable, flush_versioned, touched
-from server.services.validation import CAPS, Amount, Bounded, Day, Id, parse, text, text_or_blank
+from server.services.validation import (
+    CAPS,
+    Amount,
+    Bounded,
+    Day,
+    Id,
+    blanks_as_none,
+    parse,
+    text,
+    text_or_blank,
+)
 
 
 class RedLineData(Bounded):
@@ -88,10 +98,6 @@ LINE_DATA: dict[str, type[BaseModel]] = {
 }
 
 
-def _blank_to_none(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: (None if v == "" else v) for k, v in data.items()}
-
-
 def infer_metric_kind(name: str) -> str:
     from server.domain.metric_kinds import infer
 
@@ -128,7 +134,7 @@ def add_line(db: Session, actor: User | None, initiative_id: int, part: str, dat
     """Add a red line, staff line, resource, leverage tool or metric to an initiative."""
     _known(part)
     initiative = editable(db, actor, initiative_id)
-    values = parse(LINE_DATA[part], _blank_to_none(data) if isinstance(data, dict) else data).model_dump()
+    values = parse(LINE_DATA[part], blanks_as_none(data)).model_dump()
     _within_track(initiative, values)
     _check(db, values)
     if part == "metrics" and values.get("kind") is None:
@@ -185,7 +191,7 @@ def update_line(
     initiative, line = _editable_line(db, actor, initiative_id, part, line_id)
     if isinstance(data, dict) and "internal" not in data:
         data = {**data, "internal": bool(line.internal)}
-    values = parse(LINE_DATA[part], _blank_to_none(data)).model_dump()
+    values = parse(LINE_DATA[part], blanks_as_none(data)).model_dump()
     _within_track(initiative, values)
     _check(db, values)
     if line.version != version:

@@ -19,7 +19,7 @@ from server.models import Initiative, Metric, MetricActual, User
 from server.services import audience, policy
 from server.services.errors import Invalid, NotFound
 from server.services.initiative_common import bump, touched
-from server.services.validation import Bounded, Day, parse
+from server.services.validation import Bounded, Day, blanks_as_none, parse
 
 
 class ActualData(Bounded):
@@ -77,9 +77,7 @@ def record(
     """Record the value a metric stood at on a date (the end of the period measured)."""
     initiative, metric = _metric(db, actor, initiative_id, metric_id)
     policy.require_edit(db, actor, initiative)
-    typed = parse(
-        ActualData, {k: (None if v == "" else v) for k, v in data.items()} if isinstance(data, dict) else data
-    )
+    typed = parse(ActualData, blanks_as_none(data))
     taken = db.exec(
         select(MetricActual.id).where(MetricActual.metric_id == metric.id, MetricActual.date == typed.date)
     ).first()

@@ -163,6 +163,12 @@ def message(error: Mapping[str, Any]) -> str:
     return str(error.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
+def blanks_as_none(data: Any) -> Any:
+    """A form's blank fields read as none (`{"until": ""}` as `{"until": None}`); anything
+    that is not a mapping as it came, for the model to refuse by name."""
+    return {k: (None if v == "" else v) for k, v in data.items()} if isinstance(data, dict) else data
+
+
 def parse(model: type[M], data: Any) -> M:
     """Validate `data` as `model`, or raise `Invalid` naming each bad field in plain words."""
     if isinstance(data, model):
