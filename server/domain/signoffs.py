@@ -66,7 +66,7 @@ from server.domain.snapshot import (
 
 ReasonCode = Literal["proposer", "named", "partner", "staff", "resource", "leverage", "leverage_kind"]
 State = Literal["signed", "missing", "declined"]
-Area = Literal["finance", "trade", "defence", "development", "intelligence"]
+Area = Literal["finance", "trade", "defence", "development", "intelligence", "interior"]
 
 # Which department answers for which kind of leverage. "security_guarantee" is not a
 # leverage kind of the schema; it is read from a tool's description or the decision's
@@ -88,6 +88,7 @@ AREA_WORDS: dict[Area, tuple[tuple[str, ...], ...]] = {
     "defence": (("defence", "defense", "mod", "def"), ("military", "army", "armed")),
     "development": (("development", "dev"), ("cooperation", "aid", "assistance")),
     "intelligence": (("intelligence",),),
+    "interior": (("interior", "home"),),
 }
 
 # Phrases in a leverage tool's description or a decision's text that name a kind of

@@ -278,33 +278,50 @@ def _named_departments(snapshot: Snapshot, gov: str, text: str, others: set[str]
 
     A department is named by a distinctive word of its name (its government's name and
     office words left out), written with its capital inside the sentence, or in any case
-    beside an office word ("the health ministry", "the ministry of health"); not where the
-    words around it give the office to another side ("the Brigades' health ministry").
+    beside an office word ("the health ministry", "the ministry of health"); or by a name
+    its office goes by (`_ALIASES`: "the Treasury" for a ministry of finance); not where
+    the words around it give the office to another side ("the Brigades' health ministry").
     """
-    out: list[tuple[str, str]] = []
+    gov_words = {w.casefold() for w in re.findall(r"[\w'-]+", gov)}
+    names: list[tuple[str, str]] = []
     for o in snapshot.ws.organisations:
         if o.kind != "department" or _government(snapshot, o.key) != gov:
             continue
         own = o.name.split(",", 1)[-1] if "," in o.name else o.name
-        gov_words = {w.casefold() for w in re.findall(r"[\w'-]+", gov)}
-        distinctive = [
-            w
+        names += [
+            (o.key, w)
             for w in re.findall(r"[A-Z][\w'-]+", own)
             if w.casefold() not in _OFFICE_WORDS and w.casefold() not in gov_words and len(w) > 3
         ]
-        for w in distinctive:
-            word = re.escape(w)
-            found = [
-                *re.finditer(rf"(?<![.!?]\s)(?<!^)\b{word}\b", text),
-                *re.finditer(rf"(?:^|[.!?]\s+){word}(?:'s)?\s+(?:to|will|shall|must|is|has|and)\b", text),
-                *re.finditer(
-                    rf"\b{word}\s+{_OFFICE}\b|\b{_OFFICE}\s+(?:of|for)\s+(?:the\s+)?{word}\b", text, re.I
-                ),
-            ]
-            if any(not _held_by_others(text, m.start(), m.end(), others) for m in found):
-                out.append((o.key, w))
-                break
+    for area, aliases in _ALIASES.items():
+        dept = signoffs.responsible_department(snapshot.organisations, gov, area)
+        if dept is not None:
+            names += [(dept, a) for a in aliases]
+    out: list[tuple[str, str]] = []
+    for key, w in names:
+        if any(k == key for k, _ in out):
+            continue
+        word = r"\s+".join(re.escape(part) for part in w.split())
+        found = [
+            *re.finditer(rf"(?<![.!?]\s)(?<!^)\b{word}\b", text),
+            *re.finditer(
+                rf"(?:^|[.!?]\s+)(?:The\s+)?{word}(?:'s)?\s+(?:to|will|shall|must|is|has|and)\b", text
+            ),
+            *re.finditer(
+                rf"\b{word}\s+{_OFFICE}\b|\b{_OFFICE}\s+(?:of|for)\s+(?:the\s+)?{word}\b", text, re.I
+            ),
+        ]
+        if any(not _held_by_others(text, m.start(), m.end(), others) for m in found):
+            out.append((key, w))
     return out
+
+
+# Names a department goes by other than its own, by the area it answers for: "the Treasury"
+# is the finance ministry's, "the Home Office" the interior ministry's, whatever their names.
+_ALIASES: dict[signoffs.Area, tuple[str, ...]] = {
+    "finance": ("Treasury", "Exchequer"),
+    "interior": ("Home Office", "Home Affairs", "Interior"),
+}
 
 
 # Words that call a body an office of government ("the health ministry", "the ministry of health").
