@@ -31,7 +31,10 @@ What counts as a sign-off:
 
 - Sign-offs belong to the decision entry they approve. A correction is a new entry
   (``supersedes``) and starts with none: nothing carries over from the entry it
-  replaces. A sign-off dated before its own entry is not counted either.
+  replaces. A sign-off dated before its own entry is not counted either, but for the
+  day before an entry that corrects nothing (`EARLY_SIGNOFF_DAYS`): a decision agreed and
+  signed at a meeting is often logged the next day, and there is no earlier entry its
+  sign-off could have been given to.
 - A required state (a partner such as ``ostmark``) is satisfied by the state or any
   department of its government; a required department only by itself.
 - A sign-off with ``declined: true`` blocks the decision; only a new entry that
@@ -372,6 +375,19 @@ def delegation_fault(
     return None
 
 
+# How many days before its entry a sign-off may be dated and still count, where the entry
+# corrects nothing (a correction's sign-offs are its own: none dated before it counts).
+EARLY_SIGNOFF_DAYS = 1
+
+
+def too_early(signoff: Signoff, decision: Decision) -> bool:
+    """Whether the sign-off is dated too long before its entry to be given to it."""
+    if signoff.date is None:
+        return False
+    grace = 0 if decision.supersedes else EARLY_SIGNOFF_DAYS
+    return (decision.date - signoff.date).days > grace
+
+
 def counts(
     signoff: Signoff,
     decision: Decision,
@@ -379,7 +395,7 @@ def counts(
     delegations: Mapping[str, Delegation] | None = None,
 ) -> bool:
     """Whether a sign-off on the entry counts at all (its date, its delegation)."""
-    if signoff.date is not None and signoff.date < decision.date:
+    if too_early(signoff, decision):
         return False
     return delegation_fault(signoff, decision, initiative, delegations or {}) is None
 
@@ -469,7 +485,8 @@ def signoff_status(
     ignored: list[IgnoredSignoff] = []
     for so in decision.signoffs:
         fault = delegation_fault(so, decision, initiative, delegations or {})
-        if so.date is not None and so.date < decision.date:
+        if too_early(so, decision):
+            assert so.date is not None
             ignored.append(IgnoredSignoff(so, f"dated {so.date.isoformat()}, before the entry it approves"))
         elif fault is not None:
             ignored.append(IgnoredSignoff(so, fault))

@@ -349,6 +349,63 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         {("missing_signoff", ("d1",), "medium")},
         "Kingdom of Ostmark",
     ),
+    (
+        "a sign-off dated the day before an entry that corrects nothing counts (signed, then logged)",
+        workspace(
+            SHARED, [dec("d1", touches=("ostmark",), signed=("varnia-mfa", so("ostmark", date="2026-05-24")))]
+        ),
+        set(),
+        "",
+    ),
+    (
+        "the day's grace does not reach a correction: its sign-offs are its own",
+        workspace(
+            decisions=[
+                dec("d1", date="2026-05-20", touches=("varnia-fin",), signed=("varnia-mfa", "varnia-fin")),
+                dec(
+                    "d2",
+                    date="2026-05-25",
+                    touches=("varnia-fin",),
+                    signed=("varnia-mfa", so("varnia-fin", date="2026-05-24")),
+                    supersedes="d1",
+                ),
+            ]
+        ),
+        {("missing_signoff", ("d2",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "the Treasury named as acting stands for the ministry of finance",
+        workspace(
+            decisions=[
+                dec("d1", text="The Treasury will release the second tranche.", signed=("varnia-mfa",))
+            ]
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "near miss: a department named only to say its word is not needed",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="For the record: no sign-off from Treasury or Defence needed; the envelope is unchanged.",
+                    signed=("varnia-mfa",),
+                )
+            ]
+        ),
+        set(),
+        "",
+    ),
+    (
+        "near miss: assets denied, not put to work",
+        workspace(
+            decisions=[dec("d1", text="Convoys to move without military escorts.", signed=("varnia-mfa",))]
+        ),
+        set(),
+        "",
+    ),
     # --- corrections and declines
     (
         "superseded entry is not judged",

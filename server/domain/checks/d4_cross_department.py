@@ -311,7 +311,7 @@ def _named_departments(snapshot: Snapshot, gov: str, text: str, others: set[str]
                 rf"\b{word}\s+{_OFFICE}\b|\b{_OFFICE}\s+(?:of|for)\s+(?:the\s+)?{word}\b", text, re.I
             ),
         ]
-        if any(not _held_by_others(text, m.start(), m.end(), others) for m in found):
+        if any(not _not_put_to_work(text, m.start(), m.end(), others) for m in found):
             out.append((key, w))
     return out
 
@@ -347,6 +347,24 @@ def _other_holders(snapshot: Snapshot, gov: str) -> set[str]:
     return (words(names) - words(ours) - _OFFICE_WORDS) | _OTHERS_POSSESSIVES
 
 
+# Words that deny what follows them in the clause ("no sign-off from Treasury or Trade
+# needed", "without military escorts"): what they deny is not put to work.
+_DENIALS = re.compile(r"\b(?:no|not|never|neither|nor|without|none)\b", re.IGNORECASE)
+# How far back in its clause a denial reaches.
+_DENIAL_WORDS = 6
+
+
+def _denied(text: str, start: int) -> bool:
+    """Whether the words just before text[start:] in its clause deny it."""
+    clause = re.split(r"[.;:!?,()]", text[:start])[-1]
+    return bool(_DENIALS.search(" ".join(clause.split()[-_DENIAL_WORDS:])))
+
+
+def _not_put_to_work(text: str, start: int, end: int, others: set[str]) -> bool:
+    """Whether a mention is another actor's, or denied, so that it gives our department no part."""
+    return _held_by_others(text, start, end, others) or _denied(text, start)
+
+
 def _held_by_others(text: str, start: int, end: int, others: set[str]) -> bool:
     """Whether the words around text[start:end] give it to another actor.
 
@@ -373,7 +391,8 @@ def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) 
     touched: list[tuple[str, str]] = []
     for area, pattern in _ASSET_AREAS:
         m = next(
-            (m for m in pattern.finditer(text) if not _held_by_others(text, m.start(), m.end(), others)), None
+            (m for m in pattern.finditer(text) if not _not_put_to_work(text, m.start(), m.end(), others)),
+            None,
         )
         if m is None:
             continue
