@@ -26,9 +26,11 @@ DATA = Path(__file__).resolve().parent / "data"
 STEM = "minilm_static"
 VECTORS_SHA256 = "1e19c2ad592a267f948ed580257438c0d046a8fbf8e1902288dff530e66cc365"
 TOKENIZER_SHA256 = "dd33465341c98889c3338356b6200c8b232b89af5f1b7aa8e6ee1d4d7a699631"
-# Names the model, and the version of the text it is given (`overlap.text.sentences`), in
-# stored vectors: vectors made by another model or from other text are made again.
-TEXT_VERSION = 2
+# Names the model, and the version of the text it is given (`overlap.text.sentences`) and
+# of the stored form (`overlap.text.stored`), in stored vectors: vectors made by another
+# model, from other text or in another form are made again (`accord vectors refresh`).
+# 3: the stored form carries each aim's vector.
+TEXT_VERSION = 3
 MODEL_ID = f"minilm-l6-v2-static/{VECTORS_SHA256[:12]}/text{TEXT_VERSION}"
 DIMS = 128
 # From this many texts on, the tokenizer encodes them as one batch, in parallel.

@@ -3,7 +3,8 @@
 A finding says why two tracks look like one process. The score is computed from
 meaning vectors, which a reader cannot check, so the evidence quotes the text: the
 words both tracks use (as each wrote them), and the pair of aims, one from each, whose
-meanings are closest, with their similarity.
+meanings are closest, with their similarity. The aims' vectors are stored with the
+track (`text.stored`); only a track without its stored form runs the sentence model here.
 """
 
 from __future__ import annotations
@@ -68,23 +69,33 @@ class Cache:
         return w
 
     def prefetch(self, records: list[TrackRecord]) -> None:
-        """Compute the data of these tracks in one batch (a full run words thousands of pairs)."""
+        """Compute the data of these tracks in one batch (a full run words thousands of pairs):
+        stored aims' vectors are read, the others computed together."""
         todo = list({r.key: r for r in records if r.key not in self._kept}.values())[: _KEPT // 2]
         if not todo:
             return
         aims = [_aims(r) for r in todo]
-        vecs = text.vectors([text.sentences(a, ()) for ab in aims for a in ab])
-        at = 0
-        for r, ab in zip(todo, aims, strict=True):
+        got = [_stored(r, ab) for r, ab in zip(todo, aims, strict=True)]
+        missing = [n for n, v in enumerate(got) if v is None]
+        if missing:
+            for n, v in zip(missing, text.aim_vectors([aims[n] for n in missing]), strict=True):
+                got[n] = v
+        for r, ab, vecs in zip(todo, aims, got, strict=True):
             if len(self._kept) >= _KEPT:
                 for old in list(self._kept)[: _KEPT // 2]:
                     del self._kept[old]
-            self._kept[r.key] = Words(_first(r), ab, vecs[at : at + len(ab)])
-            at += len(ab)
+            assert vecs is not None
+            self._kept[r.key] = Words(_first(r), ab, vecs)
+
+
+def _stored(r: TrackRecord, aims: tuple[str, ...]) -> np.ndarray | None:
+    """The aims' vectors stored with the track, if it has them (for these aims)."""
+    vecs = text.stored_aim_vectors(r.vector)
+    return vecs if vecs is not None and len(vecs) == len(aims) else None
 
 
 def _aims(r: TrackRecord) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(s for s in (*r.aims, *r.objectives) if s.strip()))
+    return text.aims_of(r.aims, r.objectives)
 
 
 def _first(r: TrackRecord) -> dict[str, str]:
@@ -99,10 +110,8 @@ def _first(r: TrackRecord) -> dict[str, str]:
 
 def _words(r: TrackRecord) -> Words:
     aims = _aims(r)
-    vecs = (
-        text.vectors([text.sentences(a, ()) for a in aims]) if aims else np.zeros((0, text.DIMS), np.float32)
-    )
-    return Words(_first(r), aims, vecs)
+    vecs = _stored(r, aims)
+    return Words(_first(r), aims, text.aim_vectors([aims])[0] if vecs is None else vecs)
 
 
 def matched_phrases(index: OverlapIndex, a: str, b: str, limit: int = 6) -> list[str]:

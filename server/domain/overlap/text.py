@@ -45,12 +45,15 @@ __all__ = [
     "DIMS",
     "MODEL_ID",
     "Stored",
+    "aim_vectors",
+    "aims_of",
     "digest",
     "fields",
     "from_bytes",
     "names",
     "sentences",
     "stored",
+    "stored_aim_vectors",
     "unpack",
     "vector_bytes",
     "vectors",
@@ -161,7 +164,12 @@ def digest(ss: Sequence[str]) -> str:
 # --------------------------------------------------------------------------- stored form
 
 _FIELDS_AT = DIMS * 2
-_NAMES_AT = _FIELDS_AT + 4
+_AIMS_AT = _FIELDS_AT + 4
+_NAMES_LEN_AT = _AIMS_AT + 2
+_HEAD = _NAMES_LEN_AT + 4
+# Aim vectors are stored as unit vectors times this, in int8: they only choose and show
+# the closest pair of aims (to two decimals), so a byte a dimension is enough.
+AIM_SCALE = 127
 
 
 @dataclass(frozen=True)
@@ -173,30 +181,71 @@ class Stored:
     names: frozenset[str]
 
 
+def aims_of(aims: Iterable[str], objectives: Iterable[str] = ()) -> tuple[str, ...]:
+    """The aims and objectives a finding quotes, each once, in order."""
+    return tuple(dict.fromkeys(s for s in (*aims, *objectives) if s.strip()))
+
+
+def aim_vectors(aims: Sequence[Sequence[str]]) -> list[np.ndarray]:
+    """Each track's aims (`aims_of`) as unit vectors (float32, aims x dims), in one batch."""
+    vecs = vectors([sentences(a, ()) for ab in aims for a in ab])
+    out: list[np.ndarray] = []
+    at = 0
+    for ab in aims:
+        out.append(vecs[at : at + len(ab)])
+        at += len(ab)
+    return out
+
+
 def stored(tracks: Sequence[tuple[str, Sequence[str], Sequence[str], str]]) -> list[bytes]:
     """The stored form of tracks given as (title, aims, objectives, description), in one batch:
-    the vector (float16), the fields (uint32) and the names (UTF-8, one a line).
+    the vector (float16), the fields (uint32), the number of aims (uint16), the length of the
+    names (uint32), each aim's vector (int8, `AIM_SCALE`) and the names (UTF-8, one a line).
 
-    A full build reads these instead of the text: no sentence model, no word lists.
+    A full build reads these instead of the text, and the wording of its findings reads
+    the aims' vectors: no sentence model, no word lists.
     """
     vecs = vectors([sentences(*t) for t in tracks])
-    return [
-        vector_bytes(v) + int(fields(*t)).to_bytes(4, "little") + "\n".join(sorted(names(*t))).encode()
-        for v, t in zip(vecs, tracks, strict=True)
-    ]
+    aims = aim_vectors([aims_of(t[1], t[2]) for t in tracks])
+    out: list[bytes] = []
+    for v, av, t in zip(vecs, aims, tracks, strict=True):
+        said = "\n".join(sorted(names(*t))).encode()
+        q = np.rint(av * AIM_SCALE).astype(np.int8)
+        out.append(
+            vector_bytes(v)
+            + int(fields(*t)).to_bytes(4, "little")
+            + len(av).to_bytes(2, "little")
+            + len(said).to_bytes(4, "little")
+            + said
+            + q.tobytes()
+        )
+    return out
 
 
 def unpack(b: bytes | None) -> Stored | None:
     """A stored track back (None if it is not in this form: then it is made from the text)."""
-    if b is None or len(b) < _NAMES_AT:
+    if b is None or len(b) < _HEAD:
         return None
     vec = np.frombuffer(b, dtype="<f2", count=DIMS).astype(np.float32)
-    rest = b[_NAMES_AT:]
+    size = int.from_bytes(b[_NAMES_LEN_AT:_HEAD], "little")
+    said = b[_HEAD : _HEAD + size]
     return Stored(
         vec,
-        int.from_bytes(b[_FIELDS_AT:_NAMES_AT], "little"),
-        frozenset(rest.decode().split("\n")) if rest else frozenset(),
+        int.from_bytes(b[_FIELDS_AT:_AIMS_AT], "little"),
+        frozenset(said.decode().split("\n")) if said else frozenset(),
     )
+
+
+def stored_aim_vectors(b: bytes | None) -> np.ndarray | None:
+    """The aims' vectors of a stored track (float32, aims x dims; None if it is not in the stored form)."""
+    if b is None or len(b) < _HEAD:
+        return None
+    count = int.from_bytes(b[_AIMS_AT:_NAMES_LEN_AT], "little")
+    at = _HEAD + int.from_bytes(b[_NAMES_LEN_AT:_HEAD], "little")
+    if len(b) != at + count * DIMS:
+        return None
+    q = np.frombuffer(b, dtype=np.int8, count=count * DIMS, offset=at).reshape(count, DIMS)
+    return q.astype(np.float32) * (1.0 / AIM_SCALE)
 
 
 # --------------------------------------------------------------------------- the question
