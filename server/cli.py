@@ -26,10 +26,12 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="People and their roles.", no_args_is_help=True)
 log_app = typer.Typer(help="The decision log.", no_args_is_help=True)
 tokens_app = typer.Typer(help="People's API tokens.", no_args_is_help=True)
+vectors_app = typer.Typer(help="Stored meaning vectors of the tracks (N4).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(users_app, name="users")
 app.add_typer(log_app, name="log")
+app.add_typer(vectors_app, name="vectors")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -468,6 +470,19 @@ def log_verify() -> None:
     if not result.ok:
         raise fail(str(result), 1)
     typer.echo(str(result))
+
+
+@vectors_app.command("refresh")
+def vectors_refresh(
+    batch: Annotated[int, typer.Option(help="Tracks per transaction.", min=1)] = 500,
+) -> None:
+    """Make again, once, the stored vectors of an older model or text version (idempotent)."""
+    from server.db import session_scope
+    from server.services import stored_vectors
+
+    _upgrade()
+    done = stored_vectors.refresh(session_scope, batch)
+    typer.echo(f"refreshed {done} stored vector(s)" if done else "every stored vector is current")
 
 
 try:

@@ -139,6 +139,13 @@ class OverlapState:
         self._used = Counter(self._crisis_of.values())
         self._regions = loader.overlap_regions(directory.regions, self._used)
         records = [replace(r, region=self._regions.get(r.crisis)) for r in tracks.values()]
+        stale = sum(r.vector is None for r in records)
+        if stale:
+            # Made from the text at every build until saved again or refreshed once.
+            log.warning(
+                "overlap index: %d tracks have no stored vector of this model; run `accord vectors refresh`",
+                stale,
+            )
         self.index = OverlapIndex.build(records, workspace.today(db), directory.names)
         self._directory = directory
         self._db_url = url
