@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
@@ -135,28 +136,52 @@ async def _csrf_token_of(request: Request) -> str | None:
     return None
 
 
-# A plain `def`: FastAPI runs it in the thread pool, since it uses the synchronous session.
-def optional_user(
-    request: Request, db: SessionDep, csrf: Annotated[str | None, Depends(_csrf_token_of)]
-) -> User | None:
-    """The signed-in person, or None; enforces CSRF on unsafe cookie-authenticated requests."""
+@dataclass(frozen=True)
+class Reader:
+    """Who asks: a person by a live session (cookie) or by a live API token."""
+
+    user: User
+    auth_session: AuthSession | None = None
+    token_ref: str | None = None
+    scopes: frozenset[str] = frozenset()
+
+
+def identify(request: Request, db: Session) -> Reader | None:
+    """The live session or token a request carries, in one statement; None without either.
+
+    An API token counts only where tokens do (`takes_tokens`); a refused token raises
+    `NotSignedIn`. Scopes and CSRF are the caller's to check.
+    """
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer ") and takes_tokens(request.url.path):
         try:
             bearer = sessions.resolve_api_token(db, auth[7:].strip())
         except sessions.TokenRefused as exc:
             raise NotSignedIn(exc.detail, bearer=True) from None
-        needed = scope_needed(request)
-        if needed not in bearer.scopes:
-            raise ScopeRefused(needed)
-        request.state.user = bearer.user
-        request.state.api_token = bearer.ref
-        return bearer.user
+        return Reader(bearer.user, token_ref=bearer.ref, scopes=bearer.scopes)
     token = request.cookies.get(cookie_name(request)) or request.cookies.get(COOKIE_PLAIN)
     found = sessions.resolve(db, token)
     if found is None:
         return None
-    user, auth_session = found
+    return Reader(found[0], auth_session=found[1])
+
+
+# A plain `def`: FastAPI runs it in the thread pool, since it uses the synchronous session.
+def optional_user(
+    request: Request, db: SessionDep, csrf: Annotated[str | None, Depends(_csrf_token_of)]
+) -> User | None:
+    """The signed-in person, or None; enforces CSRF on unsafe cookie-authenticated requests."""
+    reader = identify(request, db)
+    if reader is None:
+        return None
+    if reader.auth_session is None:
+        needed = scope_needed(request)
+        if needed not in reader.scopes:
+            raise ScopeRefused(needed)
+        request.state.user = reader.user
+        request.state.api_token = reader.token_ref
+        return reader.user
+    auth_session = reader.auth_session
     write = request.method not in SAFE_METHODS
     if write and not sessions.csrf_ok(auth_session, csrf):
         raise CsrfRefused()
@@ -168,9 +193,9 @@ def optional_user(
         else:
             # A read's transaction stays read-only; the stamp is written after the answer.
             request.state.touch_after = auth_session.id
-    request.state.user = user
+    request.state.user = reader.user
     request.state.auth_session = auth_session
-    return user
+    return reader.user
 
 
 def stamp_after_read(session_id: str, wait_seconds: float = 0.25) -> bool:
@@ -209,7 +234,7 @@ async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> 
 
 
 def current_auth_session(request: Request, user: Annotated[User, Depends(current_user)]) -> AuthSession:
-    session = getattr(request.state, "auth_session", None)
+    session: AuthSession | None = getattr(request.state, "auth_session", None)
     if session is None:
         raise NotSignedIn()
     return session

@@ -109,6 +109,7 @@ def get_initiative_by_key(
     response_model=schemas.InitiativeDetail,
     responses={200: {"headers": ETAG_HEADER}},
 )
+@answers.kept
 def get_initiative(
     request: Request, initiative_id: InitiativeId, response: Response, db: SessionDep, user: CurrentUser
 ) -> Any:

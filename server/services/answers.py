@@ -20,30 +20,60 @@ asked, so a revoked token, an ended or timed-out session and a deactivated perso
 refused at once (and each of those is a write, which moves the generation too).
 
 An answer is kept only when it is a 200 without `Set-Cookie`, its transaction wrote
-nothing, and the request was not conditional. Routes opt in: `lookup` at the top (after
-authentication, before reading anything), `offer` when their answer is drawn.
+nothing, and the request was not conditional. Routes opt in: `@kept` on the endpoint,
+`lookup` at the top (after authentication, before reading anything), `offer` when their
+answer is drawn.
+
+A kept answer costs one trip to the thread pool: the middleware (`KeepAnswers`)
+authenticates a GET for a `@kept` route (the same statement and checks as the route's
+dependencies, `server.auth.identify`) and asks the cache in one call, and answers a hit
+without routing. A miss goes on to the route as any request does; while it is drawn,
+requests for the same answer at the same generation wait for it on the event loop (no
+thread, no connection) for at most `HERD_WAIT` seconds, then draw it themselves.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio.to_thread
 from fastapi import Request, Response
 from sqlmodel import Session
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import generation
+from server.auth import NotSignedIn, identify
+from server.db import get_engine
+from server.services import sessions
 from server.settings import get_settings
+
+log = logging.getLogger("accord.answers")
 
 VARY = ("hx-request", "hx-target", "hx-trigger", "hx-trigger-name", "accept")
 # A conditional or partial request is answered by the route, never from here.
 BYPASS = ("if-none-match", "if-modified-since", "if-match", "range")
 _SLOT = "answer_slot"
 MAX_BODY = 512 * 1024
+# How long a request waits for the same answer being drawn by another before drawing it
+# itself: more than a page takes to draw in a busy process, less than a client's patience.
+HERD_WAIT = 5.0
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def kept(endpoint: F) -> F:
+    """Mark a GET route whose answers are kept (it calls `lookup` and `offer`)."""
+    endpoint.keeps_answers = True  # type: ignore[attr-defined]
+    return endpoint
 
 
 @dataclass(frozen=True)
@@ -124,10 +154,7 @@ def reset() -> None:
 
 def _key(request: Request, db: Session) -> tuple[tuple[Any, ...], str] | None:
     """The answer's key and the generation it is read at, or None if it is not to be reused."""
-    if request.method != "GET" or get_settings().answer_cache_entries <= 0:
-        return None
-    headers = request.headers
-    if any(h in headers for h in BYPASS):
+    if not _may_keep(request.scope):
         return None
     gen = db.info.get(generation.KEY)
     user = getattr(request.state, "user", None)
@@ -141,18 +168,29 @@ def _key(request: Request, db: Session) -> tuple[tuple[Any, ...], str] | None:
         who = ("token", token_ref)
     else:
         return None
+    return _key_of(request, who, user.id), str(gen)
+
+
+def _may_keep(scope: Scope) -> bool:
+    """A GET, not conditional nor partial, with the cache on."""
+    if scope.get("method") != "GET" or get_settings().answer_cache_entries <= 0:
+        return False
+    return not any(k.decode("latin-1").lower() in BYPASS for k, _ in scope.get("headers", ()))
+
+
+def _key_of(request: Request, who: tuple[Any, ...], user_id: Any) -> tuple[Any, ...]:
+    headers = request.headers
     scope = request.scope
-    key = (
+    return (
         get_settings().sqlalchemy_url,
         *who,
-        user.id,
+        user_id,
         scope.get("scheme"),
         headers.get("host", ""),
         scope["path"],
         scope.get("query_string", b""),
         *(headers.get(h) for h in VARY),
     )
-    return key, str(gen)
 
 
 def day() -> str:
@@ -187,18 +225,108 @@ def offer(request: Request, db: Session) -> None:
     request.scope.setdefault("state", {})[_SLOT] = (key, gen, day())
 
 
+@dataclass
+class Asked:
+    """What the middleware learnt in its one trip to the thread pool."""
+
+    key: tuple[Any, ...]
+    generation: str
+    day: str
+    stored: Stored | None
+    touch_after: str | None
+
+
+@dataclass
+class _Drawing:
+    generation: str
+    day: str
+    done: asyncio.Future[Stored | None]
+
+
 class KeepAnswers:
-    """Innermost ASGI middleware: keeps the bytes of an answer a route offered (`offer`)."""
+    """Innermost ASGI middleware: answers a kept answer at once, keeps the ones routes offer."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._routes: dict[int, list[tuple[re.Pattern[str], Any]]] = {}
+        self._drawing: dict[tuple[Any, ...], _Drawing] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") != "GET":
             await self.app(scope, receive, send)
             return
+        route = self._kept_route(scope) if _may_keep(scope) else None
+        asked = None
+        if route is not None:
+            try:
+                asked = await anyio.to_thread.run_sync(_ask, scope, route)
+            except Exception:  # the route's own dependencies meet it again and answer it
+                log.debug("kept answer not looked up", exc_info=True)
+        if asked is None:
+            await self._draw(scope, receive, send)
+            return
+        if asked.touch_after:
+            scope.setdefault("state", {})["touch_after"] = asked.touch_after
+        if asked.stored is not None:
+            scope["route"] = route
+            await _answer(send, asked.stored)
+            return
+        await self._draw_once(scope, receive, send, asked)
+
+    def _kept_route(self, scope: Scope) -> Any:
+        """The `@kept` route whose path template the request's path fits, if any."""
+        app = scope.get("app")
+        if app is None:
+            return None
+        routes = self._routes.get(id(app))
+        if routes is None:
+            routes = [
+                (compile_path(path)[0], r)
+                for r, path in _walk(getattr(app, "routes", []))
+                if getattr(getattr(r, "endpoint", None), "keeps_answers", False)
+            ]
+            self._routes[id(app)] = routes
+        path = str(scope.get("path", ""))
+        for pattern, r in routes:
+            if pattern.match(path):
+                return r
+        return None
+
+    async def _draw_once(self, scope: Scope, receive: Receive, send: Send, asked: Asked) -> None:
+        """Draw a missed answer, or wait for the same answer another request is drawing."""
+        loop = asyncio.get_running_loop()
+        fresh = "no-cache" in _header(scope, b"cache-control")
+        other = self._drawing.get(asked.key)
+        if other is not None and not fresh and other.done.get_loop() is loop:
+            if other.generation == asked.generation and other.day == asked.day:
+                try:
+                    stored = await asyncio.wait_for(asyncio.shield(other.done), HERD_WAIT)
+                except TimeoutError:
+                    stored = None
+                if stored is not None and stored.generation == asked.generation and stored.day == asked.day:
+                    await _answer(send, stored)
+                    return
+            await self._draw(scope, receive, send)
+            return
+        mine = None
+        if other is None:
+            mine = _Drawing(asked.generation, asked.day, loop.create_future())
+            self._drawing[asked.key] = mine
+        stored = None
+        try:
+            stored = await self._draw(scope, receive, send)
+        finally:
+            if mine is not None:
+                if self._drawing.get(asked.key) is mine:
+                    del self._drawing[asked.key]
+                if not mine.done.done():
+                    mine.done.set_result(stored)
+
+    async def _draw(self, scope: Scope, receive: Receive, send: Send) -> Stored | None:
+        """Let the route answer; keep its bytes if it offered them (`offer`)."""
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
+        kept_: list[Stored] = []
 
         async def keep(message: Message) -> None:
             kind = message["type"]
@@ -207,18 +335,86 @@ class KeepAnswers:
             elif kind == "http.response.body" and start:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    _store(scope, start, b"".join(chunks))
+                    stored = _store(scope, start, b"".join(chunks))
+                    if stored is not None:
+                        kept_.append(stored)
             await send(message)
 
         await self.app(scope, receive, keep)
+        return kept_[0] if kept_ else None
 
 
-def _store(scope: Scope, start: dict[str, Any], body: bytes) -> None:
+def _ask(scope: Scope, route: Any) -> Asked | None:
+    """In the thread pool: who asks (as the route's dependencies would decide) and the kept answer.
+
+    None when the request is not one to answer here (not signed in, a refused token or
+    scope); the route then answers it as it would anyway.
+    """
+    request = Request(scope)
+    with Session(get_engine(write=False), expire_on_commit=False) as db:
+        try:
+            return _identified(request, db, route)
+        finally:
+            db.rollback()
+
+
+def _identified(request: Request, db: Session, route: Any) -> Asked | None:
+    try:
+        reader = identify(request, db)
+    except NotSignedIn:
+        return None
+    gen = db.info.get(generation.KEY)
+    if reader is None or not gen:
+        return None
+    touch = None
+    if reader.auth_session is not None:
+        who: tuple[Any, ...] = ("session", reader.auth_session.id)
+        if sessions.needs_touch(reader.auth_session):
+            touch = reader.auth_session.id
+    elif reader.token_ref:
+        needed = getattr(getattr(route, "endpoint", None), "token_scope", None) or "read"
+        if needed not in reader.scopes:
+            return None
+        who = ("token", reader.token_ref)
+    else:
+        return None
+    key = _key_of(request, who, reader.user.id)
+    today = day()
+    stored = None
+    if "no-cache" not in request.headers.get("cache-control", ""):
+        stored = cache().get(key, str(gen), today)
+    return Asked(key, str(gen), today, stored, touch)
+
+
+def _walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[Any, str]]:
+    """(route, its full path) through included routers."""
+    for r in routes:
+        if hasattr(r, "original_router"):
+            yield from _walk(r.original_router.routes, prefix + r.include_context.prefix)
+        elif hasattr(r, "path"):
+            yield r, prefix + r.path
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for k, v in scope.get("headers", ()):
+        if k.lower() == name:
+            return str(v.decode("latin-1"))
+    return ""
+
+
+async def _answer(send: Send, stored: Stored) -> None:
+    await send({"type": "http.response.start", "status": stored.status, "headers": list(stored.headers)})
+    await send({"type": "http.response.body", "body": stored.body, "more_body": False})
+
+
+def _store(scope: Scope, start: dict[str, Any], body: bytes) -> Stored | None:
     slot = scope.get("state", {}).pop(_SLOT, None)
     if slot is None or start.get("status") != 200:
-        return
+        return None
     headers = tuple((bytes(k), bytes(v)) for k, v in start.get("headers", []))
     if any(k.lower() == b"set-cookie" for k, _ in headers):
-        return
+        return None
     key, gen, day = slot
-    cache().put(key, Stored(gen, day, 200, headers, body))
+    stored = Stored(gen, day, 200, headers, body)
+    cache().put(key, stored)
+    return stored

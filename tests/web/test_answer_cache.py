@@ -326,3 +326,108 @@ def test_a_connection_lost_mid_transaction_still_rolls_back(db: Session) -> None
         conn.invalidate()
         conn.rollback()
         assert conn.invalidated
+
+
+def test_a_kept_answer_is_given_before_routing_with_one_statement(
+    db: Session, track: Initiative, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hit is answered by the middleware: authentication and the lookup, nothing of the route."""
+    from server.models import AuthSession
+    from server.settings import get_settings
+
+    owner = person(db, "varnia-mfa", "desk_officer")
+    token = sessions.create_api_token(db, owner, "test")
+    db.commit()
+    api = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(), follow_redirects=False) as c:
+        sign_in(c, owner.email)
+        page_url, api_url = f"/initiatives/{track.id}", f"/api/v1/initiatives/{track.id}"
+        first_page, first_api = _read(c, page_url), _read(c, api_url, **api)
+
+        def no_route(*_args: object) -> None:
+            raise AssertionError("a kept answer went through the route")
+
+        monkeypatch.setattr(answers, "lookup", no_route)
+        again_page, again_api = _read(c, page_url), _read(c, api_url, **api)
+        assert again_page[:2] == first_page[:2] and again_api[:2] == first_api[:2]
+        assert again_page[2] <= 2 and again_api[2] <= 2, (again_page[2], again_api[2])
+        # A kept answer still stamps the session's activity, after the answer.
+        monkeypatch.setattr(get_settings(), "session_touch_seconds", 0)
+        with Session(get_engine()) as s:
+            before = max(r.last_seen_at for r in s.exec(select(AuthSession)).all())
+        assert _read(c, page_url)[0] == 200
+        with Session(get_engine()) as s:
+            assert max(r.last_seen_at for r in s.exec(select(AuthSession)).all()) > before
+        # A conditional request and no-cache are answered by the route (which says so).
+        monkeypatch.undo()
+        calls: list[int] = []
+        real = answers.lookup
+
+        def counted(*args: object) -> object:
+            calls.append(1)
+            return real(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(answers, "lookup", counted)
+        assert _read(c, page_url, **{"Cache-Control": "no-cache"})[0] == 200
+        assert _read(c, api_url, **{**api, "If-None-Match": '"x"'})[0] in (200, 304)
+        assert len(calls) == 2
+
+
+def _herd(track_id: int, token: str, asking: int) -> list[tuple[int, bytes]]:
+    """`asking` reads of one track's API answer at once, through the ASGI app."""
+    import asyncio
+
+    import httpx
+
+    app = create_app()
+
+    async def run() -> list[tuple[int, bytes]]:
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 5000))
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+        ):
+            got = await asyncio.gather(
+                *(
+                    client.get(
+                        f"/api/v1/initiatives/{track_id}", headers={"Authorization": f"Bearer {token}"}
+                    )
+                    for _ in range(asking)
+                )
+            )
+        return [(r.status_code, r.content) for r in got]
+
+    return asyncio.run(run())
+
+
+def test_a_herd_of_misses_draws_the_answer_once(
+    db: Session, track: Initiative, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from server.services import initiatives
+
+    owner = person(db, "varnia-mfa", "desk_officer")
+    token = sessions.create_api_token(db, owner, "test")
+    db.commit()
+    drawn: list[int] = []
+    view = initiatives.view
+
+    def slow_view(*args: object, **kwargs: object) -> object:
+        drawn.append(1)
+        time.sleep(0.3)  # long enough for every other request to arrive while it is drawn
+        return view(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(initiatives, "view", slow_view)
+    got = _herd(track.id or 0, token, 6)
+    assert [s for s, _ in got] == [200] * 6
+    assert len({b for _, b in got}) == 1
+    assert len(drawn) == 1, len(drawn)
+
+    # The wait is bounded: past it, each draws the answer itself.
+    answers.reset()
+    drawn.clear()
+    monkeypatch.setattr(answers, "HERD_WAIT", 0.01)
+    got = _herd(track.id or 0, token, 3)
+    assert [s for s, _ in got] == [200] * 3
+    assert len(drawn) == 3, len(drawn)

@@ -257,6 +257,7 @@ def _page(
 
 
 @router.get("/initiatives/{initiative_id}")
+@answers.kept
 def detail(request: Request, db: SessionDep, user: CurrentUser, initiative_id: int) -> Response:
     kept = answers.lookup(request, db)
     if kept is not None:
