@@ -4,8 +4,8 @@ The pairs (tests/data/overlap_pairs.json, made by bench/gen_overlap_pairs.py) ar
 process written twice by two owners, or near misses. Each pair is judged alone, as a
 two-track workspace, by the real check. The team wrote these pairs and tuned on them,
 so they guard against regressions; the evaluation set (tests/eval) measures the check.
-The bars are the measured figures rounded down: the static sentence model still takes
-some template pairs on the same crisis and parties with other aims for one process.
+The bars are the measured figures rounded down (precision 1.000, recall 0.974: the
+static sentence model still misses a few paraphrases that share few words).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from server.domain.checks import n4_parallel_tracks as n4
 from server.domain.snapshot import Snapshot
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "overlap_pairs.json"
-MIN_PRECISION = 0.85
+MIN_PRECISION = 0.99
 MIN_RECALL = 0.95
 
 
@@ -56,3 +56,17 @@ def test_precision_and_recall_on_labelled_pairs() -> None:
         print(f"  {why:40s} {result:10s} {count}")
     assert precision >= MIN_PRECISION, f"precision {precision:.3f}"
     assert recall >= MIN_RECALL, f"recall {recall:.3f}"
+
+
+def test_recall_and_precision_on_the_n4_tune_sets() -> None:
+    """The tune sets (tests/data/tune/N4*.json): the cases the thresholds and fields were chosen on."""
+    from tests.eval.scoring import score
+
+    tune = DATA.parent / "tune"
+    cases = [
+        c for name in ("N4", "N4_questions") for c in json.loads((tune / f"{name}.json").read_text())["cases"]
+    ]
+    assert sum(1 for c in cases if not c["expect"]) >= len(cases) // 2 - 2, "half the cases are near misses"
+    s = score("N4", cases)
+    print(f"\n{s.row()}")
+    assert s.recall >= 0.95 and s.precision >= 0.95, "\n".join([s.row(), *s.misses, *s.false_alarms])

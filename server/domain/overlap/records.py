@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from server.domain.overlap.text import GENERIC
+
 if TYPE_CHECKING:
     from server.domain.snapshot import Initiative
 
@@ -32,9 +34,12 @@ KINDS = ("humanitarian", "political", "security", "economic")
 
 
 def other_questions(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
-    """Pairs of tracks that each name a field of work (`overlap.text.fields`) and share none:
-    on different questions."""
-    out: np.ndarray = (f1 != 0) & (f2 != 0) & ((f1 & f2) == 0)
+    """Pairs of tracks on different questions: each names a field of work
+    (`overlap.text.fields`) and they share none, or each names a field besides the broad
+    ones (`text.GENERIC`: health, access) and they share none of those (polio
+    vaccination and fuel for hospitals, both health)."""
+    s1, s2 = f1 & ~GENERIC, f2 & ~GENERIC
+    out: np.ndarray = ((f1 != 0) & (f2 != 0) & ((f1 & f2) == 0)) | ((s1 != 0) & (s2 != 0) & ((s1 & s2) == 0))
     return out
 
 

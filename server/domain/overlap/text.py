@@ -282,9 +282,9 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ),
     (
         "detention",
-        "detain* detention prison* custody hostage hostages captive captives captivity abduct* kidnap* disappear* "
+        "detain* detention prison* custody hostage hostages captive captives captivity abduct* kidnap* "
         "incommunicado|held_in|held_by|held_at|held_without|screening_centres|screening_centers|screening_centre|"
-        "screening_camps|missing_persons",
+        "screening_camps",
     ),
     (
         "mines",
@@ -293,7 +293,8 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ("shelter", "shelter shelters tent tents housing winteris* winteriz* blankets heating"),
     (
         "energy",
-        "electricity grid fuel generator generators|power_plant|power_station|power_lines|power_grid|power_supply",
+        "electricity grid fuel diesel petrol tanker tankers generator generators|power_plant|power_station|"
+        "power_lines|power_grid|power_supply",
     ),
     (
         "registration",
@@ -306,9 +307,33 @@ _FIELDS: tuple[tuple[str, str], ...] = (
         "trucks lorries roadblock roadblocks siege besieged blockade evacuat*",
     ),
     (
+        # Sparing people and places from the fighting: attacks, and looting or military use.
         "civilians",
-        "shelling bombardment bombardments airstrike airstrikes indiscriminate|human_shields|recruitment_of_children|"
-        "child_soldiers",
+        "shelling bombardment bombardments airstrike airstrikes indiscriminate untouched looting looted plunder* "
+        "raided|human_shields|recruitment_of_children|child_soldiers|military_use|spared_from|not_targeted",
+    ),
+    # Questions inside a broader field: a track that names one of these names its field
+    # too (the words are in both), and two tracks on different ones of them are on
+    # different questions even when both name the broader field (`GENERIC`).
+    ("vaccination", "vaccin* immunis* immuniz* inoculat* polio measles jabs"),
+    (
+        "evacuation",
+        "evacuat* medevac wounded injured casualty casualties ambulance ambulances|medical_evacuation",
+    ),
+    (
+        "missing",
+        "disappear* exhum* burial burials|missing_persons|persons_missing|people_missing|the_missing|"
+        "missing_relatives|mortal_remains|mass_graves|fate_of|bodies_of|the_dead",
+    ),
+    (
+        "returns",
+        "returns returnee returnees|voluntary_return|return_home|go_back|going_back|go_home|going_home|"
+        "to_return|right_of_return|return_of_displaced|return_of_the_displaced",
+    ),
+    (
+        "finance",
+        "bank banks banking payment payments remittance remittances currency liquidity sanctions|money_transfer|"
+        "money_transfers|bank_transfers|move_funds|transfer_funds",
     ),
 )
 _EXACT: dict[str, int] = {}
@@ -329,6 +354,11 @@ _PHRASE_RE = re.compile(
     r"\b(?:" + "|".join(p.replace(" ", r"\s+") for p in sorted(_PHRASES, key=len, reverse=True)) + r")\b"
 )
 FIELD_BITS = {name: 1 << n for n, (name, _) in enumerate(_FIELDS)}
+# Fields so broad that sharing one says little: health (vaccination, evacuating the
+# wounded and fuel for hospitals are all health) and access (the means of most
+# processes). Two tracks that each name a field besides these, and share none of
+# those, are on different questions (`records.other_questions`).
+GENERIC = FIELD_BITS["health"] | FIELD_BITS["access"]
 
 
 def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = "") -> int:
