@@ -26,6 +26,18 @@ Who must sign off a decision (its *required* organisations), each with its reaso
   of leverage the initiative uses (any tool not lifted) or the decision's text names.
   See `LEVERAGE_AREAS` and `AREA_WORDS` for the mapping; the department is found by
   the words of its name and key among the government's departments.
+  The decision's words engage a department too (`touched_by_text`), whether or not
+  the entry names it: its assets put to work ("air force to fly airdrop rotations",
+  "unfreeze the envoys' accounts", "share our intelligence assessments"), or the
+  department named as acting ("the Treasury will release the tranche"); not what the
+  words give to another side ("their air force") or deny ("no sign-off from Treasury
+  needed").
+- ``named`` (or ``partner``) again, for a correction: every organisation named on the
+  entry it replaces. Dropping a department from the list does not take its assets or
+  its stake out of the arrangement.
+- ``partner``, declined: anyone who may sign on the track (a department of the owner's
+  government, a partner with a sign-off grant) and refused, though not listed: its
+  refusal says the decision lacks its backing, so it blocks the decision.
 
 What counts as a sign-off:
 
@@ -53,7 +65,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -400,11 +412,265 @@ def counts(
     return delegation_fault(signoff, decision, initiative, delegations or {}) is None
 
 
+# --------------------------------------------------------------------------- the decision's words
+
+
+# A decision that puts a department's own assets to work touches that department's
+# equities, whether or not the entry names it ("air force to fly airdrop rotations",
+# "unfreeze the envoys' accounts"). Kept to assets no other department commands.
+_ASSET_AREAS: tuple[tuple[Area, re.Pattern[str]], ...] = (
+    (
+        "defence",
+        re.compile(
+            r"\b(?:air\s+force|navy|naval|airdrops?|(?:our|national|own)\s+(?:army|armed\s+forces|troops|soldiers|helicopters|"
+            r"peacekeep\w*|contingents?|battalions?)|"
+            r"military\s+(?:aircraft|assets|escorts?|flights?|engineers|logistics|bases?|convoys?|transport|planes?|"
+            r"vessels?|personnel|units?|medical\s+teams?)|defence\s+(?:assets|staff|attach[ée]s?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # Money: sanctions administration, banking, budgets and debt.
+        "finance",
+        re.compile(
+            r"\b(?:asset\s+freezes?|unfreez\w*|frozen\s+(?:assets|accounts|funds)|sanctions?\s+(?:relief|waivers?|exemptions?)|"
+            r"correspondent\s+(?:account|bank\w*)|central\s+bank|treasury\s+(?:licen[cs]es?|guarantees?)|"
+            r"(?:general|specific|humanitarian)\s+licen[cs]es?|humanitarian\s+(?:exemptions?|carve-?outs?)|"
+            r"(?:payment|banking)\s+channels?\s+for|budget\s+support|export\s+credits?|investment\s+guarantees?|"
+            r"debt\s+(?:relief|restructuring|rescheduling|cancellation|swaps?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # Trade: what crosses the border and on what terms (finance where there is no trade ministry).
+        "trade",
+        re.compile(
+            r"\b(?:export\s+(?:licen[cs]es?|controls?|bans?)|import\s+(?:bans?|quotas?|licen[cs]es?)|tariff[\w-]*|"
+            r"trade\s+(?:preferences|agreements?|deals?|concessions?|embargo(?:es)?)|customs\s+(?:duties|waivers?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "defence",
+        re.compile(
+            r"\b(?:arms\s+(?:sales|exports|deliveries|transfers|supplies)|(?:military|defence|defense|security)\s+"
+            r"(?:cooperation|assistance|training|aid|sales)|training\s+of\s+(?:their|its|the)\s+(?:army|forces|troops))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "development",
+        re.compile(
+            r"\b(?:(?:our|the|its|bilateral)\s+(?:development|aid)\s+(?:programmes?|programs?|funds?|budgets?|portfolio|"
+            r"projects?|cooperation|allocations?)|development\s+(?:aid|assistance|cooperation|funding|grants?|loans?)|"
+            r"reconstruction\s+(?:funds?|grants?|loans?|programmes?)|(?:reallocat|redirect|divert|repurpos)\w*\s+"
+            r"(?:\w+\s+){0,3}?(?:aid|development)\s+(?:funds?|budgets?|money|allocations?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # The paper names "intelligence information" among the tools a state has.
+        "intelligence",
+        re.compile(
+            r"\b(?:intelligence\s+(?:assessments?|reports?|reporting|information|products?|picture|briefings?|"
+            r"findings|sharing)|(?:share|shares|sharing|shared|pass|passing|provide|providing|release|releasing)\s+"
+            r"(?:(?:our|the|its|relevant|some)\s+)?intelligence|satellite\s+(?:imagery|images|photographs))\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+# Words of a department's name that say nothing of which one it is.
+_OFFICE_WORDS = {
+    "ministry",
+    "minister",
+    "of",
+    "for",
+    "the",
+    "and",
+    "office",
+    "department",
+    "unit",
+    "affairs",
+    "general",
+    "directorate",
+    "secretariat",
+    "agency",
+    "state",
+    "federal",
+    "national",
+    "royal",
+    "humanitarian",
+    "foreign",
+    "international",
+    "cooperation",
+    "diplomacy",
+    "relations",
+    "policy",
+    "staff",
+    "service",
+    "services",
+    "division",
+    "bureau",
+    "desk",
+}
+
+
+def _named_departments(
+    orgs: Mapping[str, Organisation], gov: str, text: str, others: set[str]
+) -> list[tuple[str, str]]:
+    """Departments of the owner's government that a decision's text names as acting
+    ("the Treasury releases the tranche", "Interior issues the visas").
+
+    A department is named by a distinctive word of its name (its government's name and
+    office words left out), written with its capital inside the sentence, or in any case
+    beside an office word ("the health ministry", "the ministry of health"); or by a name
+    its office goes by (`_ALIASES`: "the Treasury" for a ministry of finance); not where
+    the words around it give the office to another side ("the Brigades' health ministry").
+    """
+    gov_words = {w.casefold() for w in re.findall(r"[\w'-]+", gov)}
+    names: list[tuple[str, str]] = []
+    for o in orgs.values():
+        if o.kind != "department" or _government(orgs, o.key) != gov:
+            continue
+        own = o.name.split(",", 1)[-1] if "," in o.name else o.name
+        names += [
+            (o.key, w)
+            for w in re.findall(r"[A-Z][\w'-]+", own)
+            if w.casefold() not in _OFFICE_WORDS and w.casefold() not in gov_words and len(w) > 3
+        ]
+    for area, aliases in _ALIASES.items():
+        dept = responsible_department(orgs, gov, area)
+        if dept is not None:
+            names += [(dept, a) for a in aliases]
+    out: list[tuple[str, str]] = []
+    for key, w in names:
+        if any(k == key for k, _ in out):
+            continue
+        word = r"\s+".join(re.escape(part) for part in w.split())
+        found = [
+            *re.finditer(rf"(?<![.!?]\s)(?<!^)\b{word}\b", text),
+            *re.finditer(
+                rf"(?:^|[.!?]\s+)(?:The\s+)?{word}(?:'s)?\s+(?:to|will|shall|must|is|has|and)\b", text
+            ),
+            *re.finditer(
+                rf"\b{word}\s+{_OFFICE}\b|\b{_OFFICE}\s+(?:of|for)\s+(?:the\s+)?{word}\b", text, re.I
+            ),
+        ]
+        if any(not _not_put_to_work(text, m.start(), m.end(), others) for m in found):
+            out.append((key, w))
+    return out
+
+
+# Names a department goes by other than its own, by the area it answers for: "the Treasury"
+# is the finance ministry's, "the Home Office" the interior ministry's, whatever their names.
+_ALIASES: dict[Area, tuple[str, ...]] = {
+    "finance": ("Treasury", "Exchequer"),
+    "interior": ("Home Office", "Home Affairs", "Interior"),
+}
+
+
+# Words that call a body an office of government ("the health ministry", "the ministry of health").
+_OFFICE = r"(?:ministry|ministries|minister|department|agency|office|service|secretariat|directorate)"
+
+# What a party's name is read as in a decision's text.
+_PARTY = "Party"
+
+# Words that give what follows to someone else ("their air force", "the rebels' helicopters").
+_OTHERS_POSSESSIVES = {"their", "his", "her", "enemy", "rebel", "rebels", "opposing", "hostile"}
+
+
+def _other_holders(orgs: Mapping[str, Organisation], parties: Sequence[str], gov: str) -> set[str]:
+    """Words that name an actor other than the owner's government: the parties and other governments."""
+    names = [*parties, *(o.name for o in orgs.values() if _government(orgs, o.key) != gov)]
+    ours = [o.name for o in orgs.values() if _government(orgs, o.key) == gov]
+
+    def words(of: list[str]) -> set[str]:
+        return {w.casefold() for n in of for w in re.findall(r"[A-Z][\w-]+", n) if len(w) > 2}
+
+    return (words(names) - words(ours) - _OFFICE_WORDS) | _OTHERS_POSSESSIVES
+
+
+# Words that deny what follows them in the clause ("no sign-off from Treasury or Trade
+# needed", "without military escorts"): what they deny is not put to work.
+_DENIALS = re.compile(r"\b(?:no|not|never|neither|nor|without|none)\b", re.IGNORECASE)
+# How far back in its clause a denial reaches.
+_DENIAL_WORDS = 6
+
+
+def _denied(text: str, start: int) -> bool:
+    """Whether the words just before text[start:] in its clause deny it."""
+    clause = re.split(r"[.;:!?,()]", text[:start])[-1]
+    return bool(_DENIALS.search(" ".join(clause.split()[-_DENIAL_WORDS:])))
+
+
+def _not_put_to_work(text: str, start: int, end: int, others: set[str]) -> bool:
+    """Whether a mention is another actor's, or denied, so that it gives our department no part."""
+    return _held_by_others(text, start, end, others) or _denied(text, start)
+
+
+def _held_by_others(text: str, start: int, end: int, others: set[str]) -> bool:
+    """Whether the words around text[start:end] give it to another actor.
+
+    Just before ("their air force", "the Brigades' health ministry") or in a phrase just
+    after ("the ministry of health of the Sovrin Republic", "the air force in Orlavia").
+    """
+    before = re.findall(r"[\w'’-]+", text[:start])[-2:]
+    after = re.match(r"\s+(?:of|in|from)\s+(?:the\s+)?([\w'’-]+)(?:\s+([\w'’-]+))?", text[end:])
+    words = before + ([w for w in after.groups() if w] if after else [])
+    return any(re.sub(r"(?:'s|’s|'|’)$", "", w).casefold() in others for w in words)
+
+
+def touched_by_text(
+    text: str, government: str, orgs: Mapping[str, Organisation], parties: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """Departments of `government` that a decision's words put to work, each with why.
+
+    Its assets (`_ASSET_AREAS`: "air force to fly airdrop rotations", "unfreeze the
+    envoys' accounts") or the department itself named as acting ("the Treasury will
+    release the tranche"); not what the words give to another side, nor what they deny.
+    `parties` are the names of the parties, whose own forces are not ours.
+    """
+    # A party's own forces ("the Lowland Freedom Army") are not ours: each party's name
+    # stands as one word of another side's, so that what it holds is not ours either.
+    for party in parties:
+        text = re.sub(re.escape(party), _PARTY, text, flags=re.IGNORECASE)
+    others = _other_holders(orgs, parties, government) | {_PARTY.casefold()}
+    touched: list[tuple[str, str]] = []
+    for area, pattern in _ASSET_AREAS:
+        m = next(
+            (m for m in pattern.finditer(text) if not _not_put_to_work(text, m.start(), m.end(), others)),
+            None,
+        )
+        if m is None:
+            continue
+        dept = responsible_department(orgs, government, area)
+        if dept is not None:
+            touched.append((dept, f"its assets are put to work by the decision's text ({m.group(0)!r})"))
+    touched += [
+        (dept, f"the decision's text gives it a part ({word!r})")
+        for dept, word in _named_departments(orgs, government, text, others)
+    ]
+    return touched
+
+
 # --------------------------------------------------------------------------- the rule
 
 
+def _entry_label(d: Decision) -> str:
+    """How a reason names a decision entry: by its date and its opening words."""
+    text = " ".join(d.text.split())
+    short = text if len(text) <= 60 else text[:59].rstrip() + "…"
+    return f'the decision of {d.date.isoformat()} ("{short}")'
+
+
 def _requirements(
-    decision: Decision, initiative: Initiative, orgs: Mapping[str, Organisation]
+    decision: Decision,
+    initiative: Initiative,
+    orgs: Mapping[str, Organisation],
+    corrects: Decision | None = None,
+    parties: Sequence[str] = (),
 ) -> tuple[dict[str, list[Reason]], list[str]]:
     """Required organisations with their reasons (proposer first), and unresolved areas."""
     gov = _government(orgs, initiative.owner)
@@ -455,14 +721,32 @@ def _requirements(
             unresolved.append(f"no {area} department found in {gov} to answer for {label} ({source})")
         else:
             need(dept, "leverage_kind", f"responsible for {label} in {gov} ({source})")
+    # A correction may list fewer departments than the entry it amends; dropping one from
+    # the list does not take its assets or its stake out of the arrangement.
+    if corrects is not None:
+        for org in corrects.touches_departments:
+            if org not in reasons:
+                need(
+                    org,
+                    *named_reason(
+                        initiative, orgs, org, f"on {_entry_label(corrects)}, which this entry corrects"
+                    ),
+                )
+    for dept, why in touched_by_text(decision.text, gov, orgs, parties):
+        if dept not in reasons:
+            need(dept, "leverage_kind", why)
     return reasons, unresolved
 
 
 def required_departments(
-    decision: Decision, initiative: Initiative, orgs: Mapping[str, Organisation]
+    decision: Decision,
+    initiative: Initiative,
+    orgs: Mapping[str, Organisation],
+    corrects: Decision | None = None,
+    parties: Sequence[str] = (),
 ) -> dict[str, tuple[Reason, ...]]:
     """The organisations that must sign off `decision`, each with its reasons, proposer first."""
-    reasons, _ = _requirements(decision, initiative, orgs)
+    reasons, _ = _requirements(decision, initiative, orgs, corrects, parties)
     return {org: tuple(rs) for org, rs in reasons.items()}
 
 
@@ -472,15 +756,18 @@ def signoff_status(
     organisations: Mapping[str, Organisation],
     superseded_by: str | None = None,
     delegations: Mapping[str, Delegation] | None = None,
+    corrects: Decision | None = None,
+    parties: Sequence[str] = (),
 ) -> SignoffStatus:
     """Where `decision`'s sign-offs stand, from plain data (no snapshot needed).
 
-    `organisations` maps keys to organisations (at least the owner's government, the
-    partners named and the signers); `superseded_by` is the key of the entry that
-    replaced this one, if any (see `superseded_by()` to compute it from a log);
-    `delegations` maps keys to the delegations sign-offs name.
+    `organisations` maps keys to organisations (every organisation, so that the
+    decision's words can name any department of the owner's government); `superseded_by`
+    is the key of the entry that replaced this one, if any (see `superseded_by()` to
+    compute it from a log); `delegations` maps keys to the delegations sign-offs name;
+    `corrects` is the entry this one supersedes, if any; `parties` the parties' names.
     """
-    reasons, unresolved = _requirements(decision, initiative, organisations)
+    reasons, unresolved = _requirements(decision, initiative, organisations, corrects, parties)
     counted: list[Signoff] = []
     ignored: list[IgnoredSignoff] = []
     for so in decision.signoffs:
@@ -508,11 +795,18 @@ def signoff_status(
         else:
             requirements.append(Requirement(org, name, tuple(rs), "missing", missing_since=decision.date))
     extra = tuple(so for n, so in enumerate(counted) if n not in used and not so.declined)
-    ignored.extend(
-        IgnoredSignoff(so, "declined by an organisation whose sign-off is not required")
-        for n, so in enumerate(counted)
-        if n not in used and so.declined
-    )
+    # A refusal by anyone who may sign on the track (a department of the owner's
+    # government, a partner with a sign-off grant) says the decision lacks its backing,
+    # whether or not the rule listed it: it blocks the decision like a required one's.
+    for n, so in enumerate(counted):
+        if n in used or not so.declined:
+            continue
+        if may_sign_on(initiative, organisations, so.org) and all(r.org != so.org for r in requirements):
+            known = organisations.get(so.org)
+            why = Reason("partner", "may sign off on this track, and declined")
+            requirements.append(Requirement(so.org, known.name if known else so.org, (why,), "declined", so))
+        elif not may_sign_on(initiative, organisations, so.org):
+            ignored.append(IgnoredSignoff(so, "declined by an organisation whose sign-off is not required"))
     return SignoffStatus(
         decision=decision.key,
         initiative=decision.initiative,
@@ -537,12 +831,15 @@ def status(snapshot: Snapshot, decision_key: str) -> SignoffStatus:
         snapshot.organisations,
         replaced.get(decision_key),
         snapshot.delegations,
+        snapshot.decisions.get(decision.supersedes) if decision.supersedes else None,
+        [p.name for p in snapshot.ws.parties],
     )
 
 
 def statuses(snapshot: Snapshot, initiative_key: str | None = None) -> list[SignoffStatus]:
     """The sign-off status of every decision (of one initiative, if named), in log order."""
     replaced = superseded_by(snapshot.ws.decisions)
+    parties = [p.name for p in snapshot.ws.parties]
     return [
         signoff_status(
             d,
@@ -550,6 +847,8 @@ def statuses(snapshot: Snapshot, initiative_key: str | None = None) -> list[Sign
             snapshot.organisations,
             replaced.get(d.key),
             snapshot.delegations,
+            snapshot.decisions.get(d.supersedes) if d.supersedes else None,
+            parties,
         )
         for d in snapshot.ws.decisions
         if initiative_key is None or d.initiative == initiative_key

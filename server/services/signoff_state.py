@@ -30,6 +30,7 @@ from server.models import (
     Initiative,
     LeverageTool,
     LogEntry,
+    Party,
     ResourceLine,
     SharingGrant,
     StaffLine,
@@ -48,6 +49,8 @@ class Judged:
     entry_ids: dict[str, int]
     track_ids: dict[str, int]
     delegations: dict[str, doc.Delegation] = field(default_factory=dict)
+    # The parties' names: what a decision's words give to a party is not ours.
+    parties: list[str] = field(default_factory=list)
 
 
 @memo.of_tracks("signoff_state")
@@ -145,6 +148,7 @@ def load(db: Session, initiative_ids: Collection[int]) -> Judged:
         entry_ids,
         {v: k for k, v in keys.items()},
         delegations(db, by_id, crisis_keys),
+        list(db.exec(select(Party.name).order_by(col(Party.id))).all()),
     )
 
 
@@ -259,10 +263,17 @@ def judge(judged: Judged, home: Collection[str] | None = None) -> dict[int, sign
         decisions = ws.decisions
         initiatives = {t.key: t for t in ws.initiatives}
     replaced = signoffs.superseded_by(decisions)
+    by_key = {d.key: d for d in decisions}
     out: dict[int, signoffs.SignoffStatus] = {}
     for d in decisions:
         state = signoffs.signoff_status(
-            d, initiatives[d.initiative], judged.orgs, replaced.get(d.key), judged.delegations
+            d,
+            initiatives[d.initiative],
+            judged.orgs,
+            replaced.get(d.key),
+            judged.delegations,
+            by_key.get(d.supersedes) if d.supersedes else None,
+            judged.parties,
         )
         if home is not None and d.initiative not in home:
             state = _abroad(replace(state, unresolved=()))

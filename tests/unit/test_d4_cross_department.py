@@ -1154,3 +1154,21 @@ def test_signoff_status_from_plain_data() -> None:
 )
 def test_leverage_kinds_in_text(text: str, kinds: list[str]) -> None:
     assert signoffs.leverage_kinds_in_text(text) == kinds
+
+
+_DECISION_KINDS = {"missing_signoff", "signoff_declined", "acted_without_signoff"}
+
+
+@pytest.mark.parametrize(("doc", "expected", "phrase"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_the_rule_and_the_check_agree_on_every_case(
+    doc: dict[str, Any], expected: set[tuple[str, tuple[str, ...], str]], phrase: str
+) -> None:
+    """What a decision's page shows (the rule's status) is what D4 judges: a live decision is
+    incomplete exactly when D4 raises an alert about it, whatever made the department required."""
+    snap = Snapshot.from_document(doc)
+    alerted = {f.subjects[0] for f in d4.run(snap) if f.kind in _DECISION_KINDS}
+    live = {
+        i.key for i in snap.ws.initiatives if i.status != "closed" and (i.end is None or i.end >= snap.today)
+    }
+    incomplete = {st.decision for st in signoffs.statuses(snap) if st.open and st.initiative in live}
+    assert incomplete == alerted

@@ -1,16 +1,12 @@
 """D4: dedicated, sustained resources, and decisions signed off across departments.
 
 Two halves of the paper's do #4. Decisions: every department whose equities a
-decision touches must sign it off (the rule itself lives in `server.domain.signoffs`, so
-that the server shows the same thing before this check runs). The check reads three
-things more into "equities touched": a correction still needs the departments the entry
-it corrects named; a decision whose own words put a department's assets to work ("air
-force to fly airdrop rotations", "unfreeze the envoys' accounts") needs that department;
-and a refusal by any organisation that may sign on the track (a department of the
-owner's government, or a partner with a sign-off grant) blocks the decision; its words
-naming a department's instruments (arms exports, tariffs, the development programme),
-or the department itself as acting ("the Treasury will release the tranche"), touch
-that department too. Resources: an active track needs dedicated staff (at least
+decision touches must sign it off, and a refusal by anyone who may sign on the track
+blocks it. The rule itself lives in `server.domain.signoffs`, so that the server shows
+the same thing on a decision's page before this check runs: it reads "equities touched"
+from the departments the entry names, the lines and tools they own, the entry a
+correction replaces, and the decision's own words (a department's assets put to work,
+or the department named as acting). Resources: an active track needs dedicated staff (at least
 half a post: a tenth of someone's desk is not dedicated), resources that last as long
 as it does, and something of its own when it runs long. One cause gives one alert: a
 decision has one, of its gravest kind (acted on, then blocked, then waiting), and so
@@ -20,11 +16,10 @@ has a track's resourcing (staff that has gone is not also a lapse).
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from server.domain import signoffs
 from server.domain.checks._common import decision_label, label, planned_or_running_tracks, worst
-from server.domain.signoffs import Reason, Requirement, SignoffStatus
+from server.domain.signoffs import Requirement, SignoffStatus
 from server.domain.snapshot import Decision, Finding, Initiative, Severity, Signoff, Snapshot
 
 ID = "D4"
@@ -92,326 +87,6 @@ def _government(snapshot: Snapshot, key: str) -> str:
     return snapshot.government_of(key)
 
 
-def _counts_for(snapshot: Snapshot, required: str, signer: str) -> bool:
-    """Whether `signer`'s word counts for `required` (the sign-off rule's `satisfies`)."""
-    return signoffs.satisfies(snapshot.organisations, required, signer)
-
-
-def _may_sign(snapshot: Snapshot, initiative: Initiative, org: str) -> bool:
-    """Whether `org` may sign on the track (the sign-off rule's `may_sign_on`)."""
-    return signoffs.may_sign_on(initiative, snapshot.organisations, org)
-
-
-def _entitled_declines(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tuple[Requirement, ...]:
-    """Refusals by organisations the rule did not list but who may sign on the track.
-
-    A department of the owner's government, or a partner holding a sign-off grant, that
-    answers a decision with a refusal has said the decision lacks its backing: the
-    paper's coordination across departments ("outcomes have political backing") is
-    missing whether or not the entry named it.
-    """
-    initiative = snapshot.initiatives[decision.initiative]
-    out: list[Requirement] = []
-    for ig in st.ignored:
-        so = ig.signoff
-        if not so.declined or not signoffs.counts(so, decision, initiative, snapshot.delegations):
-            continue
-        if any(_counts_for(snapshot, r.org, so.org) for r in st.requirements):
-            continue
-        if _may_sign(snapshot, initiative, so.org) and all(o.org != so.org for o in out):
-            why = Reason("partner", "may sign off on this track, and declined")
-            out.append(Requirement(so.org, _org_name(snapshot, so.org), (why,), "declined", so))
-    return tuple(out)
-
-
-def _unmet(snapshot: Snapshot, decision: Decision, org: str, why: Reason) -> Requirement | None:
-    """`org`'s requirement on the decision when its word is not there: declined, or missing; None if it signed."""
-    initiative = snapshot.initiatives[decision.initiative]
-    mine = [
-        so
-        for so in decision.signoffs
-        if _counts_for(snapshot, org, so.org)
-        and signoffs.counts(so, decision, initiative, snapshot.delegations)
-    ]
-    declines = [so for so in mine if so.declined]
-    if declines:
-        return Requirement(org, _org_name(snapshot, org), (why,), "declined", declines[0])
-    if not mine:
-        return Requirement(org, _org_name(snapshot, org), (why,), "missing", missing_since=decision.date)
-    return None
-
-
-def _inherited(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tuple[Requirement, ...]:
-    """Departments named on the entry a correction replaces, whose equities the correction still engages.
-
-    A correction starts with no sign-offs and may list fewer departments than the entry
-    it amends; dropping a department from the list does not take its assets or its
-    stake out of the arrangement, so its sign-off is still needed on the new entry.
-    """
-    if not decision.supersedes or decision.supersedes not in snapshot.decisions:
-        return ()
-    before = snapshot.decisions[decision.supersedes]
-    initiative = snapshot.initiatives[decision.initiative]
-    out: list[Requirement] = []
-    for org in before.touches_departments:
-        if org in st.required:
-            continue
-        why = Reason(
-            *signoffs.named_reason(
-                initiative,
-                snapshot.organisations,
-                org,
-                f"on {decision_label(before)}, which this entry corrects",
-            )
-        )
-        req = _unmet(snapshot, decision, org, why)
-        if req is not None:
-            out.append(req)
-    return tuple(out)
-
-
-# A decision that puts a department's own assets to work touches that department's
-# equities, whether or not the entry names it ("air force to fly airdrop rotations",
-# "unfreeze the envoys' accounts"). Kept to assets no other department commands.
-_ASSET_AREAS: tuple[tuple[signoffs.Area, re.Pattern[str]], ...] = (
-    (
-        "defence",
-        re.compile(
-            r"\b(?:air\s+force|navy|naval|airdrops?|(?:our|national|own)\s+(?:army|armed\s+forces|troops|soldiers|helicopters|"
-            r"peacekeep\w*|contingents?|battalions?)|"
-            r"military\s+(?:aircraft|assets|escorts?|flights?|engineers|logistics|bases?|convoys?|transport|planes?|"
-            r"vessels?|personnel|units?|medical\s+teams?)|defence\s+(?:assets|staff|attach[ée]s?))\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        # Money: sanctions administration, banking, budgets and debt.
-        "finance",
-        re.compile(
-            r"\b(?:asset\s+freezes?|unfreez\w*|frozen\s+(?:assets|accounts|funds)|sanctions?\s+(?:relief|waivers?|exemptions?)|"
-            r"correspondent\s+(?:account|bank\w*)|central\s+bank|treasury\s+(?:licen[cs]es?|guarantees?)|"
-            r"(?:general|specific|humanitarian)\s+licen[cs]es?|humanitarian\s+(?:exemptions?|carve-?outs?)|"
-            r"(?:payment|banking)\s+channels?\s+for|budget\s+support|export\s+credits?|investment\s+guarantees?|"
-            r"debt\s+(?:relief|restructuring|rescheduling|cancellation|swaps?))\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        # Trade: what crosses the border and on what terms (finance where there is no trade ministry).
-        "trade",
-        re.compile(
-            r"\b(?:export\s+(?:licen[cs]es?|controls?|bans?)|import\s+(?:bans?|quotas?|licen[cs]es?)|tariff[\w-]*|"
-            r"trade\s+(?:preferences|agreements?|deals?|concessions?|embargo(?:es)?)|customs\s+(?:duties|waivers?))\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "defence",
-        re.compile(
-            r"\b(?:arms\s+(?:sales|exports|deliveries|transfers|supplies)|(?:military|defence|defense|security)\s+"
-            r"(?:cooperation|assistance|training|aid|sales)|training\s+of\s+(?:their|its|the)\s+(?:army|forces|troops))\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "development",
-        re.compile(
-            r"\b(?:(?:our|the|its|bilateral)\s+(?:development|aid)\s+(?:programmes?|programs?|funds?|budgets?|portfolio|"
-            r"projects?|cooperation|allocations?)|development\s+(?:aid|assistance|cooperation|funding|grants?|loans?)|"
-            r"reconstruction\s+(?:funds?|grants?|loans?|programmes?)|(?:reallocat|redirect|divert|repurpos)\w*\s+"
-            r"(?:\w+\s+){0,3}?(?:aid|development)\s+(?:funds?|budgets?|money|allocations?))\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        # The paper names "intelligence information" among the tools a state has.
-        "intelligence",
-        re.compile(
-            r"\b(?:intelligence\s+(?:assessments?|reports?|reporting|information|products?|picture|briefings?|"
-            r"findings|sharing)|(?:share|shares|sharing|shared|pass|passing|provide|providing|release|releasing)\s+"
-            r"(?:(?:our|the|its|relevant|some)\s+)?intelligence|satellite\s+(?:imagery|images|photographs))\b",
-            re.IGNORECASE,
-        ),
-    ),
-)
-
-
-# Words of a department's name that say nothing of which one it is.
-_OFFICE_WORDS = {
-    "ministry",
-    "minister",
-    "of",
-    "for",
-    "the",
-    "and",
-    "office",
-    "department",
-    "unit",
-    "affairs",
-    "general",
-    "directorate",
-    "secretariat",
-    "agency",
-    "state",
-    "federal",
-    "national",
-    "royal",
-    "humanitarian",
-    "foreign",
-    "international",
-    "cooperation",
-    "diplomacy",
-    "relations",
-    "policy",
-    "staff",
-    "service",
-    "services",
-    "division",
-    "bureau",
-    "desk",
-}
-
-
-def _named_departments(snapshot: Snapshot, gov: str, text: str, others: set[str]) -> list[tuple[str, str]]:
-    """Departments of the owner's government that a decision's text names as acting
-    ("the Treasury releases the tranche", "Interior issues the visas").
-
-    A department is named by a distinctive word of its name (its government's name and
-    office words left out), written with its capital inside the sentence, or in any case
-    beside an office word ("the health ministry", "the ministry of health"); or by a name
-    its office goes by (`_ALIASES`: "the Treasury" for a ministry of finance); not where
-    the words around it give the office to another side ("the Brigades' health ministry").
-    """
-    gov_words = {w.casefold() for w in re.findall(r"[\w'-]+", gov)}
-    names: list[tuple[str, str]] = []
-    for o in snapshot.ws.organisations:
-        if o.kind != "department" or _government(snapshot, o.key) != gov:
-            continue
-        own = o.name.split(",", 1)[-1] if "," in o.name else o.name
-        names += [
-            (o.key, w)
-            for w in re.findall(r"[A-Z][\w'-]+", own)
-            if w.casefold() not in _OFFICE_WORDS and w.casefold() not in gov_words and len(w) > 3
-        ]
-    for area, aliases in _ALIASES.items():
-        dept = signoffs.responsible_department(snapshot.organisations, gov, area)
-        if dept is not None:
-            names += [(dept, a) for a in aliases]
-    out: list[tuple[str, str]] = []
-    for key, w in names:
-        if any(k == key for k, _ in out):
-            continue
-        word = r"\s+".join(re.escape(part) for part in w.split())
-        found = [
-            *re.finditer(rf"(?<![.!?]\s)(?<!^)\b{word}\b", text),
-            *re.finditer(
-                rf"(?:^|[.!?]\s+)(?:The\s+)?{word}(?:'s)?\s+(?:to|will|shall|must|is|has|and)\b", text
-            ),
-            *re.finditer(
-                rf"\b{word}\s+{_OFFICE}\b|\b{_OFFICE}\s+(?:of|for)\s+(?:the\s+)?{word}\b", text, re.I
-            ),
-        ]
-        if any(not _not_put_to_work(text, m.start(), m.end(), others) for m in found):
-            out.append((key, w))
-    return out
-
-
-# Names a department goes by other than its own, by the area it answers for: "the Treasury"
-# is the finance ministry's, "the Home Office" the interior ministry's, whatever their names.
-_ALIASES: dict[signoffs.Area, tuple[str, ...]] = {
-    "finance": ("Treasury", "Exchequer"),
-    "interior": ("Home Office", "Home Affairs", "Interior"),
-}
-
-
-# Words that call a body an office of government ("the health ministry", "the ministry of health").
-_OFFICE = r"(?:ministry|ministries|minister|department|agency|office|service|secretariat|directorate)"
-
-# What a party's name is read as in a decision's text.
-_PARTY = "Party"
-
-# Words that give what follows to someone else ("their air force", "the rebels' helicopters").
-_OTHERS_POSSESSIVES = {"their", "his", "her", "enemy", "rebel", "rebels", "opposing", "hostile"}
-
-
-def _other_holders(snapshot: Snapshot, gov: str) -> set[str]:
-    """Words that name an actor other than the owner's government: the parties and other governments."""
-    names = [p.name for p in snapshot.ws.parties] + [
-        o.name for o in snapshot.ws.organisations if _government(snapshot, o.key) != gov
-    ]
-    ours = [o.name for o in snapshot.ws.organisations if _government(snapshot, o.key) == gov]
-
-    def words(of: list[str]) -> set[str]:
-        return {w.casefold() for n in of for w in re.findall(r"[A-Z][\w-]+", n) if len(w) > 2}
-
-    return (words(names) - words(ours) - _OFFICE_WORDS) | _OTHERS_POSSESSIVES
-
-
-# Words that deny what follows them in the clause ("no sign-off from Treasury or Trade
-# needed", "without military escorts"): what they deny is not put to work.
-_DENIALS = re.compile(r"\b(?:no|not|never|neither|nor|without|none)\b", re.IGNORECASE)
-# How far back in its clause a denial reaches.
-_DENIAL_WORDS = 6
-
-
-def _denied(text: str, start: int) -> bool:
-    """Whether the words just before text[start:] in its clause deny it."""
-    clause = re.split(r"[.;:!?,()]", text[:start])[-1]
-    return bool(_DENIALS.search(" ".join(clause.split()[-_DENIAL_WORDS:])))
-
-
-def _not_put_to_work(text: str, start: int, end: int, others: set[str]) -> bool:
-    """Whether a mention is another actor's, or denied, so that it gives our department no part."""
-    return _held_by_others(text, start, end, others) or _denied(text, start)
-
-
-def _held_by_others(text: str, start: int, end: int, others: set[str]) -> bool:
-    """Whether the words around text[start:end] give it to another actor.
-
-    Just before ("their air force", "the Brigades' health ministry") or in a phrase just
-    after ("the ministry of health of the Sovrin Republic", "the air force in Orlavia").
-    """
-    before = re.findall(r"[\w'’-]+", text[:start])[-2:]
-    after = re.match(r"\s+(?:of|in|from)\s+(?:the\s+)?([\w'’-]+)(?:\s+([\w'’-]+))?", text[end:])
-    words = before + ([w for w in after.groups() if w] if after else [])
-    return any(re.sub(r"(?:'s|’s|'|’)$", "", w).casefold() in others for w in words)
-
-
-def _touched_by_text(snapshot: Snapshot, st: SignoffStatus, decision: Decision) -> tuple[Requirement, ...]:
-    """Departments whose assets the decision's own words put to work, when the entry does not require them."""
-    initiative = snapshot.initiatives[decision.initiative]
-    gov = _government(snapshot, initiative.owner)
-    out: list[Requirement] = []
-    # A party's own forces ("the Lowland Freedom Army") are not ours: each party's name
-    # stands as one word of another side's, so that what it holds is not ours either.
-    text = decision.text
-    for party in snapshot.ws.parties:
-        text = re.sub(re.escape(party.name), _PARTY, text, flags=re.IGNORECASE)
-    others = _other_holders(snapshot, gov) | {_PARTY.casefold()}
-    touched: list[tuple[str, str]] = []
-    for area, pattern in _ASSET_AREAS:
-        m = next(
-            (m for m in pattern.finditer(text) if not _not_put_to_work(text, m.start(), m.end(), others)),
-            None,
-        )
-        if m is None:
-            continue
-        dept = signoffs.responsible_department(snapshot.organisations, gov, area)
-        if dept is not None:
-            touched.append((dept, f"its assets are put to work by the decision's text ({m.group(0)!r})"))
-    touched += [
-        (dept, f"the decision's text gives it a part ({word!r})")
-        for dept, word in _named_departments(snapshot, gov, text, others)
-    ]
-    for dept, reason in touched:
-        if dept in st.required or any(r.org == dept for r in out):
-            continue
-        req = _unmet(snapshot, decision, dept, Reason("leverage_kind", reason))
-        if req is not None:
-            out.append(req)
-    return tuple(out)
-
-
 def _decision_findings(snapshot: Snapshot) -> list[Finding]:
     findings: list[Finding] = []
     escalate = snapshot.settings.signoff_escalate_days
@@ -422,22 +97,11 @@ def _decision_findings(snapshot: Snapshot) -> list[Finding]:
         if not st.judged or st.initiative not in live:
             continue
         decision = snapshot.decisions[st.decision]
-        inherited = _inherited(snapshot, st, decision)
-        inherited += tuple(
-            r for r in _touched_by_text(snapshot, st, decision) if all(r.org != o.org for o in inherited)
-        )
-        declined = (
-            st.declined
-            + _entitled_declines(snapshot, st, decision)
-            + tuple(r for r in inherited if r.state == "declined")
-        )
-        missing = st.missing + tuple(r for r in inherited if r.state == "missing")
+        declined, missing = st.declined, st.missing
         if not declined and not missing:
             continue
         name = decision_label(decision)
-        evidence = tuple(
-            _evidence(snapshot, st, decision, st.requirements + inherited + declined[len(st.declined) :])
-        )
+        evidence = tuple(_evidence(snapshot, st, decision, st.requirements))
         age = st.days_outstanding(snapshot.today)
         track = label(snapshot.initiatives[st.initiative])
         # One alert per decision, of its gravest kind: acted on without every sign-off, then
