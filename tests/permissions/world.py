@@ -550,15 +550,17 @@ class DbSnapshot:
 
     Each cell of the matrix must meet the same world; a write that succeeded (a grant
     withdrawn, a session ended) is undone by restoring. SQLite is copied whole with
-    its backup API; on PostgreSQL every row is kept and written back under the
-    replica role, which skips the decision log's append-only triggers as a DBA could.
+    its backup API. On PostgreSQL every row is kept, and a statement trigger on each
+    table notes the tables a request wrote to; only those are written back, under the
+    replica role, which skips the decision log's append-only triggers (and the noting
+    triggers themselves) as a DBA could.
     """
 
     def __init__(self) -> None:
         engine = dbmod.get_engine(write=False)
         self.url = engine.url
         self.rows: dict[str, list[dict[str, Any]]] = {}
-        self.tables: list[Table] = []
+        self.tables: dict[str, Table] = {}
         if engine.dialect.name == "sqlite":
             self.copy = sqlite3.connect(":memory:")
             with sqlite3.connect(str(engine.url.database)) as live:
@@ -566,9 +568,24 @@ class DbSnapshot:
             return
         metadata = MetaData()
         metadata.reflect(engine)
-        self.tables = [t for t in metadata.sorted_tables if t.name != "alembic_version"]
-        with engine.connect() as conn:
-            for t in self.tables:
+        self.tables = {t.name: t for t in metadata.sorted_tables if t.name != "alembic_version"}
+        with dbmod.get_engine(write=True).begin() as conn:
+            conn.execute(text("CREATE UNLOGGED TABLE IF NOT EXISTS matrix_touched (name text PRIMARY KEY)"))
+            conn.execute(
+                text(
+                    "CREATE OR REPLACE FUNCTION matrix_note() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                    "BEGIN INSERT INTO matrix_touched VALUES (TG_TABLE_NAME) ON CONFLICT DO NOTHING; "
+                    "RETURN NULL; END $$"
+                )
+            )
+            for name in self.tables:
+                conn.execute(
+                    text(
+                        f"CREATE OR REPLACE TRIGGER matrix_note AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                        f'ON "{name}" FOR EACH STATEMENT EXECUTE FUNCTION matrix_note()'
+                    )
+                )
+            for t in self.tables.values():
                 order = list(t.primary_key.columns) or list(t.columns)
                 self.rows[t.name] = [dict(r._mapping) for r in conn.execute(t.select().order_by(*order))]
 
@@ -585,12 +602,14 @@ class DbSnapshot:
             return
         with engine.begin() as conn:
             conn.execute(text("SET LOCAL session_replication_role = replica"))
-            names = ", ".join(f'"{t.name}"' for t in self.tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            for t in self.tables:
+            touched = [n for (n,) in conn.execute(text("DELETE FROM matrix_touched RETURNING name"))]
+            tables = [t for name, t in self.tables.items() if name in touched]
+            for t in tables:
+                conn.execute(t.delete())
+            for t in tables:
                 if self.rows[t.name]:
                     conn.execute(t.insert(), self.rows[t.name])
-            for t in self.tables:
+            for t in tables:
                 if "id" in t.columns and str(t.columns["id"].type).upper().startswith(("INT", "BIGINT")):
                     conn.execute(
                         text(
