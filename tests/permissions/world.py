@@ -568,7 +568,9 @@ class DbSnapshot:
             return
         metadata = MetaData()
         metadata.reflect(engine)
-        self.tables = {t.name: t for t in metadata.sorted_tables if t.name != "alembic_version"}
+        self.tables = {
+            t.name: t for t in metadata.sorted_tables if t.name not in ("alembic_version", "matrix_touched")
+        }
         with dbmod.get_engine(write=True).begin() as conn:
             conn.execute(text("CREATE UNLOGGED TABLE IF NOT EXISTS matrix_touched (name text PRIMARY KEY)"))
             conn.execute(
