@@ -52,12 +52,14 @@ def record_features(records: list[TrackRecord]) -> tuple[np.ndarray, list[int], 
     fields: list[int] = [0] * len(records)
     names: list[frozenset[str]] = [frozenset()] * len(records)
     todo: list[int] = []
+    have: list[int] = []
     for n, r in enumerate(records):
-        got = text.unpack(r.vector)
-        if got is None:
-            todo.append(n)
-        else:
-            out[n], fields[n], names[n] = got.vector, got.fields, got.names
+        (have if text.is_stored(r.vector) else todo).append(n)
+    if have:
+        vecs, got_fields, got_names = text.unpack_many([records[n].vector or b"" for n in have])
+        out[have] = vecs
+        for n, f, said in zip(have, got_fields, got_names, strict=True):
+            fields[n], names[n] = f, said
     if todo:
         tracks = [
             (records[n].title, records[n].aims, records[n].objectives, records[n].description) for n in todo

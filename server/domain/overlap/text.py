@@ -50,6 +50,7 @@ __all__ = [
     "digest",
     "fields",
     "from_bytes",
+    "is_stored",
     "names",
     "sentences",
     "stored",
@@ -222,6 +223,11 @@ def stored(tracks: Sequence[tuple[str, Sequence[str], Sequence[str], str]]) -> l
     return out
 
 
+def is_stored(b: bytes | None) -> bool:
+    """Whether this is a track's stored form (else it is made from the text)."""
+    return b is not None and len(b) >= _HEAD
+
+
 def unpack(b: bytes | None) -> Stored | None:
     """A stored track back (None if it is not in this form: then it is made from the text)."""
     if b is None or len(b) < _HEAD:
@@ -234,6 +240,18 @@ def unpack(b: bytes | None) -> Stored | None:
         int.from_bytes(b[_FIELDS_AT:_AIMS_AT], "little"),
         frozenset(said.decode().split("\n")) if said else frozenset(),
     )
+
+
+def unpack_many(blobs: Sequence[bytes]) -> tuple[np.ndarray, list[int], list[frozenset[str]]]:
+    """Tracks' stored forms (each in the stored form: see `unpack`) back at once: their
+    vectors (float32, tracks x dims), fields and names."""
+    vecs = np.frombuffer(b"".join(b[:_FIELDS_AT] for b in blobs), dtype="<f2").reshape(len(blobs), DIMS)
+    fields = [int.from_bytes(b[_FIELDS_AT:_AIMS_AT], "little") for b in blobs]
+    said: list[frozenset[str]] = []
+    for b in blobs:
+        size = int.from_bytes(b[_NAMES_LEN_AT:_HEAD], "little")
+        said.append(frozenset(b[_HEAD : _HEAD + size].decode().split("\n")) if size else frozenset())
+    return vecs.astype(np.float32), fields, said
 
 
 def stored_aim_vectors(b: bytes | None) -> np.ndarray | None:
