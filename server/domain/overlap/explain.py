@@ -100,11 +100,12 @@ def _aims(r: TrackRecord) -> tuple[str, ...]:
 
 def _first(r: TrackRecord) -> dict[str, str]:
     first: dict[str, str] = {}
-    for part in (r.title, r.description, *r.aims, *r.objectives):
-        for word in _WORD.findall(part):
-            w = word.lower().strip("'’-")
-            if len(w) >= 3 and w not in _STOP:
-                first.setdefault(w[:5], word)
+    keep = first.setdefault
+    # One pass over all the text (a line break ends a word as a space does).
+    for word in _WORD.findall("\n".join((r.title, r.description, *r.aims, *r.objectives))):
+        w = word.lower().strip("'’-")
+        if len(w) >= 3 and w not in _STOP:
+            keep(w[:5], word)
     return first
 
 
