@@ -32,11 +32,46 @@ def groups(index: OverlapIndex, min_tracks: int = 3, focus: Iterable[str] | None
         fset = set(focus)
         parties = sorted({p for k in fset if k in index.block_of for p in index.records[k].parties})
     out: list[ForumGroup] = []
+    # A full run asks about every party: the parallel pairs of each block, once.
+    edges: dict[str, np.ndarray] | None = {} if focus is None else None
     for p in parties:
-        tracks = parallel_on(index, p, min_tracks)
+        tracks = parallel_on(index, p, min_tracks, edges)
         if tracks and (focus is None or fset.intersection(tracks)):
             out.append(ForumGroup(p, tracks))
     return out
+
+
+def _parallel(
+    owner: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    q: np.ndarray,
+    fields: np.ndarray,
+    mask: np.ndarray,
+) -> np.ndarray:
+    """Which of these tracks are parallel with one another, but for sites named by
+    colliding masks and coordination links (the caller's): different owners, dates that
+    meet, the same question, not on other fields of work, not at other sites."""
+    edge: np.ndarray = owner[:, None] != owner[None, :]
+    edge &= start[:, None] <= end[None, :]
+    edge &= start[None, :] <= end[:, None]
+    vecs = q.astype(np.float64)
+    edge &= (vecs @ vecs.T) * (1.0 / (SCALE * SCALE)) >= SAME_QUESTION
+    edge &= ~other_questions(fields[:, None], fields[None, :])
+    # Each names places and they share none (masks that share a bit: the names themselves).
+    named = mask != 0
+    edge &= ~(named[:, None] & named[None, :] & ((mask[:, None] & mask[None, :]) == 0))
+    return edge
+
+
+def _block_edges(index: OverlapIndex, name: str, edges: dict[str, np.ndarray]) -> np.ndarray:
+    """The parallel pairs of one block's slots (`_parallel`), computed once per full run."""
+    got = edges.get(name)
+    if got is None:
+        b = index.blocks[name]
+        got = _parallel(b.owner, b.start, b.end, b.q, b.fields, b.sitemask)
+        edges[name] = got
+    return got
 
 
 def _columns(index: OverlapIndex, keys: list[str]) -> tuple[np.ndarray, ...] | None:
@@ -73,30 +108,45 @@ def _columns(index: OverlapIndex, keys: list[str]) -> tuple[np.ndarray, ...] | N
     return tuple(np.concatenate(cols)[back] for cols in zip(*parts, strict=True))
 
 
-def parallel_on(index: OverlapIndex, party: str, min_tracks: int) -> tuple[str, ...]:
+def _one_block(index: OverlapIndex, keys: list[str]) -> tuple[str, np.ndarray] | None:
+    """The block all these live tracks are in, and their slots (None if in several or not live)."""
+    name = index.block_of.get(keys[0])
+    if name is None:
+        return None
+    block = index.blocks[name]
+    slots = np.empty(len(keys), np.int64)
+    for n, k in enumerate(keys):
+        if index.block_of.get(k) != name:
+            return None
+        slots[n] = block.slot[k]
+    return name, slots
+
+
+def parallel_on(
+    index: OverlapIndex, party: str, min_tracks: int, edges: dict[str, np.ndarray] | None = None
+) -> tuple[str, ...]:
     """The party's tracks that belong to some group of `min_tracks` that are all parallel.
 
     Dates are intervals, so tracks whose dates overlap pairwise all run at one same
-    moment (Helly): a group is a clique of the graph of parallel pairs.
+    moment (Helly): a group is a clique of the graph of parallel pairs. `edges`: the
+    blocks' parallel pairs kept across the parties of one full run.
     """
     keys = sorted(index.by_party.get(party, ()))
-    if len(keys) < min_tracks:
+    if len(keys) < min_tracks or len({index.records[k].owner for k in keys}) < min_tracks:
         return ()
-    cols = _columns(index, keys)
-    if cols is None:
-        return ()
-    owner, start, end, q, fields, mask, linked = cols
-    if len(np.unique(owner)) < min_tracks:
-        return ()
-    edge = owner[:, None] != owner[None, :]
-    edge &= start[:, None] <= end[None, :]
-    edge &= start[None, :] <= end[:, None]
-    vecs = q.astype(np.float64)
-    edge &= (vecs @ vecs.T) * (1.0 / (SCALE * SCALE)) >= SAME_QUESTION
-    edge &= ~other_questions(fields[:, None], fields[None, :])
-    # Each names places and they share none (masks that share a bit: the names themselves).
+    one = _one_block(index, keys) if edges is not None else None
+    if one is not None and edges is not None:
+        name, slots = one
+        block = index.blocks[name]
+        edge = _block_edges(index, name, edges)[np.ix_(slots, slots)]
+        mask, linked = block.sitemask[slots], block.linked[slots]
+    else:
+        cols = _columns(index, keys)
+        if cols is None:
+            return ()
+        owner, start, end, q, fields, mask, linked = cols
+        edge = _parallel(owner, start, end, q, fields, mask)
     named = mask != 0
-    edge &= ~(named[:, None] & named[None, :] & ((mask[:, None] & mask[None, :]) == 0))
     for n, m in zip(*np.nonzero(np.triu(edge, 1) & named[:, None] & named[None, :]), strict=True):
         if index.other_sites(keys[int(n)], keys[int(m)]):
             edge[n, m] = edge[m, n] = False
