@@ -348,6 +348,10 @@ _FIELDS: tuple[tuple[str, str], ...] = (
         "returns returnee returnees|voluntary_return|return_home|go_back|going_back|go_home|going_home|"
         "to_return|right_of_return|return_of_displaced|return_of_the_displaced",
     ),
+    ("fishing", "fish*"),
+    ("farming", "farm* harvest* crop crops orchard orchards fields|sowing|planting"),
+    ("herding", "herd* pasture pastures grazing graze flock flocks shepherd*"),
+    ("markets", "market markets trader traders shops shop"),
     (
         "finance",
         "bank banks banking payment payments remittance remittances currency liquidity sanctions|money_transfer|"
@@ -373,10 +377,11 @@ _PHRASE_RE = re.compile(
 )
 FIELD_BITS = {name: 1 << n for n, (name, _) in enumerate(_FIELDS)}
 # Fields so broad that sharing one says little: health (vaccination, evacuating the
-# wounded and fuel for hospitals are all health) and access (the means of most
-# processes). Two tracks that each name a field besides these, and share none of
-# those, are on different questions (`records.other_questions`).
-GENERIC = FIELD_BITS["health"] | FIELD_BITS["access"]
+# wounded and fuel for hospitals are all health), livelihoods (fishing, grazing, a
+# harvest, a market) and access (the means of most processes). Two tracks that each
+# name a field besides these, and share none of those, are on different questions
+# (`records.other_questions`).
+GENERIC = FIELD_BITS["health"] | FIELD_BITS["livelihoods"] | FIELD_BITS["access"]
 
 
 def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = "") -> int:
