@@ -81,7 +81,7 @@ from server.domain.snapshot import (
 
 ReasonCode = Literal["proposer", "named", "partner", "staff", "resource", "leverage", "leverage_kind"]
 State = Literal["signed", "missing", "declined"]
-Area = Literal["finance", "trade", "defence", "development", "intelligence", "interior"]
+Area = Literal["finance", "trade", "defence", "development", "intelligence", "interior", "health"]
 
 # Which department answers for which kind of leverage. "security_guarantee" is not a
 # leverage kind of the schema; it is read from a tool's description or the decision's
@@ -104,6 +104,7 @@ AREA_WORDS: dict[Area, tuple[tuple[str, ...], ...]] = {
     "development": (("development", "dev"), ("cooperation", "aid", "assistance")),
     "intelligence": (("intelligence",),),
     "interior": (("interior", "home"),),
+    "health": (("health",),),
 }
 
 # Phrases in a leverage tool's description or a decision's text that name a kind of
@@ -475,6 +476,30 @@ _ASSET_AREAS: tuple[tuple[Area, re.Pattern[str]], ...] = (
             r"\b(?:intelligence\s+(?:assessments?|reports?|reporting|information|products?|picture|briefings?|"
             r"findings|sharing)|(?:share|shares|sharing|shared|pass|passing|provide|providing|release|releasing)\s+"
             r"(?:(?:our|the|its|relevant|some)\s+)?intelligence|satellite\s+(?:imagery|images|photographs))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # Our own medical capacity: teams, hospitals and stocks the health ministry holds.
+        "health",
+        re.compile(
+            r"\b(?:(?:our|national|own)\s+(?:field\s+hospitals?|(?:emergency\s+)?medical\s+(?:teams?|staff|reserves?|"
+            r"stocks?|stockpiles?)|hospitals|doctors|surgeons|epidemiologists|health\s+(?:workers|teams|services?)|"
+            r"vaccine\s+(?:stocks?|stockpiles?|reserves?))|(?:national|strategic)\s+(?:medical\s+)?(?:stockpiles?|"
+            r"reserves?)\s+of\s+(?:medicines|vaccines?|drugs)|emergency\s+medical\s+teams?\s+from\s+our|"
+            r"(?:treat|admit)\w*\s+(?:\w+\s+){0,4}?in\s+our\s+hospitals)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # Our police, border and civil protection services, and who enters the country (the
+        # resettling is ours wherever the refugees come from: the match stops at the verb).
+        "interior",
+        re.compile(
+            r"\b(?:(?:our|national|own)\s+(?:police|border\s+(?:police|guards?)|civil\s+protection|coast\s*guards?|"
+            r"fire\s+(?:brigades?|services?)|search[-\s]+and[-\s]+rescue\s+teams?)|police\s+(?:officers|contingents?|"
+            r"trainers|advisers|units?)|resettle\w*(?=\s+(?:\w+\s+){0,2}?(?:refugees|families|people|evacuees))|"
+            r"refugee\s+(?:admissions?|resettlement|quotas?)|humanitarian\s+(?:visas?|admissions?))\b",
             re.IGNORECASE,
         ),
     ),

@@ -12,8 +12,9 @@ import pytest
 
 from tests.eval.scoring import load_set, score
 
-# The checks that read prose and their floor on the cases they were tuned on.
-FLOOR = {"D1": 0.95, "D2": 0.95, "D3": 0.95, "N1": 0.95, "N2": 0.95}
+# The checks that read prose and their floor on the cases they were tuned on; D4 reads a
+# decision's words and N3 a metric's name.
+FLOOR = {"D1": 0.95, "D2": 0.95, "D3": 0.95, "D4": 0.95, "N1": 0.95, "N2": 0.95, "N3": 0.95}
 
 
 @pytest.mark.parametrize("principle", sorted(FLOOR))
