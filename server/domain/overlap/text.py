@@ -352,6 +352,16 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ("farming", "farm* harvest* crop crops orchard orchards fields|sowing|planting"),
     ("herding", "herd* pasture pastures grazing graze flock flocks shepherd*"),
     ("markets", "market markets trader traders shops shop"),
+    # Questions of the fighting itself, that political and security tracks carry.
+    (
+        "ceasefire",
+        "ceasefire ceasefires cease-fire truce truces armistice|cessation_of_hostilities|humanitarian_pause|"
+        "days_of_tranquillity|stop_the_fighting",
+    ),
+    ("weapons", "weapons disarm* demilitaris* demilitariz*|pull_back|pulled_back|withdrawal_of_forces"),
+    ("deconfliction", "hotline hotlines deconflict*|direct_line|communication_line"),
+    ("recruitment", "recruits recruitment demobilis* demobiliz*|child_soldiers|recruitment_of_children"),
+    ("amnesty", "amnesty amnesties deserters pardon pardons"),
     (
         "finance",
         "bank banks banking payment payments remittance remittances currency liquidity sanctions|money_transfer|"
