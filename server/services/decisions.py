@@ -110,7 +110,7 @@ def log(
         superseded, _ = get_decision(db, actor, supersedes_id)
         if superseded.initiative_id != initiative_id:
             raise Invalid.field("supersedes", "a correction stays on the same initiative")
-        ledger.lock(db)
+        ledger.lock_entry(db, supersedes_id)
         later = db.exec(select(LogEntry).where(LogEntry.supersedes_id == supersedes_id)).first()
         if later is not None:
             raise Conflict("This decision was already corrected; correct the newest entry")
@@ -218,8 +218,9 @@ def sign_off(
         if actor.role not in policy.SIGNER_ROLES:
             raise NotAllowed("Your role does not sign off decisions")
         raise NotAllowed("This track is not shared with you for sign-off")
-    # Serialise with other sign-offs: two people of one department at the same moment make one.
-    ledger.lock(db)
+    # Serialise with other sign-offs of this decision (and its correction): two people of one
+    # department at the same moment make one. The chain's head is taken only to append.
+    ledger.lock_entry(db, decision_id)
     assert initiative.id is not None
     judged = signoff_state.load(db, {initiative.id})
     state = signoff_state.judge(judged)[decision_id]

@@ -16,9 +16,10 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from server.models import LogCheckpoint, LogEntry
@@ -71,48 +72,88 @@ def seal(count: int, head_hash: str) -> str:
     return hmac.new(key, f"{count}:{head_hash}".encode(), hashlib.sha256).hexdigest()
 
 
-def _lock_head(db: Session) -> LogCheckpoint:
-    """Take the log's write lock and return the checkpoint row.
+@dataclass(frozen=True)
+class _Head:
+    count: int
+    head_hash: str
+
+
+# The head a transaction holds (locked and, after its own appends, moved by it), so that a
+# second append in one transaction neither locks nor reads it again. Forgotten when any
+# transaction of the session ends, savepoints included (`_forget_head`).
+_HELD = "ledger_head"
+
+
+def _lock_head(db: Session) -> _Head:
+    """Take the log's write lock and read the head, in one statement (or none if held).
 
     The UPDATE takes a row lock on PostgreSQL (and the database write lock on SQLite)
-    before the head is read, so concurrent appends queue instead of forking the chain.
+    and returns the head it locked, so concurrent appends queue instead of forking the chain.
     """
-    # synchronize_session=False: the row is re-read below, and matching the UPDATE against
-    # every object in the session would make a long import quadratic.
-    result = db.execute(
+    held: _Head | None = db.info.get(_HELD)
+    if held is not None:
+        return held
+    # synchronize_session=False: matching the UPDATE against every object in the session
+    # would make a long import quadratic.
+    found = db.execute(
         update(LogCheckpoint)
         .where(col(LogCheckpoint.id) == 1)
         .values(updated_at=utcnow())
+        .returning(col(LogCheckpoint.count), col(LogCheckpoint.head_hash))
         .execution_options(synchronize_session=False)
-    )
-    updated = cast(CursorResult[Any], result).rowcount
-    if not updated:
+    ).first()
+    if found is None:
         db.add(LogCheckpoint(id=1, count=0, head_hash=GENESIS, mac=seal(0, GENESIS)))
         db.flush()
-    checkpoint = db.get(LogCheckpoint, 1, populate_existing=True)
-    assert checkpoint is not None
-    return checkpoint
+        head = _Head(0, GENESIS)
+    else:
+        head = _Head(int(found[0]), str(found[1] or GENESIS))
+    db.info[_HELD] = head
+    return head
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_head(session: OrmSession, _transaction: Any) -> None:
+    session.info.pop(_HELD, None)
 
 
 def append(db: Session, entry: LogEntry) -> LogEntry:
     """Append one entry to the chain; the caller's transaction commits it."""
-    checkpoint = _lock_head(db)
+    head = _lock_head(db)
     entry.created_at = utcnow()
-    entry.prev_hash = checkpoint.head_hash or GENESIS
+    entry.prev_hash = head.head_hash
     entry.entry_hash = entry_hash(entry.prev_hash, entry)
     db.add(entry)
     db.flush()
-    checkpoint.count += 1
-    checkpoint.head_hash = entry.entry_hash
-    checkpoint.mac = seal(checkpoint.count, checkpoint.head_hash)
-    db.add(checkpoint)
-    db.flush()
+    moved = _Head(head.count + 1, entry.entry_hash)
+    db.execute(
+        update(LogCheckpoint)
+        .where(col(LogCheckpoint.id) == 1)
+        .values(count=moved.count, head_hash=moved.head_hash, mac=seal(moved.count, moved.head_hash))
+        .execution_options(synchronize_session=False)
+    )
+    db.info[_HELD] = moved
     return entry
 
 
 def lock(db: Session) -> None:
-    """Serialise with other appends (for a check-then-append, such as one sign-off)."""
+    """Serialise with other appends (for a check-then-append, such as a correction)."""
     _lock_head(db)
+
+
+def lock_entry(db: Session, entry_id: int) -> None:
+    """Serialise the check-then-append of one entry's followers (its sign-offs, its correction).
+
+    On PostgreSQL a row lock on the entry, held to the commit: sign-offs of one decision
+    queue, those of other decisions go on, and each takes the chain's head only to append.
+    Take it before the head (`lock`, `append`), never after, so no two writers wait on
+    each other. SQLite has one writer at a time: there it takes the head, which the
+    transaction's appends then reuse.
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(select(col(LogEntry.id)).where(col(LogEntry.id) == entry_id).with_for_update())
+    else:
+        _lock_head(db)
 
 
 @dataclass(frozen=True)
@@ -153,7 +194,8 @@ def verify(db: Session) -> Verification:
             return Verification(False, count - 1, entry.id, "content does not match its hash")
         prev = entry.entry_hash
         last_id = entry.id
-    checkpoint = db.get(LogCheckpoint, 1)
+    # populate_existing: appends write the head with a plain UPDATE, past the session's copy.
+    checkpoint = db.get(LogCheckpoint, 1, populate_existing=True)
     if checkpoint is None:
         if count == 0:
             return Verification(True, 0)
