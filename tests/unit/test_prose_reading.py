@@ -143,3 +143,37 @@ def test_an_act_asked_of_another_side_is_theirs(sentence: str, asked: bool) -> N
 def test_a_noun_followed_by_aid_hands_nothing_out(sentence: str, hands_out: bool) -> None:
     """A verb that names a thing ("a payment channel for relief") is not aid given or withheld."""
     assert bool(d2.offers(sentence, VOICE)) is hands_out
+
+
+# The learned reading (`_reading_model`) scores only what the track says itself and means.
+@pytest.mark.parametrize(
+    ("sentence", "speaks"),
+    [
+        ("Relief flights to Hadra resume the day its council signs the border protocol.", True),
+        ("Relief flights to Hadra will not wait for the border protocol.", False),
+        ("Hadra wants relief flights to wait for the border protocol.", False),
+        ("After the March truce, convoys doubled.", False),
+    ],
+)
+def test_the_learned_reading_scores_only_the_tracks_own_plans(sentence: str, speaks: bool) -> None:
+    from server.domain.checks import _reading_model
+
+    assert _reading_model.speaks(sentence, VOICE) is speaks
+
+
+def test_the_learned_reading_is_the_shipped_file() -> None:
+    import hashlib
+
+    from server.domain.checks import _reading_model
+
+    assert hashlib.sha256(_reading_model.PATH.read_bytes()).hexdigest() == _reading_model.SHA256
+    r = _reading_model.reading()
+    assert set(r.weights) == {"D2", "N1"} and all(t >= 0.9 for t in r.threshold.values())
+
+
+def test_the_learned_reading_tells_a_halt_as_the_price_of_aid_in_new_words() -> None:
+    from server.domain.checks import _reading_model
+
+    sentence = "Medical teams will be sent in when the guns fall silent for a few days."
+    assert _reading_model.flagged([sentence], VOICE, True, "description", "N1") == [sentence]
+    assert _reading_model.flagged([sentence], VOICE, True, "description", "D2") == []

@@ -49,6 +49,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from server.domain.checks import _reading_model
 from server.domain.checks._common import (
     decision_label,
     excerpt,
@@ -823,4 +824,27 @@ def run(snapshot: Snapshot) -> list[Finding]:
             continue
         if traded:
             findings.append(_own_trade_finding(i, traded))
-    return findings
+    return findings + _learned_findings(snapshot, findings)
+
+
+def _learned_findings(snapshot: Snapshot, found: list[Finding]) -> list[Finding]:
+    """What the learned reading (`_reading_model`) finds where the rules found nothing.
+
+    A track the rules raised nothing on, or a decision with no alert of its own, is read
+    again sentence by sentence; a framing the phrase rules did not foresee is told as they
+    would tell it: a trade on a humanitarian track, aid as leverage on another.
+    """
+    out: list[Finding] = []
+    for i in planned_or_running_tracks(snapshot):
+        covered = [set(f.subjects) for f in found if i.key in f.subjects]
+        for decision, evidence in _reading_model.learned(snapshot, i, ID).items():
+            if decision is not None:
+                if not any(decision in c for c in covered):
+                    kind = "aid_traded_for_concession" if i.kind == "humanitarian" else "aid_as_leverage"
+                    out.append(_decision_finding(snapshot, i, decision, kind, evidence))
+            elif not covered:
+                if i.kind == "humanitarian":
+                    out.append(_own_trade_finding(i, evidence))
+                elif (f := _aid_leverage_finding(snapshot, i, evidence, [])) is not None:
+                    out.append(f)
+    return out

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 
+from server.domain.checks import _reading_model
 from server.domain.checks._common import (
     Source,
     decision_label,
@@ -148,6 +149,20 @@ _CHIP = words(
 )
 
 
+# Our own work paused, not a halt in the fighting: "pause movements on a route if staff are detained".
+_OWN_PAUSE = re.compile(
+    rf"\b(?:pause|pauses|paused|pausing|halt|halts|halted|halting|suspend\w*|stop|stops|stopped|stopping)"
+    rf"(?=\s+(?:(?:all|our|the|its|their|any)\s+)?(?:[\w'’-]+\s+)?(?:{WORK}|movements?|operations?|activit\w+|"
+    rf"deliver\w*|distribut\w*|work|programmes?|the\s+track)\b)",
+    re.IGNORECASE,
+)
+
+
+def _own_pause_masked(sentence: str) -> str:
+    """The sentence with the verbs that pause our own work blanked out (offsets kept)."""
+    return _OWN_PAUSE.sub(lambda m: "_" * len(m.group(0)), sentence)
+
+
 def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span]:
     """Where a sentence makes access, aid or humanitarian work wait on a halt in the fighting or a concession.
 
@@ -156,6 +171,7 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
     A `plan` (an aim, an objective, a metric) states what is to be, never what happened.
     """
     told = not plan and narrated(sentence)
+    sentence = _own_pause_masked(sentence)
     # Aid delivery made to wait on a party's act that has nothing to do with it: a price too.
     found: list[Span] = party_price(sentence, v)
     for work, price in ((_WORK, _HALT), (_WORK, _CONCESSION)):
@@ -364,5 +380,22 @@ def run(snapshot: Snapshot) -> list[Finding]:
     """Tracks that frame access as conditional on a ceasefire or a concession, or use the wording."""
     findings: list[Finding] = []
     for i in planned_or_running_tracks(snapshot):
-        findings.extend(_judge(snapshot, i))
+        judged = _judge(snapshot, i)
+        findings.extend(judged or _learned(snapshot, i))
     return findings
+
+
+def _learned(snapshot: Snapshot, i: Initiative) -> list[Finding]:
+    """What the learned reading (`_reading_model`) finds on a track the rules raised nothing on."""
+    out: list[Finding] = []
+    for decision, evidence in _reading_model.learned(snapshot, i, ID).items():
+        src = (
+            None if decision is None else next(s for s in track_texts(snapshot, i) if s.decision == decision)
+        )
+        kind = (
+            WORDING
+            if all(_WORDING.search(e) and not _CONCESSION.search(e) for e in evidence)
+            else CONDITIONAL
+        )
+        out.append(_finding(snapshot, i, src, {kind: evidence}))
+    return out
