@@ -446,7 +446,7 @@ _ASSET_AREAS: tuple[tuple[Area, re.Pattern[str]], ...] = (
         # Trade: what crosses the border and on what terms (finance where there is no trade ministry).
         "trade",
         re.compile(
-            r"\b(?:export\s+(?:licen[cs]es?|controls?|bans?)|import\s+(?:bans?|quotas?|licen[cs]es?)|tariff[\w-]*|"
+            r"\b(?:export\s+(?:licen[cs]es?|controls?|bans?|restrictions?)|import\s+(?:bans?|quotas?|licen[cs]es?)|tariff[\w-]*|"
             r"trade\s+(?:preferences|agreements?|deals?|concessions?|embargo(?:es)?)|customs\s+(?:duties|waivers?))\b",
             re.IGNORECASE,
         ),
@@ -591,8 +591,10 @@ def _named_departments(
 # Names a department goes by other than its own, by the area it answers for: "the Treasury"
 # is the finance ministry's, "the Home Office" the interior ministry's, whatever their names.
 _ALIASES: dict[Area, tuple[str, ...]] = {
-    "finance": ("Treasury", "Exchequer"),
-    "interior": ("Home Office", "Home Affairs", "Interior"),
+    "finance": ("Treasury", "Exchequer", "MoF"),
+    "interior": ("Home Office", "Home Affairs", "Interior", "MoI"),
+    "defence": ("MoD",),
+    "health": ("MoH",),
 }
 
 
