@@ -92,7 +92,7 @@ def case_rows(principle: str, case: dict[str, object]) -> list[Row]:
             quoted = " ".join(rule_sentences(principle, text, v, hum, where))
             x = rm.rows(sentences, v, hum, where)
             for s, row in zip(sentences, x, strict=True):
-                if not rm.speaks(s, v):
+                if not rm.speaks(s, v, where):
                     continue  # the reading never scores it
                 if subject in missed:
                     label = -1

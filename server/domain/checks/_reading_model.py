@@ -40,7 +40,7 @@ from server.domain.checks._prose import (
 from server.domain.snapshot import Initiative, Snapshot
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "prose_model.npz"
-SHA256 = "5517ae7aa43ed3dc4a7b093a2bb9676d86a148cd2901c66da4aa64edfa92933a"
+SHA256 = "6bbe79aca1bba4fb829b73d83fa700709f4b8135d3cbc5f578e1067218eaca90"
 PRINCIPLES = ("D2", "N1")
 
 _FAMILIES = {
@@ -192,22 +192,25 @@ def reading() -> Reading:
 _GIVE = words(family(lx.AID, lx.ACCESS, lx.WORK))
 
 
-def speaks(sentence: str, v: Voice) -> bool:
+def speaks(sentence: str, v: Voice, where: str = "") -> bool:
     """Whether a sentence is the track's own plan about aid or access, meant as said.
 
     A mean of word vectors cannot tell "aid waits on recognition" from "aid never waits on
     recognition", nor our plan from the other side's demand or from a past event: the
     reading scores only sentences that name aid, access or humanitarian work, deny nothing,
-    report nobody else's words and tell no past event. The rules read those others finely.
+    report nobody else's words and tell no past event (a decision may: it records what
+    stands). The rules read those others finely.
     """
-    if negated(sentence, 0, len(sentence)) or narrated(sentence):
+    # A decision records in the past what stands ("Package agreed: relief flights resume ...").
+    told = narrated(sentence) and not where.startswith("decision")
+    if negated(sentence, 0, len(sentence)) or told:
         return False
     return any(asserted(sentence, m.start(), m.end(), v) for m in _GIVE.finditer(sentence))
 
 
 def flagged(sentences: list[str], v: Voice, humanitarian: bool, where: str, principle: str) -> list[str]:
     """The sentences the reading holds to frame aid or access as the principle forbids."""
-    sentences = [s for s in sentences if speaks(s, v)]
+    sentences = [s for s in sentences if speaks(s, v, where)]
     if not sentences:
         return []
     r = reading()

@@ -236,6 +236,16 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
     return found
 
 
+def _proper_name(sentence: str, m: re.Match[str]) -> bool:
+    """Whether the wording is a name ("the pooled fund's Humanitarian Window"), not a framing.
+
+    Every word of it capitalised, inside a sentence that is not itself in title case.
+    """
+    found = m.group(0).split()
+    lower = [w for w in sentence.split() if w[:1].isalpha() and len(w) > 3 and w[:1].islower()]
+    return m.start() > 0 and all(w[:1].isupper() for w in found) and len(lower) >= 2
+
+
 def framings(text: str, v: Voice, plan: bool = False) -> dict[str, list[str]]:
     """The sentences of a text that frame access as negotiable, by kind (the graver kind first)."""
     out: dict[str, list[str]] = {}
@@ -248,6 +258,7 @@ def framings(text: str, v: Voice, plan: bool = False) -> dict[str, list[str]]:
             out.setdefault(CONDITIONAL, []).append(sentence)
         elif any(
             asserted(sentence, m.start(), m.end(), v, after_of(parts, n, m.end()))
+            and not _proper_name(sentence, m)
             for m in _WORDING.finditer(sentence)
         ):
             out.setdefault(WORDING, []).append(sentence)
@@ -371,9 +382,27 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
             framed = {CONDITIONAL: [rl.text]}
         for kind in framed:
             own.setdefault(kind, []).append(where)
+    if i.kind == "humanitarian" and (waits := _waits_on_truce(snapshot, i)):
+        own.setdefault(CONDITIONAL, []).extend(waits)
     if own:
         findings.append(_finding(snapshot, i, None, own))
     return findings
+
+
+def _waits_on_truce(snapshot: Snapshot, i: Initiative) -> list[str]:
+    """The tracks a humanitarian track depends on whose own aim is a halt in the fighting.
+
+    The track's access then waits on the ceasefire, as surely as if its prose said so.
+    """
+    out: list[str] = []
+    for key in i.depends_on:
+        other = snapshot.initiatives.get(key)
+        if other is None or other.kind == "humanitarian":
+            continue
+        goals = [other.title, *other.aims, *other.objectives]
+        if any(_TRUCE.search(g) and not _TRUCE_FAILS.search(g) for g in goals):
+            out.append(f"depends on the track {label(other)}, whose aim is a halt in the fighting")
+    return out
 
 
 def run(snapshot: Snapshot) -> list[Finding]:
