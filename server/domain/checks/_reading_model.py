@@ -40,7 +40,7 @@ from server.domain.checks._prose import (
 from server.domain.snapshot import Initiative, Snapshot
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "prose_model.npz"
-SHA256 = "6bbe79aca1bba4fb829b73d83fa700709f4b8135d3cbc5f578e1067218eaca90"
+SHA256 = "8e303a424bd7e641914f28f26e1eee1836a441a7f1c2975d3f5987104ab470c3"
 PRINCIPLES = ("D2", "N1")
 
 _FAMILIES = {
@@ -124,8 +124,19 @@ def structure(sentence: str, v: Voice, humanitarian: bool, where: str) -> np.nda
 
 
 def vectors(sentences: list[str]) -> np.ndarray:
-    """The sentences' meaning vectors."""
-    return embedding.model().encode(sentences)
+    """The sentences' meaning vectors: the whole, what comes before its condition, and the condition.
+
+    A mean of word vectors ignores order; cut at the first word that sets a condition or an
+    exchange ("once", "unless", "in return"), the two halves tell what is offered from what
+    it waits on.
+    """
+    heads, tails = [], []
+    for x in sentences:
+        m = _CONDITIONAL.search(x)
+        heads.append(x[: m.start()] if m else x)
+        tails.append(x[m.start() :] if m else "")
+    model = embedding.model()
+    return np.hstack([model.encode(sentences), model.encode(heads), model.encode(tails)])
 
 
 @dataclass(frozen=True)
@@ -170,7 +181,7 @@ class Reading:
 def rows(sentences: list[str], v: Voice, humanitarian: bool, where: str) -> np.ndarray:
     """The model's input for sentences of one text."""
     if not sentences:
-        return np.zeros((0, embedding.DIMS + len(STRUCTURE)), np.float32)
+        return np.zeros((0, 3 * embedding.DIMS + len(STRUCTURE)), np.float32)
     s = np.stack([structure(x, v, humanitarian, where) for x in sentences])
     return np.hstack([vectors(sentences), s])
 
