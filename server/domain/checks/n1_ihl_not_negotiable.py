@@ -80,6 +80,7 @@ from server.domain.checks._prose import (
     clauses,
     family,
     narrated,
+    negated,
     ordered,
     statements,
     words,
@@ -256,10 +257,18 @@ def framings(text: str, v: Voice, plan: bool = False) -> dict[str, list[str]]:
             for s in _conditional_spans(sentence, v, plan)
         ):
             out.setdefault(CONDITIONAL, []).append(sentence)
-        elif any(
-            asserted(sentence, m.start(), m.end(), v, after_of(parts, n, m.end()))
-            and not _proper_name(sentence, m)
-            for m in _WORDING.finditer(sentence)
+        elif (
+            (wording := list(_WORDING.finditer(sentence)))
+            and not any(
+                # "do not speak of 'humanitarian truces' or 'humanitarian ceasefires'": one denial covers the list
+                negated(sentence, m.start(), m.end())
+                for m in wording
+            )
+            and any(
+                asserted(sentence, m.start(), m.end(), v, after_of(parts, n, m.end()))
+                and not _proper_name(sentence, m)
+                for m in wording
+            )
         ):
             out.setdefault(WORDING, []).append(sentence)
     return out
