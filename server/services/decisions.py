@@ -223,7 +223,7 @@ def sign_off(
     ledger.lock_entry(db, decision_id)
     assert initiative.id is not None
     judged = signoff_state.load(db, {initiative.id})
-    state = signoff_state.judge(judged)[decision_id]
+    state = signoff_state.judge(judged, only={decision_id})[decision_id]
     if not state.judged:
         raise Conflict("This decision was corrected; sign off the newest entry")
     if delegation_id is not None:

@@ -248,10 +248,14 @@ def _decisions(
     return out, entry_ids
 
 
-def judge(judged: Judged, home: Collection[str] | None = None) -> dict[int, signoffs.SignoffStatus]:
+def judge(
+    judged: Judged, home: Collection[str] | None = None, only: Collection[int] | None = None
+) -> dict[int, signoffs.SignoffStatus]:
     """Each decision's status by entry id; with `home` (track keys), as a reader sees it.
 
-    Decisions a reader may not see (internal ones abroad) have no status.
+    Decisions a reader may not see (internal ones abroad) have no status. With `only`
+    (entry ids), just those decisions are judged: each status is judged on its own, from
+    the same corrections and the same data, so it is the one the whole judgement gives.
     """
     decisions = judged.decisions
     initiatives = judged.initiatives
@@ -266,6 +270,8 @@ def judge(judged: Judged, home: Collection[str] | None = None) -> dict[int, sign
     by_key = {d.key: d for d in decisions}
     out: dict[int, signoffs.SignoffStatus] = {}
     for d in decisions:
+        if only is not None and judged.entry_ids[d.key] not in only:
+            continue
         state = signoffs.signoff_status(
             d,
             initiatives[d.initiative],
