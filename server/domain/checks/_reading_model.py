@@ -237,7 +237,8 @@ def learned(snapshot: Snapshot, i: Initiative, principle: str) -> dict[str | Non
     """The track's sentences the reading flags, as alert evidence, by the decision they belong to.
 
     The key None gathers the track's own texts (title, description, aims, objectives,
-    leverage, metrics, red lines); a decision's key its text.
+    leverage, metrics, red lines); a decision's key its text. All the sentences of a track
+    are scored in one batch.
     """
     if not ENABLED:
         return {}
@@ -245,8 +246,23 @@ def learned(snapshot: Snapshot, i: Initiative, principle: str) -> dict[str | Non
     hum = i.kind == "humanitarian"
     texts = [(s.where, s.text, s.decision) for s in track_texts(snapshot, i, metrics=True)]
     texts += [(f"red line ({rl.trigger or 'no trigger'})", rl.text, None) for rl in i.red_lines]
+    scored = [
+        (where, decision, sentence)
+        for where, text, decision in texts
+        for sentence in statements(text)
+        if speaks(sentence, v, where)
+    ]
+    if not scored:
+        return {}
+    r = reading()
+    x = np.hstack(
+        [
+            vectors([s for _, _, s in scored]),
+            np.stack([structure(s, v, hum, where) for where, _, s in scored]),
+        ]
+    )
     out: dict[str | None, list[str]] = {}
-    for where, text, decision in texts:
-        for sentence in flagged(statements(text), v, hum, where, principle):
+    for (where, decision, sentence), p in zip(scored, r.probabilities(x, principle), strict=True):
+        if p >= r.threshold[principle]:
             out.setdefault(decision, []).append(f'{where}: "{excerpt(sentence)}"')
     return out
