@@ -6,8 +6,9 @@ stored form (`text.stored`) carries, beside it, the fields of work and the names
 same text gives, so that a build reads no text at all. It is
 written in the same flush as the track whenever one of those changes, so a worker
 building its overlap index reads vectors instead of running the model over every track.
-A row made by another model (`model` differs) is ignored by the reader and made again
-on the track's next change.
+A row made by another model or text version (`model` differs) is ignored by the reader
+and made again on the track's next change, or for every such track at once by
+`accord vectors refresh` (`server.services.stored_vectors`) after an upgrade.
 """
 
 from __future__ import annotations
