@@ -325,13 +325,15 @@ def sign_states(
     judged = signoff_state.load(db, tracks)
     aud = audience.of(actor)
     home_ids = aud.home_ids(db, tracks) if actor is not None else set(tracks)
-    full = signoff_state.judge(judged)
+    ids = {e.id for e in wanted if e.id is not None}
+    full = signoff_state.judge(judged, only=ids)
     states: dict[int, signoffs.SignoffStatus] = {}
     if with_states:
         if actor is None or home_ids == tracks:
             states = full
         else:
-            states = signoff_state.judge(judged, {k for k, i in judged.track_ids.items() if i in home_ids})
+            home = {k for k, i in judged.track_ids.items() if i in home_ids}
+            states = signoff_state.judge(judged, home, only=ids)
     offers: dict[int, bool] = {}
     if actor is not None:
         by_id = {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(tracks))).all()}
@@ -341,7 +343,6 @@ def sign_states(
             offers[e.id] = state is not None and policy.may_sign(
                 db, actor, by_id[e.initiative_id], state, aud, judged.orgs
             )
-    ids = {e.id for e in wanted}
     return {k: v for k, v in states.items() if k in ids}, offers
 
 
@@ -364,7 +365,7 @@ def delegated_offers(
         return {}
     tracks = {e.initiative_id for e in wanted if e.initiative_id is not None}
     judged = signoff_state.load(db, tracks)
-    full = signoff_state.judge(judged)
+    full = signoff_state.judge(judged, only={e.id for e in wanted if e.id is not None})
     by_id = {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(tracks))).all()}
     out: dict[int, list[tuple[int, str]]] = {}
     for e in wanted:
