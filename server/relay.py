@@ -2,8 +2,9 @@
 
 It lives with the server because every process that writes changes (web, worker, CLI)
 relays them; it sends by the names in `server.broker` and never imports the workers.
-A thread in each web process runs it right after each commit; beat's `accord.relay`
-and the sweep cover any wake-up that gets lost.
+A thread in each web process runs it right after each commit (a stream of commits is
+coalesced: one run per `GAP` at most, sending every row committed by then); beat's
+`accord.relay` and the sweep cover any wake-up that gets lost.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ from server.settings import get_settings
 log = logging.getLogger("accord.relay")
 
 BATCH = 500
+# Under a stream of commits the web process's relay starts at most once per GAP seconds
+# and sends in that run every row committed by then; a lone commit after a quiet spell
+# is sent at once.
+GAP = 0.05
 
 
 def _sender() -> Celery:
@@ -164,9 +169,19 @@ def _send_rows(db: Session, rows: list[OutboxRow], broker_url: str, opts: dict[s
 
 
 class RelayWaker:
-    """Runs the relay in a background thread of this process, woken after each commit."""
+    """Runs the relay in a background thread of this process, woken after each commit.
 
-    def __init__(self) -> None:
+    Wake-ups coalesce: a commit while a run is going on, or within `gap` seconds of the
+    last run's start, is sent by one more run at `gap` after that start, together with
+    every other commit made by then. The wake-up is cleared before the run reads the
+    outbox, so a row committed after that read wakes a following run: nothing waits for
+    the timer.
+    """
+
+    def __init__(self, gap: float = GAP) -> None:
+        self.gap = gap
+        self.runs = 0
+        self._last_run = float("-inf")
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -186,9 +201,14 @@ class RelayWaker:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.wait(timeout=get_settings().relay_interval_seconds)
+            rest = self._last_run + self.gap - time.monotonic()
+            if rest > 0 and self._stop.wait(rest):
+                return
             self._wake.clear()
             if self._stop.is_set():
                 return
+            self._last_run = time.monotonic()
+            self.runs += 1
             try:
                 while relay_pending() >= BATCH:
                     pass
