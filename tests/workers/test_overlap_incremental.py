@@ -96,12 +96,12 @@ def _scenario(db: Session, settle: Callable[[], None], at_each: Callable[[str], 
         db,
         None,
         {
-            "title": "Cash programmes for displaced families",
+            "title": "Relief access for displaced families",
             "kind": "humanitarian",
             "crisis_id": db.exec(select(Initiative).where(Initiative.key == "a")).one().crisis_id,
             "start": "2026-02-01",
             "end": "2099-12-31",
-            "aims": ["cash programmes for displaced families"],
+            "aims": ["relief convoys reach displaced families"],
             "party_ids": initiatives.party_ids(db, _id(db, "a")),
         },
         owner_id=owner.id,
@@ -144,7 +144,7 @@ def _scenario(db: Session, settle: Callable[[], None], at_each: Callable[[str], 
     at_each("dates apart")
     assert PAIR not in _live_n4()
 
-    _save(db, "c", title="Northern valleys access talks and cash for displaced families")
+    _save(db, "c", title="Northern valleys access talks and relief for displaced families")
     db.commit()
     settle()
     at_each("c retitled")

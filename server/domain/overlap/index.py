@@ -24,6 +24,7 @@ from server.domain.overlap.records import (
     bulk,
     one_blas_thread,
     other_questions,
+    same_narrow_question,
 )
 
 if TYPE_CHECKING:
@@ -360,7 +361,13 @@ class OverlapIndex:
         s2, e2 = np.clip(block.start[j], self._lo, self._hi), np.clip(block.end[j], self._lo, self._hi)
         shorter = np.maximum(np.minimum(e1 - s1, e2 - s2) + 1.0, 1.0)
         time = np.clip((np.minimum(e1, e2) - np.maximum(s1, s2) + 1.0) / shorter, 0.0, 1.0)
-        kind = kind_factor(block.kind[i], block.kind[j])
+        # Tracks of other kinds that name the same narrow question (deconfliction of convoys,
+        # fuel for hospitals) seek the same thing: their kinds do not set them apart.
+        kind = np.where(
+            same_narrow_question(block.fields[i], block.fields[j]),
+            1.0,
+            kind_factor(block.kind[i], block.kind[j]),
+        )
         # A product, not a sum: the same parties with other aims, or the same aims with
         # other parties, is a near miss; only both together make one process.
         base = (0.85 + 0.15 * time) * party**0.4 * content**0.5

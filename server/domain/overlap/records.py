@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from server.domain.overlap.text import GENERIC
+from server.domain.overlap.text import FIELD_BITS, GENERIC, NOT_ACCESS
+
+ACCESS = FIELD_BITS["access"]
 
 if TYPE_CHECKING:
     from server.domain.snapshot import Initiative
@@ -40,6 +42,18 @@ def other_questions(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
     vaccination and fuel for hospitals, both health)."""
     s1, s2 = f1 & ~GENERIC, f2 & ~GENERIC
     out: np.ndarray = ((f1 != 0) & (f2 != 0) & ((f1 & f2) == 0)) | ((s1 != 0) & (s2 != 0) & ((s1 & s2) == 0))
+    # One on a question access is not sought for (detention, accountability), the other
+    # on access without it.
+    n1, n2 = f1 & NOT_ACCESS & ~f2, f2 & NOT_ACCESS & ~f1
+    out |= ((n1 != 0) & ((f2 & ACCESS) != 0)) | ((n2 != 0) & ((f1 & ACCESS) != 0))
+    return out
+
+
+def same_narrow_question(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
+    """Pairs of tracks that name the same fields of work besides the broad ones
+    (`text.GENERIC`), and at least one: the same narrow question."""
+    s1, s2 = f1 & ~GENERIC, f2 & ~GENERIC
+    out: np.ndarray = (s1 != 0) & (s1 == s2)
     return out
 
 

@@ -279,7 +279,7 @@ _FIELDS: tuple[tuple[str, str], ...] = (
         "health",
         "health clinic clinics hospital hospitals medic* doctor doctors nurse nurses vaccin* immunis* immuniz* polio "
         "cholera measles epidemic epidemics surg* patient patients wounded ambulance ambulances maternity medicine "
-        "medicines drugs insulin dialysis pharmac* injured casualty casualties sick",
+        "medicines drugs insulin dialysis pharmac* injured casualty casualties sick oncology cancer",
     ),
     (
         "education",
@@ -336,7 +336,7 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ("vaccination", "vaccin* immunis* immuniz* inoculat* polio measles jabs"),
     (
         "evacuation",
-        "evacuat* medevac wounded injured casualty casualties ambulance ambulances|medical_evacuation",
+        "evacuat* medevac wounded injured casualty casualties ambulance ambulances|medical_evacuation|medical_exit",
     ),
     (
         "missing",
@@ -352,6 +352,8 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ("farming", "farm* harvest* crop crops orchard orchards fields|sowing|planting"),
     ("herding", "herd* pasture pastures grazing graze flock flocks shepherd*"),
     ("markets", "market markets trader traders shops shop"),
+    # Answering for what was done: attacks investigated, perpetrators tried, victims compensated.
+    ("accountability", "accountability investigation investigations impunity prosecut* compensation"),
     # Questions of the fighting itself, that political and security tracks carry.
     (
         "ceasefire",
@@ -359,12 +361,16 @@ _FIELDS: tuple[tuple[str, str], ...] = (
         "days_of_tranquillity|stop_the_fighting",
     ),
     ("weapons", "weapons disarm* demilitaris* demilitariz*|pull_back|pulled_back|withdrawal_of_forces"),
-    ("deconfliction", "hotline hotlines deconflict*|direct_line|communication_line"),
+    (
+        "deconfliction",
+        "hotline hotlines deconflict* notification notifications|direct_line|communication_line|notified_aid|"
+        "notified_convoy|notified_movements",
+    ),
     ("recruitment", "recruits recruitment demobilis* demobiliz*|child_soldiers|recruitment_of_children"),
     ("amnesty", "amnesty amnesties deserters pardon pardons"),
     (
         "finance",
-        "bank banks banking payment payments remittance remittances currency liquidity sanctions|money_transfer|"
+        "bank banks banking payment payments remittance remittances currency liquidity sanctions cash|money_transfer|"
         "money_transfers|bank_transfers|move_funds|transfer_funds",
     ),
 )
@@ -392,6 +398,10 @@ FIELD_BITS = {name: 1 << n for n, (name, _) in enumerate(_FIELDS)}
 # name a field besides these, and share none of those, are on different questions
 # (`records.other_questions`).
 GENERIC = FIELD_BITS["health"] | FIELD_BITS["livelihoods"] | FIELD_BITS["access"]
+# Questions that access is not sought for: a track on one of them and a track on access
+# that does not name it are on different questions (release of detained nurses and clinic
+# teams reaching a district; accountability for attacks on convoys and the convoys' passage).
+NOT_ACCESS = FIELD_BITS["detention"] | FIELD_BITS["accountability"]
 
 
 def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = "") -> int:
