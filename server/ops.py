@@ -85,6 +85,45 @@ class Admission:
         self.active -= 1
 
 
+class Slot:
+    """One request's place in the gate, in `scope["state"]["admission"]`.
+
+    A request that waits on the event loop for another's answer (a herd of misses on a
+    kept answer) gives its place back while it waits and takes it again only if it has
+    to draw the answer itself: a waiter holds no connection and no thread.
+    """
+
+    def __init__(self, gate: Admission, request_id: str) -> None:
+        self.gate = gate
+        self.request_id = request_id
+        self.held = False
+
+    async def take(self) -> str | None:
+        """None once admitted; otherwise why not ("queue_full" or "queue_wait")."""
+        if self.held:
+            return None
+        refused = await self.gate.enter()
+        if refused is None:
+            self.held = True
+            metrics.IN_FLIGHT.inc()
+        return refused
+
+    def give_back(self) -> None:
+        if self.held:
+            self.held = False
+            self.gate.leave()
+            metrics.IN_FLIGHT.dec()
+
+    async def take_again(self, scope: Scope, send: Send) -> bool:
+        """Take the place again after giving it back; when refused, answer 503 and say so."""
+        refused = await self.take()
+        if refused is None:
+            return True
+        metrics.REQUESTS_SHED.labels(refused).inc()
+        await answer_busy(scope, send, self.request_id)
+        return False
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key == name:
@@ -167,15 +206,9 @@ class OpsMiddleware:
         reset = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
-        held = False
+        slot = Slot(self.gate, request_id)
         streaming = False
-
-        def release() -> None:
-            nonlocal held
-            if held:
-                held = False
-                self.gate.leave()
-                metrics.IN_FLIGHT.dec()
+        release = slot.give_back
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, streaming
@@ -194,14 +227,13 @@ class OpsMiddleware:
         state["request_id"] = request_id
         try:
             if not (path in EXEMPT or path.startswith("/static/")):
-                refused = await self.gate.enter()
+                refused = await slot.take()
                 if refused is not None:
                     metrics.REQUESTS_SHED.labels(refused).inc()
                     status = 503
                     await answer_busy(scope, send, request_id)
                     return
-                held = True
-                metrics.IN_FLIGHT.inc()
+                state["admission"] = slot
             await self.app(scope, receive, send_with_id)
         finally:
             release()

@@ -29,7 +29,8 @@ authenticates a GET for a `@kept` route (the same statement and checks as the ro
 dependencies, `server.auth.identify`) and asks the cache in one call, and answers a hit
 without routing. A miss goes on to the route as any request does; while it is drawn,
 requests for the same answer at the same generation wait for it on the event loop (no
-thread, no connection) for at most `HERD_WAIT` seconds, then draw it themselves.
+thread, no connection, and their admission slot given back) for at most `HERD_WAIT`
+seconds, then draw it themselves.
 """
 
 from __future__ import annotations
@@ -299,12 +300,19 @@ class KeepAnswers:
         other = self._drawing.get(asked.key)
         if other is not None and not fresh and other.done.get_loop() is loop:
             if other.generation == asked.generation and other.day == asked.day:
+                # The wait holds no admission slot: the request takes one again only
+                # if it has to draw the answer itself (and is refused like any other).
+                slot = scope.get("state", {}).get("admission")
+                if slot is not None:
+                    slot.give_back()
                 try:
                     stored = await asyncio.wait_for(asyncio.shield(other.done), HERD_WAIT)
                 except TimeoutError:
                     stored = None
                 if stored is not None and stored.generation == asked.generation and stored.day == asked.day:
                     await _answer(send, stored)
+                    return
+                if slot is not None and not await slot.take_again(scope, send):
                     return
             await self._draw(scope, receive, send)
             return
