@@ -219,9 +219,24 @@ def speaks(sentence: str, v: Voice, where: str = "") -> bool:
     return any(asserted(sentence, m.start(), m.end(), v) for m in _GIVE.finditer(sentence))
 
 
+_TIES = ("link", "exchange", "condition_head", "chip")
+
+
+def ties(sentence: str) -> bool:
+    """Whether a sentence sets a condition or names a trade, a link or a price.
+
+    Aid framed as conditional, or handed out as a price, is said with one of these; a
+    sentence with none ("medical supplies reach Vell while the talks continue", "since the
+    ceasefire collapsed, convoys face shelling") may sit beside an agenda or a truce
+    without hanging on it. The rules read the truce's own wording; the reading does not
+    guess.
+    """
+    return bool(_CONDITIONAL.search(sentence)) or any(_PATTERNS[name].search(sentence) for name in _TIES)
+
+
 def flagged(sentences: list[str], v: Voice, humanitarian: bool, where: str, principle: str) -> list[str]:
     """The sentences the reading holds to frame aid or access as the principle forbids."""
-    sentences = [s for s in sentences if speaks(s, v, where)]
+    sentences = [s for s in sentences if speaks(s, v, where) and ties(s)]
     if not sentences:
         return []
     r = reading()
@@ -250,7 +265,7 @@ def learned(snapshot: Snapshot, i: Initiative, principle: str) -> dict[str | Non
         (where, decision, sentence)
         for where, text, decision in texts
         for sentence in statements(text)
-        if speaks(sentence, v, where)
+        if speaks(sentence, v, where) and ties(sentence)
     ]
     if not scored:
         return {}
