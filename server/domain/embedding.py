@@ -16,11 +16,12 @@ the model in memory once per process.
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from server.domain.once import once
 
 DATA = Path(__file__).resolve().parent / "data"
 STEM = "minilm_static"
@@ -116,15 +117,7 @@ class StaticModel:
         return out
 
 
-_MODEL: StaticModel | None = None
-_LOCK = threading.Lock()
-
-
+@once
 def model() -> StaticModel:
     """The shipped model, loaded (and checked) once per process."""
-    global _MODEL
-    if _MODEL is None:
-        with _LOCK:
-            if _MODEL is None:
-                _MODEL = StaticModel.load()
-    return _MODEL
+    return StaticModel.load()

@@ -17,11 +17,12 @@ shipped file takes a few tens of milliseconds.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
+
+from server.domain.once import once
 
 Kind = Literal["outcome", "output", "symbolic"]
 KINDS: tuple[Kind, ...] = ("outcome", "output", "symbolic")
@@ -128,18 +129,10 @@ def train(examples: Iterable[tuple[str, str]], meaning: bool = True) -> MetricKi
     return MetricKindModel(pipeline)
 
 
-_model: MetricKindModel | None = None
-_lock = threading.Lock()
-
-
+@once
 def model() -> MetricKindModel:
     """The process-wide model, fitted from the shipped training file on first use."""
-    global _model
-    if _model is None:
-        with _lock:
-            if _model is None:
-                _model = train(read_examples(TRAINING_FILE))
-    return _model
+    return train(read_examples(TRAINING_FILE))
 
 
 def infer(name: str) -> tuple[Kind, float]:

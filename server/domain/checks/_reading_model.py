@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from server.domain.checks._prose import (
     statements,
     words,
 )
+from server.domain.once import once
 from server.domain.snapshot import Initiative, Snapshot
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "prose_model.npz"
@@ -186,18 +186,10 @@ def rows(sentences: list[str], v: Voice, humanitarian: bool, where: str) -> np.n
     return np.hstack([vectors(sentences), s])
 
 
-_READING: Reading | None = None
-_LOCK = threading.Lock()
-
-
+@once
 def reading() -> Reading:
     """The shipped reading, loaded (and checked) once per process."""
-    global _READING
-    if _READING is None:
-        with _LOCK:
-            if _READING is None:
-                _READING = Reading.load()
-    return _READING
+    return Reading.load()
 
 
 _GIVE = words(family(lx.AID, lx.ACCESS, lx.WORK))
