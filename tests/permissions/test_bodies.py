@@ -511,19 +511,19 @@ def _write_probes(client: TestClient, world: w.World, scanner: Scanner) -> None:
     matrix = test_matrix.load_matrix()
     test_matrix.MATRIX_PARAMS.clear()
     test_matrix.MATRIX_PARAMS.update(matrix.get("params", {}))
-    snapshot = w.DbSnapshot()
-    for key, spec in matrix["routes"].items():
-        if key.split(" ", 1)[0] not in test_matrix.UNSAFE or key.split(" ", 1)[1].startswith(PERSONAL):
-            continue
-        for role in WRITERS_ABROAD:
-            htmx = {**spec, "headers": {**spec.get("headers", {}), "HX-Request": "true"}}
-            status, body = test_matrix.call(client, world, key, htmx, role)
-            scanner.scan.requests += 1
-            scanner.look(
-                role, key, f"{key} (htmx, as written)", body, "text/html" if body[:1] == b"<" else "json"
-            )
-            if status < 400:
-                snapshot.restore()
+    with w.DbSnapshot() as snapshot:
+        for key, spec in matrix["routes"].items():
+            if key.split(" ", 1)[0] not in test_matrix.UNSAFE or key.split(" ", 1)[1].startswith(PERSONAL):
+                continue
+            for role in WRITERS_ABROAD:
+                htmx = {**spec, "headers": {**spec.get("headers", {}), "HX-Request": "true"}}
+                status, body = test_matrix.call(client, world, key, htmx, role)
+                scanner.scan.requests += 1
+                scanner.look(
+                    role, key, f"{key} (htmx, as written)", body, "text/html" if body[:1] == b"<" else "json"
+                )
+                if status < 400:
+                    snapshot.restore()
 
 
 def _tracks_of(db: Session, alert: Alert) -> list[str]:

@@ -126,11 +126,10 @@ def test_permission_matrix(db: Session, db_backend: str) -> None:
     world = w.build(db)
     MATRIX_PARAMS.clear()
     MATRIX_PARAMS.update(matrix.get("params", {}))
-    snapshot = w.DbSnapshot()
     actual = {str(k) for k in app_routes(create_app())}
     failures: list[str] = []
     observed: dict[str, dict[str, int]] = {}
-    with TestClient(create_app(), raise_server_exceptions=False) as client:
+    with w.DbSnapshot() as snapshot, TestClient(create_app(), raise_server_exceptions=False) as client:
         for key, spec in matrix["routes"].items():
             if key not in actual:
                 continue  # reported by test_every_route_is_in_the_matrix

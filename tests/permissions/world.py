@@ -591,6 +591,19 @@ class DbSnapshot:
                 order = list(t.primary_key.columns) or list(t.columns)
                 self.rows[t.name] = [dict(r._mapping) for r in conn.execute(t.select().order_by(*order))]
 
+    def __enter__(self) -> DbSnapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Take the noting triggers, their function and their table away again (PostgreSQL)."""
+        if not self.tables:
+            return
+        with dbmod.get_engine(write=True).begin() as conn:
+            for name in self.tables:
+                conn.execute(text(f'DROP TRIGGER IF EXISTS matrix_note ON "{name}"'))
+            conn.execute(text("DROP FUNCTION IF EXISTS matrix_note() CASCADE"))
+            conn.execute(text("DROP TABLE IF EXISTS matrix_touched"))
+
     def restore(self) -> None:
         engine = dbmod.get_engine(write=True)
         if engine.dialect.name == "sqlite":
