@@ -299,9 +299,11 @@ _FIELDS: tuple[tuple[str, str], ...] = (
         "livelihood livelihoods salary salaries wages orchard orchards",
     ),
     (
+        # Not "held by", "held in" or "held at": valleys held by a front, talks held in a
+        # capital. A person held is named by custody, captivity, detention or a hostage.
         "detention",
         "detain* detention prison* custody hostage hostages captive captives captivity abduct* kidnap* "
-        "incommunicado|held_in|held_by|held_at|held_without|screening_centres|screening_centers|screening_centre|"
+        "incommunicado|held_without|held_incommunicado|screening_centres|screening_centers|screening_centre|"
         "screening_camps",
     ),
     (
