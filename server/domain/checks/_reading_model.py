@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,12 +179,17 @@ class Reading:
             )
 
 
+def _input(said: Sequence[tuple[str, str]], v: Voice, humanitarian: bool) -> np.ndarray:
+    """The model's input for sentences, each with where it was said."""
+    if not said:
+        return np.zeros((0, 3 * embedding.DIMS + len(STRUCTURE)), np.float32)
+    s = np.stack([structure(x, v, humanitarian, where) for x, where in said])
+    return np.hstack([vectors([x for x, _ in said]), s])
+
+
 def rows(sentences: list[str], v: Voice, humanitarian: bool, where: str) -> np.ndarray:
     """The model's input for sentences of one text."""
-    if not sentences:
-        return np.zeros((0, 3 * embedding.DIMS + len(STRUCTURE)), np.float32)
-    s = np.stack([structure(x, v, humanitarian, where) for x in sentences])
-    return np.hstack([vectors(sentences), s])
+    return _input([(x, where) for x in sentences], v, humanitarian)
 
 
 @once
@@ -226,14 +232,22 @@ def ties(sentence: str) -> bool:
     return bool(_CONDITIONAL.search(sentence)) or any(_PATTERNS[name].search(sentence) for name in _TIES)
 
 
-def flagged(sentences: list[str], v: Voice, humanitarian: bool, where: str, principle: str) -> list[str]:
-    """The sentences the reading holds to frame aid or access as the principle forbids."""
-    sentences = [s for s in sentences if speaks(s, v, where) and ties(s)]
-    if not sentences:
+def _judged(
+    said: Sequence[tuple[str, str, str | None]], v: Voice, humanitarian: bool, principle: str
+) -> list[tuple[str, str, str | None]]:
+    """Of (sentence, where, decision), those the reading holds to frame aid or access as the
+    principle forbids; only sentences it scores (`speaks`, `ties`) are read, in one batch."""
+    said = [x for x in said if speaks(x[0], v, x[1]) and ties(x[0])]
+    if not said:
         return []
     r = reading()
-    p = r.probabilities(rows(sentences, v, humanitarian, where), principle)
-    return [s for s, x in zip(sentences, p, strict=True) if x >= r.threshold[principle]]
+    p = r.probabilities(_input([(x, where) for x, where, _ in said], v, humanitarian), principle)
+    return [x for x, q in zip(said, p, strict=True) if q >= r.threshold[principle]]
+
+
+def flagged(sentences: list[str], v: Voice, humanitarian: bool, where: str, principle: str) -> list[str]:
+    """The sentences of one text the reading holds to frame aid or access as the principle forbids."""
+    return [x for x, _, _ in _judged([(x, where, None) for x in sentences], v, humanitarian, principle)]
 
 
 # The training script reads the rules alone, to label sentences by what they find.
@@ -253,23 +267,8 @@ def learned(snapshot: Snapshot, i: Initiative, principle: str) -> dict[str | Non
     hum = i.kind == "humanitarian"
     texts = [(s.where, s.text, s.decision) for s in track_texts(snapshot, i, metrics=True)]
     texts += [(f"red line ({rl.trigger or 'no trigger'})", rl.text, None) for rl in i.red_lines]
-    scored = [
-        (where, decision, sentence)
-        for where, text, decision in texts
-        for sentence in statements(text)
-        if speaks(sentence, v, where) and ties(sentence)
-    ]
-    if not scored:
-        return {}
-    r = reading()
-    x = np.hstack(
-        [
-            vectors([s for _, _, s in scored]),
-            np.stack([structure(s, v, hum, where) for where, _, s in scored]),
-        ]
-    )
+    said = [(sentence, where, decision) for where, text, decision in texts for sentence in statements(text)]
     out: dict[str | None, list[str]] = {}
-    for (where, decision, sentence), p in zip(scored, r.probabilities(x, principle), strict=True):
-        if p >= r.threshold[principle]:
-            out.setdefault(decision, []).append(f'{where}: "{excerpt(sentence)}"')
+    for sentence, where, decision in _judged(said, v, hum, principle):
+        out.setdefault(decision, []).append(f'{where}: "{excerpt(sentence)}"')
     return out
