@@ -84,6 +84,36 @@ CASES = [
     ("Humanitarian ceasefires are not the way to get aid in.", set()),
     ("Recognition for access: that is the deal we will put to Hadra.", {"D2", "N1"}),
     ("Political support for humanitarian access to Vell.", set()),
+    # "in return" inside one sentence: the other side's part may be any act of a party, not logistics
+    (
+        "Package agreed with Hadra: relief flights resume from 10 June and, in return, Hadra accepts the "
+        "interim boundary commission.",
+        {"D2", "N1"},
+    ),
+    (
+        "Relief flights resume from 10 June and, in return, the airport clears the manifests within a day.",
+        set(),
+    ),
+    # a proposal our own side turns down in the next sentence never became the track's; one the other side
+    # turns down stays ours
+    (
+        "Defence proposed tying the next fuel deliveries to progress in the ridge talks. The Minister declined: "
+        "fuel goes on need.",
+        set(),
+    ),
+    ("We proposed tying convoys to Hadra's recognition of the border. Hadra refused.", {"D2", "N1"}),
+    # a note whose head is a link reads with the note before it
+    ("- convoys: on hold\n- pending: truce sig. (LFA/Ostmark)\n- Ostmark briefed", {"N1"}),
+    # a halt named by a span of time, or by the fighting it lacks; not attacks on what IHL protects
+    ("We are seeking a quiet week on the front during which the repairs can be done.", {"N1"}),
+    ("Distributions resume after a weekend without shelling.", {"N1"}),
+    ("Clinics count the days without attacks on health facilities.", set()),
+    ("Deliveries to Vell resume on the first day of the truce.", {"N1"}),
+    ("Post-ceasefire deployment of the medical teams to Vell.", {"N1"}),
+    # another agenda's text signed in the passive is a party's act; a humanitarian one is logistics
+    ("The medical supplies stay in the warehouse until the debt schedule is signed.", {"D2", "N1"}),
+    ("The medical supplies stay in the warehouse until the access protocol is signed.", set()),
+    ("Our food aid envelope gives us leverage in the status talks.", {"D2"}),
 ]
 
 

@@ -29,7 +29,7 @@ AID = family(
     r"vaccin(?:es?|ations?)",
     r"health\s+(?:care|services|kits?|supplies|funding|programmes?)",
     r"(?:hospital|clinic|health|relief|humanitarian|emergency|aid|nutrition|food|water|shelter|medical|vaccination)\s+"
-    r"(?:funding|grants?|money|budgets?)",
+    r"(?:funding|funds|grants?|money|budgets?)",
     # health care funded as the object of a verb: "fund two new health centres", "equip the clinics"
     r"(?<=\s)(?:(?:fund|financ|build|rebuild|equip|staff|suppl|run)\w*\s+(?:[\w'’-]+\s+){0,3}?)"
     r"(?:hospitals?|clinics?|health\s+(?:centres?|centers?|posts?|facilities))",
@@ -112,7 +112,11 @@ HALT = family(
     r"(?:rounds?|programmes?|programs?|registration|admissions|distributions?|deliveries|payments?|classes|services|"
     r"work|activities|operations|repairs|construction|projects?|campaigns?|recruitment|enrolment|intake)\b)",
     r"lulls?",
-    r"(?:quiet|calm|silent)\s+(?:hours?|periods?|days?|windows?|nights?)",
+    r"(?:quiet|calm|silent)\s+(?:hours?|periods?|days?|windows?|nights?|weeks?|weekends?|spells?|stretch(?:es)?)",
+    # a span of time named by the fighting it lacks: "a weekend without shelling", "48 hours free of fighting"
+    r"(?:hours?|periods?|days?|windows?|nights?|weeks?|weekends?|spells?|stretch(?:es)?)\s+(?:without|free\s+of|with\s+no)\s+"
+    r"(?:any\s+)?(?:fighting|hostilities|shelling|firing|shooting|gunfire|attacks|bombardments?|bombing|combat|clashes|airstrikes)"
+    rf"(?!\s+(?:on|against|of)\s+{_PROTECTED})",
     r"(?:halt|stop|cessation|suspension|end|freeze|let-up|break|interruption|pause)\s+(?:in|of|to)\s+(?:the\s+)?"
     r"(?:fighting|hostilities|shelling|firing|fire|attacks|bombardments?|bombing|offensive|combat|clashes|airstrikes)"
     rf"(?!\s+(?:on|against|of)\s+{_PROTECTED})",
@@ -136,7 +140,7 @@ HALT = family(
     r"(?:[\w'’-]+\s+)?(?:camps?|residents|hosts?|communit\w*|famil\w*|displaced|households|neighbou?rs|villagers|"
     r"refugees|returnees|clans|tribes))",
     r"(?:calm|quiet|silence)\s+(?:along|on|at|across)\s+(?:the\s+)?(?:front[\s-]*lines?|front|line\s+of\s+contact|contact\s+line)",
-    r"(?:windows?|periods?|hours?|days?|nights?)\s+of\s+(?:calm|quiet|silence|tranquill?ity)",
+    r"(?:windows?|periods?|hours?|days?|nights?|weeks?|weekends?|spells?)\s+of\s+(?:calm|quiet|silence|tranquill?ity)",
     r"(?:front|front\s*lines?|area|district|city|town|guns|fighting|border)\s+(?:goes|go|went|is|are|falls?|fell|stays?|remains?|becomes?)\s+"
     r"(?:quiet|silent|calm)",
     r"calm\s+(?:returns?|is\s+restored|prevails|holds)|(?:restor\w*|return\w*)\s+(?:of\s+)?calm",
@@ -174,7 +178,12 @@ LINK = family(
     r"in\s+response\s+to",
     r"on\s+the\s+back\s+of",
     r"(?:gated|triggered|unlocked)\s+(?:on|by)",
-    r"(?:scheduled|timed|planned|organi[sz]ed|arranged|paced)\s+(?:around|according\s+to|to\s+match|with)",
+    r"(?:scheduled|timed|planned|organi[sz]ed|arranged|paced)\s+(?:around|according\s+to|to\s+match|with|to\s+coincide\s+with)",
+    r"to\s+coincide\s+with",
+    # a start set on a moment of something else: "resume on the first day of the truce", "from the signing of the pact"
+    r"(?:on|from|with|at)\s+the\s+(?:first\s+(?:day|week|hour|morning)|start|onset|beginning|signing|signature|entry\s+into\s+force|"
+    r"conclusion|announcement)\s+of",
+    r"in\s+line\s+with\s+(?:the\s+)?(?:progress|pace|steps|movement|advances)\s+(?:on|in|of|towards?)",
     r"(?:released|disbursed|paid|delivered)\s+(?:up)?on",
     r"upon",
     r"if",
@@ -255,13 +264,17 @@ POLITICAL = family(
     r"(?:to\s+|at\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|table|negotiations|process|dialogue|conference)",
     r"(?:peace|political|status|constitutional|normali[sz]ation|unity|power-sharing)\s+(?:talks|process|deal|agreement|negotiations|dialogue|formula|settlement)",
     r"amnest(?:y|ies)",
-    r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|position|claim|plan|government|proposal|list|ticket|slate)",
+    r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|position|claim|plan|roadmap|road\s+map|government|proposal|list|ticket|slate)",
     r"(?:support|backing|vote|votes)\s+(?:at|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:conference|talks|assembly|council|summit|commission|negotiations|UN)",
     # signing or accepting another agenda's text ("signs the trade memorandum", "accepts the power-sharing
     # formula"), not a humanitarian one ("signs the access agreement")
     rf"(?:sign|accept|endors|agree\w*\s+to|commit\w*\s+to|adopt|ratif)\w*\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}"
     r"(?:[\w'’-]+\s+){0,3}?(?:agreement|memorandum|accord|deal|pact|roadmap|road\s+map|map|declaration|treaty|"
     r"framework|protocol|formula|settlement|plan)",
+    # the same in the passive, the party left unnamed: "until the debt schedule is signed"
+    rf"(?<![\w-])(?:the|a|an|its|their)\s+{_NOT_HUMANITARIAN_TEXT}(?:[\w'’-]+\s+){{0,3}}?(?:agreement|memorandum|accord|deal|pact|"
+    r"roadmap|road\s+map|declaration|treaty|framework|protocol|formula|settlement|schedule)\s+(?:is|are|be|been|gets?|has\s+been|have\s+been)\s+"
+    r"(?:signed|ratified|initial(?:l)?ed|concluded|adopted|endorsed|accepted|agreed)",
     r"regist(?:er|ers|ered|ering|ration)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?:charity|party|movement|organi[sz]ation)",
     r"(?:lift\w*|eas\w*|waiv\w*|relax\w*)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’-]+\s+)?sanctions",
     r"sanctions\s+relief",
@@ -358,7 +371,7 @@ HARD_CONCESSION = (
 # What aid is used to buy when it serves an agenda: standing, not a humanitarian outcome.
 STANDING = (
     r"(?:legitimacy|(?:negotiating|bargaining)\s+(?:position|hand|power)|(?:hand|position)\s+(?:in|at)\s+(?:the\s+)?(?:talks|negotiations|table)|political\s+support|support\s+for\s+(?:the\s+)?(?:government|regime|army|campaign|offensive)|"
-    r"loyalty|influence|popularity|standing|votes|hearts\s+and\s+minds|credibility|allegiance|goodwill|good\s+will|"
+    r"loyalty|influence|popularity|standing|votes?|hearts\s+and\s+minds|credibility|allegiance|goodwill|good\s+will|"
     r"(?:military|political|territorial)\s+(?:control|gains?|objectives?|advantage)|(?:its|their|the\s+\w+'s)\s+(?:hold|grip|control)\s+(?:on|over|of))"
 )
 # Agendas aid may be made to serve.
@@ -404,7 +417,7 @@ WORK = family(
     r"(?:aid|relief|humanitarian|health|medical|water|repair|vaccination|protection|mine|demining|cholera|outbreak|"
     r"nutrition|WASH|polio)\s+"
     r"(?:workers?|staff|teams?|crews?|operations|work|activities|missions?|programmes?)",
-    r"engineers|technicians|repair\s+crews?|repairs|vaccinators?|vaccination\s+(?:rounds?|campaigns?)|immuni[sz]ations?",
+    r"engineers|technicians|repair\s+crews?|repairs|(?:repair|rehabilitation)\s+of|vaccinators?|vaccination\s+(?:rounds?|campaigns?)|immuni[sz]ations?",
     r"mobile\s+clinics?|clinics?|nurses|doctors|ambulances?|field\s+hospitals?|surgical\s+teams?",
     r"humanitarian\s+(?:action|operations?|activities|work|response|assistance|presence|partners|flights)",
     # humanitarian work named by its means or its bearers: "relief flights", "cross-line missions", "UN agencies"

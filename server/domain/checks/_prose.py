@@ -44,6 +44,31 @@ def statements(text: str) -> list[str]:
     return [s.strip() for s in _STATEMENT.split(text) if s.strip()]
 
 
+# A note whose head is a link: "- pending: truce sig.", "Precondition: the Council signs".
+_LINK_NOTE = re.compile(
+    r"^[\W_]*(?P<link>pending|until|once|after|unless|subject\s+to|(?:pre)?conditions?|prerequisites?|"
+    r"depends?\s+on|dependent\s+on|contingent\s+on|conditional\s+on|requires?|waits?\s+(?:for|on))\s*:\s*(?P<rest>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def notes(parts: Sequence[str]) -> list[str]:
+    """Statements with a note that opens on a link joined to the note before it.
+
+    Terse notes put the condition on a line of its own ("- convoys: on hold" / "- pending:
+    truce sig."): the link's heading says what the line before waits on, so the two read
+    as one statement ("convoys: on hold pending truce sig.").
+    """
+    out: list[str] = []
+    for part in parts:
+        m = _LINK_NOTE.match(part)
+        if m and out:
+            out[-1] = f"{out[-1].rstrip(' .;')} {m.group('link').lower()} {m.group('rest')}"
+        else:
+            out.append(part)
+    return out
+
+
 def after_of(parts: Sequence[str], n: int, end: int) -> str:
     """What follows a phrase ending at parts[n][end:]: the rest of its statement and the next one."""
     return " ".join([parts[n][end:], *parts[n + 1 : n + 2]])
@@ -519,13 +544,50 @@ _LINKING_VERB = re.compile(
 )
 
 
+# A proposal, in the clause before a phrase: "Defence proposed tying the next fuel deliveries to ...".
+_PROPOSED = re.compile(
+    r"\b(?:propos\w*|suggest\w*|floated|recommend\w*|raised|put\s+forward|tabled|wanted|wants?|asked|asks|"
+    r"request\w*|urg(?:e|es|ed|ing)|pushed\s+for|pressed\s+for|called\s+for)\b",
+    re.IGNORECASE,
+)
+# What turns it down: "Declined.", "The Minister declined: ...", "This was rejected".
+_TURNED_DOWN = re.compile(
+    r"^\W*(?P<who>(?:[\w'’-]+\s+){0,4}?)(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:declined|refused|rejected|"
+    r"turned\s+(?:it\s+|this\s+|that\s+)?down|vetoed|overruled|ruled\s+(?:it\s+|this\s+)?out|not\s+accepted|"
+    r"did\s+not\s+accept)\b",
+    re.IGNORECASE,
+)
+
+
+def declined_after(sentence: str, start: int, end: int, after: str, voice: Voice) -> bool:
+    """Whether the phrase at sentence[start] is a proposal that the next statement turns down for us.
+
+    "Defence proposed tying the fuel deliveries to the ridge talks. The Minister declined":
+    the linkage never became the track's. A proposal the other side turns down stays ours
+    ("we proposed ...; the Authority refused"). `after` is the rest of the sentence and the
+    next statement (`after_of`).
+    """
+    clause = re.split(r"[;:()\u2013\u2014]|,\s*(?:but|and|while)\b", sentence[:start])[-1]
+    if not _PROPOSED.search(clause):
+        return False
+    tail = sentence[end:]
+    nxt = after[len(tail) :] if after.startswith(tail) else after.split(".", 1)[-1]
+    m = _TURNED_DOWN.match(nxt.strip())
+    return m is not None and not (
+        voice.others(m.group("who"), sentence_start=True) and not voice.ours(m.group("who"))
+    )
+
+
 def asserted(sentence: str, start: int, end: int, voice: Voice, after: str = "") -> bool:
     """Whether the track says the phrase at sentence[start:end] itself, and means it.
 
     `after` is what follows the phrase (the rest of its sentence, the next one): a demand
-    reported there may be taken up ("...; we have agreed").
+    reported there may be taken up ("...; we have agreed"), a proposal turned down ("...
+    The Minister declined").
     """
     if negated(sentence, start, end) or mentioned(sentence, start):
+        return False
+    if after and declined_after(sentence, start, end, after, voice):
         return False
     other = reported(sentence, start, voice, end) or (
         bool(_LINKING_VERB.match(sentence, start)) and acted_by_other(sentence, start, voice)

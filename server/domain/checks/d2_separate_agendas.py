@@ -93,6 +93,7 @@ from server.domain.checks._prose import (
     clauses,
     family,
     narrated,
+    notes,
     ordered,
     statements,
     words,
@@ -148,7 +149,13 @@ _CONDITION_VERB = words(
 _ON = words(r"(?:on|upon|to|conditional\s+on|contingent\s+on|dependent\s+on|subject\s+to)")
 _AS = r"(?:as|is|are|remains?|becomes?|serves?\s+as|acts?\s+as|becoming|serving\s+as)\s+(?:a|an|the|our|their|its)?\s*"
 _CHIP = words(rf"{_AS}(?:\w+\s+)?{CHIP}")
-_AS_LEVER = words(rf"{_AS}(?:\w+\s+)?{INDUCEMENT}")
+# "as leverage", "is part of the price": aid named as what pays or presses
+_AS_LEVER = words(rf"{_AS}(?:(?:a\s+)?part\s+of\s+(?:the\s+|our\s+|a\s+)?)?(?:\w+\s+)?{INDUCEMENT}")
+# Aid said to give us a lever: "our food aid envelope gives us leverage in the status talks".
+_GIVES_LEVER = words(
+    r"(?:gives?|giving|gave|provides?|lends?|affords?|buys?)\s+(?:us\s+|our\s+(?:\w+\s+)?\w+\s+)?(?:some\s+|real\s+|a\s+)?"
+    r"(?:\w+\s+)?(?:leverage|lever|weight|clout|influence|a\s+card|bargaining\s+power)"
+)
 _USE = words(
     r"(?:use|uses|used|using|leverag\w*|wield\w*|dangl\w*|deploy\w*|offer\w*|hold\w*\s+(?:out|back)|held\s+back|"
     r"withh[eo]ld\w*|delay\w*|slow\w*|ration\w*|throttl\w*)"
@@ -159,8 +166,9 @@ _TO_GET = words(
     r"convince|motivate|tempt|nudge|move|shift|budge)"
 )
 _TO_GAIN = words(
-    rf"(?:to|in\s+order\s+to|so\s+as\s+to|and)\s+(?:boost|build|bolster|strengthen|increase|shore\s+up|win|gain|buy|earn|"
-    rf"secure|extend|consolidate|reward)\s+(?:\w+\s+){{0,3}}?{STANDING}"
+    rf"(?:to|in\s+order\s+to|so\s+as\s+to|and|help|helps|helping|(?:should|would|could|will|can|may|might)\s+help)\s+"
+    rf"(?:to\s+)?(?:boost|build|bolster|strengthen|increase|shore\s+up|win|gain|buy|earn|"
+    rf"secure|extend|consolidate|reward)\s+(?:[\w'’-]+\s+){{0,3}}?{STANDING}"
 )
 _SERVES = words(
     r"(?:in\s+support\s+of|to\s+support|supports?|serv(?:e|es|ing)|underpin\w*|as\s+part\s+of|part\s+of|"
@@ -364,6 +372,7 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
     if _POLITICS_NEAR.search(sentence):
         found += [
             *ordered(sentence, [_GIVE, _AS_LEVER], gap=40),
+            *ordered(sentence, [_GIVE, _GIVES_LEVER], gap=40, boundary=_BOUNDARY),
             *ordered(sentence, [_USE, _GIVE, _TO_GET], gap=50),
             *ordered(sentence, [_GIVE, _USED, _TO_GET], gap=50),
             *ordered(sentence, [_GIVE, _PERSUADES], gap=40, boundary=_BOUNDARY),
@@ -456,9 +465,33 @@ def _paired(first: str, second: str, v: Voice) -> bool:
     )
 
 
+# "... and, in return, the Council accepts ...": one side's part, then the other's, in one sentence.
+_IN_RETURN_WITHIN = re.compile(
+    r"[,;:]?\s*(?:and|while|with)?\s*,?\s*(?=(?:in\s+(?:return|exchange|turn)|as\s+a\s+quid\s+pro\s+quo|for\s+(?:its|their)\s+part)\b)",
+    re.IGNORECASE,
+)
+
+
+def paired_within(sentence: str, v: Voice) -> bool:
+    """A deal told in one sentence, its two parts joined by "in return": "relief flights resume from
+    10 June and, in return, the Council accepts the interim boundary commission"."""
+    m = _IN_RETURN_WITHIN.search(sentence)
+    if m is None or m.start() == 0:
+        return False
+    first = sentence[: m.start()]
+    first = first[first.rfind(":") + 1 :]
+    second = sentence[m.end() :]
+    if _paired(first, second, v):
+        return True
+    # the other side's part need not be a named concession: any act of a party that is no part of
+    # delivering aid ("in return, the Council accepts the interim boundary commission")
+    act = _IN_RETURN.sub("", second).strip(" ,")
+    return any(asserted(first, g.start(), g.end(), v) for g in _GIVE.finditer(first)) and _price(act, v)
+
+
 def trades(text: str, v: Voice) -> list[str]:
     """The sentences of a text in which the track itself trades aid or access for a concession."""
-    parts = statements(text)
+    parts = notes(statements(text))
     found = [
         sentence
         for n, sentence in enumerate(parts)
@@ -467,6 +500,7 @@ def trades(text: str, v: Voice) -> list[str]:
             for s in _trade_spans(sentence, v)
         )
     ]
+    found += [sentence for sentence in parts if sentence not in found and paired_within(sentence, v)]
     for n, (first, second) in enumerate(zip(parts, parts[1:], strict=False)):
         if second in found or first in found:
             continue

@@ -81,11 +81,12 @@ from server.domain.checks._prose import (
     family,
     narrated,
     negated,
+    notes,
     ordered,
     statements,
     words,
 )
-from server.domain.checks.d2_separate_agendas import bundled, party_price, swapped
+from server.domain.checks.d2_separate_agendas import bundled, paired_within, party_price, swapped
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "N1"
@@ -107,6 +108,8 @@ _ACCESS = words(ACCESS)
 _HALT = words(HALT)
 _LINK = words(family(LINK, r"only\s+during", r"only\s+(?:while|whilst)"))
 _PURPOSE = words(PURPOSE)
+# "post-truce", "post-ceasefire": after the halt, in one word.
+_POST_HALT = words(rf"post-?{HALT}")
 _CONCESSION = words(CONCESSION)
 _PRICE = words(family(HALT, CONCESSION))
 _EXCHANGE = words(EXCHANGE)
@@ -142,7 +145,7 @@ _WILL_DURING = words(
     r"(?:during|within|in)\s+(?:the|this|that|a|each|every|any)\s+(?:[\w'’-]+\s+){0,2}?"
 )
 _AS_LEVER = words(
-    r"(?:as|is|are|remains?|becomes?)\s+(?:a|an|the|our|their|its)?\s*(?:[\w'’-]+\s+)?"
+    r"(?:as|is|are|remains?|becomes?)\s+(?:a|an|the|our|their|its)?\s*(?:part\s+of\s+(?:the\s+|our\s+|a\s+)?)?(?:[\w'’-]+\s+)?"
     r"(?:lever|leverage|card|incentive|inducement|carrot|sweetener|currency|payment|price)"
 )
 _CHIP = words(
@@ -230,6 +233,15 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
         *([] if told else ordered(sentence, [_WORK, _SEQUENCE, _HALT_COMES], gap=60, boundary=_BOUNDARY)),
         # access for recognition, weapons for food
         *swapped(sentence, _WORK),
+        # post-truce deployment of the medical teams; convoys: wk 1 post-ceasefire
+        *(
+            []
+            if told
+            else [
+                *ordered(sentence, [_POST_HALT, _WORK], gap=40, boundary=_BOUNDARY),
+                *ordered(sentence, [_WORK, _POST_HALT], gap=40, boundary=_BOUNDARY),
+            ]
+        ),
         # access as a bargaining chip, as a concession
         *ordered(sentence, [_ACCESS, _CHIP], gap=30),
     ]
@@ -250,9 +262,9 @@ def _proper_name(sentence: str, m: re.Match[str]) -> bool:
 def framings(text: str, v: Voice, plan: bool = False) -> dict[str, list[str]]:
     """The sentences of a text that frame access as negotiable, by kind (the graver kind first)."""
     out: dict[str, list[str]] = {}
-    parts = statements(text)
+    parts = notes(statements(text))
     for n, sentence in enumerate(parts):
-        if any(
+        if paired_within(sentence, v) or any(
             asserted(sentence, s.start, s.end, v, after_of(parts, n, s.end))
             for s in _conditional_spans(sentence, v, plan)
         ):
