@@ -114,6 +114,29 @@ CASES = [
     ("The medical supplies stay in the warehouse until the debt schedule is signed.", {"D2", "N1"}),
     ("The medical supplies stay in the warehouse until the access protocol is signed.", set()),
     ("Our food aid envelope gives us leverage in the status talks.", {"D2"}),
+    # a subject pronoun stands for the aid of the sentence before; not an "it" that stands for nothing
+    ("The convoys are ready. They will leave when the Army pulls back from the ridge.", {"D2", "N1"}),
+    ("The convoys are ready. They will leave when the bridge is repaired.", set()),
+    # two statements that make one deal, "in return" at the end or "for its part" after the subject
+    (
+        "Hadra will receive the medical supplies it asked for; we expect its vote on the resolution in return.",
+        {"D2", "N1"},
+    ),
+    (
+        "We will fund the clinics in Hadra's districts. Hadra, for its part, will support our candidate.",
+        {"D2", "N1"},
+    ),
+    # aid held back to press a party, not for a reason of its own
+    ("Relief to the north is being slow-walked to keep pressure on Hadra before the status talks.", {"D2"}),
+    (
+        "Relief to the north is delayed to make room for the vaccine cold chain before the status talks.",
+        set(),
+    ),
+    (
+        "The food pipeline will be scaled up to the extent that Hadra cooperates on the debt talks.",
+        {"D2", "N1"},
+    ),
+    ("Water trucking to the camps: on hold. Condition: Hadra accepts the border commission.", {"D2", "N1"}),
 ]
 
 

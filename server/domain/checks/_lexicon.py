@@ -184,6 +184,7 @@ LINK = family(
     r"(?:on|from|with|at)\s+the\s+(?:first\s+(?:day|week|hour|morning)|start|onset|beginning|signing|signature|entry\s+into\s+force|"
     r"conclusion|announcement)\s+of",
     r"in\s+line\s+with\s+(?:the\s+)?(?:progress|pace|steps|movement|advances)\s+(?:on|in|of|towards?)",
+    r"to\s+the\s+(?:extent|degree)\s+that|insofar\s+as|in\s+so\s+far\s+as|in\s+proportion\s+as",
     r"(?:released|disbursed|paid|delivered)\s+(?:up)?on",
     r"upon",
     r"if",
@@ -305,6 +306,8 @@ POLITICAL = family(
     r"(?:government|cabinet)\s+(?:of\s+national\s+unity|posts|seats)",
     r"allegiance",
     r"loyalty",
+    # our silence bought: "in exchange for our silence on the detentions"
+    r"silence\s+(?:on|about|over|regarding)",
     r"(?:switch|chang)\w*\s+sides",
     r"side\w*\s+with",
     r"defect\w*",

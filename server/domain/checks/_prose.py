@@ -63,7 +63,10 @@ def notes(parts: Sequence[str]) -> list[str]:
     for part in parts:
         m = _LINK_NOTE.match(part)
         if m and out:
-            out[-1] = f"{out[-1].rstrip(' .;')} {m.group('link').lower()} {m.group('rest')}"
+            link = m.group("link").lower()
+            if re.match(r"(?:pre)?conditions?|prerequisites?", link):
+                link = "on condition that"
+            out[-1] = f"{out[-1].rstrip(' .;')} {link} {m.group('rest')}"
         else:
             out.append(part)
     return out

@@ -157,13 +157,16 @@ _GIVES_LEVER = words(
     r"(?:\w+\s+)?(?:leverage|lever|weight|clout|influence|a\s+card|bargaining\s+power)"
 )
 _USE = words(
-    r"(?:use|uses|used|using|leverag\w*|wield\w*|dangl\w*|deploy\w*|offer\w*|hold\w*\s+(?:out|back)|held\s+back|"
+    r"(?:use|uses|used|using|leverag\w*|wield\w*|dangl\w*|deploy\w*|offer\w*|hold\w*\s+(?:out|back|up)|held\s+(?:back|up)|"
     r"withh[eo]ld\w*|delay\w*|slow\w*|ration\w*|throttl\w*)"
 )
 _TO_GET = words(
     r"(?:to|in\s+order\s+to|so\s+as\s+to)\s+(?:help\s+)?(?:get|bring|push|press|induce|persuade|secure|obtain|extract|win|buy|"
     r"lure|entice|coax|pressure|force|make|reward|punish|coerce|compel|influence|sway|soften|woo|court|encourage|"
-    r"convince|motivate|tempt|nudge|move|shift|budge)"
+    r"convince|motivate|tempt|nudge|move|shift|budge"
+    # pressure kept on a party: "to keep pressure on the Authority", "to keep Hadra at the table"
+    r"|(?:keep|put|apply|maintain|increase|ratchet\s+up)\s+(?:up\s+)?(?:the\s+|more\s+)?pressure"
+    r"|keep\s+(?:[\w'’-]+\s+){1,3}?at\s+the\s+(?:negotiating\s+)?table)"
 )
 _TO_GAIN = words(
     rf"(?:to|in\s+order\s+to|so\s+as\s+to|and|help|helps|helping|(?:should|would|could|will|can|may|might)\s+help)\s+"
@@ -219,10 +222,17 @@ _PRONOUN_ACTS = re.compile(
 )
 # Aid put to work for another agenda: "food assistance will be used to reward districts that voted for ...".
 _USED = words(r"(?:used|employed|deployed|leveraged|wielded|channelled|channeled|directed|targeted)")
+# Aid held back in the passive: "relief to the north is being slow-walked to keep pressure on the Authority".
+_HELD_BACK = words(
+    r"(?:held\s+(?:back|up)|withheld|delayed|slowed(?:\s+down)?|slow-walked|rationed|throttled|dangled|kept\s+back)"
+)
 # A clause that pays for the one before: "recognition of its customs office; in return, convoys may pass".
 _IN_RETURN = re.compile(
     r"^\s*(?:and\s+)?(?:in\s+(?:return|exchange|turn)|as\s+(?:a\s+)?(?:quid\s+pro\s+quo|counterpart|counterpart)|"
-    r"for\s+(?:its|their|our)\s+part|against\s+this)\b",
+    r"for\s+(?:its|their|our)\s+part|against\s+this)\b"
+    # after a short subject ("Hadra, for its part, will ...") or at the clause's end ("we expect its vote in return")
+    r"|^\s*(?:[\w'’-]+,?\s+){1,3}?for\s+(?:its|their|our)\s+part\b"
+    r"|\b(?:in\s+(?:return|exchange)|as\s+(?:a\s+)?quid\s+pro\s+quo)\s*[.;!]?\s*$",
     re.IGNORECASE,
 )
 # A deal in which each side gets its part: "the Authority gets 500 tonnes of flour, we get its support".
@@ -375,6 +385,12 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
             *ordered(sentence, [_GIVE, _GIVES_LEVER], gap=40, boundary=_BOUNDARY),
             *ordered(sentence, [_USE, _GIVE, _TO_GET], gap=50),
             *ordered(sentence, [_GIVE, _USED, _TO_GET], gap=50),
+            # held back to press a party: the purpose must name one ("to force the Council", not "to make room")
+            *(
+                s
+                for s in ordered(sentence, [_GIVE, _HELD_BACK, _TO_GET], gap=50)
+                if _names_party(sentence[s.end : s.end + 40], v)
+            ),
             *ordered(sentence, [_GIVE, _PERSUADES], gap=40, boundary=_BOUNDARY),
             *ordered(sentence, [_GIVE, _ON_TABLE], gap=20),
             *ordered(sentence, [_PUT, _GIVE, _INTO_BARGAIN], gap=40),
@@ -382,6 +398,13 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         ]
         found += bundled(sentence, _GIVE, _CONCESSION)
     return found + reciprocal(sentence, v)
+
+
+def _names_party(words_after: str, v: Voice) -> bool:
+    """Whether the words after a purpose verb name another side ("the Council to ...", "pressure on Hadra")."""
+    head = re.sub(r"^\s*(?:up\s+)?(?:the\s+|more\s+)?pressure\s+(?:on|upon)\s+", "", words_after)
+    head = " ".join(head.split()[:3])
+    return (v.others(head, sentence_start=False) or bool(_ACTOR.search(head))) and not v.ours(head)
 
 
 def reciprocal(sentence: str, v: Voice) -> list[Span]:
@@ -452,9 +475,9 @@ def swapped(sentence: str, give: re.Pattern[str]) -> list[Span]:
     return [*ordered(sentence, [give, _FOR, _HARD], gap=15), *paid]
 
 
-def _paired(first: str, second: str, v: Voice) -> bool:
+def paired(first: str, second: str, v: Voice) -> bool:
     """Two clauses that make one deal: one side's part, then "in return" (or "X gets ..., we get ...") the other's."""
-    if not _IN_RETURN.match(second) and not (_EACH_GETS.search(first) and _EACH_GETS.search(second)):
+    if not _IN_RETURN.search(second) and not (_EACH_GETS.search(first) and _EACH_GETS.search(second)):
         return False
 
     def has(pattern: re.Pattern[str], clause: str) -> bool:
@@ -481,11 +504,11 @@ def paired_within(sentence: str, v: Voice) -> bool:
     first = sentence[: m.start()]
     first = first[first.rfind(":") + 1 :]
     second = sentence[m.end() :]
-    if _paired(first, second, v):
+    if paired(first, second, v):
         return True
     # the other side's part need not be a named concession: any act of a party that is no part of
     # delivering aid ("in return, the Council accepts the interim boundary commission")
-    act = _IN_RETURN.sub("", second).strip(" ,")
+    act = _IN_RETURN.sub("", second, count=1).strip(" ,")
     return any(asserted(first, g.start(), g.end(), v) for g in _GIVE.finditer(first)) and _price(act, v)
 
 
@@ -504,12 +527,12 @@ def trades(text: str, v: Voice) -> list[str]:
     for n, (first, second) in enumerate(zip(parts, parts[1:], strict=False)):
         if second in found or first in found:
             continue
-        if _paired(first, second, v):
+        if paired(first, second, v):
             found.append(f"{first} {second}")
             continue
         # "Our funding gives us weight with the Authority; we intend to use it to move them on ...":
         # the pronoun stands for the aid of the clause before.
-        resolved = _resolve(first, second)
+        resolved = resolve(first, second)
         if resolved != second and any(
             asserted(resolved, s.start, s.end, v, after_of(parts, n + 1, len(second)))
             for s in _trade_spans(resolved, v)
@@ -521,17 +544,35 @@ def trades(text: str, v: Voice) -> list[str]:
 _PRONOUN_OBJECT = re.compile(rf"({_USE.pattern[2:-2]})\s+(?:it|this|them|these|that)\b", re.IGNORECASE)
 
 
-def _resolve(first: str, second: str) -> str:
+def resolve(first: str, second: str, give: re.Pattern[str] | None = None) -> str:
     """The second clause with the pronoun that stands for the first clause's aid replaced by it."""
-    aid = _GIVE.match(first) or _GIVE.match(re.sub(r"^\s*(?:\w+'s|our|the|this|these|its)\s+", "", first))
+    give = give or _GIVE
+    aid = give.match(first) or give.match(re.sub(r"^\s*(?:\w+'s|our|the|this|these|its|all)\s+", "", first))
     subject = re.split(r"\b(?:is|are|was|were|gives?|gave|has|have|will|would|can|could|remains?)\b", first)[
         0
     ]
     if aid is None:
-        aid = next((m for m in _GIVE.finditer(subject)), None)
+        aid = next((m for m in give.finditer(subject)), None)
+    if aid is None and _PRONOUN_SUBJECT.match(second):
+        # "We have 400 tonnes of flour in Vell. It goes north only after ...": the one aid named before
+        named = list(give.finditer(first))
+        aid = named[0] if len({m.group(0).lower() for m in named}) == 1 else None
     if aid is None:
         return second
-    return _PRONOUN_OBJECT.sub(lambda m: f"{m.group(1)} {aid.group(0)}", second, count=1)
+    resolved = _PRONOUN_OBJECT.sub(lambda m: f"{m.group(1)} {aid.group(0)}", second, count=1)
+    if resolved == second and not _EXPLETIVE.match(second):
+        # "The convoys are ready. They will leave when the Army pulls back": the subject stands for the aid
+        resolved = _PRONOUN_SUBJECT.sub(aid.group(0), second, count=1)
+    return resolved
+
+
+_PRONOUN_SUBJECT = re.compile(r"^\s*(?:it|they|these|those|this|all\s+of\s+(?:it|them))\b", re.IGNORECASE)
+# "It is foreseen that ...", "It was agreed to ...": an "it" that stands for nothing.
+_EXPLETIVE = re.compile(
+    r"^\s*(?:it|this)\s+(?:is|was|has\s+been|had\s+been|will\s+be|would\s+be|remains|seems|appears)\s+"
+    r"(?:\w+\s+){0,2}?(?:that|to|whether|how|why|when|if)\b",
+    re.IGNORECASE,
+)
 
 
 def _dependencies(snapshot: Snapshot, i: Initiative) -> list[tuple[Initiative, list[str]]]:

@@ -86,7 +86,14 @@ from server.domain.checks._prose import (
     statements,
     words,
 )
-from server.domain.checks.d2_separate_agendas import bundled, paired_within, party_price, swapped
+from server.domain.checks.d2_separate_agendas import (
+    bundled,
+    paired,
+    paired_within,
+    party_price,
+    resolve,
+    swapped,
+)
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
 ID = "N1"
@@ -283,6 +290,21 @@ def framings(text: str, v: Voice, plan: bool = False) -> dict[str, list[str]]:
             )
         ):
             out.setdefault(WORDING, []).append(sentence)
+    # Two statements that make one deal ("we fund the clinics. Hadra, for its part, backs our candidate"),
+    # or a pronoun that stands for the work named before ("The convoys are ready. They leave when ...").
+    told = {x for hits in out.values() for x in hits}
+    for n, (first, second) in enumerate(zip(parts, parts[1:], strict=False)):
+        if first in told or second in told:
+            continue
+        resolved = resolve(first, second, _WORK)
+        if paired(first, second, v) or (
+            resolved != second
+            and any(
+                asserted(resolved, s.start, s.end, v, after_of(parts, n + 1, len(second)))
+                for s in _conditional_spans(resolved, v, plan)
+            )
+        ):
+            out.setdefault(CONDITIONAL, []).append(f"{first} {second}")
     return out
 
 
