@@ -114,11 +114,11 @@ def get_initiative(
     request: Request, initiative_id: InitiativeId, response: Response, db: SessionDep, user: CurrentUser
 ) -> Any:
     """A track with what the caller may read of it; its `ETag` is its version, for `If-Match`."""
-    kept = answers.lookup(request, db)
+    kept = answers.lookup(request, db, initiative_id)
     if kept is not None:
         return kept
     detail = _detail(response, initiatives.view(db, user, initiative_id))
-    answers.offer(request, db)
+    answers.offer(request, db, initiative_id)
     return detail
 
 

@@ -9,11 +9,19 @@ that an answer can only ever reach the one who was given it:
   page is the session's own.
 - **What**: method, scheme, host, path, query string, and the request headers an answer
   varies on (`HX-Request`, `HX-Target`, `HX-Trigger`, `HX-Trigger-Name`, `Accept`).
-- **When**: today's date, local and UTC (pages and judgements read the clock by the day), and the
-  workspace's write generation (`server.generation`), which every committed change moves,
-  in every process, and which is read in the same statement as the reader's identity. An
-  entry answers only at the generation it was drawn at: a write anywhere, by any
-  process, retires every earlier answer at the next request.
+- **When**: today's date, local and UTC (pages and judgements read the clock by the day), and
+  the write marks (`server.generation`) of what the answer was drawn from: the
+  workspace's mark, read in the same statement as the reader's identity, and the marks of
+  the tracks whose rows it read (the route's own track, and any other track whose lines,
+  links, decisions or alerts it loaded). An entry answers only while all of them are the
+  ones it was drawn at: a change to the workspace, or to one of those tracks, by any
+  process, retires it at the next request; a change to another track leaves it be.
+
+  The tracks' marks are read before anything the answer shows (`lookup`), so that an
+  answer is never kept under marks newer than its data; the tracks an answer will read
+  are known from the last time it was drawn (a hint kept with the entry), and an answer
+  that read a track whose mark was not read first is not kept, only its tracks noted
+  for the next time.
 
 Identity is never cached: every request is authenticated afresh before the cache is
 asked, so a revoked token, an ended or timed-out session and a deactivated person are
@@ -22,7 +30,9 @@ refused at once (and each of those is a write, which moves the generation too).
 An answer is kept only when it is a 200 without `Set-Cookie`, its transaction wrote
 nothing, and the request was not conditional. Routes opt in: `@kept` on the endpoint,
 `lookup` at the top (after authentication, before reading anything), `offer` when their
-answer is drawn.
+answer is drawn. Only a route whose answer is one track's neighbourhood may opt in: a
+change to a track moves its own mark, not the workspace's, so an answer that lists or
+counts tracks across the workspace would not see it.
 
 A kept answer costs one trip to the thread pool: the middleware (`KeepAnswers`)
 authenticates a GET for a `@kept` route (the same statement and checks as the route's
@@ -47,6 +57,8 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 from fastapi import Request, Response
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -63,6 +75,9 @@ VARY = ("hx-request", "hx-target", "hx-trigger", "hx-trigger-name", "accept")
 # A conditional or partial request is answered by the route, never from here.
 BYPASS = ("if-none-match", "if-modified-since", "if-match", "range")
 _SLOT = "answer_slot"
+_MARKS = "answer_marks"
+# In a drawing session's info: the tracks whose rows it has loaded (`_loaded`).
+_READ = "accord_tracks_read"
 MAX_BODY = 512 * 1024
 # How long a request waits for the same answer being drawn by another before drawing it
 # itself: more than a page takes to draw in a busy process, less than a client's patience.
@@ -84,6 +99,12 @@ class Stored:
     status: int
     headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
+    # (track id, its mark when the answer was drawn), for every track the answer read.
+    tracks: tuple[tuple[int, str], ...] = ()
+
+    def current(self, marks: dict[int, str]) -> bool:
+        """Whether every track it was drawn from still has the mark it had."""
+        return all(t in marks and marks[t] == m for t, m in self.tracks)
 
 
 class AnswerCache:
@@ -94,6 +115,8 @@ class AnswerCache:
         self.max_bytes = max_bytes
         self.size = 0
         self._items: OrderedDict[tuple[Any, ...], Stored] = OrderedDict()
+        # The tracks an answer read when it was last drawn, by key (bounded like the entries).
+        self._hints: OrderedDict[tuple[Any, ...], frozenset[int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...], gen: str, day: str) -> Stored | None:
@@ -118,6 +141,20 @@ class AnswerCache:
                 oldest = next(iter(self._items))
                 self._drop(oldest)
 
+    def hint(self, key: tuple[Any, ...]) -> frozenset[int]:
+        """The tracks this answer read the last time it was drawn (empty if not known)."""
+        with self._lock:
+            return self._hints.get(key, frozenset())
+
+    def note(self, key: tuple[Any, ...], tracks: frozenset[int]) -> None:
+        if self.entries <= 0:
+            return
+        with self._lock:
+            self._hints[key] = tracks
+            self._hints.move_to_end(key)
+            while len(self._hints) > self.entries:
+                self._hints.popitem(last=False)
+
     def _drop(self, key: tuple[Any, ...]) -> None:
         old = self._items.pop(key, None)
         if old is not None:
@@ -126,6 +163,7 @@ class AnswerCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._hints.clear()
             self.size = 0
 
     def __len__(self) -> int:
@@ -199,31 +237,52 @@ def day() -> str:
     return f"{date.today().isoformat()}/{datetime.now(UTC).date().isoformat()}"
 
 
-def lookup(request: Request, db: Session) -> Response | None:
-    """The answer given before for this request, if nothing changed since; else None."""
+def lookup(request: Request, db: Session, track: int) -> Response | None:
+    """The answer given before for this request about `track`, if nothing changed since; else None.
+
+    Reads the marks of the tracks the answer is expected to read, before it reads
+    anything else, and starts noting the tracks it does read (for `offer`).
+    """
     found = _key(request, db)
     if found is None:
         return None
+    key, gen = found
+    marks = generation.marks(db, cache().hint(key) | {track})
+    request.scope.setdefault("state", {})[_MARKS] = marks
+    db.info[_READ] = set()
     if "no-cache" in request.headers.get("cache-control", ""):
         return None
-    key, gen = found
     stored = cache().get(key, gen, day())
-    if stored is None:
+    if stored is None or not stored.current(marks):
         return None
     response = Response(stored.body, status_code=stored.status)
     response.raw_headers = list(stored.headers)
     return response
 
 
-def offer(request: Request, db: Session) -> None:
-    """Let the answer being drawn be kept, if this transaction read and wrote nothing."""
+def offer(request: Request, db: Session, track: int) -> None:
+    """Let the answer being drawn about `track` be kept, if this transaction wrote nothing."""
     found = _key(request, db)
-    if found is None:
+    read = frozenset(db.info.pop(_READ, set()) | {track})
+    marks = request.scope.get("state", {}).get(_MARKS)
+    if found is None or marks is None:
         return
     if db.new or db.dirty or db.deleted or generation.wrote(db.connection()):
         return
     key, gen = found
-    request.scope.setdefault("state", {})[_SLOT] = (key, gen, day())
+    cache().note(key, read)
+    if not read <= marks.keys():
+        return  # it read a track whose mark was not read first: kept from the next time
+    tracks = tuple((t, marks[t]) for t in sorted(read))
+    request.scope.setdefault("state", {})[_SLOT] = (key, gen, day(), tracks)
+
+
+@event.listens_for(OrmSession, "loaded_as_persistent")
+def _loaded(session: Any, instance: Any) -> None:
+    """Note the tracks whose rows an answer being drawn loads."""
+    read = session.info.get(_READ)
+    if read is not None:
+        read.update(generation.tracks_read(instance))
 
 
 @dataclass
@@ -391,6 +450,8 @@ def _identified(request: Request, db: Session, route: Any) -> Asked | None:
     stored = None
     if "no-cache" not in request.headers.get("cache-control", ""):
         stored = cache().get(key, str(gen), today)
+        if stored is not None and not stored.current(generation.marks(db, (t for t, _ in stored.tracks))):
+            stored = None
     return Asked(key, str(gen), today, stored, touch)
 
 
@@ -422,7 +483,7 @@ def _store(scope: Scope, start: dict[str, Any], body: bytes) -> Stored | None:
     headers = tuple((bytes(k), bytes(v)) for k, v in start.get("headers", []))
     if any(k.lower() == b"set-cookie" for k, _ in headers):
         return None
-    key, gen, day = slot
-    stored = Stored(gen, day, 200, headers, body)
+    key, gen, day, tracks = slot
+    stored = Stored(gen, day, 200, headers, body, tracks)
     cache().put(key, stored)
     return stored

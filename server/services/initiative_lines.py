@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
+from server import generation
 from server.models import Initiative, MetricActual, Organisation, Party, User
 from server.models.initiatives import LINE_MODELS
 from server.services import audience, policy
@@ -219,7 +220,11 @@ def remove_line(db: Session, actor: User | None, initiative_id: int, part: str, 
     internal = bool(line.internal)
     if part == "metrics":
         # Its measured values are part of it and go with it.
-        db.execute(delete(MetricActual).where(col(MetricActual.metric_id) == line.id))
+        db.execute(
+            delete(MetricActual)
+            .where(col(MetricActual.metric_id) == line.id)
+            .execution_options(**{generation.SCOPES: (initiative_id,)})
+        )
     db.delete(line)
     bump(db, initiative, actor, internal=internal)
     db.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from server import generation
 from server.models import CoordinationLink, Dependency, User
 from server.services import audience
 from server.services.errors import Invalid
@@ -52,7 +53,9 @@ def unlink_coordinated(db: Session, actor: User | None, a_id: int, b_id: int) ->
     if link is None:
         return
     db.execute(
-        delete(CoordinationLink).where(col(CoordinationLink.a_id) == lo, col(CoordinationLink.b_id) == hi)
+        delete(CoordinationLink)
+        .where(col(CoordinationLink.a_id) == lo, col(CoordinationLink.b_id) == hi)
+        .execution_options(**{generation.SCOPES: (lo, hi)})
     )
     touched(db, a, "initiative.coordinated")
     touched(db, b, "initiative.coordinated")

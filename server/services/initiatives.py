@@ -13,6 +13,7 @@ from pydantic import Field, field_validator, model_validator
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from server import generation
 from server.models import Crisis, Initiative, InitiativeParty, Organisation, Party, User
 from server.models.base import utcnow
 from server.services import policy
@@ -111,7 +112,11 @@ def party_ids(db: Session, initiative_id: int) -> list[int]:
 
 
 def _set_parties(db: Session, initiative_id: int, ids: list[int]) -> None:
-    db.execute(delete(InitiativeParty).where(col(InitiativeParty.initiative_id) == initiative_id))
+    db.execute(
+        delete(InitiativeParty)
+        .where(col(InitiativeParty.initiative_id) == initiative_id)
+        .execution_options(**{generation.SCOPES: (initiative_id,)})
+    )
     for pid in dict.fromkeys(ids):
         db.add(InitiativeParty(initiative_id=initiative_id, party_id=pid))
 

@@ -29,6 +29,7 @@ from sqlalchemy import delete, insert, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from server import generation
 from server.domain.snapshot import Finding
 from server.models import Alert, AlertDismissal, AlertInitiative
 from server.models.base import utcnow
@@ -80,6 +81,11 @@ def _content(f: Finding) -> dict[str, Any]:
     }
 
 
+# A new alert reaches a track's answers only through its alert_initiative rows, written in
+# the same transaction and placed on their tracks themselves (`server.generation`).
+_ON_NO_TRACK: dict[str, Any] = {generation.SCOPES: ()}
+
+
 def _lock_existing(db: Session, fingerprint: str) -> Alert | None:
     q = select(Alert).where(Alert.fingerprint == fingerprint).execution_options(populate_existing=True)
     if db.get_bind().dialect.name == "postgresql":
@@ -106,11 +112,12 @@ def _insert(db: Session, fingerprint: str, content: dict[str, Any]) -> bool:
             .values(values)
             .on_conflict_do_nothing(index_elements=["fingerprint"])
             .returning(col(Alert.id))
+            .execution_options(**_ON_NO_TRACK)
         )
         return db.execute(stmt).first() is not None
     try:
         with db.begin_nested():
-            db.execute(insert(Alert).values(values))
+            db.execute(insert(Alert).values(values).execution_options(**_ON_NO_TRACK))
         return True
     except IntegrityError:
         return False
@@ -123,9 +130,9 @@ def _set_initiatives(db: Session, alert_id: int, wanted: set[int]) -> None:
     gone = have - wanted
     if gone:
         db.execute(
-            delete(AlertInitiative).where(
-                col(AlertInitiative.alert_id) == alert_id, col(AlertInitiative.initiative_id).in_(gone)
-            )
+            delete(AlertInitiative)
+            .where(col(AlertInitiative.alert_id) == alert_id, col(AlertInitiative.initiative_id).in_(gone))
+            .execution_options(**{generation.SCOPES: sorted(gone)})
         )
     for iid in sorted(wanted - have):
         db.add(AlertInitiative(alert_id=alert_id, initiative_id=iid))

@@ -328,10 +328,11 @@ def test_a_connection_lost_mid_transaction_still_rolls_back(db: Session) -> None
         assert conn.invalidated
 
 
-def test_a_kept_answer_is_given_before_routing_with_one_statement(
+def test_a_kept_answer_is_given_before_routing_with_two_statements(
     db: Session, track: Initiative, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A hit is answered by the middleware: authentication and the lookup, nothing of the route."""
+    """A hit is answered by the middleware: authentication (with the workspace's mark) and the
+    marks of the tracks the answer was drawn from, nothing of the route."""
     from server.models import AuthSession
     from server.settings import get_settings
 
@@ -350,7 +351,7 @@ def test_a_kept_answer_is_given_before_routing_with_one_statement(
         monkeypatch.setattr(answers, "lookup", no_route)
         again_page, again_api = _read(c, page_url), _read(c, api_url, **api)
         assert again_page[:2] == first_page[:2] and again_api[:2] == first_api[:2]
-        assert again_page[2] <= 2 and again_api[2] <= 2, (again_page[2], again_api[2])
+        assert again_page[2] <= 3 and again_api[2] <= 3, (again_page[2], again_api[2])
         # A kept answer still stamps the session's activity, after the answer.
         monkeypatch.setattr(get_settings(), "session_touch_seconds", 0)
         with Session(get_engine()) as s:

@@ -259,11 +259,11 @@ def _page(
 @router.get("/initiatives/{initiative_id}")
 @answers.kept
 def detail(request: Request, db: SessionDep, user: CurrentUser, initiative_id: int) -> Response:
-    kept = answers.lookup(request, db)
+    kept = answers.lookup(request, db, initiative_id)
     if kept is not None:
         return kept
     page = _page(request, db, user, initiative_id, target_block(request, PAGE_BLOCKS))
-    answers.offer(request, db)
+    answers.offer(request, db, initiative_id)
     return page
 
 
