@@ -69,7 +69,7 @@ def test_recall_and_precision_on_the_n4_tune_sets() -> None:
     assert sum(1 for c in cases if not c["expect"]) >= len(cases) // 2 - 2, "half the cases are near misses"
     s = score("N4", cases)
     print(f"\n{s.row()}")
-    # Measured on 80 cases (with three quarters of N4-apart.json): recall 0.93 (two paraphrases
-    # the static model puts apart, two forum groups), precision 0.98 (a bridge repaired for
-    # trade and aid trucks let over it).
-    assert s.recall >= 0.92 and s.precision >= 0.97, "\n".join([s.row(), *s.misses, *s.false_alarms])
+    # Measured on 80 cases (with three quarters of N4-apart.json): recall 1.00 and precision
+    # 1.00 since tracks that name the same question are read as such (`index._same_question`)
+    # and trade is a question of its own (recall 0.93, precision 0.98 before).
+    assert s.recall >= 0.98 and s.precision >= 0.98, "\n".join([s.row(), *s.misses, *s.false_alarms])

@@ -23,7 +23,9 @@ How the search works, and why this way (figures from `bench/overlap_bench.py`):
   floor, at most 50. A pair is scored when either side has the other among its
   candidates, so the result does not depend on which track was edited last. The score
   multiplies the party overlap by the meaning (either alone is a near miss), eased by
-  the time overlap and the kinds (`index`).
+  the time overlap and the kinds (`index`). Two tracks that name the same question by
+  the lexicon of fields of work (a truce, the release of detainees; access at one named
+  bridge) need less closeness of words: a static model puts some paraphrases apart.
 * Forum shopping counts only tracks parallel with one another on a party (`forum`).
 
 Modules: `records` (the plain values and thresholds), `text` (a track's vector),

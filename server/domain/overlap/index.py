@@ -24,6 +24,7 @@ from server.domain.overlap.records import (
     bulk,
     one_blas_thread,
     other_questions,
+    same_fields,
     same_narrow_question,
 )
 
@@ -36,6 +37,10 @@ _HORIZON_DAYS = 730
 # Below this meaning two tracks are on different questions, whatever else they share;
 # the score's meaning part rises from here to 1.
 MEANING_FLOOR = 0.15
+
+# Two tracks that name the same question (`_same_question`) seek the same thing unless
+# their words are far apart: their meaning part rises from this floor instead.
+SAME_QUESTION_FLOOR = 0.05
 
 # Two tracks that name different fields of work (clinics and schools) are on different
 # questions unless their words are nearly the same: the score is scaled by this.
@@ -356,7 +361,9 @@ class OverlapIndex:
         smaller = np.minimum(block.npart[i], block.npart[j])
         # A track with no parties recorded can't be compared on parties: count it as half.
         party = np.where(smaller > 0, inter / np.maximum(smaller, 1.0), 0.5)
-        content = np.clip((meaning - MEANING_FLOOR) / (1.0 - MEANING_FLOOR), 0.0, 1.0)
+        narrow = same_narrow_question(block.fields[i], block.fields[j])
+        floor = np.where(self._same_question(block, i, j, narrow), SAME_QUESTION_FLOOR, MEANING_FLOOR)
+        content = np.clip((meaning - floor) / (1.0 - floor), 0.0, 1.0)
         s1, e1 = np.clip(block.start[i], self._lo, self._hi), np.clip(block.end[i], self._lo, self._hi)
         s2, e2 = np.clip(block.start[j], self._lo, self._hi), np.clip(block.end[j], self._lo, self._hi)
         shorter = np.maximum(np.minimum(e1 - s1, e2 - s2) + 1.0, 1.0)
@@ -364,7 +371,7 @@ class OverlapIndex:
         # Tracks of other kinds that name the same narrow question (deconfliction of convoys,
         # fuel for hospitals) seek the same thing: their kinds do not set them apart.
         kind = np.where(
-            same_narrow_question(block.fields[i], block.fields[j]),
+            narrow,
             1.0,
             kind_factor(block.kind[i], block.kind[j]),
         )
@@ -373,6 +380,28 @@ class OverlapIndex:
         base = (0.85 + 0.15 * time) * party**0.4 * content**0.5
         score = np.round(kind * base, 6)
         return np.stack([score, party, np.round(meaning, 6), time, kind], axis=1)
+
+    def _same_question(self, block: Block, i: np.ndarray, j: np.ndarray, narrow: np.ndarray) -> np.ndarray:
+        """Slot pairs whose tracks name the same question: the same narrow fields of work
+        (`records.same_narrow_question`: the release of detainees, a truce) and not at
+        other sites, or the same broad ones at a place both name (access over one bridge,
+        in two writers' words).
+
+        Two desks that write one process in their own words may share few words, but they
+        name its question alike; the fields are read from a lexicon, not from the sentence
+        model, so they agree where the model puts two wordings apart.
+        """
+        out = narrow.copy()
+        mi, mj = block.sitemask[i], block.sitemask[j]
+        named = np.nonzero(narrow & (mi != 0) & (mj != 0))[0]
+        if len(named):
+            out[named] = ~block.other_sites(i[named], j[named])
+        maybe = np.nonzero(~narrow & same_fields(block.fields[i], block.fields[j]) & ((mi & mj) != 0))[0]
+        # Masks that share a bit may still be names that differ: look at those alone.
+        for n in maybe.tolist():
+            a, b = block.sites[int(i[n])], block.sites[int(j[n])]
+            out[n] = a is not None and b is not None and not a.isdisjoint(b)
+        return out
 
     def _other_question(self, block: Block, i: np.ndarray, j: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """Scores scaled down where the two tracks name different fields of work or sites.

@@ -57,6 +57,12 @@ def same_narrow_question(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
     return out
 
 
+def same_fields(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
+    """Pairs of tracks that name the same fields of work, broad ones included, and at least one."""
+    out: np.ndarray = (f1 != 0) & (f1 == f2)
+    return out
+
+
 # Statuses of tracks that run, or are drafted to run: a draft that would start while
 # another desk's track runs on the same question is the parallel process to prevent.
 LIVE = ("active", "paused", "draft")

@@ -72,6 +72,13 @@ SITE_WORDS = frozenset(
 )
 
 
+# Capitalised words that are no names of places: months and days.
+_NOT_NAMES = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+
+
 def _split(text: str, common: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
     """A sentence's words without names and site words, and its place names (lower case).
 
@@ -88,7 +95,7 @@ def _split(text: str, common: frozenset[str] = frozenset()) -> tuple[list[str], 
         if base[:1].isupper() and (n > 0 or not (known(low) or low in common)):
             # A first word may be a name or a word the vocabulary splits ("Vacating"):
             # only a capitalised word inside a sentence is taken for a place.
-            if n > 0 and not (len(base) > 1 and base.rstrip("s").isupper()):
+            if n > 0 and not (len(base) > 1 and base.rstrip("s").isupper()) and low not in _NOT_NAMES:
                 found += [part.lower() for part in base.split("-") if part[:1].isupper()]
             continue
         if low in SITE_WORDS:
@@ -370,12 +377,18 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ),
     ("recruitment", "recruits recruitment demobilis* demobiliz*|child_soldiers|recruitment_of_children"),
     ("amnesty", "amnesty amnesties deserters pardon pardons"),
+    # Trade and business: what an economic track seeks for traders and their goods, which
+    # humanitarian access is not sought for (a bridge repaired for commercial traffic, and
+    # aid trucks let across it).
+    ("commerce", "trade commerce commercial merchant merchants business businesses exporters importers"),
     (
         "finance",
         "bank banks banking payment payments remittance remittances currency liquidity sanctions cash|money_transfer|"
         "money_transfers|bank_transfers|move_funds|transfer_funds",
     ),
 )
+# The stored form keeps the fields in 32 bits.
+assert len(_FIELDS) <= 32
 _EXACT: dict[str, int] = {}
 _STEMS: dict[str, int] = {}
 _PHRASES: dict[str, int] = {}
@@ -396,14 +409,15 @@ _PHRASE_RE = re.compile(
 FIELD_BITS = {name: 1 << n for n, (name, _) in enumerate(_FIELDS)}
 # Fields so broad that sharing one says little: health (vaccination, evacuating the
 # wounded and fuel for hospitals are all health), livelihoods (fishing, grazing, a
-# harvest, a market) and access (the means of most processes). Two tracks that each
-# name a field besides these, and share none of those, are on different questions
+# harvest, a market), and access and registration (the means of most processes: the
+# road, and the permit, visa or accreditation for the staff who take it). Two tracks that
+# each name a field besides these, and share none of those, are on different questions
 # (`records.other_questions`).
-GENERIC = FIELD_BITS["health"] | FIELD_BITS["livelihoods"] | FIELD_BITS["access"]
+GENERIC = FIELD_BITS["health"] | FIELD_BITS["livelihoods"] | FIELD_BITS["access"] | FIELD_BITS["registration"]
 # Questions that access is not sought for: a track on one of them and a track on access
 # that does not name it are on different questions (release of detained nurses and clinic
 # teams reaching a district; accountability for attacks on convoys and the convoys' passage).
-NOT_ACCESS = FIELD_BITS["detention"] | FIELD_BITS["accountability"]
+NOT_ACCESS = FIELD_BITS["detention"] | FIELD_BITS["accountability"] | FIELD_BITS["commerce"]
 
 
 def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = "") -> int:
