@@ -21,10 +21,10 @@ from server.domain.overlap.records import (
     Names,
     PairScore,
     TrackRecord,
+    access_only,
     bulk,
     one_blas_thread,
     other_questions,
-    same_fields,
     same_narrow_question,
 )
 
@@ -384,8 +384,8 @@ class OverlapIndex:
     def _same_question(self, block: Block, i: np.ndarray, j: np.ndarray, narrow: np.ndarray) -> np.ndarray:
         """Slot pairs whose tracks name the same question: the same narrow fields of work
         (`records.same_narrow_question`: the release of detainees, a truce) and not at
-        other sites, or the same broad ones at a place both name (access over one bridge,
-        in two writers' words).
+        other sites, or access alone at a place both name (aid trucks over one bridge, in
+        two writers' words).
 
         Two desks that write one process in their own words may share few words, but they
         name its question alike; the fields are read from a lexicon, not from the sentence
@@ -396,7 +396,7 @@ class OverlapIndex:
         named = np.nonzero(narrow & (mi != 0) & (mj != 0))[0]
         if len(named):
             out[named] = ~block.other_sites(i[named], j[named])
-        maybe = np.nonzero(~narrow & same_fields(block.fields[i], block.fields[j]) & ((mi & mj) != 0))[0]
+        maybe = np.nonzero(access_only(block.fields[i], block.fields[j]) & ((mi & mj) != 0))[0]
         # Masks that share a bit may still be names that differ: look at those alone.
         for n in maybe.tolist():
             a, b = block.sites[int(i[n])], block.sites[int(j[n])]

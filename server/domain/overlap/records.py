@@ -57,9 +57,11 @@ def same_narrow_question(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
     return out
 
 
-def same_fields(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
-    """Pairs of tracks that name the same fields of work, broad ones included, and at least one."""
-    out: np.ndarray = (f1 != 0) & (f1 == f2)
+def access_only(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
+    """Pairs of tracks that both name access and no other field of work: passage is their
+    whole question. (Health is named by the place as often as by the aim: every track at
+    a hospital names it.)"""
+    out: np.ndarray = (f1 == ACCESS) & (f2 == ACCESS)
     return out
 
 

@@ -377,6 +377,9 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ),
     ("recruitment", "recruits recruitment demobilis* demobiliz*|child_soldiers|recruitment_of_children"),
     ("amnesty", "amnesty amnesties deserters pardon pardons"),
+    # Works on what the fighting damaged: engineers at a plant, a bridge or a road. A
+    # track on the works and a track on passage over the same bridge are two questions.
+    ("repair", "repair repairs repaired repairing rebuild* reconstruct* rehabilitat* resurfac* restor*"),
     # Trade and business: what an economic track seeks for traders and their goods, which
     # humanitarian access is not sought for (a bridge repaired for commercial traffic, and
     # aid trucks let across it).
@@ -409,11 +412,18 @@ _PHRASE_RE = re.compile(
 FIELD_BITS = {name: 1 << n for n, (name, _) in enumerate(_FIELDS)}
 # Fields so broad that sharing one says little: health (vaccination, evacuating the
 # wounded and fuel for hospitals are all health), livelihoods (fishing, grazing, a
-# harvest, a market), and access and registration (the means of most processes: the
-# road, and the permit, visa or accreditation for the staff who take it). Two tracks that
-# each name a field besides these, and share none of those, are on different questions
-# (`records.other_questions`).
-GENERIC = FIELD_BITS["health"] | FIELD_BITS["livelihoods"] | FIELD_BITS["access"] | FIELD_BITS["registration"]
+# harvest, a market), and access, registration and repair (the means of most processes:
+# the road, the permit, visa or accreditation for the staff who take it, the works on what
+# they reach). Two tracks that each name a field besides these, and share none of those,
+# are on different questions (`records.other_questions`): repairs to a water station and
+# to power lines.
+GENERIC = (
+    FIELD_BITS["health"]
+    | FIELD_BITS["livelihoods"]
+    | FIELD_BITS["access"]
+    | FIELD_BITS["registration"]
+    | FIELD_BITS["repair"]
+)
 # Questions that access is not sought for: a track on one of them and a track on access
 # that does not name it are on different questions (release of detained nurses and clinic
 # teams reaching a district; accountability for attacks on convoys and the convoys' passage).
