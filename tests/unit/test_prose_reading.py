@@ -137,6 +137,15 @@ CASES = [
         {"D2", "N1"},
     ),
     ("Water trucking to the camps: on hold. Condition: Hadra accepts the border commission.", {"D2", "N1"}),
+    # a halt, then the work, without "first"; not what happened
+    ("A local cessation of hostilities, then relief to the villages.", {"N1"}),
+    ("A ceasefire followed by convoys to Vell.", {"N1"}),
+    ("The ceasefire collapsed, then convoys were shelled.", set()),
+    # a political gesture to an authority, traded; not one made to carry our demarches
+    ("Upgrade of Hadra's liaison office in exchange for access to the camps.", {"D2", "N1"}),
+    ("Open a liaison office with Hadra to carry our access demarches.", set()),
+    # a party's part named as its own in a bare swap
+    ("Food for Hadra's support at the UN.", {"D2", "N1"}),
 ]
 
 

@@ -306,6 +306,11 @@ POLITICAL = family(
     r"(?:government|cabinet)\s+(?:of\s+national\s+unity|posts|seats)",
     r"allegiance",
     r"loyalty",
+    # a political gesture to an authority: "an upgrade of its liaison office", "accreditation of its envoy"
+    r"(?:open\w*|upgrad\w*|accredit\w*|rais\w*)\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?"
+    r"(?:liaison|representation|representative|diplomatic)\s+(?:office|mission|status)",
+    r"(?:liaison|representation|representative|diplomatic)\s+(?:office|mission)\s+(?:upgrade|accreditation|status)",
+    r"accreditation\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?(?:envoy|representative|ambassador|liaison)",
     # our silence bought: "in exchange for our silence on the detentions"
     r"silence\s+(?:on|about|over|regarding)",
     r"(?:switch|chang)\w*\s+sides",
@@ -368,8 +373,12 @@ ECONOMIC = family(
 )
 # Concessions that "for" alone can trade: "food for votes", "aid for recognition".
 HARD_CONCESSION = (
+    # a party's part may be named as its own: "for the Council's support at the UN"
+    r"(?:(?:the\s+)?[\w-]+['’]s?\s+)?"
     r"(?:votes?|recognition|loyalty|allegiance|political\s+support|concessions?|territory|weapons|arms|"
-    r"disarmament|withdrawal|surrender|silence|support\s+at\s+the\s+UN)"
+    r"disarmament|withdrawal|surrender|silence|support\s+(?:at|in)\s+the\s+(?:UN|assembly|council|talks|vote)|"
+    r"backing\s+(?:at|in|for)\s+the|basing\s+rights|licen[cs]es|contracts|"
+    r"cooperation\s+on\s+(?:migration|border|counter-?terrorism|security|returns))"
 )
 # What aid is used to buy when it serves an agenda: standing, not a humanitarian outcome.
 STANDING = (

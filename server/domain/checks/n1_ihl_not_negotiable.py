@@ -115,6 +115,9 @@ _ACCESS = words(ACCESS)
 _HALT = words(HALT)
 _LINK = words(family(LINK, r"only\s+during", r"only\s+(?:while|whilst)"))
 _PURPOSE = words(PURPOSE)
+_THEN_NEXT = re.compile(
+    r"(?:,|;|:|\u2013|\u2014|->|\bthen\b)\s*(?:and\s+)?(?:only\s+)?then\b|\bfollowed\s+by\b|,\s*then\b", re.I
+)
 # "post-truce", "post-ceasefire": after the halt, in one word.
 _POST_HALT = words(rf"post-?{HALT}")
 _CONCESSION = words(CONCESSION)
@@ -209,6 +212,9 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
         # ceasefire first, then convoys; first a local ceasefire, then the return of aid agencies
         found += ordered(sentence, [price, words(FIRST_THEN), work], gap=30)
         found += ordered(sentence, [words(r"first"), price, words(THEN), work], gap=40)
+        # "a local cessation, then relief to the villages"; "a ceasefire followed by convoys" (not what happened)
+        if not told:
+            found += ordered(sentence, [price, _THEN_NEXT, work], gap=30)
     found += [
         # a lull in hostilities so that distributions can take place; truces to let relief in; pauses for aid
         *ordered(sentence, [_HALT, _PURPOSE, _WORK], gap=60, boundary=_BOUNDARY),
