@@ -1,8 +1,9 @@
 """`python -m bench operator`: the compose topology as plain processes, under load for a minute.
 
-Reads the commands of `docker-compose.yml` (migrate, web with two replicas, worker, beat)
-and runs each as a plain process with the compose file's environment (production, a
-random secret key, a fresh PostgreSQL database, Redis under a broker prefix of its own);
+Reads the commands of `docker-compose.yml` (migrate, web with two replicas, worker, the
+overlap worker, beat) and runs each as a plain process with the compose file's
+environment (its `ACCORD_*` settings, with a random secret key, a fresh PostgreSQL
+database and Redis under a broker prefix of its own in place of the containers' hosts);
 the web replicas listen on loopback ports instead of 0.0.0.0. After loading a generated
 workspace it spreads 256 connections over the two web processes for a minute (API
 reads, pages, htmx fragments and saves), polls `/readyz` (or `/healthz` where there is
@@ -32,12 +33,24 @@ def compose_commands() -> dict[str, list[str]]:
     """The `command:` of each service that runs Accord, with `accord` as this Python's `-m server`."""
     services = yaml.safe_load(COMPOSE.read_text())["services"]
     out = {}
-    for name in ("migrate", "web", "worker", "beat"):
+    for name in ("migrate", "web", "worker", "overlap-worker", "beat"):
+        if name not in services:
+            continue
         cmd = list(services[name]["command"])
         if cmd[0] == "accord":
             cmd = [sys.executable, "-m", "server", *cmd[1:]]
         out[name] = cmd
     return out
+
+
+# Settings that name the containers' hosts or a secret: the trial gives its own.
+_OWN = ("ACCORD_DATABASE_URL", "ACCORD_REDIS_URL", "ACCORD_SECRET_KEY")
+
+
+def compose_environment() -> dict[str, str]:
+    """The `ACCORD_*` settings every Accord service of the compose file shares, but the hosts and secret."""
+    shared = yaml.safe_load(COMPOSE.read_text())["x-accord"]["environment"]
+    return {k: str(v) for k, v in shared.items() if k.startswith("ACCORD_") and k not in _OWN}
 
 
 def _web_argv(cmd: list[str], port: int) -> list[str]:
@@ -90,7 +103,7 @@ def main(argv: list[str]) -> int:
     logdir.mkdir(parents=True, exist_ok=True)
     cmds = compose_commands()
     db = procs.Database("postgres", args.tracks, f"accordop{__import__('os').getpid()}:")
-    env = db.env(ACCORD_ENVIRONMENT="production")
+    env = db.env(**compose_environment())
     report: dict[str, Any] = {
         "commands": {k: " ".join(v[2:]) for k, v in cmds.items()},
         "tracks": args.tracks,
@@ -123,6 +136,11 @@ def main(argv: list[str]) -> int:
             for n, port in enumerate(ports)
         ]
         worker = procs.spawn(cmds["worker"], env, logdir / "worker.log")
+        overlap = (
+            procs.spawn(cmds["overlap-worker"], env, logdir / "overlap-worker.log")
+            if "overlap-worker" in cmds
+            else None
+        )
         beat = procs.spawn(cmds["beat"], env, logdir / "beat.log")
         bases = [f"http://127.0.0.1:{port}" for port in ports]
         deadline = time.monotonic() + 90
@@ -175,6 +193,7 @@ def main(argv: list[str]) -> int:
         report["processes_alive"] = {
             "web": [w.poll() is None for w in webs],
             "worker": worker.poll() is None,
+            "overlap_worker": overlap is None or overlap.poll() is None,
             "beat": beat.poll() is None,
         }
         report["log_errors"] = {

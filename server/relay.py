@@ -19,7 +19,7 @@ from typing import Any
 from celery import Celery
 from sqlmodel import Session, col, select
 
-from server.broker import ROUTES, redact, transport_options, wire_config
+from server.broker import ROUTES, redact, wire_config
 from server.db import session_scope
 from server.events import REQUEST_ID_KEY
 from server.models import OutboxRow
@@ -119,7 +119,6 @@ def relay_pending(limit: int = BATCH, older_than_seconds: float = 0.0) -> int:
         .order_by(col(OutboxRow.id))
         .limit(limit)
     )
-    opts = {"transport_options": transport_options(s)}
     if not s.redis_url:
         s.data_dir.mkdir(parents=True, exist_ok=True)  # the broker file's directory
     if not s.is_sqlite:
@@ -129,7 +128,7 @@ def relay_pending(limit: int = BATCH, older_than_seconds: float = 0.0) -> int:
             rows = list(db.exec(q.with_for_update(skip_locked=True)).all())
             if not rows:
                 return 0
-            return _send_rows(db, rows, s.broker_url, opts)
+            return _send_rows(db, rows, s.broker_url)
     # On SQLite the write lock would stall every writer while the broker answers, so
     # read, send, then mark; a row two relays both send is only checked twice.
     with session_scope(write=False) as db:
@@ -144,20 +143,25 @@ def relay_pending(limit: int = BATCH, older_than_seconds: float = 0.0) -> int:
                 )
             ).all()
         )
-        return _send_rows(db, sorted(fresh, key=lambda r: r.id or 0), s.broker_url, opts)
+        return _send_rows(db, sorted(fresh, key=lambda r: r.id or 0), s.broker_url)
 
 
-def _send_rows(db: Session, rows: list[OutboxRow], broker_url: str, opts: dict[str, Any]) -> int:
+def _send_rows(db: Session, rows: list[OutboxRow], broker_url: str) -> int:
     sent = 0
     app = _sender()
+    # A connection from the sender's pool (its transport options are `wire_config`'s):
+    # connecting and declaring the queues once per connection, not once per run, was most
+    # of what a run cost.
+    conn = app.pool.acquire(block=True)
     try:
-        with app.connection_for_write(broker_url, **opts) as conn:
-            for row in rows:
-                _send(app, conn, row)
-                row.sent_at = utcnow()
-                db.add(row)
-                sent += 1
+        for row in rows:
+            _send(app, conn, row)
+            row.sent_at = utcnow()
+            db.add(row)
+            sent += 1
     except Exception as exc:  # the broker's own errors differ by transport
+        # A connection that failed is not handed out again as it is: the next run connects afresh.
+        conn.collect()
         failed = rows[sent] if sent < len(rows) else None
         if failed is not None:
             failed.attempts += 1
@@ -166,6 +170,8 @@ def _send_rows(db: Session, rows: list[OutboxRow], broker_url: str, opts: dict[s
         broker_state.failed(broker_url, exc)
     else:
         broker_state.succeeded(broker_url)
+    finally:
+        conn.release()
     db.flush()
     return sent
 
