@@ -641,6 +641,26 @@ D2_CASES = [
         set(),
         id="near-miss-red-line-on-humanitarian-ground",
     ),
+    pytest.param(
+        ws(track(red_lines=[{"text": "the negotiations on the border break down", "trigger": "pause"}])),
+        {("waits_on_political_events", ("t1",))},
+        id="red-line-pauses-on-talks-named-by-their-subject",
+    ),
+    pytest.param(
+        ws(track(red_lines=[{"text": "the talks on convoy notification break down", "trigger": "pause"}])),
+        set(),
+        id="near-miss-red-line-on-humanitarian-talks",
+    ),
+    pytest.param(
+        ws(track(aims=["Hadra back at the negotiating table"])),
+        {("political_aim", ("t1",))},
+        id="aim-a-party-brought-to-the-table",
+    ),
+    pytest.param(
+        ws(track(aims=["Hadra's participation in the access talks"])),
+        set(),
+        id="near-miss-aim-a-party-in-humanitarian-talks",
+    ),
 ]
 
 

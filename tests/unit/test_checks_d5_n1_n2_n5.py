@@ -367,6 +367,11 @@ N1_CASES = [
         id="red-line-ends-the-track-when-a-truce-fails",
     ),
     pytest.param(
+        ws(track(red_lines=[{"text": "the truce talks stall", "trigger": "pause"}])),
+        {(CONDITIONAL, ("t1",))},
+        id="red-line-pauses-the-track-when-truce-talks-stall",
+    ),
+    pytest.param(
         ws(track(red_lines=[{"text": "shelling of the Ostra road", "trigger": "pause"}])),
         set(),
         id="near-miss-red-line-on-the-danger-itself",

@@ -488,7 +488,11 @@ TRUCE = r"(?:cease[\s-]*fires?|truces?|armistices?|cessations?\s+of\s+hostilitie
 AGENDA_EVENT = (
     r"(?:(?:political|peace|status|normali[sz]ation|constitutional|trade|security|border|unity|power-sharing)\s+"
     r"(?:talks|process|track|negotiations|dialogue|deal|agreement|settlement|roadmap)|elections?|recogni(?:tion|[sz]\w*)|"
-    r"normali[sz]\w*|sanctions|trade\s+(?:deal|agreement)|diplomatic\s+relations)"
+    r"normali[sz]\w*|sanctions|trade\s+(?:deal|agreement)|diplomatic\s+relations"
+    # talks named by their subject, not a humanitarian one: "the negotiations on the border"
+    rf"|(?:talks|negotiations|dialogue|process)\s+(?:on|over|about)\s+(?:the\s+|its\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}"
+    r"(?:[\w'’-]+\s+){0,2}?(?:border|boundary|status|recognition|elections?|constitution|territor\w*|sovereignty|"
+    r"power|transition|settlement|ridge|disarmament|withdrawal|licen[cs]es?|tariffs?|debt|port|lease|concessions?))"
 )
 
 # Another agenda's goals, when a humanitarian track names them among its own aims: the
@@ -510,6 +514,11 @@ AGENDA_AIM = family(
     r"(?:join|joins|joined|joining|attend\w*|come|comes|came|return\w*|sit\w*|brought|bring\w*)\s+(?:back\s+)?"
     r"(?:to\s+|at\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|negotiating\s+table|negotiations|political\s+process|"
     r"peace\s+process|dialogue|conference)",
+    r"amnest(?:y|ies)",
+    # a party's place at another agenda's table: "Hadra back at the negotiating table", "its delegation in the Aldwick talks"
+    r"(?:back\s+)?(?:at|to)\s+the\s+negotiating\s+table",
+    rf"(?:delegation|presence|participation|attendance|seat)\s+(?:in|at|to)\s+(?:the\s+)?{_NOT_HUMANITARIAN_TEXT}"
+    r"(?:[\w'’-]+\s+){0,2}?(?:talks|negotiations|conference|dialogue|summit)",
     r"amnest(?:y|ies)",
     r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|"
     r"government|roadmap|peace\s+plan)",

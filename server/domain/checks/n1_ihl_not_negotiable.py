@@ -318,6 +318,7 @@ _SEEK = words(SEEK)
 _TRUCE = words(TRUCE)
 _TRUCE_FAILS = words(
     rf"{TRUCE}\s+(?:[\w'’-]+\s+){{0,3}}?(?:collaps\w*|breaks?\s+down|broke\s+down|fails?|failed|ends?|ended|lapses?|"
+    r"stall\w*|falter\w*|f[ae]ll\s+through|falls\s+through|break\s+off|broke\s+off|(?:is|are)\s+(?:suspended|abandoned)|"
     r"lapsed|expires?|expired|is\s+broken|(?:is\s+)?not\s+(?:held|respected|renewed|extended|agreed|signed|reached|"
     r"in\s+place)|does\s+not\s+hold|no\s+longer\s+holds|unravels?)"
     # no truce comes: "no ceasefire agreed by June" (not "no ceasefire violations reported")
