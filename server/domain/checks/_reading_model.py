@@ -41,7 +41,7 @@ from server.domain.once import once
 from server.domain.snapshot import Initiative, Snapshot
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "prose_model.npz"
-SHA256 = "8e303a424bd7e641914f28f26e1eee1836a441a7f1c2975d3f5987104ab470c3"
+SHA256 = "285b5a009a159d9cfbcaccf9f99edcb804cd220189f07506ffa8eaf212b8ddfc"
 PRINCIPLES = ("D2", "N1")
 
 _FAMILIES = {
