@@ -116,6 +116,7 @@ def install(engine: Engine) -> None:
     event.listen(engine, "after_cursor_execute", _seen)
     event.listen(engine, "commit", _bump)
     event.listen(engine, "rollback", _forget)
+    event.listen(engine, "rollback_savepoint", _flush_undone)
     event.listen(engine.pool, "checkin", _checked_in)
     if not _installed_orm:
         _installed_orm = True
@@ -241,6 +242,12 @@ def _bump(conn: Any) -> None:
         cursor.execute(_bump_statement(keys))
     finally:
         cursor.close()
+
+
+def _flush_undone(conn: Any, _name: Any, _context: Any) -> None:
+    # A flush that failed inside a savepoint never reached `after_flush`: its rows are not
+    # written, and later statements on those tables are not the ORM's.
+    conn.info.pop(_PENDING, None)
 
 
 def _forget(conn: Any) -> None:
