@@ -9,7 +9,10 @@ no request waits for a connection another admitted request holds.
 
 Beyond that, a request waits in a bounded queue for at most `request_queue_seconds`;
 a full queue or a longer wait answers 503 with `Retry-After`, at once, from the event
-loop. `/healthz`, `/readyz`, `/metrics` and static files bypass the queue, and
+loop. Writes (POST, PUT, PATCH, DELETE) first pass a gate of their own,
+`write_slots` wide, where they wait at most `write_queue_seconds`: writes queue on one
+write lock (SQLite) or the log's head (PostgreSQL) anyway, so more of them at once
+would only hold threads and connections that reads could use while they wait. `/healthz`, `/readyz`, `/metrics` and static files bypass the queue, and
 `/healthz` needs neither the database nor a thread.
 """
 
@@ -32,6 +35,7 @@ from server.settings import get_settings
 log = logging.getLogger("accord.access")
 
 EXEMPT = ("/healthz", "/readyz", "/metrics")
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
 STREAM_PATH = "/events"
 RETRY_AFTER_BUSY = "1"
 RETRY_AFTER_DOWN = "5"
@@ -184,6 +188,9 @@ class OpsMiddleware:
         s = get_settings()
         self.app = app
         self.gate = Admission(s.db_pool_size, s.request_queue, s.request_queue_seconds)
+        self.write_gate = Admission(
+            max(1, min(s.write_slots, s.db_pool_size)), s.request_queue, s.write_queue_seconds
+        )
 
     _templates: dict[int, str] | None = None
 
@@ -208,7 +215,14 @@ class OpsMiddleware:
         status = 500
         slot = Slot(self.gate, request_id)
         streaming = False
-        release = slot.give_back
+        writing = False
+
+        def release() -> None:
+            nonlocal writing
+            slot.give_back()
+            if writing:
+                writing = False
+                self.write_gate.leave()
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, streaming
@@ -227,8 +241,14 @@ class OpsMiddleware:
         state["request_id"] = request_id
         try:
             if not (path in EXEMPT or path.startswith("/static/")):
-                refused = await slot.take()
+                refused = None
+                if scope.get("method") in WRITES:
+                    refused = await self.write_gate.enter()
+                    writing = refused is None
+                if refused is None:
+                    refused = await slot.take()
                 if refused is not None:
+                    release()
                     metrics.REQUESTS_SHED.labels(refused).inc()
                     status = 503
                     await answer_busy(scope, send, request_id)

@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = 2.0
     request_queue: int = 1000
     request_queue_seconds: float = 2.0
+    # Writes at once per process (each also takes one of the slots above), and how long a
+    # write waits for one before 503: a save queued behind others is worth a longer wait
+    # than a read, and waiting here holds no thread or connection.
+    write_slots: int = 4
+    write_queue_seconds: float = 6.0
 
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"

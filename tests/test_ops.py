@@ -285,3 +285,43 @@ def test_a_pool_timeout_answers_503_with_retry_after(db: Session, monkeypatch: p
     client.cookies.set("accord", "x")
     page = client.get("/initiatives")
     assert page.status_code == 503 and "Every database connection is in use" in page.text
+
+
+def test_writes_wait_at_their_own_gate_and_leave_the_slots_to_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saves stuck behind a lock hold at most `write_slots` of the process's slots: reads go on."""
+    import asyncio
+
+    monkeypatch.setattr(get_settings(), "db_pool_size", 4)
+    monkeypatch.setattr(get_settings(), "write_slots", 2)
+    monkeypatch.setattr(get_settings(), "write_queue_seconds", 0.5)
+
+    async def scenario() -> tuple[list[int], list[int], list[int], int]:
+        lock = asyncio.Event()
+        inside = [0]
+
+        async def app(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+            if scope["method"] == "POST":
+                inside[0] += 1
+                await lock.wait()
+            await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+            await send({"type": "http.response.body", "body": b"ok"})  # type: ignore[operator]
+
+        gate = ops.OpsMiddleware(app)  # type: ignore[arg-type]
+        transport = httpx.ASGITransport(app=gate)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            writes = [asyncio.create_task(c.post("/save")) for _ in range(8)]
+            await asyncio.sleep(0.05)
+            # Two saves are inside; the others wait at the write gate, holding no slot.
+            reads = await asyncio.wait_for(asyncio.gather(*(c.get("/page") for _ in range(20))), 2)
+            held = inside[0]
+            late = [r.status_code for r in await asyncio.gather(*writes[2:])]  # past 0.5 s: refused
+            lock.set()
+            first = [r.status_code for r in await asyncio.gather(*writes[:2])]
+            again = [r.status_code for r in await asyncio.gather(*(c.post("/save") for _ in range(3)))]
+        return [r.status_code for r in reads], late, first + again, held
+
+    reads, late, done, held = asyncio.run(scenario())
+    assert reads == [200] * 20
+    assert held == 2
+    assert late == [503] * 6
+    assert done == [200] * 5
