@@ -146,6 +146,11 @@ CASES = [
     ("Open a liaison office with Hadra to carry our access demarches.", set()),
     # a party's part named as its own in a bare swap
     ("Food for Hadra's support at the UN.", {"D2", "N1"}),
+    # a part stated with a denial, or a contrast with "for its part", is no side of a deal
+    ("Relief access is demanded as Hadra's obligation under IHL; nothing is offered in return.", set()),
+    ("We support the political track; the relief track, for its part, runs on need alone.", set()),
+    # a past event ordered in time is no condition
+    ("Relief to the north resumed in March after the ceasefire; it has not stopped since.", set()),
 ]
 
 
@@ -169,6 +174,8 @@ def test_a_heading_stays_with_its_clause_and_sentences_still_split() -> None:
         ("deliveries were suspended and resumed on 14 March", True),
         ("convoys resume once the truce is signed", False),
         ("teams will deploy after a truce", False),
+        ("relief to the north resumed in March after the ceasefire", True),
+        ("relief is to resume after the ceasefire", False),
     ],
 )
 def test_a_narrated_clause_tells_what_happened(clause: str, told: bool) -> None:

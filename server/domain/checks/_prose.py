@@ -496,7 +496,9 @@ def acted_by_other(sentence: str, start: int, voice: Voice) -> bool:
 
 _PAST = re.compile(r"\b(?:was|were|had|did|went|came|rose|fell|grew|began|\w{2,}ed)\b", re.IGNORECASE)
 _NOT_PAST = re.compile(
-    r"\b(?:will|would|shall|should|must|can|could|may|might|is|are|am|be|to|has|have|needs?|only|until|unless|if|once)\b"
+    r"\b(?:will|would|shall|should|must|can|could|may|might|is|are|am|be|has|have|needs?|only|until|unless|if|once)\b"
+    # "to" before a verb, not before what it goes to ("relief to the north resumed")
+    r"|\bto\b(?!\s+(?:the|a|an|its|their|our|his|her|this|that|these|those|all|each|every|both|(?-i:[A-Z0-9]))\b)"
     r"|n't\b",
     re.IGNORECASE,
 )

@@ -289,7 +289,11 @@ def _price(condition: str, v: Voice, after: bool = False) -> bool:
 
 
 _AS_ROLE = re.compile(
-    rf"(?:an?\s+|the\s+|our\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?{INDUCEMENT}\b", re.IGNORECASE
+    rf"(?:an?\s+|the\s+|our\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?{INDUCEMENT}\b"
+    # what the aid is owed as: "demanded as Hadra's obligation under IHL", "as a legal duty"
+    r"|(?:an?\s+|the\s+|our\s+|its\s+|their\s+|[\w'’-]+['’]s?\s+)?(?:[\w'’-]+\s+)?(?:obligations?|duty|duties|right|rights|"
+    r"requirement|entitlement|matter\s+of\s+(?:law|principle|right|need))\b",
+    re.IGNORECASE,
 )
 
 
@@ -475,10 +479,24 @@ def swapped(sentence: str, give: re.Pattern[str]) -> list[Span]:
     return [*ordered(sentence, [give, _FOR, _HARD], gap=15), *paid]
 
 
+_DENIES_PART = words(r"(?:nothing|none|not|never|no|without|n't)")
+
+
 def paired(first: str, second: str, v: Voice) -> bool:
     """Two clauses that make one deal: one side's part, then "in return" (or "X gets ..., we get ...") the other's."""
-    if not _IN_RETURN.search(second) and not (_EACH_GETS.search(first) and _EACH_GETS.search(second)):
+    m = _IN_RETURN.search(second)
+    if m is None and not (_EACH_GETS.search(first) and _EACH_GETS.search(second)):
         return False
+    if m is not None and _DENIES_PART.search(second):
+        return False  # "nothing is offered in return", "Hadra, for its part, has recognised nothing"
+    if (
+        m is not None
+        and m.start() == 0
+        and (lead := re.match(r"\s*([^,]+),\s*for\s+(?:its|their|our)\s+part", second))
+    ):
+        # "Hadra, for its part, will ...": a side's part; "the relief track, for its part, runs on need" contrasts
+        if not (v.others(lead.group(1), sentence_start=False) or v.ours(lead.group(1))):
+            return False
 
     def has(pattern: re.Pattern[str], clause: str) -> bool:
         return any(asserted(clause, m.start(), m.end(), v) for m in pattern.finditer(clause))

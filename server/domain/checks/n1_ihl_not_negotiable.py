@@ -115,6 +115,11 @@ _ACCESS = words(ACCESS)
 _HALT = words(HALT)
 _LINK = words(family(LINK, r"only\s+during", r"only\s+(?:while|whilst)"))
 _PURPOSE = words(PURPOSE)
+# Words that order two events in time, and words that make one wait on the other.
+_TIME_ORDER = words(r"(?:after|following|when|since)")
+_CONDITION = words(
+    r"(?:only|until|till|pending|once|unless|if|conditional|contingent|dependent|subject\s+to|tied|linked)"
+)
 _THEN_NEXT = re.compile(
     r"(?:,|;|:|\u2013|\u2014|->|\bthen\b)\s*(?:and\s+)?(?:only\s+)?then\b|\bfollowed\s+by\b|,\s*then\b", re.I
 )
@@ -190,8 +195,17 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
     found: list[Span] = party_price(sentence, v)
     for work, price in ((_WORK, _HALT), (_WORK, _CONCESSION)):
         found += [
-            # convoys only once a truce holds; access to Vell conditional on military concessions
-            *ordered(sentence, [work, _LINK, price], boundary=_BOUNDARY),
+            # convoys only once a truce holds; access to Vell conditional on military concessions; not what
+            # happened in time order ("relief resumed in March after the ceasefire")
+            *(
+                s
+                for s in ordered(sentence, [work, _LINK, price], boundary=_BOUNDARY)
+                if not (
+                    told
+                    and _TIME_ORDER.search(sentence[s.start : s.end])
+                    and not _CONDITION.search(sentence[s.start : s.end])
+                )
+            ),
             # a truce for aid; sanctions relief in exchange for convoy access
             *ordered(sentence, [price, _EXCHANGE, work], boundary=_BOUNDARY),
             # we would register their charity if they open their camps to NGOs
