@@ -151,6 +151,8 @@ CASES = [
     ("We support the political track; the relief track, for its part, runs on need alone.", set()),
     # a past event ordered in time is no condition
     ("Relief to the north resumed in March after the ceasefire; it has not stopped since.", set()),
+    # a colon that opens a denial breaks a chain of price, link and aid
+    ("The trade track and the relief track are kept apart: no concession on tariffs is tied to aid.", set()),
 ]
 
 

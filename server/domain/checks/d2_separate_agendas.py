@@ -138,7 +138,8 @@ _EXCHANGE = words(EXCHANGE)
 # A new clause with its own point breaks a chain of aid, link and concession.
 _BOUNDARY = re.compile(
     r",\s*(?:while|whereas|but|and|although|though|meanwhile|whilst)\b|\b(?:while|whereas|but|although|meanwhile)\b"
-    r"|\(|\)",
+    # a colon that opens a denial: "kept apart: no concession on tariffs is tied to aid"
+    r"|\(|\)|[:;\u2013\u2014]\s*(?:no|not|nothing|never|none|neither)\b",
     re.IGNORECASE,
 )
 _CLAUSE_HEAD = re.compile(rf"^\s*{CONDITION_HEAD}", re.IGNORECASE)
