@@ -41,7 +41,7 @@ from server.domain.once import once
 from server.domain.snapshot import Initiative, Snapshot
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "prose_model.npz"
-SHA256 = "285b5a009a159d9cfbcaccf9f99edcb804cd220189f07506ffa8eaf212b8ddfc"
+SHA256 = "6a0f1263a399dbc98ac43c2cbf081693385a6f52341521981a882406acd9799c"
 PRINCIPLES = ("D2", "N1")
 
 _FAMILIES = {
