@@ -265,6 +265,11 @@ def _checked_in(_dbapi_conn: Any, record: Any) -> None:
             record.info.pop(key, None)
 
 
+def wrote_workspace(conn: Any) -> bool:
+    """Whether the connection's open transaction has changed something that moves the workspace's mark."""
+    return bool(conn.info.get(_WROTE))
+
+
 def wrote(conn: Any) -> bool:
     """Whether the connection's open transaction has changed anything yet."""
     return bool(conn.info.get(_WROTE) or conn.info.get(_TRACKS))

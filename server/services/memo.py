@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import event as sa_event
 from sqlmodel import Session, select
 
+from server import generation
 from server.models import Organisation
 
 T = TypeVar("T")
@@ -49,9 +50,30 @@ def of_tracks(
     return wrap
 
 
+# Every organisation, per database, under the workspace's write mark it was read at.
+_shared: dict[str, tuple[str, list[Organisation]]] = {}
+_COLUMNS = ("id", "key", "name", "kind", "government", "version")
+
+
 def organisations(db: Session) -> list[Organisation]:
-    """Every organisation (reference data: a few dozen rows), read once per unit of work."""
-    return once(db, "organisations", lambda: list(db.exec(select(Organisation)).all()))
+    """Every organisation (reference data: a few dozen rows), read once per unit of work.
+
+    Within a request that authenticated (which reads the workspace's write mark), once
+    per process while the mark stands: a change to an organisation moves the workspace's
+    mark (`server.generation`). What is given then are copies of the rows, not the
+    session's own objects, the same for every request; a unit of work that is changing
+    the workspace itself reads its own rows.
+    """
+    mark = db.info.get(generation.KEY)
+    if not mark or db.new or db.dirty or db.deleted or generation.wrote_workspace(db.connection()):
+        return once(db, "organisations", lambda: list(db.exec(select(Organisation)).all()))
+    url = str(db.get_bind().url)
+    held = _shared.get(url)
+    if held is not None and held[0] == mark:
+        return held[1]
+    rows = [Organisation(**{c: getattr(o, c) for c in _COLUMNS}) for o in db.exec(select(Organisation)).all()]
+    _shared[url] = (mark, rows)
+    return rows
 
 
 def _forget(session: Session, *_: Any) -> None:

@@ -249,3 +249,30 @@ def test_an_answer_that_reads_a_linked_track_follows_that_track_too(
             )
             s.commit()
         assert "Release of detained medics" in _get(c, page)[1]
+
+
+def test_a_renamed_organisation_reaches_the_next_answer_of_every_track(
+    db: Session, tracks: dict[str, int]
+) -> None:
+    """Organisations are read once per process while the workspace's mark stands (`memo`)."""
+    from server.models import Organisation
+
+    owner = person(db, "varnia-mfa", "desk_officer")
+    db.commit()
+    org = db.exec(select(Organisation).where(Organisation.key == "varnia-mfa")).one()
+    db.commit()  # the fixture's session holds SQLite's write lock until it ends its transaction
+    with TestClient(create_app(), follow_redirects=False) as c:
+        sign_in(c, owner.email)
+        for key in ("t1", "t2"):
+            first = _get(c, f"/initiatives/{tracks[key]}")
+            assert first[0] == 200 and org.name in first[1]
+            assert _get(c, f"/initiatives/{tracks[key]}") == first
+        with Session(get_engine(write=True)) as s:
+            row = s.get(Organisation, org.id)
+            assert row is not None
+            row.name = "Ministry of External Relations of Varnia"
+            s.add(row)
+            s.commit()
+        for key in ("t1", "t2"):
+            page = _get(c, f"/initiatives/{tracks[key]}")[1]
+            assert "Ministry of External Relations of Varnia" in page
