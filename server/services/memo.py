@@ -67,7 +67,7 @@ def organisations(db: Session) -> list[Organisation]:
     mark = db.info.get(generation.KEY)
     if not mark or db.new or db.dirty or db.deleted or generation.wrote_workspace(db.connection()):
         return once(db, "organisations", lambda: list(db.exec(select(Organisation)).all()))
-    url = str(db.get_bind().url)
+    url = str(db.get_bind().engine.url)
     held = _shared.get(url)
     if held is not None and held[0] == mark:
         return held[1]
