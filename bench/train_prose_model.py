@@ -58,7 +58,7 @@ def rule_sentences(principle: str, text: str, v: object, humanitarian: bool, whe
             found += d2.offers(text, v)  # type: ignore[arg-type]
         return found
     plan = where.split()[0] in ("title", "aim", "objective", "metric")
-    framed = n1.framings(text, v, plan=plan)  # type: ignore[arg-type]
+    framed = n1.framings(text, v, plan=plan, humanitarian=humanitarian)  # type: ignore[arg-type]
     out = [s for hits in framed.values() for s in hits]
     if humanitarian and not out:
         out += n1.halt_as_aim(text, where, v)  # type: ignore[arg-type]

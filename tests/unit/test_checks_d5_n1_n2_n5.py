@@ -372,6 +372,21 @@ N1_CASES = [
         id="red-line-pauses-the-track-when-truce-talks-stall",
     ),
     pytest.param(
+        ws(track(description="The mission to Vell is postponed until the fighting subsides.")),
+        {(CONDITIONAL, ("t1",))},
+        id="humanitarian-track-puts-off-its-work-until-a-halt",
+    ),
+    pytest.param(
+        ws(track(description="The mission to Vell is postponed until the bridge is repaired.")),
+        set(),
+        id="near-miss-put-off-until-a-repair",
+    ),
+    pytest.param(
+        ws(track(kind="political", description="The conference is postponed until a ceasefire is agreed.")),
+        set(),
+        id="near-miss-another-agenda-put-off-until-a-halt",
+    ),
+    pytest.param(
         ws(track(red_lines=[{"text": "shelling of the Ostra road", "trigger": "pause"}])),
         set(),
         id="near-miss-red-line-on-the-danger-itself",

@@ -65,6 +65,7 @@ from server.domain.checks._lexicon import (
     PROVIDES,
     PURPOSE,
     SEEK,
+    TALKS,
     THEN,
     TRADE_VERB,
     TRUCE,
@@ -287,14 +288,45 @@ def _proper_name(sentence: str, m: re.Match[str]) -> bool:
     return m.start() > 0 and all(w[:1].isupper() for w in found) and len(lower) >= 2
 
 
-def framings(text: str, v: Voice, plan: bool = False) -> dict[str, list[str]]:
-    """The sentences of a text that frame access as negotiable, by kind (the graver kind first)."""
+# Put off until a halt, whatever is put off: "the mission to Vell is postponed until the fighting subsides".
+_DEFERRED = words(
+    r"(?:postpon\w*|deferr?\w*|delay\w*|shelv\w*|parked|put\s+on\s+hold|on\s+hold|held\s+(?:up|back|over)|"
+    r"suspend\w*|paused|halted|frozen)\s+(?:[\w'’-]+\s+){0,3}?(?:until|till|pending|awaiting)"
+)
+_OTHER_AGENDA = words(family(TALKS, CONCESSION))
+
+
+def _deferred_spans(sentence: str, plan: bool) -> list[Span]:
+    """On a humanitarian track, anything of it put off until a halt in the fighting comes.
+
+    The track's own work need not be named ("the mission", "phase two", "the round"): what a
+    humanitarian track puts off is humanitarian work. Not talks or another agenda's step
+    ("the status talks are postponed until a ceasefire holds"), and not what happened.
+    """
+    if not plan and narrated(sentence):
+        return []
+    out = []
+    for s in ordered(sentence, [_DEFERRED, _HALT_COMES], gap=40, boundary=_BOUNDARY):
+        clause = re.split(r"[,;:()]", sentence[: s.start])[-1]
+        if not _OTHER_AGENDA.search(clause) and not _OTHER_AGENDA.search(sentence[s.start : s.end]):
+            out.append(s)
+    return out
+
+
+def framings(text: str, v: Voice, plan: bool = False, humanitarian: bool = False) -> dict[str, list[str]]:
+    """The sentences of a text that frame access as negotiable, by kind (the graver kind first).
+
+    On a `humanitarian` track, whatever the track puts off until a halt in the fighting is
+    read as its work made to wait on one.
+    """
     out: dict[str, list[str]] = {}
     parts = notes(statements(text))
     for n, sentence in enumerate(parts):
+        spans = _conditional_spans(sentence, v, plan) + (
+            _deferred_spans(sentence, plan) if humanitarian else []
+        )
         if paired_within(sentence, v) or any(
-            asserted(sentence, s.start, s.end, v, after_of(parts, n, s.end))
-            for s in _conditional_spans(sentence, v, plan)
+            asserted(sentence, s.start, s.end, v, after_of(parts, n, s.end)) for s in spans
         ):
             out.setdefault(CONDITIONAL, []).append(sentence)
         elif (
@@ -427,7 +459,9 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     own: dict[str, list[str]] = {}
     v = voice(snapshot, i)
     for src in track_texts(snapshot, i, metrics=True):
-        framed = framings(src.text, v, plan=src.where.split()[0] in _GOALS)
+        framed = framings(
+            src.text, v, plan=src.where.split()[0] in _GOALS, humanitarian=i.kind == "humanitarian"
+        )
         if i.kind == "humanitarian" and not framed and (aims := halt_as_aim(src.text, src.where, v)):
             framed[WORDING] = aims
         found = {kind: [f'{src.where}: "{excerpt(h)}"' for h in hits] for kind, hits in framed.items()}
@@ -440,7 +474,7 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
             findings.append(_finding(snapshot, i, src, found))
     for rl in i.red_lines:
         where = f'red line ({rl.trigger or "no trigger"}): "{excerpt(rl.text)}"'
-        framed = framings(rl.text, v)
+        framed = framings(rl.text, v, humanitarian=i.kind == "humanitarian")
         # A humanitarian track that pauses or ends when a truce fails makes its aid wait on the truce;
         # a red line about harm done during a truce ("ceasefire violations that hit schools") does not.
         if not framed and i.kind == "humanitarian" and _TRUCE_FAILS.search(rl.text):
