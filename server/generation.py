@@ -194,6 +194,8 @@ def _tracks_of(table: str, target: Any, connection: Any, op: str) -> set[int] | 
         return None
     if table in _TRACK_COLUMNS:
         return {getattr(target, c) for c in _TRACK_COLUMNS[table] if getattr(target, c, None) is not None}
+    if table == "alert" and op == "delete":
+        return None  # its alert_initiative rows may be gone already, by the database's cascade
     if table in ("alert", "alert_dismissal"):
         alert_id = target.id if table == "alert" else target.alert_id
         rows = connection.execute(
