@@ -131,3 +131,35 @@ def test_heldout_shares_no_near_duplicate_with_training(
         print(f"  {overlap:.2f}  {name!r} ~ {other!r}")
     near = [(o, other, name) for o, other, name in closest if o >= NEAR_DUPLICATE]
     assert not near, f"held-out names that nearly repeat a training row: {near}"
+
+
+@pytest.mark.parametrize(
+    ("name", "verb"),
+    [
+        ("training sessions held for border officials", "held"),
+        ("number of staff trained", "trained"),
+        ("mobile clinics operating in the valley", "operating"),
+        ("humanitarian staff able to work in Vell", "able"),
+        ("press coverage in allied countries", ""),
+        ("children reunited with their families", "reunited"),
+    ],
+)
+def test_predicate_is_the_first_verb_after_the_subject(name: str, verb: str) -> None:
+    assert metric_kinds.predicate(name) == verb
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        # What the track's people did is an output whatever its topic (health, aid, protection)...
+        ("nurses trained in wound care", "output"),
+        ("teachers trained in psychological first aid", "output"),
+        ("cargo flights operated to the coast", "output"),
+        ("helicopter rotations flown to the islands", "output"),
+        # ...and a condition changed for people is an outcome, in the same words' neighbourhood.
+        ("mobile clinics operating in the valley", "outcome"),
+        ("flights allowed to land at the airport", "outcome"),
+    ],
+)
+def test_what_was_done_is_read_apart_from_its_topic(name: str, kind: str) -> None:
+    assert metric_kinds.infer(name)[0] == kind
