@@ -48,7 +48,11 @@ What counts as a sign-off:
   signed at a meeting is often logged the next day, and there is no earlier entry its
   sign-off could have been given to.
 - A required state (a partner such as ``ostmark``) is satisfied by the state or any
-  department of its government; a required department only by itself.
+  department of its government; a required department only by itself, not by a
+  directorate or unit that is part of it (`parent_department`: a unit whose
+  ``government`` names the department, or whose name continues the department's). Such a
+  unit belongs to the department's government, and a ministry answers for its area
+  before any unit of it.
 - A sign-off with ``declined: true`` blocks the decision; only a new entry that
   supersedes it lifts the block.
 - A superseded entry is no longer judged: its status says by whom it was superseded.
@@ -77,6 +81,8 @@ from server.domain.snapshot import (
     Organisation,
     Signoff,
     Snapshot,
+    government_key,
+    parent_department,
 )
 
 ReasonCode = Literal["proposer", "named", "partner", "staff", "resource", "leverage", "leverage_kind"]
@@ -228,8 +234,7 @@ class SignoffStatus:
 
 
 def _government(orgs: Mapping[str, Organisation], key: str) -> str:
-    org = orgs.get(key)
-    return (org.government if org and org.government else None) or key
+    return government_key(orgs, key)
 
 
 def _tokens(org: Organisation) -> set[str]:
@@ -237,10 +242,14 @@ def _tokens(org: Organisation) -> set[str]:
 
 
 def responsible_department(orgs: Mapping[str, Organisation], government: str, area: Area) -> str | None:
-    """The department of `government` that answers for `area`, found by its words; None if none."""
+    """The department of `government` that answers for `area`, found by its words; None if none.
+
+    A ministry before a directorate or unit that is part of it (`parent_department`): the
+    ministry answers for its area, and a part of it signs only for itself.
+    """
     departments = sorted(
-        (o for o in orgs.values() if o.kind == "department" and (o.government or o.key) == government),
-        key=lambda o: o.key,
+        (o for o in orgs.values() if o.kind == "department" and _government(orgs, o.key) == government),
+        key=lambda o: (parent_department(orgs, o.key) is not None, o.key),
     )
     for words in AREA_WORDS[area]:
         for dept in departments:
@@ -318,7 +327,7 @@ def can_be_signed(initiative: Initiative, orgs: Mapping[str, Organisation], requ
     return any(
         may_sign_on(initiative, orgs, other.key)
         for other in orgs.values()
-        if (other.government or other.key) == gov
+        if _government(orgs, other.key) == gov
     )
 
 
@@ -560,10 +569,16 @@ def _named_departments(
         if o.kind != "department" or _government(orgs, o.key) != gov:
             continue
         own = o.name.split(",", 1)[-1] if "," in o.name else o.name
+        # A word a unit shares with the department it is part of names that department.
+        parent = orgs.get(parent_department(orgs, o.key) or "")
+        inherited = {w.casefold() for w in re.findall(r"[\w'-]+", parent.name)} if parent else set()
         names += [
             (o.key, w)
             for w in re.findall(r"[A-Z][\w'-]+", own)
-            if w.casefold() not in _OFFICE_WORDS and w.casefold() not in gov_words and len(w) > 3
+            if w.casefold() not in _OFFICE_WORDS
+            and w.casefold() not in gov_words
+            and w.casefold() not in inherited
+            and len(w) > 3
         ]
     for area, aliases in _ALIASES.items():
         dept = responsible_department(orgs, gov, area)
@@ -821,6 +836,19 @@ def signoff_status(
             requirements.append(Requirement(org, name, tuple(rs), "signed", approvals[0]))
         else:
             requirements.append(Requirement(org, name, tuple(rs), "missing", missing_since=decision.date))
+    # A unit signs for itself only: its word is not its ministry's (say so where the ministry is awaited).
+    awaited = {r.org for r in requirements if r.state == "missing"}
+    for n, so in enumerate(counted):
+        parent = parent_department(organisations, so.org)
+        if n not in used and not so.declined and parent in awaited:
+            assert parent is not None
+            used.add(n)
+            known = organisations.get(parent)
+            ignored.append(
+                IgnoredSignoff(
+                    so, f"given by a part of {known.name if known else parent}, which signs for itself only"
+                )
+            )
     extra = tuple(so for n, so in enumerate(counted) if n not in used and not so.declined)
     # A refusal by anyone who may sign on the track (a department of the owner's
     # government, a partner with a sign-off grant) says the decision lacks its backing,

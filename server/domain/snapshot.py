@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Final, Literal
 
@@ -516,6 +517,44 @@ class CheckSettings:
     forum_shopping_min_tracks: int = 3
 
 
+def government_key(orgs: Mapping[str, Organisation], key: str) -> str:
+    """The government an organisation belongs to: its `government`, read through any parent it names.
+
+    A directorate may give as its `government` the key of the ministry it belongs to
+    (`"government": "varnia-mfa"`): it is part of that ministry, and so of the ministry's
+    government. An organisation without one is a government of its own (its key).
+    """
+    seen = {key}
+    org = orgs.get(key)
+    gov = (org.government if org and org.government else None) or key
+    while gov not in seen:
+        parent = orgs.get(gov)
+        if parent is None or not parent.government or parent.government == gov:
+            break
+        seen.add(gov)
+        gov = parent.government
+    return gov
+
+
+def parent_department(orgs: Mapping[str, Organisation], key: str) -> str | None:
+    """The department an organisation is part of, as the workspace says it; None if none.
+
+    Said by its `government` naming the department (`"government": "varnia-mod"`), or by
+    its name continuing the department's ("Varnia, Ministry of Defence, Logistics
+    Directorate" under "Varnia, Ministry of Defence").
+    """
+    org = orgs.get(key)
+    if org is None:
+        return None
+    named = orgs.get(org.government) if org.government and org.government != key else None
+    if named is not None and named.kind == "department":
+        return named.key
+    for other in orgs.values():
+        if other.key != key and other.kind == "department" and org.name.startswith(f"{other.name},"):
+            return other.key
+    return None
+
+
 class Snapshot:
     """A workspace as plain data, with the look-ups checks need.
 
@@ -571,14 +610,13 @@ class Snapshot:
         return cls(parse_document(data), focus=focus)
 
     def government_of(self, org_key: str) -> str:
-        org = self.organisations.get(org_key)
-        return (org.government if org and org.government else None) or org_key
+        return government_key(self.organisations, org_key)
 
     def departments_of(self, government: str) -> list[str]:
         return sorted(
             o.key
             for o in self.ws.organisations
-            if o.kind == "department" and (o.government or o.key) == government
+            if o.kind == "department" and self.government_of(o.key) == government
         )
 
     def in_focus(self, *initiative_keys: str) -> bool:

@@ -130,6 +130,25 @@ PARTY_ORGS = [
     },
 ]
 
+# Units that are part of a ministry: one says so by naming the ministry as its government,
+# the other by a name that continues the ministry's.
+UNITS = [
+    *ORGS,
+    {"key": "mfa-hum", "name": "Humanitarian Directorate", "kind": "department", "government": "varnia-mfa"},
+    {
+        "key": "mod-log",
+        "name": "Varnia, Ministry of Defence, Logistics Directorate",
+        "kind": "department",
+        "government": "varnia",
+    },
+    {
+        "key": "air-ops",
+        "name": "Varnia, Air Operations Command",
+        "kind": "department",
+        "government": "varnia-mod",
+    },
+]
+
 # (id, document, expected findings as (kind, subjects, severity), a phrase the first finding's message holds)
 CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], str]] = [
     # --- sign-offs: the basic rule
@@ -993,6 +1012,81 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "no resources of its own",
     ),
     ("closed track is not judged", workspace({"staff": [], "resources": [], "status": "closed"}), set(), ""),
+    # --- units that are part of a ministry
+    (
+        "a directorate signed where its ministry is named",
+        workspace(
+            decisions=[dec("d1", touches=("varnia-mfa", "varnia-mod"), signed=("varnia-mfa", "mod-log"))],
+            orgs=UNITS,
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "a directorate whose government is its ministry is of the ministry's government",
+        workspace(
+            {"owner": "mfa-hum", "staff": [{"org": "mfa-hum", "fte": 1.0, "until": "2026-12-31"}]},
+            [
+                dec(
+                    "d1",
+                    text="Military aircraft to fly the airlift rotations.",
+                    touches=("mfa-hum",),
+                    signed=("mfa-hum",),
+                )
+            ],
+            orgs=UNITS,
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "the ministry, not a command under it, answers for its assets",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Military aircraft to fly the airlift rotations.",
+                    touches=("varnia-mfa",),
+                    signed=("varnia-mfa", "air-ops"),
+                )
+            ],
+            orgs=UNITS,
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "near miss: the ministry signed for its assets",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Military aircraft to fly the airlift rotations.",
+                    touches=("varnia-mfa",),
+                    signed=("varnia-mfa", "varnia-mod"),
+                )
+            ],
+            orgs=UNITS,
+        ),
+        set(),
+        "",
+    ),
+    (
+        "near miss: a directorate named and signed, its ministry not engaged",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="The Logistics Directorate will load the convoy at the depot.",
+                    touches=("varnia-mfa", "mod-log"),
+                    signed=("varnia-mfa", "mod-log"),
+                )
+            ],
+            orgs=UNITS,
+        ),
+        set(),
+        "",
+    ),
 ]
 
 
