@@ -87,7 +87,7 @@ from server.domain.snapshot import (
 
 ReasonCode = Literal["proposer", "named", "partner", "staff", "resource", "leverage", "leverage_kind"]
 State = Literal["signed", "missing", "declined"]
-Area = Literal["finance", "trade", "defence", "development", "intelligence", "interior", "health"]
+Area = Literal["finance", "trade", "defence", "development", "intelligence", "interior", "health", "foreign"]
 
 # Which department answers for which kind of leverage. "security_guarantee" is not a
 # leverage kind of the schema; it is read from a tool's description or the decision's
@@ -111,6 +111,7 @@ AREA_WORDS: dict[Area, tuple[tuple[str, ...], ...]] = {
     "intelligence": (("intelligence",),),
     "interior": (("interior", "home"),),
     "health": (("health",),),
+    "foreign": (("foreign", "mfa", "mofa"), ("external",)),
 }
 
 # Phrases in a leverage tool's description or a decision's text that name a kind of
@@ -501,6 +502,14 @@ _ASSET_AREAS: tuple[tuple[Area, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # Our diplomatic network: embassies, consulates and ambassadors answer to the foreign ministry.
+        "foreign",
+        re.compile(
+            r"\b(?:our|national|own)\s+(?:embass(?:y|ies)|consulates?|ambassadors?|diplomatic\s+(?:missions?|network))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         # Our police, border and civil protection services, and who enters the country (the
         # resettling is ours wherever the refugees come from: the match stops at the verb).
         "interior",
@@ -558,16 +567,26 @@ def _named_departments(
     ("the Treasury releases the tranche", "Interior issues the visas").
 
     A department is named by a distinctive word of its name (its government's name and
-    office words left out), written with its capital inside the sentence, or in any case
-    beside an office word ("the health ministry", "the ministry of health"); or by a name
-    its office goes by (`_ALIASES`: "the Treasury" for a ministry of finance); not where
-    the words around it give the office to another side ("the Brigades' health ministry").
+    office words left out, but for "Foreign", which tells the foreign ministry apart),
+    written with its capital inside the sentence, or in any case beside an office word
+    ("the health ministry", "the ministry of health", "the Foreign Ministry"); by its
+    initials wherever they stand ("MFA", "MoFA", "ADC"), where no other department of the
+    government has them; or by a name its office goes by (`_ALIASES`: "the Treasury" for a
+    ministry of finance); not where the words around it give the office to another side
+    ("the Brigades' health ministry", "the Foreign Ministry of Ostmark").
     """
     gov_words = {w.casefold() for w in re.findall(r"[\w'-]+", gov)}
     names: list[tuple[str, str]] = []
-    for o in orgs.values():
-        if o.kind != "department" or _government(orgs, o.key) != gov:
-            continue
+    departments = [o for o in orgs.values() if o.kind == "department" and _government(orgs, o.key) == gov]
+    initials = {o.key: _initials(_own_name(o)) for o in departments}
+    for o in departments:
+        # Its initials ("MFA", "MoFA", "ADC"), where no other department of the government has them.
+        names += [
+            (o.key, a)
+            for a in initials[o.key]
+            if len(a) >= 3 and not any(a in initials[k] for k in initials if k != o.key)
+        ]
+    for o in departments:
         own = o.name.split(",", 1)[-1] if "," in o.name else o.name
         # A word a unit shares with the department it is part of names that department.
         parent = orgs.get(parent_department(orgs, o.key) or "")
@@ -575,7 +594,7 @@ def _named_departments(
         names += [
             (o.key, w)
             for w in re.findall(r"[A-Z][\w'-]+", own)
-            if w.casefold() not in _OFFICE_WORDS
+            if (w.casefold() not in _OFFICE_WORDS or w.casefold() in _TELLING_OFFICE_WORDS)
             and w.casefold() not in gov_words
             and w.casefold() not in inherited
             and len(w) > 3
@@ -591,6 +610,8 @@ def _named_departments(
         word = r"\s+".join(re.escape(part) for part in w.split())
         found = [
             *re.finditer(rf"(?<![.!?]\s)(?<!^)\b{word}\b", text),
+            # Initials are a name wherever they stand, the head of a sentence too.
+            *(re.finditer(rf"\b{word}\b", text) if w in initials.get(key, ()) else ()),
             *re.finditer(
                 rf"(?:^|[.!?]\s+)(?:The\s+)?{word}(?:'s)?\s+(?:to|will|shall|must|is|has|and)\b", text
             ),
@@ -600,6 +621,29 @@ def _named_departments(
         ]
         if any(not _not_put_to_work(text, m.start(), m.end(), others) for m in found):
             out.append((key, w))
+    return out
+
+
+# Office words that still tell one ministry from the others of its government: the foreign
+# ministry is the one called "Foreign" (it usually owns the track, but a track a directorate
+# or an agency owns needs the ministry named: "the Foreign Ministry will present the offer").
+_TELLING_OFFICE_WORDS = {"foreign"}
+
+
+def _own_name(org: Organisation) -> str:
+    """A department's name without its government's ("Varnia, Ministry of Defence" -> "Ministry of Defence")."""
+    return (org.name.split(",", 1)[-1] if "," in org.name else org.name).strip()
+
+
+def _initials(name: str) -> set[str]:
+    """The initials a department goes by: "MFA" and "MoFA" for "Ministry of Foreign Affairs",
+    "MoD" for "Ministry of Defence", "ADC" for "Agency for Development Cooperation"."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper()]
+    if len(words) < 2:
+        return set()
+    out = {"".join(w[0] for w in words)}
+    if re.match(r"Ministry\s+(?:of|for)\s", name):
+        out.add("Mo" + "".join(w[0] for w in words[1:]))
     return out
 
 
@@ -656,10 +700,14 @@ def _held_by_others(text: str, start: int, end: int, others: set[str]) -> bool:
     """Whether the words around text[start:end] give it to another actor.
 
     Just before ("their air force", "the Brigades' health ministry") or in a phrase just
-    after ("the ministry of health of the Sovrin Republic", "the air force in Orlavia").
+    after ("the ministry of health of the Sovrin Republic", "the air force in Orlavia", "the
+    Foreign Ministry of Ostmark").
     """
     before = re.findall(r"[\w'’-]+", text[:start])[-2:]
-    after = re.match(r"\s+(?:of|in|from)\s+(?:the\s+)?([\w'’-]+)(?:\s+([\w'’-]+))?", text[end:])
+    # An office word may come between ("the Foreign Ministry of Ostmark").
+    after = re.match(
+        rf"(?:\s+{_OFFICE})?\s+(?:of|in|from)\s+(?:the\s+)?([\w'’-]+)(?:\s+([\w'’-]+))?", text[end:], re.I
+    )
     words = before + ([w for w in after.groups() if w] if after else [])
     return any(re.sub(r"(?:'s|’s|'|’)$", "", w).casefold() in others for w in words)
 

@@ -130,6 +130,9 @@ PARTY_ORGS = [
     },
 ]
 
+# A track the development agency owns and staffs: the foreign ministry signs only where engaged.
+AGENCY_TRACK = {"owner": "varnia-dev", "staff": [{"org": "varnia-dev", "fte": 1.0, "until": "2026-12-31"}]}
+
 # Units that are part of a ministry: one says so by naming the ministry as its government,
 # the other by a name that continues the ministry's.
 UNITS = [
@@ -1012,6 +1015,87 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "no resources of its own",
     ),
     ("closed track is not judged", workspace({"staff": [], "resources": [], "status": "closed"}), set(), ""),
+    # --- the foreign ministry and initials, on a track an agency owns
+    (
+        "the foreign ministry named as acting on an agency's track",
+        workspace(
+            AGENCY_TRACK,
+            [
+                dec(
+                    "d1",
+                    text="The Foreign Ministry will present the offer to the council.",
+                    touches=("varnia-dev",),
+                    signed=("varnia-dev",),
+                )
+            ],
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Foreign Affairs",
+    ),
+    (
+        "a ministry named by its initials",
+        workspace(
+            AGENCY_TRACK,
+            [
+                dec(
+                    "d1",
+                    text="MFA raises the closure with the ambassador.",
+                    touches=("varnia-dev",),
+                    signed=("varnia-dev",),
+                )
+            ],
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Foreign Affairs",
+    ),
+    (
+        "our embassy put to work",
+        workspace(
+            AGENCY_TRACK,
+            [
+                dec(
+                    "d1",
+                    text="Our embassy in Ostra will host the talks.",
+                    touches=("varnia-dev",),
+                    signed=("varnia-dev",),
+                )
+            ],
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Foreign Affairs",
+    ),
+    (
+        "near miss: foreign fighters are no ministry",
+        workspace(
+            AGENCY_TRACK,
+            [
+                dec(
+                    "d1",
+                    text="Foreign fighters left the town; resume the distributions.",
+                    touches=("varnia-dev",),
+                    signed=("varnia-dev",),
+                )
+            ],
+        ),
+        set(),
+        "",
+    ),
+    (
+        "near miss: another state's foreign ministry",
+        workspace(
+            AGENCY_TRACK,
+            [
+                dec(
+                    "d1",
+                    text="Ask the Foreign Ministry of Ostmark to host the talks.",
+                    touches=("varnia-dev",),
+                    signed=("varnia-dev",),
+                )
+            ],
+        ),
+        set(),
+        "",
+    ),
     # --- units that are part of a ministry
     (
         "a directorate signed where its ministry is named",
