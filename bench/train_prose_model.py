@@ -53,7 +53,7 @@ class Row:
 
 def rule_sentences(principle: str, text: str, v: object, humanitarian: bool, where: str) -> list[str]:
     if principle == "D2":
-        found = d2.trades(text, v)  # type: ignore[arg-type]
+        found = d2.trades(text, v, humanitarian=humanitarian)  # type: ignore[arg-type]
         if not humanitarian:
             found += d2.offers(text, v)  # type: ignore[arg-type]
         return found

@@ -661,6 +661,16 @@ D2_CASES = [
         set(),
         id="near-miss-aim-a-party-in-humanitarian-talks",
     ),
+    pytest.param(
+        ws(track(description="Phase two is on hold pending Hadra's recognition of the commission.")),
+        {("aid_traded_for_concession", ("t1",))},
+        id="humanitarian-track-puts-off-its-work-until-a-price",
+    ),
+    pytest.param(
+        ws(track(description="Phase two is on hold pending Hadra's written security guarantees.")),
+        set(),
+        id="near-miss-put-off-until-the-work-is-safe",
+    ),
 ]
 
 

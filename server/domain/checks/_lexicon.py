@@ -407,6 +407,8 @@ ENABLING = family(
     r"divert\w*|diversion|seiz\w*|loot\w*|tax\w*|levy|levies|interfer\w*|obstruct\w*|block\w*",
     r"demin\w*|mines?|repair\w*|rebuilt|reopen\w*\s+(?:the\s+)?(?:road|bridge|route|airport|port|crossing|market|banks?)",
     r"needs?|needed|necessary|required|requested|possible|feasible|safe|safety|security\s+(?:allows|permits|situation)",
+    # the safety of the work itself: "the LFA's written security guarantees", "assurances of safe passage"
+    r"(?:security|safety)\s+(?:guarantees?|assurances?|clearances?)|(?:guarantees?|assurances?)\s+(?:of|for|on)\s+(?:safe|safety|security)",
     r"audit\w*|report\w*|accounts?|assessments?|monitor\w*|registration\s+of\s+(?:NGOs|agencies|partners|staff)",
     r"agents?|procedures?|mechanisms?|arrangements?|systems?|payments?|money-transfer|banks?|lists?|notification\w*",
     r"inspect\w*|manifests?|papers|paperwork|documents?|documentation|stamp\w*|certificat\w*|waybills?|cargo",

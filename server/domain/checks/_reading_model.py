@@ -41,7 +41,7 @@ from server.domain.once import once
 from server.domain.snapshot import Initiative, Snapshot
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "prose_model.npz"
-SHA256 = "6a0f1263a399dbc98ac43c2cbf081693385a6f52341521981a882406acd9799c"
+SHA256 = "d16634190aadceb0b46333002d2b03def920aa187085e65bd0aadda857617a2a"
 PRINCIPLES = ("D2", "N1")
 
 _FAMILIES = {

@@ -329,6 +329,39 @@ def party_price(sentence: str, v: Voice) -> list[Span]:
     return out
 
 
+# Put off until something comes: "the mission to Vell is postponed until the Council signs the accord".
+DEFERRED = words(
+    r"(?:postpon\w*|deferr?\w*|delay\w*|shelv\w*|parked|put\s+on\s+hold|on\s+hold|held\s+(?:up|back|over)|"
+    r"suspend\w*|paused|halted|frozen)\s+(?:[\w'’-]+\s+){0,3}?(?:until|till|pending|awaiting)"
+)
+_OTHER_AGENDA = words(family(TALKS, CONCESSION))
+
+
+def deferred_price(sentence: str, v: Voice) -> list[Span]:
+    """On a humanitarian track, anything of it put off until a party pays a price.
+
+    What a humanitarian track puts off is humanitarian work, named or not ("the mission",
+    "phase two"); the condition is a concession or a party's act that is no part of
+    delivering aid (`_price`), not logistics. Not talks or another agenda's step put off.
+    """
+    if narrated(sentence):
+        return []
+    out = []
+    for m in DEFERRED.finditer(sentence):
+        if _OTHER_AGENDA.search(re.split(r"[,;:()]", sentence[: m.start()])[-1]):
+            continue
+        rest = sentence[m.end() :]
+        stop = _BOUNDARY.search(rest)
+        condition = " ".join((rest[: stop.start()] if stop else rest).split()[:14])
+        if (
+            condition
+            and not _logistics(condition)
+            and (_price(condition, v) or _CONCESSION.search(condition))
+        ):
+            out.append(Span(m.start(), m.end() + len(condition)))
+    return out
+
+
 def _trade_spans(sentence: str, v: Voice) -> list[Span]:
     """Where a sentence offers aid or access against a political, military or economic concession."""
     found = [
@@ -531,15 +564,19 @@ def paired_within(sentence: str, v: Voice) -> bool:
     return any(asserted(first, g.start(), g.end(), v) for g in _GIVE.finditer(first)) and _price(act, v)
 
 
-def trades(text: str, v: Voice) -> list[str]:
-    """The sentences of a text in which the track itself trades aid or access for a concession."""
+def trades(text: str, v: Voice, humanitarian: bool = False) -> list[str]:
+    """The sentences of a text in which the track itself trades aid or access for a concession.
+
+    On a `humanitarian` track, whatever the track puts off until a party pays a price is
+    its aid made to wait on it (`deferred_price`).
+    """
     parts = notes(statements(text))
     found = [
         sentence
         for n, sentence in enumerate(parts)
         if any(
             asserted(sentence, s.start, s.end, v, after_of(parts, n, s.end))
-            for s in _trade_spans(sentence, v)
+            for s in _trade_spans(sentence, v) + (deferred_price(sentence, v) if humanitarian else [])
         )
     ]
     found += [sentence for sentence in parts if sentence not in found and paired_within(sentence, v)]
@@ -859,7 +896,7 @@ def _text_findings(snapshot: Snapshot, i: Initiative) -> tuple[list[Finding], li
     v = voice(snapshot, i)
     agenda = i.kind != "humanitarian"
     for src in track_texts(snapshot, i, metrics=True):
-        traded = trades(src.text, v)
+        traded = trades(src.text, v, humanitarian=not agenda)
         # On a political, security or economic track, aid handed out or withheld is aid used as leverage.
         offered = [h for h in offers(src.text, v) if h not in traded] if agenda else []
         if not traded and not offered:

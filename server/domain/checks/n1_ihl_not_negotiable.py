@@ -88,7 +88,9 @@ from server.domain.checks._prose import (
     words,
 )
 from server.domain.checks.d2_separate_agendas import (
+    DEFERRED,
     bundled,
+    deferred_price,
     paired,
     paired_within,
     party_price,
@@ -288,11 +290,6 @@ def _proper_name(sentence: str, m: re.Match[str]) -> bool:
     return m.start() > 0 and all(w[:1].isupper() for w in found) and len(lower) >= 2
 
 
-# Put off until a halt, whatever is put off: "the mission to Vell is postponed until the fighting subsides".
-_DEFERRED = words(
-    r"(?:postpon\w*|deferr?\w*|delay\w*|shelv\w*|parked|put\s+on\s+hold|on\s+hold|held\s+(?:up|back|over)|"
-    r"suspend\w*|paused|halted|frozen)\s+(?:[\w'’-]+\s+){0,3}?(?:until|till|pending|awaiting)"
-)
 _OTHER_AGENDA = words(family(TALKS, CONCESSION))
 
 
@@ -306,7 +303,7 @@ def _deferred_spans(sentence: str, plan: bool) -> list[Span]:
     if not plan and narrated(sentence):
         return []
     out = []
-    for s in ordered(sentence, [_DEFERRED, _HALT_COMES], gap=40, boundary=_BOUNDARY):
+    for s in ordered(sentence, [DEFERRED, _HALT_COMES], gap=40, boundary=_BOUNDARY):
         clause = re.split(r"[,;:()]", sentence[: s.start])[-1]
         if not _OTHER_AGENDA.search(clause) and not _OTHER_AGENDA.search(sentence[s.start : s.end]):
             out.append(s)
@@ -323,7 +320,7 @@ def framings(text: str, v: Voice, plan: bool = False, humanitarian: bool = False
     parts = notes(statements(text))
     for n, sentence in enumerate(parts):
         spans = _conditional_spans(sentence, v, plan) + (
-            _deferred_spans(sentence, plan) if humanitarian else []
+            _deferred_spans(sentence, plan) + deferred_price(sentence, v) if humanitarian else []
         )
         if paired_within(sentence, v) or any(
             asserted(sentence, s.start, s.end, v, after_of(parts, n, s.end)) for s in spans
