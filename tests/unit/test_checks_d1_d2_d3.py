@@ -671,6 +671,11 @@ D2_CASES = [
         set(),
         id="near-miss-put-off-until-the-work-is-safe",
     ),
+    pytest.param(
+        ws(track(description="The survey is delayed until the elders agree on the site.")),
+        set(),
+        id="near-miss-put-off-until-a-party-arranges-the-work",
+    ),
 ]
 
 

@@ -341,8 +341,8 @@ def deferred_price(sentence: str, v: Voice) -> list[Span]:
     """On a humanitarian track, anything of it put off until a party pays a price.
 
     What a humanitarian track puts off is humanitarian work, named or not ("the mission",
-    "phase two"); the condition is a concession or a party's act that is no part of
-    delivering aid (`_price`), not logistics. Not talks or another agenda's step put off.
+    "phase two"); the condition is a named political, military or economic concession,
+    not logistics. Not talks or another agenda's step put off.
     """
     if narrated(sentence):
         return []
@@ -356,7 +356,9 @@ def deferred_price(sentence: str, v: Voice) -> list[Span]:
         if (
             condition
             and not _logistics(condition)
-            and (_price(condition, v) or _CONCESSION.search(condition))
+            # a named concession: without an aid word to anchor it, a party's mere act ("until the elders
+            # agree on the site") is more often the work's own arrangement than a price
+            and _CONCESSION.search(condition)
         ):
             out.append(Span(m.start(), m.end() + len(condition)))
     return out
