@@ -69,6 +69,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -248,6 +250,19 @@ def responsible_department(orgs: Mapping[str, Organisation], government: str, ar
     A ministry before a directorate or unit that is part of it (`parent_department`): the
     ministry answers for its area, and a part of it signs only for itself.
     """
+    key = (_orgs_key(orgs), government, area)
+    with _READINGS_LOCK:
+        if key in _DEPARTMENTS:
+            return _DEPARTMENTS[key]
+    found = _responsible_department(orgs, government, area)
+    with _READINGS_LOCK:
+        _DEPARTMENTS[key] = found
+        while len(_DEPARTMENTS) > _READINGS_MAX:
+            _DEPARTMENTS.popitem(last=False)
+    return found
+
+
+def _responsible_department(orgs: Mapping[str, Organisation], government: str, area: Area) -> str | None:
     departments = sorted(
         (o for o in orgs.values() if o.kind == "department" and _government(orgs, o.key) == government),
         key=lambda o: (parent_department(orgs, o.key) is not None, o.key),
@@ -712,6 +727,32 @@ def _held_by_others(text: str, start: int, end: int, others: set[str]) -> bool:
     return any(re.sub(r"(?:'s|’s|'|’)$", "", w).casefold() in others for w in words)
 
 
+# What `touched_by_text` read, by everything it reads: the same words with the same
+# organisations and parties are read once per process (a page judges every decision of its
+# track at each drawing, a sign-off its own decision at each save).
+_READINGS: OrderedDict[tuple[object, ...], tuple[tuple[str, str], ...]] = OrderedDict()
+_READINGS_MAX = 4096
+_READINGS_LOCK = threading.Lock()
+# Each organisations mapping's key, by its id, with the mapping held so that the id stands.
+_ORG_KEYS: OrderedDict[int, tuple[Mapping[str, Organisation], tuple[tuple[str, str], ...]]] = OrderedDict()
+_DEPARTMENTS: OrderedDict[tuple[object, ...], str | None] = OrderedDict()
+
+
+def _orgs_key(orgs: Mapping[str, Organisation]) -> tuple[tuple[str, str], ...]:
+    """The organisations' whole content, as a key; taken once per mapping (they are built
+    once per judgement and never changed after)."""
+    with _READINGS_LOCK:
+        held = _ORG_KEYS.get(id(orgs))
+        if held is not None and held[0] is orgs and len(held[1]) == len(orgs):
+            return held[1]
+    key = tuple((k, repr(o)) for k, o in sorted(orgs.items()))
+    with _READINGS_LOCK:
+        _ORG_KEYS[id(orgs)] = (orgs, key)
+        while len(_ORG_KEYS) > 32:
+            _ORG_KEYS.popitem(last=False)
+    return key
+
+
 def touched_by_text(
     text: str, government: str, orgs: Mapping[str, Organisation], parties: Sequence[str] = ()
 ) -> list[tuple[str, str]]:
@@ -722,6 +763,23 @@ def touched_by_text(
     release the tranche"); not what the words give to another side, nor what they deny.
     `parties` are the names of the parties, whose own forces are not ours.
     """
+    key = (text, government, tuple(parties), _orgs_key(orgs))
+    with _READINGS_LOCK:
+        found = _READINGS.get(key)
+        if found is not None:
+            _READINGS.move_to_end(key)
+            return list(found)
+    read = tuple(_touched_by_text(text, government, orgs, parties))
+    with _READINGS_LOCK:
+        _READINGS[key] = read
+        while len(_READINGS) > _READINGS_MAX:
+            _READINGS.popitem(last=False)
+    return list(read)
+
+
+def _touched_by_text(
+    text: str, government: str, orgs: Mapping[str, Organisation], parties: Sequence[str]
+) -> list[tuple[str, str]]:
     # A party's own forces ("the Lowland Freedom Army") are not ours: each party's name
     # stands as one word of another side's, so that what it holds is not ours either.
     for party in parties:
