@@ -450,7 +450,8 @@ _ASSET_AREAS: tuple[tuple[Area, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:air\s+force|navy|naval|airdrops?|(?:our|national|own)\s+(?:army|armed\s+forces|troops|soldiers|helicopters|"
             r"peacekeep\w*|contingents?|battalions?)|"
-            r"military\s+(?:aircraft|assets|escorts?|flights?|engineers|logistics|bases?|convoys?|transport|planes?|"
+            r"military\s+(?:aircraft|helicopters?|ships?|boats?|trucks?|lorries|doctors|medics|(?:field\s+)?hospitals?|"
+            r"airlift|assets|escorts?|flights?|engineers|logistics|bases?|convoys?|transport|planes?|"
             r"vessels?|personnel|units?|medical\s+teams?)|defence\s+(?:assets|staff|attach[ée]s?))\b",
             re.IGNORECASE,
         ),

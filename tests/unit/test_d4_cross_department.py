@@ -1015,6 +1015,37 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "no resources of its own",
     ),
     ("closed track is not judged", workspace({"staff": [], "resources": [], "status": "closed"}), set(), ""),
+    # --- the defence ministry's means named by what they are
+    (
+        "military helicopters put to work",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Military helicopters to fly medical evacuations twice a week.",
+                    touches=("varnia-mfa",),
+                    signed=("varnia-mfa",),
+                )
+            ]
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "near miss: their military helicopters",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Protest to the authorities that their military helicopters overfly the camps.",
+                    touches=("varnia-mfa",),
+                    signed=("varnia-mfa",),
+                )
+            ]
+        ),
+        set(),
+        "",
+    ),
     # --- the foreign ministry and initials, on a track an agency owns
     (
         "the foreign ministry named as acting on an agency's track",
