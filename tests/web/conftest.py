@@ -89,3 +89,13 @@ def workspace(db: Session) -> dict[str, object]:
 @pytest.fixture
 def login(client: TestClient) -> Callable[[str], str]:
     return lambda email: sign_in(client, email)
+
+
+@pytest.fixture
+def fresh_answers(db_backend: str) -> Iterator[None]:
+    """An empty answer cache before and after the test, which runs on SQLite and on PostgreSQL."""
+    from server.services import answers
+
+    answers.reset()
+    yield
+    answers.reset()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -29,12 +28,8 @@ SECRET_STAFF_UNTIL = "2027-03-14"
 SECRET_TOOL = "Freeze of the Deltan shipping registry"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache(db_backend: str) -> Iterator[None]:
-    """Every test here runs on SQLite and on PostgreSQL."""
-    answers.reset()
-    yield
-    answers.reset()
+# Every test here runs on SQLite and on PostgreSQL, with an empty answer cache.
+pytestmark = pytest.mark.usefixtures("fresh_answers")
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ track, to a linked track and to an unrelated one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, text, update
@@ -35,13 +33,8 @@ from server.services import answers, sessions
 from tests.factories import document, initiative, load, person
 from tests.web.conftest import sign_in
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(db_backend: str) -> Iterator[None]:
-    """Every test here runs on SQLite and on PostgreSQL."""
-    answers.reset()
-    yield
-    answers.reset()
+# Every test here runs on SQLite and on PostgreSQL, with an empty answer cache.
+pytestmark = pytest.mark.usefixtures("fresh_answers")
 
 
 @pytest.fixture
