@@ -133,6 +133,12 @@ PARTY_ORGS = [
 # A track the development agency owns and staffs: the foreign ministry signs only where engaged.
 AGENCY_TRACK = {"owner": "varnia-dev", "staff": [{"org": "varnia-dev", "fte": 1.0, "until": "2026-12-31"}]}
 
+
+def on_agency_track(text: str) -> Any:
+    """A decision on the agency's track, proposed and signed by the agency alone."""
+    return workspace(AGENCY_TRACK, [dec("d1", text=text, touches=("varnia-dev",), signed=("varnia-dev",))])
+
+
 # Units that are part of a ministry: one says so by naming the ministry as its government,
 # the other by a name that continues the ministry's.
 UNITS = [
@@ -1049,81 +1055,31 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
     # --- the foreign ministry and initials, on a track an agency owns
     (
         "the foreign ministry named as acting on an agency's track",
-        workspace(
-            AGENCY_TRACK,
-            [
-                dec(
-                    "d1",
-                    text="The Foreign Ministry will present the offer to the council.",
-                    touches=("varnia-dev",),
-                    signed=("varnia-dev",),
-                )
-            ],
-        ),
+        on_agency_track("The Foreign Ministry will present the offer to the council."),
         {("missing_signoff", ("d1",), "medium")},
         "Varnia, Ministry of Foreign Affairs",
     ),
     (
         "a ministry named by its initials",
-        workspace(
-            AGENCY_TRACK,
-            [
-                dec(
-                    "d1",
-                    text="MFA raises the closure with the ambassador.",
-                    touches=("varnia-dev",),
-                    signed=("varnia-dev",),
-                )
-            ],
-        ),
+        on_agency_track("MFA raises the closure with the ambassador."),
         {("missing_signoff", ("d1",), "medium")},
         "Varnia, Ministry of Foreign Affairs",
     ),
     (
         "our embassy put to work",
-        workspace(
-            AGENCY_TRACK,
-            [
-                dec(
-                    "d1",
-                    text="Our embassy in Ostra will host the talks.",
-                    touches=("varnia-dev",),
-                    signed=("varnia-dev",),
-                )
-            ],
-        ),
+        on_agency_track("Our embassy in Ostra will host the talks."),
         {("missing_signoff", ("d1",), "medium")},
         "Varnia, Ministry of Foreign Affairs",
     ),
     (
         "near miss: foreign fighters are no ministry",
-        workspace(
-            AGENCY_TRACK,
-            [
-                dec(
-                    "d1",
-                    text="Foreign fighters left the town; resume the distributions.",
-                    touches=("varnia-dev",),
-                    signed=("varnia-dev",),
-                )
-            ],
-        ),
+        on_agency_track("Foreign fighters left the town; resume the distributions."),
         set(),
         "",
     ),
     (
         "near miss: another state's foreign ministry",
-        workspace(
-            AGENCY_TRACK,
-            [
-                dec(
-                    "d1",
-                    text="Ask the Foreign Ministry of Ostmark to host the talks.",
-                    touches=("varnia-dev",),
-                    signed=("varnia-dev",),
-                )
-            ],
-        ),
+        on_agency_track("Ask the Foreign Ministry of Ostmark to host the talks."),
         set(),
         "",
     ),
