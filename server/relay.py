@@ -35,6 +35,8 @@ BATCH = 500
 # gap saves little: a run that takes longer than the commits' spacing already takes
 # every commit made while it ran.
 GAP = 0.1
+# How long a run waits for a connection of the sender's pool (only relays use it).
+POOL_WAIT = 10.0
 
 
 def _sender() -> Celery:
@@ -152,8 +154,9 @@ def _send_rows(db: Session, rows: list[OutboxRow], broker_url: str) -> int:
     # A connection from the sender's pool (its transport options are `wire_config`'s):
     # connecting and declaring the queues once per connection, not once per run, was most
     # of what a run cost.
-    conn = app.pool.acquire(block=True)
+    conn = None
     try:
+        conn = app.pool.acquire(block=True, timeout=POOL_WAIT)
         for row in rows:
             _send(app, conn, row)
             row.sent_at = utcnow()
@@ -161,7 +164,8 @@ def _send_rows(db: Session, rows: list[OutboxRow], broker_url: str) -> int:
             sent += 1
     except Exception as exc:  # the broker's own errors differ by transport
         # A connection that failed is not handed out again as it is: the next run connects afresh.
-        conn.collect()
+        if conn is not None:
+            conn.collect()
         failed = rows[sent] if sent < len(rows) else None
         if failed is not None:
             failed.attempts += 1
@@ -171,7 +175,8 @@ def _send_rows(db: Session, rows: list[OutboxRow], broker_url: str) -> int:
     else:
         broker_state.succeeded(broker_url)
     finally:
-        conn.release()
+        if conn is not None:
+            conn.release()
     db.flush()
     return sent
 

@@ -25,7 +25,8 @@ that an answer can only ever reach the one who was given it:
 
 Identity is never cached: every request is authenticated afresh before the cache is
 asked, so a revoked token, an ended or timed-out session and a deactivated person are
-refused at once (and each of those is a write, which moves the generation too).
+refused at once (so none of those needs to move a mark: sessions and tokens are rows no
+kept answer shows).
 
 An answer is kept only when it is a 200 without `Set-Cookie`, its transaction wrote
 nothing, and the request was not conditional. Routes opt in: `@kept` on the endpoint,
