@@ -12,8 +12,9 @@ a full queue or a longer wait answers 503 with `Retry-After`, at once, from the 
 loop. Writes (POST, PUT, PATCH, DELETE) first pass a gate of their own,
 `write_slots` wide, where they wait at most `write_queue_seconds`: writes queue on one
 write lock (SQLite) or the log's head (PostgreSQL) anyway, so more of them at once
-would only hold threads and connections that reads could use while they wait. `/healthz`, `/readyz`, `/metrics` and static files bypass the queue, and
-`/healthz` needs neither the database nor a thread.
+would only hold threads and connections that reads could use while they wait.
+`/healthz`, `/readyz`, `/metrics` and static files bypass the queue, and `/healthz`
+needs neither the database nor a thread.
 """
 
 from __future__ import annotations

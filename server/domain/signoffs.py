@@ -71,9 +71,9 @@ import datetime as dt
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from server.domain.snapshot import (
     Decision,
@@ -250,16 +250,9 @@ def responsible_department(orgs: Mapping[str, Organisation], government: str, ar
     A ministry before a directorate or unit that is part of it (`parent_department`): the
     ministry answers for its area, and a part of it signs only for itself.
     """
-    key = (_orgs_key(orgs), government, area)
-    with _READINGS_LOCK:
-        if key in _DEPARTMENTS:
-            return _DEPARTMENTS[key]
-    found = _responsible_department(orgs, government, area)
-    with _READINGS_LOCK:
-        _DEPARTMENTS[key] = found
-        while len(_DEPARTMENTS) > _READINGS_MAX:
-            _DEPARTMENTS.popitem(last=False)
-    return found
+    return _DEPARTMENTS.remember(
+        (_orgs_key(orgs), government, area), lambda: _responsible_department(orgs, government, area)
+    )
 
 
 def _responsible_department(orgs: Mapping[str, Organisation], government: str, area: Area) -> str | None:
@@ -728,30 +721,57 @@ def _held_by_others(text: str, start: int, end: int, others: set[str]) -> bool:
     return any(re.sub(r"(?:'s|’s|'|’)$", "", w).casefold() in others for w in words)
 
 
-# What `touched_by_text` read, by everything it reads: the same words with the same
-# organisations and parties are read once per process (a page judges every decision of its
-# track at each drawing, a sign-off its own decision at each save).
-_READINGS: OrderedDict[tuple[object, ...], tuple[tuple[str, str], ...]] = OrderedDict()
-_READINGS_MAX = 4096
-_READINGS_LOCK = threading.Lock()
+V = TypeVar("V")
+
+
+class _Remembered(Generic[V]):
+    """A bounded, thread-safe memory of pure results by their whole input (least recent out)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> V | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: V) -> V:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def remember(self, key: Hashable, make: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return self.put(key, make())
+
+
+# What the rule reads from a decision's words and which department answers for an area, by
+# everything they read: the same words with the same organisations and parties are read
+# once per process (a page judges every decision of its track at each drawing, a sign-off
+# its own decision at each save).
+_READINGS: _Remembered[tuple[tuple[str, str], ...]] = _Remembered(4096)
+_DEPARTMENTS: _Remembered[str | None] = _Remembered(4096)
 # Each organisations mapping's key, by its id, with the mapping held so that the id stands.
-_ORG_KEYS: OrderedDict[int, tuple[Mapping[str, Organisation], tuple[tuple[str, str], ...]]] = OrderedDict()
-_DEPARTMENTS: OrderedDict[tuple[object, ...], str | None] = OrderedDict()
+_ORG_KEYS: _Remembered[tuple[Mapping[str, Organisation], tuple[tuple[str, str], ...]]] = _Remembered(32)
 
 
 def _orgs_key(orgs: Mapping[str, Organisation]) -> tuple[tuple[str, str], ...]:
     """The organisations' whole content, as a key; taken once per mapping (they are built
     once per judgement and never changed after)."""
-    with _READINGS_LOCK:
-        held = _ORG_KEYS.get(id(orgs))
-        if held is not None and held[0] is orgs and len(held[1]) == len(orgs):
-            return held[1]
-    key = tuple((k, repr(o)) for k, o in sorted(orgs.items()))
-    with _READINGS_LOCK:
-        _ORG_KEYS[id(orgs)] = (orgs, key)
-        while len(_ORG_KEYS) > 32:
-            _ORG_KEYS.popitem(last=False)
-    return key
+    held = _ORG_KEYS.get(id(orgs))
+    if held is not None and held[0] is orgs and len(held[1]) == len(orgs):
+        return held[1]
+    return _ORG_KEYS.put(id(orgs), (orgs, tuple((k, repr(o)) for k, o in sorted(orgs.items()))))[1]
 
 
 def touched_by_text(
@@ -765,17 +785,7 @@ def touched_by_text(
     `parties` are the names of the parties, whose own forces are not ours.
     """
     key = (text, government, tuple(parties), _orgs_key(orgs))
-    with _READINGS_LOCK:
-        found = _READINGS.get(key)
-        if found is not None:
-            _READINGS.move_to_end(key)
-            return list(found)
-    read = tuple(_touched_by_text(text, government, orgs, parties))
-    with _READINGS_LOCK:
-        _READINGS[key] = read
-        while len(_READINGS) > _READINGS_MAX:
-            _READINGS.popitem(last=False)
-    return list(read)
+    return list(_READINGS.remember(key, lambda: tuple(_touched_by_text(text, government, orgs, parties))))
 
 
 def _touched_by_text(
