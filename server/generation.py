@@ -39,7 +39,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect, select, text
+from sqlalchemy import Engine, event, func, inspect, select, text
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -57,6 +57,10 @@ UNCOUNTED = "accord_uncounted"
 SCOPES = "accord_scopes"
 _WROTE = "accord_wrote"  # the workspace's mark moves
 _TRACKS = "accord_tracks"  # these tracks' marks move
+# In a session's info: the tracks whose marks its authentication statement is to read too
+# (`want`), and the marks that statement read (`remember`).
+_WANTED = "accord_marks_wanted"
+_KNOWN = "accord_marks_known"
 _PENDING = "accord_orm_pending"  # tables with ORM rows about to be flushed (placed by object)
 # Statements that read or steer a transaction; anything else is counted as a change.
 _READS = ("SELECT", "BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "SET", "SHOW", "EXPLAIN")
@@ -284,16 +288,57 @@ def column() -> ColumnElement[Any]:
     return labelled
 
 
+def want(db: Session, tracks: Iterable[int]) -> None:
+    """Have the next `columns(db)` statement read these tracks' marks too, so `marks` needs none of its own."""
+    db.info[_WANTED] = frozenset(int(t) for t in tracks)
+
+
+def columns(db: Session) -> tuple[ColumnElement[Any], ...]:
+    """The workspace's mark, and the marks of the tracks `want` named, as columns of another statement.
+
+    The tracks' marks come as one string of `key=mark` pairs (`remember` reads it back), so
+    that the statement stays one row whatever their number.
+    """
+    wanted = db.info.get(_WANTED)
+    if not wanted:
+        return (column(),)
+    pairs = (
+        select(
+            func.aggregate_strings(col(WorkspaceMeta.key).concat("=").concat(col(WorkspaceMeta.value)), ",")
+        )
+        .where(col(WorkspaceMeta.key).in_(sorted(scope_key(t) for t in wanted)))
+        .scalar_subquery()
+        .label("track_marks")
+    )
+    return (column(), pairs)
+
+
+def remember(db: Session, values: Iterable[Any]) -> str:
+    """Keep what a `columns(db)` statement read: returns the workspace's mark, notes the tracks'."""
+    first, *rest = values
+    wanted = db.info.pop(_WANTED, None)
+    if wanted and rest:
+        found = dict(p.split("=", 1) for p in str(rest[0] or "").split(",") if "=" in p)
+        db.info[_KNOWN] = {t: found.get(scope_key(t), "") for t in wanted}
+    return parse(first)
+
+
 def parse(value: Any) -> str:
     """The mark read by `column()` ("" before the first counted change)."""
     return str(value) if value is not None else ""
 
 
 def marks(db: Session, tracks: Iterable[int]) -> dict[int, str]:
-    """The marks of these tracks now ("" for a track never changed since marks began)."""
+    """The marks of these tracks now ("" for a track never changed since marks began).
+
+    Read with the reader's identity where `want` named them before (no statement of its own).
+    """
     wanted = sorted(set(tracks))
     if not wanted:
         return {}
+    known = db.info.get(_KNOWN) or {}
+    if all(t in known for t in wanted):
+        return {t: known[t] for t in wanted}
     keys = {scope_key(t): t for t in wanted}
     rows = db.execute(
         select(col(WorkspaceMeta.key), col(WorkspaceMeta.value)).where(col(WorkspaceMeta.key).in_(keys))

@@ -35,10 +35,13 @@ answer is drawn. Only a route whose answer is one track's neighbourhood may opt 
 change to a track moves its own mark, not the workspace's, so an answer that lists or
 counts tracks across the workspace would not see it.
 
-A kept answer costs one trip to the thread pool: the middleware (`KeepAnswers`)
-authenticates a GET for a `@kept` route (the same statement and checks as the route's
-dependencies, `server.auth.identify`) and asks the cache in one call, and answers a hit
-without routing. A miss goes on to the route as any request does; while it is drawn,
+A kept answer costs one trip to the thread pool and one statement: the middleware
+(`KeepAnswers`) authenticates a GET for a `@kept` route (the same statement and checks as
+the route's dependencies, `server.auth.identify`), reading in that statement the marks of
+the tracks answers at the same path and query read before (`generation.want`), asks the
+cache in the same call, and answers a hit without routing. Those marks are also the ones
+a miss's `lookup` starts from, so a miss reads no marks of its own either, unless the
+answer's tracks are not among them. A miss goes on to the route as any request does; while it is drawn,
 requests for the same answer at the same generation wait for it on the event loop (no
 thread, no connection, and their admission slot given back) for at most `HERD_WAIT`
 seconds, then draw it themselves.
@@ -77,12 +80,16 @@ VARY = ("hx-request", "hx-target", "hx-trigger", "hx-trigger-name", "accept")
 BYPASS = ("if-none-match", "if-modified-since", "if-match", "range")
 _SLOT = "answer_slot"
 _MARKS = "answer_marks"
+# In a request's state: the tracks' marks the middleware read with the reader's identity.
+_SEEN = "answer_marks_seen"
 # In a drawing session's info: the tracks whose rows it has loaded (`_loaded`).
 _READ = "accord_tracks_read"
 MAX_BODY = 512 * 1024
 # How long a request waits for the same answer being drawn by another before drawing it
 # itself: more than a page takes to draw in a busy process, less than a client's patience.
 HERD_WAIT = 5.0
+# How many tracks' marks the authentication statement reads at most for one path.
+PATH_TRACKS = 64
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -118,6 +125,8 @@ class AnswerCache:
         self._items: OrderedDict[tuple[Any, ...], Stored] = OrderedDict()
         # The tracks an answer read when it was last drawn, by key (bounded like the entries).
         self._hints: OrderedDict[tuple[Any, ...], frozenset[int]] = OrderedDict()
+        # The tracks answers at a path and query read, whoever asked (read with identity, before the key is known).
+        self._paths: OrderedDict[tuple[str, bytes], frozenset[int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...], gen: str, day: str) -> Stored | None:
@@ -147,7 +156,12 @@ class AnswerCache:
         with self._lock:
             return self._hints.get(key, frozenset())
 
-    def note(self, key: tuple[Any, ...], tracks: frozenset[int]) -> None:
+    def at(self, where: tuple[str, bytes]) -> frozenset[int]:
+        """The tracks answers at this path and query read (empty if not known)."""
+        with self._lock:
+            return self._paths.get(where, frozenset())
+
+    def note(self, key: tuple[Any, ...], tracks: frozenset[int], where: tuple[str, bytes]) -> None:
         if self.entries <= 0:
             return
         with self._lock:
@@ -155,6 +169,13 @@ class AnswerCache:
             self._hints.move_to_end(key)
             while len(self._hints) > self.entries:
                 self._hints.popitem(last=False)
+            # Readers of one path may read different tracks (a partner fewer): keep their union,
+            # within reason.
+            known = self._paths.get(where, frozenset())
+            self._paths[where] = known | tracks if len(known) < PATH_TRACKS else tracks
+            self._paths.move_to_end(where)
+            while len(self._paths) > self.entries:
+                self._paths.popitem(last=False)
 
     def _drop(self, key: tuple[Any, ...]) -> None:
         old = self._items.pop(key, None)
@@ -165,6 +186,7 @@ class AnswerCache:
         with self._lock:
             self._items.clear()
             self._hints.clear()
+            self._paths.clear()
             self.size = 0
 
     def __len__(self) -> int:
@@ -248,8 +270,12 @@ def lookup(request: Request, db: Session, track: int) -> Response | None:
     if found is None:
         return None
     key, gen = found
-    marks = generation.marks(db, cache().hint(key) | {track})
-    request.scope.setdefault("state", {})[_MARKS] = marks
+    state = request.scope.setdefault("state", {})
+    wanted = cache().hint(key) | {track}
+    seen = state.get(_SEEN) or {}
+    # Marks the middleware read with the reader's identity were read before anything here.
+    marks = {t: seen[t] for t in wanted} if wanted <= seen.keys() else generation.marks(db, wanted)
+    state[_MARKS] = marks
     db.info[_READ] = set()
     if "no-cache" in request.headers.get("cache-control", ""):
         return None
@@ -271,7 +297,7 @@ def offer(request: Request, db: Session, track: int) -> None:
     if db.new or db.dirty or db.deleted or generation.wrote(db.connection()):
         return
     key, gen = found
-    cache().note(key, read)
+    cache().note(key, read, _where(request.scope))
     if not read <= marks.keys():
         return  # it read a track whose mark was not read first: kept from the next time
     tracks = tuple((t, marks[t]) for t in sorted(read))
@@ -295,6 +321,7 @@ class Asked:
     day: str
     stored: Stored | None
     touch_after: str | None
+    marks: dict[int, str]
 
 
 @dataclass
@@ -328,6 +355,7 @@ class KeepAnswers:
             return
         if asked.touch_after:
             scope.setdefault("state", {})["touch_after"] = asked.touch_after
+        scope.setdefault("state", {})[_SEEN] = asked.marks
         if asked.stored is not None:
             scope["route"] = route
             await _answer(send, asked.stored)
@@ -427,6 +455,9 @@ def _ask(scope: Scope, route: Any) -> Asked | None:
 
 
 def _identified(request: Request, db: Session, route: Any) -> Asked | None:
+    # The tracks' marks are read in the authentication statement: a hit is one statement.
+    usual = cache().at(_where(request.scope))
+    generation.want(db, usual)
     try:
         reader = identify(request, db)
     except NotSignedIn:
@@ -453,7 +484,11 @@ def _identified(request: Request, db: Session, route: Any) -> Asked | None:
         stored = cache().get(key, str(gen), today)
         if stored is not None and not stored.current(generation.marks(db, (t for t, _ in stored.tracks))):
             stored = None
-    return Asked(key, str(gen), today, stored, touch)
+    return Asked(key, str(gen), today, stored, touch, generation.marks(db, usual))
+
+
+def _where(scope: Scope) -> tuple[str, bytes]:
+    return str(scope.get("path", "")), bytes(scope.get("query_string", b""))
 
 
 def _walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[Any, str]]:

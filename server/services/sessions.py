@@ -129,20 +129,20 @@ def sign_in(db: Session, email: str, password: str, client: str, user_agent: str
 def resolve(db: Session, token: str | None) -> tuple[User, AuthSession] | None:
     """The live session for a cookie token, or None if absent, ended or timed out.
 
-    One statement: the session, its person and the workspace's write generation
-    (`remember_generation`), read in one snapshot.
+    One statement: the session, its person and the write marks (the workspace's, and the
+    tracks' `generation.want` named), read in one snapshot (`remember_generation`).
     """
     if not token:
         return None
     found = db.exec(
-        select(AuthSession, User, generation.column())
+        select(AuthSession, User, *generation.columns(db))
         .join(User, col(User.id) == col(AuthSession.user_id))
         .where(col(AuthSession.id) == _digest(token))
     ).first()
     if found is None:
         return None
-    session, user, gen = found
-    remember_generation(db, gen)
+    session, user = found[0], found[1]
+    remember_generation(db, list(found[2:]))
     if session.ended_at is not None:
         return None
     s = get_settings()
@@ -156,9 +156,9 @@ def resolve(db: Session, token: str | None) -> tuple[User, AuthSession] | None:
     return user, session
 
 
-def remember_generation(db: Session, value: Any) -> None:
-    """Keep the write generation read with the reader's identity, for the answer cache."""
-    db.info[generation.KEY] = generation.parse(value)
+def remember_generation(db: Session, values: list[Any]) -> None:
+    """Keep the write marks read with the reader's identity, for the answer cache."""
+    db.info[generation.KEY] = generation.remember(db, values)
 
 
 def needs_touch(session: AuthSession) -> bool:
@@ -283,14 +283,14 @@ def resolve_api_token(db: Session, token: str) -> Bearer:
     organisation joined in.
     """
     found = db.exec(
-        select(ApiToken, User, generation.column())
+        select(ApiToken, User, *generation.columns(db))
         .join(User, col(User.id) == col(ApiToken.user_id))
         .where(col(ApiToken.id) == _digest(token))
     ).first()
     if found is None:
         raise TokenRefused("The API token is not known")
-    row, user, gen = found
-    remember_generation(db, gen)
+    row, user = found[0], found[1]
+    remember_generation(db, list(found[2:]))
     state = token_state(row)
     if state != "live":
         raise TokenRefused(f"The API token is {state}")

@@ -68,7 +68,7 @@ def _statements() -> tuple[list[str], object]:
 
 
 def _read(client: TestClient, url: str, **headers: str) -> tuple[int, str, int]:
-    """Status, body and the number of statements the read ran."""
+    """Status, body and the number of statements the read ran (beside SQLite's BEGIN)."""
     seen, count = _statements()
     engines = {get_engine(), get_engine(write=True)}
     for e in engines:
@@ -78,7 +78,7 @@ def _read(client: TestClient, url: str, **headers: str) -> tuple[int, str, int]:
     finally:
         for e in engines:
             event.remove(e, "before_cursor_execute", count)
-    return r.status_code, r.text, len(seen)
+    return r.status_code, r.text, len([s for s in seen if s.strip().upper() != "BEGIN"])
 
 
 def test_a_repeated_read_is_answered_from_the_cache_with_the_same_bytes(
@@ -95,7 +95,8 @@ def test_a_repeated_read_is_answered_from_the_cache_with_the_same_bytes(
             again = _read(c, url, **headers)
             assert first[0] == again[0] == 200
             assert again[1] == first[1]
-            assert again[2] < first[2] and again[2] <= 4, (url, headers, first[2], again[2])
+            # A hit is one statement: the reader's identity with the marks it is kept under.
+            assert again[2] == 1, (url, headers, first[2], again[2])
         # The fragment and the page are different answers under one URL.
         assert (
             _read(c, f"/initiatives/{track.id}")[1]
@@ -118,7 +119,7 @@ def test_a_write_by_another_process_is_seen_by_the_next_read(
             in c.get(f"/api/v1/initiatives/{track.id}", headers=api).text
         )
         status, _, cheap = _read(c, f"/api/v1/initiatives/{track.id}", **api)
-        assert status == 200 and cheap <= 4
+        assert status == 200 and cheap == 1
         # Another process (its own engine, its own cache) renames the track.
         script = (
             "from sqlalchemy import update\n"
