@@ -106,8 +106,11 @@ LEVERAGE_AREAS: dict[str, Area] = {
 # government with both a finance and a trade ministry gets finance for sanctions and
 # trade for tariffs; one with only either gets it for both.
 AREA_WORDS: dict[Area, tuple[tuple[str, ...], ...]] = {
-    "finance": (("finance", "treasury", "fin", "mof"), ("trade", "commerce", "economy", "economic")),
-    "trade": (("trade", "commerce", "economy", "economic"), ("finance", "treasury", "fin", "mof")),
+    "finance": (
+        ("finance", "treasury", "fin", "mof", "fiscal", "budget", "revenue", "exchequer"),
+        ("trade", "commerce", "economy", "economic"),
+    ),
+    "trade": (("trade", "commerce", "economy", "economic", "export"), ("finance", "treasury", "fin", "mof")),
     "defence": (("defence", "defense", "mod", "def"), ("military", "army", "armed")),
     "development": (("development", "dev"), ("cooperation", "aid", "assistance")),
     "intelligence": (("intelligence",),),
@@ -533,6 +536,204 @@ _ASSET_AREAS: tuple[tuple[Area, re.Pattern[str]], ...] = (
 )
 
 
+# Bodies of a ministry named by what they are, not by the ministry's name: its services,
+# commands, corps and agencies ("the Coast Guard", "an engineering battalion", "the Customs
+# Service", "the Frontier Police"), and what only such a body grants (work and residence
+# permits, tax exemptions). Each names the areas whose ministry answers for it, best first:
+# a maritime security service is the interior ministry's where there is one, else defence's.
+_UNIT = (
+    r"(?:corps|brigades?|battalions?|regiments?|units?|compan(?:y|ies)|command|detachments?|squadrons?|"
+    r"platoons?|teams?|wing)"
+)
+_SERVICE = (
+    r"(?:service|agency|authority|administration|office|directorate|department|board|bureau|inspectorate)"
+)
+_PERSONNEL = r"(?:officers?|officials?|staff|personnel|agents?|inspectors?|teams?|units?|escorts?|patrols?)"
+_BODIES: tuple[tuple[tuple[Area, ...], re.Pattern[str]], ...] = (
+    (
+        ("defence",),
+        re.compile(
+            rf"\b(?:(?:army|military|combat|field|royal|naval)\s+engineer(?:s|ing)?(?:\s+{_UNIT})?|"
+            rf"{_UNIT}\s+of\s+(?:military\s+|royal\s+|army\s+)?engineers|engineer(?:ing)?\s+{_UNIT}|sappers|"
+            rf"(?:army|navy|armed\s+forces|defen[cs]e\s+forces|marines|general\s+staff)(?:'s|’s)?\s+"
+            rf"(?:{_UNIT}|engineers|helicopters?|aircraft|planes?|ships?|vessels?|boats?|trucks?|lorries|"
+            rf"personnel|medics|doctors|(?:field\s+)?hospitals?|logistics|transport|airlift|escorts?)|"
+            rf"military\s+police|general\s+staff|(?:logistics|transport|airlift|support)\s+command)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        ("interior", "defence"),
+        re.compile(
+            rf"\b(?:coast\s*guards?|coastal\s+(?:guard|security|police|patrol)(?:\s+{_SERVICE}|\s+{_UNIT})?|"
+            rf"maritime\s+(?:security|police|guard|patrol)(?:\s+(?:{_SERVICE}|{_UNIT}|force|vessels?|boats?))?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        ("interior",),
+        re.compile(
+            rf"\b(?:(?:border|frontier)\s+(?:police|guards?|force|corps|{_SERVICE}|{_PERSONNEL})|"
+            rf"(?:national|federal|state|civil|riot|mounted)\s+police|gendarmerie|"
+            rf"civil\s+(?:protection|defen[cs]e)|fire\s+(?:service|brigades?|and\s+rescue)|"
+            rf"(?:immigration|migration|asylum|passport)\s+(?:{_SERVICE}|{_PERSONNEL}|desks?)|"
+            rf"(?:emergency|disaster)\s+management\s+{_SERVICE}|"
+            rf"(?:work|residence|entry|stay)\s+permits?|(?:entry|transit|exit|residence|work|multiple[-\s]entry)\s+visas?|"
+            rf"visas?\s+(?:waivers?|on\s+arrival))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        ("finance", "trade"),
+        re.compile(
+            rf"\b(?:customs\s+(?:{_SERVICE}|{_PERSONNEL}|exemptions?|waivers?|and\s+excise)|"
+            rf"(?:tax|revenue|fiscal)\s+(?:{_SERVICE}|exemptions?|waivers?|relief|breaks?|holidays?)|"
+            rf"vat\s+(?:exemptions?|waivers?|refunds?|relief)|budget\s+(?:office|directorate|department)|"
+            rf"contingency\s+(?:reserve|fund)|supplementary\s+(?:appropriation|budget)|"
+            rf"financial\s+intelligence\s+unit|sanctions\s+(?:{_SERVICE}|unit|implementation)|"
+            rf"export\s+credit\s+agency|(?:loan|credit)\s+guarantees?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        ("trade", "finance"),
+        re.compile(
+            rf"\b(?:(?:export|import)\s+(?:control\s+|licen[cs]ing\s+)?{_SERVICE}|export\s+control\s+unit|"
+            rf"(?:export|import)\s+permits?|trade\s+(?:{_SERVICE}|commission|licen[cs]es?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        ("health",),
+        re.compile(
+            rf"\b(?:public\s+health\s+(?:{_SERVICE}|institute|laborator(?:y|ies))|(?:national|state)\s+health\s+service|"
+            rf"medicines?\s+(?:{_SERVICE}|regulator)|disease\s+control\s+(?:centre|center|{_SERVICE}))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        ("intelligence",),
+        re.compile(rf"\bintelligence\s+(?:{_SERVICE}|officers?|liaison)\b", re.IGNORECASE),
+    ),
+)
+
+# A ministry's own means named by its area ("the defence budget", "Interior staff", "army
+# depots"): money, people, stores and premises it commands. People are read only for the
+# areas whose word cannot be an NGO's desk ("finance officers" may be anyone's).
+_MEANS = (
+    r"(?:budgets?|funds?|reserves?|money|allocations?|envelope|stocks?|stores|stockpiles?|warehouses?|depots?|"
+    r"facilities|premises|compounds?|land|equipment|vehicles|fuel|assets)"
+)
+_PEOPLE = r"(?:staff|personnel|officers|officials|experts|specialists|planners|logisticians|engineers|teams?)"
+_EQUITIES: tuple[tuple[Area, re.Pattern[str]], ...] = (
+    (
+        "defence",
+        re.compile(
+            rf"\b(?:defen[cs]e|military|army|navy)\s+(?:ministry(?:'s|’s)?\s+)?(?:{_MEANS}|{_PEOPLE}|bases?|barracks|"
+            rf"airfields?|airstrips?|hangars?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "interior",
+        re.compile(rf"\binterior\s+(?:ministry(?:'s|’s)?\s+)?(?:{_MEANS}|{_PEOPLE})\b", re.IGNORECASE),
+    ),
+    ("finance", re.compile(rf"\b(?:finance|treasury)\s+(?:ministry(?:'s|’s)?\s+)?{_MEANS}\b", re.IGNORECASE)),
+    (
+        "health",
+        re.compile(r"\bhealth\s+(?:ministry(?:'s|’s)?\s+)?(?:budgets?|reserves?|stockpiles?|stocks)\b", re.I),
+    ),
+)
+
+# Verbs that address another actor: what follows is asked of them, not ours to commit
+# ("press the border police to", "ask the authorities to issue permits").
+_ADDRESSING = re.compile(
+    r"\b(?:ask|asks|asked|asking|press|presses|pressed|pressing|urg\w+|demand\w*|call(?:s|ed|ing)?\s+on|"
+    r"request\w*|protest\w*|lobb\w+|persuad\w+|pressur\w+|encourag\w+|invit\w+|tell|tells|told|negotiat\w+|"
+    r"rais\w+|complain\w*|condemn\w*|convinc\w+|approach\w*|appeal\w*|petition\w*)\b",
+    re.IGNORECASE,
+)
+# Words just before a body that make it ours whatever the clause does with it.
+_OUR = {"our", "own", "national"}
+
+
+def _our_words(orgs: Mapping[str, Organisation], gov: str) -> set[str]:
+    """Words that name the owner's government: its key's and the leading name of its organisations'."""
+    names = [
+        gov,
+        *(
+            o.name.split(",", 1)[0]
+            for o in orgs.values()
+            if _government(orgs, o.key) == gov and "," in o.name
+        ),
+    ]
+    return {w.casefold() for n in names for w in re.findall(r"[A-Za-z]{4,}", n)} - _OFFICE_WORDS
+
+
+def _addressed(text: str, start: int) -> bool:
+    """Whether the clause before text[start:] asks, presses or negotiates with someone."""
+    return bool(_ADDRESSING.search(re.split(r"[.;:!?]", text[:start])[-1]))
+
+
+def _owned_by_us(text: str, start: int, gov_words: set[str]) -> bool:
+    """Whether a word just before text[start:] makes what follows ours ("our", "Varnia's")."""
+    before = [re.sub(r"(?:'s|’s|'|’)$", "", w).casefold() for w in re.findall(r"[\w'’-]+", text[:start])[-3:]]
+    return any(w in _OUR or any(w.startswith(g[: max(5, len(g) - 1)]) for g in gov_words) for w in before)
+
+
+# Words of a body's name that say only which area it is of, not which body.
+_AREA_ADJECTIVES = {
+    "military",
+    "defence",
+    "defense",
+    "armed",
+    "forces",
+    "interior",
+    "home",
+    "finance",
+    "financial",
+    "public",
+    "security",
+    "civil",
+    "central",
+}
+
+
+def _stems(words: Iterable[str]) -> set[str]:
+    return {w.casefold()[:5] for w in words if len(w) >= 4}
+
+
+def _unit_named(orgs: Mapping[str, Organisation], gov: str, phrase: str, areas: Sequence[Area]) -> str | None:
+    """A department of `gov` other than the areas' ministries whose own name shares a telling word
+    with `phrase` ("Coast Guard" in "Varnia, Coast Guard Command"): the body whose means they
+    are answers for them, before the ministry it is part of."""
+    ministries = {responsible_department(orgs, gov, a) for a in areas}
+    gov_words = {w.casefold() for w in re.findall(r"[\w'-]+", gov)}
+    wanted = _stems(re.findall(r"[\w'-]+", phrase)) - _stems(_AREA_ADJECTIVES | _OFFICE_WORDS)
+    best: tuple[int, str] | None = None
+    for o in orgs.values():
+        if o.kind != "department" or o.key in ministries or _government(orgs, o.key) != gov:
+            continue
+        own = {w for w in re.findall(r"[\w'-]+", _own_name(o)) if w.casefold() not in gov_words}
+        shared = len(wanted & _stems(own))
+        if shared and (best is None or shared > best[0]):
+            best = (shared, o.key)
+    return best[1] if best else None
+
+
+def _answering(orgs: Mapping[str, Organisation], gov: str, areas: Sequence[Area], phrase: str) -> str | None:
+    """Who answers for means named by `phrase` of these areas: a body of ours the phrase names,
+    else the first area's ministry the government has."""
+    unit = _unit_named(orgs, gov, phrase, areas)
+    if unit is not None:
+        return unit
+    for area in areas:
+        dept = responsible_department(orgs, gov, area)
+        if dept is not None:
+            return dept
+    return None
+
+
 # Words of a department's name that say nothing of which one it is.
 _OFFICE_WORDS = {
     "ministry",
@@ -640,17 +841,27 @@ _TELLING_OFFICE_WORDS = {"foreign"}
 
 
 def _own_name(org: Organisation) -> str:
-    """A department's name without its government's ("Varnia, Ministry of Defence" -> "Ministry of Defence")."""
-    return (org.name.split(",", 1)[-1] if "," in org.name else org.name).strip()
+    """A department's name without its government's ("Varnia, Ministry of Defence" -> "Ministry of
+    Defence", "Varnia Coast Guard" -> "Coast Guard")."""
+    if "," in org.name:
+        return org.name.split(",", 1)[-1].strip()
+    first, _, rest = org.name.strip().partition(" ")
+    gov = (org.government or "").split("-")[0].casefold()
+    return (
+        rest.strip() if rest and len(gov) >= 4 and first.casefold().startswith(gov[:5]) else org.name.strip()
+    )
 
 
 def _initials(name: str) -> set[str]:
     """The initials a department goes by: "MFA" and "MoFA" for "Ministry of Foreign Affairs",
-    "MoD" for "Ministry of Defence", "ADC" for "Agency for Development Cooperation"."""
+    "MoD" for "Ministry of Defence", "ADC" for "Agency for Development Cooperation", and any
+    its name gives in brackets ("Directorate of Fiscal Resources (DFR)")."""
+    given = set(re.findall(r"\(([A-Z][A-Za-z]{1,7})\)", name))
+    name = re.sub(r"\([^)]*\)", " ", name)
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper()]
     if len(words) < 2:
-        return set()
-    out = {"".join(w[0] for w in words)}
+        return given
+    out = {"".join(w[0] for w in words), *given}
     if re.match(r"Ministry\s+(?:of|for)\s", name):
         out.add("Mo" + "".join(w[0] for w in words[1:]))
     return out
@@ -701,8 +912,40 @@ def _denied(text: str, start: int) -> bool:
 
 
 def _not_put_to_work(text: str, start: int, end: int, others: set[str]) -> bool:
-    """Whether a mention is another actor's, or denied, so that it gives our department no part."""
-    return _held_by_others(text, start, end, others) or _denied(text, start)
+    """Whether a mention is another actor's, denied, or only in a demand turned down, so that it
+    gives our department no part."""
+    return (
+        _held_by_others(text, start, end, others)
+        or _denied(text, start)
+        or _denied_after(text, end)
+        or _turned_down(text, start, end)
+    )
+
+
+# A denial that follows what it denies ("the Treasury is not asked for anything").
+_DENIED_AFTER = re.compile(
+    r"\s*(?:[\w'’-]+\s+){0,2}?(?:(?:is|are|was|were|will|shall|would|need|needs|does|do|has|have)\s+(?:not|never)\b|"
+    r"(?:isn|aren|wasn|weren|won|doesn|don|hasn|haven)['’]t\b)",
+    re.IGNORECASE,
+)
+# Words that report a demand or proposal, and words that turn one down.
+_DEMAND = re.compile(r"\b(?:demand|request|call|proposal|insist|suggest|ask)\w*\b|['‘’\"“”]", re.IGNORECASE)
+_TURNED_DOWN = re.compile(
+    r"\b(?:reject\w*|refus\w*|declin\w*|turn(?:s|ed)?\s+down|dismiss\w*)\b", re.IGNORECASE
+)
+
+
+def _denied_after(text: str, end: int) -> bool:
+    """Whether the words just after text[:end] in its clause deny it ("Defence is not involved")."""
+    clause = re.split(r"[.;:!?,()]", text[end:])[0]
+    return bool(_DENIED_AFTER.match(clause))
+
+
+def _turned_down(text: str, start: int, end: int) -> bool:
+    """Whether a mention is what someone asked for, in a sentence that turns the demand down."""
+    head = re.split(r"[.;!?]\s", text[:start])[-1]
+    tail = re.split(r"[.;!?](?:\s|$)", text[end:])[0]
+    return bool(_DEMAND.search(head)) and bool(_TURNED_DOWN.search(head + " " + tail))
 
 
 def _held_by_others(text: str, start: int, end: int, others: set[str]) -> bool:
@@ -804,9 +1047,25 @@ def _touched_by_text(
         )
         if m is None:
             continue
-        dept = responsible_department(orgs, government, area)
+        dept = _answering(orgs, government, (area,), m.group(0))
         if dept is not None:
             touched.append((dept, f"its assets are put to work by the decision's text ({m.group(0)!r})"))
+    # A body or the means of a ministry named by what they are: ours unless the words give it
+    # to another side, deny it, or only ask it of someone ("press the border police to").
+    ours = _our_words(orgs, government)
+    for areas, pattern in (*_BODIES, *(((a,), p) for a, p in _EQUITIES)):
+        m = next(
+            (
+                m
+                for m in pattern.finditer(text)
+                if not _not_put_to_work(text, m.start(), m.end(), others)
+                and (_owned_by_us(text, m.start(), ours) or not _addressed(text, m.start()))
+            ),
+            None,
+        )
+        dept = _answering(orgs, government, areas, m.group(0)) if m is not None else None
+        if m is not None and dept is not None:
+            touched.append((dept, f"its means are put to work by the decision's text ({m.group(0)!r})"))
     touched += [
         (dept, f"the decision's text gives it a part ({word!r})")
         for dept, word in _named_departments(orgs, government, text, others)

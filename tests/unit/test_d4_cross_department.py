@@ -158,6 +158,40 @@ UNITS = [
     },
 ]
 
+# Bodies of a ministry named by what they are: an interior and a trade ministry, and two units
+# of theirs (one part of the interior ministry, one of defence) that sign for themselves.
+BODIES = [
+    *ORGS,
+    {
+        "key": "varnia-int",
+        "name": "Varnia, Ministry of the Interior",
+        "kind": "department",
+        "government": "varnia",
+    },
+    {
+        "key": "varnia-trade",
+        "name": "Varnia, Ministry of Economy and Trade",
+        "kind": "department",
+        "government": "varnia",
+    },
+]
+BODY_UNITS = [
+    *BODIES,
+    {"key": "varnia-cg", "name": "Varnia Coast Guard", "kind": "department", "government": "varnia-int"},
+    {
+        "key": "mod-eng",
+        "name": "Military Engineering Command",
+        "kind": "department",
+        "government": "varnia-mod",
+    },
+]
+
+
+def said(text: str, signed: tuple[str, ...] = ("varnia-mfa",), orgs: list[dict[str, Any]] = BODIES) -> Any:
+    """A decision on the foreign ministry's track, in these words, naming only the ministry."""
+    return workspace(decisions=[dec("d1", text=text, touches=("varnia-mfa",), signed=signed)], orgs=orgs)
+
+
 # (id, document, expected findings as (kind, subjects, severity), a phrase the first finding's message holds)
 CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], str]] = [
     # --- sign-offs: the basic rule
@@ -1157,6 +1191,173 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         ),
         set(),
         "",
+    ),
+    # --- bodies of a ministry named by what they are, and the ministry's means
+    (
+        "military engineers of a corps",
+        said("Deploy the Corps of Engineers to clear the airstrip."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "an engineering battalion",
+        said("An engineering battalion is to repair the ferry ramps."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "the coast guard as acting",
+        said("The Coast Guard will escort the relief barges to the estuary."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of the Interior",
+    ),
+    (
+        "a maritime security service tasked",
+        said("Task the Maritime Security Agency with patrolling the landing points."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of the Interior",
+    ),
+    (
+        "frontier guards seconded",
+        said("Second two officers of the Frontier Guard to the joint crossing cell."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of the Interior",
+    ),
+    (
+        "the government's own border police",
+        said("Varnia's border police will wave the medical convoys through."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of the Interior",
+    ),
+    (
+        "the customs service waives fees",
+        said("The Customs Service will waive inspection fees on relief cargo."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "export control by its directorate",
+        said("The Export Control Directorate will license the chlorine."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Economy and Trade",
+    ),
+    (
+        "work permits granted",
+        said("Issue work permits to the 40 NGO surge staff for six months."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of the Interior",
+    ),
+    (
+        "money from the defence budget",
+        said("Cover the fuel for the convoys from the defence budget."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "the interior ministry's staff",
+        said("Interior staff will run the registration desk at the camp."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of the Interior",
+    ),
+    (
+        "near miss: the border police of a state asked",
+        said("Press Ostmark's border police to stop turning back NGO staff."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: border police asked, no holder named",
+        said("Urge the border police at the crossing to stop turning back NGO staff."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: their coast guard",
+        said("Protest to Ostmark after their coast guard seized the barge."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: permits another side is pressed to issue",
+        said("Press the authorities to issue travel permits to NGO drivers."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: customs as a topic",
+        said("Raise the customs delays at the port with the authorities."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: an NGO's engineers",
+        said("Relief Network engineers will assess the bridge next week."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: border police denied",
+        said("The convoy will move without any border police escort."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: the coast guard named and signed, not its ministry",
+        said("The Coast Guard will escort the relief barges.", ("varnia-mfa", "varnia-cg"), BODY_UNITS),
+        set(),
+        "",
+    ),
+    (
+        "near miss: military engineers whose command signed",
+        said("Military engineers will rebuild the bridge.", ("varnia-mfa", "mod-eng"), BODY_UNITS),
+        set(),
+        "",
+    ),
+    (
+        "near miss: the interior ministry signed for its border police",
+        said("Border police to fast-track NGO staff at the crossing.", ("varnia-mfa", "varnia-int")),
+        set(),
+        "",
+    ),
+    (
+        "near miss: a department named only to say nothing is asked of it",
+        said("Ask the parties to endorse the commitments; the Treasury is not asked for anything."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: a department only in a demand turned down",
+        said("The authority's demand that the Treasury unfreeze the bank's reserves was rejected."),
+        set(),
+        "",
+    ),
+    (
+        "a department named by the initials its name gives in brackets",
+        said(
+            "EUR 2m to be drawn from the DFR reserve for tents.",
+            orgs=[
+                *ORGS,
+                {
+                    "key": "varnia-dfr",
+                    "name": "Varnia Directorate of Fiscal Resources (DFR)",
+                    "kind": "department",
+                    "government": "varnia",
+                },
+            ],
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia Directorate of Fiscal Resources",
+    ),
+    (
+        "a draft track whose only funding ends before it does",
+        workspace(
+            {
+                "status": "draft",
+                "resources": [{"kind": "funding", "until": "2026-07-31", "dedicated": True}],
+            }
+        ),
+        {("resources_lapse", ("t1",), "medium")},
+        "lapses on 2026-07-31",
     ),
 ]
 

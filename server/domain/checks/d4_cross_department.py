@@ -252,10 +252,17 @@ def _resource_findings(snapshot: Snapshot) -> list[Finding]:
     max_days = snapshot.settings.borrowed_resources_max_days
     for i in snapshot.ws.initiatives:
         mine = len(findings)
-        if i.status != "active" or (i.end is not None and i.end < today) or not snapshot.in_focus(i.key):
+        # A draft is not staffed yet, but money or staff planned to end before it does is
+        # already a lapse in its design.
+        planned = i.status == "draft"
+        if (
+            (i.status != "active" and not planned)
+            or (i.end is not None and i.end < today)
+            or not snapshot.in_focus(i.key)
+        ):
             continue
         span = f"{i.start.isoformat() if i.start else 'an open start'} to {i.end.isoformat() if i.end else 'no set end'}"
-        if not _dedicated_staff(i, today):
+        if not planned and not _dedicated_staff(i, today):
             gone = [
                 f"{_org_name(snapshot, s.org)}: {s.fte:g} FTE until {s.until.isoformat()}"
                 for s in i.staff
@@ -311,7 +318,7 @@ def _resource_findings(snapshot: Snapshot) -> list[Finding]:
                     initiatives=(i.key,),
                 )
             )
-        if i.start is not None and not any(r.dedicated for r in i.resources):
+        if not planned and i.start is not None and not any(r.dedicated for r in i.resources):
             length = ((i.end or today) - i.start).days
             if length > max_days:
                 what = (
