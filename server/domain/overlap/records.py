@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from server.domain.overlap.text import FIELD_BITS, GENERIC, NOT_ACCESS
+from server.domain.overlap.text import ASK_GROUPS, FIELD_BITS, FIELD_MASK, GENERIC, NOT_ACCESS
 
 ACCESS = FIELD_BITS["access"]
 
@@ -35,25 +35,42 @@ SAME_QUESTION = 0.25
 KINDS = ("humanitarian", "political", "security", "economic")
 
 
+def other_asks(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
+    """Pairs of tracks that ask different things within a field (`overlap.text.asks`): for
+    some group of asks, each names one and they share none (the release of the people
+    held and visits to places of detention; an organisation's registration and visas for
+    its staff)."""
+    out: np.ndarray = np.zeros(np.broadcast(f1, f2).shape, bool)
+    for group in ASK_GROUPS:
+        a1, a2 = f1 & group, f2 & group
+        out |= (a1 != 0) & (a2 != 0) & ((a1 & a2) == 0)
+    return out
+
+
 def other_questions(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
     """Pairs of tracks on different questions: each names a field of work
     (`overlap.text.fields`) and they share none, or each names a field besides the broad
     ones (`text.GENERIC`: health, access) and they share none of those (polio
-    vaccination and fuel for hospitals, both health)."""
+    vaccination and fuel for hospitals, both health), or they ask different things
+    within a field (`other_asks`)."""
+    asked = other_asks(f1, f2)
+    f1, f2 = f1 & FIELD_MASK, f2 & FIELD_MASK
     s1, s2 = f1 & ~GENERIC, f2 & ~GENERIC
     out: np.ndarray = ((f1 != 0) & (f2 != 0) & ((f1 & f2) == 0)) | ((s1 != 0) & (s2 != 0) & ((s1 & s2) == 0))
     # One on a question access is not sought for (detention, accountability), the other
     # on access without it.
     n1, n2 = f1 & NOT_ACCESS & ~f2, f2 & NOT_ACCESS & ~f1
     out |= ((n1 != 0) & ((f2 & ACCESS) != 0)) | ((n2 != 0) & ((f1 & ACCESS) != 0))
+    out |= asked
     return out
 
 
 def same_narrow_question(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
     """Pairs of tracks that name the same fields of work besides the broad ones
-    (`text.GENERIC`), and at least one: the same narrow question."""
-    s1, s2 = f1 & ~GENERIC, f2 & ~GENERIC
-    out: np.ndarray = (s1 != 0) & (s1 == s2)
+    (`text.GENERIC`), and at least one, and ask nothing different within them: the same
+    narrow question."""
+    s1, s2 = f1 & FIELD_MASK & ~GENERIC, f2 & FIELD_MASK & ~GENERIC
+    out: np.ndarray = (s1 != 0) & (s1 == s2) & ~other_asks(f1, f2)
     return out
 
 
@@ -61,7 +78,7 @@ def access_only(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
     """Pairs of tracks that both name access and no other field of work: passage is their
     whole question. (Health is named by the place as often as by the aim: every track at
     a hospital names it.)"""
-    out: np.ndarray = (f1 == ACCESS) & (f2 == ACCESS)
+    out: np.ndarray = ((f1 & FIELD_MASK) == ACCESS) & ((f2 & FIELD_MASK) == ACCESS)
     return out
 
 

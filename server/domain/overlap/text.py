@@ -172,7 +172,7 @@ def digest(ss: Sequence[str]) -> str:
 # --------------------------------------------------------------------------- stored form
 
 _FIELDS_AT = DIMS * 2
-_AIMS_AT = _FIELDS_AT + 4
+_AIMS_AT = _FIELDS_AT + 8
 _NAMES_LEN_AT = _AIMS_AT + 2
 _HEAD = _NAMES_LEN_AT + 4
 # Aim vectors are stored as unit vectors times this, in int8: they only choose and show
@@ -182,7 +182,7 @@ AIM_SCALE = 127
 
 @dataclass(frozen=True)
 class Stored:
-    """What is stored for a track: its vector, fields of work and names, all from its text alone."""
+    """What is stored for a track: its vector, fields of work (and asks) and names, all from its text alone."""
 
     vector: np.ndarray
     fields: int
@@ -207,7 +207,7 @@ def aim_vectors(aims: Sequence[Sequence[str]]) -> list[np.ndarray]:
 
 def stored(tracks: Sequence[tuple[str, Sequence[str], Sequence[str], str]]) -> list[bytes]:
     """The stored form of tracks given as (title, aims, objectives, description), in one batch:
-    the vector (float16), the fields (uint32), the number of aims (uint16), the length of the
+    the vector (float16), the fields and asks (uint64), the number of aims (uint16), the length of the
     names (uint32), each aim's vector (int8, `AIM_SCALE`) and the names (UTF-8, one a line).
 
     A full build reads these instead of the text, and the wording of its findings reads
@@ -221,7 +221,7 @@ def stored(tracks: Sequence[tuple[str, Sequence[str], Sequence[str], str]]) -> l
         q = np.rint(av * AIM_SCALE).astype(np.int8)
         out.append(
             vector_bytes(v)
-            + int(fields(*t)).to_bytes(4, "little")
+            + int(fields(*t)).to_bytes(8, "little")
             + len(av).to_bytes(2, "little")
             + len(said).to_bytes(4, "little")
             + said
@@ -309,9 +309,9 @@ _FIELDS: tuple[tuple[str, str], ...] = (
         # Not "held by", "held in" or "held at": valleys held by a front, talks held in a
         # capital. A person held is named by custody, captivity, detention or a hostage.
         "detention",
-        "detain* detention prison* custody hostage hostages captive captives captivity abduct* kidnap* "
-        "incommunicado|held_without|held_incommunicado|screening_centres|screening_centers|screening_centre|"
-        "screening_camps",
+        "detain* detention prison* custody hostage hostages captive captives captivity abduct* kidnap* arrest* "
+        "pows incommunicado|held_without|held_incommunicado|screening_centres|screening_centers|screening_centre|"
+        "screening_camps|captured_soldiers|captured_fighters|captured_combatants",
     ),
     (
         "mines",
@@ -431,7 +431,8 @@ NOT_ACCESS = FIELD_BITS["detention"] | FIELD_BITS["accountability"] | FIELD_BITS
 
 
 def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = "") -> int:
-    """The fields of humanitarian work a track's title and aims name, as bits (0: none named).
+    """The fields of humanitarian work a track's title and aims name, as bits (0: none named),
+    and above them (`FIELD_MASK`) what it asks within those fields (`asks`).
 
     Read from the same text as the meaning vector (the description only when there is
     neither aim nor objective).
@@ -439,7 +440,7 @@ def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), desc
     said = [s for s in (*aims, *objectives) if s.strip()]
     if not said:
         said = [description]
-    return _fields_of(" ".join([title, *said]))
+    return _fields_of(" ".join([title, *said])) | _asks_of((title, *said))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -452,4 +453,175 @@ def _fields_of(text: str) -> int:
         out |= _STEMS[m.group(0)]
     for m in _PHRASE_RE.finditer(low):
         out |= _PHRASES[" ".join(m.group(0).split())]
+    return out
+
+
+# --------------------------------------------------------------------------- what is asked
+
+# Inside one field of work, what a track asks the party to do: its action and what it acts
+# on. Two tracks on detention may ask for people to be freed, for places of detention to
+# be visited, for news of the held, or for a swap of prisoners; two on registration may ask
+# for organisations to be registered, for their staff to be let into the country, for
+# travel inside it or for goods through customs. Tracks that each ask something of one
+# field, and nothing alike, put different questions to the party, however close their
+# words. Each ask is read by its action (a verb, its noun or participle) and, where the
+# action alone is vague ("access", "permits"), by what it applies to. The asks are kept
+# in the bits above the fields (`FIELD_MASK`), in the same stored value.
+FIELD_MASK = (1 << 32) - 1
+_ASK_SHIFT = 32
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + pattern + r")\b")
+
+
+# Detention: what is asked for the people held. "Return" and "handover" of a person held
+# are release; access to, or seeing, the held is a visit.
+_RELEASE = _rx(
+    r"releas\w*|freed|freeing|freedom|free(?!\s+(?:of|from|movement|access|passage)\b)|liberat\w*|"
+    r"let\s+go|return\w*|hand(?:ed|ing)?\s+over|handover\w*|unconditional\w*|parole\w*|pardon\w*"
+)
+_EXCHANGE = _rx(r"exchang\w*|swap\w*|all[\s-]for[\s-]all|prisoner\s+trades?")
+_VISITS = _rx(r"visit\w*|monitor\w*|inspect\w*|interview\w*")
+_SEEN = _rx(r"access|see|seeing|seen|meet|meeting|contact|contacts")
+_CONDITIONS = _rx(
+    r"conditions?|treatment|ill[\s-]treat\w*|tortur\w*|humane\w*|inhumane\w*|overcrowd\w*|abuses?|"
+    r"medical\s+care|health\s*care"
+)
+_NEWS = _rx(
+    r"whereabouts|fate|proof\s+of\s+life|lists?|names|information|news|notif\w*|regist\w*|accounted|"
+    r"account\s+for|messages?|phone\s+calls?|letters?"
+)
+_LEGAL = _rx(
+    r"trials?|tried|charges?|charged|courts?|lawyers?|legal|due\s+process|sentenc\w*|death\s+penalty|"
+    r"executions?|judicial\w*|judges?"
+)
+# Who is to be freed, where a track says: the people of an organisation (its staff), or
+# the fighters of a side. The one who holds them ("held by the Front's fighters") is not.
+_STAFF = _rx(
+    r"(?:aid|relief|humanitarian|health|medical)\s+(?:workers?|staff|personnel)|staff|personnel|"
+    r"workers?|teams?|nurses?|doctors?|medics?|paramedics?|engineers?|technicians?|drivers?|volunteers?|"
+    r"employees?|contractors?|officials?|journalists?|reporters?|crews?"
+)
+_FIGHTERS = _rx(
+    r"fighters?|soldiers?|combatants?|prisoners\s+of\s+war|pows?|servicem[ae]n|conscripts?|"
+    r"militiam[ae]n|troops|captured\s+(?:members|officers)"
+)
+_BY = re.compile(r"\bby\b[^,;:.()]*")
+
+# Registration: what is asked of the party's paperwork.
+_ENTRY = _rx(r"visas?|entry|enter|entering|(?:work|residence|residency)\s+permits?|residency")
+_MOVEMENT = _rx(r"travel\w*|movements?|trips?|passes")
+_IMPORT = _rx(
+    r"customs|import\w*|tax\w*|dut(?:y|ies)|clearance\s+of\s+(?:goods|cargo\w*|supplies|shipments?)"
+)
+_PAPERS = _rx(
+    r"documents?|documentation|identity|id\s+cards?|births?|certificates?|passports?|civil\s+regist\w*"
+)
+# Registering people (the displaced, voters) is their papers, not an organisation's status.
+_PEOPLE = _rx(r"displaced|refugees?|returnees?|families|residents|voters?|children|detainees|persons|people")
+_ORG = _rx(
+    r"regist\w*|licen[cs]\w*|accredit\w*|legal\s+status|authori[sz]ed\s+to\s+operate|"
+    r"permission\s+to\s+operate|memorand\w*|mou"
+)
+# "Registered NGOs", "accredited staff": a status the sentence takes as given, not one it asks for.
+_GIVEN_STATUS = re.compile(
+    r"\b(?:registered|licen[cs]ed|accredited)\s+(?!(?:with|by|in|within|without|for|to|as|under|at|on|and|or|"
+    r"quickly|promptly|again|once|before|after)\b)\w+"
+)
+_MONEY = _rx(r"banks?|banking|transfers?|payments?|remittances?|sanctions|accounts?|funds|cash")
+
+ASKS = (
+    "release",
+    "visits",
+    "conditions",
+    "news",
+    "legal",
+    "held_staff",
+    "held_fighters",
+    "entry",
+    "movement",
+    "import",
+    "documents",
+    "organisations",
+)
+ASK_BITS = {name: 1 << (_ASK_SHIFT + n) for n, name in enumerate(ASKS)}
+# Asks compared with one another: two tracks that each name one of a group, and share
+# none of it, ask different things. Who is held is compared on its own: the release of
+# an agency's staff and that of captured fighters are two questions.
+ASK_GROUPS = (
+    sum(ASK_BITS[a] for a in ("release", "visits", "conditions", "news", "legal")),
+    ASK_BITS["held_staff"] | ASK_BITS["held_fighters"],
+    sum(ASK_BITS[a] for a in ("entry", "movement", "import", "documents", "organisations")),
+)
+
+
+def asks(title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = "") -> int:
+    """What a track asks within the fields it names (bits of `ASK_BITS`; 0: nothing read).
+
+    Read sentence by sentence from the same text as the fields: the title and the aims
+    and objectives (the description only when there is neither)."""
+    said = [s for s in (*aims, *objectives) if s.strip()]
+    if not said:
+        said = [description]
+    return _asks_of((title, *said))
+
+
+@functools.lru_cache(maxsize=65536)
+def _asks_of(texts: tuple[str, ...]) -> int:
+    track = _fields_of(" ".join(texts))
+    out = 0
+    detention, registration = FIELD_BITS["detention"], FIELD_BITS["registration"]
+    for s in texts:
+        low = s.lower()
+        here = _fields_of(low)
+        if track & detention:
+            out |= _detention_asks(low, bool(here & detention))
+        if track & registration and not here & detention:
+            out |= _registration_asks(low)
+    return out
+
+
+def _detention_asks(low: str, names_detention: bool) -> int:
+    out = 0
+    for name, rx in (
+        ("release", _RELEASE),
+        ("visits", _VISITS),
+        ("conditions", _CONDITIONS),
+        ("news", _NEWS),
+        ("legal", _LEGAL),
+    ):
+        if rx.search(low):
+            out |= ASK_BITS[name]
+    if names_detention and _SEEN.search(low):
+        out |= ASK_BITS["visits"]
+    held = _BY.sub(" ", low)
+    swap = bool(_EXCHANGE.search(low))
+    # Who is held is read where they are to be freed: staff who visit detainees are not held.
+    if swap or out & ASK_BITS["release"]:
+        if _STAFF.search(held):
+            out |= ASK_BITS["held_staff"]
+        if _FIGHTERS.search(held):
+            out |= ASK_BITS["held_fighters"]
+    # An exchange frees people held on both sides: the prisoners the fighting took, unless
+    # the sentence names whose staff.
+    if swap:
+        out |= ASK_BITS["release"]
+        if not out & ASK_BITS["held_staff"]:
+            out |= ASK_BITS["held_fighters"]
+    return out
+
+
+def _registration_asks(low: str) -> int:
+    out = 0
+    if _ENTRY.search(low):
+        out |= ASK_BITS["entry"]
+    if _MOVEMENT.search(low):
+        out |= ASK_BITS["movement"]
+    if _IMPORT.search(low):
+        out |= ASK_BITS["import"]
+    if _PAPERS.search(low):
+        out |= ASK_BITS["documents"]
+    if _ORG.search(_GIVEN_STATUS.sub(" ", low)) and not _MONEY.search(low):
+        out |= ASK_BITS["documents"] if _PEOPLE.search(low) else ASK_BITS["organisations"]
     return out
