@@ -63,6 +63,11 @@ AID = family(
     r"(?:pledge|contribution)\s+to\s+the\s+(?:[\w'’-]+\s+){0,2}?appeal",
     r"exemptions?\s+for\s+(?:aid|relief|humanitarian\w*)",
     r"(?:medical|food|aid|relief|supply|humanitarian|nutrition|health)\s+pipelines?",
+    # protection work: mines cleared from land people need, families traced and put back in touch
+    r"(?:humanitarian\s+)?demining|(?:mine|landmine|UXO|ordnance)\s+clearance|clearance\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+)?"
+    r"(?:mined|contaminated)\s+(?:\w+\s+)?(?:land|farmland|fields|areas|roads)",
+    r"family\s+(?:tracing|reunification|links|messages?)|(?:restoring|restoration\s+of)\s+family\s+links|"
+    r"(?:tracing|message|messaging)\s+services",
 )
 
 # What the parties owe under IHL: letting aid and aid workers through.
@@ -107,6 +112,8 @@ HALT = family(
     r"cease[\s-]*fires?",
     r"truces?",
     r"armistices?",
+    # the halt by its initials: a cessation of hostilities (agreement)
+    r"(?-i:CoHA?|CoHs)",
     # a pause "in the vaccination round" is work stopping, not the fighting
     r"(?<!no\s)pauses?(?!\s+(?:in|of)\s+(?:the\s+|our\s+|its\s+|their\s+|all\s+|new\s+)?(?:[\w'’-]+\s+)?"
     r"(?:rounds?|programmes?|programs?|registration|admissions|distributions?|deliveries|payments?|classes|services|"

@@ -49,7 +49,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from server.domain.checks import _reading_model
+from server.domain.checks import _condition, _reading_model
 from server.domain.checks._common import (
     decision_label,
     excerpt,
@@ -890,6 +890,10 @@ def _decision_finding(snapshot: Snapshot, i: Initiative, key: str, kind: str, ev
     )
 
 
+# Where a track states what it is to be: a plan, never a report of what happened.
+_PLANS = ("title", "aim", "objective", "metric")
+
+
 def _text_findings(snapshot: Snapshot, i: Initiative) -> tuple[list[Finding], list[str], list[str]]:
     """Findings for the decisions, and the evidence of the track's own texts: trades, then offers of aid."""
     findings: list[Finding] = []
@@ -899,6 +903,14 @@ def _text_findings(snapshot: Snapshot, i: Initiative) -> tuple[list[Finding], li
     agenda = i.kind != "humanitarian"
     for src in track_texts(snapshot, i, metrics=True):
         traded = trades(src.text, v, humanitarian=not agenda)
+        traded += [
+            c.statement
+            for c in _condition.conditions(
+                src.text, v, humanitarian=not agenda, plan=src.where.split()[0] in _PLANS
+            )
+            if c.kind == _condition.PRICE_KIND
+            and not any(c.statement in t or t in c.statement for t in traded)
+        ]
         # On a political, security or economic track, aid handed out or withheld is aid used as leverage.
         offered = [h for h in offers(src.text, v) if h not in traded] if agenda else []
         if not traded and not offered:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 
-from server.domain.checks import _reading_model
+from server.domain.checks import _condition, _reading_model
 from server.domain.checks._common import (
     Source,
     decision_label,
@@ -144,9 +144,7 @@ _BOUNDARY = re.compile(
 )
 _CLAUSE_HEAD = re.compile(rf"^\s*{CONDITION_HEAD}", re.IGNORECASE)
 # Work set after a halt in time: "deploy after a truce is signed", "no movement before a ceasefire".
-_SEQUENCE = words(
-    r"(?:(?:no|not)\s+(?:[\w'’-]+\s+){0,2}?(?:before|until|unless|without)|after|following|before)"
-)
+_SEQUENCE = words(r"(?:(?:no|not)\s+(?:[\w'’-]+\s+){0,2}?(?:before|until|unless|without)|after|following)")
 # A halt someone is to obtain: "a negotiated lull", "the agreed quiet hours".
 _SOUGHT_HALT = words(
     rf"(?:an?\s+|the\s+)?(?:negotiated|agreed|brokered|requested|secured|arranged|mediated)\s+(?:[\w'’-]+\s+)?{HALT}"
@@ -459,6 +457,12 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
         framed = framings(
             src.text, v, plan=src.where.split()[0] in _GOALS, humanitarian=i.kind == "humanitarian"
         )
+        if CONDITIONAL not in framed:
+            held = _condition.conditions(
+                src.text, v, humanitarian=i.kind == "humanitarian", plan=src.where.split()[0] in _GOALS
+            )
+            if held:
+                framed[CONDITIONAL] = [c.statement for c in held]
         if i.kind == "humanitarian" and not framed and (aims := halt_as_aim(src.text, src.where, v)):
             framed[WORDING] = aims
         found = {kind: [f'{src.where}: "{excerpt(h)}"' for h in hits] for kind, hits in framed.items()}

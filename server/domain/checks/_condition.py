@@ -1,0 +1,350 @@
+"""A clause-level reading of condition, shared by D2 and N1.
+
+The phrase rules of D2 and N1 look for an aid word, a link and a price in one order. People
+also write the same thing in words no family holds: "the links go live as its clan leaders
+accept the plan", "kits delivered to the villages, provided the Units hand the checkpoint
+over", "the parties have yet to agree a truce. Until they do, the trucks stay parked". This
+reading cuts a statement into what is done and what it waits on, whatever the words:
+
+- the condition opens on a marker ("if", "unless", "once", "only when", "until",
+  "provided that", "on condition that", "subject to", "contingent on", "in return for",
+  "as soon as", "after", and "as" or "when" before a party that acts), or, in the next
+  statement, on "until then" or "until they do", whose condition is the statement before;
+- what waits is the clause the marker hangs on. On a humanitarian track that clause is
+  the track's own work, however it is named; on any other track it must name aid or access;
+- the condition is read for what it asks: a halt in the fighting (N1's alone), or a price
+  (a political, military or economic concession, or any act of a party that is no part of
+  delivering the aid), which is both D2's and N1's. A condition about the aid's own
+  logistics or timing, or about harm done to people or to the work (a red line's business),
+  asks no price.
+
+The statement must be the track's own and meant (`_prose.asserted`): a denial ("relief is
+not conditional on ..."), a demand of another side reported, a past event told, or a
+statement that the work stops when something happens ("we suspend if ...") raises nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from server.domain.checks._lexicon import (
+    ACCESS,
+    AID,
+    CONCESSION,
+    ENABLING,
+    HALT,
+    TALKS,
+    TIME,
+    WORK,
+)
+from server.domain.checks._prose import (
+    Voice,
+    asserted,
+    family,
+    narrated,
+    notes,
+    statements,
+    taken_up_after,
+    words,
+)
+
+HALT_KIND = "halt"
+PRICE_KIND = "price"
+
+_HALT = words(HALT)
+_CONCESSION = words(CONCESSION)
+_ENABLING = words(ENABLING)
+_TIME = words(TIME)
+_AID = words(AID)
+_GIVE = words(family(AID, ACCESS, WORK))
+
+# Words that open a condition, longest first.
+_MARKER = re.compile(
+    r"\b(?P<m>(?:only\s+|but\s+only\s+|and\s+only\s+)?(?:"
+    r"on\s+(?:the\s+)?condition\s+(?:that|of)|provided(?:\s+that)?|providing(?:\s+that)?|"
+    r"(?:conditional|contingent|dependent|predicated|conditioned)\s+(?:up)?on|subject\s+to|"
+    r"in\s+(?:return|exchange)\s+for|as\s+soon\s+as|as\s+long\s+as|so\s+long\s+as|"
+    r"once|if|unless|until|till|pending|after|when|as))\b",
+    re.IGNORECASE,
+)
+# Markers that also tell time or manner ("as agreed", "when possible", "after the rains"):
+# a condition only when a party is named acting, or a halt in the fighting comes.
+_LOOSE = {"as", "when", "after"}
+# A condition in the next statement that stands for the one before: "Until they do, ...".
+_ANAPHORIC = re.compile(
+    r"^\s*(?:and\s+)?(?:only\s+)?(?:until|till|pending|unless|before|once|when)\s+"
+    r"(?:then|that|this|they\s+do|it\s+does|that\s+happens|this\s+happens|that\s+is\s+done|such\s+time|so)\b",
+    re.IGNORECASE,
+)
+_ANAPHOR_INSIDE = re.compile(r"[;,]\s*(?:and\s+)?(?:until|till)\s+then\b", re.IGNORECASE)
+# Where a condition stops: a new clause with its own point.
+_STOP = re.compile(
+    r"[,;:()\u2013\u2014]|\b(?:but|while|whereas|although|though|and\s+(?:we|our|the\s+desk|partners?))\b",
+    re.IGNORECASE,
+)
+# Who may be asked for a price: a party named by its office, or by a pronoun that acts.
+_ACTOR = words(
+    r"(?:government|ministry|council|committee|forces|units|officials|leadership|authorities|authority|"
+    r"governor|junta|regime|commanders?|militias?|rebels|insurgents|army|front|movement|administration|parliament|"
+    r"president|leaders?|chiefs?|elders|clans?|tribes?|parties|side|sides|command)"
+)
+_PRONOUN_ACTS = re.compile(
+    r"^(?:it|they|(?:its|their)\s+(?:[\w'’-]+\s+)?(?:delegation|leaders?|leadership|negotiators?|representatives?|"
+    r"commanders?|forces|fighters|units|government|council|ministers?|officials|chiefs?|elders))\s+"
+    r"(?!is\b|are\b|was\b|were\b|be\b|becomes?\b|arrives?\b|reach\w*|gets?\b|has\b|have\b|rains?\b)\w+",
+    re.IGNORECASE,
+)
+# A concession named in the passive or with its object between the verb and its particle:
+# "the detained deputies are released", "hand the bridge checkpoint over to the army".
+_STRONG = words(
+    r"(?:detained|jailed|imprisoned|abducted|captured|held|arrested)\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?:is|are|be|been|get|gets)\s+(?:released|freed|set\s+free|pardoned|exchanged)"
+    r"|(?:release|releases|released|releasing|free|frees|freed|freeing)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|our\s+|all\s+)?"
+    r"(?:[\w'’-]+\s+){0,3}?(?:nationals|citizens|engineers|journalists|deputies|politicians|officers|soldiers|"
+    r"captives|prisoners|detainees|hostages|activists|leaders)"
+    r"|(?:hand|hands|handed|handing|turn|turns|turned|turning)\s+(?:[\w'’-]+\s+){1,5}?over\s+to"
+    r"|(?:withdraw\w*|pull\w*\s+(?:back|out)|disarm\w*|demobili[sz]\w*|redeploy\w*)"
+    r"|(?:sign\w*|accept\w*|endors\w*|agree\w*\s+to|commit\w*\s+to)\s+(?:up\s+to\s+)?(?:the\s+|a\s+|its\s+|our\s+)?"
+    r"(?:[\w'’-]+\s+){0,3}?(?:roadmap|road\s+map|peace\s+plan|demobili[sz]ation\s+plan|settlement|transition)"
+)
+# What the aid itself needs or is: a condition about it is logistics, whatever else it says.
+_OWN_NEEDS = words(
+    r"aid|relief|humanitarian\w*|staff|workers|teams|drivers|trucks|supplies|stocks|warehouses?|convoys?|"
+    r"sites?|locations?|venues?|modalities|dates?|"
+    r"permits?|visas?|clearances?|notifications?|safe|safety|security\s+(?:allows|permits|situation|guarantees?)"
+)
+# Harm done to people or to the work: what a red line or a suspension answers, not a price.
+_HARM = words(
+    r"(?:attack|shell|bomb|kill|arrest|abduct|harass|threaten|recruit|violat|abus|loot|divert|seiz|target|"
+    r"intimidat|expel|evict|obstruct|block|tax|interfer|confiscat|steal|assault|rap|tortur|disappear)(?:s|es|ed|ing|e)?"
+)
+# The work stopping or ending: "we suspend if ...", "withdraw when ...": a red line, not a price.
+_STOPS = words(
+    r"(?:suspend|pause|withdraw|stop|halt|end|terminat|review|reconsider|reassess|close|exit|leave|"
+    r"scale\s+down|wind\s+down|freeze|evacuat)\w*"
+)
+# Help that is not humanitarian aid: "development aid", "military assistance", "loans", "debt relief".
+_NOT_AID = words(
+    r"(?:development|military|security|budget|budgetary|technical|trade|defen[cs]e|police|governance|macro-?economic)\s+"
+    r"(?:aid|assistance|support|cooperation|funding|programmes?)|loans?|credit\s+lines?|(?:sanctions|debt|tax|tariff)\s+relief"
+)
+# Someone else's agenda as the subject of what waits: "the status talks resume once ...".
+_OTHER_SUBJECT = words(rf"(?:{TALKS}|{CONCESSION})")
+# Whatever happens: the condition is denied. "requested whatever happens in the ceasefire rounds"
+_WHATEVER = words(
+    r"whatever|regardless|irrespective|independent(?:ly)?\s+of|with\s+or\s+without|not\s+(?:conditional|"
+    r"contingent|dependent|tied|linked)|no\s+matter"
+)
+# A halt that ends, not one that comes: "until the truce expires" is a deadline.
+_HALT_ENDS = re.compile(
+    r"\b(?:ends?|ended|expires?|expired|collaps\w*|breaks?\s+down|lapses?|lapsed|runs?\s+out|is\s+over|is\s+lifted)\b",
+    re.IGNORECASE,
+)
+# Coordinated with something, not waiting on it: "as part of", "as agreed", "as needed".
+_AS_MANNER = re.compile(
+    r"^\s*(?:an?\s|the\s|part\b|well\b|far\b|much\b|soon\b|long\b|such\b|usual\b|planned\b|agreed\b|needed\b|"
+    r"required\b|requested\b|foreseen\b|scheduled\b|before\b|always\b|expected\b|possible\b|necessary\b|"
+    r"set\s+out\b|IHL\b|international\b|per\b|follows?\b|of\b|for\b|to\b|with\b|in\b|at\b|on\b|by\b|its\s+own\b|"
+    r"our\s+own\b|a\s+matter\b|[\w'’-]+\s+(?:requires?|demands?|allows?|permits?|says|said|provides?)\b)",
+    re.IGNORECASE,
+)
+
+
+# A past the word list of `narrated` misses: "once the shelling stopped, more trucks got through".
+_TOLD = re.compile(
+    r"^(?:[\w'’-]+\s+){1,4}?(?:stopped|ended|signed|withdrew|released|came|left|took|got)\b", re.I
+)
+# A link denied in the clause that waits: "we will not make the shipments conditional on ...".
+_DENIED_LINK = re.compile(
+    r"\b(?:not|never|n't|cannot|no\s+longer)\s+(?:\w+\s+){0,2}?(?:make|makes|made|tie|ties|tied|link|links|linked|"
+    r"condition\w*|subordinat\w*|hold\s+back|wait|be\s+(?:made\s+)?(?:conditional|contingent|dependent))\b",
+    re.IGNORECASE,
+)
+# Another side's words: "the bureau chief said permits 'could move faster' if ...".
+_SAYS = re.compile(
+    r"\b(?:said|says|told|tells|asked|asks|demand(?:s|ed)?|insist(?:s|ed)?|propos(?:es|ed)|offer(?:s|ed)|"
+    r"suggest(?:s|ed)|float(?:s|ed)|claim(?:s|ed)|warn(?:s|ed)|threaten(?:s|ed)|stat(?:es|ed)|indicat(?:es|ed)|"
+    r"hint(?:s|ed)|want(?:s|ed)|would\s+like|replied|answered)\b",
+    re.IGNORECASE,
+)
+
+
+def _reported(before: str, v: Voice, after: str) -> bool:
+    """Whether the words before a condition give it to someone not ours, not taken up after."""
+    for m in _SAYS.finditer(before):
+        subject = re.split(r"[,;:()]|\b(?:and|but|while|that|which)\b", before[: m.start()])[-1].strip()
+        if not subject or re.search(
+            r"\b(?:is|are|was|were|be|been|being|has\s+been|have\s+been)$", subject, re.I
+        ):
+            continue  # a passive: "the Council has been told that ..." is what we said
+        if v.ours(subject) or (subject.split()[0].lower() in ("it", "this") and len(subject.split()) == 1):
+            continue
+        return not taken_up_after(after, v)
+    return False
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A statement that makes something wait on a condition, and what kind of condition."""
+
+    statement: str
+    kind: str
+
+
+def _extent(text: str) -> str:
+    stop = _STOP.search(text)
+    return " ".join((text[: stop.start()] if stop else text).split()[:18])
+
+
+def _party_acts(condition: str, v: Voice, strict: bool = False) -> bool:
+    """Whether a condition opens on a party that does something ("the Front frees ...").
+
+    `strict`: the party must be one the workspace names or an office ("the Council", "its
+    leaders"), not any capitalised word ("after repeated incidents around Sabb").
+    """
+    body = re.sub(r"^(?:that|the|both|all|each|every)\s+", "", condition.strip(), flags=re.IGNORECASE)
+    head = " ".join(body.split()[:4])
+    if v.ours(head) or re.match(r"^[\w'’-]+['’]s?\s", body):
+        # ours, or a possessive ("the Council's offices", "the army's presence"): no act
+        return False
+    if _ACTOR.search(head) or _PRONOUN_ACTS.match(body):
+        return True
+    if strict:
+        low = " ".join(body.split()[:2]).casefold()
+        return any(re.search(rf"\b{re.escape(n.casefold())}\b", low) for n in v.others_names)
+    return v.others(head, sentence_start=False)
+
+
+def _price(condition: str, v: Voice, loose: bool, named: bool = True) -> bool:
+    """Whether a condition asks a price: a concession, or a party's act that is no part of delivering aid.
+
+    When the work that waits is not `named` ("the survey is delayed until the elders agree on
+    the site"), a party's mere act is more often the work's own arrangement: only a named
+    concession is a price.
+    """
+    if _HALT.search(condition) or _HARM.search(condition):
+        return False
+    strong = _STRONG.search(condition)
+    if strong and not _OWN_NEEDS.search(condition):
+        return True
+    if _ENABLING.search(condition) or _TIME.search(condition) or _OWN_NEEDS.search(condition):
+        return False
+    if _CONCESSION.search(condition) and not loose:
+        return True
+    return _party_acts(condition, v, strict=loose or not named)
+
+
+def _halt(condition: str) -> bool:
+    """Whether a condition is a halt in the fighting that comes (not "any truce", not "the truce expires")."""
+    return any(
+        not _HALT_ENDS.search(condition[m.end() : m.end() + 40])
+        and not re.search(
+            r"\b(?:any|every|each|whatever|no)\s+(?:[\w'’-]+\s+)?$", condition[: m.start()], re.I
+        )
+        for m in _HALT.finditer(condition)
+    )
+
+
+def _waits(main: str, humanitarian: bool, v: Voice) -> str | None:
+    """Whether the clause a condition hangs on is humanitarian work that waits: "named" when it
+    names aid, access or the work, "track" when it is a humanitarian track's own unnamed work."""
+    words_ = main.split()
+    if not words_:
+        return None
+    if _STOPS.search(main) and not re.search(r"\b(?:held|kept|stays?|remains?)\b", main, re.IGNORECASE):
+        # "we suspend if ...": a red line; "held back until ..." still waits
+        return None
+    if _NOT_AID.search(main):
+        return None
+    if _GIVE.search(main):
+        return "named"
+    if not humanitarian:
+        return None
+    subject = " ".join(words_[:4])
+    if _OTHER_SUBJECT.search(subject) or (v.others(subject, sentence_start=True) and not v.ours(subject)):
+        return None
+    return "track"
+
+
+def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: bool, after: str) -> str | None:
+    """The kind of condition a statement sets on humanitarian work, or None."""
+    if _WHATEVER.search(statement):
+        return None
+    found: str | None = None
+    ana = _ANAPHORIC.match(statement)
+    inside = _ANAPHOR_INSIDE.search(statement)
+    if (ana or inside) and previous:
+        if ana:
+            rest = statement[ana.end() :]
+            main = rest.partition(",")[2] or rest
+            at = ana.start()
+        else:
+            assert inside is not None
+            main = statement[inside.end() :]
+            at = inside.start()
+        waits = _waits(main, humanitarian, v)
+        kind = (
+            HALT_KIND
+            if _halt(previous)
+            else PRICE_KIND
+            if _price(_extent(previous), v, False, named=waits == "named")
+            else None
+        )
+        if kind and waits and (plan or not narrated(main)):
+            if asserted(statement, at, len(statement), v, after):
+                found = kind
+    for m in _MARKER.finditer(statement):
+        if found == PRICE_KIND:
+            break
+        marker = m.group("m").lower().split()[-1]
+        loose = marker in _LOOSE
+        rest = statement[m.end() :]
+        if marker == "as" and _AS_MANNER.match(rest):
+            continue
+        condition = _extent(rest)
+        if not condition:
+            continue
+        before = statement[: m.start()]
+        clause_start = max(before.rfind(";"), before.rfind(":")) + 1
+        main = before[clause_start:]
+        if not main.strip(" ,"):
+            # the condition heads the sentence: what waits follows its comma
+            main = rest.partition(",")[2]
+        waits = _waits(main, humanitarian, v)
+        if waits is None:
+            continue
+        if not plan and (narrated(main) or narrated(condition) or _TOLD.search(condition)):
+            continue
+        if _DENIED_LINK.search(main) or _reported(before, v, after):
+            continue
+        if _halt(condition) and marker != "as":
+            kind = HALT_KIND
+        elif _price(condition, v, loose, named=waits == "named"):
+            kind = PRICE_KIND
+        else:
+            continue
+        if not asserted(statement, m.start(), m.end() + len(rest), v, after):
+            continue
+        if found is None or kind == PRICE_KIND:
+            found = kind
+    return found
+
+
+def conditions(text: str, v: Voice, humanitarian: bool, plan: bool = False) -> list[Condition]:
+    """The statements of a text that make humanitarian work wait on a halt in the fighting or a price.
+
+    A statement whose condition stands in the one before ("Until they do, ...") is given
+    with it.
+    """
+    parts = notes(statements(text))
+    out: list[Condition] = []
+    for n, statement in enumerate(parts):
+        previous = parts[n - 1] if n else ""
+        after = " ".join(parts[n + 1 : n + 2])
+        kind = _read(statement, previous, v, humanitarian, plan, after)
+        if kind is None:
+            continue
+        anaphoric = bool(_ANAPHORIC.match(statement) or _ANAPHOR_INSIDE.search(statement))
+        out.append(Condition(f"{previous} {statement}" if anaphoric and previous else statement, kind))
+    return out
