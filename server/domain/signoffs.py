@@ -29,9 +29,13 @@ Who must sign off a decision (its *required* organisations), each with its reaso
   The decision's words engage a department too (`touched_by_text`), whether or not
   the entry names it: its assets put to work ("air force to fly airdrop rotations",
   "unfreeze the envoys' accounts", "share our intelligence assessments"), or the
-  department named as acting ("the Treasury will release the tranche"); not what the
-  words give to another side ("their air force") or deny ("no sign-off from Treasury
-  needed").
+  department named as acting ("the Treasury will release the tranche"), or a body of a
+  ministry named by what it is ("the Coast Guard", "an engineering battalion", "the
+  Customs Service") or the ministry's means named by its area ("the defence budget"),
+  which engage that ministry, or the body itself where the workspace holds it; not what
+  the words give to another side ("their air force"), deny ("no sign-off from Treasury
+  needed", "the Treasury is not asked"), only ask of someone ("press the border police
+  to"), or only tell or consult ("brief the coast guard").
 - ``named`` (or ``partner``) again, for a correction: every organisation named on the
   entry it replaces. Dropping a department from the list does not take its assets or
   its stake out of the arrangement.
@@ -71,7 +75,7 @@ import datetime as dt
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
@@ -653,6 +657,185 @@ _ADDRESSING = re.compile(
     r"rais\w+|complain\w*|condemn\w*|convinc\w+|approach\w*|appeal\w*|petition\w*)\b",
     re.IGNORECASE,
 )
+# A body named by its own name, whatever it is: words that end on a body's head noun ("Air
+# Mobility Command", "Immigration and Residence Directorate", "the tax office"), read for the
+# area of the words before it. Words that may also be an NGO's or a town's ("health", "aid")
+# count only in a name written with capitals; "air" only before a military head noun.
+_HEADS = (
+    r"(?:service|agency|command|directorate|authority|corps|guards?|police|force|forces|administration|"
+    r"office|bureau|inspectorate|regiment|brigade|battalion|squadron|wing|fleet|flotilla)"
+)
+_NAMED_BODY = re.compile(rf"((?:[\w-]+\s+(?:(?:and|of)\s+(?:the\s+)?)?){{1,4}}){_HEADS}\b", re.IGNORECASE)
+_MODIFIER_AREAS: dict[str, tuple[Area, ...]] = {
+    **dict.fromkeys(
+        (
+            "military",
+            "army",
+            "naval",
+            "navy",
+            "armed",
+            "defence",
+            "defense",
+            "engineers",
+            "engineering",
+            "marines",
+            "artillery",
+            "infantry",
+            "airborne",
+            "airlift",
+        ),
+        ("defence",),
+    ),
+    **dict.fromkeys(("coast", "coastal", "maritime"), ("interior", "defence")),
+    **dict.fromkeys(
+        (
+            "border",
+            "frontier",
+            "police",
+            "gendarmerie",
+            "immigration",
+            "migration",
+            "asylum",
+            "residence",
+            "passport",
+            "passports",
+            "prison",
+            "prisons",
+            "correctional",
+            "fire",
+            "rescue",
+            "interior",
+        ),
+        ("interior",),
+    ),
+    **dict.fromkeys(
+        (
+            "customs",
+            "tax",
+            "taxation",
+            "revenue",
+            "fiscal",
+            "budget",
+            "treasury",
+            "excise",
+            "sanctions",
+            "financial",
+        ),
+        ("finance", "trade"),
+    ),
+    **dict.fromkeys(
+        ("export", "import", "trade", "commerce", "commercial", "investment"), ("trade", "finance")
+    ),
+    **dict.fromkeys(("intelligence", "geospatial"), ("intelligence",)),
+}
+_CAPITAL_MODIFIER_AREAS: dict[str, tuple[Area, ...]] = {
+    **dict.fromkeys(("health", "medical", "medicines", "disease", "epidemiology", "vaccine"), ("health",)),
+    **dict.fromkeys(("development", "aid"), ("development",)),
+}
+_MILITARY_HEADS = {"command", "wing", "squadron", "force", "forces", "corps", "fleet", "regiment", "brigade"}
+
+
+def _named_bodies(text: str) -> Iterator[tuple[tuple[Area, ...], int, int]]:
+    """Bodies named by words that end on a body's head noun, each with the areas its words say.
+
+    The name runs back from its head over words written with a capital, words that say an
+    area, and the "and" or "of the" between them: "Urge the border police" names "border police".
+    """
+    for m in _NAMED_BODY.finditer(text):
+        words = list(re.finditer(r"[\w-]+", m.group(0)))
+        head = words[-1].group(0).casefold()
+        start = words[-1].start()
+        areas: tuple[Area, ...] = ()
+        ahead = [w.group(0).casefold() for w in words]
+        for n in range(len(words) - 2, -1, -1):
+            w = words[n]
+            word, key = w.group(0), w.group(0).casefold()
+            found = _MODIFIER_AREAS.get(key) or (
+                _CAPITAL_MODIFIER_AREAS.get(key) if word[0].isupper() else None
+            )
+            if key == "air" and head in _MILITARY_HEADS and word[0].isupper():
+                found = ("defence",)
+            # A capital opening the sentence says nothing of a name; "the" only after "of".
+            opening = re.search(r"(?:^|[.!?]\s+)$", text[: m.start() + w.start()]) is not None
+            joining = key == "and" or key == "of" or (key == "the" and n > 0 and ahead[n - 1] == "of")
+            if found is None and not (word[0].isupper() and not opening) and not (joining and areas):
+                break
+            if found and not areas:
+                areas = found
+            if key not in ("and", "of", "the"):
+                start = w.start()
+        if areas:
+            yield areas, m.start() + start, m.end()
+
+
+# Verbs that only tell a body or a department something, or take counsel with it: it is
+# kept informed or consulted, not put to work ("inform the Treasury", "brief the coast guard").
+_TELLING = re.compile(
+    r"\b(?:inform|informs|informed|informing|notif\w+|brief|briefs|briefed|briefing|update|updates|updated|"
+    r"updating|copy|copied|copying|consult\w*|liais\w*|thank\w*)\b",
+    re.IGNORECASE,
+)
+# Words after a body that make it the source of what is said, not the actor ("Defence reports").
+_SAYING_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:has\s+|have\s+|had\s+)?(?:reported|reports|said|says|warned|warns|noted|notes|assessed|"
+    r"assesses|estimated|estimates|believes|believed|fears|feared)\b|\s+(?:informed|posted|in\s+the\s+loop|"
+    r"updated|abreast)\b",
+    re.IGNORECASE,
+)
+
+
+def _told_only(text: str, start: int, end: int) -> bool:
+    """Whether a body or department named at text[start:end] is only told, consulted or quoted:
+    an informing verb just before it in its clause, "according to" it, or a verb of saying after it."""
+    before = " ".join(re.split(r"[.;:!?,()]", text[:start])[-1].split()[-4:])
+    return (
+        bool(_TELLING.search(before))
+        or bool(re.search(r"\baccording\s+to(?:\s+the)?\s*$", before, re.IGNORECASE))
+        or bool(_SAYING_AFTER.match(text[end:]))
+    )
+
+
+# Nouns after a body's name that make it a place or a person of the body, not its means put
+# to work ("the Coast Guard station", "the Frontier Police commander").
+_PLACE_OR_PERSON = re.compile(
+    r"\s+(?:checkpoints?|stations?|posts?|headquarters|hq|barracks|premises|building|offices|commanders?|chiefs?|"
+    r"heads?|directors?|spokes\w+|representatives?|delegation)\b",
+    re.IGNORECASE,
+)
+# Words before a body with which it is only a counterpart ("share the timetable with the coast guard").
+_COUNTERPART = re.compile(
+    r"\b(?:share\w*|discuss\w*|meet\w*|met|coordinat\w+|talk\w*|speak\w*|spoke|agree\w*|consult\w*|"
+    r"liais\w*|rais\w+|exchang\w+|review\w*)\b.*\bwith\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _place_or_person(text: str, end: int) -> bool:
+    """Whether a body's name is followed by a place or a person of it, and the clause's verb does
+    not follow (the commander "will" lead is the body acting)."""
+    m = _PLACE_OR_PERSON.match(text[end:])
+    return m is not None and not re.match(r"\s+(?:will|to|shall|is\s+to|are\s+to)\b", text[end + m.end() :])
+
+
+def _someone_elses(text: str, start: int, name: str, others: set[str], mine: set[str]) -> bool:
+    """Whether a body is another actor's: a word of another side in its name ("the Drevan Frontier
+    Police"), a possessive just before it that names no body of ours ("the UN mission's
+    engineering company"), or a counterpart met "with" in its clause."""
+    telling = [
+        w.casefold()
+        for w in re.findall(r"[\w-]+", name)
+        if w.casefold() not in _MODIFIER_AREAS
+        and w.casefold() not in _CAPITAL_MODIFIER_AREAS
+        and not re.fullmatch(_HEADS, w, re.IGNORECASE)
+    ]
+    if any(w in others for w in telling):
+        return True
+    owner = re.search(r"([\w-]+)(?:'s|’s|'|’)\s+$", text[:start])
+    if owner is not None and owner.group(1).casefold() not in mine | _OUR:
+        return True
+    return _COUNTERPART.search(re.split(r"[.;:!?]", text[:start])[-1]) is not None
+
+
 # Words just before a body that make it ours whatever the clause does with it.
 _OUR = {"our", "own", "national"}
 
@@ -829,7 +1012,11 @@ def _named_departments(
                 rf"\b{word}\s+{_OFFICE}\b|\b{_OFFICE}\s+(?:of|for)\s+(?:the\s+)?{word}\b", text, re.I
             ),
         ]
-        if any(not _not_put_to_work(text, m.start(), m.end(), others) for m in found):
+        if any(
+            not _not_put_to_work(text, m.start(), m.end(), others)
+            and not _told_only(text, m.start(), m.end())
+            for m in found
+        ):
             out.append((key, w))
     return out
 
@@ -1053,19 +1240,32 @@ def _touched_by_text(
     # A body or the means of a ministry named by what they are: ours unless the words give it
     # to another side, deny it, or only ask it of someone ("press the border police to").
     ours = _our_words(orgs, government)
-    for areas, pattern in (*_BODIES, *(((a,), p) for a, p in _EQUITIES)):
-        m = next(
-            (
-                m
-                for m in pattern.finditer(text)
-                if not _not_put_to_work(text, m.start(), m.end(), others)
-                and (_owned_by_us(text, m.start(), ours) or not _addressed(text, m.start()))
-            ),
-            None,
-        )
-        dept = _answering(orgs, government, areas, m.group(0)) if m is not None else None
-        if m is not None and dept is not None:
-            touched.append((dept, f"its means are put to work by the decision's text ({m.group(0)!r})"))
+    mine = ours | {
+        w.casefold()
+        for o in orgs.values()
+        if _government(orgs, o.key) == government
+        for w in re.findall(r"[\w-]+", o.name)
+    }
+    mentions: list[tuple[tuple[Area, ...], int, int]] = [
+        *((areas, m.start(), m.end()) for areas, pattern in _BODIES for m in pattern.finditer(text)),
+        *(((area,), m.start(), m.end()) for area, pattern in _EQUITIES for m in pattern.finditer(text)),
+        *_named_bodies(text),
+    ]
+    for areas, start, end in mentions:
+        words = text[start:end].strip()
+        if (
+            _not_put_to_work(text, start, end, others)
+            or _told_only(text, start, end)
+            or (_addressed(text, start) and not _owned_by_us(text, start, ours))
+            # "its customs office": the body of whoever the clause is about, named before it.
+            or re.search(r"\bits\s+$", text[:start], re.IGNORECASE) is not None
+            or _someone_elses(text, start, words, others, mine)
+            or _place_or_person(text, end)
+        ):
+            continue
+        dept = _answering(orgs, government, areas, words)
+        if dept is not None and all(d != dept for d, _ in touched):
+            touched.append((dept, f"its means are put to work by the decision's text ({words!r})"))
     touched += [
         (dept, f"the decision's text gives it a part ({word!r})")
         for dept, word in _named_departments(orgs, government, text, others)

@@ -1332,6 +1332,66 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "a command named by its own name, read for its area",
+        said("Varnian Naval Logistics Command to ship water tanks to the island."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "a revenue service named by its own name",
+        said("The Revenue Service is to waive duties on donated generators."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "army trucks put to work",
+        said("Use army trucks to carry the seed to the valley."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "near miss: a body only met with",
+        said("Share the convoy timetable with the coast guard."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: a body's checkpoint is a place",
+        said("The convoy passed the border police checkpoint without incident."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: another state's name in the body's name",
+        said("Meet the Ostmark Frontier Police commander on Tuesday."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: another actor's engineers",
+        said("Welcome the UN mission's engineering company clearing the road."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: a body only briefed",
+        said("Brief the Coast Guard on the convoy schedule."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: a department only informed",
+        said("Inform the Treasury of the new convoy schedule."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: the body of whoever the clause is about",
+        said("Agree with the council on recognition of its customs office."),
+        set(),
+        "",
+    ),
+    (
         "a department named by the initials its name gives in brackets",
         said(
             "EUR 2m to be drawn from the DFR reserve for tents.",

@@ -8,7 +8,8 @@ from the departments the entry names, the lines and tools they own, the entry a
 correction replaces, and the decision's own words (a department's assets put to work,
 or the department named as acting). Resources: an active track needs dedicated staff (at least
 half a post: a tenth of someone's desk is not dedicated), resources that last as long
-as it does, and something of its own when it runs long. One cause gives one alert: a
+as it does, and something of its own when it runs long; a draft's lines that end before
+it does are a lapse already. One cause gives one alert: a
 decision has one, of its gravest kind (acted on, then blocked, then waiting), and so
 has a track's resourcing (staff that has gone is not also a lapse).
 """
