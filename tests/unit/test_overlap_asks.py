@@ -30,6 +30,9 @@ def _asked(*aims: str) -> set[str]:
         ("hostages back home safe and sound", set()),
         ("an exchange of prisoners between the two sides", {"release", "held_fighters"}),
         ("captured soldiers released", {"release", "held_fighters"}),
+        # Freeing people held names detention without its words; goods held do not.
+        ("the agency's engineers held by the militia set free", {"release", "held_staff"}),
+        ("aid trucks held at the crossing released", set()),
         ("the agency's drivers freed from custody", {"release", "held_staff"}),
         ("detained nurses released, kept apart from the men held by the militia", {"release", "held_staff"}),
         ("a neutral body allowed to see everyone held in the camps' prisons", {"visits"}),
@@ -47,6 +50,12 @@ def _asked(*aims: str) -> set[str]:
 )
 def test_the_asks_of_one_aim(aim: str, asked: set[str]) -> None:
     assert _asked(aim) == asked
+
+
+def test_freeing_people_held_is_detention() -> None:
+    detention = text.FIELD_BITS["detention"]
+    assert text.fields("", ["the agency's engineers held by the militia set free"]) & detention
+    assert not text.fields("", ["aid trucks held at the crossing released"]) & detention
 
 
 def _score(aims_a: list[str], aims_b: list[str]) -> float:

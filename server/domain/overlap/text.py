@@ -475,11 +475,11 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + pattern + r")\b")
 
 
-# Detention: what is asked for the people held. "Return" and "handover" of a person held
-# are release; access to, or seeing, the held is a visit.
+# Detention: what is asked for the people held. "Return", "handover" and amnesty of a
+# person held are release; access to, or seeing, the held is a visit.
 _RELEASE = _rx(
     r"releas\w*|freed|freeing|freedom|free(?!\s+(?:of|from|movement|access|passage)\b)|liberat\w*|"
-    r"let\s+go|return\w*|hand(?:ed|ing)?\s+over|handover\w*|unconditional\w*|parole\w*|pardon\w*"
+    r"let\s+go|return\w*|hand(?:ed|ing)?\s+over|handover\w*|unconditional\w*|parole\w*|pardon\w*|amnest\w*"
 )
 _EXCHANGE = _rx(r"exchang\w*|swap\w*|all[\s-]for[\s-]all|prisoner\s+trades?")
 _VISITS = _rx(r"visit\w*|monitor\w*|inspect\w*|interview\w*")
@@ -501,7 +501,7 @@ _LEGAL = _rx(
 _STAFF = _rx(
     r"(?:aid|relief|humanitarian|health|medical)\s+(?:workers?|staff|personnel)|staff|personnel|"
     r"workers?|teams?|nurses?|doctors?|medics?|paramedics?|engineers?|technicians?|drivers?|volunteers?|"
-    r"employees?|contractors?|officials?|journalists?|reporters?|crews?"
+    r"employees?|contractors?|officials?|delegates?|colleagues?|journalists?|reporters?|crews?"
 )
 _FIGHTERS = _rx(
     r"fighters?|soldiers?|combatants?|prisoners\s+of\s+war|pows?|servicem[ae]n|conscripts?|"
@@ -569,17 +569,40 @@ def asks(title: str, aims: Iterable[str], objectives: Iterable[str] = (), descri
 
 @functools.lru_cache(maxsize=65536)
 def _asks_of(texts: tuple[str, ...]) -> int:
+    """The asks of a track's sentences, and the detention field when a sentence asks for
+    people held to be freed without naming detention ("released" and "held by")."""
+    detention, registration = FIELD_BITS["detention"], FIELD_BITS["registration"]
     track = _fields_of(" ".join(texts))
     out = 0
-    detention, registration = FIELD_BITS["detention"], FIELD_BITS["registration"]
+    if not track & detention and any(_frees_people_held(s.lower()) for s in texts):
+        out = track = track | detention
     for s in texts:
         low = s.lower()
-        here = _fields_of(low)
+        here = _fields_of(low) | (detention if _frees_people_held(low) else 0)
         if track & detention:
             out |= _detention_asks(low, bool(here & detention))
         if track & registration and not here & detention:
             out |= _registration_asks(low)
     return out
+
+
+# People freed from where they are held: a word of freeing, of being held, and of people
+# (aid trucks held at a crossing and released are not detention).
+_FREEING = _rx(r"releas\w*|freed|freeing|freedom|free|liberat\w*|set\s+free")
+_HELD = _rx(r"held|taken|seized|captured|kept|holding")
+_PERSONS = _rx(
+    r"civilians?|people|persons|men|women|children|boys|girls|minors|villagers|residents|families|"
+    r"fishers|fishermen|farmers|students|pupils|passengers|members"
+)
+
+
+def _frees_people_held(low: str) -> bool:
+    held = _BY.sub(" ", low)
+    return bool(
+        _FREEING.search(low)
+        and _HELD.search(low)
+        and (_PERSONS.search(held) or _STAFF.search(held) or _FIGHTERS.search(held))
+    )
 
 
 def _detention_asks(low: str, names_detention: bool) -> int:
