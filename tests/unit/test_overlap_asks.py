@@ -38,6 +38,8 @@ def _asked(*aims: str) -> set[str]:
         ("a neutral body allowed to see everyone held in the camps' prisons", {"visits"}),
         ("staff of the committee allowed to visit detainees", {"visits"}),
         ("news of the people arrested, and where they are held", {"news"}),
+        ("humane treatment of those in the militia's prisons", {"visits"}),
+        ("accreditation of the agency's staff", {"entry"}),
         ("fair trials for the detainees, with lawyers", {"legal"}),
         ("registration of charities with the ministry renewed", {"organisations"}),
         ("visas for the staff of registered charities", {"entry"}),
@@ -96,6 +98,16 @@ def _score(aims_a: list[str], aims_b: list[str]) -> float:
             "release of people detained by the Front",
         ),
         ("release of the kidnapped aid workers", "release of captured soldiers held by the Front"),
+        # The same words but the ask's own: the model puts these nearly together.
+        (
+            "release of the people the Front holds in its prisons",
+            "visits to the people the Front holds in its prisons",
+        ),
+        (
+            "registration of the NGOs working in the hills",
+            "visas for the staff of the NGOs working in the hills",
+        ),
+        ("trade of prisoners with the army", "release of the detained aid workers"),
     ],
 )
 def test_one_field_other_asks_are_other_questions(a: str, b: str) -> None:

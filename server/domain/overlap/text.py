@@ -325,7 +325,7 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ),
     (
         "registration",
-        "registration register* licen* permit permits visa visas accreditation|work_authorisations|work_authorizations|"
+        "registration register* licen* permit permits visa visas accredit*|work_authorisations|work_authorizations|"
         "bureaucratic_impediments",
     ),
     (
@@ -476,21 +476,24 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 # Detention: what is asked for the people held. "Return", "handover" and amnesty of a
-# person held are release; access to, or seeing, the held is a visit.
+# person held are release; access to, seeing or contact with the held, and their
+# treatment, are what visits are for.
 _RELEASE = _rx(
     r"releas\w*|freed|freeing|freedom|free(?!\s+(?:of|from|movement|access|passage)\b)|liberat\w*|"
     r"let\s+go|return\w*|hand(?:ed|ing)?\s+over|handover\w*|unconditional\w*|parole\w*|pardon\w*|amnest\w*"
 )
-_EXCHANGE = _rx(r"exchang\w*|swap\w*|all[\s-]for[\s-]all|prisoner\s+trades?")
-_VISITS = _rx(r"visit\w*|monitor\w*|inspect\w*|interview\w*")
+_EXCHANGE = _rx(
+    r"exchang\w*|swap\w*|all[\s-]for[\s-]all|(?:prisoners?|detainees?|captives?)\s+trad\w*|"
+    r"trad(?:e|es|ed|ing)\s+(?:of\s+)?(?:the\s+)?(?:prisoners?|detainees|captives)"
+)
+_VISITS = _rx(r"visit\w*|monitor\w*|inspect\w*|interview\w*|messages?|phone\s+calls?|letters?")
 _SEEN = _rx(r"access|see|seeing|seen|meet|meeting|contact|contacts")
 _CONDITIONS = _rx(
     r"conditions?|treatment|ill[\s-]treat\w*|tortur\w*|humane\w*|inhumane\w*|overcrowd\w*|abuses?|"
     r"medical\s+care|health\s*care"
 )
 _NEWS = _rx(
-    r"whereabouts|fate|proof\s+of\s+life|lists?|names|information|news|notif\w*|regist\w*|accounted|"
-    r"account\s+for|messages?|phone\s+calls?|letters?"
+    r"whereabouts|fate|proof\s+of\s+life|lists?|names|information|news|notif\w*|regist\w*|accounted|account\s+for"
 )
 _LEGAL = _rx(
     r"trials?|tried|charges?|charged|courts?|lawyers?|legal|due\s+process|sentenc\w*|death\s+penalty|"
@@ -529,12 +532,17 @@ _GIVEN_STATUS = re.compile(
     r"\b(?:registered|licen[cs]ed|accredited)\s+(?!(?:with|by|in|within|without|for|to|as|under|at|on|and|or|"
     r"quickly|promptly|again|once|before|after)\b)\w+"
 )
+_ORGANISATIONS = _rx(r"ngos?|inngos?|organi[sz]ations?|agenc(?:y|ies)|charit(?:y|ies)|associations?|groups?")
+_STATUS_OF = re.compile(
+    r"\b(?:regist\w*|licen[cs]\w*|accredit\w*)\s+(?:of|for)\s+(?:(?:the|its|their|all|our|local|foreign|"
+    r"international)\s+)*(?:[\w-]+(?:'s|’s|s'|s’)\s+)?(?:[\w-]+\s+)?(?P<whose>[\w-]+)"
+)
+_STATUS_AFTER = re.compile(r"(?P<whose>[\w-]+)\s+(?:\w+\s+)?(?:registered|licen[cs]ed|accredited)\b")
 _MONEY = _rx(r"banks?|banking|transfers?|payments?|remittances?|sanctions|accounts?|funds|cash")
 
 ASKS = (
     "release",
     "visits",
-    "conditions",
     "news",
     "legal",
     "held_staff",
@@ -550,7 +558,7 @@ ASK_BITS = {name: 1 << (_ASK_SHIFT + n) for n, name in enumerate(ASKS)}
 # none of it, ask different things. Who is held is compared on its own: the release of
 # an agency's staff and that of captured fighters are two questions.
 ASK_GROUPS = (
-    sum(ASK_BITS[a] for a in ("release", "visits", "conditions", "news", "legal")),
+    sum(ASK_BITS[a] for a in ("release", "visits", "news", "legal")),
     ASK_BITS["held_staff"] | ASK_BITS["held_fighters"],
     sum(ASK_BITS[a] for a in ("entry", "movement", "import", "documents", "organisations")),
 )
@@ -610,7 +618,8 @@ def _detention_asks(low: str, names_detention: bool) -> int:
     for name, rx in (
         ("release", _RELEASE),
         ("visits", _VISITS),
-        ("conditions", _CONDITIONS),
+        # How the held are treated is what visits see to.
+        ("visits", _CONDITIONS),
         ("news", _NEWS),
         ("legal", _LEGAL),
     ):
@@ -645,6 +654,17 @@ def _registration_asks(low: str) -> int:
         out |= ASK_BITS["import"]
     if _PAPERS.search(low):
         out |= ASK_BITS["documents"]
-    if _ORG.search(_GIVEN_STATUS.sub(" ", low)) and not _MONEY.search(low):
-        out |= ASK_BITS["documents"] if _PEOPLE.search(low) else ASK_BITS["organisations"]
+    asked = _GIVEN_STATUS.sub(" ", low)
+    if _ORG.search(asked) and not _MONEY.search(low):
+        # Whose status: the noun the registration is of ("accreditation of the agency's
+        # staff"), or before it ("staff accredited"); else anything the sentence names.
+        m = _STATUS_OF.search(asked) or _STATUS_AFTER.search(asked)
+        whose = m.group("whose") if m else asked
+        if _PEOPLE.search(whose):
+            out |= ASK_BITS["documents"]
+        elif _STAFF.search(whose) and not (m is None and _ORGANISATIONS.search(whose)):
+            # Staff accredited, or licensed to work: the right of people to work there.
+            out |= ASK_BITS["entry"]
+        else:
+            out |= ASK_BITS["organisations"]
     return out
