@@ -44,6 +44,7 @@ from server.domain.checks._prose import (
     family,
     narrated,
     notes,
+    reported,
     statements,
     taken_up_after,
     words,
@@ -57,7 +58,15 @@ _CONCESSION = words(CONCESSION)
 _ENABLING = words(ENABLING)
 _TIME = words(TIME)
 _AID = words(AID)
-_GIVE = words(family(AID, ACCESS, WORK))
+_GIVE = words(
+    family(
+        AID,
+        ACCESS,
+        WORK,
+        # letting someone or something in: "permit the visits committee into the prison"
+        r"(?:permit|allow|let|admit)\w*\s+(?:[\w'’-]+\s+){0,5}?(?:into|in|through|to\s+(?:enter|visit|reach|cross|berth|land|dock))",
+    )
+)
 
 # Words that open a condition, longest first.
 _MARKER = re.compile(
@@ -65,12 +74,19 @@ _MARKER = re.compile(
     r"on\s+(?:the\s+)?condition\s+(?:that|of)|provided(?:\s+that)?|providing(?:\s+that)?|"
     r"(?:conditional|contingent|dependent|predicated|conditioned)\s+(?:up)?on|subject\s+to|"
     r"in\s+(?:return|exchange)\s+for|as\s+soon\s+as|as\s+long\s+as|so\s+long\s+as|"
+    r"as\s+(?:an?|the|our|its)\s+(?:[\w'’-]+\s+)?(?:reward|incentive|inducement|price|payment|currency|sweetener|carrot|"
+    r"lever|leverage|bargaining\s+chip|quid\s+pro\s+quo)\s+(?:for|of)|"
+    r"(?:as\s+)?(?:an?\s+|one\s+|the\s+)?(?:part|element|component|plank|item|chapter|strand)\s+of|upon|"
     r"once|if|unless|until|till|pending|after|when|as))\b",
     re.IGNORECASE,
 )
 # Markers that also tell time or manner ("as agreed", "when possible", "after the rains"):
 # a condition only when a party is named acting, or a halt in the fighting comes.
 _LOOSE = {"as", "when", "after"}
+# Markers that also order two events in time: what follows may be told, not planned.
+_TIMED = {"as", "when", "after", "once", "until", "till"}
+# Markers that say how long the work stays stopped, not what stops it.
+_ENDS = {"until", "till", "pending", "unless"}
 # A condition in the next statement that stands for the one before: "Until they do, ...".
 _ANAPHORIC = re.compile(
     r"^\s*(?:and\s+)?(?:only\s+)?(?:until|till|pending|unless|before|once|when)\s+"
@@ -85,9 +101,11 @@ _STOP = re.compile(
 )
 # Who may be asked for a price: a party named by its office, or by a pronoun that acts.
 _ACTOR = words(
+    "(?:"
     r"(?:government|ministry|council|committee|forces|units|officials|leadership|authorities|authority|"
     r"governor|junta|regime|commanders?|militias?|rebels|insurgents|army|front|movement|administration|parliament|"
-    r"president|leaders?|chiefs?|elders|clans?|tribes?|parties|side|sides|command)"
+    r"president|leaders?|chiefs?|elders|clans?|tribes?|parties|side|sides|command|units?|brigades?|battalions?)"
+    ")"
 )
 _PRONOUN_ACTS = re.compile(
     r"^(?:it|they|(?:its|their)\s+(?:[\w'’-]+\s+)?(?:delegation|leaders?|leadership|negotiators?|representatives?|"
@@ -98,21 +116,34 @@ _PRONOUN_ACTS = re.compile(
 # A concession named in the passive or with its object between the verb and its particle:
 # "the detained deputies are released", "hand the bridge checkpoint over to the army".
 _STRONG = words(
+    "(?:"
     r"(?:detained|jailed|imprisoned|abducted|captured|held|arrested)\s+(?:[\w'’-]+\s+){0,4}?"
     r"(?:is|are|be|been|get|gets)\s+(?:released|freed|set\s+free|pardoned|exchanged)"
     r"|(?:release|releases|released|releasing|free|frees|freed|freeing)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|our\s+|all\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:nationals|citizens|engineers|journalists|deputies|politicians|officers|soldiers|"
     r"captives|prisoners|detainees|hostages|activists|leaders)"
     r"|(?:hand|hands|handed|handing|turn|turns|turned|turning)\s+(?:[\w'’-]+\s+){1,5}?over\s+to"
-    r"|(?:withdraw\w*|pull\w*\s+(?:back|out)|disarm\w*|demobili[sz]\w*|redeploy\w*)"
+    # a party's officials received or recognised: a political gesture in the passive
+    r"|(?:its|their|the\s+[\w'’-]+['’]s?)\s+(?:[\w'’-]+\s+)?(?:ministers?|officials|leaders?|representatives?|envoys?|"
+    r"delegation|governor|administration)\s+(?:is|are|be|being|get|gets)\s+(?:formally\s+|officially\s+)?"
+    r"(?:received|recognised|recognized|accredited|seated|invited|hosted)"
+    r"|(?:pull\w*\s+(?:back|out)|disarm\w*|demobili[sz]\w*|redeploy\w*|disengag\w*)"
+    r"|withdraw\w*\s+(?:of\s+)?(?:its|their|the|all)\s+(?:[\w'’-]+\s+)?(?:forces|troops|fighters|units|militias?|"
+    r"positions?|candidate\w*|claims?|objections?|veto|bid|nominee|resolution)\b|withdraw\w*\s+from"
+    r"|(?:handover|hand-over|surrender|cession)\s+of"
+    # another agenda's text or step accepted in the passive: "until the calendar is accepted"
+    r"|(?:is|are|be|been|being)\s+(?:formally\s+)?(?:accepted|endorsed|ratified|recogni[sz]ed|adopted|handed\s+over)"
     r"|(?:sign\w*|accept\w*|endors\w*|agree\w*\s+to|commit\w*\s+to)\s+(?:up\s+to\s+)?(?:the\s+|a\s+|its\s+|our\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:roadmap|road\s+map|peace\s+plan|demobili[sz]ation\s+plan|settlement|transition)"
+    ")"
 )
 # What the aid itself needs or is: a condition about it is logistics, whatever else it says.
 _OWN_NEEDS = words(
+    "(?:"
     r"aid|relief|humanitarian\w*|staff|workers|teams|drivers|trucks|supplies|stocks|warehouses?|convoys?|"
     r"sites?|locations?|venues?|modalities|dates?|"
     r"permits?|visas?|clearances?|notifications?|safe|safety|security\s+(?:allows|permits|situation|guarantees?)"
+    ")"
 )
 # Harm done to people or to the work: what a red line or a suspension answers, not a price.
 _HARM = words(
@@ -126,27 +157,39 @@ _STOPS = words(
 )
 # Help that is not humanitarian aid: "development aid", "military assistance", "loans", "debt relief".
 _NOT_AID = words(
+    "(?:"
     r"(?:development|military|security|budget|budgetary|technical|trade|defen[cs]e|police|governance|macro-?economic)\s+"
     r"(?:aid|assistance|support|cooperation|funding|programmes?)|loans?|credit\s+lines?|(?:sanctions|debt|tax|tariff)\s+relief"
+    ")"
 )
 # Someone else's agenda as the subject of what waits: "the status talks resume once ...".
 _OTHER_SUBJECT = words(rf"(?:{TALKS}|{CONCESSION})")
 # Whatever happens: the condition is denied. "requested whatever happens in the ceasefire rounds"
 _WHATEVER = words(
+    "(?:"
     r"whatever|regardless|irrespective|independent(?:ly)?\s+of|with\s+or\s+without|not\s+(?:conditional|"
     r"contingent|dependent|tied|linked)|no\s+matter"
+    ")"
 )
 # A halt that ends, not one that comes: "until the truce expires" is a deadline.
 _HALT_ENDS = re.compile(
     r"\b(?:ends?|ended|expires?|expired|collaps\w*|breaks?\s+down|lapses?|lapsed|runs?\s+out|is\s+over|is\s+lifted)\b",
     re.IGNORECASE,
 )
+# A ceasefire that names a place or a body, not a halt: "the ceasefire-line map", "truce monitors".
+_HALT_NAMES = re.compile(
+    r"[\s-]*(?:lines?|maps?|monitor\w*|commission|committee|violations?|zones?|observers?|boundary|areas?)\b",
+    re.I,
+)
 # Coordinated with something, not waiting on it: "as part of", "as agreed", "as needed".
 _AS_MANNER = re.compile(
-    r"^\s*(?:an?\s|the\s|part\b|well\b|far\b|much\b|soon\b|long\b|such\b|usual\b|planned\b|agreed\b|needed\b|"
+    r"^\s*(?:an?\s|the\s+(?:basis|price|reward|result|way|means|part|condition)\b|part\b|well\b|far\b|much\b|soon\b|long\b|such\b|usual\b|planned\b|agreed\b|needed\b|"
     r"required\b|requested\b|foreseen\b|scheduled\b|before\b|always\b|expected\b|possible\b|necessary\b|"
     r"set\s+out\b|IHL\b|international\b|per\b|follows?\b|of\b|for\b|to\b|with\b|in\b|at\b|on\b|by\b|its\s+own\b|"
-    r"our\s+own\b|a\s+matter\b|[\w'’-]+\s+(?:requires?|demands?|allows?|permits?|says|said|provides?)\b)",
+    r"our\s+own\b|a\s+matter\b|[\w'’-]+\s+(?:requires?|demands?|allows?|permits?|says|said|provides?)\b"
+    # "as the Units have demanded", "as the Council proposed": whose words, not a condition
+    r"|(?:[\w'’-]+\s+){1,4}?(?:(?:has|have|had)\s+)?(?:demand|request|ask|propos|insist|want|suggest|requir|agree|plan|"
+    r"expect|foresee|say|said|stat|put|urg|call)\w*\b)",
     re.IGNORECASE,
 )
 
@@ -157,7 +200,7 @@ _TOLD = re.compile(
 )
 # A link denied in the clause that waits: "we will not make the shipments conditional on ...".
 _DENIED_LINK = re.compile(
-    r"\b(?:not|never|n't|cannot|no\s+longer)\s+(?:\w+\s+){0,2}?(?:make|makes|made|tie|ties|tied|link|links|linked|"
+    r"\b(?:not|never|n't|cannot|no\s+longer)\s+(?:\w+\s+){0,2}?(?:make|makes|made|tie|ties|tied|link|links|linked|trade|swap|barter|exchange|"
     r"condition\w*|subordinat\w*|hold\s+back|wait|be\s+(?:made\s+)?(?:conditional|contingent|dependent))\b",
     re.IGNORECASE,
 )
@@ -197,6 +240,15 @@ def _extent(text: str) -> str:
     return " ".join((text[: stop.start()] if stop else text).split()[:18])
 
 
+# A party's act named as a noun, after its possessive.
+_ACT_NOUN = re.compile(
+    r"^['’]s?\s+(?:[\w'’-]+\s+)?(?:acceptance|signature|signing|recognition|endorsement|approval|agreement|withdrawal|"
+    r"release|handover|hand-over|support|backing|vote|participation|return|adherence|ratification|entry|"
+    r"disarmament|demobili[sz]ation|surrender|consent|commitment|cooperation|concession|pull-?back|decision)\b",
+    re.IGNORECASE,
+)
+
+
 def _party_acts(condition: str, v: Voice, strict: bool = False) -> bool:
     """Whether a condition opens on a party that does something ("the Front frees ...").
 
@@ -205,9 +257,11 @@ def _party_acts(condition: str, v: Voice, strict: bool = False) -> bool:
     """
     body = re.sub(r"^(?:that|the|both|all|each|every)\s+", "", condition.strip(), flags=re.IGNORECASE)
     head = " ".join(body.split()[:4])
-    if v.ours(head) or re.match(r"^[\w'’-]+['’]s?\s", body):
-        # ours, or a possessive ("the Council's offices", "the army's presence"): no act
-        return False
+    if v.ours(" ".join(body.split()[:2])):
+        return False  # we act: "our forces withdraw" (not "the Front backs our candidate")
+    if re.match(r"^(?:[\w'’-]+\s+)?[\w'’-]+['’]s?\s", body):
+        # a party's act named as a noun: "the Authority's acceptance of the commission"; not "the army's presence"
+        return bool(_ACT_NOUN.match(body[body.find("'") if "'" in body else body.find("’") :]))
     if _ACTOR.search(head) or _PRONOUN_ACTS.match(body):
         return True
     if strict:
@@ -223,12 +277,16 @@ def _price(condition: str, v: Voice, loose: bool, named: bool = True) -> bool:
     the site"), a party's mere act is more often the work's own arrangement: only a named
     concession is a price.
     """
-    if _HALT.search(condition) or _HARM.search(condition):
+    if _halt(condition) or _HARM.search(condition):
         return False
     strong = _STRONG.search(condition)
     if strong and not _OWN_NEEDS.search(condition):
         return True
-    if _ENABLING.search(condition) or _TIME.search(condition) or _OWN_NEEDS.search(condition):
+    if (
+        _ENABLING.search(condition)
+        or _TIME.search(" ".join(condition.split()[:4]))
+        or _OWN_NEEDS.search(condition)
+    ):
         return False
     if _CONCESSION.search(condition) and not loose:
         return True
@@ -236,9 +294,11 @@ def _price(condition: str, v: Voice, loose: bool, named: bool = True) -> bool:
 
 
 def _halt(condition: str) -> bool:
-    """Whether a condition is a halt in the fighting that comes (not "any truce", not "the truce expires")."""
+    """Whether a condition is a halt in the fighting that comes (not "any truce", not "the truce
+    expires", not a place named after one: "the ceasefire line")."""
     return any(
         not _HALT_ENDS.search(condition[m.end() : m.end() + 40])
+        and not _HALT_NAMES.match(condition, m.end())
         and not re.search(
             r"\b(?:any|every|each|whatever|no)\s+(?:[\w'’-]+\s+)?$", condition[: m.start()], re.I
         )
@@ -246,14 +306,15 @@ def _halt(condition: str) -> bool:
     )
 
 
-def _waits(main: str, humanitarian: bool, v: Voice) -> str | None:
+def _waits(main: str, humanitarian: bool, v: Voice, trigger: bool = True) -> str | None:
     """Whether the clause a condition hangs on is humanitarian work that waits: "named" when it
     names aid, access or the work, "track" when it is a humanitarian track's own unnamed work."""
     words_ = main.split()
     if not words_:
         return None
-    if _STOPS.search(main) and not re.search(r"\b(?:held|kept|stays?|remains?)\b", main, re.IGNORECASE):
-        # "we suspend if ...": a red line; "held back until ..." still waits
+    near = main.rsplit(",", 1)[-1] if main.rsplit(",", 1)[-1].strip() else main
+    if trigger and _STOPS.search(near) and not re.search(r"\b(?:held|kept|stays?|remains?)\b", near, re.I):
+        # "we suspend if ...": a red line's trigger; "suspended until ..." waits for its end
         return None
     if _NOT_AID.search(main):
         return None
@@ -267,6 +328,81 @@ def _waits(main: str, humanitarian: bool, v: Voice) -> str | None:
     return "track"
 
 
+# One side's part paid for by the other's: "in return the militias withdraw from the district".
+_IN_RETURN = re.compile(
+    r"\b(?:in\s+(?:return|exchange)|as\s+(?:a\s+)?quid\s+pro\s+quo|as\s+the\s+price)\b(?!\s+for\b)\s*,?", re.I
+)
+# Another side's demand carried by us to the table: "the desk proposes to carry that offer to them".
+_CARRIED = re.compile(
+    r"\b(?:carry|carries|carried|carrying|relay\w*|convey\w*|pass\w*\s+on|present\w*|table\w*|put\w*\s+forward|"
+    r"take|takes|took|taking|back\w*|support\w*)\s+(?:up\s+)?(?:that|this|the|their|its)\s+(?:[\w'’-]+\s+)?"
+    r"(?:offer|demand|proposal|condition|terms|request|ask|deal|arrangement)\b"
+    r"|\bas\s+the\s+basis\s+(?:for|of)\b",
+    re.IGNORECASE,
+)
+
+
+def _exchange(statement: str, previous: str, v: Voice, after: str) -> bool:
+    """Aid or access on one side of a deal and a price "in return" on the other.
+
+    The aid may stand in the statement before ("The port is ready to let relief ships berth.
+    The Command asks that in return ..."); a demand another side makes is ours when we carry
+    it to the table ("the desk proposes to carry that offer ...").
+    """
+    for m in _IN_RETURN.finditer(statement):
+        part = _extent(statement[m.end() :])
+        if not part or _HALT.search(part) or not _price(part, v, False):
+            continue
+        before = statement[: m.start()]
+        if not (_GIVE.search(before) or _GIVE.search(previous)) or _NOT_AID.search(before):
+            continue
+        if _WHATEVER.search(statement) or _DENIED_PART.search(part):
+            continue
+        if _reported(before, v, "") and not _CARRIED.search(statement[m.end() :] + " " + after):
+            continue
+        return True
+    return False
+
+
+_DENIED_PART = re.compile(r"\b(?:nothing|none|not|never|no)\b|n't\b", re.IGNORECASE)
+
+
+# Another side allowed to stop the work while it fights: "it may halt relief flows while operations
+# are under way". Access owed during hostilities, made to give way to them.
+_MAY_HALT = words(
+    "(?:"
+    r"(?:may|can|could|is\s+(?:allowed|entitled|free|permitted)\s+to|are\s+(?:allowed|entitled|free|permitted)\s+to|"
+    r"reserves?\s+the\s+right\s+to)\s+(?:halt|suspend|stop|block|close|pause|interrupt|restrict|hold\s+up|bar|deny|"
+    r"turn\s+back)\w*"
+    ")"
+)
+_WHILE_FIGHTING = words(
+    "(?:"
+    r"(?:while|whilst|during|whenever|when|as\s+long\s+as|for\s+the\s+duration\s+of)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:(?:offensive|military|combat|security)\s+operations|offensives?|fighting|hostilities|clashes|shelling|combat|"
+    r"attacks|airstrikes|military\s+activit\w+)"
+    ")"
+)
+
+
+def _gives_way(statement: str, v: Voice, after: str) -> bool:
+    """Whether a statement lets another side stop the work while it fights."""
+    for m in _MAY_HALT.finditer(statement):
+        subject = re.split(r"[,;:()]|\b(?:and|but|that)\b", statement[: m.start()])[-1]
+        if v.ours(subject) and not re.search(r"\b(?:it|they)\b", subject, re.I):
+            continue  # our own suspension for safety
+        rest = statement[m.end() : m.end() + 140]
+        work = _GIVE.search(rest)
+        if work is None or work.start() > 40:
+            continue
+        fight = _WHILE_FIGHTING.search(rest, work.end())
+        if fight is None or fight.start() - work.end() > 60:
+            continue
+        if asserted(statement, m.start(), m.end() + fight.end(), v, after):
+            return True
+    return False
+
+
 def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: bool, after: str) -> str | None:
     """The kind of condition a statement sets on humanitarian work, or None."""
     if _WHATEVER.search(statement):
@@ -278,12 +414,12 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
         if ana:
             rest = statement[ana.end() :]
             main = rest.partition(",")[2] or rest
-            at = ana.start()
+            at, to = ana.start(), ana.end()
         else:
             assert inside is not None
             main = statement[inside.end() :]
-            at = inside.start()
-        waits = _waits(main, humanitarian, v)
+            at, to = inside.start(), inside.end()
+        waits = _waits(main, humanitarian, v, trigger=False)
         kind = (
             HALT_KIND
             if _halt(previous)
@@ -292,12 +428,22 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
             else None
         )
         if kind and waits and (plan or not narrated(main)):
-            if asserted(statement, at, len(statement), v, after):
+            if asserted(statement, at, to, v, after) and not _reported(statement[:at], v, after):
                 found = kind
+    if _exchange(statement, previous, v, after):
+        return PRICE_KIND
+    if _gives_way(statement, v, after):
+        found = HALT_KIND
     for m in _MARKER.finditer(statement):
         if found == PRICE_KIND:
             break
         marker = m.group("m").lower().split()[-1]
+        if marker in ("for", "of") and not re.search(
+            r"\b(?:part|element|component|plank|item|chapter|strand)\s+of$", m.group("m"), re.I
+        ):
+            marker = "for"  # in return for, as a reward for
+        elif marker == "of":
+            marker = "part of"
         loose = marker in _LOOSE
         rest = statement[m.end() :]
         if marker == "as" and _AS_MANNER.match(rest):
@@ -309,16 +455,36 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
         clause_start = max(before.rfind(";"), before.rfind(":")) + 1
         main = before[clause_start:]
         if not main.strip(" ,"):
-            # the condition heads the sentence: what waits follows its comma
-            main = rest.partition(",")[2]
-        waits = _waits(main, humanitarian, v)
+            # the condition heads the sentence: what waits follows its comma, or stands in the statement before
+            main = rest.partition(",")[2] or (previous if previous.rstrip().endswith((";", ",", ":")) else "")
+        waits = _waits(main, humanitarian, v, trigger=marker not in _ENDS)
         if waits is None:
             continue
-        if not plan and (narrated(main) or narrated(condition) or _TOLD.search(condition)):
+        if not plan and ((marker in _TIMED and narrated(main)) or _TOLD.search(condition)):
             continue
         if _DENIED_LINK.search(main) or _reported(before, v, after):
             continue
-        if _halt(condition) and marker != "as":
+        lead = len(before) - len(before[clause_start:].lstrip(" ,"))
+        if (
+            before[clause_start:].strip(" ,")
+            and reported(statement, lead, v)
+            and not taken_up_after(after, v)
+        ):
+            continue  # "Ironwood (via Vessar): aid only after ...": their words
+        if marker == "part of":
+            # aid folded into another agenda's deal: "as part of the demobilisation deal"
+            if _halt(condition):
+                kind = HALT_KIND
+            elif _CONCESSION.search(condition) and waits == "named":
+                kind = PRICE_KIND
+            else:
+                continue
+        elif marker == "for" and _GIVE.search(condition) and not _GIVE.search(main):
+            # the other way round: "the Council agrees to the formula in exchange for unimpeded convoys"
+            if not (_CONCESSION.search(main) or _STRONG.search(main)):
+                continue
+            kind = PRICE_KIND
+        elif _halt(condition) and marker != "as":
             kind = HALT_KIND
         elif _price(condition, v, loose, named=waits == "named"):
             kind = PRICE_KIND
@@ -345,6 +511,8 @@ def conditions(text: str, v: Voice, humanitarian: bool, plan: bool = False) -> l
         kind = _read(statement, previous, v, humanitarian, plan, after)
         if kind is None:
             continue
-        anaphoric = bool(_ANAPHORIC.match(statement) or _ANAPHOR_INSIDE.search(statement))
+        anaphoric = bool(_ANAPHORIC.match(statement) or _ANAPHOR_INSIDE.search(statement)) or (
+            bool(_IN_RETURN.search(statement)) and not _GIVE.search(statement)
+        )
         out.append(Condition(f"{previous} {statement}" if anaphoric and previous else statement, kind))
     return out

@@ -18,7 +18,8 @@ _NOT_HUMANITARIAN_AID = (
 )
 AID = family(
     rf"{_NOT_HUMANITARIAN_AID}(?:aid|assistance)",
-    r"(?<!sanctions\s)(?<!debt\s)(?<!tax\s)(?<!tariff\s)relief",
+    r"(?<!sanctions\s)(?<!debt\s)(?<!tax\s)(?<!tariff\s)relief"
+    r"(?!\s+(?:from|on)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?(?:sanctions|debts?|tax\w*|tariffs?|duties|embargo))",
     r"food(?:\s+(?:aid|rations?|parcels?|baskets?|assistance|supplies|deliveries|distributions?|convoys?|envelope|stocks?))?",
     r"rations?",
     r"flour",
@@ -28,7 +29,7 @@ AID = family(
     r"medicines?",
     r"vaccin(?:es?|ations?)",
     r"health\s+(?:care|services|kits?|supplies|funding|programmes?)",
-    r"(?:hospital|clinic|health|relief|humanitarian|emergency|aid|nutrition|food|water|shelter|medical|vaccination)\s+"
+    r"(?:hospital|clinic|health|relief|humanitarian|emergency|aid|nutrition|food|water|shelter|medical|vaccination|education)\s+"
     r"(?:funding|funds|grants?|money|budgets?)",
     # health care funded as the object of a verb: "fund two new health centres", "equip the clinics"
     r"(?<=\s)(?:(?:fund|financ|build|rebuild|equip|staff|suppl|run)\w*\s+(?:[\w'’-]+\s+){0,3}?)"
@@ -286,6 +287,7 @@ POLITICAL = family(
     r"regist(?:er|ers|ered|ering|ration)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?:charity|party|movement|organi[sz]ation)",
     r"(?:lift\w*|eas\w*|waiv\w*|relax\w*)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’-]+\s+)?sanctions",
     r"sanctions\s+relief",
+    r"relief\s+(?:from|on)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?sanctions",
     r"sanctions\s+(?:[\w'’-]+\s+){0,4}?(?:lifted|eased|waived|relaxed|suspended)",
     r"(?:lift\w*|eas\w*|waiv\w*|relax\w*|suspend\w*|unfreez\w*)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?"
     r"(?:(?:travel|visa|entry|export|import|arms)\s+bans?|embargo(?:es)?|asset\s+freezes?|designations?|listings?)",

@@ -585,6 +585,16 @@ def trades(text: str, v: Voice, humanitarian: bool = False) -> list[str]:
     for n, (first, second) in enumerate(zip(parts, parts[1:], strict=False)):
         if second in found or first in found:
             continue
+        # "The Council wants sanctions relief. The grant can form part of that conversation."
+        that, agenda = _THAT_AGENDA.search(second), _CONCESSION.search(first)
+        if that and agenda:
+            named = f"{second[: that.start()]}{agenda.group(0)}{second[that.end() :]}"
+            if any(
+                asserted(named, s.start, s.end, v, after_of(parts, n + 1, len(second)))
+                for s in _trade_spans(named, v)
+            ):
+                found.append(f"{first} {second}")
+                continue
         if paired(first, second, v):
             found.append(f"{first} {second}")
             continue
@@ -599,6 +609,12 @@ def trades(text: str, v: Voice, humanitarian: bool = False) -> list[str]:
     return found
 
 
+# Talks named by a word that points back: "that conversation", "the same talks".
+_THAT_AGENDA = re.compile(
+    r"\b(?:that|this|those|these|the\s+same)\s+(?:conversation|discussion|talks|negotiations?|deal|bargain|package|"
+    r"exchange|file|question|issue|process|dialogue)\b",
+    re.IGNORECASE,
+)
 _PRONOUN_OBJECT = re.compile(rf"({_USE.pattern[2:-2]})\s+(?:it|this|them|these|that)\b", re.IGNORECASE)
 
 
@@ -751,6 +767,19 @@ _AIM_SETTING = re.compile(
 )
 
 
+# People's sides in the conflict, counted: "villages that stopped sheltering the insurgents",
+# "households that back the government". Allegiance is a military or political aim, not a need.
+_SIDE = (
+    r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:insurgen\w*|rebels?|militants?|extremists?|guerrillas?|terrorists?|enemy|"
+    r"armed\s+(?:groups?|opposition)|government|regime|army|ruling\s+party|opposition)"
+)
+_SWAYED = words(
+    r"(?:(?:stop\w*|ceas\w*|refus\w*|no\s+longer|(?:turn\w*|rall\w*|side\w*)\s+(?:against|with|behind))\s+(?:[\w'’-]+\s+){0,1}?)?"
+    r"(?:shelter\w*|support\w*|harbou?r\w*|back\w*|join\w*|feed\w*|hid\w*|cooperat\w*\s+with|inform\w*\s+on|"
+    r"report\w*\s+on|denounc\w*|reject\w*|vot\w*\s+for|turn\w*\s+against|side\w*\s+with)\s+" + _SIDE
+)
+
+
 def _aim_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     """A humanitarian track that counts another agenda's goal among its own.
 
@@ -761,12 +790,15 @@ def _aim_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     v = voice(snapshot, i)
     where = [("title", i.title), *((f"aim {n + 1}", a) for n, a in enumerate(i.aims))]
     where += [(f"objective {n + 1}", o) for n, o in enumerate(i.objectives)]
+    # what a track measures is what it is for: a count of people won over is an aim of winning them over
+    where += [(f"metric {n + 1}", m.name) for n, m in enumerate(i.metrics)]
     hits = []
     for place, text in where:
+        aims = _SWAYED if place.startswith("metric") else _AGENDA_AIM
         for sentence in clauses(text):
             if any(
                 asserted(sentence, m.start(), m.end(), v) and not _AIM_SETTING.search(sentence[: m.start()])
-                for m in _AGENDA_AIM.finditer(sentence)
+                for m in aims.finditer(sentence)
             ):
                 hits.append(f'{place}: "{excerpt(sentence)}"')
     if not hits:
