@@ -38,8 +38,9 @@ TOKENIZER_SHA256 = "dd33465341c98889c3338356b6200c8b232b89af5f1b7aa8e6ee1d4d7a69
 # asks within detention and registration (`overlap.text.asks`), stored above the fields in
 # 64 bits, and arrests and captured fighters are detention; 12: and so is a sentence that
 # frees people held, amnesty is release; 13: the treatment of the held is what visits
-# see to, and a registration is read by whose it is (an organisation's, staff's, people's).
-TEXT_VERSION = 13
+# see to, and a registration is read by whose it is (an organisation's, staff's, people's);
+# 14: jails, internment and people deprived of liberty are detention.
+TEXT_VERSION = 14
 MODEL_ID = f"minilm-l6-v2-static/{VECTORS_SHA256[:12]}/text{TEXT_VERSION}"
 DIMS = 128
 # From this many texts on, the tokenizer encodes them as one batch, in parallel.

@@ -54,6 +54,19 @@ def test_the_asks_of_one_aim(aim: str, asked: set[str]) -> None:
     assert _asked(aim) == asked
 
 
+@pytest.mark.parametrize(
+    "aim",
+    [
+        "jailed activists freed",
+        "internees released",
+        "people deprived of their liberty",
+        "imprisoned fishers",
+    ],
+)
+def test_words_of_detention(aim: str) -> None:
+    assert text.fields("", [aim]) & text.FIELD_BITS["detention"]
+
+
 def test_freeing_people_held_is_detention() -> None:
     detention = text.FIELD_BITS["detention"]
     assert text.fields("", ["the agency's engineers held by the militia set free"]) & detention

@@ -309,9 +309,10 @@ _FIELDS: tuple[tuple[str, str], ...] = (
         # Not "held by", "held in" or "held at": valleys held by a front, talks held in a
         # capital. A person held is named by custody, captivity, detention or a hostage.
         "detention",
-        "detain* detention prison* custody hostage hostages captive captives captivity abduct* kidnap* arrest* "
-        "pows incommunicado|held_without|held_incommunicado|screening_centres|screening_centers|screening_centre|"
-        "screening_camps|captured_soldiers|captured_fighters|captured_combatants",
+        "detain* detention prison* imprison* jail* gaol gaols custody hostage hostages captive captives captivity "
+        "abduct* kidnap* arrest* internment internees interned pows incommunicado|held_without|held_incommunicado|"
+        "screening_centres|screening_centers|screening_centre|screening_camps|captured_soldiers|captured_fighters|"
+        "captured_combatants|deprived_of_liberty|deprived_of_their_liberty|deprivation_of_liberty",
     ),
     (
         "mines",
