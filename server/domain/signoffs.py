@@ -115,11 +115,17 @@ AREA_WORDS: dict[Area, tuple[tuple[str, ...], ...]] = {
         ("trade", "commerce", "economy", "economic"),
     ),
     "trade": (("trade", "commerce", "economy", "economic", "export"), ("finance", "treasury", "fin", "mof")),
-    "defence": (("defence", "defense", "mod", "def"), ("military", "army", "armed")),
+    "defence": (
+        ("defence", "defense", "mod", "def"),
+        ("military", "army", "armed", "forces", "navy", "naval", "war"),
+    ),
     "development": (("development", "dev"), ("cooperation", "aid", "assistance")),
-    "intelligence": (("intelligence",),),
-    "interior": (("interior", "home"),),
-    "health": (("health",),),
+    "intelligence": (("intelligence",), ("geospatial", "reconnaissance", "signals")),
+    "interior": (
+        ("interior", "home"),
+        ("internal", "homeland", "police", "gendarmerie", "immigration", "migration", "border", "frontier"),
+    ),
+    "health": (("health",), ("medical", "medicines")),
     "foreign": (("foreign", "mfa", "mofa"), ("external",)),
 }
 
@@ -639,10 +645,51 @@ _EQUITIES: tuple[tuple[Area, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "interior",
-        re.compile(rf"\binterior\s+(?:ministry(?:'s|’s)?\s+)?(?:{_MEANS}|{_PEOPLE})\b", re.IGNORECASE),
+        # Troops a decision itself sends (the verb opens the clause, or follows "we", "will" or
+        # "to") are ours to send: whose else would it deploy?
+        "defence",
+        re.compile(
+            r"(?:^|(?<=[.;:!?] )|\b(?:we|will|shall|to|and)\s+)(?:deploy|dispatch|send|second|station|commit|"
+            r"mobili[sz]e|lend|assign)\s+(?:(?:a|an|the|two|three|four|five|six|some|several|\d+)\s+)?"
+            r"(?:(?:platoons?|compan(?:y|ies)|sections?|squads?)\s+of\s+)?(?:troops|soldiers|platoons?|battalions?|"
+            r"regiments?|brigades?|paratroopers|marines|sappers)\b",
+            re.IGNORECASE,
+        ),
     ),
-    ("finance", re.compile(rf"\b(?:finance|treasury)\s+(?:ministry(?:'s|’s)?\s+)?{_MEANS}\b", re.IGNORECASE)),
+    (
+        "interior",
+        re.compile(
+            rf"\b(?:interior|police)\s+(?:ministry(?:'s|’s)?\s+)?(?:{_MEANS}|{_PEOPLE}|helicopters?|aircraft|boats?|"
+            rf"vessels?|launches|trucks?|buses)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "finance",
+        re.compile(
+            rf"\b(?:(?:finance|treasury)\s+(?:ministry(?:'s|’s)?\s+)?{_MEANS}|(?:central|state|national|general)\s+"
+            rf"budget(?:\s+reserves?)?|budget\s+reserves?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # A ministry's area word standing for it as the one that pays or provides ("borne by defence").
+        "defence",
+        re.compile(
+            r"\b(?:borne|paid|funded|covered|met|provided|supplied)\s+by\s+(?:the\s+)?defen[cs]e\b(?!\s+of)",
+            re.I,
+        ),
+    ),
+    (
+        "interior",
+        re.compile(
+            r"\b(?:borne|paid|funded|covered|met|provided|supplied)\s+by\s+(?:the\s+)?interior\b", re.I
+        ),
+    ),
+    (
+        "finance",
+        re.compile(r"\b(?:borne|paid|funded|covered|met|provided)\s+by\s+(?:the\s+)?finance\b", re.I),
+    ),
     (
         "health",
         re.compile(r"\bhealth\s+(?:ministry(?:'s|’s)?\s+)?(?:budgets?|reserves?|stockpiles?|stocks)\b", re.I),
@@ -1087,7 +1134,11 @@ def _other_holders(orgs: Mapping[str, Organisation], parties: Sequence[str], gov
 
 # Words that deny what follows them in the clause ("no sign-off from Treasury or Trade
 # needed", "without military escorts"): what they deny is not put to work.
-_DENIALS = re.compile(r"\b(?:no|not|never|neither|nor|without|none)\b", re.IGNORECASE)
+_DENIALS = re.compile(
+    r"\b(?:no|not|never|neither|nor|without|none|declin\w*|refus\w*|reject\w*|forgo\w*|forego\w*|"
+    r"turn(?:s|ed|ing)?\s+down|rule[sd]?\s+out|ruling\s+out|instead\s+of|rather\s+than)\b",
+    re.IGNORECASE,
+)
 # How far back in its clause a denial reaches.
 _DENIAL_WORDS = 6
 
@@ -1112,6 +1163,7 @@ def _not_put_to_work(text: str, start: int, end: int, others: set[str]) -> bool:
 # A denial that follows what it denies ("the Treasury is not asked for anything").
 _DENIED_AFTER = re.compile(
     r"\s*(?:[\w'’-]+\s+){0,2}?(?:(?:is|are|was|were|will|shall|would|need|needs|does|do|has|have)\s+(?:not|never)\b|"
+    r"(?:is|are|was|were|has\s+been|have\s+been|will\s+be)\s+(?:declined|refused|rejected|ruled\s+out|turned\s+down)\b|"
     r"(?:isn|aren|wasn|weren|won|doesn|don|hasn|haven)['’]t\b)",
     re.IGNORECASE,
 )

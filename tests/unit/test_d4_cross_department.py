@@ -1392,6 +1392,48 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "troops the decision itself sends",
+        said("Deploy two platoons of soldiers to guard the warehouse."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "police helicopters put to work",
+        said("Police helicopters will fly the medical evacuations."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of the Interior",
+    ),
+    (
+        "costs borne by a ministry named by its area",
+        said("Fuel costs to be borne by defence until June."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "near miss: troops another actor sends",
+        said("The UN will deploy peacekeepers to the valley."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: an offer of assets declined",
+        said("Decline the offer of military escorts for the convoys."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: assets turned down after they are named",
+        said("Military escorts were refused by the NGOs."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: commercial means instead of ours",
+        said("Hire commercial charters instead of our air force."),
+        set(),
+        "",
+    ),
+    (
         "a department named by the initials its name gives in brackets",
         said(
             "EUR 2m to be drawn from the DFR reserve for tents.",
