@@ -30,6 +30,9 @@ def _asked(*aims: str) -> set[str]:
         ("hostages back home safe and sound", set()),
         ("an exchange of prisoners between the two sides", {"release", "held_fighters"}),
         ("captured soldiers released", {"release", "held_fighters"}),
+        ("the militia lets the people it arrested go", {"release"}),
+        ("reciprocal release of the prisoners each side holds", {"release", "held_fighters"}),
+        ("aid organisations allowed into the detention centres", {"visits"}),
         # Freeing people held names detention without its words; goods held do not.
         ("the agency's engineers held by the militia set free", {"release", "held_staff"}),
         ("aid trucks held at the crossing released", set()),

@@ -481,14 +481,14 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # treatment, are what visits are for.
 _RELEASE = _rx(
     r"releas\w*|freed|freeing|freedom|free(?!\s+(?:of|from|movement|access|passage)\b)|liberat\w*|"
-    r"let\s+go|return\w*|hand(?:ed|ing)?\s+over|handover\w*|unconditional\w*|parole\w*|pardon\w*|amnest\w*"
+    r"let(?:s|ting)?\s+(?:[\w'’]+\s+){0,5}go|return\w*|hand(?:ed|ing)?\s+over|handover\w*|unconditional\w*|parole\w*|pardon\w*|amnest\w*"
 )
 _EXCHANGE = _rx(
-    r"exchang\w*|swap\w*|all[\s-]for[\s-]all|(?:prisoners?|detainees?|captives?)\s+trad\w*|"
+    r"exchang\w*|swap\w*|all[\s-]for[\s-]all|reciprocal\w*|mutual\w*|(?:both|each|either)\s+sides?|(?:prisoners?|detainees?|captives?)\s+trad\w*|"
     r"trad(?:e|es|ed|ing)\s+(?:of\s+)?(?:the\s+)?(?:prisoners?|detainees|captives)"
 )
 _VISITS = _rx(r"visit\w*|monitor\w*|inspect\w*|interview\w*|messages?|phone\s+calls?|letters?")
-_SEEN = _rx(r"access|see|seeing|seen|meet|meeting|contact|contacts")
+_SEEN = _rx(r"access|see|seeing|seen|meet|meeting|contact|contacts|into|enter\w*|entry|allowed\s+in")
 _CONDITIONS = _rx(
     r"conditions?|treatment|ill[\s-]treat\w*|tortur\w*|humane\w*|inhumane\w*|overcrowd\w*|abuses?|"
     r"medical\s+care|health\s*care"
