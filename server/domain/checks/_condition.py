@@ -77,16 +77,27 @@ _MARKER = re.compile(
     r"as\s+(?:an?|the|our|its)\s+(?:[\w'’-]+\s+)?(?:reward|incentive|inducement|price|payment|currency|sweetener|carrot|"
     r"lever|leverage|bargaining\s+chip|quid\s+pro\s+quo)\s+(?:for|of)|"
     r"(?:as\s+)?(?:an?\s+|one\s+|the\s+)?(?:part|element|component|plank|item|chapter|strand)\s+of|upon|"
-    r"once|if|unless|until|till|pending|after|when|as))\b",
+    r"once|if|unless|until|till|pending|after|when|as|"
+    # an inverted condition: "were the Front to release ...", "should the Authority endorse ..."
+    r"(?:were|should|had)(?=\s+(?:the\s+)?(?-i:[A-Z])|\s+(?:they|it)\b)))\b",
     re.IGNORECASE,
 )
 # Markers that also tell time or manner ("as agreed", "when possible", "after the rains"):
 # a condition only when a party is named acting, or a halt in the fighting comes.
 _LOOSE = {"as", "when", "after"}
+# Markers of several words read as one: "as soon as" sets a moment, "as long as" a span.
+_MARKER_AS = {
+    "as soon as": "once",
+    "as long as": "while",
+    "so long as": "while",
+    "were": "if",
+    "should": "if",
+    "had": "if",
+}
 # Markers that also order two events in time: what follows may be told, not planned.
 _TIMED = {"as", "when", "after", "once", "until", "till"}
 # Markers that say how long the work stays stopped, not what stops it.
-_ENDS = {"until", "till", "pending", "unless"}
+_ENDS = {"until", "till", "pending", "unless", "while"}
 # A condition in the next statement that stands for the one before: "Until they do, ...".
 _ANAPHORIC = re.compile(
     r"^\s*(?:and\s+)?(?:only\s+)?(?:until|till|pending|unless|before|once|when)\s+"
@@ -120,14 +131,15 @@ _STRONG = words(
     r"(?:detained|jailed|imprisoned|abducted|captured|held|arrested)\s+(?:[\w'’-]+\s+){0,4}?"
     r"(?:is|are|be|been|get|gets)\s+(?:released|freed|set\s+free|pardoned|exchanged)"
     r"|(?:release|releases|released|releasing|free|frees|freed|freeing)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|our\s+|all\s+)?"
-    r"(?:[\w'’-]+\s+){0,3}?(?:nationals|citizens|engineers|journalists|deputies|politicians|officers|soldiers|"
-    r"captives|prisoners|detainees|hostages|activists|leaders)"
+    r"(?:(?:[\w'’-]+\s+){0,3}?(?:nationals|citizens|engineers|journalists|deputies|politicians|officers|soldiers|"
+    r"captives|prisoners|detainees|hostages|activists|leaders|teachers|students|doctors|nurses|civilians|villagers)"
+    r"|(?:[\w'’-]+\s+){0,2}?(?:abducted|detained|jailed|imprisoned|captured|kidnapped|arrested|held))"
     r"|(?:hand|hands|handed|handing|turn|turns|turned|turning)\s+(?:[\w'’-]+\s+){1,5}?over\s+to"
     # a party's officials received or recognised: a political gesture in the passive
     r"|(?:its|their|the\s+[\w'’-]+['’]s?)\s+(?:[\w'’-]+\s+)?(?:ministers?|officials|leaders?|representatives?|envoys?|"
     r"delegation|governor|administration)\s+(?:is|are|be|being|get|gets)\s+(?:formally\s+|officially\s+)?"
     r"(?:received|recognised|recognized|accredited|seated|invited|hosted)"
-    r"|(?:pull\w*\s+(?:back|out)|disarm\w*|demobili[sz]\w*|redeploy\w*|disengag\w*)"
+    r"|(?:pull\w*\s+(?:(?:its|their|the)\s+(?:[\w'’-]+\s+)?)?(?:back|out)|disarm\w*|demobili[sz]\w*|redeploy\w*|disengag\w*)"
     r"|withdraw\w*\s+(?:of\s+)?(?:its|their|the|all)\s+(?:[\w'’-]+\s+)?(?:forces|troops|fighters|units|militias?|"
     r"positions?|candidate\w*|claims?|objections?|veto|bid|nominee|resolution)\b|withdraw\w*\s+from"
     r"|(?:handover|hand-over|surrender|cession)\s+of"
@@ -277,11 +289,11 @@ def _price(condition: str, v: Voice, loose: bool, named: bool = True) -> bool:
     the site"), a party's mere act is more often the work's own arrangement: only a named
     concession is a price.
     """
+    strong = _STRONG.search(condition)
+    if strong and not _OWN_NEEDS.search(condition) and not _halt(condition):
+        return True
     if _halt(condition) or _HARM.search(condition):
         return False
-    strong = _STRONG.search(condition)
-    if strong and not _OWN_NEEDS.search(condition):
-        return True
     if (
         _ENABLING.search(condition)
         or _TIME.search(" ".join(condition.split()[:4]))
@@ -330,7 +342,9 @@ def _waits(main: str, humanitarian: bool, v: Voice, trigger: bool = True) -> str
 
 # One side's part paid for by the other's: "in return the militias withdraw from the district".
 _IN_RETURN = re.compile(
-    r"\b(?:in\s+(?:return|exchange)|as\s+(?:a\s+)?quid\s+pro\s+quo|as\s+the\s+price)\b(?!\s+for\b)\s*,?", re.I
+    r"\b(?:in\s+(?:return|exchange)|as\s+(?:a\s+)?quid\s+pro\s+quo|as\s+the\s+price|for\s+(?:its|their)\s+part)\b"
+    r"(?!\s+for\b)\s*,?",
+    re.I,
 )
 # Another side's demand carried by us to the table: "the desk proposes to carry that offer to them".
 _CARRIED = re.compile(
@@ -385,6 +399,24 @@ _WHILE_FIGHTING = words(
 )
 
 
+# Work set for a halt to come: "scheduled for the next window of calm", "goes in on the first quiet day".
+_SET_FOR_HALT = words(
+    r"(?:for|on|in|during|at)\s+(?:the\s+|a\s+)?(?:next|first|coming|following|each|every|any\s+future)\s+"
+    r"(?:[\w'’-]+\s+)?" + r"(?:" + HALT + r")"
+)
+
+
+def _set_for_halt(statement: str, v: Voice, after: str, plan: bool) -> bool:
+    """Whether the work is set to happen in a halt still to come."""
+    if not plan and narrated(statement.rsplit(":", 1)[-1]):
+        return False
+    for m in _SET_FOR_HALT.finditer(statement):
+        work = [g for g in _GIVE.finditer(statement, 0, m.start()) if m.start() - g.end() <= 60]
+        if work and _halt(statement[m.start() :]) and asserted(statement, m.start(), m.end(), v, after):
+            return True
+    return False
+
+
 def _gives_way(statement: str, v: Voice, after: str) -> bool:
     """Whether a statement lets another side stop the work while it fights."""
     for m in _MAY_HALT.finditer(statement):
@@ -432,12 +464,15 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
                 found = kind
     if _exchange(statement, previous, v, after):
         return PRICE_KIND
-    if _gives_way(statement, v, after):
+    if _gives_way(statement, v, after) or _set_for_halt(statement, v, after, plan):
         found = HALT_KIND
     for m in _MARKER.finditer(statement):
         if found == PRICE_KIND:
             break
-        marker = m.group("m").lower().split()[-1]
+        if _ANAPHORIC.match(statement, m.start()):
+            continue  # "until they do": read with the statement before
+        full = " ".join(w for w in m.group("m").lower().split() if w not in ("only", "but", "and"))
+        marker = _MARKER_AS.get(full, full.split()[-1])
         if marker in ("for", "of") and not re.search(
             r"\b(?:part|element|component|plank|item|chapter|strand)\s+of$", m.group("m"), re.I
         ):
@@ -490,7 +525,8 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
             kind = PRICE_KIND
         else:
             continue
-        if not asserted(statement, m.start(), m.end() + len(rest), v, after):
+        # a denial inside the condition is part of it: "frozen for as long as the Authority refuses to sign"
+        if not asserted(statement, m.start(), m.end(), v, after):
             continue
         if found is None or kind == PRICE_KIND:
             found = kind

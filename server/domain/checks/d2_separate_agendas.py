@@ -269,6 +269,12 @@ def _logistics(condition: str) -> bool:
     return any(p.search(condition) for p in (_HALT, _ENABLING, _TIME))
 
 
+# A condition that points back to the statement before ("until they do"): read with it (`_condition`).
+_ANAPHORIC_ACT = re.compile(
+    r"^\s*(?:(?:they|it)\s+(?:do|does|have|has|will)|that\s+happens|this\s+happens|then)\b\W*$", re.IGNORECASE
+)
+
+
 def _price(condition: str, v: Voice, after: bool = False) -> bool:
     """Whether a condition names something a party does that is no part of delivering aid.
 
@@ -279,7 +285,7 @@ def _price(condition: str, v: Voice, after: bool = False) -> bool:
     if after:
         # "after the Authority signs": a party acts; "after the withdrawal of forces" names a time.
         head = " ".join(re.sub(r"^(?:the|both|all)\s+", "", condition, flags=re.I).split()[:1])
-    if _logistics(condition):
+    if _logistics(condition) or _ANAPHORIC_ACT.match(condition):
         return False
     named = (
         v.others(head, sentence_start=False)
@@ -315,6 +321,10 @@ def party_price(sentence: str, v: Voice) -> list[Span]:
             ):
                 break  # "aid continues until ..." says how long, not at what price
             rest = sentence[link.end() :]
+            if re.fullmatch(
+                r"(?:wait|waits|waiting|await|awaits|awaiting)", link.group(0).strip(), re.I
+            ) and not re.match(r"\s+(?:the|a|an|its|their|for|on|until)\b", rest, re.I):
+                continue  # "the teams wait in Tarsk": where, not on what
             stop = _BOUNDARY.search(rest)
             condition = " ".join((rest[: stop.start()] if stop else rest).split()[:14])
             if link.group(0).lower() == "as" and (_MANNER.match(condition) or _AS_ROLE.match(condition)):

@@ -415,7 +415,10 @@ def halt_as_aim(text: str, where: str, v: Voice) -> list[str]:
                 for s in ordered(sentence, [_SEEK, _HALT], gap=40)
                 # "The Authority proposed a pause", "the political track is negotiating a ceasefire":
                 # someone else seeks it.
-                if not acted_by_other(sentence, s.start, v) and not _OTHER_TRACK.search(sentence[: s.start])
+                if not acted_by_other(sentence, s.start, v)
+                and not _OTHER_TRACK.search(sentence[: s.start])
+                # "convoys reach the villages along the ceasefire line": a place, not a halt sought
+                and not _SETTING_AFTER.match(sentence[s.end :])
             ]
         )
         if any(asserted(sentence, s.start, s.end, v) for s in spans):
