@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from server.domain.overlap import THRESHOLD, OverlapIndex, TrackRecord, text
+from server.domain.overlap.records import other_asks
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -68,6 +70,32 @@ def test_the_asks_of_one_aim(aim: str, asked: set[str]) -> None:
 )
 def test_words_of_detention(aim: str) -> None:
     assert text.fields("", [aim]) & text.FIELD_BITS["detention"]
+
+
+@pytest.mark.parametrize(
+    ("aims", "asked"),
+    [
+        # After the visas, whose staff they are: not a registration asked for.
+        (["visas for the staff of NGOs registered with the ministry"], {"entry"}),
+        (["registration of NGOs, and visas for their staff"], {"entry", "organisations"}),
+    ],
+)
+def test_the_asks_of_a_track(aims: list[str], asked: set[str]) -> None:
+    assert _asked(*aims) == asked
+
+
+def _other_asks(a: list[str], b: list[str]) -> bool:
+    return bool(other_asks(np.array([text.fields("", a)]), np.array([text.fields("", b)]))[0])
+
+
+def test_news_of_the_held_serves_the_main_ask() -> None:
+    # Both ask for lists of the held; one a release, the other visits: other questions.
+    release = ["release of the people the militia detains", "lists of those held"]
+    visits = ["visits to the militia's prisons", "names of all detainees"]
+    assert _other_asks(release, visits)
+    # News alone is a question of its own, which a release that asks it too shares.
+    assert _other_asks(["news of the people the militia detains"], release[:1])
+    assert not _other_asks(["news of the people the militia detains"], release)
 
 
 def test_freeing_people_held_is_detention() -> None:

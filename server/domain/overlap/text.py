@@ -538,6 +538,7 @@ _STATUS_OF = re.compile(
     r"\b(?:regist\w*|licen[cs]\w*|accredit\w*)\s+(?:of|for)\s+(?:(?:the|its|their|all|our|local|foreign|"
     r"international)\s+)*(?:[\w-]+(?:'s|’s|s'|s’)\s+)?(?:[\w-]+\s+)?(?P<whose>[\w-]+)"
 )
+_REGISTERED = re.compile(r"\b(?:registered|licen[cs]ed|accredited)\b")
 _STATUS_AFTER = re.compile(r"(?P<whose>[\w-]+)\s+(?:\w+\s+)?(?:registered|licen[cs]ed|accredited)\b")
 _MONEY = _rx(r"banks?|banking|transfers?|payments?|remittances?|sanctions|accounts?|funds|cash")
 
@@ -555,13 +556,21 @@ ASKS = (
     "organisations",
 )
 ASK_BITS = {name: 1 << (_ASK_SHIFT + n) for n, name in enumerate(ASKS)}
-# Asks compared with one another: two tracks that each name one of a group, and share
-# none of it, ask different things. Who is held is compared on its own: the release of
-# an agency's staff and that of captured fighters are two questions.
-ASK_GROUPS = (
-    sum(ASK_BITS[a] for a in ("release", "visits", "news", "legal")),
-    ASK_BITS["held_staff"] | ASK_BITS["held_fighters"],
-    sum(ASK_BITS[a] for a in ("entry", "movement", "import", "documents", "organisations")),
+# Asks compared with one another, by group: two tracks that each name one of a group, and
+# share none of it, ask different things. In each group, the main asks: where both tracks
+# name one, only those are compared. News of the held (lists, proof of life) and the grounds
+# they are held on serve a release or a visit; they are a question of their own only when
+# a track asks nothing else. Who is to be freed is compared on its own: the release of an
+# agency's staff and that of captured fighters are two questions.
+_DETENTION = ("release", "visits", "news", "legal")
+_REGISTRATION = ("entry", "movement", "import", "documents", "organisations")
+ASK_GROUPS: tuple[tuple[int, int], ...] = tuple(
+    (sum(ASK_BITS[a] for a in group), sum(ASK_BITS[a] for a in main))
+    for group, main in (
+        (_DETENTION, ("release", "visits")),
+        (("held_staff", "held_fighters"), ("held_staff", "held_fighters")),
+        (_REGISTRATION, _REGISTRATION),
+    )
 )
 
 
@@ -656,6 +665,10 @@ def _registration_asks(low: str) -> int:
     if _PAPERS.search(low):
         out |= ASK_BITS["documents"]
     asked = _GIVEN_STATUS.sub(" ", low)
+    entry = _ENTRY.search(low)
+    if entry:
+        # After visas or permits, "NGOs registered with the ministry" says whose staff.
+        asked = asked[: entry.end()] + _REGISTERED.sub(" ", asked[entry.end() :])
     if _ORG.search(asked) and not _MONEY.search(low):
         # Whose status: the noun the registration is of ("accreditation of the agency's
         # staff"), or before it ("staff accredited"); else anything the sentence names.
