@@ -591,12 +591,15 @@ def _asks_of(texts: tuple[str, ...]) -> int:
     people held to be freed without naming detention ("released" and "held by")."""
     detention, registration = FIELD_BITS["detention"], FIELD_BITS["registration"]
     track = _fields_of(" ".join(texts))
+    lows = [s.lower() for s in texts]
+    freeing = [_frees_people_held(low) for low in lows]
     out = 0
-    if not track & detention and any(_frees_people_held(s.lower()) for s in texts):
+    if not track & detention and any(freeing):
         out = track = track | detention
-    for s in texts:
-        low = s.lower()
-        here = _fields_of(low) | (detention if _frees_people_held(low) else 0)
+    if not track & (detention | registration):
+        return out
+    for low, frees in zip(lows, freeing, strict=True):
+        here = _fields_of(low) | (detention if frees else 0)
         if track & detention:
             out |= _detention_asks(low, bool(here & detention))
         if track & registration and not here & detention:
