@@ -250,7 +250,16 @@ class SignoffStatus:
 
 
 def _government(orgs: Mapping[str, Organisation], key: str) -> str:
-    return government_key(orgs, key)
+    """An organisation's government; where it names as its government a ministry the workspace
+    does not hold ("varnia-int"), the government that key is of, if another organisation
+    belongs to it ("varnia"): a unit of a ministry not added yet is still of its government."""
+    gov = government_key(orgs, key)
+    if gov in orgs or "-" not in gov:
+        return gov
+    head = gov.split("-", 1)[0]
+    if any(o.government == head or o.key == head for o in orgs.values()):
+        return head
+    return gov
 
 
 def _tokens(org: Organisation) -> set[str]:
@@ -288,10 +297,14 @@ def leverage_kinds_in_text(text: str) -> list[str]:
 def satisfies(orgs: Mapping[str, Organisation], required: str, signer: str) -> bool:
     """Whether a sign-off by `signer` counts for the required organisation.
 
-    A required department only by itself; a required state by itself or any
-    organisation of its government (a partner state speaks through its departments).
+    A required department by itself, or by the department it is part of (a ministry
+    answers for its directorates and services, while a unit does not sign for its
+    ministry); a required state by itself or any organisation of its government (a
+    partner state speaks through its departments).
     """
     if signer == required:
+        return True
+    if parent_department(orgs, required) == signer:
         return True
     org = orgs.get(required)
     return (

@@ -1434,6 +1434,32 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "near miss: a unit named on the entry, its ministry signed for it",
+        workspace(
+            decisions=[dec("d1", touches=("varnia-mfa", "varnia-cg"), signed=("varnia-mfa", "varnia-int"))],
+            orgs=BODY_UNITS,
+        ),
+        set(),
+        "",
+    ),
+    (
+        "a unit of a ministry the workspace does not hold yet is still of its government",
+        said(
+            "The Border Police will fast-track the NGO surge staff.",
+            orgs=[
+                *ORGS,
+                {
+                    "key": "varnia-bp",
+                    "name": "Varnia Border Police",
+                    "kind": "department",
+                    "government": "varnia-int",
+                },
+            ],
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia Border Police",
+    ),
+    (
         "a department named by the initials its name gives in brackets",
         said(
             "EUR 2m to be drawn from the DFR reserve for tents.",
