@@ -134,6 +134,8 @@ def _is_verb_form(w: str) -> bool:
 
 
 _BEFORE_A_NOUN = frozenset("in of for to the a an by with from on at our their its his her".split())
+# Prepositions that open what a name is about ("meetings on permits", "calls about releases").
+_TOPIC = frozenset("on about regarding concerning".split())
 # How a count or a share is introduced: the predicate comes after what is counted.
 _COUNT_LEAD = re.compile(
     r"^(?:%|number|count|tally|share|percentage|proportion|amount|rate|progress on:?)\s+(?:of\s+)?"
@@ -145,17 +147,26 @@ def predicate(name: str) -> str:
 
     "nurses trained in wound care" -> "trained"; "clinics operating in Vell" -> "operating";
     "staff able to work" -> "able"; "" where the name has none ("press coverage abroad").
-    The name's first word is its subject ("training sessions held" -> "held"), and a
-    participle after a preposition or a determiner describes a noun ("in allied countries").
+    The name's first word is its subject ("training sessions held" -> "held"), a
+    participle after a preposition or a determiner describes a noun ("in allied countries"),
+    and once a topic has opened the name's own verb is its last ("reports on roads reopened
+    published" -> "published"; "roundtables about reopening schools" -> "").
     """
     words: list[str] = re.findall(r"[a-z][a-z'-]*", _COUNT_LEAD.sub("", name.lower().strip()))
+    after_topic: list[str] = []
     for before, w in zip(words, words[1:], strict=False):
         # After a preposition or a determiner a participle describes a noun ("in allied countries").
-        if before in _BEFORE_A_NOUN:
+        if before in _BEFORE_A_NOUN or before in _TOPIC:
+            if before in _TOPIC:
+                after_topic.append("")
             continue
         if w in _PREDICATIVE or _is_verb_form(w):
-            return w
-    return ""
+            if not after_topic:
+                return w
+            after_topic.append(w)
+    # Once a topic has opened ("reports on roads reopened published"), the name's own verb is
+    # the last: the ones before it say what the topic is.
+    return next((w for w in reversed(after_topic) if w), "")
 
 
 # Words that end the name's subject: prepositions, relatives and conjunctions ("meetings
@@ -172,7 +183,7 @@ _DETERMINERS = frozenset("the a an our their its his her this these those".split
 # Measures whose noun follows "of" ("tonnes of flour", "rounds of talks"): the head is that noun.
 _MEASURES = frozenset(
     "tonnes tons litres liters hectares kilometres kilograms rounds series batches sets units "
-    "total volume value sum".split()
+    "total volume value sum minutes hours days weeks months".split()
 )
 
 
