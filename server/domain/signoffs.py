@@ -714,7 +714,16 @@ _EQUITIES: tuple[tuple[Area, re.Pattern[str]], ...] = (
 _ADDRESSING = re.compile(
     r"\b(?:ask|asks|asked|asking|press|presses|pressed|pressing|urg\w+|demand\w*|call(?:s|ed|ing)?\s+on|"
     r"request\w*|protest\w*|lobb\w+|persuad\w+|pressur\w+|encourag\w+|invit\w+|tell|tells|told|negotiat\w+|"
-    r"rais\w+|complain\w*|condemn\w*|convinc\w+|approach\w*|appeal\w*|petition\w*)\b",
+    r"rais\w+|complain\w*|condemn\w*|convinc\w+|approach\w*|appeal\w*|petition\w*|advocat\w+|"
+    r"secur(?:e|es|ed|ing)|obtain\w*|seek\w*|sought|win|wins|won|gain\w*|insist\w*|push\w*\s+for)\b",
+    re.IGNORECASE,
+)
+# Words of harm done to the people or the aid: a body in such a clause is the one who did it,
+# not our means ("drivers detained by the border police").
+_HARM = re.compile(
+    r"\b(?:detain\w*|detention|arrest\w*|seiz\w+|confiscat\w+|harass\w*|block\w*|obstruct\w*|turn(?:s|ed|ing)?\s+"
+    r"back|fir(?:e|ed|es|ing)\s+on|shoot\w*|shot|attack\w*|shell\w*|loot\w*|extort\w*|abus\w+|kill\w*|raid\w*|"
+    r"expel\w*|deport\w*|violat\w+|intimidat\w+|mistreat\w*|beat(?:en|ing)?)\b",
     re.IGNORECASE,
 )
 # A body named by its own name, whatever it is: words that end on a body's head noun ("Air
@@ -911,6 +920,15 @@ def _our_words(orgs: Mapping[str, Organisation], gov: str) -> set[str]:
         ),
     ]
     return {w.casefold() for n in names for w in re.findall(r"[A-Za-z]{4,}", n)} - _OFFICE_WORDS
+
+
+def _clause_of(text: str, start: int, end: int) -> str:
+    """The clause text[start:end] stands in (between stops, semicolons and colons)."""
+    return (
+        re.split(r"[.;:!?]\s", text[:start])[-1]
+        + text[start:end]
+        + re.split(r"[.;:!?](?:\s|$)", text[end:])[0]
+    )
 
 
 def _addressed(text: str, start: int) -> bool:
@@ -1325,6 +1343,9 @@ def _touched_by_text(
             # "its customs office": the body of whoever the clause is about, named before it.
             or re.search(r"\bits\s+$", text[:start], re.IGNORECASE) is not None
             or _someone_elses(text, start, words, others, mine)
+            or (
+                _HARM.search(_clause_of(text, start, end)) is not None and not _owned_by_us(text, start, ours)
+            )
             or _place_or_person(text, end)
         ):
             continue

@@ -1460,6 +1460,30 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "Varnia Border Police",
     ),
     (
+        "near miss: the body that did the harm",
+        said("Advocate for the release of NGO drivers held by the border police."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: a clause of harm done by a body",
+        said("The border police turned back two trucks at Orvel; raise it at the next meeting."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: exemptions to be obtained from someone else",
+        said("Secure tax exemptions for NGOs from the authorities."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: permits to be obtained",
+        said("Obtain work permits for the NGO surge staff."),
+        set(),
+        "",
+    ),
+    (
         "a department named by the initials its name gives in brackets",
         said(
             "EUR 2m to be drawn from the DFR reserve for tents.",
