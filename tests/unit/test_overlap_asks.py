@@ -53,6 +53,7 @@ def _asked(*aims: str) -> set[str]:
         ("relief cargo through customs within two days", set()),
         ("import licences for relief cargo without customs delays", {"import", "organisations"}),
         ("a licence for money transfers to aid agencies", set()),
+        ("permission for foreign charities to operate in the province", {"organisations"}),
     ],
 )
 def test_the_asks_of_one_aim(aim: str, asked: set[str]) -> None:
@@ -137,6 +138,7 @@ def _score(aims_a: list[str], aims_b: list[str]) -> float:
             "visas issued for the staff of aid agencies",
         ),
         ("aid agencies licensed to operate in the north", "entry visas for foreign relief workers"),
+        ("foreign charities allowed to operate legally", "visas for the staff of foreign charities"),
         (
             "families told the whereabouts of those the Front arrested",
             "release of people detained by the Front",

@@ -524,9 +524,9 @@ _PAPERS = _rx(
 )
 # Registering people (the displaced, voters) is their papers, not an organisation's status.
 _PEOPLE = _rx(r"displaced|refugees?|returnees?|families|residents|voters?|children|detainees|persons|people")
+_OPERATE = _rx(r"operat\w*\s+legally|legal\s+status|to\s+operate|memorand\w*\s+of\s+understanding|mous?")
 _ORG = _rx(
-    r"regist\w*|licen[cs]\w*|accredit\w*|legal\s+status|authori[sz]ed\s+to\s+operate|"
-    r"permission\s+to\s+operate|memorand\w*|mou"
+    r"regist\w*|licen[cs]\w*|accredit\w*|legal\s+status|operat\w*\s+legally|to\s+operate|memorand\w*|mous?"
 )
 # "Registered NGOs", "accredited staff": a status the sentence takes as given, not one it asks for.
 _GIVEN_STATUS = re.compile(
@@ -596,6 +596,10 @@ def _asks_of(texts: tuple[str, ...]) -> int:
     out = 0
     if not track & detention and any(freeing):
         out = track = track | detention
+    if not track & registration and any(_OPERATE.search(low) and _ORGANISATIONS.search(low) for low in lows):
+        # An organisation's right to operate is its status, as a registration is.
+        out |= registration
+        track |= registration
     if not track & (detention | registration):
         return out
     for low, frees in zip(lows, freeing, strict=True):
