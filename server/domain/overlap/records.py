@@ -37,17 +37,13 @@ KINDS = ("humanitarian", "political", "security", "economic")
 
 def other_asks(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
     """Pairs of tracks that ask different things within a field (`overlap.text.asks`): for
-    some group of asks, each names one and they share none, or each names a main ask of
-    the group and they share none of those (the release of the people held and visits to
-    places of detention, whatever lists of the held both ask; an organisation's
-    registration and visas for its staff)."""
+    some group of asks, each names one and they share none (the release of the people
+    held and visits to places of detention, whatever lists of the held both ask; an
+    organisation's registration and visas for its staff)."""
     out: np.ndarray = np.zeros(np.broadcast(f1, f2).shape, bool)
-    for group, main in ASK_GROUPS:
-        a1, a2 = f1 & group, f2 & group
+    for main in ASK_GROUPS:
         m1, m2 = f1 & main, f2 & main
-        # Where both name a main ask, the main asks; else all the group's.
-        both = (m1 != 0) & (m2 != 0)
-        out |= np.where(both, (m1 & m2) == 0, (a1 != 0) & (a2 != 0) & ((a1 & a2) == 0))
+        out |= (m1 != 0) & (m2 != 0) & ((m1 & m2) == 0)
     return out
 
 

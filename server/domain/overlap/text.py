@@ -461,7 +461,7 @@ def _fields_of(text: str) -> int:
 
 # Inside one field of work, what a track asks the party to do: its action and what it acts
 # on. Two tracks on detention may ask for people to be freed, for places of detention to
-# be visited, for news of the held, or for a swap of prisoners; two on registration may ask
+# be visited, or for a swap of prisoners; two on registration may ask
 # for organisations to be registered, for their staff to be let into the country, for
 # travel inside it or for goods through customs. Tracks that each ask something of one
 # field, and nothing alike, put different questions to the party, however close their
@@ -492,13 +492,6 @@ _SEEN = _rx(r"access|see|seeing|seen|meet|meeting|contact|contacts|into|enter\w*
 _CONDITIONS = _rx(
     r"conditions?|treatment|ill[\s-]treat\w*|tortur\w*|humane\w*|inhumane\w*|overcrowd\w*|abuses?|"
     r"medical\s+care|health\s*care"
-)
-_NEWS = _rx(
-    r"whereabouts|fate|proof\s+of\s+life|lists?|names|information|news|notif\w*|regist\w*|accounted|account\s+for"
-)
-_LEGAL = _rx(
-    r"trials?|tried|charges?|charged|courts?|lawyers?|legal|due\s+process|sentenc\w*|death\s+penalty|"
-    r"executions?|judicial\w*|judges?"
 )
 # Who is to be freed, where a track says: the people of an organisation (its staff), or
 # the fighters of a side. The one who holds them ("held by the Front's fighters") is not.
@@ -545,8 +538,6 @@ _MONEY = _rx(r"banks?|banking|transfers?|payments?|remittances?|sanctions|accoun
 ASKS = (
     "release",
     "visits",
-    "news",
-    "legal",
     "held_staff",
     "held_fighters",
     "entry",
@@ -557,19 +548,16 @@ ASKS = (
 )
 ASK_BITS = {name: 1 << (_ASK_SHIFT + n) for n, name in enumerate(ASKS)}
 # Asks compared with one another, by group: two tracks that each name one of a group, and
-# share none of it, ask different things. In each group, the main asks: where both tracks
-# name one, only those are compared. News of the held (lists, proof of life) and the grounds
-# they are held on serve a release or a visit; they are a question of their own only when
-# a track asks nothing else. Who is to be freed is compared on its own: the release of an
-# agency's staff and that of captured fighters are two questions.
-_DETENTION = ("release", "visits", "news", "legal")
-_REGISTRATION = ("entry", "movement", "import", "documents", "organisations")
-ASK_GROUPS: tuple[tuple[int, int], ...] = tuple(
-    (sum(ASK_BITS[a] for a in group), sum(ASK_BITS[a] for a in main))
-    for group, main in (
-        (_DETENTION, ("release", "visits")),
-        (("held_staff", "held_fighters"), ("held_staff", "held_fighters")),
-        (_REGISTRATION, _REGISTRATION),
+# share none of it, ask different things. (News of the held, lists or proof of life, and
+# the grounds they are held on are asked on the way to a release or a visit alike, and
+# are not read.) Who is to be freed is compared on its own: the release of an agency's
+# staff and that of captured fighters are two questions.
+ASK_GROUPS: tuple[int, ...] = tuple(
+    sum(ASK_BITS[a] for a in group)
+    for group in (
+        ("release", "visits"),
+        ("held_staff", "held_fighters"),
+        ("entry", "movement", "import", "documents", "organisations"),
     )
 )
 
@@ -637,8 +625,6 @@ def _detention_asks(low: str, names_detention: bool) -> int:
         ("visits", _VISITS),
         # How the held are treated is what visits see to.
         ("visits", _CONDITIONS),
-        ("news", _NEWS),
-        ("legal", _LEGAL),
     ):
         if rx.search(low):
             out |= ASK_BITS[name]
