@@ -1,10 +1,12 @@
 """Train the learned reading of D2 and N1 (server/domain/data/prose_model.npz) on the tune sets.
 
-    python -m bench.train_prose_model            # cross-validate by case, then fit and write
-    python -m bench.train_prose_model --cv-only  # cross-validate only
+    python -m bench.train_prose_model --with-apart            # cross-validate by case, then fit and write
+    python -m bench.train_prose_model --with-apart --cv-only  # cross-validate only
 
 Only `tests/data/tune/` is read (the sets in `tests/data/incoming/` that were merged into
-it included); never the evaluation sets. A sentence's label comes from its case: a
+it included; with `--with-apart`, the tune parts of the sets written apart in
+`tests/data/tune/incoming/`, the cases named in their held-aside lists left out); never
+the evaluation sets. The shipped reading is trained with `--with-apart`. A sentence's label comes from its case: a
 sentence of a track the case expects a finding on, which the phrase rules quote, is a
 framing; every sentence of a track the case expects nothing on is not. Where the case
 expects a finding that the rules do not find, the sentence the first model holds most
@@ -29,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from server.domain.checks import _condition
 from server.domain.checks import _reading_model as rm
 from server.domain.checks import d2_separate_agendas as d2
 from server.domain.checks import n1_ihl_not_negotiable as n1
@@ -52,14 +55,16 @@ class Row:
 
 
 def rule_sentences(principle: str, text: str, v: object, humanitarian: bool, where: str) -> list[str]:
+    plan = where.split()[0] in ("title", "aim", "objective", "metric")
+    # the clause-level reading of condition, as the checks use it on a track's texts (not its red lines)
+    held = [] if where == "red line" else _condition.conditions(text, v, humanitarian, plan)  # type: ignore[arg-type]
     if principle == "D2":
         found = d2.trades(text, v, humanitarian=humanitarian)  # type: ignore[arg-type]
         if not humanitarian:
             found += d2.offers(text, v)  # type: ignore[arg-type]
-        return found
-    plan = where.split()[0] in ("title", "aim", "objective", "metric")
+        return found + [c.statement for c in held if c.kind == _condition.PRICE_KIND]
     framed = n1.framings(text, v, plan=plan, humanitarian=humanitarian)  # type: ignore[arg-type]
-    out = [s for hits in framed.values() for s in hits]
+    out = [s for hits in framed.values() for s in hits] + [c.statement for c in held]
     if humanitarian and not out:
         out += n1.halt_as_aim(text, where, v)  # type: ignore[arg-type]
     return out
@@ -75,7 +80,7 @@ def case_rows(principle: str, case: dict[str, object]) -> list[Row]:
     from server.domain.checks import by_id
     from tests.eval.scoring import match
 
-    snapshot = Snapshot(parse_document(case["document"]))  # type: ignore[arg-type]
+    snapshot = Snapshot(parse_document(case["document"]))
     expect = [sorted(e) for e in case["expect"]]  # type: ignore[attr-defined]
     found = [f for f in by_id(principle).run(snapshot) if f.principle == principle]
     missed = {m for e in expect for m in [",".join(e)] if match(found, [e])[0] == 0}
@@ -102,10 +107,31 @@ def case_rows(principle: str, case: dict[str, object]) -> list[Row]:
     return out
 
 
-def load(principle: str, extra: list[Path]) -> tuple[list[dict[str, object]], list[Row]]:
+def held_aside(principle: str) -> set[str]:
+    """The names of the cases written apart that are held aside from tuning (never trained on)."""
+    names: set[str] = set()
+    for path in sorted((TUNE / "incoming").glob(f"{principle}-*held-aside.txt")):
+        names |= {x.strip() for x in path.read_text().splitlines() if x.strip() and not x.startswith("#")}
+    return names
+
+
+def apart(principle: str) -> list[dict[str, object]]:
+    """The tune parts of the sets written apart (`tests/data/tune/incoming/<P>-apart*.json`), held-aside cases left out."""
+    held = held_aside(principle)
+    cases: list[dict[str, object]] = []
+    for path in sorted((TUNE / "incoming").glob(f"{principle}-apart*.json")):
+        cases += [c for c in json.loads(path.read_text())["cases"] if c["name"] not in held]
+    return cases
+
+
+def load(
+    principle: str, extra: list[Path], with_apart: bool = False
+) -> tuple[list[dict[str, object]], list[Row]]:
     cases = json.loads((TUNE / f"{principle}.json").read_text())["cases"]
     for p in extra:
         cases += json.loads(p.read_text())["cases"]
+    if with_apart:
+        cases += apart(principle)
     rows: list[Row] = []
     for c in cases:
         rows += case_rows(principle, c)
@@ -198,16 +224,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv-only", action="store_true")
     ap.add_argument("--extra", action="append", default=[], help="a further tune file: P=path")
     ap.add_argument("--out", type=Path, default=rm.PATH)
+    ap.add_argument(
+        "--with-apart",
+        action="store_true",
+        help="add the tune parts of the sets written apart (held-aside cases never)",
+    )
     args = ap.parse_args(argv)
     extras: dict[str, list[Path]] = {p: [] for p in rm.PRINCIPLES}
     for e in args.extra:
         p, _, path = e.partition("=")
         extras[p].append(Path(path))
     weights, bias, threshold = {}, {}, {}
-    means = []
+    means: list[None] = []
     all_rows: dict[str, list[Row]] = {}
     for principle in rm.PRINCIPLES:
-        cases, rows = load(principle, extras[principle])
+        cases, rows = load(principle, extras[principle], args.with_apart)
         all_rows[principle] = rows
         y = np.array([r.label for r in rows])
         print(
