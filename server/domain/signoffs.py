@@ -52,11 +52,13 @@ What counts as a sign-off:
   signed at a meeting is often logged the next day, and there is no earlier entry its
   sign-off could have been given to.
 - A required state (a partner such as ``ostmark``) is satisfied by the state or any
-  department of its government; a required department only by itself, not by a
-  directorate or unit that is part of it (`parent_department`: a unit whose
-  ``government`` names the department, or whose name continues the department's). Such a
-  unit belongs to the department's government, and a ministry answers for its area
-  before any unit of it.
+  department of its government; a required department by itself or the department it
+  is part of, not by a directorate or unit that is part of it (`parent_department`: a
+  unit whose ``government`` names the department, or whose name continues the
+  department's), but where the department is engaged only by the means the decision's
+  words or tools put to work: then the part of it that commands them answers for them.
+  Such a unit belongs to the department's government, and a ministry answers for its
+  area before any unit of it.
 - A sign-off with ``declined: true`` blocks the decision; only a new entry that
   supersedes it lifts the block.
 - A superseded entry is no longer judged: its status says by whom it was superseded.
@@ -1486,7 +1488,16 @@ def signoff_status(
     requirements: list[Requirement] = []
     used: set[int] = set()
     for org, rs in reasons.items():
-        mine = [(n, so) for n, so in enumerate(counted) if satisfies(organisations, org, so.org)]
+        # A ministry engaged only by the means the decision's words or tools put to work is
+        # answered for by the part of it that commands them (the command whose aircraft fly):
+        # where the entry names it, proposes by it or it owns a line, its own word is asked.
+        by_its_parts = all(r.code == "leverage_kind" for r in rs)
+        mine = [
+            (n, so)
+            for n, so in enumerate(counted)
+            if satisfies(organisations, org, so.org)
+            or (by_its_parts and parent_department(organisations, so.org) == org)
+        ]
         used.update(n for n, _ in mine)
         declines = [so for _, so in mine if so.declined]
         approvals = sorted((so for _, so in mine if not so.declined), key=lambda so: so.date or decision.date)

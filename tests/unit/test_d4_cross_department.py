@@ -1145,7 +1145,7 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "Varnia, Ministry of Defence",
     ),
     (
-        "the ministry, not a command under it, answers for its assets",
+        "near miss: a command under the ministry signed for the means the words put to work",
         workspace(
             decisions=[
                 dec(
@@ -1157,8 +1157,8 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
             ],
             orgs=UNITS,
         ),
-        {("missing_signoff", ("d1",), "medium")},
-        "Varnia, Ministry of Defence",
+        set(),
+        "",
     ),
     (
         "near miss: the ministry signed for its assets",
