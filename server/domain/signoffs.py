@@ -649,12 +649,24 @@ _MEANS = (
     r"(?:budgets?|funds?|reserves?|money|allocations?|envelope|stocks?|stores|stockpiles?|warehouses?|depots?|"
     r"facilities|premises|compounds?|land|equipment|vehicles|fuel|assets)"
 )
-_PEOPLE = r"(?:staff|personnel|officers|officials|experts|specialists|planners|logisticians|engineers|teams?)"
+_PEOPLE = (
+    r"(?:staff|personnel|officers|officials|experts|specialists|planners|logisticians|engineers|teams?|advis[eo]rs|"
+    r"liaison\s+officers|pilots|crews)"
+)
+# What a department named at the head of a sentence may be followed by and still be the one
+# that acts ("Treasury officials will release the tranche"): its people and its money.
+_ITS_OWN = r"(?:officials|officers|personnel|experts|engineers|ministry|department|funds?|money|budget)"
+# Equipment a ministry lends ("army bulldozers", "military field kitchens").
+_EQUIPMENT = (
+    r"(?:(?:field\s+)?kitchens|tents|generators|bulldozers|excavators|cranes|ambulances|tankers|drones|"
+    r"bridging\s+equipment|bailey\s+bridges?|water\s+(?:purification|treatment)\s+units|mobile\s+clinics|"
+    r"landing\s+craft|transport\s+planes|cargo\s+planes)"
+)
 _EQUITIES: tuple[tuple[Area, re.Pattern[str]], ...] = (
     (
         "defence",
         re.compile(
-            rf"\b(?:defen[cs]e|military|army|navy)\s+(?:ministry(?:'s|’s)?\s+)?(?:{_MEANS}|{_PEOPLE}|bases?|barracks|"
+            rf"\b(?:defen[cs]e|military|army|navy)\s+(?:ministry(?:'s|’s)?\s+)?(?:{_MEANS}|{_PEOPLE}|{_EQUIPMENT}|bases?|barracks|"
             rf"airfields?|airstrips?|hangars?)\b",
             re.IGNORECASE,
         ),
@@ -1086,7 +1098,8 @@ def _named_departments(
             # Initials are a name wherever they stand, the head of a sentence too.
             *(re.finditer(rf"\b{word}\b", text) if w in initials.get(key, ()) else ()),
             *re.finditer(
-                rf"(?:^|[.!?]\s+)(?:The\s+)?{word}(?:'s)?\s+(?:to|will|shall|must|is|has|and)\b", text
+                rf"(?:^|[.!?]\s+)(?:The\s+)?{word}(?:'s)?\s+(?:{_ITS_OWN}\s+)?(?:to|will|shall|must|is|are|has|have|and)\b",
+                text,
             ),
             *re.finditer(
                 rf"\b{word}\s+{_OFFICE}\b|\b{_OFFICE}\s+(?:of|for)\s+(?:the\s+)?{word}\b", text, re.I

@@ -1484,6 +1484,24 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "army equipment lent",
+        said("Lend two army bulldozers to clear the landslide on the valley road."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "a department's officials at the head of a sentence",
+        said("Treasury officials will release the second tranche on Monday."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "near miss: health workers at the head of a sentence are no ministry",
+        said("Health workers will be let through the checkpoint from Monday.", orgs=PARTY_ORGS),
+        set(),
+        "",
+    ),
+    (
         "a department named by the initials its name gives in brackets",
         said(
             "EUR 2m to be drawn from the DFR reserve for tents.",
