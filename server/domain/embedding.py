@@ -43,8 +43,8 @@ TOKENIZER_SHA256 = "dd33465341c98889c3338356b6200c8b232b89af5f1b7aa8e6ee1d4d7a69
 # go, entering places of detention and a reciprocal release are read; 16: "registered"
 # after visas or permits says whose staff, and asks no registration; 17: an organisation's
 # right to operate is its registration; 18: news of the held and the grounds they are held
-# on are not read as asks.
-TEXT_VERSION = 18
+# on are not read as asks; 19: on access and evacuation, relief let in and people let out.
+TEXT_VERSION = 19
 MODEL_ID = f"minilm-l6-v2-static/{VECTORS_SHA256[:12]}/text{TEXT_VERSION}"
 DIMS = 128
 # From this many texts on, the tokenizer encodes them as one batch, in parallel.

@@ -37,7 +37,7 @@ def _asked(*aims: str) -> set[str]:
         ("aid organisations allowed into the detention centres", {"visits"}),
         # Freeing people held names detention without its words; goods held do not.
         ("the agency's engineers held by the militia set free", {"release", "held_staff"}),
-        ("aid trucks held at the crossing released", set()),
+        ("aid trucks held at the crossing released", {"relief_in"}),
         ("the agency's drivers freed from custody", {"release", "held_staff"}),
         ("detained nurses released, kept apart from the men held by the militia", {"release", "held_staff"}),
         ("a neutral body allowed to see everyone held in the camps' prisons", {"visits"}),
@@ -53,6 +53,9 @@ def _asked(*aims: str) -> set[str]:
         ("relief cargo through customs within two days", set()),
         ("import licences for relief cargo without customs delays", {"import", "organisations"}),
         ("a licence for money transfers to aid agencies", set()),
+        ("food convoys allowed into the besieged town", {"relief_in"}),
+        ("the wounded evacuated from the besieged town", {"people_out"}),
+        ("convoys in with food, and the sick evacuated on their way back", {"relief_in", "people_out"}),
         ("permission for foreign charities to operate in the province", {"organisations"}),
     ],
 )
@@ -139,7 +142,9 @@ def _score(aims_a: list[str], aims_b: list[str]) -> float:
         ("aid agencies licensed to operate in the north", "entry visas for foreign relief workers"),
         ("foreign charities allowed to operate legally", "visas for the staff of foreign charities"),
         ("release of the kidnapped aid workers", "release of captured soldiers held by the Front"),
+        ("evacuation of the wounded from the town", "medical supplies for treating the wounded in the town"),
         # The same words but the ask's own: the model puts these nearly together.
+        ("a corridor for civilians to leave the old town", "a corridor for aid convoys into the old town"),
         (
             "release of the people the Front holds in its prisons",
             "visits to the people the Front holds in its prisons",
@@ -175,6 +180,12 @@ def test_one_field_other_asks_are_other_questions(a: str, b: str) -> None:
             "civilians held since the checkpoint arrests set free",
         ),
         ("safe return of the engineers kidnapped near the dam", "freedom for the three abducted engineers"),
+        ("evacuation of the wounded from the town", "injured civilians taken out of the town for treatment"),
+        (
+            "families trapped in the old quarter allowed to leave",
+            "evacuation of the civilians besieged in the old quarter",
+        ),
+        ("food deliveries into the besieged town", "let the food trucks into the besieged town"),
     ],
 )
 def test_one_ask_in_other_words_is_one_question(a: str, b: str) -> None:

@@ -27,7 +27,8 @@ How the search works, and why this way (figures from `bench/overlap_bench.py`):
   the lexicon of fields of work (a truce, the release of detainees; access at one named
   bridge) need less closeness of words: a static model puts some paraphrases apart.
 * Inside one field, what a track asks the party to do (`text.asks`): people freed,
-  visited or swapped; an organisation registered, its staff let in. Two tracks that ask
+  visited or swapped; relief let in or people let out; an organisation registered, its
+  staff let in. Two tracks that ask
   different things of one field share all their words but the ask's own, so the meaning
   cannot tell them apart; they are on different questions whatever their words
   (`index.OTHER_ASK_FACTOR`).

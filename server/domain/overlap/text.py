@@ -461,7 +461,8 @@ def _fields_of(text: str) -> int:
 
 # Inside one field of work, what a track asks the party to do: its action and what it acts
 # on. Two tracks on detention may ask for people to be freed, for places of detention to
-# be visited, or for a swap of prisoners; two on registration may ask
+# be visited, or for a swap of prisoners; two on access, for relief to be let in or for
+# people to be let out; two on registration may ask
 # for organisations to be registered, for their staff to be let into the country, for
 # travel inside it or for goods through customs. Tracks that each ask something of one
 # field, and nothing alike, put different questions to the party, however close their
@@ -545,6 +546,8 @@ ASKS = (
     "import",
     "documents",
     "organisations",
+    "relief_in",
+    "people_out",
 )
 ASK_BITS = {name: 1 << (_ASK_SHIFT + n) for n, name in enumerate(ASKS)}
 # Asks compared with one another, by group: two tracks that each name one of a group, and
@@ -558,6 +561,7 @@ ASK_GROUPS: tuple[int, ...] = tuple(
         ("release", "visits"),
         ("held_staff", "held_fighters"),
         ("entry", "movement", "import", "documents", "organisations"),
+        ("relief_in", "people_out"),
     )
 )
 
@@ -578,6 +582,7 @@ def _asks_of(texts: tuple[str, ...]) -> int:
     """The asks of a track's sentences, and the detention field when a sentence asks for
     people held to be freed without naming detention ("released" and "held by")."""
     detention, registration = FIELD_BITS["detention"], FIELD_BITS["registration"]
+    passage = FIELD_BITS["access"] | FIELD_BITS["evacuation"]
     track = _fields_of(" ".join(texts))
     lows = [s.lower() for s in texts]
     freeing = [_frees_people_held(low) for low in lows]
@@ -588,7 +593,7 @@ def _asks_of(texts: tuple[str, ...]) -> int:
         # An organisation's right to operate is its status, as a registration is.
         out |= registration
         track |= registration
-    if not track & (detention | registration):
+    if not track & (detention | registration | passage):
         return out
     for low, frees in zip(lows, freeing, strict=True):
         here = _fields_of(low) | (detention if frees else 0)
@@ -596,6 +601,8 @@ def _asks_of(texts: tuple[str, ...]) -> int:
             out |= _detention_asks(low, bool(here & detention))
         if track & registration and not here & detention:
             out |= _registration_asks(low)
+        if track & passage:
+            out |= _passage_asks(low)
     return out
 
 
@@ -674,4 +681,33 @@ def _registration_asks(low: str) -> int:
             out |= ASK_BITS["entry"]
         else:
             out |= ASK_BITS["organisations"]
+    return out
+
+
+# Access and evacuation: which way a track asks the party to let people or goods pass.
+# Relief brought in (supplies, convoys, teams reaching people) and people let out (the
+# wounded evacuated, families allowed to leave) are two questions, even through one
+# corridor; a sentence or track that asks both (aid in, the wounded out) meets either.
+_OUT = _rx(r"evacuat\w*|medevac\w*|leave|leaving|exit|exits|flee|fleeing|depart\w*|out")
+_GOING = _rx(
+    r"civilians?|people|persons|families|residents|wounded|patients|children|refugees|displaced|"
+    r"population|sick|injured|casualties|women|elderly|inhabitants|villagers"
+)
+_RELIEF = _rx(
+    r"aid|relief|supplies|supply|food|medicines?|fuel|convoys?|trucks?|lorries|deliveries|delivery|cargo\w*|"
+    r"shipments?|consignments?|flights?|teams?|workers?|staff|clinics?|vaccinators?|agencies|humanitarian\s+access"
+)
+_IN = _rx(
+    r"into|in|inside|enter\w*|reach\w*|deliver\w*|access|through|across|cross\w*|over|passage|land|landing|"
+    r"unload\w*|lift\w*|"
+    r"bring\w*|brought|arriv\w*|allowed|let|serving|operat\w*|work\w*|treat\w*|for"
+)
+
+
+def _passage_asks(low: str) -> int:
+    out = 0
+    if _OUT.search(low) and _GOING.search(low):
+        out |= ASK_BITS["people_out"]
+    if _RELIEF.search(low) and _IN.search(low):
+        out |= ASK_BITS["relief_in"]
     return out
