@@ -7,8 +7,11 @@ missing. It is pure: plain data in (the document models of
 
 Who must sign off a decision (its *required* organisations), each with its reasons:
 
-- ``proposer``: the proposing department (``decision.proposed_by``, else the
-  initiative's owner). It counts once, however many other reasons it also has.
+- ``proposer``: the proposing department (``decision.proposed_by``, else the one
+  department the entry names, the owner left out, whose name its words open on as
+  acting, else the initiative's owner). It counts once, however many other reasons it
+  also has. Where the words name another as acting and the entry leaves the owner out,
+  the owner's own staff and resource lines on the track do not make it required.
 - ``named``: every organisation named in ``touches_departments`` when the decision
   was logged.
 - ``partner``: a named organisation of another government: the decision names the
@@ -1384,6 +1387,33 @@ def _entry_label(d: Decision) -> str:
     return f'the decision of {d.date.isoformat()} ("{short}")'
 
 
+def _acting_in_text(
+    decision: Decision, initiative: Initiative, orgs: Mapping[str, Organisation]
+) -> str | None:
+    """The department an entry names, the owner left out, that its words open on as acting
+    ("Directorate tops up its grant..."): the one named department of the owner's government
+    whose name or initials hold the sentence's first word; None if none or several."""
+    if initiative.owner in decision.touches_departments:
+        return None
+    gov = _government(orgs, initiative.owner)
+    named = [
+        orgs[k]
+        for k in dict.fromkeys(decision.touches_departments)
+        if k in orgs and _government(orgs, k) == gov
+    ]
+    first = re.match(r"\s*(?:The\s+)?([A-Z][\w-]*)(?:['’]s)?\s", decision.text)
+    if not named or first is None:
+        return None
+    word = first.group(1).casefold()
+    fits = [
+        o.key
+        for o in named
+        if word in {w.casefold() for w in re.findall(r"[\w-]+", _own_name(o))}
+        or word in {i.casefold() for i in _initials(_own_name(o))}
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _requirements(
     decision: Decision,
     initiative: Initiative,
@@ -1404,17 +1434,27 @@ def _requirements(
     def own_government(org: str | None) -> bool:
         return org is not None and _government(orgs, org) == gov
 
+    # Who proposes: the entry's word, else a department the entry names and its words open
+    # on as the one acting, else the owner. Where the words name another as acting and the
+    # entry leaves the owner out, the owner's own lines on its track are not put to work.
+    acting = None if decision.proposed_by else _acting_in_text(decision, initiative, orgs)
     if decision.proposed_by:
         need(decision.proposed_by, "proposer", _REASON_TEXT["proposer"])
+    elif acting is not None:
+        need(acting, "proposer", "named on the entry, and its words open on it acting")
     else:
         need(initiative.owner, "proposer", "owns the initiative, so proposes its decisions")
     for org in decision.touches_departments:
         need(org, *named_reason(initiative, orgs, org))
     for s in initiative.staff:
+        if acting is not None and s.org == initiative.owner:
+            continue
         if own_government(s.org):
             until = f" until {s.until.isoformat()}" if s.until else ""
             need(s.org, "staff", f"owns a staff line of the initiative ({s.fte:g} FTE{until})")
     for r in initiative.resources:
+        if acting is not None and r.org == initiative.owner:
+            continue
         if own_government(r.org):
             assert r.org is not None
             need(r.org, "resource", f"owns a {r.kind} resource of the initiative")
@@ -1552,7 +1592,10 @@ def signoff_status(
         decision=decision.key,
         initiative=decision.initiative,
         date=decision.date,
-        proposer=decision.proposed_by or initiative.owner,
+        proposer=next(
+            (org for org, rs in reasons.items() if any(r.code == "proposer" for r in rs)),
+            decision.proposed_by or initiative.owner,
+        ),
         requirements=tuple(requirements),
         supersedes=decision.supersedes,
         superseded_by=superseded_by,

@@ -1502,6 +1502,36 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "near miss: the entry names only the agency, its words open on the agency acting, and it signed",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Agency tops up its grant to Relief Network within its own budget.",
+                    touches=("varnia-dev",),
+                    signed=("varnia-dev",),
+                )
+            ]
+        ),
+        set(),
+        "",
+    ),
+    (
+        "the entry names only the agency, but its words do not say who acts: the owner proposes",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Top up the grant to Relief Network within the agency's budget.",
+                    touches=("varnia-dev",),
+                    signed=("varnia-dev",),
+                )
+            ]
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Foreign Affairs",
+    ),
+    (
         "a department named by the initials its name gives in brackets",
         said(
             "EUR 2m to be drawn from the DFR reserve for tents.",
