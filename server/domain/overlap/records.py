@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from server.domain.overlap.text import ASK_GROUPS, FIELD_BITS, FIELD_MASK, GENERIC, NOT_ACCESS
+from server.domain.overlap.asks import ASK_GROUPS, FIELD_MASK
+from server.domain.overlap.fieldwork import FIELD_BITS, GENERIC, NOT_ACCESS
 
 ACCESS = FIELD_BITS["access"]
 
@@ -36,7 +37,7 @@ KINDS = ("humanitarian", "political", "security", "economic")
 
 
 def other_asks(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
-    """Pairs of tracks that ask different things within a field (`overlap.text.asks`): for
+    """Pairs of tracks that ask different things within a field (`overlap.asks`): for
     some group of asks, each names one and they share none (the release of the people
     held and visits to places of detention, whatever lists of the held both ask; an
     organisation's registration and visas for its staff)."""
