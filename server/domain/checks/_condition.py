@@ -74,6 +74,10 @@ _MARKER = re.compile(
     r"on\s+(?:the\s+)?condition\s+(?:that|of)|provided(?:\s+that)?|providing(?:\s+that)?|"
     r"(?:conditional|contingent|dependent|predicated|conditioned)\s+(?:up)?on|subject\s+to|"
     r"in\s+(?:return|exchange)\s+for|as\s+soon\s+as|as\s+long\s+as|so\s+long\s+as|"
+    # verbs and phrases of dependence: "awaits a ceasefire", "in step with the disengagement of forces"
+    r"(?:is\s+|are\s+|be\s+)?(?:tied|linked|pegged|keyed|indexed|subordinated?)\s+to|in\s+step\s+with|in\s+lockstep\s+with|"
+    r"at\s+the\s+pace\s+of|(?:depends?|depending|dependent|hinges?|hinging|rests?|resting)\s+(?:up)?on|"
+    r"(?:awaits?|awaiting)|(?:waits?|waiting)\s+(?:for|on|upon)|(?:sequenced|phased|synchroni[sz]ed)\s+(?:with|after|behind)|"
     r"as\s+(?:an?|the|our|its)\s+(?:[\w'’-]+\s+)?(?:reward|incentive|inducement|price|payment|currency|sweetener|carrot|"
     r"lever|leverage|bargaining\s+chip|quid\s+pro\s+quo)\s+(?:for|of)|"
     r"(?:as\s+)?(?:an?\s+|one\s+|the\s+)?(?:part|element|component|plank|item|chapter|strand)\s+of|upon|"
@@ -86,6 +90,12 @@ _MARKER = re.compile(
 # a condition only when a party is named acting, or a halt in the fighting comes.
 _LOOSE = {"as", "when", "after"}
 # Markers of several words read as one: "as soon as" sets a moment, "as long as" a span.
+_DEPENDS = re.compile(
+    r"(?:(?:is|are|be)\s+)?(?:tied|linked|pegged|keyed|indexed|subordinated?)\s+to|in\s+(?:lock)?step\s+with|at\s+the\s+pace\s+of|"
+    r"(?:depends?|depending|dependent|hinges?|hinging|rests?|resting)\s+(?:up)?on|awaits?|awaiting|"
+    r"(?:waits?|waiting)\s+(?:for|on|upon)|(?:sequenced|phased|synchroni[sz]ed)\s+(?:with|after|behind)",
+    re.IGNORECASE,
+)
 _MARKER_AS = {
     "as soon as": "once",
     "as long as": "while",
@@ -268,18 +278,19 @@ def _party_acts(condition: str, v: Voice, strict: bool = False) -> bool:
     leaders"), not any capitalised word ("after repeated incidents around Sabb").
     """
     body = re.sub(r"^(?:that|the|both|all|each|every)\s+", "", condition.strip(), flags=re.IGNORECASE)
-    head = " ".join(body.split()[:4])
     if v.ours(" ".join(body.split()[:2])):
         return False  # we act: "our forces withdraw" (not "the Front backs our candidate")
     if re.match(r"^(?:[\w'’-]+\s+)?[\w'’-]+['’]s?\s", body):
         # a party's act named as a noun: "the Authority's acceptance of the commission"; not "the army's presence"
         return bool(_ACT_NOUN.match(body[body.find("'") if "'" in body else body.find("’") :]))
-    if _ACTOR.search(head) or _PRONOUN_ACTS.match(body):
+    # the party is the condition's subject, at its head: not "funding from Ostmark"
+    subject = " ".join(body.split()[:2])
+    if _ACTOR.search(subject) or _PRONOUN_ACTS.match(body):
         return True
     if strict:
-        low = " ".join(body.split()[:2]).casefold()
+        low = subject.casefold()
         return any(re.search(rf"\b{re.escape(n.casefold())}\b", low) for n in v.others_names)
-    return v.others(head, sentence_start=False)
+    return v.others(subject, sentence_start=False) and body[:1].isupper()
 
 
 def _price(condition: str, v: Voice, loose: bool, named: bool = True) -> bool:
@@ -472,7 +483,7 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
         if _ANAPHORIC.match(statement, m.start()):
             continue  # "until they do": read with the statement before
         full = " ".join(w for w in m.group("m").lower().split() if w not in ("only", "but", "and"))
-        marker = _MARKER_AS.get(full, full.split()[-1])
+        marker = "depends" if _DEPENDS.fullmatch(full) else _MARKER_AS.get(full, full.split()[-1])
         if marker in ("for", "of") and not re.search(
             r"\b(?:part|element|component|plank|item|chapter|strand)\s+of$", m.group("m"), re.I
         ):
@@ -531,6 +542,28 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
         if found is None or kind == PRICE_KIND:
             found = kind
     return found
+
+
+_TRIGGER = re.compile(r"\b(?:if|when|whenever|should|in\s+the\s+event\s+(?:that|of)|once)\b", re.IGNORECASE)
+
+
+def stops_on_harm(statement: str) -> bool:
+    """Whether a statement says when the work stops, or answers harm: a red line's business.
+
+    "We will pause the programme if the Front attacks the sites", "withdraw should staff be
+    threatened": the work stopping on a trigger, or a condition that names harm done, is no
+    framing of aid as a price.
+    """
+    for m in _TRIGGER.finditer(statement):
+        before = statement[: m.start()]
+        main = (
+            before[max(before.rfind(";"), before.rfind(":")) + 1 :] or statement[m.end() :].partition(",")[2]
+        )
+        condition = _extent(statement[m.end() :])
+        near = main.rsplit(",", 1)[-1] if main.rsplit(",", 1)[-1].strip() else main
+        if _STOPS.search(near) or (_HARM.search(condition) and not _STRONG.search(condition)):
+            return True
+    return False
 
 
 def conditions(text: str, v: Voice, humanitarian: bool, plan: bool = False) -> list[Condition]:

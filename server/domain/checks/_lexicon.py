@@ -465,13 +465,15 @@ PURPOSE = family(
 HUMANITARIAN_HALT = (
     r"humanitarian[\s-]+(?:(?!(?:during|after|before|since|and|or|of|in|on|at|for|by|with|to|the|a|an)\b)[\w'’-]+\s+){0,2}?(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|"
     r"cessations?(?:\s+of\s+hostilities)?|windows?|breaks?|respites?|days?\s+of\s+(?:tranquill?ity|calm)|"
-    r"stand-?downs?)"
+    r"stand-?downs?|stand-?stills?|hudnas?|moratori(?:um|a)|suspensions?\s+of\s+(?:hostilities|fighting|fire)|"
+    r"(?:quiet|calm)\s+(?:periods?|hours?|days?)|de-?escalation)"
     r"|(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|cessations?\s+of\s+(?:hostilities|fire|fighting))\s*,?\s+"
     r"(?:[\w'’-]+\s+){0,3}?(?:for|on|with)\s+(?:an?\s+)?humanitarian\s+(?:purposes?|reasons|grounds|needs|considerations|"
     r"character|aims?|ends)"
     # the same halt named after the aid it is for: "a vaccination truce", "an aid ceasefire"
     r"|(?:aid|relief|vaccination|polio|immuni[sz]ation|medical|medevac|evacuation|food|harvest|convoy|distribution|"
-    r"access|health)\s+(?:cease[\s-]*fires?|truces?|armistices?|lulls?)"
+    r"access|health|cholera|measles|mercy|rescue|water|repair|corridor)\s+(?:cease[\s-]*fires?|truces?|armistices?|lulls?|"
+    r"pauses?|hudnas?)"
 )
 # Ways of bringing aid inside a ceasefire deal: "aid as part of the truce", "the truce provides for convoys".
 WITHIN = (

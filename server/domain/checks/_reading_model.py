@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from server.domain import embedding
+from server.domain.checks import _condition
 from server.domain.checks import _lexicon as lx
 from server.domain.checks._common import excerpt, track_texts, voice
 from server.domain.checks._prose import (
@@ -238,7 +239,8 @@ def _judged(
 ) -> list[tuple[str, str, str | None]]:
     """Of (sentence, where, decision), those the reading holds to frame aid or access as the
     principle forbids; only sentences it scores (`speaks`, `ties`) are read, in one batch."""
-    said = [x for x in said if speaks(x[0], v, x[1]) and ties(x[0])]
+    # a statement of when the work stops, or of harm answered, is a red line's business, never a price
+    said = [x for x in said if speaks(x[0], v, x[1]) and ties(x[0]) and not _condition.stops_on_harm(x[0])]
     if not said:
         return []
     r = reading()

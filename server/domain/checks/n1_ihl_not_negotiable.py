@@ -389,6 +389,12 @@ _WORK_BEFORE = re.compile(rf"\b{WORK}\s+(?:[\w'’-]+\s+)?$", re.IGNORECASE)
 _GOALS = ("title", "aim", "objective", "metric")
 
 
+def _last_halt(sentence: str, s: Span) -> int:
+    """Where the last halt in the fighting within a span starts."""
+    found = [m.start() for m in _HALT.finditer(sentence, s.start, s.end)]
+    return found[-1] if found else s.start
+
+
 def halt_as_aim(text: str, where: str, v: Voice) -> list[str]:
     """Sentences in which a humanitarian track seeks a halt in the fighting as its own aim.
 
@@ -419,6 +425,9 @@ def halt_as_aim(text: str, where: str, v: Voice) -> list[str]:
                 and not _OTHER_TRACK.search(sentence[: s.start])
                 # "convoys reach the villages along the ceasefire line": a place, not a halt sought
                 and not _SETTING_AFTER.match(sentence[s.end :])
+                # "aid reached the town during last year's truce": the halt is the setting, and it happened
+                and not _SETTING_BEFORE.search(sentence[: _last_halt(sentence, s)])
+                and not narrated(sentence)
             ]
         )
         if any(asserted(sentence, s.start, s.end, v) for s in spans):
