@@ -288,6 +288,17 @@ def column() -> ColumnElement[Any]:
     return labelled
 
 
+@event.listens_for(OrmSession, "after_commit")
+def _stale(session: Any) -> None:
+    """Marks read before a commit stand for the data before it: forget them with it.
+
+    Whatever is kept under a mark (answers, shared reference data) is then read afresh,
+    never under the mark of the data a committed change replaced.
+    """
+    session.info.pop(KEY, None)
+    session.info.pop(_KNOWN, None)
+
+
 def want(db: Session, tracks: Iterable[int]) -> None:
     """Have the next `columns(db)` statement read these tracks' marks too, so `marks` needs none of its own."""
     db.info[_WANTED] = frozenset(int(t) for t in tracks)

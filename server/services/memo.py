@@ -50,30 +50,44 @@ def of_tracks(
     return wrap
 
 
-# Every organisation, per database, under the workspace's write mark it was read at.
-_shared: dict[str, tuple[str, list[Organisation]]] = {}
+# Workspace-wide reference data, per database and name, under the workspace's write mark
+# it was read at (`shared`).
+_shared: dict[tuple[str, str], tuple[str, Any]] = {}
 _COLUMNS = ("id", "key", "name", "kind", "government", "version")
 
 
-def organisations(db: Session) -> list[Organisation]:
-    """Every organisation (reference data: a few dozen rows), read once per unit of work.
+def shared(db: Session, name: str, read: Callable[[], T]) -> T:
+    """Workspace-wide reference data (organisations, crises, parties, delegations), read once per process while it stands.
 
     Within a request that authenticated (which reads the workspace's write mark), once
-    per process while the mark stands: a change to an organisation moves the workspace's
-    mark (`server.generation`). What is given then are copies of the rows, not the
-    session's own objects, the same for every request; a unit of work that is changing
-    the workspace itself reads its own rows.
+    per process while the mark stands: a change to any of these moves the workspace's
+    mark (`server.generation`). What `read` gives is then shared by every request and
+    thread, so it must be plain values or copies, never the session's own objects, and
+    no caller changes it. A unit of work that is changing the workspace itself, or one
+    that read no mark, reads afresh (once, `once`).
     """
     mark = db.info.get(generation.KEY)
     if not mark or db.new or db.dirty or db.deleted or generation.wrote_workspace(db.connection()):
-        return once(db, "organisations", lambda: list(db.exec(select(Organisation)).all()))
-    url = str(db.get_bind().engine.url)
-    held = _shared.get(url)
+        return once(db, name, read)
+    key = (str(db.get_bind().engine.url), name)
+    held = _shared.get(key)
     if held is not None and held[0] == mark:
-        return held[1]
-    rows = [Organisation(**{c: getattr(o, c) for c in _COLUMNS}) for o in db.exec(select(Organisation)).all()]
-    _shared[url] = (mark, rows)
-    return rows
+        answer: T = held[1]
+        return answer
+    value = read()
+    _shared[key] = (mark, value)
+    return value
+
+
+def organisations(db: Session) -> list[Organisation]:
+    """Every organisation (reference data: a few dozen rows), as copies of the rows (`shared`)."""
+    return shared(
+        db,
+        "organisations",
+        lambda: [
+            Organisation(**{c: getattr(o, c) for c in _COLUMNS}) for o in db.exec(select(Organisation)).all()
+        ],
+    )
 
 
 def _forget(session: Session, *_: Any) -> None:

@@ -64,7 +64,7 @@ def load(db: Session, initiative_ids: Collection[int]) -> Judged:
     if not ids:
         return Judged(orgs, {}, [], {}, {})
     by_id: dict[int | None, str] = {o.id: o.key for o in rows}
-    crisis_keys = {c.id: c.key for c in db.exec(select(Crisis)).all()}
+    crisis_keys = _crisis_keys(db)
     tracks = list(db.exec(select(Initiative).where(col(Initiative.id).in_(ids))).all())
     staff: dict[int, list[doc.Staff]] = defaultdict(list)
     for s in db.exec(
@@ -147,9 +147,15 @@ def load(db: Session, initiative_ids: Collection[int]) -> Judged:
         decisions,
         entry_ids,
         {v: k for k, v in keys.items()},
-        delegations(db, by_id, crisis_keys),
-        list(db.exec(select(Party.name).order_by(col(Party.id))).all()),
+        memo.shared(db, "delegations", lambda: delegations(db, by_id, crisis_keys)),
+        memo.shared(
+            db, "party names", lambda: list(db.exec(select(Party.name).order_by(col(Party.id))).all())
+        ),
     )
+
+
+def _crisis_keys(db: Session) -> dict[int | None, str]:
+    return memo.shared(db, "crisis keys", lambda: {c.id: c.key for c in db.exec(select(Crisis)).all()})
 
 
 def delegations(
@@ -160,7 +166,7 @@ def delegations(
     if not rows:
         return {}
     if crisis_keys is None:
-        crisis_keys = {c.id: c.key for c in db.exec(select(Crisis)).all()}
+        crisis_keys = _crisis_keys(db)
     scoped = {r.scope_initiative_id for r in rows if r.scope_initiative_id is not None}
     track_keys = (
         dict(db.exec(select(Initiative.id, Initiative.key).where(col(Initiative.id).in_(scoped))).all())

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from server import generation
 from server.domain import checks
 from server.domain.snapshot import dump_document, parse_document
 from server.models import Crisis, Delegation, Initiative, LogEntry, Organisation
-from server.services import decisions, delegations, ledger, loader, workspace
+from server.services import decisions, delegations, ledger, loader, signoff_state, workspace
 from server.services.errors import Invalid, NotAllowed, NotFound
 from tests import factories as f
 
@@ -156,6 +157,51 @@ def test_create_sign_under_revoke_and_log(db: Session, db_backend: str) -> None:
     types = [e.entry_type for e in db.exec(select(LogEntry).order_by(col(LogEntry.id))).all()]
     assert types[-3:] == ["delegation", "signoff", "revocation"]
     assert ledger.verify(db).ok
+
+
+def _as_a_request(db: Session) -> None:
+    """Read the workspace's write mark as authentication does, so reference data is shared."""
+    db.info[generation.KEY] = generation.parse(db.exec(select(generation.column())).one())
+
+
+def test_delegations_shared_between_requests_follow_the_workspace_mark(db: Session, db_backend: str) -> None:
+    """Delegations are read once per process while the workspace's mark stands (`memo.shared`)."""
+    fin, dev, _partner, track = _setup(db)
+    mfa = f.person(db, "varnia-mfa", "desk_officer")
+    entry = decisions.log(
+        db,
+        mfa,
+        track.id,
+        decisions.DecisionData(text="Ask for fuel", date=TODAY, touches=[_org(db, "varnia-fin").id]),
+    )
+    db.commit()
+    _as_a_request(db)
+    assert signoff_state.load(db, {track.id}).delegations == {}
+    db.commit()
+    assert generation.KEY not in db.info  # a commit forgets the mark read before it
+    row = delegations.create(
+        db,
+        fin,
+        delegations.DelegationData(
+            delegate_person_id=dev.id,
+            initiative_id=track.id,
+            starts_on=TODAY,
+            ends_on=TODAY + dt.timedelta(days=9),
+        ),
+    )
+    db.commit()
+    _as_a_request(db)
+    assert list(signoff_state.load(db, {track.id}).delegations) == [row.key]
+    decisions.sign_off(db, dev, entry.id, delegation_id=row.id)
+    db.commit()
+    _as_a_request(db)
+    assert "varnia-fin" in [r.org for r in decisions.status(db, mfa, entry.id).signed]
+    db.commit()
+    delegations.revoke(db, fin, row.id)
+    db.commit()
+    _as_a_request(db)
+    assert signoff_state.load(db, {track.id}).delegations[row.key].revoked == TODAY
+    assert "varnia-fin" in [r.org for r in decisions.status(db, mfa, entry.id).missing]
 
 
 def test_a_delegate_who_cannot_see_the_track_cannot_sign(db: Session, db_backend: str) -> None:
