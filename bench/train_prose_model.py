@@ -62,9 +62,10 @@ def rule_sentences(principle: str, text: str, v: object, humanitarian: bool, whe
         found = d2.trades(text, v, humanitarian=humanitarian)  # type: ignore[arg-type]
         if not humanitarian:
             found += d2.offers(text, v)  # type: ignore[arg-type]
-        return found + [c.statement for c in held if c.kind == _condition.PRICE_KIND]
+        return found + [c.statement for c in held if c.kind != _condition.HALT_KIND]
     framed = n1.framings(text, v, plan=plan, humanitarian=humanitarian)  # type: ignore[arg-type]
-    out = [s for hits in framed.values() for s in hits] + [c.statement for c in held]
+    out = [s for hits in framed.values() for s in hits]
+    out += [c.statement for c in held if c.kind != _condition.AGENDA_KIND]
     if humanitarian and not out:
         out += n1.halt_as_aim(text, where, v)  # type: ignore[arg-type]
     return out

@@ -52,6 +52,8 @@ from server.domain.checks._prose import (
 
 HALT_KIND = "halt"
 PRICE_KIND = "price"
+# Aid steered by what its recipients do for another agenda, or put to work on a party: D2's alone.
+AGENDA_KIND = "agenda"
 
 _HALT = words(HALT)
 _CONCESSION = words(CONCESSION)
@@ -80,7 +82,8 @@ _MARKER = re.compile(
     r"(?:awaits?|awaiting)|(?:waits?|waiting)\s+(?:for|on|upon)|(?:sequenced|phased|synchroni[sz]ed)\s+(?:with|after|behind)|"
     r"as\s+(?:an?|the|our|its)\s+(?:[\w'’-]+\s+)?(?:reward|incentive|inducement|price|payment|currency|sweetener|carrot|"
     r"lever|leverage|bargaining\s+chip|quid\s+pro\s+quo)\s+(?:for|of)|"
-    r"(?:as\s+)?(?:an?\s+|one\s+|the\s+)?(?:part|element|component|plank|item|chapter|strand)\s+of|upon|"
+    r"(?:as\s+)?(?:an?\s+|one\s+|the\s+)?(?:part|element|component|plank|item|chapter|strand)\s+of|"
+    r"one\s+of\s+the\s+(?:items|points|issues|elements|chips|cards)\s+(?:on|in|of)|upon|"
     r"once|if|unless|until|till|pending|after|when|as|"
     # an inverted condition: "were the Front to release ...", "should the Authority endorse ..."
     r"(?:were|should|had)(?=\s+(?:the\s+)?(?-i:[A-Z])|\s+(?:they|it)\b)))\b",
@@ -446,6 +449,86 @@ def _gives_way(statement: str, v: Voice, after: str) -> bool:
     return False
 
 
+# Aid given by who its recipients are for: "in villages that inform on the insurgents", "districts
+# whose elders back the candidate".
+_RECIPIENTS = words(
+    r"(?:for|to|in|into|on|favou?r\w*|prioriti[sz]\w*|target\w*|reward\w*|towards?)\s+(?:the\s+|those\s+)?(?:[\w'’-]+\s+){0,2}?"
+    r"(?:villages?|districts?|households?|communit\w+|famil\w+|areas?|tribes?|clans?|towns?|camps?|families|people|"
+    r"neighbourhoods?|localities|municipalit\w+|regions?|provinces?|councils?|leaders?|elders)\s+"
+    r"(?:that|who|whose|which|where)\b"
+)
+# People's sides in the conflict: sheltering, backing or informing on one side.
+_ALLEGIANCE = words(
+    r"(?:shelter\w*|support\w*|harbou?r\w*|back|backs|backed|backing|join\w*|feed\w*|hid\w*|cooperat\w*\s+with|"
+    r"inform\w*\s+on|report\w*\s+on|denounc\w*|reject\w*|vot\w*\s+for|turn\w*\s+against|side\w*\s+with)\s+"
+    r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:insurgen\w*|rebels?|militants?|extremists?|guerrillas?|terrorists?|enemy|"
+    r"armed\s+(?:groups?|opposition)|government\w*|regime|army|ruling\s+party|opposition|candidate\w*|list|movement|front)"
+)
+
+
+def allegiance(text: str) -> bool:
+    """Whether a text names people taking or leaving a side in the conflict ("inform on the insurgents")."""
+    return bool(_ALLEGIANCE.search(text))
+
+
+def _steered(statement: str, v: Voice, after: str) -> bool:
+    """Aid directed to recipients by what they do for another agenda (allegiance, a vote, a concession)."""
+    for g in _GIVE.finditer(statement):
+        r = _RECIPIENTS.search(statement, g.end())
+        if r is None or r.start() - g.end() > 60:
+            continue
+        condition = _extent(statement[r.end() :])
+        if not (_ALLEGIANCE.search(condition) or _CONCESSION.search(condition) or _STRONG.search(condition)):
+            continue
+        if _OWN_NEEDS.search(condition) or _HARM.search(condition.split()[0] if condition.split() else ""):
+            continue
+        if asserted(statement, g.start(), r.end(), v, after) and not _reported(
+            statement[: g.start()], v, after
+        ):
+            return True
+    return False
+
+
+# Aid put to work on a party or a negotiation: "to bring the Front back to Geneva", "when pressing
+# for the licence", "in the border negotiations".
+_PUT_TO_WORK = words(
+    r"(?:(?:in\s+order\s+)?to|so\s+as\s+to|and)\s+(?:help\s+)?(?:bring|get|press|push|persuade|induce|coax|pressure|move|"
+    r"win\s+over|sway|nudge|entice|lure|tempt|reward|punish)\s+(?:the\s+|its\s+|their\s+)?"
+    r"|(?:when|while|whilst|as)\s+(?:we\s+are\s+|it\s+is\s+)?(?:pressing|pushing|asking|negotiating|bargaining|lobbying)\s+for"
+    r"|(?:in|at|during|into)\s+the\s+(?:[\w'’-]+\s+){0,2}?(?:negotiations|talks|bargaining|table)"
+)
+# Verbs by which a track itself brings aid into play.
+_PLAYS = words(
+    r"(?:hold\w*\s+out|held\s+out|dangl\w*|mention\w*|rais\w*|float\w*|put\w*\s+forward|tabl\w*|signal\w*|promis\w*|"
+    r"offer\w*|pledg\w*|hint\w*\s+at|bring\w*\s+up|use|uses|used|using|deploy\w*|leverag\w*|withh[eo]ld\w*|"
+    r"cut\w*|suspend\w*|expand\w*|increas\w*)"
+)
+
+
+def _put_to_work(statement: str, v: Voice, after: str) -> bool:
+    """On a non-humanitarian track: our aid brought into play on a party or a negotiation."""
+    if _KEPT_APART.search(statement) or _NOT_AID.search(statement):
+        return False
+    for p in _PLAYS.finditer(statement):
+        aid = _AID.search(statement, p.end())
+        if aid is None or aid.start() - p.end() > 50:
+            continue
+        work = _PUT_TO_WORK.search(statement, aid.end())
+        if work is None or work.start() - aid.end() > 60:
+            continue
+        if asserted(statement, p.start(), aid.end(), v, after) and not _reported(
+            statement[: p.start()], v, after
+        ):
+            return True
+    return False
+
+
+_KEPT_APART = words(
+    r"(?:separately|separate\w*\s+from|apart\s+from|on\s+(?:its|their)\s+own\s+terms|independent\w*(?:\s+of)?|"
+    r"handled\s+by\s+the\s+(?:[\w'’-]+\s+)?(?:track|office|agency|desk))"
+)
+
+
 def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: bool, after: str) -> str | None:
     """The kind of condition a statement sets on humanitarian work, or None."""
     if _WHATEVER.search(statement):
@@ -475,6 +558,10 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
                 found = kind
     if _exchange(statement, previous, v, after):
         return PRICE_KIND
+    if _WHATEVER.search(statement) is None and _steered(statement, v, after):
+        return AGENDA_KIND
+    if not humanitarian and _put_to_work(statement, v, after):
+        return AGENDA_KIND
     if _gives_way(statement, v, after) or _set_for_halt(statement, v, after, plan):
         found = HALT_KIND
     for m in _MARKER.finditer(statement):
@@ -484,7 +571,9 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
             continue  # "until they do": read with the statement before
         full = " ".join(w for w in m.group("m").lower().split() if w not in ("only", "but", "and"))
         marker = "depends" if _DEPENDS.fullmatch(full) else _MARKER_AS.get(full, full.split()[-1])
-        if marker in ("for", "of") and not re.search(
+        if re.search(r"\bone\s+of\s+the\s+\w+\s+(?:on|in|of)$", m.group("m"), re.I):
+            marker = "part of"
+        elif marker in ("for", "of") and not re.search(
             r"\b(?:part|element|component|plank|item|chapter|strand)\s+of$", m.group("m"), re.I
         ):
             marker = "for"  # in return for, as a reward for

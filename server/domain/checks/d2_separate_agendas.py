@@ -790,6 +790,21 @@ _SWAYED = words(
 )
 
 
+_WHO_DID = re.compile(r"\b(?:that|whose|who|which|where)\b", re.IGNORECASE)
+
+
+def _counts_won_over(metric: str) -> bool:
+    """A metric that counts aid's recipients by what they did for another agenda: "districts whose
+    councils endorsed the roadmap after receiving seed aid"."""
+    if not _AID_ONLY.search(metric):
+        return False
+    for m in _WHO_DID.finditer(metric):
+        clause = metric[m.end() : m.end() + 80]
+        if _CONCESSION.search(clause) or _condition.allegiance(clause):
+            return True
+    return False
+
+
 def _aim_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     """A humanitarian track that counts another agenda's goal among its own.
 
@@ -805,6 +820,9 @@ def _aim_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     hits = []
     for place, text in where:
         aims = _SWAYED if place.startswith("metric") else _AGENDA_AIM
+        if place.startswith("metric") and _counts_won_over(text):
+            hits.append(f'{place}: "{excerpt(text)}"')
+            continue
         for sentence in clauses(text):
             if any(
                 asserted(sentence, m.start(), m.end(), v) and not _AIM_SETTING.search(sentence[: m.start()])
@@ -950,7 +968,7 @@ def _text_findings(snapshot: Snapshot, i: Initiative) -> tuple[list[Finding], li
             for c in _condition.conditions(
                 src.text, v, humanitarian=not agenda, plan=src.where.split()[0] in _PLANS
             )
-            if c.kind == _condition.PRICE_KIND
+            if c.kind in (_condition.PRICE_KIND, _condition.AGENDA_KIND)
             and not any(c.statement in t or t in c.statement for t in traded)
         ]
         # On a political, security or economic track, aid handed out or withheld is aid used as leverage.

@@ -473,6 +473,7 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
             held = _condition.conditions(
                 src.text, v, humanitarian=i.kind == "humanitarian", plan=src.where.split()[0] in _GOALS
             )
+            held = [c for c in held if c.kind != _condition.AGENDA_KIND]
             if held:
                 framed[CONDITIONAL] = [c.statement for c in held]
         if i.kind == "humanitarian" and not framed and (aims := halt_as_aim(src.text, src.where, v)):
