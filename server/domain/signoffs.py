@@ -805,7 +805,6 @@ _MODIFIER_AREAS: dict[str, tuple[Area, ...]] = {
             "treasury",
             "excise",
             "sanctions",
-            "financial",
         ),
         ("finance", "trade"),
     ),
@@ -922,6 +921,9 @@ def _someone_elses(text: str, start: int, name: str, others: set[str], mine: set
     return _COUNTERPART.search(re.split(r"[.;:!?]", text[:start])[-1]) is not None
 
 
+# Words that name an international body or mission rather than a government's.
+_INTERNATIONAL = {"un", "united", "nations", "nato", "eu", "osce", "unpol", "multinational", "peacekeeping"}
+
 # Words just before a body that make it ours whatever the clause does with it.
 _OUR = {"our", "own", "national"}
 
@@ -937,6 +939,13 @@ def _our_words(orgs: Mapping[str, Organisation], gov: str) -> set[str]:
         ),
     ]
     return {w.casefold() for n in names for w in re.findall(r"[A-Za-z]{4,}", n)} - _OFFICE_WORDS
+
+
+def _its(text: str, start: int) -> bool:
+    """Whether "its" stands just before text[start:]: the means of whoever the clause is about,
+    named before them ("ask the UN to lend its air force"); where that is a department of ours,
+    its name engages it."""
+    return re.search(r"\bits\s+$", text[:start], re.IGNORECASE) is not None
 
 
 def _clause_of(text: str, start: int, end: int) -> str:
@@ -1327,10 +1336,16 @@ def _touched_by_text(
     for party in parties:
         text = re.sub(re.escape(party), _PARTY, text, flags=re.IGNORECASE)
     others = _other_holders(orgs, parties, government) | {_PARTY.casefold()}
+    # An international body's words mark means as not ours either ("NATO naval forces").
+    international = others | _INTERNATIONAL
     touched: list[tuple[str, str]] = []
     for area, pattern in _ASSET_AREAS:
         m = next(
-            (m for m in pattern.finditer(text) if not _not_put_to_work(text, m.start(), m.end(), others)),
+            (
+                m
+                for m in pattern.finditer(text)
+                if not _not_put_to_work(text, m.start(), m.end(), international) and not _its(text, m.start())
+            ),
             None,
         )
         if m is None:
@@ -1355,12 +1370,11 @@ def _touched_by_text(
     for areas, start, end in mentions:
         words = text[start:end].strip()
         if (
-            _not_put_to_work(text, start, end, others)
+            _not_put_to_work(text, start, end, international)
             or _told_only(text, start, end)
             or (_addressed(text, start) and not _owned_by_us(text, start, ours))
-            # "its customs office": the body of whoever the clause is about, named before it.
-            or re.search(r"\bits\s+$", text[:start], re.IGNORECASE) is not None
-            or _someone_elses(text, start, words, others, mine)
+            or _its(text, start)
+            or _someone_elses(text, start, words, international, mine)
             or (
                 _HARM.search(_clause_of(text, start, end)) is not None and not _owned_by_us(text, start, ours)
             )

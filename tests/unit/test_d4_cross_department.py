@@ -1532,6 +1532,30 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "Varnia, Ministry of Foreign Affairs",
     ),
     (
+        "near miss: an international body's police",
+        said("The UN Border Police Unit will patrol the camp."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: an alliance's naval forces",
+        said("NATO naval forces will escort the grain ships."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: the means of whoever the clause is about",
+        said("Ask the UN to lend its air force to fly the supplies in."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: a financial tracking service is no finance ministry",
+        said("Report the new pledge to the Financial Tracking Service."),
+        set(),
+        "",
+    ),
+    (
         "a department named by the initials its name gives in brackets",
         said(
             "EUR 2m to be drawn from the DFR reserve for tents.",
