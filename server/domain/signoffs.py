@@ -941,6 +941,24 @@ def _our_words(orgs: Mapping[str, Organisation], gov: str) -> set[str]:
     return {w.casefold() for n in names for w in re.findall(r"[A-Za-z]{4,}", n)} - _OFFICE_WORDS
 
 
+# Words that make what follows the topic of talk or teaching, not means put to work
+# ("train the officers on humanitarian exemptions", "a briefing about export controls").
+_TOPIC = re.compile(
+    r"\b(?:train\w*|brief\w*|workshops?|seminars?|courses?|guidance|advi[cs]e\w*|papers?|notes?|reports?|"
+    r"discussions?|questions?|views?|lessons?)\s+(?:[\w'’-]+\s+){0,4}?(?:on|about|regarding|concerning)\s+"
+    r"(?:the\s+|our\s+)?(?:[\w'’-]+\s+){0,3}?(?:(?:and|or)\s+(?:the\s+|our\s+)?)?$",
+    re.IGNORECASE,
+)
+
+
+def _topic(text: str, start: int) -> bool:
+    """Whether text[start:] is the topic of a briefing, a lesson or a paper in its clause (and
+    not the subject of a clause of its own: "...and our air force will fly")."""
+    if _TOPIC.search(re.split(r"[.;:!?]", text[:start])[-1]) is None:
+        return False
+    return re.match(r"[\w'’ -]{0,40}?\s(?:will|shall|is\s+to|are\s+to|to)\s", text[start:]) is None
+
+
 def _its(text: str, start: int) -> bool:
     """Whether "its" stands just before text[start:]: the means of whoever the clause is about,
     named before them ("ask the UN to lend its air force"); where that is a department of ours,
@@ -1344,7 +1362,9 @@ def _touched_by_text(
             (
                 m
                 for m in pattern.finditer(text)
-                if not _not_put_to_work(text, m.start(), m.end(), international) and not _its(text, m.start())
+                if not _not_put_to_work(text, m.start(), m.end(), international)
+                and not _its(text, m.start())
+                and not _topic(text, m.start())
             ),
             None,
         )
@@ -1374,6 +1394,7 @@ def _touched_by_text(
             or _told_only(text, start, end)
             or (_addressed(text, start) and not _owned_by_us(text, start, ours))
             or _its(text, start)
+            or _topic(text, start)
             or _someone_elses(text, start, words, international, mine)
             or (
                 _HARM.search(_clause_of(text, start, end)) is not None and not _owned_by_us(text, start, ours)

@@ -1556,6 +1556,12 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "near miss: means that are only the topic of a training",
+        said("Train the valley's customs officers on humanitarian exemptions and export controls."),
+        set(),
+        "",
+    ),
+    (
         "a department named by the initials its name gives in brackets",
         said(
             "EUR 2m to be drawn from the DFR reserve for tents.",
