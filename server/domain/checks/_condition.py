@@ -127,7 +127,7 @@ _STOP = re.compile(
 _ACTOR = words(
     "(?:"
     r"(?:government|ministry|council|committee|forces|units|officials|leadership|authorities|authority|"
-    r"governor|junta|regime|commanders?|militias?|rebels|insurgents|army|front|movement|administration|parliament|"
+    r"governor|junta|regime|commanders?|militias?|rebels|insurgents|army|front(?![\s-]*lines?)|movement|administration|parliament|"
     r"president|leaders?|chiefs?|elders|clans?|tribes?|parties|side|sides|command|units?|brigades?|battalions?)"
     ")"
 )
@@ -420,8 +420,20 @@ _SET_FOR_HALT = words(
 )
 
 
+# Work packed into halts: "bundles all deliveries into monthly two-day respites".
+_CONFINED = words(
+    r"(?:bundl|concentrat|confin|restrict|limit|squeez|pack|fit|schedul|tim|group|compress)\w*\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?:into|to|within|inside|around|for)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){0,2}?(?:" + HALT + r")"
+)
+
+
 def _set_for_halt(statement: str, v: Voice, after: str, plan: bool) -> bool:
-    """Whether the work is set to happen in a halt still to come."""
+    """Whether the work is set to happen in a halt still to come, or packed into halts."""
+    for m in _CONFINED.finditer(statement):
+        told = m.group(0).split()[0].lower().endswith("ed") and not plan  # "bundled", not "bundles"
+        if not told and _GIVE.search(statement[m.start() : m.end()]) and _halt(statement[m.start() :]):
+            if asserted(statement, m.start(), m.end(), v, after):
+                return True
     if not plan and narrated(statement.rsplit(":", 1)[-1]):
         return False
     for m in _SET_FOR_HALT.finditer(statement):

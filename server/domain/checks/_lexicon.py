@@ -149,7 +149,8 @@ HALT = family(
     r"refugees|returnees|clans|tribes))",
     r"(?:calm|quiet|silence)\s+(?:along|on|at|across)\s+(?:the\s+)?(?:front[\s-]*lines?|front|line\s+of\s+contact|contact\s+line)",
     r"(?:windows?|periods?|hours?|days?|nights?|weeks?|weekends?|spells?)\s+of\s+(?:calm|quiet|silence|tranquill?ity)",
-    r"(?:front|front\s*lines?|area|district|city|town|guns|fighting|border)\s+(?:goes|go|went|is|are|falls?|fell|stays?|remains?|becomes?)\s+"
+    r"(?:front|front\s*lines?|area|district|city|town|guns|fighting|border)\s+(?:goes|go|went|is|are|falls?|fell|stays?|remains?|becomes?|"
+    r"(?:has|have|had)\s+(?:been|stayed|remained|gone|fallen)|(?:is|are)\s+kept)\s+(?:\w+\s+)?"
     r"(?:quiet|silent|calm)",
     r"calm\s+(?:returns?|is\s+restored|prevails|holds)|(?:restor\w*|return\w*)\s+(?:of\s+)?calm",
     r"(?:military\s+)?operations\s+(?:are\s+|is\s+|have\s+been\s+)?(?:suspended|paused|halted|stopped)",
@@ -160,7 +161,8 @@ HALT = family(
     r"(?:the\s+)?(?:fighting|shelling|shooting|gunfire|hostilities|firing|bombing|bombardments?|clashes|airstrikes|offensive|guns)\s+"
     r"(?:(?:of|in|on|around|near|along|over|across|against)\s+(?:[\w'’-]+\s+){1,3}?)?"
     r"(?:stops?|stopped|ends?|ended|ceases?|ceased|subsides?|subsided|dies\s+down|died\s+down|is\s+over|are\s+over|"
-    r"has\s+stopped|have\s+stopped|pauses?|halts?|halted|calms?\s+down|falls?\s+silent)",
+    r"has\s+stopped|have\s+stopped|pauses?|halts?|halted|calms?\s+down|falls?\s+silent|eases?(?:\s+off)?|eased(?:\s+off)?|"
+    r"lets?\s+up|abates?|abated|quietens?(?:\s+down)?)",
 )
 
 # A link that makes one thing wait on another.

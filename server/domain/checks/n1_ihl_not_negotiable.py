@@ -174,7 +174,9 @@ _CHIP = words(
 _OWN_PAUSE = re.compile(
     rf"\b(?:pause|pauses|paused|pausing|halt|halts|halted|halting|suspend\w*|stop|stops|stopped|stopping)"
     rf"(?=\s+(?:(?:all|our|the|its|their|any)\s+)?(?:[\w'’-]+\s+)?(?:{WORK}|movements?|operations?|activit\w+|"
-    rf"deliver\w*|distribut\w*|work|programmes?|the\s+track)\b)",
+    rf"deliver\w*|distribut\w*|work|programmes?|the\s+track)\b)"
+    # an order to pause, at the head of a red line or a note: "pause if the fighters occupy the clinic"
+    r"|^\s*(?:pause|halt|suspend|stop|withdraw)\b(?=\s*(?:$|[,;:]|\b(?:if|when|whenever|should|once|and|or|in\s+case)\b))",
     re.IGNORECASE,
 )
 
@@ -508,14 +510,29 @@ def _waits_on_truce(snapshot: Snapshot, i: Initiative) -> list[str]:
     The track's access then waits on the ceasefire, as surely as if its prose said so.
     """
     out: list[str] = []
-    for key in i.depends_on:
+    # through other humanitarian tracks too: waiting on a track that waits on a truce is waiting on it
+    seen, frontier = {i.key}, list(i.depends_on)
+    while frontier:
+        key = frontier.pop(0)
         other = snapshot.initiatives.get(key)
-        if other is None or other.kind == "humanitarian":
+        if other is None or key in seen:
+            continue
+        seen.add(key)
+        if other.kind == "humanitarian":
+            frontier.extend(other.depends_on)
             continue
         goals = [other.title, *other.aims, *other.objectives]
-        if any(_TRUCE.search(g) and not _TRUCE_FAILS.search(g) for g in goals):
+        if any(_halt_sought(g) for g in goals):
             out.append(f"depends on the track {label(other)}, whose aim is a halt in the fighting")
     return out
+
+
+def _halt_sought(goal: str) -> bool:
+    """Whether a track's goal is a halt in the fighting (not a truce that fails, not a ceasefire line)."""
+    return not _TRUCE_FAILS.search(goal) and any(
+        not _SETTING_AFTER.match(goal[m.end() :]) and not _SETTING_BEFORE.search(goal[: m.start()])
+        for m in _HALT.finditer(goal)
+    )
 
 
 def run(snapshot: Snapshot) -> list[Finding]:
