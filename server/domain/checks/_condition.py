@@ -84,7 +84,7 @@ _MARKER = re.compile(
     r"lever|leverage|bargaining\s+chip|quid\s+pro\s+quo)\s+(?:for|of)|"
     r"(?:as\s+)?(?:an?\s+|one\s+|the\s+)?(?:part|element|component|plank|item|chapter|strand)\s+of|"
     r"one\s+of\s+the\s+(?:items|points|issues|elements|chips|cards)\s+(?:on|in|of)|upon|"
-    r"once|if|unless|until|till|pending|after|when|as|"
+    r"once|if|unless|until|till|pending|after|when|as|before|"
     # an inverted condition: "were the Front to release ...", "should the Authority endorse ..."
     r"(?:were|should|had)(?=\s+(?:the\s+)?(?-i:[A-Z])|\s+(?:they|it)\b)))\b",
     re.IGNORECASE,
@@ -110,7 +110,7 @@ _MARKER_AS = {
 # Markers that also order two events in time: what follows may be told, not planned.
 _TIMED = {"as", "when", "after", "once", "until", "till"}
 # Markers that say how long the work stays stopped, not what stops it.
-_ENDS = {"until", "till", "pending", "unless", "while"}
+_ENDS = {"until", "till", "pending", "unless", "while", "before"}
 # A condition in the next statement that stands for the one before: "Until they do, ...".
 _ANAPHORIC = re.compile(
     r"^\s*(?:and\s+)?(?:only\s+)?(?:until|till|pending|unless|before|once|when)\s+"
@@ -541,6 +541,55 @@ _KEPT_APART = words(
 )
 
 
+# The condition named first, then what it is the condition of: "recognition of the council is a
+# prerequisite for the nutrition programme", "a ceasefire is the precondition for the convoys".
+_IS_PRECONDITION = words(
+    r"(?:is|are|remains?|becomes?|will\s+be|would\s+be)\s+(?:the|a|an|our|one)\s+(?:[\w'’-]+\s+)?"
+    r"(?:pre-?conditions?|prerequisites?|conditions?|price|requirements?|sine\s+qua\s+non)\s+(?:for|of|to)"
+)
+# A condition announced and given after a colon: "comes with one condition: the Front must disarm".
+_ONE_CONDITION = re.compile(
+    r"\b(?:with|on|under|subject\s+to|carries|has)\s+(?:one|a|an|the\s+following|two|three|some)\s+(?:[\w'’-]+\s+)?"
+    r"(?:conditions?|preconditions?|prerequisites?|strings?)\s*:",
+    re.IGNORECASE,
+)
+# The same the other way round: "the price of the convoys is the Authority's vote".
+_PRICE_OF = re.compile(
+    r"\b(?:the|a|our|its)\s+(?:pre-?condition|prerequisite|condition|price|requirement)\s+(?:of|for)\s+(?P<work>[^,;:]+?)\s+"
+    r"(?:is|are|will\s+be|would\s+be|remains)\s+(?P<condition>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _stated_first(statement: str, v: Voice, humanitarian: bool, plan: bool, after: str) -> str | None:
+    """A condition named as such: before "is the precondition for", or after "one condition:"."""
+    if not plan and narrated(statement):
+        return None
+    for m in _IS_PRECONDITION.finditer(statement):
+        condition, main = statement[: m.start()], _extent(statement[m.end() :])
+        if not _GIVE.search(main) or _NOT_AID.search(main):
+            continue
+        kind = HALT_KIND if _halt(condition) else PRICE_KIND if _price(condition, v, False) else None
+        if kind and asserted(statement, m.start(), m.end(), v, after) and not _reported(condition, v, after):
+            return kind
+    for p in _PRICE_OF.finditer(statement):
+        if not _GIVE.search(p.group("work")) or _NOT_AID.search(p.group("work")):
+            continue
+        condition = _extent(p.group("condition"))
+        kind = HALT_KIND if _halt(condition) else PRICE_KIND if _price(condition, v, False) else None
+        if kind and asserted(statement, p.start(), p.end("work"), v, after):
+            return kind
+    for m in _ONE_CONDITION.finditer(statement):
+        main, condition = statement[: m.start()], statement[m.end() :]
+        if _waits(main, humanitarian, v, trigger=False) is None:
+            continue
+        condition = re.sub(r"^\s*(?:that\s+)?", "", condition)
+        kind = HALT_KIND if _halt(condition) else PRICE_KIND if _price(condition, v, False) else None
+        if kind and asserted(statement, m.start(), m.end(), v, after) and not _reported(main, v, after):
+            return kind
+    return None
+
+
 def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: bool, after: str) -> str | None:
     """The kind of condition a statement sets on humanitarian work, or None."""
     if _WHATEVER.search(statement):
@@ -574,6 +623,8 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
         return AGENDA_KIND
     if not humanitarian and _put_to_work(statement, v, after):
         return AGENDA_KIND
+    if (stated := _stated_first(statement, v, humanitarian, plan, after)) is not None:
+        return stated
     if _gives_way(statement, v, after) or _set_for_halt(statement, v, after, plan):
         found = HALT_KIND
     for m in _MARKER.finditer(statement):
@@ -604,6 +655,8 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
         if not main.strip(" ,"):
             # the condition heads the sentence: what waits follows its comma, or stands in the statement before
             main = rest.partition(",")[2] or (previous if previous.rstrip().endswith((";", ",", ":")) else "")
+        if marker == "before" and not re.search(r"\b(?:no|not|never|nothing|none)\b|n't\b", main, re.I):
+            continue  # "no convoys before ..." waits; "convoys go before the talks" orders a calendar
         waits = _waits(main, humanitarian, v, trigger=marker not in _ENDS)
         if waits is None:
             continue

@@ -140,7 +140,7 @@ HALT = family(
     r"(?:agree\w*|commit\w*|promis\w*|undertak\w*|pledg\w*)\s+not\s+to\s+(?:fight|shoot|fire|attack|shell)\w*",
     r"refrain\w*\s+from\s+(?:fighting|firing|shooting|attacks|shelling|hostilities|military\s+operations)",
     r"silence\s+of\s+the\s+guns",
-    r"guns\s+(?:to\s+)?(?:fall|falls|falling|fell|are|go|going|went|stay|stays|remain|remains)\s+silent",
+    r"guns\s+(?:to\s+|must\s+|should\s+|will\s+|would\s+|have\s+to\s+)?(?:fall|falls|falling|fell|are|be|go|going|went|stay|stays|remain|remains)\s+silent",
     r"cessation\s+(?:arrangements?|agreements?|deals?|talks|terms)",
     r"(?:stand|stands|standing|stood)\s+down",
     # not tensions between communities ("de-escalation of tensions between camp residents and the host town")
