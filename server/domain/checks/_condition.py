@@ -108,7 +108,7 @@ _MARKER_AS = {
     "had": "if",
 }
 # Markers that also order two events in time: what follows may be told, not planned.
-_TIMED = {"as", "when", "after", "once", "until", "till"}
+_TIMED = {"as", "when", "after"}
 # Markers that say how long the work stays stopped, not what stops it.
 _ENDS = {"until", "till", "pending", "unless", "while", "before"}
 # A condition in the next statement that stands for the one before: "Until they do, ...".
@@ -156,6 +156,7 @@ _STRONG = words(
     r"|withdraw\w*\s+(?:of\s+)?(?:its|their|the|all)\s+(?:[\w'’-]+\s+)?(?:forces|troops|fighters|units|militias?|"
     r"positions?|candidate\w*|claims?|objections?|veto|bid|nominee|resolution)\b|withdraw\w*\s+from"
     r"|(?:handover|hand-over|surrender|cession)\s+of"
+    r"|(?:hand|hands|handed|handing|turn|turns|turned|turning)\s+in\s+(?:its\s+|their\s+|the\s+)?(?:weapons|arms|rifles|guns)"
     # another agenda's text or step accepted in the passive: "until the calendar is accepted"
     r"|(?:is|are|be|been|being)\s+(?:formally\s+)?(?:accepted|endorsed|ratified|recogni[sz]ed|adopted|handed\s+over)"
     r"|(?:sign\w*|accept\w*|endors\w*|agree\w*\s+to|commit\w*\s+to)\s+(?:up\s+to\s+)?(?:the\s+|a\s+|its\s+|our\s+)?"
@@ -241,6 +242,8 @@ _SAYS = re.compile(
 def _reported(before: str, v: Voice, after: str) -> bool:
     """Whether the words before a condition give it to someone not ours, not taken up after."""
     for m in _SAYS.finditer(before):
+        if re.search(r"\b(?:which|who|whom|whose)\s+(?:[\w'’-]+\s+){0,3}$", before[: m.start()], re.I):
+            continue  # a relative clause: "the farmland, which Holm wants for its returnees, ..."
         subject = re.split(r"[,;:()]|\b(?:and|but|while|that|which)\b", before[: m.start()])[-1].strip()
         if not subject or re.search(
             r"\b(?:is|are|was|were|be|been|being|has\s+been|have\s+been)$", subject, re.I
@@ -296,6 +299,14 @@ def _party_acts(condition: str, v: Voice, strict: bool = False) -> bool:
     return v.others(subject, sentence_start=False) and body[:1].isupper()
 
 
+# Another agenda's talks: "in step with the Treasury's debt talks".
+_AGENDA_TALKS = words(
+    r"(?:debt|trade|border|boundary|status|political|peace|security|normali[sz]ation|constitutional|mining|investment|"
+    r"customs|tariff|power-sharing|unity|sanctions|recognition|accreditation|election\w*)\s+"
+    r"(?:talks|negotiations|dialogue|process|deal|track|file|framework)"
+)
+
+
 def _price(condition: str, v: Voice, loose: bool, named: bool = True) -> bool:
     """Whether a condition asks a price: a concession, or a party's act that is no part of delivering aid.
 
@@ -304,17 +315,23 @@ def _price(condition: str, v: Voice, loose: bool, named: bool = True) -> bool:
     concession is a price.
     """
     strong = _STRONG.search(condition)
-    if strong and not _OWN_NEEDS.search(condition) and not _halt(condition):
+    if strong and not _OWN_NEEDS.search(strong.group(0)) and not _halt(condition):
         return True
-    if _halt(condition) or _HARM.search(condition):
+    if _halt(condition) or _HARM.search(condition) or _OWN_NEEDS.search(condition):
         return False
+    if (_CONCESSION.search(condition) or _AGENDA_TALKS.search(condition)) and _party_acts(
+        condition, v, strict=loose
+    ):
+        # a party's concession, whatever else the condition names: "the Government accepting the
+        # monitoring mission on its territory"
+        return True
     if (
         _ENABLING.search(condition)
         or _TIME.search(" ".join(condition.split()[:4]))
         or _OWN_NEEDS.search(condition)
     ):
         return False
-    if _CONCESSION.search(condition) and not loose:
+    if (_CONCESSION.search(condition) or _AGENDA_TALKS.search(condition)) and not loose:
         return True
     return _party_acts(condition, v, strict=loose or not named)
 
@@ -664,6 +681,10 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
             continue
         if _DENIED_LINK.search(main) or _reported(before, v, after):
             continue
+        if marker not in _ENDS and re.search(
+            r"\b(?:nothing|none|neither|no)\b", re.split(r",|\b(?:but|and|while)\b", main)[-1], re.I
+        ):
+            continue  # "nothing in this track waits on the file", "no part of it depends on ..."
         lead = len(before) - len(before[clause_start:].lstrip(" ,"))
         if (
             before[clause_start:].strip(" ,")

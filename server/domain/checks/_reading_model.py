@@ -43,7 +43,7 @@ from server.domain.once import once
 from server.domain.snapshot import Initiative, Snapshot
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "prose_model.npz"
-SHA256 = "b602f53e57e7bbae9469d458efaab03a1eeaa5d0358928da73f5df9da9ec3b45"
+SHA256 = "6e6b0ce486595f3886ead15f89979654ca1a2f351fdc661c50428b602d2ac144"
 PRINCIPLES = ("D2", "N1")
 
 _FAMILIES = {
