@@ -607,6 +607,25 @@ def _stated_first(statement: str, v: Voice, humanitarian: bool, plan: bool, afte
     return None
 
 
+# Access granted by a party: "lets relief agencies into the districts", "opens the crossing to convoys".
+_GRANTS = words(
+    r"(?:let|lets|letting|allow\w*|admit\w*|open\w*|grant\w*|permit\w*|accept\w*|stop\w*\s+(?:blocking|obstructing))"
+)
+
+
+def _paid_with_access(main: str, condition: str, v: Voice) -> bool:
+    """A concession of ours bought with access: "lift the asset freeze if the Authority lets relief in"."""
+    if not (
+        _CONCESSION.search(main)
+        and re.search(r"\b(?:lift|eas|waiv|relax|unfreez|recogni|regist|upgrad|grant|offer)\w*", main, re.I)
+    ):
+        return False
+    if _GIVE.search(main) or v.others(" ".join(main.split()[:2]), sentence_start=True) and not v.ours(main):
+        return False  # aid on both sides, or another side's concession
+    grant = _GRANTS.search(condition)
+    return grant is not None and bool(_GIVE.search(condition, grant.end())) and _party_acts(condition, v)
+
+
 def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: bool, after: str) -> str | None:
     """The kind of condition a statement sets on humanitarian work, or None."""
     if _WHATEVER.search(statement):
@@ -676,6 +695,12 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
             continue  # "no convoys before ..." waits; "convoys go before the talks" orders a calendar
         waits = _waits(main, humanitarian, v, trigger=marker not in _ENDS)
         if waits is None:
+            if (
+                marker not in _LOOSE
+                and _paid_with_access(main, condition, v)
+                and asserted(statement, m.start(), m.end(), v, after)
+            ):
+                found = PRICE_KIND  # "lift the asset freeze if the Authority lets relief agencies in"
             continue
         if not plan and ((marker in _TIMED and narrated(main)) or _TOLD.search(condition)):
             continue
@@ -739,6 +764,22 @@ def stops_on_harm(statement: str) -> bool:
         if _STOPS.search(near) or (_HARM.search(condition) and not _STRONG.search(condition)):
             return True
     return False
+
+
+def own_needs_only(statement: str, v: Voice) -> bool:
+    """Whether every condition a statement sets is about the aid's own needs: its staff, trucks,
+    permits or safety ("engineers enter once the armed group confirms safe passage for them")."""
+    found = False
+    for m in _MARKER.finditer(statement):
+        condition = _extent(statement[m.end() :])
+        if not condition:
+            continue
+        if _halt(condition) or _CONCESSION.search(condition) or _STRONG.search(condition):
+            return False
+        if not _OWN_NEEDS.search(condition):
+            return False
+        found = True
+    return found
 
 
 def conditions(text: str, v: Voice, humanitarian: bool, plan: bool = False) -> list[Condition]:

@@ -96,7 +96,8 @@ _PROTECTED = (
 _FIGHTING = (
     r"(?:the\s+|all\s+|its\s+|their\s+|any\s+)?(?:[\w'’-]+\s+)?"
     r"(?:fighting|hostilities|shelling|firing|shooting|gunfire|attacks|bombardments?|bombing|offensive|combat|clashes|"
-    r"airstrikes|air\s+strikes|military\s+(?:operations|activit(?:y|ies)|action)|combat\s+operations|siege|assault|advance|war)"
+    r"airstrikes|air\s+strikes|military\s+(?:operations|activit(?:y|ies)|action)|combat\s+operations|siege|assault|advance|war|"
+    r"raids|incursions|ambushes|strikes)"
     # not attacks on what IHL protects at all times: "the cessation of attacks on water facilities" is compliance
     rf"(?!\s+(?:on|against|of)\s+{_PROTECTED})"
 )

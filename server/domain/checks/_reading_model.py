@@ -43,7 +43,7 @@ from server.domain.once import once
 from server.domain.snapshot import Initiative, Snapshot
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "prose_model.npz"
-SHA256 = "6e6b0ce486595f3886ead15f89979654ca1a2f351fdc661c50428b602d2ac144"
+SHA256 = "2bb63b8add28dc55d2c738224fb04792ccad49dd0b6dc33331d6af519ac02995"
 PRINCIPLES = ("D2", "N1")
 
 _FAMILIES = {
@@ -240,7 +240,15 @@ def _judged(
     """Of (sentence, where, decision), those the reading holds to frame aid or access as the
     principle forbids; only sentences it scores (`speaks`, `ties`) are read, in one batch."""
     # a statement of when the work stops, or of harm answered, is a red line's business, never a price
-    said = [x for x in said if speaks(x[0], v, x[1]) and ties(x[0]) and not _condition.stops_on_harm(x[0])]
+    # nor one whose every condition is the aid's own needs (its staff, trucks, permits, safety)
+    said = [
+        x
+        for x in said
+        if speaks(x[0], v, x[1])
+        and ties(x[0])
+        and not _condition.stops_on_harm(x[0])
+        and not _condition.own_needs_only(x[0], v)
+    ]
     if not said:
         return []
     r = reading()
