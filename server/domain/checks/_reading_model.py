@@ -43,7 +43,7 @@ from server.domain.once import once
 from server.domain.snapshot import Initiative, Snapshot
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "prose_model.npz"
-SHA256 = "2bb63b8add28dc55d2c738224fb04792ccad49dd0b6dc33331d6af519ac02995"
+SHA256 = "b602f53e57e7bbae9469d458efaab03a1eeaa5d0358928da73f5df9da9ec3b45"
 PRINCIPLES = ("D2", "N1")
 
 _FAMILIES = {
