@@ -167,7 +167,10 @@ _STRONG = words(
 _OWN_NEEDS = words(
     "(?:"
     r"aid|relief|humanitarian\w*|staff|workers|teams|drivers|trucks|supplies|stocks|warehouses?|convoys?|"
-    r"sites?|locations?|venues?|modalities|dates?|"
+    r"sites?|locations?|venues?|modalities|dates?|demin\w*|mine\s+clearance|clearing\s+the|"
+    # another humanitarian track or service the work leans on: "depends on the demining track"
+    r"(?:demining|clearance|logistics|supply|pipeline|warehouse|shelter|health|water|food|nutrition|protection|WASH|"
+    r"medical|relief|humanitarian|cluster)\s+(?:track|hub|programme|operation|cluster|partners?|pipeline)|"
     r"permits?|visas?|clearances?|notifications?|safe|safety|security\s+(?:allows|permits|situation|guarantees?)"
     ")"
 )
