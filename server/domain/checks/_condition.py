@@ -177,6 +177,7 @@ _OWN_NEEDS = words(
 # Harm done to people or to the work: what a red line or a suspension answers, not a price.
 _HARM = words(
     r"(?:attack|shell|bomb|kill|arrest|abduct|harass|threaten|recruit|violat|abus|loot|divert|seiz|target|"
+    r"enter|occup|militari[sz]|storm|raid|search|"
     r"intimidat|expel|evict|obstruct|block|tax|interfer|confiscat|steal|assault|rap|tortur|disappear)(?:s|es|ed|ing|e)?"
 )
 # The work stopping or ending: "we suspend if ...", "withdraw when ...": a red line, not a price.
@@ -767,6 +768,22 @@ def stops_on_harm(statement: str) -> bool:
         if _STOPS.search(near) or (_HARM.search(condition) and not _STRONG.search(condition)):
             return True
     return False
+
+
+def waits_on_agenda(red_line: str, v: Voice) -> bool:
+    """Whether a red line stops the work on another agenda's course: "stop distributions if the
+    Council rejects the peace plan", "withdraw if the Front boycotts the constitutional conference".
+
+    Its trigger is a party's political, military or economic act, or a political event; not
+    harm done to people or the work, nor the aid's own needs, nor the fighting (N1's).
+    """
+    m = _TRIGGER.search(red_line)
+    if m is None:
+        return False
+    condition = _extent(red_line[m.end() :])
+    if not condition or _halt(condition) or _HARM.search(condition) or _ENABLING.search(condition):
+        return False
+    return _price(condition, v, False) and asserted(red_line, m.start(), m.end(), v)
 
 
 def own_needs_only(statement: str, v: Voice) -> bool:

@@ -744,7 +744,10 @@ def _red_line_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     hits = [
         f'red line ({rl.trigger or "no trigger"}): "{excerpt(rl.text)}"'
         for rl in i.red_lines
-        if any(asserted(rl.text, m.start(), m.end(), v) for m in _AGENDA_EVENT.finditer(rl.text))
+        if (
+            any(asserted(rl.text, m.start(), m.end(), v) for m in _AGENDA_EVENT.finditer(rl.text))
+            or _condition.waits_on_agenda(rl.text, v)
+        )
         # "withdraw if anyone asks to link the campaign to recognition" guards the separation
         and not _CONDITION_VERB.search(rl.text)
     ]

@@ -369,6 +369,11 @@ _TRUCE_FAILS = words(
     rf"|\bno\s+(?:[\w'’-]+\s+)?{TRUCE}(?!\s+(?:violations?|breach\w*|incidents?))"
     rf"|(?:collapse|breakdown|end|failure|lapse|expiry)\s+of\s+(?:the\s+|a\s+|any\s+)?(?:[\w'’-]+\s+)?{TRUCE}"
 )
+# The fighting itself coming back: a track that stops then waits on its stopping.
+_FIGHTING_RESUMES = words(
+    r"(?:hostilities|fighting|the\s+war|combat|the\s+offensive|military\s+operations)\s+(?:resume|resumes|restart|restarts|"
+    r"break\s+out|breaks\s+out|flare\s+up|flares\s+up|escalat\w*)"
+)
 # A halt named as the setting, not the goal: "during the ceasefire", "ceasefire violations".
 _SETTING_BEFORE = re.compile(
     r"\b(?:during|after|before|since|despite|throughout|until|beyond|outside|regardless\s+of|in\s+spite\s+of|"
@@ -493,7 +498,11 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
         framed = framings(rl.text, v, humanitarian=i.kind == "humanitarian")
         # A humanitarian track that pauses or ends when a truce fails makes its aid wait on the truce;
         # a red line about harm done during a truce ("ceasefire violations that hit schools") does not.
-        if not framed and i.kind == "humanitarian" and _TRUCE_FAILS.search(rl.text):
+        if (
+            not framed
+            and i.kind == "humanitarian"
+            and (_TRUCE_FAILS.search(rl.text) or _FIGHTING_RESUMES.search(rl.text))
+        ):
             framed = {CONDITIONAL: [rl.text]}
         for kind in framed:
             own.setdefault(kind, []).append(where)
