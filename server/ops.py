@@ -12,7 +12,9 @@ a full queue or a longer wait answers 503 with `Retry-After`, at once, from the 
 loop. Writes (POST, PUT, PATCH, DELETE) first pass a gate of their own,
 `write_slots` wide, where they wait at most `write_queue_seconds`: writes queue on one
 write lock (SQLite) or the log's head (PostgreSQL) anyway, so more of them at once
-would only hold threads and connections that reads could use while they wait.
+would only hold threads and connections that reads could use while they wait. Past
+that gate a write queues for a slot ahead of the reads waiting (at most `write_slots`
+of them at a time, so reads are never shut out).
 `/healthz`, `/readyz`, `/metrics` and static files bypass the queue, and `/healthz`
 needs neither the database nor a thread.
 """
@@ -43,7 +45,11 @@ RETRY_AFTER_DOWN = "5"
 
 
 class Admission:
-    """A counting gate with a bounded FIFO queue and a deadline; lives on one event loop at a time."""
+    """A counting gate with a bounded FIFO queue and a deadline; lives on one event loop at a time.
+
+    Urgent entrants (writes that have passed their own gate, a few at a time) queue ahead
+    of the others: a save someone is waiting on is not held behind a crowd of reads.
+    """
 
     def __init__(self, size: int, queue: int, wait_seconds: float) -> None:
         self.size = max(1, size)
@@ -51,16 +57,18 @@ class Admission:
         self.wait_seconds = wait_seconds
         self.active = 0
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._urgent: collections.deque[asyncio.Future[None]] = collections.deque()
 
-    async def enter(self) -> str | None:
+    async def enter(self, urgent: bool = False) -> str | None:
         """None once admitted; otherwise why not ("queue_full" or "queue_wait")."""
-        if self.active < self.size and not self._waiters:
+        if self.active < self.size and not self._waiters and not self._urgent:
             self.active += 1
             return None
-        if len(self._waiters) >= self.queue:
+        if len(self._waiters) + len(self._urgent) >= self.queue:
             return "queue_full"
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(fut)
+        line = self._urgent if urgent else self._waiters
+        line.append(fut)
         metrics.QUEUED.inc()
         try:
             await asyncio.wait_for(fut, self.wait_seconds)
@@ -76,17 +84,18 @@ class Admission:
         finally:
             metrics.QUEUED.dec()
             try:
-                self._waiters.remove(fut)
+                line.remove(fut)
             except ValueError:
                 pass
 
     def leave(self) -> None:
-        """Give the slot to the longest waiter, or free it."""
-        while self._waiters:
-            fut = self._waiters.popleft()
-            if not fut.done():
-                fut.set_result(None)
-                return
+        """Give the slot to the longest urgent waiter, else the longest waiter, or free it."""
+        for line in (self._urgent, self._waiters):
+            while line:
+                fut = line.popleft()
+                if not fut.done():
+                    fut.set_result(None)
+                    return
         self.active -= 1
 
 
@@ -103,11 +112,11 @@ class Slot:
         self.request_id = request_id
         self.held = False
 
-    async def take(self) -> str | None:
+    async def take(self, urgent: bool = False) -> str | None:
         """None once admitted; otherwise why not ("queue_full" or "queue_wait")."""
         if self.held:
             return None
-        refused = await self.gate.enter()
+        refused = await self.gate.enter(urgent)
         if refused is None:
             self.held = True
             metrics.IN_FLIGHT.inc()
@@ -247,7 +256,8 @@ class OpsMiddleware:
                     refused = await self.write_gate.enter()
                     writing = refused is None
                 if refused is None:
-                    refused = await slot.take()
+                    # Past the write gate a save goes ahead of queued reads (a few at a time).
+                    refused = await slot.take(urgent=writing)
                 if refused is not None:
                     release()
                     metrics.REQUESTS_SHED.labels(refused).inc()

@@ -268,6 +268,32 @@ def test_admission_queues_in_order_and_refuses_past_its_bounds() -> None:
     assert asyncio.run(scenario()) == ["queue_full", None, "queue_wait"]
 
 
+def test_an_urgent_entrant_takes_the_next_slot_before_earlier_waiters() -> None:
+    """A save past the write gate is not held behind a crowd of reads queued before it."""
+    import asyncio
+
+    async def scenario() -> list[str]:
+        gate = ops.Admission(size=1, queue=10, wait_seconds=2.0)
+        assert await gate.enter() is None
+        order: list[str] = []
+
+        async def wait(name: str, urgent: bool) -> None:
+            assert await gate.enter(urgent) is None
+            order.append(name)
+            gate.leave()
+
+        tasks = [asyncio.create_task(wait(f"read{i}", False)) for i in range(3)]
+        await asyncio.sleep(0.01)
+        tasks.append(asyncio.create_task(wait("save", True)))
+        await asyncio.sleep(0.01)
+        gate.leave()
+        await asyncio.gather(*tasks)
+        assert gate.active == 0
+        return order
+
+    assert asyncio.run(scenario()) == ["save", "read0", "read1", "read2"]
+
+
 def test_a_pool_timeout_answers_503_with_retry_after(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
