@@ -1,9 +1,9 @@
 """A clause-level reading of condition, shared by D2 and N1.
 
 The phrase rules of D2 and N1 look for an aid word, a link and a price in one order. People
-also write the same thing in words no family holds: "the links go live as its clan leaders
-accept the plan", "kits delivered to the villages, provided the Units hand the checkpoint
-over", "the parties have yet to agree a truce. Until they do, the trucks stay parked". This
+also write the same thing in words no family holds: "the water points open as the district chiefs
+sign the accord", "tents for the hamlets, provided the Brigade gives the hilltop post to the
+police", "no truce is agreed yet. Until there is one, the boats stay moored". This
 reading cuts a statement into what is done and what it waits on, whatever the words:
 
 - the condition opens on a marker ("if", "unless", "once", "only when", "until",
@@ -65,7 +65,7 @@ _GIVE = words(
         AID,
         ACCESS,
         WORK,
-        # letting someone or something in: "permit the visits committee into the prison"
+        # letting someone or something in: "let the inspectors into the camp"
         r"(?:permit|allow|let|admit)\w*\s+(?:[\w'’-]+\s+){0,5}?(?:into|in|through|to\s+(?:enter|visit|reach|cross|berth|land|dock))",
     )
 )
@@ -76,7 +76,7 @@ _MARKER = re.compile(
     r"on\s+(?:the\s+)?condition\s+(?:that|of)|provided(?:\s+that)?|providing(?:\s+that)?|"
     r"(?:conditional|contingent|dependent|predicated|conditioned)\s+(?:up)?on|subject\s+to|"
     r"in\s+(?:return|exchange)\s+for|as\s+soon\s+as|as\s+long\s+as|so\s+long\s+as|"
-    # verbs and phrases of dependence: "awaits a ceasefire", "in step with the disengagement of forces"
+    # verbs and phrases of dependence: "awaits a ceasefire", "in step with the pull-back of troops"
     r"(?:is\s+|are\s+|be\s+)?(?:tied|linked|pegged|keyed|indexed|subordinated?)\s+to|in\s+step\s+with|in\s+lockstep\s+with|"
     r"at\s+the\s+pace\s+of|(?:depends?|depending|dependent|hinges?|hinging|rests?|resting)\s+(?:up)?on|"
     r"(?:awaits?|awaiting)|(?:waits?|waiting)\s+(?:for|on|upon)|(?:sequenced|phased|synchroni[sz]ed)\s+(?:with|after|behind)|"
@@ -138,7 +138,7 @@ _PRONOUN_ACTS = re.compile(
     re.IGNORECASE,
 )
 # A concession named in the passive or with its object between the verb and its particle:
-# "the detained deputies are released", "hand the bridge checkpoint over to the army".
+# "the jailed mayors are freed", "turn the ferry post over to the police".
 _STRONG = words(
     "(?:"
     r"(?:detained|jailed|imprisoned|abducted|captured|held|arrested)\s+(?:[\w'’-]+\s+){0,4}?"
@@ -157,7 +157,7 @@ _STRONG = words(
     r"positions?|candidate\w*|claims?|objections?|veto|bid|nominee|resolution)\b|withdraw\w*\s+from"
     r"|(?:handover|hand-over|surrender|cession)\s+of"
     r"|(?:hand|hands|handed|handing|turn|turns|turned|turning)\s+in\s+(?:its\s+|their\s+|the\s+)?(?:weapons|arms|rifles|guns)"
-    # another agenda's text or step accepted in the passive: "until the calendar is accepted"
+    # another agenda's text or step accepted in the passive: "until the timetable is endorsed"
     r"|(?:is|are|be|been|being)\s+(?:formally\s+)?(?:accepted|endorsed|ratified|recogni[sz]ed|adopted|handed\s+over)"
     r"|(?:sign\w*|accept\w*|endors\w*|agree\w*\s+to|commit\w*\s+to)\s+(?:up\s+to\s+)?(?:the\s+|a\s+|its\s+|our\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:roadmap|road\s+map|peace\s+plan|demobili[sz]ation\s+plan|settlement|transition)"
@@ -168,7 +168,7 @@ _OWN_NEEDS = words(
     "(?:"
     r"aid|relief|humanitarian\w*|staff|workers|teams|drivers|trucks|supplies|stocks|warehouses?|convoys?|"
     r"sites?|locations?|venues?|modalities|dates?|demin\w*|mine\s+clearance|clearing\s+the|"
-    # another humanitarian track or service the work leans on: "depends on the demining track"
+    # another humanitarian track or service the work leans on: "leans on the supply hub"
     r"(?:demining|clearance|logistics|supply|pipeline|warehouse|shelter|health|water|food|nutrition|protection|WASH|"
     r"medical|relief|humanitarian|cluster)\s+(?:track|hub|programme|operation|cluster|partners?|pipeline)|"
     r"permits?|visas?|clearances?|notifications?|safe|safety|security\s+(?:allows|permits|situation|guarantees?)"
@@ -194,7 +194,7 @@ _NOT_AID = words(
 )
 # Someone else's agenda as the subject of what waits: "the status talks resume once ...".
 _OTHER_SUBJECT = words(rf"(?:{TALKS}|{CONCESSION})")
-# Whatever happens: the condition is denied. "requested whatever happens in the ceasefire rounds"
+# Whatever happens: the condition is denied. "sent whatever the mediators achieve"
 _WHATEVER = words(
     "(?:"
     r"whatever|regardless|irrespective|independent(?:ly)?\s+of|with\s+or\s+without|not\s+(?:conditional|"
@@ -206,7 +206,7 @@ _HALT_ENDS = re.compile(
     r"\b(?:ends?|ended|expires?|expired|collaps\w*|breaks?\s+down|lapses?|lapsed|runs?\s+out|is\s+over|is\s+lifted)\b",
     re.IGNORECASE,
 )
-# A ceasefire that names a place or a body, not a halt: "the ceasefire-line map", "truce monitors".
+# A ceasefire that names a place or a body, not a halt: "the ceasefire-line survey", "truce monitors".
 _HALT_NAMES = re.compile(
     r"[\s-]*(?:lines?|maps?|monitor\w*|commission|committee|violations?|zones?|observers?|boundary|areas?)\b",
     re.I,
@@ -217,24 +217,24 @@ _AS_MANNER = re.compile(
     r"required\b|requested\b|foreseen\b|scheduled\b|before\b|always\b|expected\b|possible\b|necessary\b|"
     r"set\s+out\b|IHL\b|international\b|per\b|follows?\b|of\b|for\b|to\b|with\b|in\b|at\b|on\b|by\b|its\s+own\b|"
     r"our\s+own\b|a\s+matter\b|[\w'’-]+\s+(?:requires?|demands?|allows?|permits?|says|said|provides?)\b"
-    # "as the Units have demanded", "as the Council proposed": whose words, not a condition
+    # "as the Brigade has asked", "as the Council proposed": whose words, not a condition
     r"|(?:[\w'’-]+\s+){1,4}?(?:(?:has|have|had)\s+)?(?:demand|request|ask|propos|insist|want|suggest|requir|agree|plan|"
     r"expect|foresee|say|said|stat|put|urg|call)\w*\b)",
     re.IGNORECASE,
 )
 
 
-# A past the word list of `narrated` misses: "once the shelling stopped, more trucks got through".
+# A past the word list of `narrated` misses: "once the bombing ended, more boats docked".
 _TOLD = re.compile(
     r"^(?:[\w'’-]+\s+){1,4}?(?:stopped|ended|signed|withdrew|released|came|left|took|got)\b", re.I
 )
-# A link denied in the clause that waits: "we will not make the shipments conditional on ...".
+# A link denied in the clause that waits: "we will never tie the rations to ...".
 _DENIED_LINK = re.compile(
     r"\b(?:not|never|n't|cannot|no\s+longer)\s+(?:\w+\s+){0,2}?(?:make|makes|made|tie|ties|tied|link|links|linked|trade|swap|barter|exchange|"
     r"condition\w*|subordinat\w*|hold\s+back|wait|be\s+(?:made\s+)?(?:conditional|contingent|dependent))\b",
     re.IGNORECASE,
 )
-# Another side's words: "the bureau chief said permits 'could move faster' if ...".
+# Another side's words: "the governor said visas 'might come sooner' if ...".
 _SAYS = re.compile(
     r"\b(?:said|says|told|tells|asked|asks|demand(?:s|ed)?|insist(?:s|ed)?|propos(?:es|ed)|offer(?:s|ed)|"
     r"suggest(?:s|ed)|float(?:s|ed)|claim(?:s|ed)|warn(?:s|ed)|threaten(?:s|ed)|stat(?:es|ed)|indicat(?:es|ed)|"
@@ -247,12 +247,12 @@ def _reported(before: str, v: Voice, after: str) -> bool:
     """Whether the words before a condition give it to someone not ours, not taken up after."""
     for m in _SAYS.finditer(before):
         if re.search(r"\b(?:which|who|whom|whose)\s+(?:[\w'’-]+\s+){0,3}$", before[: m.start()], re.I):
-            continue  # a relative clause: "the farmland, which Holm wants for its returnees, ..."
+            continue  # a relative clause: "the orchards, which the Council wants replanted, ..."
         subject = re.split(r"[,;:()]|\b(?:and|but|while|that|which)\b", before[: m.start()])[-1].strip()
         if not subject or re.search(
             r"\b(?:is|are|was|were|be|been|being|has\s+been|have\s+been)$", subject, re.I
         ):
-            continue  # a passive: "the Council has been told that ..." is what we said
+            continue  # a passive: "the Front was informed that ..." is what we said
         if v.ours(subject) or (subject.split()[0].lower() in ("it", "this") and len(subject.split()) == 1):
             continue
         return not taken_up_after(after, v)
@@ -285,15 +285,15 @@ def _party_acts(condition: str, v: Voice, strict: bool = False) -> bool:
     """Whether a condition opens on a party that does something ("the Front frees ...").
 
     `strict`: the party must be one the workspace names or an office ("the Council", "its
-    leaders"), not any capitalised word ("after repeated incidents around Sabb").
+    leaders"), not any capitalised word ("after several incidents near Omra").
     """
     body = re.sub(r"^(?:that|the|both|all|each|every)\s+", "", condition.strip(), flags=re.IGNORECASE)
     if v.ours(" ".join(body.split()[:2])):
         return False  # we act: "our forces withdraw" (not "the Front backs our candidate")
     if re.match(r"^(?:[\w'’-]+\s+)?[\w'’-]+['’]s?\s", body):
-        # a party's act named as a noun: "the Authority's acceptance of the commission"; not "the army's presence"
+        # a party's act named as a noun: "the Council's approval of the charter"; not "the army's presence"
         return bool(_ACT_NOUN.match(body[body.find("'") if "'" in body else body.find("’") :]))
-    # the party is the condition's subject, at its head: not "funding from Ostmark"
+    # the party is the condition's subject, at its head: not "grants from Veldt"
     subject = " ".join(body.split()[:2])
     if _ACTOR.search(subject) or _PRONOUN_ACTS.match(body):
         return True
@@ -303,7 +303,7 @@ def _party_acts(condition: str, v: Voice, strict: bool = False) -> bool:
     return v.others(subject, sentence_start=False) and body[:1].isupper()
 
 
-# Another agenda's talks: "in step with the Treasury's debt talks".
+# Another agenda's talks: "in step with the tariff negotiations".
 _AGENDA_TALKS = words(
     r"(?:debt|trade|border|boundary|status|political|peace|security|normali[sz]ation|constitutional|mining|investment|"
     r"customs|tariff|power-sharing|unity|sanctions|recognition|accreditation|election\w*)\s+"
@@ -314,7 +314,7 @@ _AGENDA_TALKS = words(
 def _price(condition: str, v: Voice, loose: bool, named: bool = True) -> bool:
     """Whether a condition asks a price: a concession, or a party's act that is no part of delivering aid.
 
-    When the work that waits is not `named` ("the survey is delayed until the elders agree on
+    When the work that waits is not `named` ("the well drilling waits until the headmen choose
     the site"), a party's mere act is more often the work's own arrangement: only a named
     concession is a price.
     """
@@ -326,8 +326,8 @@ def _price(condition: str, v: Voice, loose: bool, named: bool = True) -> bool:
     if (_CONCESSION.search(condition) or _AGENDA_TALKS.search(condition)) and _party_acts(
         condition, v, strict=loose
     ):
-        # a party's concession, whatever else the condition names: "the Government accepting the
-        # monitoring mission on its territory"
+        # a party's concession, whatever else the condition names: "the Council admitting foreign
+        # observers to its border zone"
         return True
     if (
         _ENABLING.search(condition)
@@ -375,13 +375,13 @@ def _waits(main: str, humanitarian: bool, v: Voice, trigger: bool = True) -> str
     return "track"
 
 
-# One side's part paid for by the other's: "in return the militias withdraw from the district".
+# One side's part paid for by the other's: "in return the gunmen leave the square".
 _IN_RETURN = re.compile(
     r"\b(?:in\s+(?:return|exchange)|as\s+(?:a\s+)?quid\s+pro\s+quo|as\s+the\s+price|for\s+(?:its|their)\s+part)\b"
     r"(?!\s+for\b)\s*,?",
     re.I,
 )
-# Another side's demand carried by us to the table: "the desk proposes to carry that offer to them".
+# Another side's demand carried by us to the table: "our envoy will take that offer back to them".
 _CARRIED = re.compile(
     r"\b(?:carry|carries|carried|carrying|relay\w*|convey\w*|pass\w*\s+on|present\w*|table\w*|put\w*\s+forward|"
     r"take|takes|took|taking|back\w*|support\w*)\s+(?:up\s+)?(?:that|this|the|their|its)\s+(?:[\w'’-]+\s+)?"
@@ -396,7 +396,7 @@ def _exchange(statement: str, previous: str, v: Voice, after: str) -> bool:
 
     The aid may stand in the statement before ("The port is ready to let relief ships berth.
     The Command asks that in return ..."); a demand another side makes is ours when we carry
-    it to the table ("the desk proposes to carry that offer ...").
+    it to the table ("our envoy will take that offer back ...").
     """
     for m in _IN_RETURN.finditer(statement):
         part = _extent(statement[m.end() :])
@@ -416,8 +416,8 @@ def _exchange(statement: str, previous: str, v: Voice, after: str) -> bool:
 _DENIED_PART = re.compile(r"\b(?:nothing|none|not|never|no)\b|n't\b", re.IGNORECASE)
 
 
-# Another side allowed to stop the work while it fights: "it may halt relief flows while operations
-# are under way". Access owed during hostilities, made to give way to them.
+# Another side allowed to stop the work while it fights: "it may stop the trucks while it is
+# attacking". Access owed during hostilities, made to give way to them.
 _MAY_HALT = words(
     "(?:"
     r"(?:may|can|could|is\s+(?:allowed|entitled|free|permitted)\s+to|are\s+(?:allowed|entitled|free|permitted)\s+to|"
@@ -618,7 +618,7 @@ _GRANTS = words(
 
 
 def _paid_with_access(main: str, condition: str, v: Voice) -> bool:
-    """A concession of ours bought with access: "lift the asset freeze if the Authority lets relief in"."""
+    """A concession of ours bought with access: "ease the travel ban if the Council lets the agencies in"."""
     if not (
         _CONCESSION.search(main)
         and re.search(r"\b(?:lift|eas|waiv|relax|unfreez|recogni|regist|upgrad|grant|offer)\w*", main, re.I)
@@ -704,7 +704,7 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
                 and _paid_with_access(main, condition, v)
                 and asserted(statement, m.start(), m.end(), v, after)
             ):
-                found = PRICE_KIND  # "lift the asset freeze if the Authority lets relief agencies in"
+                found = PRICE_KIND  # "ease the travel ban if the Council lets the agencies in"
             continue
         if not plan and ((marker in _TIMED and narrated(main)) or _TOLD.search(condition)):
             continue
@@ -713,16 +713,16 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
         if marker not in _ENDS and re.search(
             r"\b(?:nothing|none|neither|no)\b", re.split(r",|\b(?:but|and|while)\b", main)[-1], re.I
         ):
-            continue  # "nothing in this track waits on the file", "no part of it depends on ..."
+            continue  # "nothing here hangs on the summit", "no part of it depends on ..."
         lead = len(before) - len(before[clause_start:].lstrip(" ,"))
         if (
             before[clause_start:].strip(" ,")
             and reported(statement, lead, v)
             and not taken_up_after(after, v)
         ):
-            continue  # "Ironwood (via Vessar): aid only after ...": their words
+            continue  # "Veldt (through its envoy): aid only after ...": their words
         if marker == "part of":
-            # aid folded into another agenda's deal: "as part of the demobilisation deal"
+            # aid folded into another agenda's deal: "as part of the disarmament bargain"
             if _halt(condition):
                 kind = HALT_KIND
             elif _CONCESSION.search(condition) and waits == "named":
@@ -730,7 +730,7 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
             else:
                 continue
         elif marker == "for" and _GIVE.search(condition) and not _GIVE.search(main):
-            # the other way round: "the Council agrees to the formula in exchange for unimpeded convoys"
+            # the other way round: "the Council signs the charter in exchange for open roads for relief"
             if not (_CONCESSION.search(main) or _STRONG.search(main)):
                 continue
             kind = PRICE_KIND

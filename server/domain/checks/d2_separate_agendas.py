@@ -29,6 +29,16 @@ we take the demand up ("we accepted their demand that ..."). A deal may span two
 ("recognition of its customs office; in return, convoys may pass") or tell a party what
 it must do first ("must join the status talks before the next tranche of aid").
 
+Besides the phrase rules, a clause-level reading of condition (`_condition`, shared with
+N1) cuts each statement into what waits and what it waits on, whatever the words: on a
+humanitarian track the waiting clause is the track's own work however it is named ("the
+water points open as the district chiefs sign the accord"), the condition may be passive, a noun
+("pending the Council's approval of ..."), inverted ("were the Front to release ..."),
+named as such ("a prerequisite for"), in the statement before ("Until they do, ..."), or
+the other side of an exchange in either direction; it also reads aid steered by its
+recipients' side ("villages that inform on the insurgents") and, on another agenda's
+track, aid brought into play on a party.
+
 A price need not be a named concession: aid made to wait on anything a party does
 that is no part of delivering it ("food aid if the Council supports our candidate",
 "cash grants once Hadra signs the fisheries pact") is a price; a condition about the
@@ -595,7 +605,7 @@ def trades(text: str, v: Voice, humanitarian: bool = False) -> list[str]:
     for n, (first, second) in enumerate(zip(parts, parts[1:], strict=False)):
         if second in found or first in found:
             continue
-        # "The Council wants sanctions relief. The grant can form part of that conversation."
+        # "The Council seeks an end to the embargo. The school grant could feature in that discussion."
         that, agenda = _THAT_AGENDA.search(second), _CONCESSION.search(first)
         if that and agenda:
             named = f"{second[: that.start()]}{agenda.group(0)}{second[that.end() :]}"
@@ -780,7 +790,7 @@ _AIM_SETTING = re.compile(
 )
 
 
-# People's sides in the conflict, counted: "villages that stopped sheltering the insurgents",
+# People's sides in the conflict, counted: "hamlets that ceased hiding the rebels",
 # "households that back the government". Allegiance is a military or political aim, not a need.
 _SIDE = (
     r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:insurgen\w*|rebels?|militants?|extremists?|guerrillas?|terrorists?|enemy|"

@@ -13,6 +13,12 @@ framings put them on the table:
   military concessions", "we would register the Authority's charity if it opens its
   camps to NGOs", a package of withdrawal, amnesty and relief corridors).
 
+Beside the phrase rules, the clause-level reading of condition shared with D2
+(`_condition`) reads the same framing in grammar no phrase foresaw: a halt or a price in
+a condition clause of any marker, in the statement before ("No truce is agreed yet.
+Until there is one, ..."), named as a precondition, or work packed into halts; and
+another side allowed to stop aid while it fights.
+
 A ceasefire on its own is no finding: a political track may well negotiate or monitor
 one. A humanitarian track that takes a halt in the fighting as its own aim (in its title,
 aims, objectives or metrics, or "negotiate a pause in the shelling" in its prose) blurs
