@@ -787,8 +787,10 @@ def waits_on_agenda(red_line: str, v: Voice) -> bool:
 
 
 def own_needs_only(statement: str, v: Voice) -> bool:
-    """Whether every condition a statement sets is about the aid's own needs: its staff, trucks,
-    permits or safety ("engineers enter once the armed group confirms safe passage for them")."""
+    """Whether every condition a statement sets is about the aid's own needs (its staff, trucks,
+    permits or safety: "engineers enter once the armed group confirms safe passage for them"),
+    the needs it answers, its money or its season ("if the displacement continues", "until the
+    end of the lean season")."""
     found = False
     for m in _MARKER.finditer(statement):
         condition = _extent(statement[m.end() :])
@@ -796,10 +798,24 @@ def own_needs_only(statement: str, v: Voice) -> bool:
             continue
         if _halt(condition) or _CONCESSION.search(condition) or _STRONG.search(condition):
             return False
-        if not _OWN_NEEDS.search(condition):
+        if not (
+            _OWN_NEEDS.search(condition)
+            or _NEEDS.search(condition)
+            or _TIME.search(" ".join(condition.split()[:4]))
+        ):
             return False
         found = True
     return found
+
+
+# What the work answers or runs on: need, money, the season, a place reopening.
+_NEEDS = words(
+    "(?:"
+    r"needs?|displacement|displaced|famine|malnutrition|outbreak|epidemic|cases|floods?|drought|rains?|harvest|"
+    r"funding|funds|donors?|money|budget|"
+    r"(?:airport|road|bridge|port|crossing|route|market|border|warehouse)\s+(?:re)?opens|(?:re)?opening\s+of\s+the"
+    ")"
+)
 
 
 def conditions(text: str, v: Voice, humanitarian: bool, plan: bool = False) -> list[Condition]:

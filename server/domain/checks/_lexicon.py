@@ -423,6 +423,7 @@ ENABLING = family(
     r"(?:security|safety)\s+(?:guarantees?|assurances?|clearances?)|(?:guarantees?|assurances?)\s+(?:of|for|on)\s+(?:safe|safety|security)",
     r"audit\w*|report\w*|accounts?|assessments?|monitor\w*|registration\s+of\s+(?:NGOs|agencies|partners|staff)",
     # the work's own arrangements: where, when, who ("approves the site", "agree the schedule", "registers them")
+    r"(?:liaison|focal|contact)\s+(?:officers?|persons?|points?|people)|coordinat\w*|deconflict\w*",
     r"sites?|(?<!repayment\s)(?<!debt\s)(?<!payment\s)schedules?|timetables?|itinerar\w+|work\s*plans?|distribution\s+plans?",
     r"regist\w*\s+(?:them|us|our\s+\w+|the\s+(?:agencies|NGOs|partners|teams|staff|volunteers))",
     r"agents?|procedures?|mechanisms?|arrangements?|systems?|payments?|money-transfer|banks?|lists?|notification\w*",
