@@ -311,6 +311,15 @@ _AGENDA_TALKS = words(
 )
 
 
+# A party's bare consent to the work: "if the Authority agrees", "once the Council gives its go-ahead".
+_CONSENT = re.compile(
+    r"^\s*(?:the\s+|both\s+|all\s+)?(?:[\w'’-]+\s+){1,3}?(?:agrees?|accepts?|consents?|approves?|concurs?|says\s+yes|"
+    r"(?:allows?|permits?|authori[sz]es?)\s+(?:it|this|that|them|us)|gives?\s+(?:its|their)\s+(?:consent|approval|go-ahead|"
+    r"green\s+light|agreement|blessing))\W*$",
+    re.IGNORECASE,
+)
+
+
 def _price(condition: str, v: Voice, loose: bool, named: bool = True) -> bool:
     """Whether a condition asks a price: a concession, or a party's act that is no part of delivering aid.
 
@@ -321,7 +330,12 @@ def _price(condition: str, v: Voice, loose: bool, named: bool = True) -> bool:
     strong = _STRONG.search(condition)
     if strong and not _OWN_NEEDS.search(strong.group(0)) and not _halt(condition):
         return True
-    if _halt(condition) or _HARM.search(condition) or _OWN_NEEDS.search(condition):
+    if (
+        _halt(condition)
+        or _HARM.search(condition)
+        or _OWN_NEEDS.search(condition)
+        or _CONSENT.match(condition)
+    ):
         return False
     if (_CONCESSION.search(condition) or _AGENDA_TALKS.search(condition)) and _party_acts(
         condition, v, strict=loose
@@ -813,7 +827,10 @@ _NEEDS = words(
     "(?:"
     r"needs?|displacement|displaced|famine|malnutrition|outbreak|epidemic|cases|floods?|drought|rains?|harvest|"
     r"funding|funds|donors?|money|budget|"
-    r"(?:airport|road|bridge|port|crossing|route|market|border|warehouse)\s+(?:re)?opens|(?:re)?opening\s+of\s+the"
+    r"(?:airport|road|bridge|port|crossing|route|market|border|warehouse)s?\s+(?:re)?opens?|(?:re)?opening\s+of\s+the|"
+    r"(?:stays?|remains?|is|are|kept)\s+open|"
+    # compliance with what is owed anyway: "when the parties respect the deconfliction system"
+    r"deconflict\w*|IHL|international\s+humanitarian\s+law|(?:legal\s+)?obligations|humanitarian\s+principles"
     ")"
 )
 

@@ -280,7 +280,7 @@ POLITICAL = family(
     r"(?:support|backing|vote|votes)\s+(?:at|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:conference|talks|assembly|council|summit|commission|negotiations|UN)",
     # signing or accepting another agenda's text ("signs the trade memorandum", "accepts the power-sharing
     # formula"), not a humanitarian one ("signs the access agreement")
-    rf"(?:sign|accept|endors|agree\w*\s+to|commit\w*\s+to|adopt|ratif)\w*\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}"
+    rf"(?:sign|accept|endors|agree\w*\s+to|commit\w*\s+to|adopt|ratif)\w*(?!\s+off\b)\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}"
     r"(?:[\w'’-]+\s+){0,3}?(?:agreement|memorandum|accord|deal|pact|roadmap|road\s+map|map|declaration|treaty|"
     r"framework|protocol|formula|settlement|plan)",
     # the same in the passive, the party left unnamed: "until the debt schedule is signed"
@@ -424,6 +424,9 @@ ENABLING = family(
     r"audit\w*|report\w*|accounts?|assessments?|monitor\w*|registration\s+of\s+(?:NGOs|agencies|partners|staff)",
     # the work's own arrangements: where, when, who ("approves the site", "agree the schedule", "registers them")
     r"(?:liaison|focal|contact)\s+(?:officers?|persons?|points?|people)|coordinat\w*|deconflict\w*",
+    r"(?:health|medical|clinical|treatment|nutrition|vaccination|technical)\s+(?:protocols?|guidelines|standards|norms)",
+    r"(?:the|its|their)\s+(?:health|medical|clinical|treatment|nutrition|vaccination|technical)\s+"
+    r"(?:ministry|department|directorate|authorit\w+)\s+(?:[\w'’-]+\s+){0,3}?(?:protocols?|guidelines|standards)",
     r"sites?|(?<!repayment\s)(?<!debt\s)(?<!payment\s)schedules?|timetables?|itinerar\w+|work\s*plans?|distribution\s+plans?",
     r"regist\w*\s+(?:them|us|our\s+\w+|the\s+(?:agencies|NGOs|partners|teams|staff|volunteers))",
     r"agents?|procedures?|mechanisms?|arrangements?|systems?|payments?|money-transfer|banks?|lists?|notification\w*",
