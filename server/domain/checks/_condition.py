@@ -85,6 +85,8 @@ _MARKER = re.compile(
     r"(?:as\s+)?(?:an?\s+|one\s+|the\s+)?(?:part|element|component|plank|item|chapter|strand)\s+of|"
     r"one\s+of\s+the\s+(?:items|points|issues|elements|chips|cards)\s+(?:on|in|of)|upon|"
     r"once|if|unless|until|till|pending|after|when|as|before|"
+    # a condition by its absence: "without a ceasefire, no convoys"; "absent a truce, the teams stay"
+    r"(?:without|absent|barring|failing|short\s+of|in\s+the\s+absence\s+of)(?=\s+(?:a|an|the|any|its|their)\b)|"
     # an inverted condition: "were the Front to release ...", "should the Authority endorse ..."
     r"(?:were|should|had)(?=\s+(?:the\s+)?(?-i:[A-Z])|\s+(?:they|it)\b)))\b",
     re.IGNORECASE,
@@ -110,7 +112,11 @@ _MARKER_AS = {
 # Markers that also order two events in time: what follows may be told, not planned.
 _TIMED = {"as", "when", "after"}
 # Markers that say how long the work stays stopped, not what stops it.
-_ENDS = {"until", "till", "pending", "unless", "while", "before"}
+_ENDS = {"until", "till", "pending", "unless", "while", "before", "without"}
+# A denial in the waiting clause that sets the condition rather than denying it: "cannot start unless".
+_NEGATIVE = re.compile(
+    r"\b(?:cannot|can't|won't|will\s+not|would\s+not|must\s+not|may\s+not|not|never|no)\b", re.I
+)
 # A condition in the next statement that stands for the one before: "Until they do, ...".
 _ANAPHORIC = re.compile(
     r"^\s*(?:and\s+)?(?:only\s+)?(?:until|till|pending|unless|before|once|when)\s+"
@@ -688,6 +694,13 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
             continue  # "until they do": read with the statement before
         full = " ".join(w for w in m.group("m").lower().split() if w not in ("only", "but", "and"))
         marker = "depends" if _DEPENDS.fullmatch(full) else _MARKER_AS.get(full, full.split()[-1])
+        if full.split()[0] in ("without", "absent", "barring", "failing", "short") or full.startswith(
+            "in the absence"
+        ):
+            if statement[: m.start()].strip(" ,;:"):
+                if not re.search(r"\b(?:no|not|never|nothing|cannot|n't)\b", statement[: m.start()], re.I):
+                    continue  # "convoys move without a ceasefire": no condition at all
+            marker = "without"
         if re.search(r"\bone\s+of\s+the\s+\w+\s+(?:on|in|of)$", m.group("m"), re.I):
             marker = "part of"
         elif marker in ("for", "of") and not re.search(
@@ -754,8 +767,16 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
             kind = PRICE_KIND
         else:
             continue
-        # a denial inside the condition is part of it: "frozen for as long as the Authority refuses to sign"
-        if not asserted(statement, m.start(), m.end(), v, after):
+        # a denial inside the condition is part of it: "frozen for as long as the Authority refuses to sign";
+        # so is one in the waiting clause before "until", "unless" or "without": "cannot start unless ..."
+        said = statement
+        if marker in _ENDS:
+            said = (
+                statement[:clause_start]
+                + _NEGATIVE.sub(lambda n: "_" * len(n.group(0)), statement[clause_start : m.start()])
+                + statement[m.start() :]
+            )
+        if not asserted(said, m.start(), m.end(), v, after):
             continue
         if found is None or kind == PRICE_KIND:
             found = kind

@@ -153,7 +153,7 @@ HALT = family(
     r"(?:front|front\s*lines?|area|district|city|town|guns|fighting|border)\s+(?:goes|go|went|is|are|falls?|fell|stays?|remains?|becomes?|"
     r"(?:has|have|had)\s+(?:been|stayed|remained|gone|fallen)|(?:is|are)\s+kept)\s+(?:\w+\s+)?"
     r"(?:quiet|silent|calm)",
-    r"calm\s+(?:returns?|is\s+restored|prevails|holds)|(?:restor\w*|return\w*)\s+(?:of\s+)?calm",
+    r"calm\s+(?:to\s+)?(?:returns?|return|is\s+restored|be\s+restored|prevails?|holds?)|(?:restor\w*|return\w*)\s+(?:of\s+)?calm",
     r"(?:military\s+)?operations\s+(?:are\s+|is\s+|have\s+been\s+)?(?:suspended|paused|halted|stopped)",
     r"(?:temporary|local|partial|short|limited)\s+cessations?",
     r"standstills?|cooling-off\s+periods?|(?:military|operational)\s+(?:freeze|standstill)",
