@@ -85,6 +85,7 @@ _MARKER = re.compile(
     r"(?:as\s+)?(?:an?\s+|one\s+|the\s+)?(?:part|element|component|plank|item|chapter|strand)\s+of|"
     r"one\s+of\s+the\s+(?:items|points|issues|elements|chips|cards)\s+(?:on|in|of)|upon|"
     r"once|if|unless|until|till|pending|after|when|as|before|"
+    r"(?:on\s+|from\s+)?the\s+(?:day|moment|minute|hour|week)(?:\s+that)?(?=\s+(?:the|it|they|its|their|(?-i:[A-Z])))|"
     # a condition by its absence: "without a ceasefire, no convoys"; "absent a truce, the teams stay"
     r"(?:without|absent|barring|failing|short\s+of|in\s+the\s+absence\s+of)(?=\s+(?:a|an|the|any|its|their)\b)|"
     # an inverted condition: "were the Front to release ...", "should the Authority endorse ..."
@@ -249,6 +250,31 @@ _SAYS = re.compile(
 )
 
 
+# Our own offices, named without a name: "the minister", "the desk", "cabinet".
+_OFFICES = {
+    "the",
+    "our",
+    "minister",
+    "ministry",
+    "desk",
+    "envoy",
+    "cabinet",
+    "department",
+    "embassy",
+    "ambassador",
+    "capital",
+    "headquarters",
+    "secretary",
+    "director",
+    "team",
+    "mission",
+    "special",
+    "foreign",
+    "prime",
+    "deputy",
+}
+
+
 def _reported(before: str, v: Voice, after: str) -> bool:
     """Whether the words before a condition give it to someone not ours, not taken up after."""
     for m in _SAYS.finditer(before):
@@ -261,6 +287,8 @@ def _reported(before: str, v: Voice, after: str) -> bool:
             continue  # a passive: "the Front was informed that ..." is what we said
         if v.ours(subject) or (subject.split()[0].lower() in ("it", "this") and len(subject.split()) == 1):
             continue
+        if all(w.lower().strip(".,'’") in _OFFICES for w in subject.split()):
+            continue  # "the minister wants ...", "the desk proposes ...": our own offices
         return not taken_up_after(after, v)
     return False
 
@@ -562,18 +590,25 @@ def _put_to_work(statement: str, v: Voice, after: str) -> bool:
     """On a non-humanitarian track: our aid brought into play on a party or a negotiation."""
     if _KEPT_APART.search(statement) or _NOT_AID.search(statement):
         return False
-    for p in _PLAYS.finditer(statement):
-        aid = _AID.search(statement, p.end())
-        if aid is None or aid.start() - p.end() > 50:
+    plays = [(p.start(), _AID.search(statement, p.end())) for p in _PLAYS.finditer(statement)]
+    # or aid named first and changed after: "humanitarian funding for the south doubled to reward ..."
+    plays += [(a.start(), a) for a in _AID.finditer(statement) if _CHANGED.match(statement, a.end())]
+    for start, aid in plays:
+        if aid is None or aid.start() - start > 50:
             continue
         work = _PUT_TO_WORK.search(statement, aid.end())
         if work is None or work.start() - aid.end() > 60:
             continue
-        if asserted(statement, p.start(), aid.end(), v, after) and not _reported(
-            statement[: p.start()], v, after
-        ):
+        if asserted(statement, start, aid.end(), v, after) and not _reported(statement[:start], v, after):
             return True
     return False
+
+
+_CHANGED = re.compile(
+    r"\s+(?:[\w'’-]+\s+){0,4}?(?:doubled|tripled|increased|expanded|raised|cut|halved|reduced|held\s+back|withheld|"
+    r"delayed|suspended|frozen|scaled\s+(?:up|back|down))\b",
+    re.IGNORECASE,
+)
 
 
 _KEPT_APART = words(
@@ -694,6 +729,8 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
             continue  # "until they do": read with the statement before
         full = " ".join(w for w in m.group("m").lower().split() if w not in ("only", "but", "and"))
         marker = "depends" if _DEPENDS.fullmatch(full) else _MARKER_AS.get(full, full.split()[-1])
+        if re.search(r"\bthe\s+(?:day|moment|minute|hour|week)\b", full):
+            marker = "once"
         if full.split()[0] in ("without", "absent", "barring", "failing", "short") or full.startswith(
             "in the absence"
         ):
