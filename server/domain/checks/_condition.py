@@ -580,7 +580,7 @@ _PUT_TO_WORK = words(
 )
 # Verbs by which a track itself brings aid into play.
 _PLAYS = words(
-    r"(?:hold\w*\s+out|held\s+out|dangl\w*|mention\w*|rais\w*|float\w*|put\w*\s+forward|tabl\w*|signal\w*|promis\w*|"
+    r"(?:hold\w*\s+out|held\s+out|dangl\w*|mention\w*|float\w*|put\w*\s+forward|promis\w*|"
     r"offer\w*|pledg\w*|hint\w*\s+at|bring\w*\s+up|use|uses|used|using|deploy\w*|leverag\w*|withh[eo]ld\w*|"
     r"cut\w*|suspend\w*|expand\w*|increas\w*)"
 )
@@ -613,7 +613,8 @@ _CHANGED = re.compile(
 
 _KEPT_APART = words(
     r"(?:separately|separate\w*\s+from|apart\s+from|on\s+(?:its|their)\s+own\s+terms|independent\w*(?:\s+of)?|"
-    r"handled\s+by\s+the\s+(?:[\w'’-]+\s+)?(?:track|office|agency|desk))"
+    r"handled\s+by\s+the\s+(?:[\w'’-]+\s+)?(?:track|office|agency|desk)|nothing\s+in\s+return|"
+    r"offer\w*\s+nothing|without\s+offering)"
 )
 
 

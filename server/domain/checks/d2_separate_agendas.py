@@ -309,7 +309,7 @@ _AS_ROLE = re.compile(
     rf"(?:an?\s+|the\s+|our\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?{INDUCEMENT}\b"
     # what the aid is owed as: "demanded as Hadra's obligation under IHL", "as a legal duty"
     r"|(?:an?\s+|the\s+|our\s+|its\s+|their\s+|[\w'’-]+['’]s?\s+)?(?:[\w'’-]+\s+)?(?:obligations?|duty|duties|right|rights|"
-    r"requirement|entitlement|matter\s+of\s+(?:law|principle|right|need))\b",
+    r"requirement|entitlement|matter\s+of\s+(?:law|principle|right|need|IHL|obligation|international\s+law))\b",
     re.IGNORECASE,
 )
 
@@ -575,6 +575,8 @@ def paired_within(sentence: str, v: Voice) -> bool:
     m = _IN_RETURN_WITHIN.search(sentence)
     if m is None or m.start() == 0:
         return False
+    if _DENIES_PART.search(" ".join(sentence[: m.start()].split()[-3:])):
+        return False  # "offers nothing in return": no deal
     first = sentence[: m.start()]
     first = first[first.rfind(":") + 1 :]
     second = sentence[m.end() :]
