@@ -129,6 +129,7 @@ AREA_WORDS: dict[Area, tuple[tuple[str, ...], ...]] = {
     "interior": (
         ("interior", "home"),
         ("internal", "homeland", "police", "gendarmerie", "immigration", "migration", "border", "frontier"),
+        ("security",),
     ),
     "health": (("health",), ("medical", "medicines")),
     "foreign": (("foreign", "mfa", "mofa"), ("external",)),
@@ -1426,8 +1427,9 @@ def _acting_in_text(
     decision: Decision, initiative: Initiative, orgs: Mapping[str, Organisation]
 ) -> str | None:
     """The department an entry names, the owner left out, that its words open on as acting
-    ("Directorate tops up its grant..."): the one named department of the owner's government
-    whose name or initials hold the sentence's first word; None if none or several."""
+    ("Directorate tops up its grant...", "the development directorate will..."): the one named
+    department of the owner's government whose name or initials hold the text's first word
+    (after "the"); None if none or several."""
     if initiative.owner in decision.touches_departments:
         return None
     gov = _government(orgs, initiative.owner)
@@ -1436,10 +1438,12 @@ def _acting_in_text(
         for k in dict.fromkeys(decision.touches_departments)
         if k in orgs and _government(orgs, k) == gov
     ]
-    first = re.match(r"\s*(?:The\s+)?([A-Z][\w-]*)(?:['’]s)?\s", decision.text)
+    first = re.match(r"\s*(?:the\s+)?([\w-]+)(?:['’]s)?\s", decision.text, re.IGNORECASE)
     if not named or first is None:
         return None
     word = first.group(1).casefold()
+    if word in ("of", "for", "and", "on", "to", "in", "at", "by"):
+        return None
     fits = [
         o.key
         for o in named

@@ -1517,6 +1517,38 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "near miss: the entry names only the agency, its words open on it in lower case",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="The development agency will top up its grant to Relief Network.",
+                    touches=("varnia-dev",),
+                    signed=("varnia-dev",),
+                )
+            ]
+        ),
+        set(),
+        "",
+    ),
+    (
+        "a ministry of public security answers for the border police where there is no interior ministry",
+        said(
+            "Border police to fast-track the NGO surge staff at the crossing.",
+            orgs=[
+                *ORGS,
+                {
+                    "key": "varnia-sec",
+                    "name": "Varnia, Ministry of Public Security",
+                    "kind": "department",
+                    "government": "varnia",
+                },
+            ],
+        ),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Public Security",
+    ),
+    (
         "the entry names only the agency, but its words do not say who acts: the owner proposes",
         workspace(
             decisions=[
