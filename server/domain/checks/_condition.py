@@ -552,6 +552,13 @@ def allegiance(text: str) -> bool:
     return bool(_ALLEGIANCE.search(text))
 
 
+_WHO_DID_IT = re.compile(
+    r"^\s*(?:the\s+|those\s+)?(?:[\w'’-]+\s+){0,2}?(?:villages?|districts?|households?|communit\w+|famil\w+|areas?|"
+    r"tribes?|clans?|towns?|camps?|people|neighbourhoods?|municipalit\w+|regions?|provinces?)\s+(?:that|who|whose|which|where)\b",
+    re.IGNORECASE,
+)
+
+
 def _steered(statement: str, v: Voice, after: str) -> bool:
     """Aid directed to recipients by what they do for another agenda (allegiance, a vote, a concession)."""
     for g in _GIVE.finditer(statement):
@@ -802,7 +809,8 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
         elif _halt(condition) and marker != "as":
             kind = HALT_KIND
         elif _price(condition, v, loose, named=waits == "named"):
-            kind = PRICE_KIND
+            # a reward for recipients by what they did ("for districts that vote for the list"): steered, D2's
+            kind = AGENDA_KIND if marker == "for" and _WHO_DID_IT.match(condition) else PRICE_KIND
         else:
             continue
         # a denial inside the condition is part of it: "frozen for as long as the Authority refuses to sign";
@@ -888,6 +896,7 @@ _NEEDS = words(
     r"funding|funds|donors?|money|budget|"
     r"(?:airport|road|bridge|port|crossing|route|market|border|warehouse)s?\s+(?:re)?opens?|(?:re)?opening\s+of\s+the|"
     r"(?:stays?|remains?|is|are|kept)\s+open|"
+    r"(?:re)?open\w*\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:road|bridge|route|airport|port|crossing|market|border|airstrip)|"
     # compliance with what is owed anyway: "when the parties respect the deconfliction system"
     r"deconflict\w*|IHL|international\s+humanitarian\s+law|(?:legal\s+)?obligations|humanitarian\s+principles"
     ")"

@@ -250,7 +250,8 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
         *ordered(sentence, [_ACCESS, words(r"against"), _CONCESSION], gap=20),
         *ordered(sentence, [_ACCESS, _AS_LEVER], gap=30),
         # aid as part of the ceasefire agreement; the truce provides for convoys
-        *ordered(sentence, [_WORK, words(WITHIN), _HALT], gap=40, boundary=_BOUNDARY),
+        # (not what happened: "the clinics stayed open through the truce last spring")
+        *([] if told else ordered(sentence, [_WORK, words(WITHIN), _HALT], gap=40, boundary=_BOUNDARY)),
         *ordered(sentence, [_HALT, words(PROVIDES), _WORK], gap=40, boundary=_BOUNDARY),
         # convoys to enter during the pause; teams will deploy in the ceasefire window: access confined to the halt
         *ordered(sentence, [_WORK, _WILL_DURING, _HALT_COMES], gap=30, boundary=_BOUNDARY),
