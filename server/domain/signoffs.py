@@ -583,7 +583,7 @@ _BODIES: tuple[tuple[tuple[Area, ...], re.Pattern[str]], ...] = (
         ("defence",),
         re.compile(
             rf"\b(?:(?:army|military|combat|field|royal|naval)\s+engineer(?:s|ing)?(?:\s+{_UNIT})?|"
-            rf"{_UNIT}\s+of\s+(?:military\s+|royal\s+|army\s+)?engineers|engineer(?:ing)?\s+{_UNIT}|sappers|"
+            rf"{_UNIT}\s+of\s+(?:military\s+|royal\s+|army\s+)?engineers|engineer(?:ing)?\s+(?:{_UNIT}|troops)|sappers|"
             rf"(?:army|navy|armed\s+forces|defen[cs]e\s+forces|marines|general\s+staff)(?:'s|’s)?\s+"
             rf"(?:{_UNIT}|engineers|helicopters?|aircraft|planes?|ships?|vessels?|boats?|trucks?|lorries|"
             rf"personnel|medics|doctors|(?:field\s+)?hospitals?|logistics|transport|airlift|escorts?)|"
@@ -594,15 +594,17 @@ _BODIES: tuple[tuple[tuple[Area, ...], re.Pattern[str]], ...] = (
     (
         ("interior", "defence"),
         re.compile(
-            rf"\b(?:coast\s*guards?|coastal\s+(?:guard|security|police|patrol)(?:\s+{_SERVICE}|\s+{_UNIT})?|"
-            rf"maritime\s+(?:security|police|guard|patrol)(?:\s+(?:{_SERVICE}|{_UNIT}|force|vessels?|boats?))?)\b",
+            rf"\b(?:coast\s*guards?|coastal\s+(?:guard|security|safety|police|patrol)(?:\s+{_SERVICE}|\s+{_UNIT})?|"
+            rf"maritime\s+(?:security|safety|police|guard|patrol)(?:\s+(?:{_SERVICE}|{_UNIT}|force|vessels?|boats?))?|"
+            rf"national\s+guard)\b",
             re.IGNORECASE,
         ),
     ),
     (
         ("interior",),
         re.compile(
-            rf"\b(?:(?:border|frontier)\s+(?:police|guards?|force|corps|{_SERVICE}|{_PERSONNEL})|"
+            rf"\b(?:(?:border|frontier)\s+(?:(?:control|management|security|protection)\s+)?"
+            rf"(?:police|guards?|force|corps|troops|{_SERVICE}|{_PERSONNEL})|"
             rf"(?:national|federal|state|civil|riot|mounted)\s+police|gendarmerie|"
             rf"civil\s+(?:protection|defen[cs]e)|fire\s+(?:service|brigades?|and\s+rescue)|"
             rf"(?:immigration|migration|asylum|passport)\s+(?:{_SERVICE}|{_PERSONNEL}|desks?)|"
@@ -749,10 +751,15 @@ _HARM = re.compile(
 # area of the words before it. Words that may also be an NGO's or a town's ("health", "aid")
 # count only in a name written with capitals; "air" only before a military head noun.
 _HEADS = (
-    r"(?:service|agency|command|directorate|authority|corps|guards?|police|force|forces|administration|"
+    r"(?:service|agency|command|directorate|department|ministry|authority|corps|guards?|police|force|forces|administration|"
     r"office|bureau|inspectorate|regiment|brigade|battalion|squadron|wing|fleet|flotilla)"
 )
 _NAMED_BODY = re.compile(rf"((?:[\w-]+\s+(?:(?:and|of)\s+(?:the\s+)?)?){{1,4}}){_HEADS}\b", re.IGNORECASE)
+# A body named head first ("the Directorate of Customs", "the Department of Immigration").
+_HEAD_FIRST = re.compile(
+    rf"\b{_HEADS}(?:-general)?\s+(?:of|for)\s+(?:the\s+)?((?:[\w-]+\s+(?:and\s+)?){{0,2}}[\w-]+)",
+    re.IGNORECASE,
+)
 _MODIFIER_AREAS: dict[str, tuple[Area, ...]] = {
     **dict.fromkeys(
         (
@@ -852,6 +859,17 @@ def _named_bodies(text: str) -> Iterator[tuple[tuple[Area, ...], int, int]]:
                 start = w.start()
         if areas:
             yield areas, m.start() + start, m.end()
+    for m in _HEAD_FIRST.finditer(text):
+        # Its name's own words after "of": the first that says an area (written with a capital
+        # where the word may be anyone's).
+        for w in re.finditer(r"[\w-]+", m.group(1)):
+            word, key = w.group(0), w.group(0).casefold()
+            found = _MODIFIER_AREAS.get(key) or (
+                _CAPITAL_MODIFIER_AREAS.get(key) if word[0].isupper() else None
+            )
+            if found:
+                yield found, m.start(), m.start(1) + w.end()
+                break
 
 
 # Verbs that only tell a body or a department something, or take counsel with it: it is

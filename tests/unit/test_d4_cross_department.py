@@ -1594,6 +1594,36 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "a body named head first",
+        said("The Directorate-General for Customs will clear the cargo at the warehouse."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "a border control agency",
+        said("The border control agency will open a humanitarian lane at Orvel."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of the Interior",
+    ),
+    (
+        "engineering troops",
+        said("Engineering troops will rebuild the bridge before the rains."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "near miss: another state's department named head first",
+        said("The Department of Health of Ostmark must register the clinics."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: an NGO's finance department",
+        said("Relief Network's finance department will audit the grant."),
+        set(),
+        "",
+    ),
+    (
         "a department named by the initials its name gives in brackets",
         said(
             "EUR 2m to be drawn from the DFR reserve for tents.",
