@@ -693,6 +693,12 @@ def _paid_with_access(main: str, condition: str, v: Voice) -> bool:
     return grant is not None and bool(_GIVE.search(condition, grant.end())) and _party_acts(condition, v)
 
 
+# Where the waiting clause starts after a leading condition written without a comma.
+_MAIN_AFTER = re.compile(
+    r"\s(?=(?:there|we|our)\s+(?:[\w'’-]+\s+)?(?:will|would|can|cannot|shall|must|is|are)\b)", re.I
+)
+
+
 def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: bool, after: str) -> str | None:
     """The kind of condition a statement sets on humanitarian work, or None."""
     if _WHATEVER.search(statement):
@@ -767,6 +773,9 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
         if not main.strip(" ,"):
             # the condition heads the sentence: what waits follows its comma, or stands in the statement before
             main = rest.partition(",")[2] or (previous if previous.rstrip().endswith((";", ",", ":")) else "")
+            if not main and (cut := _MAIN_AFTER.search(rest)):
+                # no comma: "without a ceasefire there will be no convoys"
+                main, condition = rest[cut.start() :], _extent(rest[: cut.start()])
         if marker == "before" and not re.search(r"\b(?:no|not|never|nothing|none)\b|n't\b", main, re.I):
             continue  # "no convoys before ..." waits; "convoys go before the talks" orders a calendar
         waits = _waits(main, humanitarian, v, trigger=marker not in _ENDS)
