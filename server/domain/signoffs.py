@@ -1444,10 +1444,11 @@ def _entry_label(d: Decision) -> str:
 def _acting_in_text(
     decision: Decision, initiative: Initiative, orgs: Mapping[str, Organisation]
 ) -> str | None:
-    """The department an entry names, the owner left out, that its words open on as acting
-    ("Directorate tops up its grant...", "the development directorate will..."): the one named
-    department of the owner's government whose name or initials hold the text's first word
-    (after "the"); None if none or several."""
+    """The department an entry names, the owner left out, that its words give the step to
+    ("Directorate tops up its grant...", "the development directorate will...", "...within the
+    directorate's own budget"): the one named department of the owner's government that the
+    text's first word names, else the only department of that government the text names by a
+    word no other of them has; None if none or several."""
     if initiative.owner in decision.touches_departments:
         return None
     gov = _government(orgs, initiative.owner)
@@ -1456,19 +1457,28 @@ def _acting_in_text(
         for k in dict.fromkeys(decision.touches_departments)
         if k in orgs and _government(orgs, k) == gov
     ]
+    if not named:
+        return None
+    ours = [o for o in orgs.values() if o.kind == "department" and _government(orgs, o.key) == gov]
+    words = {
+        o.key: {w.casefold() for w in re.findall(r"[\w-]+", _own_name(o)) if len(w) >= 4}
+        | {i.casefold() for i in _initials(_own_name(o))}
+        for o in ours
+    }
     first = re.match(r"\s*(?:the\s+)?([\w-]+)(?:['’]s)?\s", decision.text, re.IGNORECASE)
-    if not named or first is None:
-        return None
-    word = first.group(1).casefold()
-    if word in ("of", "for", "and", "on", "to", "in", "at", "by"):
-        return None
-    fits = [
-        o.key
-        for o in named
-        if word in {w.casefold() for w in re.findall(r"[\w-]+", _own_name(o))}
-        or word in {i.casefold() for i in _initials(_own_name(o))}
-    ]
-    return fits[0] if len(fits) == 1 else None
+    if first is not None:
+        fits = [o.key for o in named if first.group(1).casefold() in words.get(o.key, set())]
+        if len(fits) == 1:
+            return fits[0]
+    said = {w.casefold() for w in re.findall(r"[\w-]+", decision.text)}
+    told = {
+        k
+        for k, ws in words.items()
+        if any(w in said and all(w not in v for j, v in words.items() if j != k) for w in ws)
+    }
+    if len(told) == 1 and next(iter(told)) in {o.key for o in named}:
+        return next(iter(told))
+    return None
 
 
 def _requirements(

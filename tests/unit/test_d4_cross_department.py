@@ -1549,12 +1549,27 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "Varnia, Ministry of Public Security",
     ),
     (
+        "near miss: the entry names only the agency, and its words give the step to the agency",
+        workspace(
+            decisions=[
+                dec(
+                    "d1",
+                    text="Top up the grant to Relief Network within the agency's own budget.",
+                    touches=("varnia-dev",),
+                    signed=("varnia-dev",),
+                )
+            ]
+        ),
+        set(),
+        "",
+    ),
+    (
         "the entry names only the agency, but its words do not say who acts: the owner proposes",
         workspace(
             decisions=[
                 dec(
                     "d1",
-                    text="Top up the grant to Relief Network within the agency's budget.",
+                    text="Top up the grant to Relief Network by EUR 50,000.",
                     touches=("varnia-dev",),
                     signed=("varnia-dev",),
                 )
