@@ -65,10 +65,11 @@ class Settings(BaseSettings):
     # they run in (anyio's limiter) and the database connections they hold. More
     # requests wait at most `request_queue_seconds` in a queue of `request_queue`,
     # then get 503 with Retry-After, so an overloaded process sheds load and never wedges.
+    # Five seconds: a person waits that long for a page rather than be told to try again.
     db_pool_size: int = 20
     db_pool_timeout_seconds: float = 2.0
     request_queue: int = 1000
-    request_queue_seconds: float = 2.0
+    request_queue_seconds: float = 5.0
     # Writes at once per process (each also takes one of the slots above), and how long a
     # write waits for one before 503: a save queued behind others is worth a longer wait
     # than a read, and waiting here holds no thread or connection.
