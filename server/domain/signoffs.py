@@ -609,8 +609,7 @@ _BODIES: tuple[tuple[tuple[Area, ...], re.Pattern[str]], ...] = (
             rf"civil\s+(?:protection|defen[cs]e)|fire\s+(?:service|brigades?|and\s+rescue)|"
             rf"(?:immigration|migration|asylum|passport)\s+(?:{_SERVICE}|{_PERSONNEL}|desks?)|"
             rf"(?:emergency|disaster)\s+management\s+{_SERVICE}|"
-            rf"(?:work|residence|entry|stay)\s+permits?|(?:entry|transit|exit|residence|work|multiple[-\s]entry)\s+visas?|"
-            rf"visas?\s+(?:waivers?|on\s+arrival))\b",
+            rf"(?:work|residence|stay)\s+permits?)\b",
             re.IGNORECASE,
         ),
     ),
