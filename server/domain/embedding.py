@@ -37,14 +37,9 @@ TOKENIZER_SHA256 = "dd33465341c98889c3338356b6200c8b232b89af5f1b7aa8e6ee1d4d7a69
 # names no longer take months and days for places; 10: and repair works; 11: what a track
 # asks within detention and registration (`overlap.text.asks`), stored above the fields in
 # 64 bits, and arrests and captured fighters are detention; 12: and so is a sentence that
-# frees people held, amnesty is release; 13: the treatment of the held is what visits
-# see to, and a registration is read by whose it is (an organisation's, staff's, people's);
-# 14: jails, internment and people deprived of liberty are detention; 15: letting the held
-# go, entering places of detention and a reciprocal release are read; 16: "registered"
-# after visas or permits says whose staff, and asks no registration; 17: an organisation's
-# right to operate is its registration; 18: news of the held and the grounds they are held
-# on are not read as asks; 19: on access and evacuation, relief let in and people let out.
-TEXT_VERSION = 19
+# frees people held, amnesty is release; 13 to 19 read more asks and were withdrawn; 20:
+# the form of 12 again.
+TEXT_VERSION = 20
 MODEL_ID = f"minilm-l6-v2-static/{VECTORS_SHA256[:12]}/text{TEXT_VERSION}"
 DIMS = 128
 # From this many texts on, the tokenizer encodes them as one batch, in parallel.

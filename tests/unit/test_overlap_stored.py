@@ -42,9 +42,9 @@ def test_the_stored_form_round_trips_with_each_aim_s_vector() -> None:
     blob = text.stored([(r.title, r.aims, r.objectives, r.description)])[0]
     got = text.unpack(blob)
     assert got is not None and got.fields & text.FIELD_MASK == text.FIELD_BITS["detention"]
-    # Above the fields, what the track asks: its staff freed.
+    # Above the fields, what the track asks: its staff freed, and lists of those held.
     asked = {a for a, bit in text.ASK_BITS.items() if got.fields & bit}
-    assert asked == {"release", "held_staff"}
+    assert asked == {"release", "news", "held_staff"}
     aims = text.stored_aim_vectors(blob)
     assert aims is not None and aims.shape == (2, text.DIMS)
     made = text.aim_vectors([text.aims_of(r.aims, r.objectives)])[0]

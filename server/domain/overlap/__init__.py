@@ -26,18 +26,10 @@ How the search works, and why this way (figures from `bench/overlap_bench.py`):
   the time overlap and the kinds (`index`). Two tracks that name the same question by
   the lexicon of fields of work (a truce, the release of detainees; access at one named
   bridge) need less closeness of words: a static model puts some paraphrases apart.
-* Inside one field, what a track asks the party to do (`asks`): people freed,
-  visited or swapped; relief let in or people let out; an organisation registered, its
-  staff let in. Two tracks that ask
-  different things of one field share all their words but the ask's own, so the meaning
-  cannot tell them apart; they are on different questions whatever their words
-  (`index.OTHER_ASK_FACTOR`).
 * Forum shopping counts only tracks parallel with one another on a party (`forum`).
 
-Modules: `records` (the plain values and thresholds), `text` (a track's vector and
-what is stored with it), `fieldwork` (the fields of work a text names), `asks` (what it
-asks within them), `block` (one crisis's arrays), `index` (search and scores), `forum`,
-`explain`.
+Modules: `records` (the plain values and thresholds), `text` (a track's vector),
+`block` (one crisis's arrays), `index` (search and scores), `forum`, `explain`.
 """
 
 from server.domain.overlap.index import OverlapIndex

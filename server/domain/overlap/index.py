@@ -24,7 +24,6 @@ from server.domain.overlap.records import (
     access_only,
     bulk,
     one_blas_thread,
-    other_asks,
     other_questions,
     same_narrow_question,
 )
@@ -46,11 +45,6 @@ SAME_QUESTION_FLOOR = 0.05
 # Two tracks that name different fields of work (clinics and schools) are on different
 # questions unless their words are nearly the same: the score is scaled by this.
 OTHER_QUESTION_FACTOR = 0.5
-# Two tracks that ask different things within one field (`records.other_asks`: people
-# freed or visited, an organisation registered or its staff given visas) are on different
-# questions however alike their words: the sentences differ in the very word of the ask
-# and share the rest. The score is scaled by this, below the bar whatever it was.
-OTHER_ASK_FACTOR = 0.4
 # Two tracks that each name places and share none work on different sites (the Kavelor
 # mill and the Dosta dam): the score is scaled by this.
 OTHER_SITE_FACTOR = 0.7
@@ -258,13 +252,8 @@ class OverlapIndex:
         return bool(sa) and bool(sb) and sa.isdisjoint(sb)
 
     def pair_factor(self, block: Block, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """What slot pairs' scores are scaled by: other asks or fields of work, other sites (1 when neither)."""
-        fi, fj = block.fields[i], block.fields[j]
-        factor = np.where(
-            other_asks(fi, fj),
-            OTHER_ASK_FACTOR,
-            np.where(other_questions(fi, fj), OTHER_QUESTION_FACTOR, 1.0),
-        )
+        """What slot pairs' scores are scaled by: other fields of work, other sites (1 when neither)."""
+        factor = np.where(other_questions(block.fields[i], block.fields[j]), OTHER_QUESTION_FACTOR, 1.0)
         factor[block.other_sites(i, j)] *= OTHER_SITE_FACTOR
         return factor
 

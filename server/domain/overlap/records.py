@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from server.domain.overlap.asks import ASK_GROUPS, FIELD_MASK
-from server.domain.overlap.fieldwork import FIELD_BITS, GENERIC, NOT_ACCESS
+from server.domain.overlap.text import ASK_GROUPS, FIELD_BITS, FIELD_MASK, GENERIC, NOT_ACCESS
 
 ACCESS = FIELD_BITS["access"]
 
@@ -37,14 +36,14 @@ KINDS = ("humanitarian", "political", "security", "economic")
 
 
 def other_asks(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
-    """Pairs of tracks that ask different things within a field (`overlap.asks`): for
+    """Pairs of tracks that ask different things within a field (`overlap.text.asks`): for
     some group of asks, each names one and they share none (the release of the people
-    held and visits to places of detention, whatever lists of the held both ask; an
-    organisation's registration and visas for its staff)."""
+    held and visits to places of detention; an organisation's registration and visas for
+    its staff)."""
     out: np.ndarray = np.zeros(np.broadcast(f1, f2).shape, bool)
-    for main in ASK_GROUPS:
-        m1, m2 = f1 & main, f2 & main
-        out |= (m1 != 0) & (m2 != 0) & ((m1 & m2) == 0)
+    for group in ASK_GROUPS:
+        a1, a2 = f1 & group, f2 & group
+        out |= (a1 != 0) & (a2 != 0) & ((a1 & a2) == 0)
     return out
 
 

@@ -24,15 +24,14 @@ share none work on different sites ("repair of the Kavelor mill", "repair of the
 dam"), and the index scales their score down (`index.OTHER_SITE_FACTOR`).
 
 Beside the vector, `fields` reads which fields of humanitarian work the same text names
-(health, education, water, detention, access ...: `fieldwork`). A sentence model puts
-"floating clinics" and "school boats" close; two tracks that each name a field and share
-none are on different questions, and the index scales their score down
-(`index.OTHER_QUESTION_FACTOR`). Above the fields it keeps what the track asks within
-them (`asks`: people freed or visited, relief let in or people let out).
+(health, education, water, detention, access ...). A sentence model puts "floating
+clinics" and "school boats" close; two tracks that each name a field and share none are
+on different questions, and the index scales their score down (`index.OTHER_QUESTION_FACTOR`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -41,22 +40,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from server.domain.embedding import DIMS, MODEL_ID, model
-from server.domain.overlap.asks import ASK_BITS, ASK_GROUPS, FIELD_MASK, asks, asks_of
-from server.domain.overlap.fieldwork import FIELD_BITS, GENERIC, NOT_ACCESS, fields_of
 
 __all__ = [
-    "ASK_BITS",
-    "ASK_GROUPS",
     "DIMS",
-    "FIELD_BITS",
-    "FIELD_MASK",
-    "GENERIC",
     "MODEL_ID",
-    "NOT_ACCESS",
     "Stored",
     "aim_vectors",
     "aims_of",
-    "asks",
     "digest",
     "fields",
     "from_bytes",
@@ -285,6 +275,160 @@ def stored_aim_vectors(b: bytes | None) -> np.ndarray | None:
 
 # --------------------------------------------------------------------------- the question
 
+# What a track is about, by the field of humanitarian work its title and aims name: the
+# clusters humanitarians organise by, and access and detention, the two questions
+# humanitarian diplomacy most often carries. Two tracks that each name a field, and share
+# none, are on different questions (clinics and school boats, water repairs and exams),
+# however close a sentence model puts their words.
+# Each field by its words: a word, a stem ("vaccin*": any word it begins) or a phrase.
+_FIELDS: tuple[tuple[str, str], ...] = (
+    (
+        "health",
+        "health clinic clinics hospital hospitals medic* doctor doctors nurse nurses vaccin* immunis* immuniz* polio "
+        "cholera measles epidemic epidemics surg* patient patients wounded ambulance ambulances maternity medicine "
+        "medicines drugs insulin dialysis pharmac* injured casualty casualties sick oncology cancer",
+    ),
+    (
+        "education",
+        "school schools pupil pupils student students teacher teachers exam exams examinations classes classroom classrooms education universit*",
+    ),
+    (
+        "water",
+        "water wells sanitation hygiene sewage sewer sewers desalination pumping pump pumps latrine latrines wash borehole boreholes reservoir reservoirs",
+    ),
+    (
+        "food",
+        "food flour bread bakeries bakery grain wheat ration rations nutrition* malnutrition hunger famine starvation",
+    ),
+    (
+        "livelihoods",
+        "fish* farm* harvest* crop crops livestock herd* pasture pastures grazing reed reeds market markets trader traders "
+        "livelihood livelihoods salary salaries wages orchard orchards",
+    ),
+    (
+        # Not "held by", "held in" or "held at": valleys held by a front, talks held in a
+        # capital. A person held is named by custody, captivity, detention or a hostage.
+        "detention",
+        "detain* detention prison* custody hostage hostages captive captives captivity abduct* kidnap* arrest* "
+        "pows incommunicado|held_without|held_incommunicado|screening_centres|screening_centers|screening_centre|"
+        "screening_camps|captured_soldiers|captured_fighters|captured_combatants",
+    ),
+    (
+        "mines",
+        "mine mines demin* landmine landmines unexploded uxo|explosive_ordnance|explosive_remnants|clearance_teams",
+    ),
+    ("shelter", "shelter shelters tent tents housing winteris* winteriz* blankets heating"),
+    (
+        "energy",
+        "electricity grid fuel diesel petrol tanker tankers generator generators|power_plant|power_station|"
+        "power_lines|power_grid|power_supply",
+    ),
+    (
+        "registration",
+        "registration register* licen* permit permits visa visas accreditation|work_authorisations|work_authorizations|"
+        "bureaucratic_impediments",
+    ),
+    (
+        "access",
+        "access convoy convoys crossing crossings checkpoint checkpoints corridor corridors passage deliveries delivery "
+        "trucks lorries roadblock roadblocks siege besieged blockade evacuat*",
+    ),
+    (
+        # Sparing people and places from the fighting: attacks, and looting or military use.
+        "civilians",
+        "shelling bombardment bombardments airstrike airstrikes indiscriminate untouched looting looted plunder* "
+        "raided|human_shields|recruitment_of_children|child_soldiers|military_use|spared_from|not_targeted",
+    ),
+    # Questions inside a broader field: a track that names one of these names its field
+    # too (the words are in both), and two tracks on different ones of them are on
+    # different questions even when both name the broader field (`GENERIC`).
+    ("vaccination", "vaccin* immunis* immuniz* inoculat* polio measles jabs"),
+    (
+        "evacuation",
+        "evacuat* medevac wounded injured casualty casualties ambulance ambulances|medical_evacuation|medical_exit",
+    ),
+    (
+        "missing",
+        "disappear* exhum* burial burials|missing_persons|persons_missing|people_missing|the_missing|"
+        "missing_relatives|mortal_remains|mass_graves|fate_of|bodies_of|the_dead",
+    ),
+    (
+        "returns",
+        "returns returnee returnees|voluntary_return|return_home|go_back|going_back|go_home|going_home|"
+        "to_return|right_of_return|return_of_displaced|return_of_the_displaced",
+    ),
+    ("fishing", "fish*"),
+    ("farming", "farm* harvest* crop crops orchard orchards fields|sowing|planting"),
+    ("herding", "herd* pasture pastures grazing graze flock flocks shepherd*"),
+    ("markets", "market markets trader traders shops shop"),
+    # Answering for what was done: attacks investigated, perpetrators tried, victims compensated.
+    ("accountability", "accountability investigation investigations impunity prosecut* compensation"),
+    # Questions of the fighting itself, that political and security tracks carry.
+    (
+        "ceasefire",
+        "ceasefire ceasefires cease-fire truce truces armistice|cessation_of_hostilities|humanitarian_pause|"
+        "days_of_tranquillity|stop_the_fighting",
+    ),
+    ("weapons", "weapons disarm* demilitaris* demilitariz*|pull_back|pulled_back|withdrawal_of_forces"),
+    (
+        "deconfliction",
+        "hotline hotlines deconflict* notification notifications|direct_line|communication_line|notified_aid|"
+        "notified_convoy|notified_movements",
+    ),
+    ("recruitment", "recruits recruitment demobilis* demobiliz*|child_soldiers|recruitment_of_children"),
+    ("amnesty", "amnesty amnesties deserters pardon pardons"),
+    # Works on what the fighting damaged: engineers at a plant, a bridge or a road. A
+    # track on the works and a track on passage over the same bridge are two questions.
+    ("repair", "repair repairs repaired repairing rebuild* reconstruct* rehabilitat* resurfac* restor*"),
+    # Trade and business: what an economic track seeks for traders and their goods, which
+    # humanitarian access is not sought for (a bridge repaired for commercial traffic, and
+    # aid trucks let across it).
+    ("commerce", "trade commerce commercial merchant merchants business businesses exporters importers"),
+    (
+        "finance",
+        "bank banks banking payment payments remittance remittances currency liquidity sanctions cash|money_transfer|"
+        "money_transfers|bank_transfers|move_funds|transfer_funds",
+    ),
+)
+# The stored form keeps the fields in 32 bits.
+assert len(_FIELDS) <= 32
+_EXACT: dict[str, int] = {}
+_STEMS: dict[str, int] = {}
+_PHRASES: dict[str, int] = {}
+for _n, (_, _spec) in enumerate(_FIELDS):
+    _words, _, _phrases = _spec.partition("|")
+    for _w in _words.split():
+        if _w.endswith("*"):
+            _STEMS[_w[:-1]] = _STEMS.get(_w[:-1], 0) | 1 << _n
+        else:
+            _EXACT[_w] = _EXACT.get(_w, 0) | 1 << _n
+    for _p in filter(None, _phrases.split("|")):
+        _PHRASES[_p.replace("_", " ")] = _PHRASES.get(_p.replace("_", " "), 0) | 1 << _n
+_TOKEN = re.compile(r"[a-z]+")
+_STEM_RE = re.compile(r"\b(?:" + "|".join(sorted(_STEMS, key=len, reverse=True)) + ")")
+_PHRASE_RE = re.compile(
+    r"\b(?:" + "|".join(p.replace(" ", r"\s+") for p in sorted(_PHRASES, key=len, reverse=True)) + r")\b"
+)
+FIELD_BITS = {name: 1 << n for n, (name, _) in enumerate(_FIELDS)}
+# Fields so broad that sharing one says little: health (vaccination, evacuating the
+# wounded and fuel for hospitals are all health), livelihoods (fishing, grazing, a
+# harvest, a market), and access, registration and repair (the means of most processes:
+# the road, the permit, visa or accreditation for the staff who take it, the works on what
+# they reach). Two tracks that each name a field besides these, and share none of those,
+# are on different questions (`records.other_questions`): repairs to a water station and
+# to power lines.
+GENERIC = (
+    FIELD_BITS["health"]
+    | FIELD_BITS["livelihoods"]
+    | FIELD_BITS["access"]
+    | FIELD_BITS["registration"]
+    | FIELD_BITS["repair"]
+)
+# Questions that access is not sought for: a track on one of them and a track on access
+# that does not name it are on different questions (release of detained nurses and clinic
+# teams reaching a district; accountability for attacks on convoys and the convoys' passage).
+NOT_ACCESS = FIELD_BITS["detention"] | FIELD_BITS["accountability"] | FIELD_BITS["commerce"]
+
 
 def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = "") -> int:
     """The fields of humanitarian work a track's title and aims name, as bits (0: none named),
@@ -296,4 +440,211 @@ def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), desc
     said = [s for s in (*aims, *objectives) if s.strip()]
     if not said:
         said = [description]
-    return fields_of(" ".join([title, *said])) | asks_of((title, *said))
+    return _fields_of(" ".join([title, *said])) | _asks_of((title, *said))
+
+
+@functools.lru_cache(maxsize=65536)
+def _fields_of(text: str) -> int:
+    low = text.lower()
+    out = 0
+    for t in _EXACT.keys() & set(_TOKEN.findall(low)):
+        out |= _EXACT[t]
+    for m in _STEM_RE.finditer(low):
+        out |= _STEMS[m.group(0)]
+    for m in _PHRASE_RE.finditer(low):
+        out |= _PHRASES[" ".join(m.group(0).split())]
+    return out
+
+
+# --------------------------------------------------------------------------- what is asked
+
+# Inside one field of work, what a track asks the party to do: its action and what it acts
+# on. Two tracks on detention may ask for people to be freed, for places of detention to
+# be visited, for news of the held, or for a swap of prisoners; two on registration may ask
+# for organisations to be registered, for their staff to be let into the country, for
+# travel inside it or for goods through customs. Tracks that each ask something of one
+# field, and nothing alike, put different questions to the party, however close their
+# words. Each ask is read by its action (a verb, its noun or participle) and, where the
+# action alone is vague ("access", "permits"), by what it applies to. The asks are kept
+# in the bits above the fields (`FIELD_MASK`), in the same stored value.
+FIELD_MASK = (1 << 32) - 1
+_ASK_SHIFT = 32
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + pattern + r")\b")
+
+
+# Detention: what is asked for the people held. "Return", "handover" and amnesty of a
+# person held are release; access to, or seeing, the held is a visit.
+_RELEASE = _rx(
+    r"releas\w*|freed|freeing|freedom|free(?!\s+(?:of|from|movement|access|passage)\b)|liberat\w*|"
+    r"let\s+go|return\w*|hand(?:ed|ing)?\s+over|handover\w*|unconditional\w*|parole\w*|pardon\w*|amnest\w*"
+)
+_EXCHANGE = _rx(r"exchang\w*|swap\w*|all[\s-]for[\s-]all|prisoner\s+trades?")
+_VISITS = _rx(r"visit\w*|monitor\w*|inspect\w*|interview\w*")
+_SEEN = _rx(r"access|see|seeing|seen|meet|meeting|contact|contacts")
+_CONDITIONS = _rx(
+    r"conditions?|treatment|ill[\s-]treat\w*|tortur\w*|humane\w*|inhumane\w*|overcrowd\w*|abuses?|"
+    r"medical\s+care|health\s*care"
+)
+_NEWS = _rx(
+    r"whereabouts|fate|proof\s+of\s+life|lists?|names|information|news|notif\w*|regist\w*|accounted|"
+    r"account\s+for|messages?|phone\s+calls?|letters?"
+)
+_LEGAL = _rx(
+    r"trials?|tried|charges?|charged|courts?|lawyers?|legal|due\s+process|sentenc\w*|death\s+penalty|"
+    r"executions?|judicial\w*|judges?"
+)
+# Who is to be freed, where a track says: the people of an organisation (its staff), or
+# the fighters of a side. The one who holds them ("held by the Front's fighters") is not.
+_STAFF = _rx(
+    r"(?:aid|relief|humanitarian|health|medical)\s+(?:workers?|staff|personnel)|staff|personnel|"
+    r"workers?|teams?|nurses?|doctors?|medics?|paramedics?|engineers?|technicians?|drivers?|volunteers?|"
+    r"employees?|contractors?|officials?|delegates?|colleagues?|journalists?|reporters?|crews?"
+)
+_FIGHTERS = _rx(
+    r"fighters?|soldiers?|combatants?|prisoners\s+of\s+war|pows?|servicem[ae]n|conscripts?|"
+    r"militiam[ae]n|troops|captured\s+(?:members|officers)"
+)
+_BY = re.compile(r"\bby\b[^,;:.()]*")
+
+# Registration: what is asked of the party's paperwork.
+_ENTRY = _rx(r"visas?|entry|enter|entering|(?:work|residence|residency)\s+permits?|residency")
+_MOVEMENT = _rx(r"travel\w*|movements?|trips?|passes")
+_IMPORT = _rx(
+    r"customs|import\w*|tax\w*|dut(?:y|ies)|clearance\s+of\s+(?:goods|cargo\w*|supplies|shipments?)"
+)
+_PAPERS = _rx(
+    r"documents?|documentation|identity|id\s+cards?|births?|certificates?|passports?|civil\s+regist\w*"
+)
+# Registering people (the displaced, voters) is their papers, not an organisation's status.
+_PEOPLE = _rx(r"displaced|refugees?|returnees?|families|residents|voters?|children|detainees|persons|people")
+_ORG = _rx(
+    r"regist\w*|licen[cs]\w*|accredit\w*|legal\s+status|authori[sz]ed\s+to\s+operate|"
+    r"permission\s+to\s+operate|memorand\w*|mou"
+)
+# "Registered NGOs", "accredited staff": a status the sentence takes as given, not one it asks for.
+_GIVEN_STATUS = re.compile(
+    r"\b(?:registered|licen[cs]ed|accredited)\s+(?!(?:with|by|in|within|without|for|to|as|under|at|on|and|or|"
+    r"quickly|promptly|again|once|before|after)\b)\w+"
+)
+_MONEY = _rx(r"banks?|banking|transfers?|payments?|remittances?|sanctions|accounts?|funds|cash")
+
+ASKS = (
+    "release",
+    "visits",
+    "conditions",
+    "news",
+    "legal",
+    "held_staff",
+    "held_fighters",
+    "entry",
+    "movement",
+    "import",
+    "documents",
+    "organisations",
+)
+ASK_BITS = {name: 1 << (_ASK_SHIFT + n) for n, name in enumerate(ASKS)}
+# Asks compared with one another: two tracks that each name one of a group, and share
+# none of it, ask different things. Who is held is compared on its own: the release of
+# an agency's staff and that of captured fighters are two questions.
+ASK_GROUPS = (
+    sum(ASK_BITS[a] for a in ("release", "visits", "conditions", "news", "legal")),
+    ASK_BITS["held_staff"] | ASK_BITS["held_fighters"],
+    sum(ASK_BITS[a] for a in ("entry", "movement", "import", "documents", "organisations")),
+)
+
+
+def asks(title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = "") -> int:
+    """What a track asks within the fields it names (bits of `ASK_BITS`; 0: nothing read).
+
+    Read sentence by sentence from the same text as the fields: the title and the aims
+    and objectives (the description only when there is neither)."""
+    said = [s for s in (*aims, *objectives) if s.strip()]
+    if not said:
+        said = [description]
+    return _asks_of((title, *said))
+
+
+@functools.lru_cache(maxsize=65536)
+def _asks_of(texts: tuple[str, ...]) -> int:
+    """The asks of a track's sentences, and the detention field when a sentence asks for
+    people held to be freed without naming detention ("released" and "held by")."""
+    detention, registration = FIELD_BITS["detention"], FIELD_BITS["registration"]
+    track = _fields_of(" ".join(texts))
+    out = 0
+    if not track & detention and any(_frees_people_held(s.lower()) for s in texts):
+        out = track = track | detention
+    for s in texts:
+        low = s.lower()
+        here = _fields_of(low) | (detention if _frees_people_held(low) else 0)
+        if track & detention:
+            out |= _detention_asks(low, bool(here & detention))
+        if track & registration and not here & detention:
+            out |= _registration_asks(low)
+    return out
+
+
+# People freed from where they are held: a word of freeing, of being held, and of people
+# (aid trucks held at a crossing and released are not detention).
+_FREEING = _rx(r"releas\w*|freed|freeing|freedom|free|liberat\w*|set\s+free")
+_HELD = _rx(r"held|taken|seized|captured|kept|holding")
+_PERSONS = _rx(
+    r"civilians?|people|persons|men|women|children|boys|girls|minors|villagers|residents|families|"
+    r"fishers|fishermen|farmers|students|pupils|passengers|members"
+)
+
+
+def _frees_people_held(low: str) -> bool:
+    held = _BY.sub(" ", low)
+    return bool(
+        _FREEING.search(low)
+        and _HELD.search(low)
+        and (_PERSONS.search(held) or _STAFF.search(held) or _FIGHTERS.search(held))
+    )
+
+
+def _detention_asks(low: str, names_detention: bool) -> int:
+    out = 0
+    for name, rx in (
+        ("release", _RELEASE),
+        ("visits", _VISITS),
+        ("conditions", _CONDITIONS),
+        ("news", _NEWS),
+        ("legal", _LEGAL),
+    ):
+        if rx.search(low):
+            out |= ASK_BITS[name]
+    if names_detention and _SEEN.search(low):
+        out |= ASK_BITS["visits"]
+    held = _BY.sub(" ", low)
+    swap = bool(_EXCHANGE.search(low))
+    # Who is held is read where they are to be freed: staff who visit detainees are not held.
+    if swap or out & ASK_BITS["release"]:
+        if _STAFF.search(held):
+            out |= ASK_BITS["held_staff"]
+        if _FIGHTERS.search(held):
+            out |= ASK_BITS["held_fighters"]
+    # An exchange frees people held on both sides: the prisoners the fighting took, unless
+    # the sentence names whose staff.
+    if swap:
+        out |= ASK_BITS["release"]
+        if not out & ASK_BITS["held_staff"]:
+            out |= ASK_BITS["held_fighters"]
+    return out
+
+
+def _registration_asks(low: str) -> int:
+    out = 0
+    if _ENTRY.search(low):
+        out |= ASK_BITS["entry"]
+    if _MOVEMENT.search(low):
+        out |= ASK_BITS["movement"]
+    if _IMPORT.search(low):
+        out |= ASK_BITS["import"]
+    if _PAPERS.search(low):
+        out |= ASK_BITS["documents"]
+    if _ORG.search(_GIVEN_STATUS.sub(" ", low)) and not _MONEY.search(low):
+        out |= ASK_BITS["documents"] if _PEOPLE.search(low) else ASK_BITS["organisations"]
+    return out
