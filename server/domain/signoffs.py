@@ -587,7 +587,7 @@ _BODIES: tuple[tuple[tuple[Area, ...], re.Pattern[str]], ...] = (
             rf"(?:army|navy|armed\s+forces|defen[cs]e\s+forces|marines|general\s+staff)(?:'s|’s)?\s+"
             rf"(?:{_UNIT}|engineers|helicopters?|aircraft|planes?|ships?|vessels?|boats?|trucks?|lorries|"
             rf"personnel|medics|doctors|(?:field\s+)?hospitals?|logistics|transport|airlift|escorts?)|"
-            rf"military\s+police|general\s+staff|(?:logistics|transport|airlift|support)\s+command)\b",
+            rf"military\s+police|(?:logistics|transport|airlift|support)\s+command)\b",
             re.IGNORECASE,
         ),
     ),
