@@ -190,7 +190,7 @@ _MEASURES = frozenset(
 def head(name: str) -> str:
     """The noun the metric counts: the last word of its subject, before any topic or verb.
 
-    "roundtables convened on the lifting of sieges" -> "roundtables"; "bilateral meetings
+    "workshops held on reopening markets" -> "workshops"; "bilateral meetings
     on permits" -> "meetings"; "families receiving rations" -> "families"; "tonnes of
     flour delivered" -> "flour". What a name is about ("permits", "sieges") follows the
     head; what it counts is the head, and an event counted is an activity whatever its topic.

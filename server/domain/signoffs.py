@@ -746,7 +746,7 @@ _HARM = re.compile(
     re.IGNORECASE,
 )
 # A body named by its own name, whatever it is: words that end on a body's head noun ("Air
-# Mobility Command", "Immigration and Residence Directorate", "the tax office"), read for the
+# Mobility Command", "Visa and Asylum Directorate", "the tax office"), read for the
 # area of the words before it. Words that may also be an NGO's or a town's ("health", "aid")
 # count only in a name written with capitals; "air" only before a military head noun.
 _HEADS = (
@@ -1183,7 +1183,7 @@ def _own_name(org: Organisation) -> str:
 def _initials(name: str) -> set[str]:
     """The initials a department goes by: "MFA" and "MoFA" for "Ministry of Foreign Affairs",
     "MoD" for "Ministry of Defence", "ADC" for "Agency for Development Cooperation", and any
-    its name gives in brackets ("Directorate of Fiscal Resources (DFR)")."""
+    its name gives in brackets ("Office of Budget Planning (OBP)")."""
     given = set(re.findall(r"\(([A-Z][A-Za-z]{1,7})\)", name))
     name = re.sub(r"\([^)]*\)", " ", name)
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper()]

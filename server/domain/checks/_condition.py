@@ -577,8 +577,8 @@ def _steered(statement: str, v: Voice, after: str) -> bool:
     return False
 
 
-# Aid put to work on a party or a negotiation: "to bring the Front back to Geneva", "when pressing
-# for the licence", "in the border negotiations".
+# Aid put to work on a party or a negotiation: "to bring the movement back to the table", "when
+# pressing for the concession", "during the trade talks".
 _PUT_TO_WORK = words(
     r"(?:(?:in\s+order\s+)?to|so\s+as\s+to|and)\s+(?:help\s+)?(?:bring|get|press|push|persuade|induce|coax|pressure|move|"
     r"win\s+over|sway|nudge|entice|lure|tempt|reward|punish)\s+(?:the\s+|its\s+|their\s+)?"
