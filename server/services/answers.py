@@ -328,7 +328,19 @@ class Asked:
 class _Drawing:
     generation: str
     day: str
+    # The marks of the tracks the answer is expected to read, as the drawer read them.
+    marks: dict[int, str]
     done: asyncio.Future[Stored | None]
+
+    def same_state(self, asked: Asked) -> bool:
+        """Whether `asked` was read at the very state this answer is drawn from.
+
+        The workspace's mark and the day, and the marks of its tracks: a change to one of
+        those tracks moves only that track's mark, so a request that saw it must not take
+        an answer drawn before it. (A path's first drawing in a process knows no tracks yet:
+        there the workspace's mark and the day are all there is to go by.)
+        """
+        return self.generation == asked.generation and self.day == asked.day and self.marks == asked.marks
 
 
 class KeepAnswers:
@@ -387,7 +399,7 @@ class KeepAnswers:
         fresh = "no-cache" in _header(scope, b"cache-control")
         other = self._drawing.get(asked.key)
         if other is not None and not fresh and other.done.get_loop() is loop:
-            if other.generation == asked.generation and other.day == asked.day:
+            if other.same_state(asked):
                 # The wait holds no admission slot: the request takes one again only
                 # if it has to draw the answer itself (and is refused like any other).
                 slot = scope.get("state", {}).get("admission")
@@ -397,7 +409,12 @@ class KeepAnswers:
                     stored = await asyncio.wait_for(asyncio.shield(other.done), HERD_WAIT)
                 except TimeoutError:
                     stored = None
-                if stored is not None and stored.generation == asked.generation and stored.day == asked.day:
+                if (
+                    stored is not None
+                    and stored.generation == asked.generation
+                    and stored.day == asked.day
+                    and (not asked.marks or stored.current(asked.marks))
+                ):
                     await _answer(send, stored)
                     return
                 if slot is not None and not await slot.take_again(scope, send):
@@ -406,7 +423,7 @@ class KeepAnswers:
             return
         mine = None
         if other is None:
-            mine = _Drawing(asked.generation, asked.day, loop.create_future())
+            mine = _Drawing(asked.generation, asked.day, asked.marks, loop.create_future())
             self._drawing[asked.key] = mine
         stored = None
         try:
