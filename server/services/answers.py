@@ -42,7 +42,7 @@ the tracks answers at the same path and query read before (`generation.want`), a
 cache in the same call, and answers a hit without routing. Those marks are also the ones
 a miss's `lookup` starts from, so a miss reads no marks of its own either, unless the
 answer's tracks are not among them. A miss goes on to the route as any request does;
-while it is drawn, requests for the same answer at the same generation wait for it on
+while it is drawn, requests for the same answer at the same marks wait for it on
 the event loop (no thread, no connection, and their admission slot given back) for at
 most `HERD_WAIT` seconds, then draw it themselves.
 """
