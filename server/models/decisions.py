@@ -32,7 +32,7 @@ class LogEntry(SQLModel, table=True):
     initiative_id: int | None = Field(default=None, foreign_key="initiative.id", index=True)
     decision_id: int | None = Field(default=None, foreign_key="decision_log.id", index=True)
     decision_hash: str | None = Field(default=None, max_length=64)
-    supersedes_id: int | None = Field(default=None, foreign_key="decision_log.id")
+    supersedes_id: int | None = Field(default=None, foreign_key="decision_log.id", index=True)
     date: date
     kind: str | None = Field(default=None, max_length=20)
     text: str = ""

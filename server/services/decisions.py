@@ -67,7 +67,7 @@ def proposed_departments(db: Session, initiative_id: int, actor: User | None = N
     answer for its kinds of leverage, ordered so: the sign-off rule's own reasons.
     """
     initiative = audience.of(actor).track(db, initiative_id)
-    judged = signoff_state.load(db, {initiative_id})
+    judged = signoff_state.load(db, {initiative_id}, around=())
     required = signoff_state.required_for_new(judged, initiative.key, date.today())
     orgs = {o.key: o for o in db.exec(select(Organisation).where(col(Organisation.key).in_(required))).all()}
     return [orgs[k] for k in required if k in orgs]
@@ -222,7 +222,7 @@ def sign_off(
     # department at the same moment make one. The chain's head is taken only to append.
     ledger.lock_entry(db, decision_id)
     assert initiative.id is not None
-    judged = signoff_state.load(db, {initiative.id})
+    judged = signoff_state.load(db, {initiative.id}, around={decision_id})
     state = signoff_state.judge(judged, only={decision_id})[decision_id]
     if not state.judged:
         raise Conflict("This decision was corrected; sign off the newest entry")
@@ -322,10 +322,10 @@ def sign_states(
     if not wanted:
         return {}, {}
     tracks = {e.initiative_id for e in wanted if e.initiative_id is not None}
-    judged = signoff_state.load(db, tracks)
+    ids = {e.id for e in wanted if e.id is not None}
+    judged = signoff_state.load(db, tracks, around=ids)
     aud = audience.of(actor)
     home_ids = aud.home_ids(db, tracks) if actor is not None else set(tracks)
-    ids = {e.id for e in wanted if e.id is not None}
     full = signoff_state.judge(judged, only=ids)
     states: dict[int, signoffs.SignoffStatus] = {}
     if with_states:
@@ -364,8 +364,9 @@ def delegated_offers(
     if actor is None or not wanted or not delegations.delegate_of_any(db, actor):
         return {}
     tracks = {e.initiative_id for e in wanted if e.initiative_id is not None}
-    judged = signoff_state.load(db, tracks)
-    full = signoff_state.judge(judged, only={e.id for e in wanted if e.id is not None})
+    ids = {e.id for e in wanted if e.id is not None}
+    judged = signoff_state.load(db, tracks, around=ids)
+    full = signoff_state.judge(judged, only=ids)
     by_id = {t.id: t for t in db.exec(select(Initiative).where(col(Initiative.id).in_(tracks))).all()}
     out: dict[int, list[tuple[int, str]]] = {}
     for e in wanted:

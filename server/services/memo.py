@@ -9,8 +9,7 @@ after a write always goes to the database.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from sqlalchemy import event as sa_event
@@ -35,19 +34,11 @@ def once(db: Session, key: Hashable, read: Callable[[], T]) -> T:
     return answer
 
 
-def of_tracks(
-    name: str,
-) -> Callable[[Callable[[Session, Collection[int]], T]], Callable[[Session, Collection[int]], T]]:
-    """Decorate a read of some tracks' rows so that it runs once per unit of work and set of tracks."""
-
-    def wrap(read: Callable[[Session, Collection[int]], T]) -> Callable[[Session, Collection[int]], T]:
-        @functools.wraps(read)
-        def cached(db: Session, initiative_ids: Collection[int]) -> T:
-            return once(db, (name, frozenset(initiative_ids)), lambda: read(db, initiative_ids))
-
-        return cached
-
-    return wrap
+def held(db: Session, key: Hashable) -> Any | None:
+    """The answer `once` holds for `key` in this unit of work, if it holds one that still stands."""
+    if db.new or db.dirty or db.deleted:
+        return None
+    return db.info.get(_KEY, {}).get(key)
 
 
 # Workspace-wide reference data, per database and name, under the workspace's write mark

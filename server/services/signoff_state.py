@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from server.domain import signoffs
@@ -53,9 +54,26 @@ class Judged:
     parties: list[str] = field(default_factory=list)
 
 
-@memo.of_tracks("signoff_state")
-def load(db: Session, initiative_ids: Collection[int]) -> Judged:
-    """The rule's inputs for these tracks, in the system's view (everything)."""
+def load(db: Session, initiative_ids: Collection[int], around: Collection[int] | None = None) -> Judged:
+    """The rule's inputs for these tracks, in the system's view (everything), once per unit of work.
+
+    With `around` (decision entry ids), of the tracks' log only those decisions, their
+    neighbours (the entry each corrects, the entries that correct it) and the sign-offs
+    of all of them: what the rule reads to judge those decisions, so that `judge` gives
+    them the status the whole log gives, at a cost that does not grow with the tracks'
+    history. A load of the whole log already made in the unit of work serves it too.
+    """
+    tracks = frozenset(initiative_ids)
+    whole = ("signoff_state", tracks, None)
+    if around is not None:
+        found = memo.held(db, whole)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    key = whole if around is None else ("signoff_state", tracks, frozenset(around))
+    return memo.once(db, key, lambda: _load(db, tracks, around))
+
+
+def _load(db: Session, initiative_ids: Collection[int], around: Collection[int] | None) -> Judged:
     ids = sorted(set(initiative_ids))
     rows = memo.organisations(db)
     orgs = {
@@ -140,7 +158,7 @@ def load(db: Session, initiative_ids: Collection[int]) -> Judged:
             resources=resources[t.id],
             leverage=leverage[t.id],
         )
-    decisions, entry_ids = _decisions(db, ids, keys, owners, by_id)
+    decisions, entry_ids = _decisions(db, ids, keys, owners, by_id, around)
     return Judged(
         orgs,
         initiatives,
@@ -202,18 +220,29 @@ def as_document(
 
 
 def _decisions(
-    db: Session, ids: list[int], keys: dict[int, str], owners: dict[int, int], by_id: dict[int | None, str]
+    db: Session,
+    ids: list[int],
+    keys: dict[int, str],
+    owners: dict[int, int],
+    by_id: dict[int | None, str],
+    around: Collection[int] | None = None,
 ) -> tuple[list[doc.Decision], dict[str, int]]:
-    entries = list(
-        db.exec(
-            select(LogEntry)
-            .where(
-                col(LogEntry.initiative_id).in_(ids),
-                col(LogEntry.entry_type).in_(("decision", "signoff", "decline")),
+    where: list[ColumnElement[bool]] = [
+        col(LogEntry.initiative_id).in_(ids),
+        col(LogEntry.entry_type).in_(("decision", "signoff", "decline")),
+    ]
+    if around is not None:
+        near = sorted(around)
+        corrected = select(col(LogEntry.supersedes_id)).where(col(LogEntry.id).in_(near))
+        chain = select(col(LogEntry.id)).where(
+            or_(
+                col(LogEntry.id).in_(near),
+                col(LogEntry.supersedes_id).in_(near),
+                col(LogEntry.id).in_(corrected),
             )
-            .order_by(col(LogEntry.id))
-        ).all()
-    )
+        )
+        where.append(or_(col(LogEntry.id).in_(chain), col(LogEntry.decision_id).in_(chain)))
+    entries = list(db.exec(select(LogEntry).where(*where).order_by(col(LogEntry.id))).all())
     decision_keys = {e.id: e.key for e in entries if e.entry_type == "decision"}
     answers: dict[int, list[doc.Signoff]] = defaultdict(list)
     for e in entries:
