@@ -676,6 +676,21 @@ D2_CASES = [
         set(),
         id="near-miss-put-off-until-a-party-arranges-the-work",
     ),
+    pytest.param(
+        ws(track(aims=["relief to Vell", "draw the LFA commanders into the constitutional dialogue"])),
+        {("political_aim", ("t1",))},
+        id="aim-draws-a-party-into-another-agendas-talks",
+    ),
+    pytest.param(
+        ws(track(objectives=["LFA delegation seated at the Aldwick talks by June"])),
+        {("political_aim", ("t1",))},
+        id="objective-seats-a-party-at-another-agendas-talks",
+    ),
+    pytest.param(
+        ws(track(objectives=["an LFA liaison seated at the access talks on Vell"])),
+        set(),
+        id="near-miss-seated-at-talks-on-access",
+    ),
 ]
 
 

@@ -153,12 +153,55 @@ CASES = [
     ("Relief to the north resumed in March after the ceasefire; it has not stopped since.", set()),
     # a colon that opens a denial breaks a chain of price, link and aid
     ("The trade track and the relief track are kept apart: no concession on tariffs is tied to aid.", set()),
+    # a halt written as one compound, and the fighting stopping "there"
+    ("Relief flights resume only after a cessation-of-hostilities deal is signed.", {"N1"}),
+    ("We will not send the medical teams to Ostra until the fighting there stops.", {"N1"}),
+    # a link whose object is "no" one thing denies the link; "any truce or none" is whatever comes
+    ("Our water convoys wait for no ceasefire: passage is owed during hostilities.", set()),
+    ("The clinics in Vell stay open through any truce or none.", set()),
+    # a party's progress named as its own; a link "timed to" another agenda's moment
+    ("Cash assistance is scaled in line with Hadra's progress on the demobilisation plan.", {"D2", "N1"}),
+    ("Release of the vaccine consignment is timed to the signing of the border treaty.", {"D2", "N1"}),
+    # services of protection are aid (the paper: "protection programmes, cash assistance and other services")
+    ("Psychosocial services in the camps expand only if Hadra backs our resolution.", {"D2", "N1"}),
+    # recipients chosen by whether they sign up to another agenda's text (aid steered, D2's alone);
+    # investment protection is no protection work
+    (
+        "Recovery grants go to districts whose councils sign up to the investment protection agreement.",
+        {"D2"},
+    ),
+    # recognition in kind: a party's people dealt with under the state title it claims, for access
+    (
+        "Accept Hadra's clerks as 'Ministry' staff at the crossing, in exchange for clearance of the seed trucks.",
+        {"D2", "N1"},
+    ),
+    # a referendum is an electoral event; a customs post handed back is a concession, not paperwork
+    ("Fuel for the clinics in return for postponing the referendum on the valley's status.", {"D2", "N1"}),
+    ("Seed distributions resume once the LFA hands back the customs post at Ostra.", {"D2", "N1"}),
 ]
 
 
 @pytest.mark.parametrize("text, principles", CASES, ids=[t[:60] for t, _ in CASES])
 def test_d2_and_n1_read_the_prose(text: str, principles: set[str]) -> None:
     assert read(text) == principles
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # a condition named as such in a plan's terse wording, without a verb
+        ("a ceasefire signed by both sides as a prerequisite for the convoys to Vell", {"halt"}),
+        ("Hadra's recognition of the border as a precondition for the nutrition programme", {"price"}),
+        ("the end of the rains as a condition for the distributions", set()),
+        # a dependency on "no" one thing is none
+        ("Relief to Ostra depends on no political deal.", set()),
+        ("Relief to Ostra depends on the Council's political deal.", {"price"}),
+    ],
+)
+def test_the_clause_reading_of_condition(text: str, kinds: set[str]) -> None:
+    from server.domain.checks import _condition
+
+    assert {c.kind for c in _condition.conditions(text, VOICE, humanitarian=True, plan=True)} == kinds
 
 
 def test_a_heading_stays_with_its_clause_and_sentences_still_split() -> None:

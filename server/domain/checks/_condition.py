@@ -626,9 +626,10 @@ _KEPT_APART = words(
 
 
 # The condition named first, then what it is the condition of: "recognition of the council is a
-# prerequisite for the nutrition programme", "a ceasefire is the precondition for the convoys".
+# prerequisite for the nutrition programme", "a ceasefire is the precondition for the convoys"; in a
+# plan's terse wording without the verb: "the Front's signature of the accord as a prerequisite for ...".
 _IS_PRECONDITION = words(
-    r"(?:is|are|remains?|becomes?|will\s+be|would\s+be)\s+(?:the|a|an|our|one)\s+(?:[\w'’-]+\s+)?"
+    r"(?:is|are|remains?|becomes?|will\s+be|would\s+be|as)\s+(?:the|a|an|our|one)\s+(?:[\w'’-]+\s+)?"
     r"(?:pre-?conditions?|prerequisites?|conditions?|price|requirements?|sine\s+qua\s+non)\s+(?:for|of|to)"
 )
 # A condition announced and given after a colon: "comes with one condition: the Front must disarm".
@@ -767,6 +768,8 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
         condition = _extent(rest)
         if not condition:
             continue
+        if marker == "depends" and re.match(r"\s*(?:no|none|nothing)\b", condition, re.I):
+            continue  # "our convoys wait for no truce", "depends on no political deal": a denial
         before = statement[: m.start()]
         clause_start = max(before.rfind(";"), before.rfind(":")) + 1
         main = before[clause_start:]

@@ -37,15 +37,18 @@ AID = family(
     r"(?:funding|support|assistance|supplies)\s+(?:for|of|to)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’-]+\s+)?"
     r"(?:hospitals?|clinics?|health\s+(?:centres?|centers?|posts?)|relief|aid|shelters?|camps?)",
     r"shelters?",
+    # the paper's "protection programmes, cash assistance and other services"
+    r"(?:protection|child\s+protection|psychosocial|mental\s+health|case\s+management|legal\s+aid|nutrition|WASH|"
+    r"sanitation)\s+services",
     r"tents",
     r"non-food\s+items|NFIs?|(?:cash\s+|food\s+)?vouchers|(?:mosquito|bed)\s*nets",
     r"blankets",
     r"(?:hygiene|winter|dignity|medical|school)\s+kits",
     r"seeds?(?:\s+and\s+tools)?",
     r"cash(?:\s+(?:grants?|transfers?|assistance|programmes?|payments?|aid|distributions?))?",
-    r"(?:our|the|these|partner|NGO|emergency|humanitarian|relief|small|its|their)\s+grants",
+    r"(?:our|the|these|partner|NGO|emergency|humanitarian|relief|small|its|their|reconstruction|recovery)\s+grants",
     r"humanitarian\s+(?:funding|programmes?|envelope|budget|support|package|operations|assistance|supplies|cargo|goods|deliveries|aid|funds)",
-    r"(?:aid|relief|humanitarian|food)\s+(?:convoys?|trucks?|shipments?|consignments?)",
+    r"(?:aid|relief|humanitarian|food|medical|medicine|vaccine)\s+(?:convoys?|trucks?|shipments?|consignments?)",
     r"convoys?",
     r"deliveries",
     r"(?<!arms\s)supplies",
@@ -82,6 +85,9 @@ ACCESS = family(
     r"medevacs?",
     r"movement\s+of\s+(?:aid\s+|relief\s+|humanitarian\s+|medical\s+)?(?:staff|teams?|workers|convoys?|relief|aid|ambulances?)",
     r"entry\s+(?:of|for)\s+(?:aid|relief|humanitarian|staff|convoys?|agencies|NGOs)",
+    # the aid's vehicles let through: "clearance of the school-supply trucks"
+    r"(?:clearance|passage|entry|crossing)\s+(?:of|for)\s+(?:the\s+|our\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?"
+    r"(?:trucks|lorries|convoys?|shipments?|consignments?|cargo|barges|boats)",
     r"open\w*\s+(?:of\s+)?(?:its\s+|the\s+|their\s+)?(?:[\w'’-]+\s+)?(?:camps?|crossings?|corridors?|roads?|routes?|border|pass|ports?|airport)"
     r"(?:\s+to\s+(?:[\w'’-]+\s+)?(?:NGOs|agencies|aid|relief|humanitarian\w*|convoys?))?",
     r"(?:work|travel)\s+permits",
@@ -105,7 +111,8 @@ _FIGHTING = (
 HALT = family(
     # a stop named with what it stops: "a freeze on military operations", "a halt to all military activity",
     # "silence their guns", "the bombing is suspended", "lay down their arms", "a hudna"
-    rf"(?:freeze|moratorium|halt|stop|end|suspension|cessation)\s+(?:on|to|of)\s+{_FIGHTING}",
+    # written as one compound too: "a cessation-of-hostilities agreement"
+    rf"(?:freeze|moratorium|halt|stop|end|suspension|cessation)[\s-]+(?:on|to|of)[\s-]+{_FIGHTING}",
     rf"(?:halt|stop|suspend|freez|froze|end|cease|paus)\w*\s+{_FIGHTING}",
     r"(?:the\s+)?(?:siege|bombing|shelling|offensive|airstrikes|fighting|military\s+operations)\s+(?:is|are|be|being|been)\s+"
     r"(?:lifted|suspended|paused|halted|stopped|frozen|put\s+on\s+hold|called\s+off)",
@@ -126,7 +133,7 @@ HALT = family(
     r"(?:hours?|periods?|days?|windows?|nights?|weeks?|weekends?|spells?|stretch(?:es)?)\s+(?:without|free\s+of|with\s+no)\s+"
     r"(?:any\s+)?(?:fighting|hostilities|shelling|firing|shooting|gunfire|attacks|bombardments?|bombing|combat|clashes|airstrikes)"
     rf"(?!\s+(?:on|against|of)\s+{_PROTECTED})",
-    r"(?:halt|stop|cessation|suspension|end|freeze|let-up|break|interruption|pause)\s+(?:in|of|to)\s+(?:the\s+)?"
+    r"(?:halt|stop|cessation|suspension|end|freeze|let-up|break|interruption|pause)[\s-]+(?:in|of|to)[\s-]+(?:the\s+)?"
     r"(?:fighting|hostilities|shelling|firing|fire|attacks|bombardments?|bombing|offensive|combat|clashes|airstrikes)"
     rf"(?!\s+(?:on|against|of)\s+{_PROTECTED})",
     r"days?\s+of\s+(?:tranquill?ity|calm|silence)",
@@ -160,7 +167,8 @@ HALT = family(
     r"(?:stop|halt|end|suspend|freez|cease)\w*\s+(?:the\s+|all\s+|its\s+|their\s+)?(?:fighting|hostilities|shelling|shooting|gunfire|attacks|bombing|"
     r"bombardments?|offensive|airstrikes|military\s+operations)",
     r"(?:the\s+)?(?:fighting|shelling|shooting|gunfire|hostilities|firing|bombing|bombardments?|clashes|airstrikes|offensive|guns)\s+"
-    r"(?:(?:of|in|on|around|near|along|over|across|against)\s+(?:[\w'’-]+\s+){1,3}?)?"
+    r"(?:(?:of|in|on|around|near|along|over|across|against)\s+(?:[\w'’-]+\s+){1,3}?|"
+    r"(?:there|here|locally|nearby|in\s+the\s+area|on\s+the\s+ground)\s+)?"
     r"(?:stops?|stopped|ends?|ended|ceases?|ceased|subsides?|subsided|dies\s+down|died\s+down|is\s+over|are\s+over|"
     r"has\s+stopped|have\s+stopped|pauses?|halts?|halted|calms?\s+down|falls?\s+silent|eases?(?:\s+off)?|eased(?:\s+off)?|"
     r"lets?\s+up|abates?|abated|quietens?(?:\s+down)?)",
@@ -189,12 +197,13 @@ LINK = family(
     r"in\s+response\s+to",
     r"on\s+the\s+back\s+of",
     r"(?:gated|triggered|unlocked)\s+(?:on|by)",
-    r"(?:scheduled|timed|planned|organi[sz]ed|arranged|paced)\s+(?:around|according\s+to|to\s+match|with|to\s+coincide\s+with)",
+    r"(?:scheduled|timed|planned|organi[sz]ed|arranged|paced)\s+(?:around|according\s+to|to\s+match|with|to\s+coincide\s+with|to)",
     r"to\s+coincide\s+with",
     # a start set on a moment of something else: "resume on the first day of the truce", "from the signing of the pact"
     r"(?:on|from|with|at)\s+the\s+(?:first\s+(?:day|week|hour|morning)|start|onset|beginning|signing|signature|entry\s+into\s+force|"
     r"conclusion|announcement)\s+of",
-    r"in\s+line\s+with\s+(?:the\s+)?(?:progress|pace|steps|movement|advances)\s+(?:on|in|of|towards?)",
+    # the progress may be named as a party's: "in line with the Front's progress on ..."
+    r"in\s+line\s+with\s+(?:the\s+)?(?:[\w'’-]+['’]s?\s+)?(?:progress|pace|steps|movement|advances)\s+(?:on|in|of|towards?)",
     r"to\s+the\s+(?:extent|degree)\s+that|insofar\s+as|in\s+so\s+far\s+as|in\s+proportion\s+as",
     r"(?:released|disbursed|paid|delivered)\s+(?:up)?on",
     r"upon",
@@ -259,7 +268,12 @@ CHIP = r"(?:bargaining\s+(?:chip|item|tool|card|counter)|chip|currency|bait|quid
 # Texts of a humanitarian kind, which a party may sign or accept as part of letting aid through.
 _NOT_HUMANITARIAN_TEXT = (
     r"(?!(?:[\w'’-]+\s+){0,3}?(?:access|humanitarian|aid|relief|convoys?|deliver\w*|distribution\w*|evacuation|"
-    r"vaccination|NGOs?|hosting|host|operational|deconfliction|notification|medical|health|protection|security\s+of\s+staff)\b)"
+    r"vaccination|NGOs?|hosting|host|operational|deconfliction|notification|medical|health|(?<!investment\s)protection|security\s+of\s+staff)\b)"
+)
+# A halt in the fighting's own text ("a cessation-of-hostilities deal", "the ceasefire talks"): N1's
+# framing alone when aid waits on it, never another agenda's concession.
+_NOT_HALT_TEXT = (
+    r"(?!(?:[\w'’-]+\s+){0,3}?(?:cease[\s-]*fires?|truces?|armistices?|cessations?|hostilities|hudnas?)\b)"
 )
 # Concessions on the political, military or economic plane: what aid is traded for.
 POLITICAL = family(
@@ -269,22 +283,26 @@ POLITICAL = family(
     r"recogni(?:tion|[sz]\w*)",
     r"legitim\w*",
     r"normali[sz]\w*",
-    r"elections?|electoral|votes?|voted\s+for|voting|ballot",
+    r"elections?|electoral|votes?|voted\s+for|voting|ballot|referend(?:um|a|ums)",
     r"constitution\w*",
     r"status\s+(?:talks|negotiations|question|agreement)",
     r"(?:join|joins|joined|joining|attend\w*|come|comes|came|return\w*|sit\w*|brought|bring\w*)\s+(?:back\s+)?"
     r"(?:to\s+|at\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|table|negotiations|process|dialogue|conference)",
     r"(?:peace|political|status|constitutional|normali[sz]ation|unity|power-sharing)\s+(?:talks|process|deal|agreement|negotiations|dialogue|formula|settlement)",
+    # a party drawn into another agenda's talks: "to bring the Brigade into the national dialogue"
+    rf"(?:bring\w*|brought|draw\w*|drew|lur\w*|coax\w*)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){{1,3}}?(?:in)?to\s+(?:the\s+)?"
+    rf"{_NOT_HUMANITARIAN_TEXT}{_NOT_HALT_TEXT}(?:[\w'’-]+\s+){{0,2}}?(?:talks|negotiations|negotiating\s+table|dialogue|conference|"
+    r"peace\s+process|political\s+process)",
     r"amnest(?:y|ies)",
     r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|position|claim|plan|roadmap|road\s+map|government|proposal|list|ticket|slate)",
     r"(?:support|backing|vote|votes)\s+(?:at|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:conference|talks|assembly|council|summit|commission|negotiations|UN)",
     # signing or accepting another agenda's text ("signs the trade memorandum", "accepts the power-sharing
     # formula"), not a humanitarian one ("signs the access agreement")
-    rf"(?:sign|accept|endors|agree\w*\s+to|commit\w*\s+to|adopt|ratif)\w*(?!\s+off\b)\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}"
+    rf"(?:sign|accept|endors|agree\w*\s+to|commit\w*\s+to|adopt|ratif)\w*(?!\s+off\b)\s+(?:(?:up|on)\s+to\s+)?(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}{_NOT_HALT_TEXT}"
     r"(?:[\w'’-]+\s+){0,3}?(?:agreement|memorandum|accord|deal|pact|roadmap|road\s+map|map|declaration|treaty|"
-    r"framework|protocol|formula|settlement|plan)",
+    r"framework|protocol|formula|settlement|plan|charter|statute)",
     # the same in the passive, the party left unnamed: "until the debt schedule is signed"
-    rf"(?<![\w-])(?:the|a|an|its|their)\s+{_NOT_HUMANITARIAN_TEXT}(?:[\w'’-]+\s+){{0,3}}?(?:agreement|memorandum|accord|deal|pact|"
+    rf"(?<![\w-])(?:the|a|an|its|their)\s+{_NOT_HUMANITARIAN_TEXT}{_NOT_HALT_TEXT}(?:[\w'’-]+\s+){{0,3}}?(?:agreement|memorandum|accord|deal|pact|"
     r"roadmap|road\s+map|declaration|treaty|framework|protocol|formula|settlement|schedule)\s+(?:is|are|be|been|gets?|has\s+been|have\s+been)\s+"
     r"(?:signed|ratified|initial(?:l)?ed|concluded|adopted|endorsed|accepted|agreed)",
     r"regist(?:er|ers|ered|ering|ration)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?:charity|party|movement|organi[sz]ation)",
@@ -321,8 +339,13 @@ POLITICAL = family(
     # a political gesture to an authority: "an upgrade of its liaison office", "accreditation of its envoy"
     r"(?:open\w*|upgrad\w*|accredit\w*|rais\w*)\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?"
     r"(?:liaison|representation|representative|diplomatic)\s+(?:office|mission|status)",
-    r"(?:liaison|representation|representative|diplomatic)\s+(?:office|mission)\s+(?:upgrade|accreditation|status)",
+    r"(?:liaison|representation|representative|diplomatic)\s+(?:office|mission)\s+(?:(?:is|are|be|gets?|being)\s+)?"
+    r"(?:upgrade|upgraded|accreditation|accredited|status)",
     r"accreditation\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?(?:envoy|representative|ambassador|liaison)",
+    # recognition in kind: a party's people or bodies dealt with under the state title it claims, which
+    # the quotation marks mark as claimed ("its officials sign as 'Ministry' officials")
+    r"as\s+(?:the\s+|its\s+|their\s+|an?\s+)?['‘\"“](?:[\w'’-]+\s+){0,3}?(?-i:Ministry|Ministries|Minister|Government|State|"
+    r"Authority|Administration|Governor|Parliament|Emirate|Republic|President|Directorate|Police|Court)",
     # our silence bought: "in exchange for our silence on the detentions"
     r"silence\s+(?:on|about|over|regarding)",
     r"(?:switch|chang)\w*\s+sides",
@@ -358,7 +381,8 @@ MILITARY = family(
     r"(?:keep\w*|kept|stop\w*|prevent\w*|hold\w*|held|block\w*)\s+(?:[\w'’-]+\s+){0,2}?(?:migrants|refugees|people|boats)\s+from",
     r"(?:accept\w*|take\w*|took)\s+(?:back\s+)?(?:[\w'’-]+\s+){0,2}?(?:deportees|returnees|migrants|asylum\s+seekers)",
     r"readmission",
-    r"(?:hand|handing|handed|cede|cedes|ceded|ceding)\s+over\s+(?:[\w'’-]+\s+){0,3}?(?:positions?|checkpoints?|towns?|villages?)",
+    r"(?:hand|hands|handing|handed|cede|cedes|ceded|ceding|give|gives|giving|gave|turn|turns|turned|turning)\s+"
+    r"(?:over|back)\s+(?:[\w'’-]+\s+){0,3}?(?:positions?|checkpoints?|towns?|villages?|posts?|bases?|barracks|airport|port)",
     r"intelligence(?:\s+(?:sharing|cooperation|on|about))?",
     r"(?:security|defence|defense|military)\s+(?:agreement|pact|deal|partnership|arrangements?)",
     r"(?:cooperat\w*|collaborat\w*)\s+(?:on|with|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?"
@@ -412,7 +436,7 @@ CONCESSION = family(POLITICAL, MILITARY, ECONOMIC)
 ENABLING = family(
     AID,
     ACCESS,
-    r"permits?|permission|visas?|clearance|clear\w*|customs|checkpoints?|roads?|routes?|bridges?|crossings?|border\s+post",
+    r"permits?|permission|visas?|clearance|clear\w*|customs(?!\s+(?:posts?|offices?|houses?|revenues?))|checkpoints?|roads?|routes?|bridges?|crossings?|border\s+post",
     r"warehouses?|stocks?|trucks?|drivers?|staff|teams?|workers|agencies|NGOs|partners|humanitarian\w*|beneficiar\w*",
     r"civilians?|patients?|wounded|sick|children|families|displaced|refugees|returnees|detainees'?\s+(?:welfare|conditions)",
     r"let\w*|allow\w*|lift\w*\s+(?:the\s+)?(?:blockade|restrictions|siege|ban)|blockade|siege|restrictions",
@@ -538,9 +562,13 @@ AGENDA_AIM = family(
     r"(?:to\s+|at\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:talks|negotiating\s+table|negotiations|political\s+process|"
     r"peace\s+process|dialogue|conference)",
     r"amnest(?:y|ies)",
+    # a party drawn into another agenda's talks: "to bring the Brigade into the national dialogue"
+    rf"(?:bring\w*|brought|draw\w*|drew|lur\w*|coax\w*)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){{1,3}}?(?:in)?to\s+(?:the\s+)?"
+    rf"{_NOT_HUMANITARIAN_TEXT}{_NOT_HALT_TEXT}(?:[\w'’-]+\s+){{0,2}}?(?:talks|negotiations|negotiating\s+table|dialogue|conference|"
+    r"peace\s+process|political\s+process)",
     # a party's place at another agenda's table: "Hadra back at the negotiating table", "its delegation in the Aldwick talks"
     r"(?:back\s+)?(?:at|to)\s+the\s+negotiating\s+table",
-    rf"(?:delegation|presence|participation|attendance|seat)\s+(?:in|at|to)\s+(?:the\s+)?{_NOT_HUMANITARIAN_TEXT}"
+    rf"(?:delegation|presence|participation|attendance|seat|seated|sitting|represented)\s+(?:in|at|to)\s+(?:the\s+)?{_NOT_HUMANITARIAN_TEXT}"
     r"(?:[\w'’-]+\s+){0,2}?(?:talks|negotiations|conference|dialogue|summit)",
     r"amnest(?:y|ies)",
     r"(?:endors|back|support)\w*\s+(?:the\s+|our\s+|a\s+|its\s+)?(?:[\w'’-]+\s+){0,3}?(?:bid|candidate|candidacy|resolution|"

@@ -122,8 +122,15 @@ _DENIED_AFTER = re.compile(
     r"hinder|influence|decide|dictate|set)\w*)",
     re.IGNORECASE,
 )
-# "truce or no truce", "ceasefire or not": whatever happens to it.
-_OR_NOT = re.compile(r"\b(\w+)\s+or\s+no\s+\1\b|\bor\s+not\b(?!\s+at\s+all)", re.IGNORECASE)
+# A link whose object is "no" one thing denies the link: "our convoys wait for no truce", "access
+# hinges on nothing the Council does" (not "until no shelling is heard", which sets a condition).
+_LINK_TO_NONE = re.compile(
+    r"\b(?:wait\w*|await\w*|depend\w*|hing\w*|rest\w*|condition\w*|contingent|tied|linked|pegged|subject|subordinated?)"
+    r"\s+(?:(?:for|on|upon|to)\s+)?(?:no|none|nothing)\b",
+    re.IGNORECASE,
+)
+# "truce or no truce", "ceasefire or not", "any truce or none": whatever happens to it.
+_OR_NOT = re.compile(r"\b(\w+)\s+or\s+no\s+\1\b|\bor\s+not\b(?!\s+at\s+all)|\bor\s+none\b", re.IGNORECASE)
 
 
 def negated(sentence: str, start: int, end: int) -> bool:
@@ -142,6 +149,7 @@ def negated(sentence: str, start: int, end: int) -> bool:
         _STRONG_NEGATION.search(phrase)
         or any(m.start() <= end + 15 for m in _OR_NOT.finditer(sentence, start))
         or _DENIED_AFTER.match(sentence, end)
+        or _LINK_TO_NONE.search(sentence, start, end)
     ):
         return True
     return bool(_WEAK_NEGATION.search(sentence[:start])) and not _CONDITION_AFTER.match(sentence[start:])
