@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from server.domain.overlap.text import ASK_GROUPS, FIELD_BITS, FIELD_MASK, GENERIC, NOT_ACCESS
+from server.domain.overlap.text import ASK_GROUPS, FIELD_BITS, FIELD_MASK, GENERIC, NOT_ACCESS, NOT_PASSAGE
 
 ACCESS = FIELD_BITS["access"]
 
@@ -61,6 +61,14 @@ def other_questions(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
     # on access without it.
     n1, n2 = f1 & NOT_ACCESS & ~f2, f2 & NOT_ACCESS & ~f1
     out |= ((n1 != 0) & ((f2 & ACCESS) != 0)) | ((n2 != 0) & ((f1 & ACCESS) != 0))
+    # One on passage alone (access, and no field besides the broad ones), the other on a
+    # question of its own that it does not ask passage for (seed for farmers, and aid boats
+    # let across), or on sparing from attack (convoys spared, and convoys let through).
+    passage1 = ((f1 & ACCESS) != 0) & (s1 == 0)
+    passage2 = ((f2 & ACCESS) != 0) & (s2 == 0)
+    own1 = ((s1 != 0) & ((f1 & ACCESS) == 0)) | ((f1 & NOT_PASSAGE & ~f2) != 0)
+    own2 = ((s2 != 0) & ((f2 & ACCESS) == 0)) | ((f2 & NOT_PASSAGE & ~f1) != 0)
+    out |= (passage1 & own2) | (passage2 & own1)
     out |= asked
     return out
 

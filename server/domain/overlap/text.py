@@ -329,15 +329,21 @@ _FIELDS: tuple[tuple[str, str], ...] = (
         "bureaucratic_impediments",
     ),
     (
+        # Passage, and the customs that let goods through (a bureaucratic impediment to access).
         "access",
         "access convoy convoys crossing crossings checkpoint checkpoints corridor corridors passage deliveries delivery "
-        "trucks lorries roadblock roadblocks siege besieged blockade evacuat*",
+        "trucks lorries roadblock roadblocks siege besieged blockade evacuat* customs",
     ),
     (
         # Sparing people and places from the fighting: attacks, and looting or military use.
+        # An attack is named by its means or its target ("strikes on", "fire on"), not by
+        # "strike" alone (a teachers' strike).
         "civilians",
         "shelling bombardment bombardments airstrike airstrikes indiscriminate untouched looting looted plunder* "
-        "raided|human_shields|recruitment_of_children|child_soldiers|military_use|spared_from|not_targeted",
+        "raided artillery striking|human_shields|recruitment_of_children|child_soldiers|military_use|spared_from|"
+        "not_targeted|explosive_weapons|no-strike|air_strike|air_strikes|drone_strike|drone_strikes|strikes_on|"
+        "strike_on|strikes_against|attack_on|attacks_on|attacks_against|from_attack|from_attacks|fire_on|firing_on|"
+        "fired_on|targeting_directive|targeting_directives|targeting_rules|targeting_of_civilians",
     ),
     # Questions inside a broader field: a track that names one of these names its field
     # too (the words are in both), and two tracks on different ones of them are on
@@ -428,6 +434,11 @@ GENERIC = (
 # that does not name it are on different questions (release of detained nurses and clinic
 # teams reaching a district; accountability for attacks on convoys and the convoys' passage).
 NOT_ACCESS = FIELD_BITS["detention"] | FIELD_BITS["accountability"] | FIELD_BITS["commerce"]
+# Questions that passage is not sought for either, but that a track on a field of work may
+# name beside it: sparing people and places from attack. A track on one of them and a
+# track whose only question is passage (it names access and no field besides the broad
+# ones) are on different questions: convoys spared from attack, and convoys let through.
+NOT_PASSAGE = FIELD_BITS["civilians"]
 
 
 def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = "") -> int:
@@ -443,9 +454,48 @@ def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), desc
     return _fields_of(" ".join([title, *said])) | _asks_of((title, *said))
 
 
+# Payment that a party demands of aid (a fee at a checkpoint, a bribe) hinders passage: it
+# is not the question of finance, which is money moved to pay for aid.
+_DEMANDED_PAYMENT = re.compile(
+    r"\bpayments?\s+(?:(?:is|are|be|being|was|were)\s+)?"
+    r"(?:demanded|charged|extorted|exacted|levied|requested|required)\b"
+    r"|\bpayments?\s+of\s+(?:fees|taxes|tolls|levies|bribes|duties)\b"
+    r"|\b(?:demand\w*|extort\w*|exact\w*)\s+(?:a\s+|any\s+)?payments?\b"
+)
+# Weapons used against people or places are an attack (sparing from it is the question of
+# civilians); weapons as such (withdrawn, handed in) are the question of weapons.
+_WEAPONS_USED = re.compile(
+    r"\b(?:(?:use|using|used)\s+(?:of\s+)?(?:\w+\s+){0,3})?explosive\s+weapons\b"
+    r"|\b(?:use|using|used)\s+(?:of\s+)?(?:\w+\s+){0,2}weapons\s+(?:against|on|in)\b"
+)
+# What is held or handed back may be things: aid trucks impounded and kept in custody,
+# vehicles returned. A text that names vehicles or goods and no person is on neither
+# detention nor the return of the displaced, whatever words of holding or return it uses.
+_THINGS = re.compile(
+    r"\b(?:vehicles?|trucks?|lorry|lorries|fleets?|cargo(?:es|s)?|goods|supplies|consignments?|shipments?|"
+    r"equipment|boats?|transport|aircraft|planes?)\b"
+)
+_HELD_PERSONS = re.compile(
+    r"\b(?:detainees?|prisoners?|hostages?|captives?|abductees?|returnees?|refugees?|displaced|pows?)\b"
+)
+
+
+def _names_persons(low: str) -> bool:
+    return any(rx.search(low) for rx in (_PERSONS, _STAFF, _FIGHTERS, _HELD_PERSONS))
+
+
 @functools.lru_cache(maxsize=65536)
 def _fields_of(text: str) -> int:
-    low = text.lower()
+    low = _WEAPONS_USED.sub(" bombardment ", _DEMANDED_PAYMENT.sub(" fee ", text.lower()))
+    out = _read_fields(low)
+    people = FIELD_BITS["detention"] | FIELD_BITS["returns"]
+    if out & people and _THINGS.search(low) and not _names_persons(low):
+        out &= ~people
+    return out
+
+
+def _read_fields(low: str) -> int:
+    """The fields whose words, stems or phrases a lower-case text uses."""
     out = 0
     for t in _EXACT.keys() & set(_TOKEN.findall(low)):
         out |= _EXACT[t]

@@ -1,0 +1,192 @@
+"""The fields of work a track names, read by the sense its words have in their sentence.
+
+A word of a field may carry another sense: "custody" of trucks is no detention, a payment
+a party demands at a checkpoint is no finance, weapons fired at a town are an attack and
+not a question of arms. And a track whose only question is passage is not on the question
+of a track that seeks a field's own work without passage, or that seeks to spare people
+and places from attack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from server.domain.overlap import THRESHOLD, OverlapIndex, TrackRecord, text
+from server.domain.overlap.records import other_questions
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def _fields(*aims: str) -> set[str]:
+    got = text.fields("", aims)
+    return {name for name, bit in text.FIELD_BITS.items() if got & bit}
+
+
+@pytest.mark.parametrize(
+    "aim",
+    [
+        "artillery fire on the old town stops",
+        "no air strikes on the eastern clinics",
+        "the militia stops striking grain silos",
+        "field hospitals protected from attack",
+        "a restrictive targeting directive for the northern front",
+        "the army stops using heavy explosive weapons against the river towns",
+    ],
+)
+def test_an_attack_is_named_by_its_means_or_target(aim: str) -> None:
+    assert "civilians" in _fields(aim)
+
+
+@pytest.mark.parametrize(
+    "aim",
+    [
+        "the teachers' strike ends before the exams",
+        "targeting criteria for cash assistance agreed with partners",
+    ],
+)
+def test_a_strike_of_workers_and_the_targeting_of_aid_are_no_attack(aim: str) -> None:
+    assert "civilians" not in _fields(aim)
+
+
+def test_weapons_used_against_places_are_no_question_of_arms() -> None:
+    assert "weapons" not in _fields("the army stops using heavy explosive weapons against the river towns")
+    assert "weapons" in _fields("heavy weapons withdrawn ten kilometres from the line")
+
+
+def test_customs_let_goods_through() -> None:
+    assert "access" in _fields("customs clearance of relief cargo within two days")
+
+
+def test_a_payment_demanded_of_aid_is_no_finance() -> None:
+    assert "finance" not in _fields("no payment demanded at the river checkpoints")
+    assert "finance" not in _fields("convoys pass without payments of tolls")
+    assert "finance" in _fields("payments to partners through local banks")
+
+
+@pytest.mark.parametrize(
+    ("aim", "field"),
+    [
+        ("aid lorries kept in custody by the garrison handed back", "detention"),
+        ("the garrison agrees to return the relief vehicles it took", "returns"),
+    ],
+)
+def test_things_held_or_returned_are_no_people(aim: str, field: str) -> None:
+    assert field not in _fields(aim)
+
+
+@pytest.mark.parametrize(
+    ("aim", "field"),
+    [
+        ("agency staff held in custody by the garrison freed", "detention"),
+        ("drivers detained with their lorries released", "detention"),
+        ("the displaced allowed to return home with their vehicles", "returns"),
+    ],
+)
+def test_people_held_or_returned_with_things_are_still_people(aim: str, field: str) -> None:
+    assert field in _fields(aim)
+
+
+def _score(aims_a: list[str], aims_b: list[str]) -> float:
+    records = [
+        TrackRecord(
+            key=k,
+            owner=k,
+            crisis="c",
+            kind="humanitarian",
+            title="",
+            aims=tuple(aims),
+            parties=frozenset({"front"}),
+            start=dt.date(2026, 1, 1),
+            end=dt.date(2026, 12, 31),
+        )
+        for k, aims in (("a", aims_a), ("b", aims_b))
+    ]
+    got = OverlapIndex.build(records, TODAY).score("a", "b")
+    assert got is not None
+    return got.score
+
+
+def _other_questions(a: str, b: str) -> bool:
+    fa, fb = text.fields("", [a]), text.fields("", [b])
+    return bool(other_questions(np.array(fa), np.array(fb)))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("relief convoys not fired on along the coast road", "relief convoys allowed along the coast road"),
+        (
+            "seed and tools handed out to the hill farmers",
+            "relief convoys admitted through the hill checkpoints",
+        ),
+        (
+            "no more air strikes on the eastern clinics",
+            "customs clearance of medical cargo for the eastern clinics",
+        ),
+    ],
+)
+def test_passage_alone_and_another_question_are_other_questions(a: str, b: str) -> None:
+    assert _other_questions(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "safe passage for relief convoys along the coast road",
+            "relief convoys allowed along the coast road",
+        ),
+        (
+            "vaccination teams admitted through the hill checkpoints",
+            "relief convoys admitted through the hill checkpoints",
+        ),
+        ("hospitals in the east spared from air strikes", "no artillery fire on the eastern hospitals"),
+    ],
+)
+def test_passage_beside_passage_or_one_attack_twice_is_one_question(a: str, b: str) -> None:
+    assert not _other_questions(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # Sparing convoys from attack, and letting them through.
+        (
+            "aid convoys protected from attack on the coast road",
+            "permits for aid convoys to use the coast road",
+        ),
+        # A field's own work without passage, and passage alone.
+        (
+            "seed and tools handed out to the hill farmers before sowing",
+            "relief convoys admitted through the hill checkpoints",
+        ),
+        # Attacks on clinics, and medical cargo through customs.
+        (
+            "no more air strikes on the eastern clinics",
+            "customs clearance of medical cargo for the eastern clinics",
+        ),
+    ],
+)
+def test_passage_alone_and_another_question_are_two_processes(a: str, b: str) -> None:
+    assert _score([a], [b]) < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "safe passage for relief convoys along the coast road",
+            "relief convoys allowed along the coast road",
+        ),
+        ("artillery fire on the old town stops", "an end to the shelling of the old town"),
+        (
+            "the garrison hands back the agencies' impounded lorries",
+            "the relief trucks the garrison seized returned to the agencies",
+        ),
+    ],
+)
+def test_one_question_in_other_words_stays_one(a: str, b: str) -> None:
+    assert _score([a], [b]) >= THRESHOLD
