@@ -190,3 +190,43 @@ def test_passage_alone_and_another_question_are_two_processes(a: str, b: str) ->
 )
 def test_one_question_in_other_words_stays_one(a: str, b: str) -> None:
     assert _score([a], [b]) >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "aim",
+    ["salaries of the valley's teachers paid again", "Nurses' pay settled before winter"],
+)
+def test_the_pay_of_a_service_staff_is_pay_not_the_service(aim: str) -> None:
+    got = _fields(aim)
+    assert "pay" in got
+    assert not got & {"education", "health"}
+
+
+def test_a_sentence_on_pay_and_on_the_service_names_both() -> None:
+    assert {"pay", "education"} <= _fields("teachers' salaries paid and schools reopened")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("salaries of the valley's teachers paid again", "schools in the valley reopened for the new term"),
+        ("clinics of the valley spared from shelling", "medicines for the clinics of the valley"),
+    ],
+)
+def test_pay_or_sparing_and_the_service_are_other_questions(a: str, b: str) -> None:
+    assert _other_questions(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("salaries of the valley's teachers paid again", "back pay for the teachers of the valley"),
+        (
+            "clinics of the valley spared from shelling",
+            "the air force respects and protects the valley's clinics",
+        ),
+    ],
+)
+def test_pay_or_sparing_in_other_words_is_one_question(a: str, b: str) -> None:
+    assert not _other_questions(a, b)
+    assert _score([a], [b]) >= THRESHOLD

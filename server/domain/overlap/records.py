@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from server.domain.overlap.text import ASK_GROUPS, FIELD_BITS, FIELD_MASK, GENERIC, NOT_ACCESS, NOT_PASSAGE
+from server.domain.overlap.text import ASK_GROUPS, FIELD_BITS, FIELD_MASK, GENERIC, NOT_ACCESS, SPARING
 
 ACCESS = FIELD_BITS["access"]
 
@@ -52,7 +52,8 @@ def other_questions(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
     (`overlap.text.fields`) and they share none, or each names a field besides the broad
     ones (`text.GENERIC`: health, access) and they share none of those (polio
     vaccination and fuel for hospitals, both health), or they ask different things
-    within a field (`other_asks`)."""
+    within a field (`other_asks`), or one seeks what the other's broad fields do not:
+    sparing from attack, or a field's own work beside passage alone."""
     asked = other_asks(f1, f2)
     f1, f2 = f1 & FIELD_MASK, f2 & FIELD_MASK
     s1, s2 = f1 & ~GENERIC, f2 & ~GENERIC
@@ -61,13 +62,15 @@ def other_questions(f1: np.ndarray, f2: np.ndarray) -> np.ndarray:
     # on access without it.
     n1, n2 = f1 & NOT_ACCESS & ~f2, f2 & NOT_ACCESS & ~f1
     out |= ((n1 != 0) & ((f2 & ACCESS) != 0)) | ((n2 != 0) & ((f1 & ACCESS) != 0))
-    # One on passage alone (access, and no field besides the broad ones), the other on a
-    # question of its own that it does not ask passage for (seed for farmers, and aid boats
-    # let across), or on sparing from attack (convoys spared, and convoys let through).
-    passage1 = ((f1 & ACCESS) != 0) & (s1 == 0)
-    passage2 = ((f2 & ACCESS) != 0) & (s2 == 0)
-    own1 = ((s1 != 0) & ((f1 & ACCESS) == 0)) | ((f1 & NOT_PASSAGE & ~f2) != 0)
-    own2 = ((s2 != 0) & ((f2 & ACCESS) == 0)) | ((f2 & NOT_PASSAGE & ~f1) != 0)
+    # One on the broad fields alone, the other on sparing from attack, which the first does
+    # not name (hospitals spared from air strikes, and medicines for them); or one on
+    # passage alone, the other on a question of its own that it does not ask passage for
+    # (seed for farmers, and aid boats let across).
+    broad1, broad2 = (f1 != 0) & (s1 == 0), (f2 != 0) & (s2 == 0)
+    spare1, spare2 = (f1 & SPARING & ~f2) != 0, (f2 & SPARING & ~f1) != 0
+    out |= (broad1 & spare2) | (broad2 & spare1)
+    passage1, passage2 = broad1 & ((f1 & ACCESS) != 0), broad2 & ((f2 & ACCESS) != 0)
+    own1, own2 = (s1 != 0) & ((f1 & ACCESS) == 0), (s2 != 0) & ((f2 & ACCESS) == 0)
     out |= (passage1 & own2) | (passage2 & own1)
     out |= asked
     return out

@@ -303,7 +303,7 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     (
         "livelihoods",
         "fish* farm* harvest* crop crops livestock herd* pasture pastures grazing reed reeds market markets trader traders "
-        "livelihood livelihoods salary salaries wages orchard orchards",
+        "livelihood livelihoods salary salaries wage wages arrears payroll stipend stipends orchard orchards|back_pay",
     ),
     (
         # Not "held by", "held in" or "held at": valleys held by a front, talks held in a
@@ -343,7 +343,9 @@ _FIELDS: tuple[tuple[str, str], ...] = (
         "raided artillery striking|human_shields|recruitment_of_children|child_soldiers|military_use|spared_from|"
         "not_targeted|explosive_weapons|no-strike|air_strike|air_strikes|drone_strike|drone_strikes|strikes_on|"
         "strike_on|strikes_against|attack_on|attacks_on|attacks_against|from_attack|from_attacks|fire_on|firing_on|"
-        "fired_on|targeting_directive|targeting_directives|targeting_rules|targeting_of_civilians",
+        "fired_on|targeting_directive|targeting_directives|targeting_rules|targeting_of_civilians|"
+        "protection_of_civilians|civilian_protection|respect_and_protect|respects_and_protects|"
+        "respected_and_protected",
     ),
     # Questions inside a broader field: a track that names one of these names its field
     # too (the words are in both), and two tracks on different ones of them are on
@@ -367,6 +369,8 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ("farming", "farm* harvest* crop crops orchard orchards fields|sowing|planting"),
     ("herding", "herd* pasture pastures grazing graze flock flocks shepherd*"),
     ("markets", "market markets trader traders shops shop"),
+    # The pay of a service's staff: salaries owed to teachers are not the schools' reopening.
+    ("pay", "salary salaries wage wages arrears payroll stipend stipends unpaid|back_pay"),
     # Answering for what was done: attacks investigated, perpetrators tried, victims compensated.
     ("accountability", "accountability investigation investigations impunity prosecut* compensation"),
     # Questions of the fighting itself, that political and security tracks carry.
@@ -434,11 +438,10 @@ GENERIC = (
 # that does not name it are on different questions (release of detained nurses and clinic
 # teams reaching a district; accountability for attacks on convoys and the convoys' passage).
 NOT_ACCESS = FIELD_BITS["detention"] | FIELD_BITS["accountability"] | FIELD_BITS["commerce"]
-# Questions that passage is not sought for either, but that a track on a field of work may
-# name beside it: sparing people and places from attack. A track on one of them and a
-# track whose only question is passage (it names access and no field besides the broad
-# ones) are on different questions: convoys spared from attack, and convoys let through.
-NOT_PASSAGE = FIELD_BITS["civilians"]
+# Sparing people and places from attack: a question of its own, which a track on the broad
+# fields alone does not ask, though it names the same places (hospitals spared from air
+# strikes, and medicines for them; convoys spared, and convoys let through).
+SPARING = FIELD_BITS["civilians"]
 
 
 def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = "") -> int:
@@ -451,7 +454,7 @@ def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), desc
     said = [s for s in (*aims, *objectives) if s.strip()]
     if not said:
         said = [description]
-    return _fields_of(" ".join([title, *said])) | _asks_of((title, *said))
+    return _track_fields((title, *said)) | _asks_of((title, *said))
 
 
 # Payment that a party demands of aid (a fee at a checkpoint, a bribe) hinders passage: it
@@ -484,10 +487,34 @@ def _names_persons(low: str) -> bool:
     return any(rx.search(low) for rx in (_PERSONS, _STAFF, _FIGHTERS, _HELD_PERSONS))
 
 
+# "Teachers' pay" is their salaries. In a sentence on pay, the staff it names say whose pay
+# it is, not the field in question: teachers' salaries are no question of education.
+_POSSESSIVE_PAY = re.compile(r"(\w(?:['’]s?|s['’])\s+)pay\b")
+_PAY = re.compile(r"\b(?:salary|salaries|wages?|arrears|payroll|stipends?|unpaid|back\s+pay)\b")
+_PAYEES = re.compile(
+    r"\b(?:teachers?|lecturers?|nurses?|doctors?|midwi(?:fe|ves)|medics?|surgeons?|paramedics?|"
+    r"(?:medical|health|hospital|clinic|school|water|utility|sanitation)\s+(?:staff|workers?|personnel|employees))\b"
+)
+
+
 @functools.lru_cache(maxsize=65536)
 def _fields_of(text: str) -> int:
+    """The fields one sentence names, each word read in the sense it has there."""
     low = _WEAPONS_USED.sub(" bombardment ", _DEMANDED_PAYMENT.sub(" fee ", text.lower()))
-    out = _read_fields(low)
+    low = _POSSESSIVE_PAY.sub(r"\1salaries", low)
+    if _PAY.search(low):
+        low = _PAYEES.sub(" staff ", low)
+    return _read_fields(low)
+
+
+@functools.lru_cache(maxsize=65536)
+def _track_fields(texts: tuple[str, ...]) -> int:
+    """The fields a track's sentences name; whether what is held or returned is people is
+    read over the whole track (the lorries in its aim, the custody in an objective)."""
+    out = 0
+    for t in texts:
+        out |= _fields_of(t)
+    low = " ".join(texts).lower()
     people = FIELD_BITS["detention"] | FIELD_BITS["returns"]
     if out & people and _THINGS.search(low) and not _names_persons(low):
         out &= ~people
@@ -622,7 +649,7 @@ def _asks_of(texts: tuple[str, ...]) -> int:
     """The asks of a track's sentences, and the detention field when a sentence asks for
     people held to be freed without naming detention ("released" and "held by")."""
     detention, registration = FIELD_BITS["detention"], FIELD_BITS["registration"]
-    track = _fields_of(" ".join(texts))
+    track = _track_fields(texts)
     out = 0
     if not track & detention and any(_frees_people_held(s.lower()) for s in texts):
         out = track = track | detention
