@@ -26,7 +26,10 @@ Who must sign off a decision (its *required* organisations), each with its reaso
 - ``staff`` / ``resource`` / ``leverage``: a department of the owner's government
   that owns a staff line, a resource line or a leverage tool of the initiative.
 - ``leverage_kind``: the department of the owner's government responsible for a kind
-  of leverage the initiative uses (any tool not lifted) or the decision's text names.
+  of leverage the initiative uses (any tool not lifted) or the decision's text names
+  as put to work: not where its words deny it ("no sanctions are proposed"), give it to
+  another side, or say the decision leaves it as it is ("the sanctions review is not
+  affected by this decision").
   See `LEVERAGE_AREAS` and `AREA_WORDS` for the mapping; the department is found by
   the words of its name and key among the government's departments.
   The decision's words engage a department too (`touched_by_text`), whether or not
@@ -38,7 +41,8 @@ Who must sign off a decision (its *required* organisations), each with its reaso
   which engage that ministry, or the body itself where the workspace holds it; not what
   the words give to another side ("their air force"), deny ("no sign-off from Treasury
   needed", "the Treasury is not asked"), only ask of someone ("press the border police
-  to"), or only tell or consult ("brief the coast guard").
+  to"), only tell or consult ("brief the coast guard", "Finance was informed"), or say
+  the decision leaves as it is ("the airlift schedule stays unchanged").
 - ``named`` (or ``partner``) again, for a correction: every organisation named on the
   entry it replaces. Dropping a department from the list does not take its assets or
   its stake out of the arrangement.
@@ -881,7 +885,10 @@ _TELLING = re.compile(
 # Words after a body that make it the source of what is said, not the actor ("Defence reports").
 _SAYING_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:has\s+|have\s+|had\s+)?(?:reported|reports|said|says|warned|warns|noted|notes|assessed|"
-    r"assesses|estimated|estimates|believes|believed|fears|feared)\b|\s+(?:informed|posted|in\s+the\s+loop|"
+    r"assesses|estimated|estimates|believes|believed|fears|feared)\b|"
+    # Told, in the passive too ("the Ministry of Finance was informed", "is kept in the loop").
+    r"\s+(?:(?:is|are|was|were|be|been|being|will\s+be|has\s+been|have\s+been|had\s+been|to\s+be)\s+)?"
+    r"(?:(?:kept|only|merely|just)\s+)?(?:informed|posted|notified|briefed|consulted|copied|in\s+the\s+loop|"
     r"updated|abreast)\b",
     re.IGNORECASE,
 )
@@ -1229,7 +1236,7 @@ def _other_holders(orgs: Mapping[str, Organisation], parties: Sequence[str], gov
 # Words that deny what follows them in the clause ("no sign-off from Treasury or Trade
 # needed", "without military escorts"): what they deny is not put to work.
 _DENIALS = re.compile(
-    r"\b(?:no|not|never|neither|nor|without|none|declin\w*|refus\w*|reject\w*|forgo\w*|forego\w*|"
+    r"\b(?:no|not|never|neither|nor|without|none|nothing|nobody|declin\w*|refus\w*|reject\w*|forgo\w*|forego\w*|"
     r"turn(?:s|ed|ing)?\s+down|rule[sd]?\s+out|ruling\s+out|instead\s+of|rather\s+than)\b",
     re.IGNORECASE,
 )
@@ -1244,14 +1251,39 @@ def _denied(text: str, start: int) -> bool:
 
 
 def _not_put_to_work(text: str, start: int, end: int, others: set[str]) -> bool:
-    """Whether a mention is another actor's, denied, or only in a demand turned down, so that it
-    gives our department no part."""
+    """Whether a mention is another actor's, denied, only in a demand turned down, or said to be
+    left alone by the decision, so that it gives our department no part."""
     return (
         _held_by_others(text, start, end, others)
         or _denied(text, start)
         or _denied_after(text, end)
         or _turned_down(text, start, end)
+        or _left_alone(text, end)
     )
+
+
+# What the decision leaves as it is: a predicate saying that what its sentence is about is
+# not affected, changed or part of it ("the review ... is not affected by this decision",
+# "the airlift schedule stays unchanged").
+_LEFT_ALONE = re.compile(
+    r"\b(?:is|are|was|were|remains?|stays?|will\s+(?:be|remain|stay)|(?:has|have)\s+been)\s+"
+    r"(?:(?:not|in\s+no\s+way|never)\s+(?:affected|changed|touched|altered|modified|involved|moved|part\s+of)|"
+    r"unaffected|unchanged|untouched|unaltered|outside\s+(?:the\s+scope\s+of\s+)?(?:this|the)\s+decision)\b",
+    re.IGNORECASE,
+)
+# What opens a new clause with a subject of its own between a mention and a predicate.
+_NEW_SUBJECT = re.compile(
+    r",|\b(?:but|while|whereas|although|though|yet|so)\b|\band\s+(?:the|our|its|their|a|an|we|this|these|those)\b",
+    re.IGNORECASE,
+)
+
+
+def _left_alone(text: str, end: int) -> bool:
+    """Whether the mention ending at text[:end] is the subject of a predicate, later in its
+    sentence, that says the decision leaves it as it is (with no other subject between)."""
+    tail = re.split(r"[.;:!?](?:\s|$)", text[end:])[0]
+    m = _LEFT_ALONE.search(tail)
+    return m is not None and _NEW_SUBJECT.search(tail[: m.start()]) is None
 
 
 # A denial that follows what it denies ("the Treasury is not asked for anything").
@@ -1364,14 +1396,36 @@ def touched_by_text(
     return list(_READINGS.remember(key, lambda: tuple(_touched_by_text(text, government, orgs, parties))))
 
 
-def _touched_by_text(
+def _parties_as_others(
     text: str, government: str, orgs: Mapping[str, Organisation], parties: Sequence[str]
-) -> list[tuple[str, str]]:
+) -> tuple[str, set[str]]:
+    """The text with each party's name read as one word of another side's, and the words that
+    name an actor other than `government` (the parties' word among them)."""
     # A party's own forces ("the Lowland Freedom Army") are not ours: each party's name
     # stands as one word of another side's, so that what it holds is not ours either.
     for party in parties:
         text = re.sub(re.escape(party), _PARTY, text, flags=re.IGNORECASE)
-    others = _other_holders(orgs, parties, government) | {_PARTY.casefold()}
+    return text, _other_holders(orgs, parties, government) | {_PARTY.casefold()}
+
+
+def _leverage_kinds_in_decision(
+    text: str, government: str, orgs: Mapping[str, Organisation], parties: Sequence[str]
+) -> list[str]:
+    """Kinds of leverage a decision's words bring in: named and put to work, not denied ("no
+    sanctions are proposed"), named only in a demand turned down, another side's, or said
+    to be left alone by the decision ("the sanctions review is not affected by it")."""
+    text, others = _parties_as_others(text, government, orgs, parties)
+    return [
+        kind
+        for kind, pattern in _TEXT_KINDS
+        if any(not _not_put_to_work(text, m.start(), m.end(), others) for m in pattern.finditer(text))
+    ]
+
+
+def _touched_by_text(
+    text: str, government: str, orgs: Mapping[str, Organisation], parties: Sequence[str]
+) -> list[tuple[str, str]]:
+    text, others = _parties_as_others(text, government, orgs, parties)
     # An international body's words mark means as not ours either ("NATO naval forces").
     international = others | _INTERNATIONAL
     touched: list[tuple[str, str]] = []
@@ -1381,6 +1435,7 @@ def _touched_by_text(
                 m
                 for m in pattern.finditer(text)
                 if not _not_put_to_work(text, m.start(), m.end(), international)
+                and not _told_only(text, m.start(), m.end())
                 and not _its(text, m.start())
                 and not _topic(text, m.start())
             ),
@@ -1534,7 +1589,7 @@ def _requirements(
         if lev.status != "lifted":
             for kind in [lev.kind, *leverage_kinds_in_text(lev.description)]:
                 kinds.setdefault(kind, f"the initiative's {lev.kind} tool")
-    for kind in leverage_kinds_in_text(decision.text):
+    for kind in _leverage_kinds_in_decision(decision.text, gov, orgs, parties):
         kinds.setdefault(kind, "the decision's text")
     for kind, source in kinds.items():
         area = LEVERAGE_AREAS.get(kind)

@@ -1666,6 +1666,63 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         {("resources_lapse", ("t1",), "medium")},
         "lapses on 2026-07-31",
     ),
+    # --- secretariat capacity is its own resource: the officer staying on does not carry it
+    (
+        "a contracted secretariat ends before the track while the officer stays",
+        workspace(
+            {"resources": [*TRACK["resources"], {"kind": "staff", "until": "2026-07-15", "dedicated": True}]}
+        ),
+        {("resources_lapse", ("t1",), "medium")},
+        "staff line lapses on 2026-07-15",
+    ),
+    (
+        "near miss: a second secretariat contract picks up where the first ends",
+        workspace(
+            {
+                "resources": [
+                    *TRACK["resources"],
+                    {"kind": "staff", "until": "2026-07-15", "dedicated": True},
+                    {"kind": "staff", "until": "2026-11-30", "dedicated": True},
+                ]
+            }
+        ),
+        set(),
+        "",
+    ),
+    # --- means named only to say nobody uses them, or that the decision leaves them alone
+    (
+        "near miss: nothing of the defence ministry is used",
+        said("Share the flood maps drawn by local volunteers; nothing from the Air Force is requested."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: sanctions named only as left alone by the decision",
+        said(
+            "Open a channel with the port elders. The sanctions listings of the shipping firms are "
+            "unaffected by this decision."
+        ),
+        set(),
+        "",
+    ),
+    (
+        "sanctions named and put to work, another matter left alone beside them",
+        said("Propose targeted sanctions on the checkpoint commanders, and the convoy plan is unchanged."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "near miss: a department only kept informed, in the passive",
+        said("Seek a meeting with the river council; the Ministry of Finance will be kept informed."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: the defence attachés are only briefed",
+        said("Hand over the protest note, then brief our defence attachés in the region."),
+        set(),
+        "",
+    ),
 ]
 
 
@@ -1827,6 +1884,21 @@ def test_signoff_status_from_plain_data() -> None:
 )
 def test_leverage_kinds_in_text(text: str, kinds: list[str]) -> None:
     assert signoffs.leverage_kinds_in_text(text) == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "finance"),
+    [
+        ("Prepare targeted sanctions on the commanders", True),
+        ("No sanctions are proposed at this stage", False),
+        ("Their sanctions regime stays unchanged", False),
+        ("The sanctions review remains untouched by this decision", False),
+        ("The sanctions review of the traders goes ahead, while the visit plan is unchanged", True),
+    ],
+)
+def test_leverage_named_in_a_decision_is_read_in_its_sentence(text: str, finance: bool) -> None:
+    snap = Snapshot.from_document(workspace(decisions=[dec("d1", text=text, signed=("varnia-mfa",))]))
+    assert ("varnia-fin" in signoffs.status(snap, "d1").required) is finance
 
 
 _DECISION_KINDS = {"missing_signoff", "signoff_declined", "acted_without_signoff"}

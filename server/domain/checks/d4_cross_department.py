@@ -220,10 +220,19 @@ def _lapses(snapshot: Snapshot, i: Initiative, today: dt.date) -> list[tuple[dt.
     judged on what it has (and the track's borrowed resources are a finding of their
     own); logistics only on its dedicated lines: a borrowed airlift or loaned vehicles
     are help for a while, while a charter taken for the track is part of its means.
+    Staff capacity bought as a resource line (a secretariat, a contract) is a kind of its
+    own beside the track's staff: the paper asks for dedicated staff and, apart, for
+    "secretariat capacity to collect the evidence base", so an officer staying on does
+    not carry a secretariat whose contract ends.
     """
     # A track with no end outlives every dated line; only lines already gone count then.
     horizon = i.end or today
-    kinds: dict[str, list[tuple[dt.date | None, str, bool]]] = {"staff": [], "funding": [], "logistics": []}
+    kinds: dict[str, list[tuple[dt.date | None, str, bool]]] = {
+        "staff": [],
+        "staff capacity": [],
+        "funding": [],
+        "logistics": [],
+    }
     kinds["staff"] += [
         (s.until, f"staff line of {_org_name(snapshot, s.org)} ({s.fte:g} FTE)", s.dedicated)
         for s in i.staff
@@ -232,7 +241,8 @@ def _lapses(snapshot: Snapshot, i: Initiative, today: dt.date) -> list[tuple[dt.
     for r in i.resources:
         amount = f" {r.amount:,.0f} {r.currency or ''}".rstrip() if r.amount is not None else ""
         owner = f" of {_org_name(snapshot, r.org)}" if r.org else ""
-        kinds.setdefault(r.kind, []).append((r.until, f"{r.kind} line{owner}{amount}", r.dedicated))
+        line_kind: str = "staff capacity" if r.kind == "staff" else r.kind
+        kinds.setdefault(line_kind, []).append((r.until, f"{r.kind} line{owner}{amount}", r.dedicated))
     out: list[tuple[dt.date, str]] = []
     for kind, every in kinds.items():
         lines = [(d, what) for d, what, dedicated in every if dedicated]
