@@ -260,6 +260,8 @@ class LogFilters:
     org_id: int | None = None
     kind: str | None = None
     entry_type: str | None = None
+    # Entries of every type but these.
+    other_than: tuple[str, ...] = ()
 
 
 def entries(
@@ -288,6 +290,8 @@ def entries(
         q = q.where(LogEntry.kind == f.kind)
     if f.entry_type:
         q = q.where(LogEntry.entry_type == f.entry_type)
+    if f.other_than:
+        q = q.where(col(LogEntry.entry_type).not_in(f.other_than))
     if before is not None:
         q = q.where(col(LogEntry.id) < before)
     return list(db.exec(q.order_by(col(LogEntry.id).desc()).limit(limit)).all())

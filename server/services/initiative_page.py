@@ -49,6 +49,14 @@ class AlertView:
     hidden_others: int = 0  # 1 when the alert also concerns a track not shared with the reader
 
 
+# A track's page shows its newest decisions, each with its sign-offs, and its newest other
+# entries (sharing, coordination, dismissals): what a page costs stays the same however
+# long the track's history grows, and the decision log filtered by the track has the rest.
+DECISIONS_SHOWN = 20
+OTHERS_SHOWN = 50
+DECISION_TYPES = ("decision", "signoff", "decline")
+
+
 @dataclass
 class DecisionView:
     entry: LogEntry
@@ -70,6 +78,9 @@ class InitiativePage:
     decisions: list[DecisionView]
     other_entries: list[LogEntry]
     alerts: list[AlertView]
+    # Whether the track has decisions older than those shown (the decision log has them all).
+    older_decisions: bool = False
+    older_others: bool = False
     proposed: list[Organisation] = field(default_factory=list)
     departments: list[Organisation] = field(default_factory=list)
     coordinate_with: list[Initiative] = field(default_factory=list)
@@ -168,18 +179,24 @@ def page(db: Session, actor: User | None, initiative_id: int, block: str | None 
     parts = BLOCK_PARTS.get(block) if block is not None else None
     view = initiatives.view(db, actor, initiative_id, parts)
     whole = block is None
-    entries = (
-        decisions.entries(db, actor, LogFilters(initiative_id=initiative_id))
-        if whole or block == "decision_log"
-        else []
-    )
+    shown: list[LogEntry] = []
+    others: list[LogEntry] = []
+    if whole or block == "decision_log":
+        shown = decisions.entries(
+            db, actor, LogFilters(initiative_id=initiative_id, entry_type="decision"), DECISIONS_SHOWN + 1
+        )
+        others = decisions.entries(
+            db, actor, LogFilters(initiative_id=initiative_id, other_than=DECISION_TYPES), OTHERS_SHOWN + 1
+        )
     orgs, people = names(db, people_ids=_people_named(view))
     out = InitiativePage(
         view=view,
         orgs=orgs,
         people=people,
-        decisions=decision_views(db, actor, entries),
-        other_entries=[e for e in entries if e.entry_type not in ("decision", "signoff", "decline")],
+        decisions=decision_views(db, actor, shown[:DECISIONS_SHOWN]),
+        older_decisions=len(shown) > DECISIONS_SHOWN,
+        other_entries=others[:OTHERS_SHOWN],
+        older_others=len(others) > OTHERS_SHOWN,
         alerts=alerts_on(db, actor, [initiative_id]) if whole or block == "alerts" else [],
         charts={
             m.id: metric_chart.chart(m, view.actuals.get(m.id, [])) for m in view.lines.get("metrics", [])
