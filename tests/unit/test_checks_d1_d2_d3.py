@@ -691,6 +691,16 @@ D2_CASES = [
         set(),
         id="near-miss-seated-at-talks-on-access",
     ),
+    pytest.param(
+        ws(track(description="Aid will flow to Vell as soon as the parties sign the ceasefire.")),
+        set(),
+        id="near-miss-aid-waits-on-a-halt-is-n1s-alone-for-the-learned-reading-too",
+    ),
+    pytest.param(
+        ws(track(description="Stage 1: Hadra endorses the border roadmap. Stage 2: shelter kits for Ostra.")),
+        {("aid_traded_for_concession", ("t1",))},
+        id="plan-in-stages-puts-aid-after-a-concession",
+    ),
 ]
 
 

@@ -178,6 +178,22 @@ CASES = [
     # a referendum is an electoral event; a customs post handed back is a concession, not paperwork
     ("Fuel for the clinics in return for postponing the referendum on the valley's status.", {"D2", "N1"}),
     ("Seed distributions resume once the LFA hands back the customs post at Ostra.", {"D2", "N1"}),
+    # people of a side set free are a concession; "day three of the truce" counts into the halt
+    ("Hadra is to free the jailed mayors in return for the reopening of the Ostra crossing.", {"D2", "N1"}),
+    ("The relief corridor to Vell opens on day two of the truce.", {"N1"}),
+    # the price and the aid as two lacks
+    ("No truce, no convoys.", {"N1"}),
+    ("No recognition of the council, no food aid.", {"D2", "N1"}),
+    ("No diversion, no looting: aid goes to households directly.", set()),
+    # a halt that comes first, and one that only sets a deadline or is told
+    ("We need a local truce ahead of the vaccination round in Vell.", {"N1"}),
+    ("Pre-position the medical supplies before the truce expires.", set()),
+    ("A ceasefire was agreed before the convoys arrived.", set()),
+    # a plan in stages: the aid in a stage after the price
+    ("Phase 1: a ceasefire around Vell. Phase 2: relief convoys into the town.", {"N1"}),
+    ("(1) Hadra recognises the council; (2) food aid to its districts.", {"D2", "N1"}),
+    ("Phase 1: needs assessment in Vell. Phase 2: relief convoys into the town.", set()),
+    ("Step 1: report ceasefire violations. Step 2: convoys resume.", set()),
 ]
 
 

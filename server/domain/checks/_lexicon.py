@@ -200,6 +200,8 @@ LINK = family(
     r"(?:scheduled|timed|planned|organi[sz]ed|arranged|paced)\s+(?:around|according\s+to|to\s+match|with|to\s+coincide\s+with|to)",
     r"to\s+coincide\s+with",
     # a start set on a moment of something else: "resume on the first day of the truce", "from the signing of the pact"
+    # or counted into it: "open on day three of the truce", "from week 2 of the ceasefire"
+    r"(?:on|from|by)\s+(?:day|week)\s+(?:one|two|three|four|five|six|seven|\d+)\s+of",
     r"(?:on|from|with|at)\s+the\s+(?:first\s+(?:day|week|hour|morning)|start|onset|beginning|signing|signature|entry\s+into\s+force|"
     r"conclusion|announcement)\s+of",
     # the progress may be named as a party's: "in line with the Front's progress on ..."
@@ -318,6 +320,11 @@ POLITICAL = family(
     r"(?:release|releases|released|releasing|free|freeing|freed)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|all\s+)?"
     r"(?:captured\s+|detained\s+|jailed\s+)?(?:fighters|militants|combatants|commanders|members)(?!\s+of\s+(?:aid|relief|humanitarian))",
     r"hostages?",
+    # people of a side held and set free: "release the mayors", "the release of detained council members"
+    # (not aid workers, whose release is a protection aim of its own)
+    r"(?:release|releases|released|releasing|free|freeing|freed)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|all\s+|our\s+)?"
+    r"(?:[\w'’-]+\s+){0,2}?(?:mayors?|officials|council\s+members|councill?ors|diplomats|envoys|ministers|deputies|"
+    r"governors?|judges|clerics|chiefs|officers|soldiers|pilots|nationals|citizens|journalists|activists|students)\b",
     r"(?<!visit\s)(?<!visits\s)(?<!to\s)detainees?(?!\s+(?:visits?|conditions?|welfare|treatment))",
     r"(?:hand\w*|turn\w*)\s+over\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:suspects?|fugitives?|leaders?|commanders?)",
     r"extradit\w*",
@@ -353,7 +360,7 @@ POLITICAL = family(
     r"defect\w*",
     r"(?:position|stance|line)\s+(?:on|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:dispute|border|talks|question|issue|resolution|vote|status)",
     r"(?:border|territorial|maritime)\s+disputes?",
-    r"(?:outcome|result|conclusion|success|progress)\s+(?:of|in|on)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
+    rf"(?:outcome|result|conclusion|success|progress)\s+(?:of|in|on)\s+(?:the\s+)?{_NOT_HALT_TEXT}(?:[\w'’-]+\s+){{0,3}}?"
     r"(?:talks|negotiations|process|track|dialogue|deal)",
     r"(?:political|security|economic|trade|peace|status|normali[sz]ation|constitutional|military|market|mining|debt)\s+track",
     r"(?:peace|framework|political|status|trade)\s+(?:plan|framework|accord|roadmap)",
@@ -535,7 +542,8 @@ TRUCE = r"(?:cease[\s-]*fires?|truces?|armistices?|cessations?\s+of\s+hostilitie
 AGENDA_EVENT = (
     r"(?:(?:political|peace|status|normali[sz]ation|constitutional|trade|security|border|unity|power-sharing)\s+"
     r"(?:talks|process|track|negotiations|dialogue|deal|agreement|settlement|roadmap)|elections?|recogni(?:tion|[sz]\w*)|"
-    r"normali[sz]\w*|sanctions|trade\s+(?:deal|agreement)|diplomatic\s+relations"
+    r"normali[sz]\w*|sanctions|trade\s+(?:deal|agreement)|diplomatic\s+relations|referend(?:um|a|ums)"
+    r"|(?:peace|political|status|normali[sz]ation|constitutional|unity|power-sharing)\s+plan"
     # talks named by their subject, not a humanitarian one: "the negotiations on the border"
     rf"|(?:talks|negotiations|dialogue|process)\s+(?:on|over|about)\s+(?:the\s+|its\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}"
     r"(?:[\w'’-]+\s+){0,2}?(?:border|boundary|status|recognition|elections?|constitution|territor\w*|sovereignty|"

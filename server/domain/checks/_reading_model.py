@@ -241,6 +241,9 @@ def _judged(
     principle forbids; only sentences it scores (`speaks`, `ties`) are read, in one batch."""
     # a statement of when the work stops, or of harm answered, is a red line's business, never a price
     # nor one whose every condition is the aid's own needs (its staff, trucks, permits, safety)
+    # nor one the clause reading holds to be the other principle's alone: aid waiting on a halt in the
+    # fighting is N1's, aid steered by its recipients' side or put to work on a party is D2's
+    alone = _condition.AGENDA_KIND if principle == "N1" else _condition.HALT_KIND
     said = [
         x
         for x in said
@@ -248,12 +251,19 @@ def _judged(
         and ties(x[0])
         and not _condition.stops_on_harm(x[0])
         and not _condition.own_needs_only(x[0], v)
+        and not _only_kind(x[0], v, humanitarian, alone)
     ]
     if not said:
         return []
     r = reading()
     p = r.probabilities(_input([(x, where) for x, where, _ in said], v, humanitarian), principle)
     return [x for x, q in zip(said, p, strict=True) if q >= r.threshold[principle]]
+
+
+def _only_kind(sentence: str, v: Voice, humanitarian: bool, kind: str) -> bool:
+    """Whether every condition the clause reading finds in a sentence is of this kind (and it finds one)."""
+    kinds = {c.kind for c in _condition.conditions(sentence, v, humanitarian)}
+    return kinds == {kind}
 
 
 def flagged(sentences: list[str], v: Voice, humanitarian: bool, where: str, principle: str) -> list[str]:

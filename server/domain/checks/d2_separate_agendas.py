@@ -26,8 +26,10 @@ makes the one wait on the other. The sentence must be the track's own: a denial 
 is not conditional on recognition"), a rejection, or another side's demand reported
 ("Moravel insists relief must wait until the Committee disarms") raises nothing, unless
 we take the demand up ("we accepted their demand that ..."). A deal may span two clauses
-("recognition of its customs office; in return, convoys may pass") or tell a party what
-it must do first ("must join the status talks before the next tranche of aid").
+("recognition of its customs office; in return, convoys may pass"), tell a party what
+it must do first ("must join the status talks before the next tranche of aid"), set the
+two as lacks ("no recognition, no relief") or lay a plan out in stages with the aid in a
+stage after the price ("Phase 1: the Council endorses the roadmap. Phase 2: food aid").
 
 Besides the phrase rules, a clause-level reading of condition (`_condition`, shared with
 N1) cuts each statement into what waits and what it waits on, whatever the words: on a
@@ -457,7 +459,7 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
             *ordered(sentence, [_REWARD, words(r"with"), _GIVE], gap=50),
         ]
         found += bundled(sentence, _GIVE, _CONCESSION)
-    return found + reciprocal(sentence, v)
+    return found + reciprocal(sentence, v) + no_price_no_aid(sentence, _GIVE, _CONCESSION)
 
 
 def _names_party(words_after: str, v: Voice) -> bool:
@@ -497,6 +499,60 @@ def reciprocal(sentence: str, v: Voice) -> list[Span]:
         if aid is not None and price[b] is not None:
             start = offset + body.find(parts[a].strip()) + aid.start()
             return [Span(start, start + len(aid.group(0)))]
+    return []
+
+
+# "No recognition, no relief": the second withheld for as long as the first is missing.
+_NO_X_NO_Y = re.compile(
+    r"\bno\s+(?P<x>[^,;:.!?()]{1,60}?)\s*(?:,|;|:|\u2013|\u2014|\s-|=|->)\s*(?:then\s+)?no\s+(?P<y>[^,;:.!?()]{1,60})",
+    re.IGNORECASE,
+)
+
+
+def no_price_no_aid(sentence: str, give: re.Pattern[str], price: re.Pattern[str]) -> list[Span]:
+    """The price and the aid set as two lacks: "no ceasefire, no convoys", "no recognition, no relief"."""
+    return [
+        Span(m.start(), m.end())
+        for m in _NO_X_NO_Y.finditer(sentence)
+        if price.search(m.group("x")) and not give.search(m.group("x")) and give.search(m.group("y"))
+    ]
+
+
+# The marks of a plan laid out in stages: "Phase 1:", "step two", "(2)", "2.", "Second:".
+_STAGE = re.compile(
+    r"(?:^|(?<=[\s(;:,.]))(?:(?:phase|step|stage)\s*(?:\d+|one|two|three|four|five|I{1,3}|IV|[a-e])\b\s*[:.)\u2013\u2014-]?"
+    r"|\(\d\)|(?<![\w.])\d[.)](?=\s)|(?:first|second|third|fourth|finally)\s*:)",
+    re.IGNORECASE,
+)
+
+
+def staged(
+    text: str, give: re.Pattern[str], price: re.Pattern[str], v: Voice, setting: re.Pattern[str] | None = None
+) -> list[str]:
+    """A plan laid out in stages that puts a price in one stage and aid or access in a later one.
+
+    "Phase 1: ceasefire. Phase 2: relief deliveries", "(1) recognition of the council; (2)
+    food aid": the aid is sequenced after the price, as surely as with "only once". A stage
+    that names the aid beside the price orders nothing; a `setting` after the price ("ceasefire
+    violations", "the ceasefire line") names no price.
+    """
+    marks = list(_STAGE.finditer(text))
+    if len(marks) < 2:
+        return []
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    stages = [text[m.end() : end] for m, end in zip(marks, ends, strict=True)]
+    for n, first in enumerate(stages):
+        if give.search(first) or narrated(first):
+            continue
+        if not any(
+            asserted(first, m.start(), m.end(), v) and not (setting and setting.match(first[m.end() :]))
+            for m in price.finditer(first)
+        ):
+            continue
+        if any(
+            asserted(later, g.start(), g.end(), v) for later in stages[n + 1 :] for g in give.finditer(later)
+        ):
+            return [" ".join(text.split())]
     return []
 
 
@@ -604,6 +660,8 @@ def trades(text: str, v: Voice, humanitarian: bool = False) -> list[str]:
         )
     ]
     found += [sentence for sentence in parts if sentence not in found and paired_within(sentence, v)]
+    if not found:
+        found += staged(text, _GIVE, _CONCESSION, v)
     for n, (first, second) in enumerate(zip(parts, parts[1:], strict=False)):
         if second in found or first in found:
             continue

@@ -17,7 +17,10 @@ Beside the phrase rules, the clause-level reading of condition shared with D2
 (`_condition`) reads the same framing in grammar no phrase foresaw: a halt or a price in
 a condition clause of any marker, in the statement before ("No truce is agreed yet.
 Until there is one, ..."), named as a precondition, or work packed into halts; and
-another side allowed to stop aid while it fights.
+another side allowed to stop aid while it fights. The structure of a text frames it
+too: the two set as lacks ("no truce, no convoys"), a halt that must come first ("a
+truce ahead of the vaccination round"), a plan in stages with the work in a stage after
+the halt ("Phase 1: ceasefire. Phase 2: relief convoys").
 
 A ceasefire on its own is no finding: a political track may well negotiate or monitor
 one. A humanitarian track that takes a halt in the fighting as its own aim (in its title,
@@ -97,10 +100,12 @@ from server.domain.checks.d2_separate_agendas import (
     DEFERRED,
     bundled,
     deferred_price,
+    no_price_no_aid,
     paired,
     paired_within,
     party_price,
     resolve,
+    staged,
     swapped,
 )
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
@@ -284,6 +289,13 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
         *ordered(sentence, [_ACCESS, _CHIP], gap=30),
     ]
     found += bundled(sentence, _WORK, _PRICE)
+    # no ceasefire, no convoys
+    found += no_price_no_aid(sentence, _WORK, _PRICE)
+    # a halt that comes first: "we need a ceasefire before the teams can go in" (not what happened)
+    if not told:
+        found += ordered(
+            sentence, [_HALT_COMES, words(r"before|prior\s+to|ahead\s+of"), _WORK], gap=40, boundary=_BOUNDARY
+        )
     return found
 
 
@@ -362,6 +374,10 @@ def framings(text: str, v: Voice, plan: bool = False, humanitarian: bool = False
             )
         ):
             out.setdefault(CONDITIONAL, []).append(f"{first} {second}")
+    if CONDITIONAL not in out:
+        # a plan in stages: "Phase 1: ceasefire. Phase 2: relief deliveries"
+        if stages := staged(text, _WORK, _PRICE, v, setting=_SETTING_AFTER):
+            out[CONDITIONAL] = stages
     return out
 
 
