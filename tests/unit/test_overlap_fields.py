@@ -230,3 +230,24 @@ def test_pay_or_sparing_and_the_service_are_other_questions(a: str, b: str) -> N
 def test_pay_or_sparing_in_other_words_is_one_question(a: str, b: str) -> None:
     assert not _other_questions(a, b)
     assert _score([a], [b]) >= THRESHOLD
+
+
+def test_short_forms_of_the_field_are_spelt_out() -> None:
+    assert text.spelt_out("MEDEVAC for the wounded, UXO cleared") == (
+        "medical evacuation for the wounded, unexploded ordnance cleared"
+    )
+    # Read as the words they stand for, in the vector and in the fields.
+    assert "medical evacuation" in " ".join(text.sentences("MEDEVAC, northern valley", []))
+    assert "civilians" in _fields("EWIPA: restraint by the air force")
+    # A short form inside another word, or of another sense, stays as written.
+    assert text.spelt_out("WASHINGTON talks") == "WASHINGTON talks"
+
+
+def test_one_question_in_short_forms_and_in_plain_words_is_one() -> None:
+    assert (
+        _score(
+            ["MEDEVAC of wounded civilians from the old town"],
+            ["the injured taken out of the old town to hospitals"],
+        )
+        >= THRESHOLD
+    )

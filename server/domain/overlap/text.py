@@ -10,7 +10,9 @@ structure (the index's party sets and blocks), so the vector keeps only the ques
 what is to be released, repaired, delivered or allowed.
 
 A name, here, is a capitalised word after a sentence's first word, or a first word
-that the model's vocabulary does not know as a lower-case word ("Brask", "Ostra").
+that the model's vocabulary does not know as a lower-case word ("Brask", "Ostra"). The
+short forms officials write for the questions of the field (MEDEVAC, UXO) are spelt out
+first (`spelt_out`), so that they are read as the words they stand for.
 Words that only say what kind of place a track works at (airport, bridge, camp,
 station, warehouse: `SITE_WORDS`) are left out for the same reason: two departments on
 the same bridge with other aims share "bridge", and one flight route told as "landing
@@ -109,6 +111,43 @@ def _common(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(w for t in texts for w in _WORD.findall(t) if w[:1].islower())
 
 
+# The short forms officials write for the questions of humanitarian work, spelt out: a
+# word in capitals is otherwise left out like a name, and one desk's "MEDEVAC" is another's
+# "medical evacuation". Only forms with one sense in the field; organisations' names stay out.
+_SHORT_FORMS = {
+    "MEDEVAC": "medical evacuation",
+    "Medevac": "medical evacuation",
+    "CASEVAC": "casualty evacuation",
+    "EWIPA": "explosive weapons in populated areas",
+    "PoC": "protection of civilians",
+    "HNS": "humanitarian notification system",
+    "DECON": "deconfliction",
+    "NSL": "no-strike list",
+    "IDP": "internally displaced person",
+    "IDPs": "internally displaced persons",
+    "UXO": "unexploded ordnance",
+    "ERW": "explosive remnants of war",
+    "IHL": "international humanitarian law",
+    "NFI": "non-food items",
+    "NFIs": "non-food items",
+    "WASH": "water, sanitation and hygiene",
+    "GBV": "gender-based violence",
+    "SGBV": "sexual and gender-based violence",
+    "CAAC": "children and armed conflict",
+    "UASC": "unaccompanied and separated children",
+    "MHPSS": "mental health and psychosocial support",
+    "HLP": "housing, land and property",
+    "DDR": "disarmament, demobilisation and reintegration",
+    "CoH": "cessation of hostilities",
+}
+_SHORT_FORM = re.compile(r"\b(?:" + "|".join(sorted(_SHORT_FORMS, key=len, reverse=True)) + r")\b")
+
+
+def spelt_out(text: str) -> str:
+    """A text with the short forms of `_SHORT_FORMS` written out."""
+    return _SHORT_FORM.sub(lambda m: _SHORT_FORMS[m.group(0)], text)
+
+
 def _said(aims: Iterable[str], objectives: Iterable[str], description: str) -> list[str]:
     said = [s for s in dict.fromkeys(s.strip() for s in (*aims, *objectives)) if s]
     if not said and description.strip():
@@ -116,11 +155,17 @@ def _said(aims: Iterable[str], objectives: Iterable[str], description: str) -> l
     return said
 
 
+def _texts(title: str, aims: Iterable[str], objectives: Iterable[str], description: str) -> tuple[str, ...]:
+    """A track's sentences as read: the title, its aims and objectives (the description
+    when it has neither), short forms spelt out."""
+    return tuple(spelt_out(t) for t in (title, *_said(aims, objectives, description)))
+
+
 def sentences(
     title: str, aims: Iterable[str], objectives: Iterable[str] = (), description: str = ""
 ) -> list[str]:
     """The sentences a track's vector is made of, names and site words removed, each once."""
-    texts = (title, *_said(aims, objectives, description))
+    texts = _texts(title, aims, objectives, description)
     common = _common(texts)
     out = [" ".join(_split(s, common)[0]) for s in texts]
     return [s for s in out if s]
@@ -131,7 +176,7 @@ def names(
 ) -> frozenset[str]:
     """The names a track's title and aims use (lower case): places, and parties or
     organisations, which the index sets apart (`OverlapIndex.sites`)."""
-    texts = (title, *_said(aims, objectives, description))
+    texts = _texts(title, aims, objectives, description)
     common = _common(texts)
     return frozenset(n for s in texts for n in _split(s, common)[1])
 
@@ -454,7 +499,8 @@ def fields(title: str, aims: Iterable[str], objectives: Iterable[str] = (), desc
     said = [s for s in (*aims, *objectives) if s.strip()]
     if not said:
         said = [description]
-    return _track_fields((title, *said)) | _asks_of((title, *said))
+    texts = tuple(spelt_out(t) for t in (title, *said))
+    return _track_fields(texts) | _asks_of(texts)
 
 
 # Payment that a party demands of aid (a fee at a checkpoint, a bribe) hinders passage: it
@@ -641,7 +687,7 @@ def asks(title: str, aims: Iterable[str], objectives: Iterable[str] = (), descri
     said = [s for s in (*aims, *objectives) if s.strip()]
     if not said:
         said = [description]
-    return _asks_of((title, *said))
+    return _asks_of(tuple(spelt_out(t) for t in (title, *said)))
 
 
 @functools.lru_cache(maxsize=65536)
