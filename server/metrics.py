@@ -41,6 +41,13 @@ REQUESTS_SHED = Counter(
     ["reason"],
     registry=REGISTRY,
 )
+QUEUE_SECONDS = Histogram(
+    "accord_http_request_queue_seconds",
+    "Time a request waited at the admission gates before any work began (writes: both gates).",
+    ["kind"],
+    buckets=(0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0),
+    registry=REGISTRY,
+)
 IN_FLIGHT = Gauge(
     "accord_http_requests_in_flight", "Requests admitted and not yet answered.", registry=REGISTRY
 )

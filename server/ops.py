@@ -249,6 +249,7 @@ class OpsMiddleware:
 
         state: dict[str, Any] = scope.setdefault("state", {})
         state["request_id"] = request_id
+        admitted = started
         try:
             if not (path in EXEMPT or path.startswith("/static/")):
                 refused = None
@@ -258,6 +259,10 @@ class OpsMiddleware:
                 if refused is None:
                     # Past the write gate a save goes ahead of queued reads (a few at a time).
                     refused = await slot.take(urgent=writing)
+                admitted = time.perf_counter()
+                metrics.QUEUE_SECONDS.labels("write" if scope.get("method") in WRITES else "read").observe(
+                    admitted - started
+                )
                 if refused is not None:
                     release()
                     metrics.REQUESTS_SHED.labels(refused).inc()
@@ -273,17 +278,22 @@ class OpsMiddleware:
             elapsed = time.perf_counter() - started
             template = self.template_of(scope)
             metrics.observe_request(str(scope.get("method", "")), template, status, elapsed)
+            # How much of it the request waited at the gates, before any work: a slow answer
+            # that mostly queued says the process is saturated, not that the route is slow.
+            queued = (admitted - started) * 1000
             log.info(
-                "%s %s %d %.1f ms",
+                "%s %s %d %.1f ms (queued %.1f ms)",
                 scope.get("method"),
                 path,
                 status,
                 elapsed * 1000,
+                queued,
                 extra={
                     "method": scope.get("method"),
                     "route": template,
                     "status": status,
                     "ms": round(elapsed * 1000, 1),
+                    "queued_ms": round(queued, 1),
                 },
             )
             touch = state.get("touch_after")

@@ -117,6 +117,7 @@ def test_metrics_off_by_default_then_behind_a_token(
         "accord_http_request_duration_seconds_bucket",
         "accord_sse_streams_open",
         "accord_http_requests_in_flight",
+        'accord_http_request_queue_seconds_count{kind="read"}',
         "accord_database_up 1.0",
         "accord_outbox_backlog",
     ):
@@ -243,6 +244,7 @@ def test_a_whole_run_logs_no_secret_and_carries_request_ids_into_tasks(
     assert web_lines and all({"ts", "level", "logger", "message", "request_id"} <= set(x) for x in web_lines)
     access = [x for x in web_lines if x["logger"] == "accord.access"]
     assert any(x["request_id"] == "save-req-0001" and x["status"] == 201 for x in access)
+    assert all(0 <= x["queued_ms"] <= x["ms"] for x in access)
     assert any(x["route"] == "/api/v1/initiatives/{initiative_id}/decisions" for x in access)
 
 
