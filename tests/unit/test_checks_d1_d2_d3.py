@@ -701,6 +701,21 @@ D2_CASES = [
         {("aid_traded_for_concession", ("t1",))},
         id="plan-in-stages-puts-aid-after-a-concession",
     ),
+    pytest.param(
+        ws(track(metrics=[{"name": "LFA commanders who joined the peace talks", "kind": "outcome"}])),
+        {("political_aim", ("t1",))},
+        id="metric-counts-another-agendas-goal",
+    ),
+    pytest.param(
+        ws(track(description="Districts that back the unity government are prioritised for shelter kits.")),
+        {("aid_traded_for_concession", ("t1",))},
+        id="recipients-who-take-a-side-served-first",
+    ),
+    pytest.param(
+        ws(track(description="Households that lost their homes in Vell are prioritised for shelter kits.")),
+        set(),
+        id="near-miss-recipients-served-first-by-need",
+    ),
 ]
 
 

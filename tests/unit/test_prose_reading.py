@@ -194,6 +194,18 @@ CASES = [
     ("(1) Hadra recognises the council; (2) food aid to its districts.", {"D2", "N1"}),
     ("Phase 1: needs assessment in Vell. Phase 2: relief convoys into the town.", set()),
     ("Step 1: report ceasefire violations. Step 2: convoys resume.", set()),
+    # aid named as a gesture or one of the cards in another agenda's talks, or a lever in dealings with a party
+    ("Relief is a useful sign of goodwill in the border negotiations with Hadra.", {"D2"}),
+    ("Food aid to the LFA's districts is one of the cards we hold in the status talks.", {"D2"}),
+    ("Medical supplies remain a lever in our dealings with Hadra over the port.", {"D2"}),
+    ("Relief deliveries are Hadra's reward for joining the unity government.", {"D2"}),
+    # aid steered by allegiance, and aid that builds a party's hold
+    ("Our units will distribute food in villages that cooperate against the insurgents.", {"D2"}),
+    ("Relief will reinforce the government's control over the retaken districts.", {"D2"}),
+    # aid offered in the same breath as another agenda's text
+    ("Emergency food aid pledged alongside the trade agreement with Hadra.", {"D2", "N1"}),
+    # the track itself waiting on another agenda's track is D2's alone
+    ("This track will move forward only when the border track delivers the protocol.", {"D2"}),
 ]
 
 
@@ -218,6 +230,22 @@ def test_the_clause_reading_of_condition(text: str, kinds: set[str]) -> None:
     from server.domain.checks import _condition
 
     assert {c.kind for c in _condition.conditions(text, VOICE, humanitarian=True, plan=True)} == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tied"),
+    [
+        ("Convoys should reach Vell by May.", False),
+        ("Should Hadra sign the protocol, relief flights resume.", True),
+        ("Relief flights resume, should Hadra sign the protocol.", True),
+    ],
+)
+def test_the_learned_reading_takes_should_as_a_condition_only_where_it_heads_a_clause(
+    sentence: str, tied: bool
+) -> None:
+    from server.domain.checks import _reading_model
+
+    assert _reading_model.ties(sentence) is tied
 
 
 def test_a_heading_stays_with_its_clause_and_sentences_still_split() -> None:

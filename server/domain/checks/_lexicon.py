@@ -29,7 +29,8 @@ AID = family(
     r"medicines?",
     r"vaccin(?:es?|ations?)",
     r"health\s+(?:care|services|kits?|supplies|funding|programmes?)",
-    r"(?:hospital|clinic|health|relief|humanitarian|emergency|aid|nutrition|food|water|shelter|medical|vaccination|education)\s+"
+    r"(?:hospital|clinic|health|relief|humanitarian|emergency|aid|nutrition|food|water|shelter|medical|vaccination|education|"
+    r"cholera|outbreak|epidemic|protection|WASH|sanitation|winter|cash)\s+"
     r"(?:funding|funds|grants?|money|budgets?)",
     # health care funded as the object of a verb: "fund two new health centres", "equip the clinics"
     r"(?<=\s)(?:(?:fund|financ|build|rebuild|equip|staff|suppl|run)\w*\s+(?:[\w'’-]+\s+){0,3}?)"
@@ -262,7 +263,10 @@ TRADE_VERB = (
 # Calling aid an inducement: the bargaining-chip family.
 INDUCEMENT = (
     r"(?:bargaining\s+(?:chip|item|tool|card|counter)|chip|currency|lever|leverage|sweetener|bait|inducement|"
-    r"incentive|carrot|reward|quid\s+pro\s+quo|card|trade-?off|payment|price|pressure|tool\s+of\s+pressure)"
+    r"incentive|carrot|reward|quid\s+pro\s+quo|card|trade-?off|payment|price|pressure|tool\s+of\s+pressure|"
+    r"cards|levers|chips|carrots|incentives|sweeteners|rewards|"
+    # a political gesture made with aid: "a sign of goodwill in the status talks"
+    r"(?:sign|gesture|token|show|signal)\s+of\s+(?:good\s*will|good\s+faith)|goodwill\s+gesture)"
 )
 # Only these are damning on their own; "incentive" or "reward" need a political aim beside them.
 CHIP = r"(?:bargaining\s+(?:chip|item|tool|card|counter)|chip|currency|bait|quid\s+pro\s+quo)"
@@ -341,6 +345,7 @@ POLITICAL = family(
     r"regime\s+change",
     r"(?:political|governance|electoral|constitutional|institutional)\s+reforms?",
     r"(?:government|cabinet)\s+(?:of\s+national\s+unity|posts|seats)",
+    r"(?:join\w*|enter\w*)\s+(?:the\s+|a\s+)?(?:[\w'’-]+\s+)?(?:government|coalition|cabinet)",
     r"allegiance",
     r"loyalty",
     # a political gesture to an authority: "an upgrade of its liaison office", "accreditation of its envoy"
@@ -364,6 +369,9 @@ POLITICAL = family(
     r"(?:talks|negotiations|process|track|dialogue|deal)",
     r"(?:political|security|economic|trade|peace|status|normali[sz]ation|constitutional|military|market|mining|debt)\s+track",
     r"(?:peace|framework|political|status|trade)\s+(?:plan|framework|accord|roadmap)",
+    # another agenda's text or question named by its subject: "the border protocol", "the status question"
+    r"(?:border|boundary|status|territorial|sovereignty|autonomy|constitutional|power-sharing|normali[sz]ation|"
+    r"investment|fisheries|transit)\s+(?:protocol|treaty|pact|accord|charter|statute|memorandum|question|issue|file|dispute)s?",
 )
 MILITARY = family(
     r"withdraw\w*\s+(?:of\s+)?(?:its\s+|their\s+|the\s+|all\s+)?(?:[\w'’-]+\s+)?(?:from|forces|troops|fighters|units|militias?|positions?)",
@@ -523,7 +531,8 @@ WITHIN = (
 )
 # Negotiated on the same table as something else: "access discussed alongside the ceasefire terms".
 ALONGSIDE = (
-    r"(?:discuss|negotiat|agree|tabl|rais|handl|settl|bundl|packag|consider|decid|address|treat|pursu)\w*\s+(?:\w+\s+)?"
+    r"(?:discuss|negotiat|agree|tabl|rais|handl|settl|bundl|packag|consider|decid|address|treat|pursu|offer|sign|"
+    r"pledg)\w*\s+(?:\w+\s+)?"
     r"(?:alongside|together\s+with|in\s+tandem\s+with|in\s+the\s+same\s+(?:talks|package|negotiations|deal|round)\s+as)"
 )
 PROVIDES = (

@@ -219,7 +219,9 @@ def speaks(sentence: str, v: Voice, where: str = "") -> bool:
     return any(asserted(sentence, m.start(), m.end(), v) for m in _GIVE.finditer(sentence))
 
 
-_TIES = ("link", "exchange", "condition_head", "chip")
+_TIES = ("link", "exchange", "chip")
+# A condition that heads its clause ("Should the Front sign, ..."); inside a clause "should" is a modal.
+_HEAD = re.compile(rf"(?:^|[,;:(]\s*)\W*{lx.CONDITION_HEAD}", re.IGNORECASE)
 
 
 def ties(sentence: str) -> bool:
@@ -231,7 +233,9 @@ def ties(sentence: str) -> bool:
     without hanging on it. The rules read the truce's own wording; the reading does not
     guess.
     """
-    return bool(_CONDITIONAL.search(sentence)) or any(_PATTERNS[name].search(sentence) for name in _TIES)
+    return bool(_CONDITIONAL.search(sentence) or _HEAD.search(sentence)) or any(
+        _PATTERNS[name].search(sentence) for name in _TIES
+    )
 
 
 def _judged(

@@ -163,7 +163,10 @@ _ON = words(r"(?:on|upon|to|conditional\s+on|contingent\s+on|dependent\s+on|subj
 _AS = r"(?:as|is|are|remains?|becomes?|serves?\s+as|acts?\s+as|becoming|serving\s+as)\s+(?:a|an|the|our|their|its)?\s*"
 _CHIP = words(rf"{_AS}(?:\w+\s+)?{CHIP}")
 # "as leverage", "is part of the price": aid named as what pays or presses
-_AS_LEVER = words(rf"{_AS}(?:(?:a\s+)?part\s+of\s+(?:the\s+|our\s+|a\s+)?)?(?:\w+\s+)?{INDUCEMENT}")
+_AS_LEVER = words(
+    rf"{_AS}(?:(?:a\s+)?part\s+of\s+(?:the\s+|our\s+|a\s+)?|one\s+of\s+(?:the\s+|our\s+|its\s+|their\s+)?)?"
+    rf"(?:[\w'’-]+\s+)?{INDUCEMENT}"
+)
 # Aid said to give us a lever: "our food aid envelope gives us leverage in the status talks".
 _GIVES_LEVER = words(
     r"(?:gives?|giving|gave|provides?|lends?|affords?|buys?)\s+(?:us\s+|our\s+(?:\w+\s+)?\w+\s+)?(?:some\s+|real\s+|a\s+)?"
@@ -182,9 +185,10 @@ _TO_GET = words(
     r"|keep\s+(?:[\w'’-]+\s+){1,3}?at\s+the\s+(?:negotiating\s+)?table)"
 )
 _TO_GAIN = words(
-    rf"(?:to|in\s+order\s+to|so\s+as\s+to|and|help|helps|helping|(?:should|would|could|will|can|may|might)\s+help)\s+"
-    rf"(?:to\s+)?(?:boost|build|bolster|strengthen|increase|shore\s+up|win|gain|buy|earn|"
-    rf"secure|extend|consolidate|reward)\s+(?:[\w'’-]+\s+){{0,3}}?{STANDING}"
+    rf"(?:to|in\s+order\s+to|so\s+as\s+to|and|help|helps|helping|(?:should|would|could|will|can|may|might|must)(?:\s+help)?)\s+"
+    # a party may stand between: "help the Authority gain legitimacy"
+    rf"(?:to\s+)?(?:(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}?)??(?:boost|build|bolster|strengthen|increase|shore\s+up|win|gain|buy|"
+    rf"earn|create|generate|foster|reinforce|cement|entrench|secure|extend|consolidate|reward)\s+(?:[\w'’-]+\s+){{0,3}}?{STANDING}"
 )
 _SERVES = words(
     r"(?:in\s+support\s+of|to\s+support|supports?|serv(?:e|es|ing)|underpin\w*|as\s+part\s+of|part\s+of|"
@@ -204,15 +208,32 @@ _INTO_BARGAIN = words(
     r"(?:on|onto)\s+the\s+(?:negotiating\s+)?table|in(?:to)?\s+the\s+(?:talks|negotiations|bargain\w*|deal|package)"
 )
 # Aid given to those who do something: "for households in villages that vote for the unity list".
-_FOR_THOSE_WHO = words(r"(?:only\s+)?(?:for|to)\s+(?:[\w'’-]+\s+){0,4}?(?:that|who|which|whose)")
+_FOR_THOSE_WHO = words(r"(?:only\s+)?(?:for|to|in)\s+(?:[\w'’-]+\s+){0,4}?(?:that|who|which|whose)")
 _REWARD = words(r"(?:reward\w*|pay\w*|compensat\w*)")
+# People taking a side in the conflict: "cooperate against the insurgents", "back the government".
+_SIDE_TAKEN = words(
+    r"(?:cooperat\w*|work\w*|stand\w*|fight\w*|rise|rising|rose|organi[sz]\w*)\s+(?:with\s+(?:us|the\s+army|the\s+government)\s+)?"
+    r"against\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:insurgen\w*|rebels?|militants?|extremists?|guerrillas?|terrorists?|"
+    r"enemy|armed\s+(?:groups?|opposition)|government|regime|army|front|militias?)"
+    rf"|{_condition._ALLEGIANCE.pattern[2:-2]}"
+)
+# Recipients named by what they do for another agenda, then served first: "districts that back the
+# unity government will be prioritised for shelter kits".
+_RECIPIENTS_WHO = words(
+    r"(?:villages?|districts?|households?|communit\w+|famil\w+|areas?|tribes?|clans?|towns?|camps?|"
+    r"neighbourhoods?|municipalit\w+|regions?|provinces?|councils?)\s+(?:that|who|whose|which|where)"
+)
+_SERVED_FIRST = words(
+    r"(?:will\s+|would\s+|shall\s+|are\s+to\s+|to\s+)?(?:be\s+)?(?:prioriti[sz]ed|favou?red|first\s+in\s+line|"
+    r"(?:become\s+|are\s+)?eligible|qualify|get\s+priority|have\s+priority|receive\s+(?:more|extra|additional))\s+(?:for|to)?"
+)
 _NO = words(r"no")
 _WITHOUT = words(r"(?:without|unless|until|before)")
 _PACKAGE = words(
     r"(?:package|bundle|grand\s+bargain|together\s+or\s+not\s+at\s+all|all\s+or\s+nothing|single\s+deal|"
     r"one\s+deal|as\s+a\s+whole|quid\s+pro\s+quo)"
 )
-_POLITICS_NEAR = words(rf"(?:{CONCESSION}|talks|negotiat\w*|table|concessions?)")
+_POLITICS_NEAR = words(rf"(?:{CONCESSION}|talks|negotiat\w*|table|concessions?|dealings|relations\s+with)")
 
 
 # A party told what it must do first, and what it then gets.
@@ -263,7 +284,8 @@ _THIS_TRACK = words(
 # Talks or a track of another agenda, however named ("the Foreign Office's talks with the
 # Authority"); not talks about the aid itself ("the access talks").
 _OTHER_TALKS = words(
-    rf"(?:{CONCESSION}|(?!(?:access|humanitarian|aid|relief|convoy|delivery)\b)(?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?:{CONCESSION}|(?!(?:access|humanitarian|aid|relief|convoy|delivery|when|once|if|until|unless|after|only)\b)"
+    rf"(?:[\w'’-]+\s+){{0,3}}?"
     r"(?:talks|negotiations|track|process|dialogue|deal|roadmap))"
 )
 
@@ -420,6 +442,10 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [words(r"first"), _CONCESSION, words(THEN), _GIVE], gap=40),
         # cash assistance increased for households in villages that vote for the unity list
         *ordered(sentence, [_GIVE, _FOR_THOSE_WHO, _CONCESSION], gap=60, boundary=_BOUNDARY),
+        # food distributed in villages that cooperate against the insurgents: aid steered by allegiance
+        *ordered(sentence, [_GIVE, _FOR_THOSE_WHO, _SIDE_TAKEN], gap=60, boundary=_BOUNDARY),
+        # the same with the recipients named first: districts that back the government are prioritised for aid
+        *ordered(sentence, [_RECIPIENTS_WHO, _CONCESSION, _SERVED_FIRST, _GIVE], gap=50),
         # food for votes; recognition for access
         *swapped(sentence, _GIVE),
         # relief to win hearts and minds; aid to shore up the regime's legitimacy
@@ -863,6 +889,7 @@ _SWAYED = words(
 )
 
 
+_METRIC_AIM = re.compile(f"{_SWAYED.pattern}|{_AGENDA_AIM.pattern}", re.IGNORECASE)
 _WHO_DID = re.compile(r"\b(?:that|whose|who|which|where)\b", re.IGNORECASE)
 
 
@@ -892,7 +919,8 @@ def _aim_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     where += [(f"metric {n + 1}", m.name) for n, m in enumerate(i.metrics)]
     hits = []
     for place, text in where:
-        aims = _SWAYED if place.startswith("metric") else _AGENDA_AIM
+        # a metric counts people won over, or another agenda's goal reached ("commanders who joined the peace talks")
+        aims = _METRIC_AIM if place.startswith("metric") else _AGENDA_AIM
         if place.startswith("metric") and _counts_won_over(text):
             hits.append(f'{place}: "{excerpt(text)}"')
             continue
@@ -967,7 +995,7 @@ _DETERMINERS = (
 _HANDS_OUT = re.compile(
     r"\b(?:offer|provid|deliver|send|sent|suppl|fund|financ|pledg|promis|grant|extend|increas|doubl|expand|resum|channel|"
     r"restor|unlock|releas|dangl|propos|suspend|cut|withh[eo]ld|halt|freez|froze|reduc|scal(?:e|es|ed|ing)\s+(?:up|back|down)|"
-    r"sweeten\w*\s+(?:\w+\s+)?with)"
+    r"sweeten\w*\s+(?:\w+\s+){0,2}?with)"
     # One word may qualify the aid ("more winter relief"), not a preposition: "a payment
     # channel for relief salaries" names a channel, it hands nothing out.
     rf"\w*\s+(?:back\s+|off\s+)?(?:to\s+\w+\s+)?{_DETERMINERS}(?:(?!(?:for|of|in|on|at|by|from|with|into)\s)[\w-]+\s+)?{AID}\b"
