@@ -42,8 +42,9 @@ TOKENIZER_SHA256 = "dd33465341c98889c3338356b6200c8b232b89af5f1b7aa8e6ee1d4d7a69
 # against places, are sparing civilians; customs are access; payment demanded of aid is no
 # finance; vehicles or goods held or returned are neither detention nor return; 22: the pay
 # of a service's staff is a field of its own, and the fields are read sentence by sentence;
-# 23: the short forms officials write (MEDEVAC, EWIPA, UXO) are spelt out.
-TEXT_VERSION = 23
+# 23: the short forms officials write (MEDEVAC, EWIPA, UXO) are spelt out; 24: "unpaid"
+# names livelihoods as well as pay.
+TEXT_VERSION = 24
 MODEL_ID = f"minilm-l6-v2-static/{VECTORS_SHA256[:12]}/text{TEXT_VERSION}"
 DIMS = 128
 # From this many texts on, the tokenizer encodes them as one batch, in parallel.

@@ -202,6 +202,10 @@ def test_the_pay_of_a_service_staff_is_pay_not_the_service(aim: str) -> None:
     assert not got & {"education", "health"}
 
 
+def test_pay_is_a_question_inside_livelihoods() -> None:
+    assert {"pay", "livelihoods"} <= _fields("the valley's nurses unpaid since spring")
+
+
 def test_a_sentence_on_pay_and_on_the_service_names_both() -> None:
     assert {"pay", "education"} <= _fields("teachers' salaries paid and schools reopened")
 

@@ -348,7 +348,7 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     (
         "livelihoods",
         "fish* farm* harvest* crop crops livestock herd* pasture pastures grazing reed reeds market markets trader traders "
-        "livelihood livelihoods salary salaries wage wages arrears payroll stipend stipends orchard orchards|back_pay",
+        "livelihood livelihoods salary salaries wage wages arrears payroll stipend stipends unpaid orchard orchards|back_pay",
     ),
     (
         # Not "held by", "held in" or "held at": valleys held by a front, talks held in a
