@@ -716,6 +716,21 @@ D2_CASES = [
         set(),
         id="near-miss-recipients-served-first-by-need",
     ),
+    pytest.param(
+        ws(track(red_lines=[{"text": "the LFA does not sign the border protocol", "trigger": "pause"}])),
+        {("waits_on_political_events", ("t1",))},
+        id="red-line-on-another-agendas-failure",
+    ),
+    pytest.param(
+        ws(track(red_lines=[{"text": "Hadra refuses to recognise the council", "trigger": "withdraw"}])),
+        {("waits_on_political_events", ("t1",))},
+        id="red-line-on-a-partys-refusal",
+    ),
+    pytest.param(
+        ws(track(red_lines=[{"text": "relief becomes a chip in the status talks", "trigger": "withdraw"}])),
+        set(),
+        id="near-miss-red-line-guards-the-separation",
+    ),
 ]
 
 

@@ -206,6 +206,13 @@ CASES = [
     ("Emergency food aid pledged alongside the trade agreement with Hadra.", {"D2", "N1"}),
     # the track itself waiting on another agenda's track is D2's alone
     ("This track will move forward only when the border track delivers the protocol.", {"D2"}),
+    # politics named as such, and relations between states
+    ("Cash assistance to the north resumes only once political progress is made.", {"D2", "N1"}),
+    ("Food aid for Hadra's districts will flow when our embassy reopens there.", {"D2", "N1"}),
+    # someone unnamed who ties access is another side, reported
+    ("Anyone who ties passage to a truce will be reminded of IHL.", set()),
+    # two past events in time order set no price
+    ("Deliveries went ahead during last month's truce and continued after it collapsed.", set()),
 ]
 
 

@@ -844,6 +844,18 @@ def _read(statement: str, previous: str, v: Voice, humanitarian: bool, plan: boo
 _TRIGGER = re.compile(r"\b(?:if|when|whenever|should|in\s+the\s+event\s+(?:that|of)|once)\b", re.IGNORECASE)
 
 
+_AID_IN_PLAY = words(
+    r"(?:items?|chips?|cards?|bargain\w*|trad(?:e|es|ed|ing)|price|levers?|leverage\w*|currency|exchang\w*|conditions?|"
+    r"conditional\w*|instrumentali[sz]\w*|politici[sz]\w*)"
+)
+
+
+def guards_separation(red_line: str) -> bool:
+    """Whether a red line names aid put into play as what stops the work: "relief becomes a chip in the
+    status talks", "aid is made conditional on recognition". Such a red line guards the separation."""
+    return bool(_GIVE.search(red_line) and _AID_IN_PLAY.search(red_line))
+
+
 def stops_on_harm(statement: str) -> bool:
     """Whether a statement says when the work stops, or answers harm: a red line's business.
 

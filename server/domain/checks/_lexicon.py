@@ -346,6 +346,11 @@ POLITICAL = family(
     r"(?:political|governance|electoral|constitutional|institutional)\s+reforms?",
     r"(?:government|cabinet)\s+(?:of\s+national\s+unity|posts|seats)",
     r"(?:join\w*|enter\w*)\s+(?:the\s+|a\s+)?(?:[\w'’-]+\s+)?(?:government|coalition|cabinet)",
+    # politics named as such: "once political progress is made", "when the political situation allows"
+    r"political\s+(?:progress|situation|climate|developments|steps|breakthrough|conditions|will)",
+    # relations between states: "when our embassy reopens", "the return of its ambassador"
+    r"(?:embass(?:y|ies)|consulates?)\s+(?:re)?opens?|(?:re)?open\w*\s+(?:of\s+)?(?:our|the|its|their)\s+(?:embassy|consulate)|"
+    r"ambassador-level|(?:return|recall|accreditation)\s+of\s+(?:our|the|its|their)\s+ambassador",
     r"allegiance",
     r"loyalty",
     # a political gesture to an authority: "an upgrade of its liaison office", "accreditation of its envoy"
@@ -387,7 +392,7 @@ MILITARY = family(
     r"(?:military|naval|air)\s+(?:bases?|presence|cooperation|access|positions?|facilities|support)",
     r"basing\s+rights",
     r"buffer\s+zones?",
-    r"demarcation",
+    r"demarcat\w*",
     r"(?:ridges?|hills?|heights)\s+(?:[\w'’-]+\s+)?(?:handed|ceded)",
     r"counter-?terrorism",
     r"intelligence\s+(?:sharing|cooperation)",
@@ -553,6 +558,8 @@ AGENDA_EVENT = (
     r"(?:talks|process|track|negotiations|dialogue|deal|agreement|settlement|roadmap)|elections?|recogni(?:tion|[sz]\w*)|"
     r"normali[sz]\w*|sanctions|trade\s+(?:deal|agreement)|diplomatic\s+relations|referend(?:um|a|ums)"
     r"|(?:peace|political|status|normali[sz]ation|constitutional|unity|power-sharing)\s+plan"
+    r"|(?:political|peace|status|normali[sz]ation|constitutional|trade|border|boundary|unity|power-sharing|autonomy|"
+    r"investment)\s+(?:protocol|treaty|pact|accord|charter|statute|memorandum)"
     # talks named by their subject, not a humanitarian one: "the negotiations on the border"
     rf"|(?:talks|negotiations|dialogue|process)\s+(?:on|over|about)\s+(?:the\s+|its\s+|their\s+)?{_NOT_HUMANITARIAN_TEXT}"
     r"(?:[\w'’-]+\s+){0,2}?(?:border|boundary|status|recognition|elections?|constitution|territor\w*|sovereignty|"

@@ -171,7 +171,7 @@ _FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours|I|my)\b", re.IGNORECASE)
 _THIRD_PARTY_NOUN = re.compile(
     r"\b(?:they|them|their|he|she|his|her|authorit\w*|militia\w*|commanders?|front|army|rebels?|insurgents?|"
     r"fighters|side|sides|parties|party|administration|junta|regime|movement|brigades?|group|counterparts?|"
-    r"interlocutors?|partners?|allies|ally|donors?|mediators?|governor)\b",
+    r"interlocutors?|partners?|allies|ally|donors?|mediators?|governor|anyone|anybody|someone|somebody|whoever)\b",
     re.IGNORECASE,
 )
 # Capitalised words that name our own offices, not another side ("the Special Envoy proposes").
@@ -484,6 +484,8 @@ def acted_by_other(sentence: str, start: int, voice: Voice) -> bool:
     head = sentence[:start]
     cut = re.split(r"[,:;()\u2013\u2014]|\b(?:and|but|while|whereas|that|which|who|so)\b", head)
     subject = cut[-1]
+    if not subject.split() and len(cut) > 1 and re.search(r"\b(?:who|that|which)\s*$", head, re.IGNORECASE):
+        subject = cut[-2]  # a relative clause acts through what it stands for: "anyone who ties ..."
     # "we propose that allies have no dealings with it": the plan is ours, whoever carries it out.
     if len(cut) > 1 and re.search(
         rf"\b(?:{_PLAN_VERBS})\w*(?:\s+that)?\s*$", head[: len(head) - len(subject)].rstrip(), re.IGNORECASE

@@ -291,7 +291,12 @@ def learned(snapshot: Snapshot, i: Initiative, principle: str) -> dict[str | Non
     v = voice(snapshot, i)
     hum = i.kind == "humanitarian"
     texts = [(s.where, s.text, s.decision) for s in track_texts(snapshot, i, metrics=True)]
-    texts += [(f"red line ({rl.trigger or 'no trigger'})", rl.text, None) for rl in i.red_lines]
+    # a red line that names aid put into play as what stops the work guards the separation
+    texts += [
+        (f"red line ({rl.trigger or 'no trigger'})", rl.text, None)
+        for rl in i.red_lines
+        if not _condition.guards_separation(rl.text)
+    ]
     said = [(sentence, where, decision) for where, text, decision in texts for sentence in statements(text)]
     out: dict[str | None, list[str]] = {}
     for sentence, where, decision in _judged(said, v, hum, principle):

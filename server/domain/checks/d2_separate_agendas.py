@@ -354,6 +354,8 @@ def party_price(sentence: str, v: Voice) -> list[Span]:
                 r"\b(?:continu|remain|stay|last|run)\w*\s+(?:\w+\s+)?$", sentence[: link.start()], re.I
             ):
                 break  # "aid continues until ..." says how long, not at what price
+            if narrated(sentence) and re.search(r"\b(?:after|as|when|following)\b", link.group(0), re.I):
+                break  # "deliveries continued after it collapsed": two past events in time order, no price
             rest = sentence[link.end() :]
             if re.fullmatch(
                 r"(?:wait|waits|waiting|await|awaits|awaiting)", link.group(0).strip(), re.I
@@ -830,6 +832,19 @@ def _offers_aid(snapshot: Snapshot, i: Initiative, text: str) -> bool:
 _AGENDA_EVENT = words(AGENDA_EVENT)
 
 
+# Words that tell of a failure inside an event ("does not sign", "refuses to recognise").
+_FAILURE = re.compile(
+    r"\b(?:(?:does|do|did|is|are|was|were|has|have|had|will|would)\s+not|(?:doesn|don|didn|isn|aren|wasn|weren|hasn|haven|won)['’]t|"
+    r"not|never|(?:refus|reject|declin|fail)\w*(?:\s+to)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _failure_kept(text: str) -> str:
+    """A red line's text with the words of failure blanked out (offsets kept): the event stays an event."""
+    return _FAILURE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def _red_line_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
     """A humanitarian track whose red lines make it pause or withdraw on another agenda's events.
 
@@ -841,11 +856,18 @@ def _red_line_findings(snapshot: Snapshot, i: Initiative) -> list[Finding]:
         f'red line ({rl.trigger or "no trigger"}): "{excerpt(rl.text)}"'
         for rl in i.red_lines
         if (
-            any(asserted(rl.text, m.start(), m.end(), v) for m in _AGENDA_EVENT.finditer(rl.text))
+            # a red line names an event, and the event may be a failure: "the LFA does not sign the
+            # protocol", "Hadra rejects the peace plan" are the political agenda's course as much
+            any(
+                asserted(_failure_kept(rl.text), m.start(), m.end(), v)
+                for m in _AGENDA_EVENT.finditer(rl.text)
+            )
             or _condition.waits_on_agenda(rl.text, v)
         )
-        # "withdraw if anyone asks to link the campaign to recognition" guards the separation
+        # "withdraw if anyone asks to link the campaign to recognition", "relief becomes an item in the
+        # talks": the red line guards the separation
         and not _CONDITION_VERB.search(rl.text)
+        and not _condition.guards_separation(rl.text)
     ]
     if not hits:
         return []
