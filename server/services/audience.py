@@ -44,6 +44,7 @@ from server.models import (
     User,
 )
 from server.models.initiatives import LINE_MODELS
+from server.services import memo
 from server.services.errors import NotFound
 
 LEVELS = {"view": 1, "comment": 2, "sign-off": 3}
@@ -180,7 +181,8 @@ class Audience:
         assert initiative.id is not None
         known = self._home_cache.get(initiative.id)
         if known is None:
-            owner = db.get(Organisation, initiative.owner_id)
+            # Organisations are reference data, read once while the workspace's mark stands.
+            owner = next((o for o in memo.organisations(db) if o.id == initiative.owner_id), None)
             known = owner is not None and owner.government_key == self.home_government
             self._home_cache[initiative.id] = known
         return known

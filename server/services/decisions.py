@@ -114,6 +114,9 @@ def log(
         later = db.exec(select(LogEntry).where(LogEntry.supersedes_id == supersedes_id)).first()
         if later is not None:
             raise Conflict("This decision was already corrected; correct the newest entry")
+    # The re-check is written before the chain's head is taken (see `sign_off`).
+    events.check_initiative(db, initiative_id)
+    db.flush()
     entry = ledger.append(
         db,
         LogEntry(
@@ -144,7 +147,6 @@ def log(
         home_only=data.internal,
         decision_id=entry.id,
     )
-    events.check_initiative(db, initiative_id)
     return entry
 
 
@@ -226,13 +228,12 @@ def sign_off(
     state = signoff_state.judge(judged, only={decision_id})[decision_id]
     if not state.judged:
         raise Conflict("This decision was corrected; sign off the newest entry")
+    delegation: Delegation | None = None
     if delegation_id is not None:
         offered = {d.id: d for d, _ in delegations.usable(db, actor, initiative, state, judged)}
         if delegation_id not in offered:
             raise NotAllowed("This delegation does not let you sign off this decision now")
-        row = _append_signoff(
-            db, actor, entry, declined, (reason or "").strip(), internal, offered[delegation_id]
-        )
+        delegation = offered[delegation_id]
     else:
         req = policy.requirement_of(state, judged.orgs, actor.organisation.key)
         if req is None:
@@ -241,7 +242,12 @@ def sign_off(
             raise Conflict(
                 f"{req.name} has already {'declined' if req.state == 'declined' else 'signed off'}"
             )
-        row = _append_signoff(db, actor, entry, declined, (reason or "").strip(), internal)
+    # The re-check is written first: the chain's head, which every save in every process
+    # waits for, is then held only to append, tell of it and commit. (The event follows
+    # the entry: it names the newest sign-off made before it.)
+    events.check_initiative(db, initiative.id)
+    db.flush()
+    row = _append_signoff(db, actor, entry, declined, (reason or "").strip(), internal, delegation)
     events.publish(
         db,
         "decision.signoff",
@@ -250,7 +256,6 @@ def sign_off(
         home_only=row.internal,
         decision_id=entry.id,
     )
-    events.check_initiative(db, initiative.id)
     return row
 
 
