@@ -213,6 +213,19 @@ CASES = [
     ("Anyone who ties passage to a truce will be reminded of IHL.", set()),
     # two past events in time order set no price
     ("Deliveries went ahead during last month's truce and continued after it collapsed.", set()),
+    # terse notes: a link hanging before a colon, a condition named and given after a colon
+    ("Water trucking contingent: LFA pull-back from the Ostra road.", {"D2", "N1"}),
+    # a sign of exchange between aid and a price ("vs." ends no sentence), and a deal under its heading
+    ("Medical supplies <-> recognition of Hadra's council.", {"D2", "N1"}),
+    ("Quid pro quo: food aid vs. the fishing licences.", {"D2", "N1"}),
+    ("Deal: we reopen the crossing to relief, Hadra hands us the harbour.", {"D2", "N1"}),
+    ("Deal: relief flights to Vell, the LFA clears the runway.", set()),
+    # a price in one statement, aid set after it in the next
+    ("Hadra recognises the council; relief follows.", {"D2", "N1"}),
+    ("A truce first; convoys afterwards.", {"N1"}),
+    ("Hadra recognised the council in May; relief resumed later.", set()),
+    # a ban on politics lifted is a concession, not the aid's logistics
+    ("Extra nutrition funding if the government lifts the ban on opposition parties.", {"D2", "N1"}),
 ]
 
 
@@ -231,6 +244,8 @@ def test_d2_and_n1_read_the_prose(text: str, principles: set[str]) -> None:
         # a dependency on "no" one thing is none
         ("Relief to Ostra depends on no political deal.", set()),
         ("Relief to Ostra depends on the Council's political deal.", {"price"}),
+        # a terse note: the condition named, then given after a colon
+        ("Condition for the next shelter tranche: Hadra endorses the roadmap.", {"price"}),
     ],
 )
 def test_the_clause_reading_of_condition(text: str, kinds: set[str]) -> None:

@@ -639,9 +639,10 @@ _ONE_CONDITION = re.compile(
     re.IGNORECASE,
 )
 # The same the other way round: "the price of the convoys is the Authority's vote".
+# In a terse note the verb may be a colon: "Condition for the next relief tranche: Hadra endorses the roadmap".
 _PRICE_OF = re.compile(
-    r"\b(?:the|a|our|its)\s+(?:pre-?condition|prerequisite|condition|price|requirement)\s+(?:of|for)\s+(?P<work>[^,;:]+?)\s+"
-    r"(?:is|are|will\s+be|would\s+be|remains)\s+(?P<condition>.+)$",
+    r"(?:\b(?:the|a|our|its)\s+|^\W*)(?:pre-?condition|prerequisite|condition|price|requirement)\s+(?:of|for)\s+(?P<work>[^,;:]+?)"
+    r"(?:\s+(?:is|are|will\s+be|would\s+be|remains)\s+|\s*:\s*)(?P<condition>.+)$",
     re.IGNORECASE,
 )
 

@@ -179,6 +179,8 @@ HALT = family(
 LINK = family(
     r"(?:conditional|conditioned|contingent|dependent|depend\w*|predicated|hinge\w*|hang\w*|premised|based)\s+(?:on|upon)",
     r"subject\s+to",
+    # a terse note whose link hangs before a colon: "relief contingent: LFA pull-back from the ridge"
+    r"(?:conditional|conditioned|contingent|dependent|subject|tied|linked)(?=\s*:)",
     r"(?:tied|tie|ties|tying|linked|link|links|linking|pegged|indexed|keyed)\s+to",
     r"in\s+step\s+with",
     r"in\s+(?:proportion|line)\s+to",
@@ -235,6 +237,7 @@ LINK = family(
     r"requires?",
     r"in\s+a\s+package\s+with",
     r"(?:will|would|can|shall|must|only|to)\s+follow",
+    r"follows|(?:comes?|came)\s+(?:only\s+)?after",
 )
 
 # The words that open a sentence with its condition: "Only once the council is recognised, ...",
@@ -414,7 +417,7 @@ ECONOMIC = family(
     r"(?:licen[cs]e|tender|contract|mining|oil|gas|construction|procurement)\s+bids?",
     r"bids?\s+for",
     r"tenders?",
-    r"(?:mining|oil|gas|logging|fishing|port|mineral|copper|gold|drilling|exploration)\s+(?:rights|concessions?|licen[cs]es?|blocks?|contracts?|deals?)",
+    r"(?:mining|oil|gas|logging|fishing|port|mineral|copper|gold|drilling|exploration)\s+(?:rights|concessions?|licen[cs]es?|blocks?|contracts?|deals?|leases?)",
     r"consortium\w*",
     r"(?:trade|investment|commercial|business|arms|reconstruction)\s+(?:deals?|agreements?|contracts?|concessions?|preferences|interests)",
     r"(?:awarding|award|awards|awarded)\s+(?:of\s+)?(?:the\s+)?(?:[\w'’-]+\s+)?contracts?",
@@ -459,7 +462,10 @@ ENABLING = family(
     r"permits?|permission|visas?|clearance|clear\w*|customs(?!\s+(?:posts?|offices?|houses?|revenues?))|checkpoints?|roads?|routes?|bridges?|crossings?|border\s+post",
     r"warehouses?|stocks?|trucks?|drivers?|staff|teams?|workers|agencies|NGOs|partners|humanitarian\w*|beneficiar\w*",
     r"civilians?|patients?|wounded|sick|children|families|displaced|refugees|returnees|detainees'?\s+(?:welfare|conditions)",
-    r"let\w*|allow\w*|lift\w*\s+(?:the\s+)?(?:blockade|restrictions|siege|ban)|blockade|siege|restrictions",
+    # not a ban on politics: "lifts the ban on opposition parties" is a political concession
+    r"let\w*|allow\w*|lift\w*\s+(?:the\s+)?(?:blockade|restrictions|siege|ban)(?!\s+on\s+(?:the\s+)?(?:[\w'’-]+\s+)?"
+    r"(?:part(?:y|ies)|opposition|media|press|newspapers|journalists|protests?|rallies|unions?|candidates?|movements?))"
+    r"|blockade|siege|restrictions",
     r"divert\w*|diversion|seiz\w*|loot\w*|tax\w*|levy|levies|interfer\w*|obstruct\w*|block\w*",
     r"demin\w*|mines?|repair\w*|rebuilt|reopen\w*\s+(?:the\s+)?(?:road|bridge|route|airport|port|crossing|market|banks?)",
     r"needs?|needed|necessary|required|requested|possible|feasible|safe|safety|security\s+(?:allows|permits|situation)",

@@ -23,7 +23,11 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=:)\s+(?=[A-Za-z\"'“‘])")
+# A full stop after a short abbreviation ("vs.", "e.g.", "approx.") ends no sentence.
+_ABBREVIATION = (
+    r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bapprox\.)(?<!\bcf\.)(?<!\bno\.)(?<!\bst\.)"
+)
+_SENTENCE = re.compile(rf"{_ABBREVIATION}(?<=[.!?;])\s+|\n+|(?<=:)\s+(?=[A-Za-z\"'“‘])", re.IGNORECASE)
 
 
 def clauses(text: str) -> list[str]:
@@ -31,7 +35,7 @@ def clauses(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
-_STATEMENT = re.compile(r"(?<=[.!?;])\s+|\n+")
+_STATEMENT = re.compile(rf"{_ABBREVIATION}(?<=[.!?;])\s+|\n+", re.IGNORECASE)
 
 
 def statements(text: str) -> list[str]:

@@ -487,7 +487,13 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
             *ordered(sentence, [_REWARD, words(r"with"), _GIVE], gap=50),
         ]
         found += bundled(sentence, _GIVE, _CONCESSION)
-    return found + reciprocal(sentence, v) + no_price_no_aid(sentence, _GIVE, _CONCESSION)
+    return [
+        *found,
+        *reciprocal(sentence, v),
+        *no_price_no_aid(sentence, _GIVE, _CONCESSION),
+        *swapped_sign(sentence, _GIVE, _CONCESSION),
+        *dealt(sentence, _GIVE, _CONCESSION, v),
+    ]
 
 
 def _names_party(words_after: str, v: Voice) -> bool:
@@ -544,6 +550,67 @@ def no_price_no_aid(sentence: str, give: re.Pattern[str], price: re.Pattern[str]
         for m in _NO_X_NO_Y.finditer(sentence)
         if price.search(m.group("x")) and not give.search(m.group("x")) and give.search(m.group("y"))
     ]
+
+
+# A sign set between what is given and what is paid: "food aid <-> recognition", "relief vs. the port lease".
+_SWAP_SIGN = re.compile(r"\s(?:<->|<=>|↔|⇔|⇄|vs\.?|versus)\s", re.IGNORECASE)
+_CLAUSE_CUT = re.compile(r"[,;:()]")
+
+
+def swapped_sign(sentence: str, give: re.Pattern[str], price: re.Pattern[str]) -> list[Span]:
+    """Aid and a price set either side of a sign of exchange, in one clause."""
+    out = []
+    for m in _SWAP_SIGN.finditer(sentence):
+        left = _CLAUSE_CUT.split(sentence[: m.start()])[-1]
+        right = _CLAUSE_CUT.split(sentence[m.end() :])[0]
+        if (give.search(left) and price.search(right) and not give.search(right)) or (
+            price.search(left) and give.search(right) and not give.search(left)
+        ):
+            out.append(Span(m.start() - len(left), m.end() + len(right)))
+    return out
+
+
+# A heading that names a deal: "Deal:", "Trade-off accepted:", "Quid pro quo:".
+_DEAL_HEAD = re.compile(
+    r"^\W*(?:the\s+)?(?:deal|trade-?offs?|bargain|quid\s+pro\s+quo|swap|exchange|understanding|arrangement)\b[^:]{0,30}:\s*",
+    re.IGNORECASE,
+)
+_DEAL_PARTS = re.compile(r"\s*(?:[,;+]|\band\b|\bwhile\b)\s*", re.IGNORECASE)
+
+
+def dealt(sentence: str, give: re.Pattern[str], price: re.Pattern[str], v: Voice) -> list[Span]:
+    """A deal told under its heading, one part aid or access and another a price or any act of a party:
+    "Deal: we open the crossing to relief, Hadra gives us the port"."""
+    m = _DEAL_HEAD.match(sentence)
+    if m is None:
+        return []
+    parts = [p for p in _DEAL_PARTS.split(sentence[m.end() :]) if p.strip()]
+    gives = [p for p in parts if give.search(p)]
+    paid = [p for p in parts if not give.search(p) and (price.search(p) or _party_does(p, v))]
+    return [Span(m.end(), len(sentence))] if gives and paid else []
+
+
+def _party_does(clause: str, v: Voice) -> bool:
+    """Whether a clause has another side as its subject, doing something that is no part of delivering aid."""
+    subject = " ".join(clause.split()[:2])
+    return v.others(subject, sentence_start=False) and not v.ours(subject) and not _logistics(clause)
+
+
+# Words that set the second of two statements after the first: "Recognition first; relief afterwards".
+_COMES_AFTER = words(
+    r"(?:then|afterwards|after\s+that|thereafter|next|later|follows?|to\s+follow|comes?\s+after)"
+)
+
+
+def sequenced(first: str, second: str, give: re.Pattern[str], price: re.Pattern[str], v: Voice) -> bool:
+    """A price in one statement and aid set after it in the next: "Hadra recognises the council; relief follows"."""
+    if narrated(first) or narrated(second) or give.search(first):
+        return False
+    return (
+        any(asserted(first, m.start(), m.end(), v) for m in price.finditer(first))
+        and bool(_COMES_AFTER.search(second))
+        and any(asserted(second, g.start(), g.end(), v) for g in give.finditer(second))
+    )
 
 
 # The marks of a plan laid out in stages: "Phase 1:", "step two", "(2)", "2.", "Second:".
@@ -703,7 +770,7 @@ def trades(text: str, v: Voice, humanitarian: bool = False) -> list[str]:
             ):
                 found.append(f"{first} {second}")
                 continue
-        if paired(first, second, v):
+        if paired(first, second, v) or sequenced(first, second, _GIVE, _CONCESSION, v):
             found.append(f"{first} {second}")
             continue
         # "Our funding gives us weight with the Authority; we intend to use it to move them on ...":

@@ -99,14 +99,17 @@ from server.domain.checks._prose import (
 from server.domain.checks.d2_separate_agendas import (
     DEFERRED,
     bundled,
+    dealt,
     deferred_price,
     no_price_no_aid,
     paired,
     paired_within,
     party_price,
     resolve,
+    sequenced,
     staged,
     swapped,
+    swapped_sign,
 )
 from server.domain.snapshot import Finding, Initiative, Severity, Snapshot
 
@@ -289,8 +292,10 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
         *ordered(sentence, [_ACCESS, _CHIP], gap=30),
     ]
     found += bundled(sentence, _WORK, _PRICE)
-    # no ceasefire, no convoys
+    # no ceasefire, no convoys; convoys <-> recognition; "Deal: we open the crossing, Hadra gives us the port"
     found += no_price_no_aid(sentence, _WORK, _PRICE)
+    found += swapped_sign(sentence, _WORK, _PRICE)
+    found += dealt(sentence, _WORK, _PRICE, v)
     # a halt that comes first: "we need a ceasefire before the teams can go in" (not what happened)
     if not told:
         found += ordered(
@@ -366,11 +371,15 @@ def framings(text: str, v: Voice, plan: bool = False, humanitarian: bool = False
         if first in told or second in told:
             continue
         resolved = resolve(first, second, _WORK)
-        if paired(first, second, v) or (
-            resolved != second
-            and any(
-                asserted(resolved, s.start, s.end, v, after_of(parts, n + 1, len(second)))
-                for s in _conditional_spans(resolved, v, plan)
+        if (
+            paired(first, second, v)
+            or sequenced(first, second, _WORK, _PRICE, v)
+            or (
+                resolved != second
+                and any(
+                    asserted(resolved, s.start, s.end, v, after_of(parts, n + 1, len(second)))
+                    for s in _conditional_spans(resolved, v, plan)
+                )
             )
         ):
             out.setdefault(CONDITIONAL, []).append(f"{first} {second}")
