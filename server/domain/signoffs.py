@@ -481,7 +481,7 @@ _ASSET_AREAS: tuple[tuple[Area, re.Pattern[str]], ...] = (
             r"peacekeep\w*|contingents?|battalions?)|"
             r"military\s+(?:aircraft|helicopters?|ships?|boats?|trucks?|lorries|doctors|medics|(?:field\s+)?hospitals?|"
             r"airlift|assets|escorts?|flights?|engineers|logistics|bases?|convoys?|transport|planes?|"
-            r"vessels?|personnel|units?|medical\s+teams?)|defence\s+(?:assets|staff|attach[ée]s?))\b",
+            r"vessels?|personnel|units?|medical\s+teams?|liaison\s+officers?)|defence\s+(?:assets|staff|attach[ée]s?))\b",
             re.IGNORECASE,
         ),
     ),
@@ -502,7 +502,7 @@ _ASSET_AREAS: tuple[tuple[Area, re.Pattern[str]], ...] = (
         "trade",
         re.compile(
             r"\b(?:export\s+(?:licen[cs]es?|controls?|bans?|restrictions?)|import\s+(?:bans?|quotas?|licen[cs]es?)|tariff[\w-]*|"
-            r"trade\s+(?:preferences|agreements?|deals?|concessions?|embargo(?:es)?)|customs\s+(?:duties|waivers?))\b",
+            r"trade\s+(?:preferences|agreements?|deals?|concessions?|embargo(?:es)?)|(?:customs|import)\s+(?:duties|waivers?))\b",
             re.IGNORECASE,
         ),
     ),
@@ -560,8 +560,8 @@ _ASSET_AREAS: tuple[tuple[Area, re.Pattern[str]], ...] = (
         "interior",
         re.compile(
             r"\b(?:(?:our|national|own)\s+(?:police|border\s+(?:police|guards?)|civil\s+protection|coast\s*guards?|"
-            r"fire\s+(?:brigades?|services?)|search[-\s]+and[-\s]+rescue\s+teams?)|police\s+(?:officers|contingents?|"
-            r"trainers|advisers|units?)|resettle\w*(?=\s+(?:\w+\s+){0,2}?(?:refugees|families|people|evacuees))|"
+            r"fire\s+(?:brigades?|services?)|search[-\s]+and[-\s]+rescue\s+teams?)|police\s+(?:officers?|contingents?|"
+            r"trainers?|advis[eo]rs?|units?)|resettle\w*(?=\s+(?:\w+\s+){0,2}?(?:refugees|families|people|evacuees))|"
             r"refugee\s+(?:admissions?|resettlement|quotas?)|humanitarian\s+(?:visas?|admissions?))\b",
             re.IGNORECASE,
         ),
@@ -647,7 +647,10 @@ _BODIES: tuple[tuple[tuple[Area, ...], re.Pattern[str]], ...] = (
     ),
     (
         ("intelligence",),
-        re.compile(rf"\bintelligence\s+(?:{_SERVICE}|officers?|liaison)\b", re.IGNORECASE),
+        re.compile(
+            rf"\bintelligence\s+(?:{_SERVICE}|officers?|liaison|analysts?|analysis\s+teams?|personnel)\b",
+            re.IGNORECASE,
+        ),
     ),
 )
 
@@ -1288,6 +1291,7 @@ def _left_alone(text: str, end: int) -> bool:
 
 # A denial that follows what it denies ("the Treasury is not asked for anything").
 _DENIED_AFTER = re.compile(
+    r"\s*(?:not(?!\s+only)|never|no\s+longer)\b|"
     r"\s*(?:[\w'’-]+\s+){0,2}?(?:(?:is|are|was|were|will|shall|would|need|needs|does|do|has|have)\s+(?:not|never)\b|"
     r"(?:is|are|was|were|has\s+been|have\s+been|will\s+be)\s+(?:declined|refused|rejected|ruled\s+out|turned\s+down)\b|"
     r"(?:isn|aren|wasn|weren|won|doesn|don|hasn|haven)['’]t\b)",

@@ -1717,6 +1717,31 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         set(),
         "",
     ),
+    # --- the same families of means in their other forms
+    (
+        "a single police adviser is the interior ministry's to second",
+        said("Second one police adviser to the ceasefire monitors in the hills."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of the Interior",
+    ),
+    (
+        "a military liaison officer is the defence ministry's",
+        said("A military liaison officer will sit in the joint notification cell from July."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
+        "import duties waived are a trade measure",
+        said("Waive import duties on solar lamps bound for the shelters until March."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Economy and Trade",
+    ),
+    (
+        "near miss: a department named with its verb, then denied",
+        said("Defence is not involved; the ministry alone delivers the note to the elders."),
+        set(),
+        "",
+    ),
     (
         "near miss: the defence attachés are only briefed",
         said("Hand over the protest note, then brief our defence attachés in the region."),
@@ -1884,6 +1909,18 @@ def test_signoff_status_from_plain_data() -> None:
 )
 def test_leverage_kinds_in_text(text: str, kinds: list[str]) -> None:
     assert signoffs.leverage_kinds_in_text(text) == kinds
+
+
+def test_intelligence_analysts_engage_the_intelligence_service() -> None:
+    doc = workspace(
+        decisions=[
+            dec(
+                "d1", text="Intelligence analysts to map the mined stretch of the valley road for the convoy."
+            )
+        ],
+        orgs=INTEL,
+    )
+    assert "varnia-nis" in signoffs.status(Snapshot.from_document(doc), "d1").required
 
 
 @pytest.mark.parametrize(
