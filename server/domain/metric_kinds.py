@@ -142,6 +142,12 @@ _COUNT_LEAD = re.compile(
 )
 
 
+def _words(name: str) -> list[str]:
+    """The name's words, lower case, after any lead of a count ("number of"); letters with
+    accents are letters ("démarches", "communiqués")."""
+    return re.findall(r"[^\W\d_][\w'-]*", _COUNT_LEAD.sub("", name.lower().strip()))
+
+
 def predicate(name: str) -> str:
     """The verb that says what the metric counts being done: the first verb form after its subject.
 
@@ -152,7 +158,7 @@ def predicate(name: str) -> str:
     and once a topic has opened the name's own verb is its last ("reports on roads reopened
     published" -> "published"; "roundtables about reopening schools" -> "").
     """
-    words: list[str] = re.findall(r"[a-z][a-z'-]*", _COUNT_LEAD.sub("", name.lower().strip()))
+    words: list[str] = _words(name)
     after_topic: list[str] = []
     for before, w in zip(words, words[1:], strict=False):
         # After a preposition or a determiner a participle describes a noun ("in allied countries").
@@ -174,7 +180,7 @@ def predicate(name: str) -> str:
 _ENDS_SUBJECT = (
     _BEFORE_A_NOUN
     | frozenset(
-        "about regarding concerning over through across under within during after before between into "
+        "about regarding concerning over through across under within during after before since until between into "
         "onto against towards toward per where which who whose that when while as via".split()
     )
     | _PREDICATIVE
@@ -195,7 +201,7 @@ def head(name: str) -> str:
     flour delivered" -> "flour". What a name is about ("permits", "sieges") follows the
     head; what it counts is the head, and an event counted is an activity whatever its topic.
     """
-    words: list[str] = re.findall(r"[a-z][a-z'-]*", _COUNT_LEAD.sub("", name.lower().strip()))
+    words: list[str] = _words(name)
     subject: list[str] = []
     for w in words:
         if w in _DETERMINERS and not subject:

@@ -207,3 +207,19 @@ def test_what_is_counted_is_read_apart_from_its_topic(name: str, kind: str) -> N
         assert (got, confidence >= 0.5) == ("outcome", True), (got, confidence)
     else:
         assert got != "outcome", (got, confidence)
+
+
+@pytest.mark.parametrize(
+    ("name", "noun", "verb"),
+    [
+        # Letters with accents are letters: the head is the word, not what follows its accent.
+        ("démarches on detained drivers", "démarches", ""),
+        ("communiqués adopted by ministers", "communiqués", "adopted"),
+        # "since" and "until" end the subject: the time is what is counted.
+        ("days since the last convoy was stopped", "days", "stopped"),
+        ("weeks until the permits expire", "weeks", ""),
+    ],
+)
+def test_head_and_predicate_read_whole_words(name: str, noun: str, verb: str) -> None:
+    assert metric_kinds.head(name) == noun
+    assert metric_kinds.predicate(name) == verb
