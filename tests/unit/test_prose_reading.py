@@ -226,6 +226,14 @@ CASES = [
     ("Hadra recognised the council in May; relief resumed later.", set()),
     # a ban on politics lifted is a concession, not the aid's logistics
     ("Extra nutrition funding if the government lifts the ban on opposition parties.", {"D2", "N1"}),
+    # a halt in other words: a hold on strikes, raids stopping, the fighting winding down, a place calming
+    ("Medevac flights to Ostra only once there is a hold on air strikes.", {"N1"}),
+    ("The polio round in Vell goes ahead when the drone strikes on the valley stop.", {"N1"}),
+    ("Trauma kits go to the Ostra clinic once hostilities wind down.", {"N1"}),
+    ("The hospital resupply waits until the situation in Vell calms down.", {"N1"}),
+    ("Seed kits for Vell only after a no-strike period is agreed.", {"N1"}),
+    # a strike of workers is no halt in the fighting
+    ("Distributions resume once the strikes at the port end.", set()),
 ]
 
 

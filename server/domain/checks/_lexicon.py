@@ -44,7 +44,10 @@ AID = family(
     r"tents",
     r"non-food\s+items|NFIs?|(?:cash\s+|food\s+)?vouchers|(?:mosquito|bed)\s*nets",
     r"blankets",
-    r"(?:hygiene|winter|dignity|medical|school)\s+kits",
+    r"(?:hygiene|winter|dignity|medical|school|surgical|surgery|trauma|first[\s-]aid|shelter|kitchen|family|baby|midwifery|"
+    r"emergency|health|cholera)\s+kits",
+    # supplies brought again to those who run out: "the hospital resupply"
+    r"re-?suppl(?:y|ies|ied|ying)",
     r"seeds?(?:\s+and\s+tools)?",
     r"cash(?:\s+(?:grants?|transfers?|assistance|programmes?|payments?|aid|distributions?))?",
     r"(?:our|the|these|partner|NGO|emergency|humanitarian|relief|small|its|their|reconstruction|recovery)\s+grants",
@@ -69,7 +72,7 @@ AID = family(
     r"exemptions?\s+for\s+(?:aid|relief|humanitarian\w*)",
     r"(?:medical|food|aid|relief|supply|humanitarian|nutrition|health)\s+pipelines?",
     # protection work: mines cleared from land people need, families traced and put back in touch
-    r"(?:humanitarian\s+)?demining|(?:mine|landmine|UXO|ordnance)\s+clearance|clearance\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+)?"
+    r"(?:humanitarian\s+)?de-?mining|(?:mine|landmine|UXO|ordnance)\s+clearance|clearance\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+)?"
     r"(?:mined|contaminated)\s+(?:\w+\s+)?(?:land|farmland|fields|areas|roads)",
     r"family\s+(?:tracing|reunification|links|messages?)|(?:restoring|restoration\s+of)\s+family\s+links|"
     r"(?:tracing|message|messaging)\s+services",
@@ -86,6 +89,7 @@ ACCESS = family(
     r"medevacs?",
     r"movement\s+of\s+(?:aid\s+|relief\s+|humanitarian\s+|medical\s+)?(?:staff|teams?|workers|convoys?|relief|aid|ambulances?)",
     r"entry\s+(?:of|for)\s+(?:aid|relief|humanitarian|staff|convoys?|agencies|NGOs)",
+    r"entry\s+(?:of|for)\s+(?:the\s+|our\s+)?(?:[\w'’-]+\s+)?(?:teams?|missions?|staff|workers|convoys?|trucks)",
     # the aid's vehicles let through: "clearance of the school-supply trucks"
     r"(?:clearance|passage|entry|crossing)\s+(?:of|for)\s+(?:the\s+|our\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?"
     r"(?:trucks|lorries|convoys?|shipments?|consignments?|cargo|barges|boats)",
@@ -113,9 +117,10 @@ HALT = family(
     # a stop named with what it stops: "a freeze on military operations", "a halt to all military activity",
     # "silence their guns", "the bombing is suspended", "lay down their arms", "a hudna"
     # written as one compound too: "a cessation-of-hostilities agreement"
-    rf"(?:freeze|moratorium|halt|stop|end|suspension|cessation)[\s-]+(?:on|to|of)[\s-]+{_FIGHTING}",
+    rf"(?:freeze|moratorium|halt|stop|end|suspension|cessation|hold|pause)[\s-]+(?:on|to|of)[\s-]+{_FIGHTING}",
     rf"(?:halt|stop|suspend|freez|froze|end|cease|paus)\w*\s+{_FIGHTING}",
-    r"(?:the\s+)?(?:siege|bombing|shelling|offensive|airstrikes|fighting|military\s+operations)\s+(?:is|are|be|being|been)\s+"
+    r"(?:the\s+)?(?:siege|bombing|bombardments?|shelling|offensive|airstrikes|air\s+(?:strikes|raids)|drone\s+strikes|raids|"
+    r"fighting|hostilities|military\s+operations)\s+(?:is|are|be|being|been)\s+"
     r"(?:lifted|suspended|paused|halted|stopped|frozen|put\s+on\s+hold|called\s+off)",
     r"silenc\w*\s+(?:the\s+|their\s+|its\s+)?guns|guns\s+(?:are\s+|be\s+)?silenced|lay\w*\s+down\s+(?:their\s+|its\s+)?(?:arms|weapons)",
     r"hudnas?|stand-?still\s+agreements?",
@@ -141,7 +146,7 @@ HALT = family(
     r"(?:hold|holds|held|cease|ceases|ceased|stop|stops|stopped)\s+(?:their\s+|its\s+)?fir(?:e|ing)",
     r"without\s+firing",
     r"respites?|moratori(?:um|a)\s+on\s+(?:the\s+)?(?:attacks|shelling|strikes|airstrikes|bombing|fighting|hostilities|offensives?)",
-    r"no-?fire\s+(?:periods?|days?|hours?|zones?|arrangements?)|non-?aggression",
+    r"no-?(?:fire|strike|shooting|shelling)\s+(?:periods?|days?|hours?|zones?|arrangements?)|non-?aggression",
     r"(?:pause|hold|suspend|halt|stop|call)\w*\s+off\s+(?:the\s+|its\s+|their\s+)?(?:offensive|assault|attack)|"
     r"(?:pause|paus\w+|hold\w*)\s+(?:the\s+|its\s+|their\s+)?(?:offensive|assault|advance|military\s+operations|attacks)",
     r"(?:freez\w*|froze\w*)\s+(?:of\s+|on\s+)?(?:the\s+)?front[\s-]*lines?|front[\s-]*lines?\s+(?:are\s+|is\s+)?frozen",
@@ -167,12 +172,17 @@ HALT = family(
     r"standstills?|cooling-off\s+periods?|(?:military|operational)\s+(?:freeze|standstill)",
     r"(?:stop|halt|end|suspend|freez|cease)\w*\s+(?:the\s+|all\s+|its\s+|their\s+)?(?:fighting|hostilities|shelling|shooting|gunfire|attacks|bombing|"
     r"bombardments?|offensive|airstrikes|military\s+operations)",
-    r"(?:the\s+)?(?:fighting|shelling|shooting|gunfire|hostilities|firing|bombing|bombardments?|clashes|airstrikes|offensive|guns)\s+"
+    r"(?:the\s+)?(?:fighting|shelling|shooting|gunfire|hostilities|firing|bombing|bombardments?|clashes|airstrikes|offensive|guns|"
+    # not "strikes" alone (dockworkers strike) nor "violence" (at a distribution point, the work's own safety)
+    r"air\s+(?:strikes|raids)|drone\s+strikes|(?:air\s+)?raids|war)\s+"
     r"(?:(?:of|in|on|around|near|along|over|across|against)\s+(?:[\w'’-]+\s+){1,3}?|"
     r"(?:there|here|locally|nearby|in\s+the\s+area|on\s+the\s+ground)\s+)?"
     r"(?:stops?|stopped|ends?|ended|ceases?|ceased|subsides?|subsided|dies\s+down|died\s+down|is\s+over|are\s+over|"
     r"has\s+stopped|have\s+stopped|pauses?|halts?|halted|calms?\s+down|falls?\s+silent|eases?(?:\s+off)?|eased(?:\s+off)?|"
-    r"lets?\s+up|abates?|abated|quietens?(?:\s+down)?)",
+    r"lets?\s+up|abates?|abated|quietens?(?:\s+down)?|winds?\s+down|wound\s+down)",
+    # the place itself growing calm: "once the situation in Vell calms down"
+    r"(?:situation|area|front|district|town|city|region|valley)\s+(?:[\w'’-]+\s+){0,2}?(?:calms?|calmed|quietens?|quietened)"
+    r"(?:\s+down)?",
 )
 
 # A link that makes one thing wait on another.
@@ -500,11 +510,13 @@ WORK = family(
     r"(?:aid|relief|humanitarian|health|medical|water|repair|vaccination|protection|mine|demining|cholera|outbreak|"
     r"nutrition|WASH|polio)\s+"
     r"(?:workers?|staff|teams?|crews?|operations|work|activities|missions?|programmes?)",
-    r"engineers|technicians|repair\s+crews?|repairs|(?:repair|rehabilitation)\s+of|vaccinators?|vaccination\s+(?:rounds?|campaigns?)|immuni[sz]ations?",
+    r"engineers|technicians|repair\s+crews?|repairs|(?:repair|rehabilitation)\s+of|vaccinators?|immuni[sz]ations?",
+    r"(?:vaccination|polio|measles|cholera|immuni[sz]ation)\s+(?:rounds?|campaigns?|drives?)",
+    r"protection\s+(?:monitoring|services|work|activities|teams?|missions?)",
     r"mobile\s+clinics?|clinics?|nurses|doctors|ambulances?|field\s+hospitals?|surgical\s+teams?",
     r"humanitarian\s+(?:action|operations?|activities|work|response|assistance|presence|partners|flights)",
     # humanitarian work named by its means or its bearers: "relief flights", "cross-line missions", "UN agencies"
-    r"(?:aid|relief|humanitarian|UN|NGO|medical|supply)\s+(?:flights|airlifts?|agencies|organi[sz]ations|presence|runs)",
+    r"(?:aid|relief|humanitarian|UN|NGO|medical|supply)\s+(?:flights|airlifts?|agencies|organi[sz]ations|presence|runs?)",
     r"airlifts?|airdrops?|air\s+drops?|cross-?(?:border|line)\s+(?:operations|missions|deliveries|convoys|access)",
     r"(?:the\s+)?(?:agencies|NGOs)\s+(?:will\s+|can\s+|may\s+|to\s+)?(?:return|go\s+in|enter|deploy|resume|come\s+back)",
 )
@@ -524,7 +536,7 @@ PURPOSE = family(
 # The humanitarian kin of a ceasefire: the paper's own words and their variants.
 HUMANITARIAN_HALT = (
     r"humanitarian[\s-]+(?:(?!(?:during|after|before|since|and|or|of|in|on|at|for|by|with|to|the|a|an)\b)[\w'’-]+\s+){0,2}?(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|"
-    r"cessations?(?:\s+of\s+hostilities)?|windows?|breaks?|respites?|days?\s+of\s+(?:tranquill?ity|calm)|"
+    r"cessations?(?:\s+of\s+hostilities)?|windows?|breaks?|respites?|intervals?|days?\s+of\s+(?:tranquill?ity|calm)|"
     r"stand-?downs?|stand-?stills?|hudnas?|moratori(?:um|a)|suspensions?\s+of\s+(?:hostilities|fighting|fire)|"
     r"(?:quiet|calm)\s+(?:periods?|hours?|days?)|de-?escalation)"
     r"|(?:cease[\s-]*fires?|truces?|pauses?|lulls?|armistices?|cessations?\s+of\s+(?:hostilities|fire|fighting))\s*,?\s+"
