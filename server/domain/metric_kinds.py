@@ -20,7 +20,9 @@ changed for people; the whole name's vector is pulled by its topic words ("aid",
 in "roundtables convened on the sieges") says what is counted apart from its topic: an
 event or a message counted is the track's own activity however much its topic speaks of
 access or release, while rations received, papers held or patients evacuated count a
-change for people in whatever words.
+change for people in whatever words. A time frame after the name's verb ("clinics
+reopened since the talks") says since when, not what is counted: it is left out, so
+that the event it names is not read as the track's own activity.
 
 The model is fitted on first use and kept for the life of the process; fitting the
 shipped file takes a few tens of milliseconds.
@@ -57,7 +59,23 @@ def read_examples(path: Path) -> list[tuple[str, Kind]]:
 
 def _normalise(name: str) -> str:
     # Digits carry no kind ("4 by September", "48 hours"); folding them keeps n-grams general.
-    return re.sub(r"\d+", "0", name.lower()).strip()
+    return _without_time_frame(re.sub(r"\d+", "0", name.lower()).strip())
+
+
+# A time frame after what is counted: it says since when it is counted, not what. Up to a
+# comma, a semicolon or a bracket.
+_SINCE = re.compile(r"\s+(?:since|after|following|in\s+the\s+wake\s+of)\s+[^,;()]*")
+
+
+def _without_time_frame(name: str) -> str:
+    """The name without a time frame that follows its verb ("schools reopened since the
+    ceasefire talks" -> "schools reopened"): the event it dates from is not what is counted,
+    and its words ("talks", "visit") would read as the track's own activity. Without a verb
+    before it the time is what is counted ("days since the last attack"), and it stays."""
+    m = _SINCE.search(name)
+    if m is None or not predicate(name[: m.start()]):
+        return name
+    return (name[: m.start()] + name[m.end() :]).strip()
 
 
 @dataclass(frozen=True)

@@ -223,3 +223,29 @@ def test_what_is_counted_is_read_apart_from_its_topic(name: str, kind: str) -> N
 def test_head_and_predicate_read_whole_words(name: str, noun: str, verb: str) -> None:
     assert metric_kinds.head(name) == noun
     assert metric_kinds.predicate(name) == verb
+
+
+@pytest.mark.parametrize(
+    ("name", "without"),
+    [
+        ("ferries running again after the harbour talks", "ferries running again"),
+        ("markets reopened following the envoy visit", "markets reopened"),
+        ("wells repaired since the donor round", "wells repaired"),
+    ],
+)
+def test_a_time_frame_after_the_verb_does_not_change_the_reading(name: str, without: str) -> None:
+    """The event a count dates from ("since the talks") is not what it counts."""
+    assert metric_kinds.infer(name) == metric_kinds.infer(without)
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("wells repaired since the donor round, by district", "wells repaired, by district"),
+        # Without a verb before it, the time since an event is what is counted.
+        ("days since the last convoy was stopped", "days since the last convoy was stopped"),
+        ("press conference after the talks", "press conference after the talks"),
+    ],
+)
+def test_what_a_time_frame_leaves_of_a_name(name: str, read: str) -> None:
+    assert metric_kinds._without_time_frame(name) == read
