@@ -58,6 +58,9 @@ def test_duplicate_deliveries_on_two_workers_make_one_alert(
     _postgres_only(db_backend)
     ids = _load(db)
     one, two = workers(concurrency=3), workers(concurrency=3)
+    # Both consuming before the first message: on a busy machine one could start so much
+    # later that the other ran every delivery alone.
+    wait_for(lambda: " ready." in one.log() and " ready." in two.log(), 90, what="both workers ready")
     s = get_settings()
     # The same message sent many times over, as a broker redelivers after a lost ack.
     with app.connection_for_write(s.broker_url, transport_options=transport_options(s)) as conn:
