@@ -234,6 +234,15 @@ CASES = [
     ("Seed kits for Vell only after a no-strike period is agreed.", {"N1"}),
     # a strike of workers is no halt in the fighting
     ("Distributions resume once the strikes at the port end.", set()),
+    # words of politics in a harmless sense: a camp's own elections, a professional recognition,
+    # the licence or exemption the aid itself needs, the work's own details approved
+    ("Cash distributions in the camp start once the camp committee elections are held.", set()),
+    ("Nurses are deployed to Vell once the health ministry recognises their diplomas.", set()),
+    ("Deliveries resume once the customs office approves the import licences for medicines.", set()),
+    ("Water trucking resumes when the sanctions committee grants the exemption.", set()),
+    ("School feeding starts once the education ministry approves the menus.", set()),
+    # while a party's own elections or recognition stay a price
+    ("Cash distributions in Vell start once Hadra's council recognises the election results.", {"D2", "N1"}),
 ]
 
 

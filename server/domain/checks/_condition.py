@@ -133,7 +133,7 @@ _STOP = re.compile(
 # Who may be asked for a price: a party named by its office, or by a pronoun that acts.
 _ACTOR = words(
     "(?:"
-    r"(?:government|ministry|council|committee|forces|units|officials|leadership|authorities|authority|"
+    r"(?:government|ministry|council|(?<!camp\s)(?<!village\s)(?<!water\s)(?<!community\s)(?<!women's\s)(?<!school\s)(?<!health\s)(?<!distribution\s)(?<!parents'\s)(?<!youth\s)(?<!beneficiary\s)committee|forces|units|officials|leadership|authorities|authority|"
     r"governor|junta|regime|commanders?|militias?|rebels|insurgents|army|front(?![\s-]*lines?)|movement|administration|parliament|"
     r"president|leaders?|chiefs?|elders|clans?|tribes?|parties|side|sides|command|units?|brigades?|battalions?)"
     ")"

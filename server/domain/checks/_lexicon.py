@@ -294,15 +294,23 @@ _NOT_HUMANITARIAN_TEXT = (
 _NOT_HALT_TEXT = (
     r"(?!(?:[\w'’-]+\s+){0,3}?(?:cease[\s-]*fires?|truces?|armistices?|cessations?|hostilities|hudnas?)\b)"
 )
+# A community's own bodies: their elections and votes are no political concession.
+_NOT_COMMUNITY = (
+    r"(?<!camp\s)(?<!committee\s)(?<!community\s)(?<!village\s)(?<!school\s)(?<!student\s)(?<!board\s)"
+    r"(?<!union\s)(?<!cooperative\s)(?<!women's\s)(?<!youth\s)(?<!staff\s)"
+)
 # Concessions on the political, military or economic plane: what aid is traded for.
 POLITICAL = family(
     r"(?:political|diplomatic|territorial|economic|military)\s+(?:concessions?|gains?|demands?|support|backing|"
     r"settlement|process|solution|recognition|relations|ties|cover|legitimacy|objectives?|agenda|aims?)",
     r"concessions?",
-    r"recogni(?:tion|[sz]\w*)",
+    # not a professional recognition: "the ministry recognises the nurses' diplomas"
+    r"recogni(?:tion|[sz]\w*)(?!\s+(?:of\s+)?(?:the\s+|their\s+|its\s+|our\s+)?(?:[\w'’-]+\s+)?(?:diplomas?|qualifications?|"
+    r"certificates?|degrees?|credentials|skills|training|studies|exams?)\b)",
     r"legitim\w*",
     r"normali[sz]\w*",
-    r"elections?|electoral|votes?|voted\s+for|voting|ballot|referend(?:um|a|ums)",
+    # not the elections of a camp's or a village's own committee
+    rf"{_NOT_COMMUNITY}(?:elections?|electoral|votes?|voted\s+for|voting|ballot)|referend(?:um|a|ums)",
     r"constitution\w*",
     r"status\s+(?:talks|negotiations|question|agreement)",
     r"(?:join|joins|joined|joining|attend\w*|come|comes|came|return\w*|sit\w*|brought|bring\w*)\s+(?:back\s+)?"
@@ -423,7 +431,9 @@ MILITARY = family(
     r"(?:join\w*|support\w*|back\w*)\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:offensive|campaign|operations?)\s+against",
 )
 ECONOMIC = family(
-    r"licen[cs](?:e|es|ing)",
+    # not a licence the aid itself needs: "import licences for medicines", "operating licences for NGOs"
+    r"licen[cs](?:e|es|ing)(?!\s+(?:for|of)\s+(?:the\s+|our\s+|its\s+)?(?:[\w'’-]+\s+)?(?:medicines?|drugs|aid|relief|"
+    r"humanitarian\w*|supplies|vaccines|food|fuel|NGOs|agencies|staff|trucks|convoys|partners|clinics?|hospitals?)\b)",
     r"(?:licen[cs]e|tender|contract|mining|oil|gas|construction|procurement)\s+bids?",
     r"bids?\s+for",
     r"tenders?",
@@ -446,7 +456,7 @@ HARD_CONCESSION = (
     r"(?:(?:the\s+)?[\w-]+['’]s?\s+)?"
     r"(?:votes?|recognition|loyalty|allegiance|political\s+support|concessions?|territory|weapons|arms|"
     r"disarmament|withdrawal|surrender|silence|support\s+(?:at|in)\s+the\s+(?:UN|assembly|council|talks|vote)|"
-    r"backing\s+(?:at|in|for)\s+the|basing\s+rights|licen[cs]es|contracts|"
+    r"backing\s+(?:at|in|for)\s+the|basing\s+rights|(?<!import\s)(?<!operating\s)(?<!work\s)(?<!registration\s)licen[cs]es|contracts|"
     r"cooperation\s+on\s+(?:migration|border|counter-?terrorism|security|returns))"
 )
 # What aid is used to buy when it serves an agenda: standing, not a humanitarian outcome.
@@ -479,6 +489,8 @@ ENABLING = family(
     r"divert\w*|diversion|seiz\w*|loot\w*|tax\w*|levy|levies|interfer\w*|obstruct\w*|block\w*",
     r"demin\w*|mines?|repair\w*|rebuilt|reopen\w*\s+(?:the\s+)?(?:road|bridge|route|airport|port|crossing|market|banks?)",
     r"needs?|needed|necessary|required|requested|possible|feasible|safe|safety|security\s+(?:allows|permits|situation)",
+    # the staff's own qualifications: "once the health ministry recognises their diplomas"
+    r"diplomas?|qualifications?|credentials",
     # the safety of the work itself: "the LFA's written security guarantees", "assurances of safe passage"
     r"(?:security|safety)\s+(?:guarantees?|assurances?|clearances?)|(?:guarantees?|assurances?)\s+(?:of|for|on)\s+(?:safe|safety|security)",
     r"audit\w*|report\w*|accounts?|assessments?|monitor\w*|registration\s+of\s+(?:NGOs|agencies|partners|staff)",
@@ -491,6 +503,10 @@ ENABLING = family(
     r"regist\w*\s+(?:them|us|our\s+\w+|the\s+(?:agencies|NGOs|partners|teams|staff|volunteers))",
     r"agents?|procedures?|mechanisms?|arrangements?|systems?|payments?|money-transfer|banks?|lists?|notification\w*",
     r"inspect\w*|manifests?|papers|paperwork|documents?|documentation|stamp\w*|certificat\w*|waybills?|cargo",
+    # an exemption or a licence the aid needs, and the work's own details approved
+    r"exemptions?|waivers?|derogations?",
+    r"(?:approv|validat|authori[sz]|certif)\w*\s+(?:the\s+|our\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(?:menus?|lists?|sites?|"
+    r"designs?|curricul\w+|specifications?|routes?|manifests?|requests?|applications?|budgets?|timetables?)",
 )
 # Talks and deals of another agenda, named without a humanitarian object.
 TALKS = r"(?:talks|negotiations|dialogue|summit|conference|deal|accord|treaty|pact|framework|process|track|package)"

@@ -137,7 +137,8 @@ _HALT = words(HALT)
 _TIME = words(TIME)
 # Who may be asked for a price: any actor on the other side of a table, named by its office.
 _ACTOR = words(
-    r"(?:government|ministry|council|committee|forces|units|officials|leadership|authorities|authority|"
+    # not a community's own committee ("once the camp committee elections are held")
+    r"(?:government|ministry|council|(?<!camp\s)(?<!village\s)(?<!water\s)(?<!community\s)(?<!women's\s)(?<!school\s)(?<!health\s)(?<!distribution\s)(?<!parents'\s)(?<!youth\s)(?<!beneficiary\s)committee|forces|units|officials|leadership|authorities|authority|"
     r"governor|junta|regime|commanders?|militias?|rebels|army|front|movement|administration|parliament|"
     r"president|leaders?|chiefs?|elders|clans?|tribes?)"
 )
