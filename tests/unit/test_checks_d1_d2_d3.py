@@ -731,6 +731,31 @@ D2_CASES = [
         set(),
         id="near-miss-red-line-guards-the-separation",
     ),
+    pytest.param(
+        ws(track(aims=["relief to Vell", "extend state presence into the LFA's districts"])),
+        {("political_aim", ("t1",))},
+        id="aim-carries-the-states-hold-further",
+    ),
+    pytest.param(
+        ws(track(aims=["relief to Vell", "reduce support for the LFA among the valley's villagers"])),
+        {("political_aim", ("t1",))},
+        id="aim-weakens-a-sides-standing",
+    ),
+    pytest.param(
+        ws(track(objectives=["Hadra's commitment to the border roadmap by June"])),
+        {("political_aim", ("t1",))},
+        id="objective-a-partys-commitment-to-another-agendas-text",
+    ),
+    pytest.param(
+        ws(track(objectives=["Hadra's commitment to the access agreement for Vell"])),
+        set(),
+        id="near-miss-commitment-to-an-access-agreement",
+    ),
+    pytest.param(
+        ws(track(aims=["relief to Vell", "reduce the recruitment of children by armed groups"])),
+        set(),
+        id="near-miss-a-protection-aim",
+    ),
 ]
 
 

@@ -640,7 +640,22 @@ AGENDA_AIM = family(
     r"(?:border|territorial|maritime)\s+disputes?",
     r"(?:political|diplomatic|territorial|military|strategic)\s+(?:concessions?|gains?|support|backing|objectives?|agenda|"
     r"advantage|influence|leverage)",
-    r"hearts\s+and\s+minds|counter-?insurgency|stabili[sz]ation\s+(?:campaign|strategy|operations?)|counter-?terrorism",
+    r"hearts\s+and\s+minds|counter-?insurgency|stabili[sz]ation\s+(?:campaign|strategy|operations?|efforts?|agenda|objectives?)|"
+    r"counter-?terrorism",
+    # the state's hold carried further: "consolidate government authority", "extend state presence"
+    r"(?:extend\w*|consolidat\w*|establish\w*|strengthen\w*|reinforc\w*|expand\w*)\s+(?:the\s+)?(?:state|government|regime|army|"
+    r"military|administration)(?:['’]s)?\s+(?:authority|presence|control|legitimacy|reach|writ)",
+    # a side's standing built, or the other side's weakened: "strengthen the Council's standing with the population",
+    # "reduce support for the LFA among villagers", "draw communities away from the insurgency"
+    r"(?:strengthen|boost|bolster|build|shore\s+up|enhanc|improv|rais)\w*\s+(?:the\s+|our\s+)?(?:[\w'’-]+['’]s?\s+)?"
+    r"(?:standing|popularity|image|reputation|credibility)\s+(?:with|among|in)",
+    r"(?:reduc|counter|undermin|weaken|erod|curb)\w*\s+(?:the\s+)?(?:support\s+for|(?:[\w'’-]+['’]s?\s+)?(?:influence|appeal|popularity)\s+"
+    r"(?:in|among|over|with))",
+    r"(?:draw|pull|win|lure|wean)\w*\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:communities|people|villagers|population|youth|families|men)\s+"
+    r"away\s+from",
+    # another agenda's text signed or committed to by a party: "LFA commitment to the peace roadmap"
+    rf"(?:commitment|adherence|signature|accession)\s+(?:to|on|of)\s+(?:the\s+)?{_NOT_HUMANITARIAN_TEXT}{_NOT_HALT_TEXT}"
+    r"(?:[\w'’-]+\s+){0,3}?(?:roadmap|protocol|treaty|agreement|accord|plan|charter|constitution|pact|settlement)",
     r"(?:military|naval|air)\s+(?:bases?|presence|cooperation)|basing\s+rights|intelligence\s+(?:sharing|cooperation)",
     r"(?:migration|border)\s+(?:control|cooperation|management)|readmission|(?:return|deportation)\s+agreements?",
     r"(?:trade|investment|commercial|business|arms|reconstruction)\s+(?:deals?|agreements?|contracts?|concessions?|interests)",
