@@ -40,9 +40,11 @@ Who must sign off a decision (its *required* organisations), each with its reaso
   Customs Service") or the ministry's means named by its area ("the defence budget"),
   which engage that ministry, or the body itself where the workspace holds it; not what
   the words give to another side ("their air force"), deny ("no sign-off from Treasury
-  needed", "the Treasury is not asked"), only ask of someone ("press the border police
-  to"), only tell or consult ("brief the coast guard", "Finance was informed"), or say
-  the decision leaves as it is ("the airlift schedule stays unchanged").
+  needed", "the Treasury is not asked", "Interior has no role"), only ask of someone
+  ("press the border police to"), only tell or consult ("brief the coast guard", "Finance
+  was informed", "discuss with Defence"), name as a place or a person ("the Ministry of
+  Finance building"), or say the decision leaves as it is ("the airlift schedule stays
+  unchanged").
 - ``named`` (or ``partner``) again, for a correction: every organisation named on the
   entry it replaces. Dropping a department from the list does not take its assets or
   its stake out of the arrangement.
@@ -882,7 +884,7 @@ def _named_bodies(text: str) -> Iterator[tuple[tuple[Area, ...], int, int]]:
 # kept informed or consulted, not put to work ("inform the Treasury", "brief the coast guard").
 _TELLING = re.compile(
     r"\b(?:inform|informs|informed|informing|notif\w+|brief|briefs|briefed|briefing|update|updates|updated|"
-    r"updating|copy|copied|copying|consult\w*|liais\w*|thank\w*)\b",
+    r"updating|copy|copied|copying|consult\w*|liais\w*|thank\w*|discuss\w*)\b",
     re.IGNORECASE,
 )
 # Words after a body that make it the source of what is said, not the actor ("Defence reports").
@@ -900,7 +902,11 @@ _SAYING_AFTER = re.compile(
 def _told_only(text: str, start: int, end: int) -> bool:
     """Whether a body or department named at text[start:end] is only told, consulted or quoted:
     an informing verb just before it in its clause, "according to" it, or a verb of saying after it."""
-    before = " ".join(re.split(r"[.;:!?,()]", text[:start])[-1].split()[-4:])
+    # The words before it, back to a conjunction that opens another step ("inform the council
+    # and ask Defence to fly" gives Defence a step of its own).
+    words = re.split(r"[.;:!?,()]", text[:start])[-1].split()[-6:]
+    joins = [n for n, w in enumerate(words) if w.casefold() in ("and", "but", "then", "while")]
+    before = " ".join(words[joins[-1] + 1 :] if joins else words)
     return (
         bool(_TELLING.search(before))
         or bool(re.search(r"\baccording\s+to(?:\s+the)?\s*$", before, re.IGNORECASE))
@@ -1166,6 +1172,7 @@ def _named_departments(
         if any(
             not _not_put_to_work(text, m.start(), m.end(), others)
             and not _told_only(text, m.start(), m.end())
+            and not _place_or_person(text, m.end())
             for m in found
         ):
             out.append((key, w))
@@ -1293,6 +1300,8 @@ def _left_alone(text: str, end: int) -> bool:
 _DENIED_AFTER = re.compile(
     r"\s*(?:not(?!\s+only)|never|no\s+longer)\b|"
     r"\s*(?:[\w'’-]+\s+){0,2}?(?:(?:is|are|was|were|will|shall|would|need|needs|does|do|has|have)\s+(?:not|never)\b|"
+    # "has no role": what it is said to have no part in is not its to carry.
+    r"(?:has|have|had|plays?|played)\s+no\s+(?:role|part|stake|say|involvement|equities|assets|means)\b|"
     r"(?:is|are|was|were|has\s+been|have\s+been|will\s+be)\s+(?:declined|refused|rejected|ruled\s+out|turned\s+down)\b|"
     r"(?:isn|aren|wasn|weren|won|doesn|don|hasn|haven)['’]t\b)",
     re.IGNORECASE,

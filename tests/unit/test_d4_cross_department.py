@@ -1743,6 +1743,30 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "near miss: a department said to have no role",
+        said("Hand the list of wounded to the elders; the Interior Ministry has no role in this."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: a ministry only met to discuss",
+        said("Discuss with the Ministry of Defence whether the river route is still mined."),
+        set(),
+        "",
+    ),
+    (
+        "near miss: a ministry's building is only the venue",
+        said("Hold the donor round at the Ministry of Finance building on Friday."),
+        set(),
+        "",
+    ),
+    (
+        "a ministry told, then given a step of its own",
+        said("Inform the valley council and ask Defence to fly the generators in."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Defence",
+    ),
+    (
         "near miss: the defence attachés are only briefed",
         said("Hand over the protest note, then brief our defence attachés in the region."),
         set(),
