@@ -241,6 +241,12 @@ CASES = [
     ("Deliveries resume once the customs office approves the import licences for medicines.", set()),
     ("Water trucking resumes when the sanctions committee grants the exemption.", set()),
     ("School feeding starts once the education ministry approves the menus.", set()),
+    # the work denied for as long as the fighting goes on; the work going on through it is owed
+    ("We will not send the convoys to Vell while the fighting continues.", {"N1"}),
+    ("No relief flights to Ostra as long as the shelling goes on.", {"N1"}),
+    ("Convoys keep moving to Vell while the fighting continues, as IHL requires.", set()),
+    ("Truce or no truce: passage of relief is owed while the fighting goes on.", set()),
+    ("We will not link relief to recognition while the talks continue.", set()),
     # while a party's own elections or recognition stay a price
     ("Cash distributions in Vell start once Hadra's council recognises the election results.", {"D2", "N1"}),
 ]

@@ -107,7 +107,7 @@ _NEGATIVE_HALT = re.compile(
 # for a ceasefire before sending the teams").
 _NOT_UNTIL = re.compile(
     r"\b(?:not|n't|never)\b(?!\s+(?:\w+\s+)?(?:wait|await|hold\s+(?:back|off)|delay)\w*)"
-    r"(?=[^,;]*\b(?:until|till|unless|before)\b)",
+    r"(?=[^,;]*\b(?:until|till|unless|before|while|whilst|as\s+long\s+as|so\s+long\s+as)\b)",
     re.IGNORECASE,
 )
 # A "no" before a condition sets it too: "no new funding until it drops its claim".

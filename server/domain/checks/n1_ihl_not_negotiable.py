@@ -195,6 +195,17 @@ _OWN_PAUSE = re.compile(
 )
 
 
+_WHILE = words(r"(?:while|whilst|as\s+long\s+as|so\s+long\s+as|for\s+as\s+long\s+as)")
+_FIGHTING_GOES_ON = words(
+    r"(?:the\s+)?(?:fighting|hostilities|shelling|clashes|bombardment|bombing|war|offensive|air\s+strikes|airstrikes)\s+"
+    r"(?:[\w'’-]+\s+){0,2}?(?:continues?|goes\s+on|lasts?|persists?|rages?|is\s+(?:ongoing|under\s+way)|are\s+(?:ongoing|under\s+way))"
+)
+# Humanitarian work denied in the clause before: "we will not send teams", "no convoys".
+_DENIED_WORK = re.compile(
+    rf"\b(?:not|no|never|cannot|can't|won't|n't)\b[^,;:]{{0,30}}?\b{WORK}\b[^,;:]{{0,40}}$", re.IGNORECASE
+)
+
+
 def _own_pause_masked(sentence: str) -> str:
     """The sentence with the verbs that pause our own work blanked out (offsets kept)."""
     return _OWN_PAUSE.sub(lambda m: "_" * len(m.group(0)), sentence)
@@ -296,6 +307,14 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
     found += no_price_no_aid(sentence, _WORK, _PRICE)
     found += swapped_sign(sentence, _WORK, _PRICE)
     found += dealt(sentence, _WORK, _PRICE, v)
+    # the work denied for as long as the fighting goes on: "no convoys while the shelling continues"
+    if not told:
+        lead = sentence[: sentence.find(",") if 0 < sentence.find(",") < 40 else 0]
+        found += [
+            s
+            for s in ordered(sentence, [_WHILE, _FIGHTING_GOES_ON], gap=10)
+            if _DENIED_WORK.search(sentence[: s.start]) or (lead and s.start == 0)
+        ]
     # a halt that comes first: "we need a ceasefire before the teams can go in" (not what happened)
     if not told:
         found += ordered(
