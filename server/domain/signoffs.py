@@ -35,7 +35,8 @@ Who must sign off a decision (its *required* organisations), each with its reaso
   The decision's words engage a department too (`touched_by_text`), whether or not
   the entry names it: its assets put to work ("air force to fly airdrop rotations",
   "unfreeze the envoys' accounts", "share our intelligence assessments"), or the
-  department named as acting ("the Treasury will release the tranche"), or a body of a
+  department named as acting ("the Treasury will release the tranche", "Finance releases
+  EUR 1m"), or a body of a
   ministry named by what it is ("the Coast Guard", "an engineering battalion", "the
   Customs Service") or the ministry's means named by its area ("the defence budget"),
   which engage that ministry, or the body itself where the workspace holds it; not what
@@ -670,6 +671,12 @@ _PEOPLE = (
 # What a department named at the head of a sentence may be followed by and still be the one
 # that acts ("Treasury officials will release the tranche"): its people and its money.
 _ITS_OWN = r"(?:officials|officers|personnel|experts|engineers|ministry|department|funds?|money|budget)"
+# Verbs with which a department named at the head of a sentence commits its own means
+# ("Finance releases EUR 1m", "Defence lends two trucks").
+_COMMITS = (
+    r"(?:releas|provid|fund|cover|lend|lent|send|sent|deploy|grant|issu|pay|paid|suppl|second|commit|"
+    r"contribut|underwr|guarante|allocat|transfer|disburs|waiv|finan|donat|dispatch|assign)\w*"
+)
 # Equipment a ministry lends ("army bulldozers", "military field kitchens").
 _EQUIPMENT = (
     r"(?:(?:field\s+)?kitchens|tents|generators|bulldozers|excavators|cranes|ambulances|tankers|drones|"
@@ -1162,7 +1169,8 @@ def _named_departments(
             # Initials are a name wherever they stand, the head of a sentence too.
             *(re.finditer(rf"\b{word}\b", text) if w in initials.get(key, ()) else ()),
             *re.finditer(
-                rf"(?:^|[.!?]\s+)(?:The\s+)?{word}(?:'s)?\s+(?:{_ITS_OWN}\s+)?(?:to|will|shall|must|is|are|has|have|and)\b",
+                rf"(?:^|[.!?]\s+)(?:The\s+)?{word}(?:'s)?\s+(?:{_ITS_OWN}\s+)?(?:to|will|shall|must|is|are|has|have|and|"
+                rf"{_COMMITS})\b",
                 text,
             ),
             *re.finditer(

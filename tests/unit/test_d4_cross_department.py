@@ -1743,6 +1743,18 @@ CASES: list[tuple[str, dict[str, Any], set[tuple[str, tuple[str, ...], str]], st
         "",
     ),
     (
+        "a department opening the sentence commits its means with a verb of its own",
+        said("Finance releases EUR 2m from the reserve for the flood shelters."),
+        {("missing_signoff", ("d1",), "medium")},
+        "Varnia, Ministry of Finance",
+    ),
+    (
+        "near miss: a department opening the sentence only reports",
+        said("Finance reports that the reserve is spent; the ministry asks the council for a meeting."),
+        set(),
+        "",
+    ),
+    (
         "near miss: a department said to have no role",
         said("Hand the list of wounded to the elders; the Interior Ministry has no role in this."),
         set(),
