@@ -247,6 +247,15 @@ CASES = [
     ("Convoys keep moving to Vell while the fighting continues, as IHL requires.", set()),
     ("Truce or no truce: passage of relief is owed while the fighting goes on.", set()),
     ("We will not link relief to recognition while the talks continue.", set()),
+    # time counted from another agenda's event, its stages, its pace; a price that earns the aid
+    ("Shelter kits go out the month after the status agreement is signed.", {"D2", "N1"}),
+    ("Relief tranches for Vell are released at each stage of the disarmament process.", {"D2", "N1"}),
+    (
+        "The pace of deliveries to Ostra will match the pace of the demobilisation of the LFA's units.",
+        {"D2", "N1"},
+    ),
+    ("Each weapon handed in at Vell earns a family a food voucher.", {"D2", "N1"}),
+    ("Shelter kits go out the week after the survey of the camp is finished.", set()),
     # while a party's own elections or recognition stay a price
     ("Cash distributions in Vell start once Hadra's council recognises the election results.", {"D2", "N1"}),
 ]

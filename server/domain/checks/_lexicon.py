@@ -63,7 +63,7 @@ AID = family(
     r"(?:cholera|outbreak|epidemic|health|nutrition|emergency|flood|drought|winter|famine|relief)\s+response",
     r"(?:wheat|grain|maize|rice|sorghum|flour|seed|fertili[sz]er)\s+(?:shipments?|deliveries|consignments?|aid|supplies|stocks?)",
     r"drugs|insulin|antibiotics|therapeutic\s+food|nutrition",
-    r"(?:safe|drinking|clean)\s+water|sanitation|hygiene|latrines|WASH",
+    r"(?:safe|drinking|clean)\s+water|sanitation|hygiene|latrines|WASH|water\s+points?|boreholes?",
     r"school\s+meals|winteri[sz]ation|livelihoods?\s+(?:support|programmes?|grants?)|cash-for-work",
     r"(?:protection|psychosocial|education|health|nutrition|food\s+security|water|sanitation|shelter|relief|"
     r"vaccination|immuni[sz]ation)\s+(?:programmes?|projects?)",
@@ -199,7 +199,11 @@ LINK = family(
     r"(?:only|solely|just)\s+(?:if|after|once|when|where|as\s+long\s+as|in\s+return|in\s+exchange|with)",
     r"when",
     r"(?:calibrated|scaled|matched|tailored|graduated|indexed|geared|keyed|adjusted|adapted|aligned)\s+(?:according\s+)?to",
-    r"(?:to|at|with)\s+the\s+(?:pace|rhythm|speed)\s+of",
+    r"(?:to|at|with|match\w*)\s+the\s+(?:pace|rhythm|speed)\s+of",
+    # a span of time counted from another event: "the month after", "two weeks after"
+    r"(?:the|a|one|two|three|four|six|\d+)\s+(?:days?|weeks?|months?)\s+(?:after|following)",
+    # the stages of another process: "at milestone three of the roadmap", "at each stage of the disarmament process"
+    r"at\s+(?:each|every|the\s+[\w'’-]+)?\s*(?:milestones?|stages?|steps?|phases?)\s+(?:[\w'’-]+\s+)?of",
     r"(?:phased|sequenced|synchroni[sz]ed|paired|bundled|coupled|twinned|in\s+tandem|hand\s+in\s+hand|in\s+lockstep)\s+with",
     r"sequenced\s+after",
     r"(?:sequenced|queued|placed|ranked|coming|comes?|falls?|stands?)\s+behind",
@@ -454,7 +458,7 @@ ECONOMIC = family(
 HARD_CONCESSION = (
     # a party's part may be named as its own: "for the Council's support at the UN"
     r"(?:(?:the\s+)?[\w-]+['’]s?\s+)?"
-    r"(?:votes?|recognition|loyalty|allegiance|political\s+support|concessions?|territory|weapons|arms|"
+    r"(?:votes?|recognition|loyalty|allegiance|political\s+support|concessions?|territory|weapons?|arms|"
     r"disarmament|withdrawal|surrender|silence|support\s+(?:at|in)\s+the\s+(?:UN|assembly|council|talks|vote)|"
     r"backing\s+(?:at|in|for)\s+the|basing\s+rights|(?<!import\s)(?<!operating\s)(?<!work\s)(?<!registration\s)licen[cs]es|contracts|"
     r"cooperation\s+on\s+(?:migration|border|counter-?terrorism|security|returns))"

@@ -211,6 +211,9 @@ _INTO_BARGAIN = words(
 # Aid given to those who do something: "for households in villages that vote for the unity list".
 _FOR_THOSE_WHO = words(r"(?:only\s+)?(?:for|to|in)\s+(?:[\w'’-]+\s+){0,4}?(?:that|who|which|whose)")
 _REWARD = words(r"(?:reward\w*|pay\w*|compensat\w*)")
+EARNS = words(
+    r"(?:earns?|earned|buys?|bought|wins?|won|gets?|brings?|qualif(?:y|ies)\s+for|entitles?\s+(?:\w+\s+)?to)"
+)
 # People taking a side in the conflict: "cooperate against the insurgents", "back the government".
 _SIDE_TAKEN = words(
     r"(?:cooperat\w*|work\w*|stand\w*|fight\w*|rise|rising|rose|organi[sz]\w*)\s+(?:with\s+(?:us|the\s+army|the\s+government)\s+)?"
@@ -451,6 +454,8 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         *ordered(sentence, [_RECIPIENTS_WHO, _CONCESSION, _SERVED_FIRST, _GIVE], gap=50),
         # food for votes; recognition for access
         *swapped(sentence, _GIVE),
+        # each weapon handed in earns a food voucher: the price buys the aid
+        *ordered(sentence, [_CONCESSION, EARNS, _GIVE], gap=40, boundary=_BOUNDARY),
         # relief to win hearts and minds; aid to shore up the regime's legitimacy
         *ordered(sentence, [_GIVE, _TO_GAIN], gap=60),
         # access negotiated within the normalisation talks: the humanitarian file folded into another agenda's

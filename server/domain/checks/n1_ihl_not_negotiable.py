@@ -98,6 +98,7 @@ from server.domain.checks._prose import (
 )
 from server.domain.checks.d2_separate_agendas import (
     DEFERRED,
+    EARNS,
     bundled,
     dealt,
     deferred_price,
@@ -306,6 +307,8 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
     # no ceasefire, no convoys; convoys <-> recognition; "Deal: we open the crossing, Hadra gives us the port"
     found += no_price_no_aid(sentence, _WORK, _PRICE)
     found += swapped_sign(sentence, _WORK, _PRICE)
+    # each weapon handed in earns a food voucher; a week of calm buys the district a convoy
+    found += ordered(sentence, [_PRICE, EARNS, _WORK], gap=40, boundary=_BOUNDARY)
     found += dealt(sentence, _WORK, _PRICE, v)
     # the work denied for as long as the fighting goes on: "no convoys while the shelling continues"
     if not told:
