@@ -756,6 +756,27 @@ D2_CASES = [
         set(),
         id="near-miss-a-protection-aim",
     ),
+    pytest.param(
+        ws(
+            track(),
+            track(
+                "p1",
+                kind="political",
+                title="Border talks with the LFA",
+                aims=["border settlement"],
+                objectives=["protocol signed"],
+                leverage=[
+                    {
+                        "kind": "incentive",
+                        "description": "A shipment of 400 tonnes of seed stocks for the LFA's districts",
+                        "status": "proposed",
+                    }
+                ],
+            ),
+        ),
+        {("aid_as_leverage", ("p1",))},
+        id="leverage-names-a-quantity-of-aid",
+    ),
 ]
 
 

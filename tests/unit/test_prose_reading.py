@@ -350,6 +350,9 @@ def test_an_act_asked_of_another_side_is_theirs(sentence: str, asked: bool) -> N
         ("Ask the central bank for a payment channel for relief salaries.", False),
         ("We will channel more relief to the camps in the north.", True),
         ("Varnia offers winter relief to the valley.", True),
+        # a quantity of aid handed out or held back
+        ("Offer a package of 2,000 food parcels to Hadra's council.", True),
+        ("Withhold the next tranche of cash assistance from Hadra's districts.", True),
     ],
 )
 def test_a_noun_followed_by_aid_hands_nothing_out(sentence: str, hands_out: bool) -> None:

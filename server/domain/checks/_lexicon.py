@@ -38,6 +38,7 @@ AID = family(
     r"(?:funding|support|assistance|supplies)\s+(?:for|of|to)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'’-]+\s+)?"
     r"(?:hospitals?|clinics?|health\s+(?:centres?|centers?|posts?)|relief|aid|shelters?|camps?)",
     r"shelters?",
+    r"mobile\s+(?:clinics?|health\s+teams?|health\s+units?)",
     # the paper's "protection programmes, cash assistance and other services"
     r"(?:protection|child\s+protection|psychosocial|mental\s+health|case\s+management|legal\s+aid|nutrition|WASH|"
     r"sanitation)\s+services",

@@ -885,6 +885,14 @@ _GIVE_OR_CUT = words(
 )
 
 
+# A quantity of aid: "a package of 2,000 food parcels", "the next shipment of seed stocks".
+_QUANTITY_OF = re.compile(
+    r"\s*(?:[\w'’,.-]+\s+){0,4}?(?:packages?|rounds?|shipments?|consignments?|tranches?|batch(?:es)?|loads?|planeloads?|"
+    r"truckloads?|boatloads?|tonnes?|tons|pallets?|amounts?|volumes?|quantit(?:y|ies))\s+of\s+(?:[\w'’,.-]+\s+){0,2}?",
+    re.IGNORECASE,
+)
+
+
 def _offers_aid(snapshot: Snapshot, i: Initiative, text: str) -> bool:
     """Whether a leverage tool's description makes aid itself the lever (its subject or object).
 
@@ -895,9 +903,9 @@ def _offers_aid(snapshot: Snapshot, i: Initiative, text: str) -> bool:
     for sentence in clauses(text)[:1]:
         for m in _AID_ONLY.finditer(sentence):
             lead = sentence[: m.start()]
-            if (len(lead.split()) <= 3 or _GIVE_OR_CUT.search(lead)) and asserted(
-                sentence, m.start(), m.end(), v
-            ):
+            if (
+                len(lead.split()) <= 3 or _GIVE_OR_CUT.search(lead) or _QUANTITY_OF.fullmatch(lead)
+            ) and asserted(sentence, m.start(), m.end(), v):
                 return True
     return False
 
@@ -1083,7 +1091,8 @@ def _aid_leverage_finding(
 
 # A track that gives or withholds aid itself: the verb and aid as its object, or aid and a passive.
 _DETERMINERS = (
-    r"(?:(?:the|our|all|its|their|further|more|new|extra|additional|any|some|emergency|humanitarian|urgent|"
+    r"(?:(?:the|our|all|its|their|further|more|new|extra|additional|any|some|emergency|humanitarian|urgent|next|"
+    r"remaining|planned|upcoming|"
     r"much-needed|a|an|\d[\d,.]*|\w+'s|tonnes?\s+of|packages?\s+of|shipments?\s+of|million|billion|thousand|"
     r"euros?|EUR|dollars?|USD|[€$£][\d,.]+\w*)\s+){0,5}"
 )
@@ -1093,7 +1102,10 @@ _HANDS_OUT = re.compile(
     r"sweeten\w*\s+(?:\w+\s+){0,2}?with)"
     # One word may qualify the aid ("more winter relief"), not a preposition: "a payment
     # channel for relief salaries" names a channel, it hands nothing out.
-    rf"\w*\s+(?:back\s+|off\s+)?(?:to\s+\w+\s+)?{_DETERMINERS}(?:(?!(?:for|of|in|on|at|by|from|with|into)\s)[\w-]+\s+)?{AID}\b"
+    rf"\w*\s+(?:back\s+|off\s+)?(?:to\s+\w+\s+)?{_DETERMINERS}"
+    # a quantity of it: "offer a package of 2,000 food parcels"
+    rf"(?:(?:packages?|rounds?|shipments?|consignments?|tranches?|batch(?:es)?|planeloads?|truckloads?)\s+of\s+{_DETERMINERS})?"
+    rf"(?:(?!(?:for|of|in|on|at|by|from|with|into)\s)[\w-]+\s+)?{AID}\b"
     rf"|\b{AID}\b\s+(?:\w+\s+){{0,3}}?(?:will|would|shall|to|can|could|may|is|are)\s+(?:also\s+)?(?:only\s+)?be\s+"
     r"(?:offered|provided|delivered|sent|supplied|funded|pledged|promised|granted|extended|increased|doubled|"
     r"expanded|resumed|restored|unlocked|released|suspended|cut|withheld|halted|frozen|reduced|scaled)\b",
