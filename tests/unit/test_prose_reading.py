@@ -241,6 +241,9 @@ CASES = [
     ("Deliveries resume once the customs office approves the import licences for medicines.", set()),
     ("Water trucking resumes when the sanctions committee grants the exemption.", set()),
     ("School feeding starts once the education ministry approves the menus.", set()),
+    # the term named as a word after it
+    ("The 'humanitarian truce' language is to be avoided in all our statements on Vell.", set()),
+    ("Convoy access to Vell is discussed alongside the ceasefire terms.", {"N1"}),
     # the work denied for as long as the fighting goes on; the work going on through it is owed
     ("We will not send the convoys to Vell while the fighting continues.", {"N1"}),
     ("No relief flights to Ostra as long as the shelling goes on.", {"N1"}),

@@ -550,6 +550,14 @@ def asked_of_other(sentence: str, start: int, voice: Voice) -> bool:
     )
 
 
+# The word named as a word after it: "the 'humanitarian truce' language is to be avoided".
+_MENTIONED_AFTER = re.compile(
+    # (not "terms": "the ceasefire terms" are the deal's)
+    r"['’\"”]?\s*(?:language|wording|terminology|labels?|phrases?|framing|vocabulary|rhetoric)\b",
+    re.IGNORECASE,
+)
+
+
 def mentioned(sentence: str, start: int) -> bool:
     """Whether the phrase at sentence[start] is named as a word ("the term 'humanitarian truce'")."""
     return bool(_MENTION.search(sentence[:start]))
@@ -604,7 +612,7 @@ def asserted(sentence: str, start: int, end: int, voice: Voice, after: str = "")
     reported there may be taken up ("...; we have agreed"), a proposal turned down ("...
     The Minister declined").
     """
-    if negated(sentence, start, end) or mentioned(sentence, start):
+    if negated(sentence, start, end) or mentioned(sentence, start) or _MENTIONED_AFTER.match(sentence, end):
         return False
     if after and declined_after(sentence, start, end, after, voice):
         return False
