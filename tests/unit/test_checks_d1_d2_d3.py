@@ -777,6 +777,48 @@ D2_CASES = [
         {("aid_as_leverage", ("p1",))},
         id="leverage-names-a-quantity-of-aid",
     ),
+    pytest.param(
+        ws(
+            track(),
+            decisions=[
+                decision(
+                    "d1",
+                    "Agreed with Hadra: relief convoys through the Ostra gate; Varnia recognises its council.",
+                    kind="agreement",
+                )
+            ],
+        ),
+        {("aid_traded_for_concession", ("d1", "t1"))},
+        id="agreement-holds-aid-and-a-concession-among-its-terms",
+    ),
+    pytest.param(
+        ws(
+            track(),
+            decisions=[
+                decision(
+                    "d1",
+                    "Agreed with the LFA: convoy routes deconflicted; LFA liaison officers told 48 hours ahead.",
+                    kind="agreement",
+                )
+            ],
+        ),
+        set(),
+        id="near-miss-an-access-agreement-on-the-works-own-terms",
+    ),
+    pytest.param(
+        ws(
+            track(),
+            decisions=[
+                decision(
+                    "d1",
+                    "Trade agreement with Hadra signed on tariffs; relief is handled separately by the aid office.",
+                    kind="agreement",
+                )
+            ],
+        ),
+        set(),
+        id="near-miss-an-agreement-that-keeps-aid-apart",
+    ),
 ]
 
 

@@ -159,6 +159,34 @@ CONDITIONAL = "access_conditional_on_concession"
 N1_CASES = [
     pytest.param(ws(), set(), id="access-as-an-obligation"),
     pytest.param(
+        ws(
+            track(),
+            decisions=[
+                decision(
+                    "d1",
+                    "Agreement reached: a truce around Vell from 1 June, and relief convoys into the town during it.",
+                    kind="agreement",
+                )
+            ],
+        ),
+        {(CONDITIONAL, ("d1", "t1"))},
+        id="agreement-holds-access-among-the-terms-of-a-truce",
+    ),
+    pytest.param(
+        ws(
+            track(),
+            decisions=[
+                decision(
+                    "d1",
+                    "Ceasefire agreement signed around Vell; humanitarian access is owed regardless and is no part of it.",
+                    kind="agreement",
+                )
+            ],
+        ),
+        set(),
+        id="near-miss-an-agreement-that-keeps-access-owed-regardless",
+    ),
+    pytest.param(
         ws(track(title="Humanitarian ceasefire for the northern valleys")),
         {(WORDING, ("t1",))},
         id="title-humanitarian-ceasefire",

@@ -602,6 +602,31 @@ def _party_does(clause: str, v: Voice) -> bool:
     return v.others(subject, sentence_start=False) and not v.ours(subject) and not _logistics(clause)
 
 
+# Aid said to stand outside a deal: "owed regardless", "not part of the agreement", "no linkage".
+_UNTIED = words(
+    r"(?:regardless|irrespective|whatever|unconditional\w*|not\s+(?:a\s+)?(?:part|linked|tied|conditional|subject)|"
+    r"no\s+part|no\s+(?:link|linkage|condition\w*))"
+)
+
+
+def agreed_together(text: str, give: re.Pattern[str], price: re.Pattern[str], v: Voice) -> list[str]:
+    """An agreement that holds aid or access and a price among its terms, however they are joined.
+
+    "Agreed with Hadra: convoys through the Ostra crossing; Varnia recognises the council": the
+    terms of one agreement are given against each other (the paper: "political concessions or
+    agreements based on the provision of aid"). Each must be said, not denied or reported.
+    """
+    if _KEPT_APART.search(text) or _UNTIED.search(text):
+        return []  # "humanitarian access is owed regardless and is no part of the deal"
+    parts = notes(statements(text))
+
+    def said(pattern: re.Pattern[str]) -> bool:
+        return any(asserted(s, m.start(), m.end(), v) for s in parts for m in pattern.finditer(s))
+
+    # (a decision records in the past tense what stands: "Agreed with Hadra: ...")
+    return [" ".join(text.split())] if said(give) and said(price) else []
+
+
 # Words that set the second of two statements after the first: "Recognition first; relief afterwards".
 _COMES_AFTER = words(
     r"(?:then|afterwards|after\s+that|thereafter|next|later|follows?|to\s+follow|comes?\s+after)"
@@ -1179,6 +1204,8 @@ def _text_findings(snapshot: Snapshot, i: Initiative) -> tuple[list[Finding], li
             if c.kind in (_condition.PRICE_KIND, _condition.AGENDA_KIND)
             and not any(c.statement in t or t in c.statement for t in traded)
         ]
+        if not traded and src.decision is not None and snapshot.decisions[src.decision].kind == "agreement":
+            traded = agreed_together(src.text, _GIVE, _CONCESSION, v)
         # On a political, security or economic track, aid handed out or withheld is aid used as leverage.
         offered = [h for h in offers(src.text, v) if h not in traded] if agenda else []
         if not traded and not offered:

@@ -99,6 +99,7 @@ from server.domain.checks._prose import (
 from server.domain.checks.d2_separate_agendas import (
     DEFERRED,
     EARNS,
+    agreed_together,
     bundled,
     dealt,
     deferred_price,
@@ -537,6 +538,14 @@ def _judge(snapshot: Snapshot, i: Initiative) -> list[Finding]:
             held = [c for c in held if c.kind != _condition.AGENDA_KIND]
             if held:
                 framed[CONDITIONAL] = [c.statement for c in held]
+        if (
+            not framed
+            and src.decision is not None
+            and snapshot.decisions[src.decision].kind == "agreement"
+            and (terms := agreed_together(src.text, _WORK, _PRICE, v))
+        ):
+            # aid or access among the terms of an agreement with a halt in the fighting or a price
+            framed[CONDITIONAL] = terms
         if i.kind == "humanitarian" and not framed and (aims := halt_as_aim(src.text, src.where, v)):
             framed[WORDING] = aims
         found = {kind: [f'{src.where}: "{excerpt(h)}"' for h in hits] for kind, hits in framed.items()}
