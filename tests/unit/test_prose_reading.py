@@ -241,6 +241,9 @@ CASES = [
     ("Deliveries resume once the customs office approves the import licences for medicines.", set()),
     ("Water trucking resumes when the sanctions committee grants the exemption.", set()),
     ("School feeding starts once the education ministry approves the menus.", set()),
+    # the wording capitalised is the same framing; a fund's window keeps its name
+    ("We will push for a Humanitarian Truce around Vell before the winter.", {"N1"}),
+    ("Funding for the clinics comes from the pooled fund's Humanitarian Window this year.", set()),
     # the term named as a word after it
     ("The 'humanitarian truce' language is to be avoided in all our statements on Vell.", set()),
     ("Convoy access to Vell is discussed alongside the ceasefire terms.", {"N1"}),

@@ -327,11 +327,18 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
     return found
 
 
+_HALT_NAMED = words(r"(?:cease[\s-]*fires?|truces?|armistices?|cessations?|hudnas?)")
+
+
 def _proper_name(sentence: str, m: re.Match[str]) -> bool:
     """Whether the wording is a name ("the pooled fund's Humanitarian Window"), not a framing.
 
-    Every word of it capitalised, inside a sentence that is not itself in title case.
+    Every word of it capitalised, inside a sentence that is not itself in title case. A
+    ceasefire, a truce, an armistice or a cessation names no fund or facility: capitalised,
+    it is the same framing ("we will push for a Humanitarian Truce").
     """
+    if _HALT_NAMED.search(m.group(0)):
+        return False
     found = m.group(0).split()
     lower = [w for w in sentence.split() if w[:1].isalpha() and len(w) > 3 and w[:1].islower()]
     return m.start() > 0 and all(w[:1].isupper() for w in found) and len(lower) >= 2
