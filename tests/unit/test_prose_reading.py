@@ -244,6 +244,11 @@ CASES = [
     # the wording capitalised is the same framing; a fund's window keeps its name
     ("We will push for a Humanitarian Truce around Vell before the winter.", {"N1"}),
     ("Funding for the clinics comes from the pooled fund's Humanitarian Window this year.", set()),
+    # the link written into one compound word
+    ("Convoy access to Vell remains ceasefire-dependent.", {"N1"}),
+    ("Recognition-linked relief for the council's districts.", {"D2", "N1"}),
+    ("Convoy access to Vell is not ceasefire-dependent.", set()),
+    ("Needs-based relief for the council's districts.", set()),
     # the term named as a word after it
     ("The 'humanitarian truce' language is to be avoided in all our statements on Vell.", set()),
     ("Convoy access to Vell is discussed alongside the ceasefire terms.", {"N1"}),

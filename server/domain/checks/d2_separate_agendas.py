@@ -499,6 +499,7 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         *no_price_no_aid(sentence, _GIVE, _CONCESSION),
         *swapped_sign(sentence, _GIVE, _CONCESSION),
         *dealt(sentence, _GIVE, _CONCESSION, v),
+        *compound_link(sentence, _GIVE, _CONCESSION),
     ]
 
 
@@ -573,6 +574,31 @@ def swapped_sign(sentence: str, give: re.Pattern[str], price: re.Pattern[str]) -
             price.search(left) and give.search(right) and not give.search(left)
         ):
             out.append(Span(m.start() - len(left), m.end() + len(right)))
+    return out
+
+
+# The link written into one compound word: "ceasefire-dependent", "recognition-linked relief".
+_COMPOUND_LINK = re.compile(
+    r"\b(?P<price>[\w'’-]+?)-(?:dependent|contingent|linked|conditional|conditioned|tied|based|pegged|gated|bound)\b",
+    re.IGNORECASE,
+)
+
+
+def compound_link(sentence: str, give: re.Pattern[str], price: re.Pattern[str]) -> list[Span]:
+    """Aid or access qualified by a price in one compound word, the aid named within a few words:
+    "truce-contingent deliveries", "access remains ceasefire-dependent"."""
+    out = []
+    for m in _COMPOUND_LINK.finditer(sentence):
+        if not price.fullmatch(m.group("price").replace("-", " ")) and not price.fullmatch(m.group("price")):
+            continue
+        near = [
+            g
+            for g in give.finditer(sentence)
+            if -60 < g.start() - m.end() < 40 or -60 < m.start() - g.end() < 60
+        ]
+        if near:
+            g = near[0]
+            out.append(Span(min(m.start(), g.start()), max(m.end(), g.end())))
     return out
 
 

@@ -101,6 +101,7 @@ from server.domain.checks.d2_separate_agendas import (
     EARNS,
     agreed_together,
     bundled,
+    compound_link,
     dealt,
     deferred_price,
     no_price_no_aid,
@@ -308,6 +309,8 @@ def _conditional_spans(sentence: str, v: Voice, plan: bool = False) -> list[Span
     # no ceasefire, no convoys; convoys <-> recognition; "Deal: we open the crossing, Hadra gives us the port"
     found += no_price_no_aid(sentence, _WORK, _PRICE)
     found += swapped_sign(sentence, _WORK, _PRICE)
+    # truce-contingent deliveries; access remains ceasefire-dependent
+    found += compound_link(sentence, _WORK, _PRICE)
     # each weapon handed in earns a food voucher; a week of calm buys the district a convoy
     found += ordered(sentence, [_PRICE, EARNS, _WORK], gap=40, boundary=_BOUNDARY)
     found += dealt(sentence, _WORK, _PRICE, v)
