@@ -298,6 +298,19 @@ def test_the_clause_reading_of_condition(text: str, kinds: set[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "traded"),
+    [
+        # on another agenda's track, aid named as a card or a lever needs no talks beside it
+        ("The aid agency's food pipeline gives us a card to play with Hadra.", True),
+        ("Deliveries by the relief track will be timed to our negotiating rounds with Hadra.", True),
+        ("We will not use relief as a card with Hadra.", False),
+    ],
+)
+def test_on_another_agendas_track_aid_as_a_lever_is_traded(sentence: str, traded: bool) -> None:
+    assert bool(d2.trades(sentence, VOICE, humanitarian=False)) is traded
+
+
+@pytest.mark.parametrize(
     ("sentence", "tied"),
     [
         ("Convoys should reach Vell by May.", False),

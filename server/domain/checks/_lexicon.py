@@ -399,6 +399,8 @@ POLITICAL = family(
     rf"(?:outcome|result|conclusion|success|progress)\s+(?:of|in|on)\s+(?:the\s+)?{_NOT_HALT_TEXT}(?:[\w'’-]+\s+){{0,3}}?"
     r"(?:talks|negotiations|process|track|dialogue|deal)",
     r"(?:political|security|economic|trade|peace|status|normali[sz]ation|constitutional|military|market|mining|debt)\s+track",
+    # our own rounds of talks: "timed to our negotiating rounds with the Council"
+    r"(?:negotiating|negotiation)\s+(?:rounds?|sessions?|calendar)|rounds?\s+of\s+(?:talks|negotiations)",
     r"(?:peace|framework|political|status|trade)\s+(?:plan|framework|accord|roadmap)",
     # another agenda's text or question named by its subject: "the border protocol", "the status question"
     r"(?:border|boundary|status|territorial|sovereignty|autonomy|constitutional|power-sharing|normali[sz]ation|"

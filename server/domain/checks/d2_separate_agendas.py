@@ -414,8 +414,12 @@ def deferred_price(sentence: str, v: Voice) -> list[Span]:
     return out
 
 
-def _trade_spans(sentence: str, v: Voice) -> list[Span]:
-    """Where a sentence offers aid or access against a political, military or economic concession."""
+def _trade_spans(sentence: str, v: Voice, agenda: bool = False) -> list[Span]:
+    """Where a sentence offers aid or access against a political, military or economic concession.
+
+    On a political, security or economic (`agenda`) track the track's own business is the agenda:
+    aid named as a lever or a gesture there needs no talks named beside it.
+    """
     found = [
         *party_price(sentence, v),
         # aid ... only once ... recognition
@@ -475,7 +479,7 @@ def _trade_spans(sentence: str, v: Voice) -> list[Span]:
         if comma and give and _price(condition.strip(), v) and not narrated(main):
             found.append(Span(0, len(sentence) - len(main) + give.end()))
     # the council joins the talks, using our food aid envelope as the inducement; using relief to bring them to the table
-    if _POLITICS_NEAR.search(sentence):
+    if agenda or _POLITICS_NEAR.search(sentence):
         found += [
             *ordered(sentence, [_GIVE, _AS_LEVER], gap=40),
             *ordered(sentence, [_GIVE, _GIVES_LEVER], gap=40, boundary=_BOUNDARY),
@@ -808,7 +812,8 @@ def trades(text: str, v: Voice, humanitarian: bool = False) -> list[str]:
         for n, sentence in enumerate(parts)
         if any(
             asserted(sentence, s.start, s.end, v, after_of(parts, n, s.end))
-            for s in _trade_spans(sentence, v) + (deferred_price(sentence, v) if humanitarian else [])
+            for s in _trade_spans(sentence, v, agenda=not humanitarian)
+            + (deferred_price(sentence, v) if humanitarian else [])
         )
     ]
     found += [sentence for sentence in parts if sentence not in found and paired_within(sentence, v)]
@@ -823,7 +828,7 @@ def trades(text: str, v: Voice, humanitarian: bool = False) -> list[str]:
             named = f"{second[: that.start()]}{agenda.group(0)}{second[that.end() :]}"
             if any(
                 asserted(named, s.start, s.end, v, after_of(parts, n + 1, len(second)))
-                for s in _trade_spans(named, v)
+                for s in _trade_spans(named, v, agenda=not humanitarian)
             ):
                 found.append(f"{first} {second}")
                 continue
@@ -835,7 +840,7 @@ def trades(text: str, v: Voice, humanitarian: bool = False) -> list[str]:
         resolved = resolve(first, second)
         if resolved != second and any(
             asserted(resolved, s.start, s.end, v, after_of(parts, n + 1, len(second)))
-            for s in _trade_spans(resolved, v)
+            for s in _trade_spans(resolved, v, agenda=not humanitarian)
         ):
             found.append(f"{first} {second}")
     return found
