@@ -244,6 +244,12 @@ CASES = [
     # the wording capitalised is the same framing; a fund's window keeps its name
     ("We will push for a Humanitarian Truce around Vell before the winter.", {"N1"}),
     ("Funding for the clinics comes from the pooled fund's Humanitarian Window this year.", set()),
+    # a demand taken up as officials write it: by our office, in the passive, on its own, or acted on
+    ("The LFA asks that convoys to Vell wait for a quiet week. Agreed by the Minister.", {"N1"}),
+    ("The LFA asks that convoys to Vell wait for a quiet week; the desk has accepted this.", {"N1"}),
+    ("The LFA's demand that convoys wait for a truce was accepted by Varnia on 3 May.", {"N1"}),
+    ("At the LFA's request, convoys to Vell will wait for a quiet week.", {"N1"}),
+    ("The LFA demands that convoys wait for a truce. Agreed timetable for the convoys: Mondays.", set()),
     # the link written into one compound word
     ("Convoy access to Vell remains ceasefire-dependent.", {"N1"}),
     ("Recognition-linked relief for the council's districts.", {"D2", "N1"}),

@@ -412,6 +412,8 @@ def _owned_by_other(head: str, voice: Voice) -> bool:
             return True
     for m in _POSSESSED_FRAME.finditer(head):
         owner = re.sub(r"'s$|'$", "", m.group(0).split()[0])
+        if _ACTED_ON.search(head[: m.start()]):
+            continue  # "at the LFA's request, convoys will wait ...": we act on it, the plan is ours
         if not voice.ours(owner):
             return True
     for m in _FRAME_OF.finditer(head):
@@ -429,11 +431,43 @@ _ACCEPT = re.compile(
 )
 
 
+def _our_office(subject: str) -> bool:
+    """Whether a subject names one of our own offices by its title: "the desk", "the Minister"."""
+    named = [w.strip(".,'’\"").casefold() for w in subject.split()]
+    named = [
+        w for w in named if w and w not in ("the", "a", "an", "our", "has", "have", "had", "was", "were")
+    ]
+    return bool(named) and all(w in _OUR_OFFICES for w in named)
+
+
+# Our own acceptance given on its own after a demand: "Agreed by the Minister.", "Accepted."
+_BARE_ACCEPT = re.compile(
+    r"^\W*(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:agreed|accepted|approved|endorsed)\b(?:\s+by\s+(?P<by>[^.;,]+?))?"
+    r"(?:\s+(?:on|in)\s+[^.;,]+)?\s*[.;!]?\s*$",
+    re.IGNORECASE,
+)
+# Acting on another side's demand: "at the LFA's request", "following their proposal".
+_ACTED_ON = re.compile(
+    r"\b(?:at|on|following|upon|in\s+response\s+to|in\s+line\s+with|pursuant\s+to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def taken_up_after(after: str, voice: Voice) -> bool:
-    """Whether the words after a reported demand say that we took it up ("..., and we have accepted that linkage")."""
+    """Whether the words after a reported demand say that we took it up ("..., and we have accepted that linkage",
+    "The desk has accepted this", "Agreed by the Minister.", "... was accepted by Varnia")."""
     for m in _ACCEPT.finditer(after):
         subject = re.split(r"[,:;()]|\b(?:and|but|while|that|which|so)\b", after[: m.start()])[-1]
-        if voice.ours(subject) and not _STRONG_NEGATION.search(subject):
+        if (voice.ours(subject) or _our_office(subject)) and not _STRONG_NEGATION.search(subject):
+            return True
+        by = re.match(r"\s*by\s+([^.;,]+)", after[m.end() :])
+        if by and (voice.ours(by.group(1)) or _our_office(by.group(1))):
+            return True
+    for part in re.split(r"(?<=[.;])\s+", after):
+        bare = _BARE_ACCEPT.match(part)
+        if bare and (
+            bare.group("by") is None or voice.ours(bare.group("by")) or _our_office(bare.group("by"))
+        ):
             return True
     return False
 
