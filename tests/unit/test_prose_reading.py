@@ -249,6 +249,8 @@ CASES = [
     ("The LFA asks that convoys to Vell wait for a quiet week; the desk has accepted this.", {"N1"}),
     ("The LFA's demand that convoys wait for a truce was accepted by Varnia on 3 May.", {"N1"}),
     ("At the LFA's request, convoys to Vell will wait for a quiet week.", {"N1"}),
+    ("The Director's proposal: convoys to Vell only after the truce.", {"N1"}),
+    ("The LFA's proposal: convoys to Vell only after the truce. We declined.", set()),
     ("The LFA demands that convoys wait for a truce. Agreed timetable for the convoys: Mondays.", set()),
     # the link written into one compound word
     ("Convoy access to Vell remains ceasefire-dependent.", {"N1"}),

@@ -414,7 +414,7 @@ def _owned_by_other(head: str, voice: Voice) -> bool:
         owner = re.sub(r"'s$|'$", "", m.group(0).split()[0])
         if _ACTED_ON.search(head[: m.start()]):
             continue  # "at the LFA's request, convoys will wait ...": we act on it, the plan is ours
-        if not voice.ours(owner):
+        if not voice.ours(owner) and not _our_office(owner):  # "The Director's proposal:" is ours
             return True
     for m in _FRAME_OF.finditer(head):
         if not voice.ours(m.group(1)) and (
