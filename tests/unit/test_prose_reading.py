@@ -251,6 +251,8 @@ CASES = [
     ("At the LFA's request, convoys to Vell will wait for a quiet week.", {"N1"}),
     ("The Director's proposal: convoys to Vell only after the truce.", {"N1"}),
     ("The LFA's proposal: convoys to Vell only after the truce. We declined.", set()),
+    ("According to our plan, convoys enter Vell after the truce is signed.", {"N1"}),
+    ("According to the LFA, convoys may enter Vell after the truce is signed.", set()),
     ("The LFA demands that convoys wait for a truce. Agreed timetable for the convoys: Mondays.", set()),
     # the link written into one compound word
     ("Convoy access to Vell remains ceasefire-dependent.", {"N1"}),
@@ -295,6 +297,8 @@ def test_d2_and_n1_read_the_prose(text: str, principles: set[str]) -> None:
         # a dependency on "no" one thing is none
         ("Relief to Ostra depends on no political deal.", set()),
         ("Relief to Ostra depends on the Council's political deal.", {"price"}),
+        # the track's own work unnamed, a place after its verb
+        ("Nothing will reach Vell until the truce holds.", {"halt"}),
         # a terse note: the condition named, then given after a colon
         ("Condition for the next shelter tranche: Hadra endorses the roadmap.", {"price"}),
     ],

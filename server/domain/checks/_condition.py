@@ -116,7 +116,7 @@ _TIMED = {"as", "when", "after"}
 _ENDS = {"until", "till", "pending", "unless", "while", "before", "without"}
 # A denial in the waiting clause that sets the condition rather than denying it: "cannot start unless".
 _NEGATIVE = re.compile(
-    r"\b(?:cannot|can't|won't|will\s+not|would\s+not|must\s+not|may\s+not|not|never|no)\b", re.I
+    r"\b(?:cannot|can't|won't|will\s+not|would\s+not|must\s+not|may\s+not|not|never|no|nothing|none)\b", re.I
 )
 # A condition in the next statement that stands for the one before: "Until they do, ...".
 _ANAPHORIC = re.compile(
@@ -417,7 +417,8 @@ def _waits(main: str, humanitarian: bool, v: Voice, trigger: bool = True) -> str
         return "named"
     if not humanitarian:
         return None
-    subject = " ".join(words_[:4])
+    # the subject's head, not a place named after its verb ("Nothing will reach Vell until ...")
+    subject = " ".join(words_[:3])
     if _OTHER_SUBJECT.search(subject) or (v.others(subject, sentence_start=True) and not v.ours(subject)):
         return None
     return "track"

@@ -244,8 +244,11 @@ _BY_FRAME = re.compile(
     r"imposed|set|wanted|advocated|pushed|favoured|favored)\s+by\s+(?!us\b|ourselves\b)",
     re.IGNORECASE,
 )
+# (not our own: "according to our plan", "according to the Minister's instructions")
 _ACCORDING = re.compile(
-    r"\baccording\s+to\b|\bin\s+the\s+words\s+of\b|\bas\s+\w+\s+(?:puts?|sees?)\s+it\b", re.I
+    r"\baccording\s+to\b(?!\s+(?:our|my|the\s+(?:minister|cabinet|director|desk|ministry|department)\w*)\b)"
+    r"|\bin\s+the\s+words\s+of\b|\bas\s+\w+\s+(?:puts?|sees?)\s+it\b",
+    re.I,
 )
 # A phrase followed by who said it: "the humanitarian window the Authority announced", "the pause
 # that the Units proposed".
