@@ -253,6 +253,9 @@ CASES = [
     ("The LFA's proposal: convoys to Vell only after the truce. We declined.", set()),
     ("According to our plan, convoys enter Vell after the truce is signed.", {"N1"}),
     ("According to the LFA, convoys may enter Vell after the truce is signed.", set()),
+    # our work made to wait on a halt another side named is still our framing
+    ("Our convoys enter Vell only during the quiet hours the LFA announced.", {"N1"}),
+    ("The humanitarian pause the LFA announced was never observed.", set()),
     ("The LFA demands that convoys wait for a truce. Agreed timetable for the convoys: Mondays.", set()),
     # the link written into one compound word
     ("Convoy access to Vell remains ceasefire-dependent.", {"N1"}),

@@ -481,12 +481,25 @@ def _named_after(sentence: str, end: int, voice: Voice) -> bool:
     return m is not None and not voice.ours(m.group(1)) and voice.others(m.group(1), sentence_start=False)
 
 
+_SETS_CONDITION = re.compile(
+    r"\b(?:only|until|till|once|unless|during|wait\w*|pending|subject\s+to|conditional|contingent|depend\w*|"
+    r"in\s+exchange|in\s+return)\b",
+    re.IGNORECASE,
+)
+
+
 def reported(sentence: str, start: int, voice: Voice, end: int | None = None) -> bool:
     """Whether the phrase starting at sentence[start] is what another side wants, says or offers."""
     head = sentence[:start]
     if _TAKEN_UP.search(head):
         return False
-    if end is not None and _named_after(sentence, end, voice):
+    if (
+        end is not None
+        and _named_after(sentence, end, voice)
+        and not _SETS_CONDITION.search(sentence, start, end)
+    ):
+        # "the pause the Authority announced" is theirs; "our convoys enter only during the quiet hours the
+        # Authority announced" makes our work wait on them, whoever named the hours
         return True
     if _ACCORDING.search(head) or _BY_FRAME.search(sentence[max(0, start - 80) : start + 120]):
         return True
