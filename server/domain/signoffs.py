@@ -1390,6 +1390,9 @@ class _Remembered(Generic[V]):
 # its own decision at each save).
 _READINGS: _Remembered[tuple[tuple[str, str], ...]] = _Remembered(4096)
 _DEPARTMENTS: _Remembered[str | None] = _Remembered(4096)
+_LEVERAGE: _Remembered[tuple[str, ...]] = _Remembered(4096)
+# The words that name another actor than a government, by government, parties and organisations.
+_OTHERS: _Remembered[frozenset[str]] = _Remembered(64)
 # Each organisations mapping's key, by its id, with the mapping held so that the id stands.
 _ORG_KEYS: _Remembered[tuple[Mapping[str, Organisation], tuple[tuple[str, str], ...]]] = _Remembered(32)
 
@@ -1426,7 +1429,11 @@ def _parties_as_others(
     # stands as one word of another side's, so that what it holds is not ours either.
     for party in parties:
         text = re.sub(re.escape(party), _PARTY, text, flags=re.IGNORECASE)
-    return text, _other_holders(orgs, parties, government) | {_PARTY.casefold()}
+    key = (government, tuple(parties), _orgs_key(orgs))
+    others = _OTHERS.remember(
+        key, lambda: frozenset(_other_holders(orgs, parties, government) | {_PARTY.casefold()})
+    )
+    return text, set(others)
 
 
 def _leverage_kinds_in_decision(
@@ -1435,6 +1442,13 @@ def _leverage_kinds_in_decision(
     """Kinds of leverage a decision's words bring in: named and put to work, not denied ("no
     sanctions are proposed"), named only in a demand turned down, another side's, or said
     to be left alone by the decision ("the sanctions review is not affected by it")."""
+    key = ("leverage", text, government, tuple(parties), _orgs_key(orgs))
+    return list(_LEVERAGE.remember(key, lambda: tuple(_read_leverage_kinds(text, government, orgs, parties))))
+
+
+def _read_leverage_kinds(
+    text: str, government: str, orgs: Mapping[str, Organisation], parties: Sequence[str]
+) -> list[str]:
     text, others = _parties_as_others(text, government, orgs, parties)
     return [
         kind
