@@ -13,7 +13,8 @@ import datetime as dt
 
 import pytest
 
-from server.domain.overlap import THRESHOLD, OverlapIndex, TrackRecord, text
+from server.domain.overlap import THRESHOLD, text
+from tests.unit.overlap_pairs import pair_score as _score
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -56,26 +57,6 @@ def test_freeing_people_held_is_detention() -> None:
     detention = text.FIELD_BITS["detention"]
     assert text.fields("", ["the agency's engineers held by the militia set free"]) & detention
     assert not text.fields("", ["aid trucks held at the crossing released"]) & detention
-
-
-def _score(aims_a: list[str], aims_b: list[str]) -> float:
-    records = [
-        TrackRecord(
-            key=k,
-            owner=k,
-            crisis="c",
-            kind="humanitarian",
-            title="",
-            aims=tuple(aims),
-            parties=frozenset({"front"}),
-            start=dt.date(2026, 1, 1),
-            end=dt.date(2026, 12, 31),
-        )
-        for k, aims in (("a", aims_a), ("b", aims_b))
-    ]
-    got = OverlapIndex.build(records, TODAY).score("a", "b")
-    assert got is not None
-    return got.score
 
 
 @pytest.mark.parametrize(

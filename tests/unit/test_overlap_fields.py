@@ -14,8 +14,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from server.domain.overlap import THRESHOLD, OverlapIndex, TrackRecord, text
+from server.domain.overlap import THRESHOLD, text
 from server.domain.overlap.records import other_questions
+from tests.unit.overlap_pairs import pair_score as _score
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -87,26 +88,6 @@ def test_things_held_or_returned_are_no_people(aim: str, field: str) -> None:
 )
 def test_people_held_or_returned_with_things_are_still_people(aim: str, field: str) -> None:
     assert field in _fields(aim)
-
-
-def _score(aims_a: list[str], aims_b: list[str]) -> float:
-    records = [
-        TrackRecord(
-            key=k,
-            owner=k,
-            crisis="c",
-            kind="humanitarian",
-            title="",
-            aims=tuple(aims),
-            parties=frozenset({"front"}),
-            start=dt.date(2026, 1, 1),
-            end=dt.date(2026, 12, 31),
-        )
-        for k, aims in (("a", aims_a), ("b", aims_b))
-    ]
-    got = OverlapIndex.build(records, TODAY).score("a", "b")
-    assert got is not None
-    return got.score
 
 
 def _other_questions(a: str, b: str) -> bool:
