@@ -78,6 +78,7 @@ class Run:
             if n not in self._r0:
                 self._r0[n] = [procs.r0_server(self.log(f"r0-{n}-{i}")).start() for i in range(n)]
             bases = [s.base for s in self._r0[n]]
+            load.warm(bases, conns, self.args.warmup, "get.lua", ["/" + kind])
             cpu = _cpu(self._r0[n])
             res = load.run(bases, conns, self.args.duration, "get.lua", ["/" + kind])
             _cpu_per_answer(res, _cpu(self._r0[n]) - cpu)
@@ -167,6 +168,7 @@ class Run:
                         if not self.want(fig):
                             continue
                         base_r0 = self.r0(n, conns, r0kind).ok_rps
+                        load.warm(bases, conns, self.args.warmup, script, wargs)
                         spy = self.profile_start(fig, db, servers, n, conns)
                         cpu = _cpu(servers)
                         res = load.run(bases, conns, self.args.duration, script, wargs)
@@ -546,6 +548,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     p.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     p.add_argument("--duration", type=float, default=10.0, help="seconds per load")
+    p.add_argument(
+        "--warmup",
+        type=float,
+        default=2.0,
+        help="seconds of the same load, not counted, before each read load (R0's and Accord's alike)",
+    )
     p.add_argument("--only", default=",".join(FIGURES), help="comma-separated figures: " + ",".join(FIGURES))
     p.add_argument(
         "--quick", action="store_true", help="3 s loads, 64 connections, smaller P8/P9/P10 and scale"

@@ -101,6 +101,12 @@ def _one(
     raise RuntimeError(f"wrk gave no figures: {out.stdout[-500:]} {out.stderr[-500:]}")
 
 
+def warm(bases: list[str], connections: int, seconds: float, script: str, args: list[str]) -> None:
+    """The same load for `seconds`, its figures thrown away: first drawings and a cold process are not the steady state."""
+    if seconds > 0:
+        run(bases, connections, seconds, script, args)
+
+
 def run(
     bases: list[str], connections: int, seconds: float, script: str, args: list[str], timeout: float = 10.0
 ) -> Result:

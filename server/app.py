@@ -166,6 +166,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
+def _no_native_telemetry() -> dict[str, Any]:
+    """Accord keeps its own metrics and logs (`server.metrics`, `server.logs`): FastAPI's
+    OpenTelemetry hooks, where the installed release has them, would only ask on every
+    request whether a provider is configured."""
+    import inspect
+
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+
+
 def create_app() -> FastAPI:
     from server.logs import configure as configure_logs
 
@@ -180,6 +191,7 @@ def create_app() -> FastAPI:
         docs_url=None,  # served by server.api_docs from vendored assets, so it works offline
         redoc_url=None,
         lifespan=lifespan,
+        **_no_native_telemetry(),
     )
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     from server import api_docs

@@ -146,20 +146,30 @@ class Reader:
     scopes: frozenset[str] = frozenset()
 
 
+def credential(request: Request) -> tuple[str, bool]:
+    """The credential a request carries and whether it is an API token ("" for none).
+
+    A bearer token counts only where tokens do (`takes_tokens`); elsewhere the cookie.
+    """
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer ") and takes_tokens(request.url.path):
+        return auth[7:].strip(), True
+    return request.cookies.get(cookie_name(request)) or request.cookies.get(COOKIE_PLAIN) or "", False
+
+
 def identify(request: Request, db: Session) -> Reader | None:
     """The live session or token a request carries, in one statement; None without either.
 
     An API token counts only where tokens do (`takes_tokens`); a refused token raises
     `NotSignedIn`. Scopes and CSRF are the caller's to check.
     """
-    auth = request.headers.get("authorization", "")
-    if auth.lower().startswith("bearer ") and takes_tokens(request.url.path):
+    token, bearer = credential(request)
+    if bearer:
         try:
-            bearer = sessions.resolve_api_token(db, auth[7:].strip())
+            found_bearer = sessions.resolve_api_token(db, token)
         except sessions.TokenRefused as exc:
             raise NotSignedIn(exc.detail, bearer=True) from None
-        return Reader(bearer.user, token_ref=bearer.ref, scopes=bearer.scopes)
-    token = request.cookies.get(cookie_name(request)) or request.cookies.get(COOKIE_PLAIN)
+        return Reader(found_bearer.user, token_ref=found_bearer.ref, scopes=found_bearer.scopes)
     found = sessions.resolve(db, token)
     if found is None:
         return None

@@ -329,9 +329,29 @@ def remember(db: Session, values: Iterable[Any]) -> str:
     first, *rest = values
     wanted = db.info.pop(_WANTED, None)
     if wanted and rest:
-        found = dict(p.split("=", 1) for p in str(rest[0] or "").split(",") if "=" in p)
-        db.info[_KNOWN] = {t: found.get(scope_key(t), "") for t in wanted}
+        db.info[_KNOWN] = pairs_of(rest[0], wanted)
     return parse(first)
+
+
+def pairs_of(value: Any, tracks: Iterable[int]) -> dict[int, str]:
+    """The tracks' marks from the `key=mark` pairs a statement read as one string."""
+    found = dict(p.split("=", 1) for p in str(value or "").split(",") if "=" in p)
+    return {t: found.get(scope_key(t), "") for t in tracks}
+
+
+def columns_sql(dialect: str, tracks: Iterable[int]) -> str:
+    """`columns()` as SQL text for a plain DBAPI cursor: the workspace's mark and the tracks' pairs.
+
+    The keys are made here from integers, so they are written inline, as `_bump_statement` does.
+    """
+    mark = f"(SELECT value FROM workspace_meta WHERE \"key\" = '{KEY}')"
+    keys = sorted(scope_key(t) for t in tracks)
+    if not keys:
+        return f"{mark}, NULL"
+    joined = "group_concat" if dialect == "sqlite" else "string_agg"
+    named = ", ".join(f"'{k}'" for k in keys)
+    pairs = f"(SELECT {joined}(\"key\" || '=' || value, ',') FROM workspace_meta WHERE \"key\" IN ({named}))"
+    return f"{mark}, {pairs}"
 
 
 def parse(value: Any) -> str:

@@ -36,10 +36,11 @@ change to a track moves its own mark, not the workspace's, so an answer that lis
 counts tracks across the workspace would not see it.
 
 A kept answer costs one trip to the thread pool and one statement: the middleware
-(`KeepAnswers`) authenticates a GET for a `@kept` route (the same statement and checks as
-the route's dependencies, `server.auth.identify`), reading in that statement the marks of
-the tracks answers at the same path and query read before (`generation.want`), asks the
-cache in the same call, and answers a hit without routing. Those marks are also the ones
+(`KeepAnswers`) authenticates a GET for a `@kept` route by the same credential and rules
+as the route's dependencies (`server.auth.credential`, `sessions.identity`: one plain
+statement on a pooled connection, no ORM objects), reading in that statement the marks of
+the tracks answers at the same path and query read before (`generation.columns_sql`), asks
+the cache in the same call, and answers a hit without routing. Those marks are also the ones
 a miss's `lookup` starts from, so a miss reads no marks of its own either, unless the
 answer's tracks are not among them. A miss goes on to the route as any request does;
 while it is drawn, requests for the same answer at the same marks wait for it on
@@ -68,7 +69,7 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server import generation
-from server.auth import NotSignedIn, identify
+from server.auth import credential
 from server.db import get_engine
 from server.services import sessions
 from server.settings import get_settings
@@ -460,48 +461,51 @@ class KeepAnswers:
 def _ask(scope: Scope, route: Any) -> Asked | None:
     """In the thread pool: who asks (as the route's dependencies would decide) and the kept answer.
 
+    One plain statement (`sessions.identity`): the credential's session or token, its
+    person, the workspace's mark and the marks of the tracks answers at this path read.
     None when the request is not one to answer here (not signed in, a refused token or
     scope); the route then answers it as it would anyway.
     """
     request = Request(scope)
-    with Session(get_engine(write=False), expire_on_commit=False) as db:
-        try:
-            return _identified(request, db, route)
-        finally:
-            db.rollback()
-
-
-def _identified(request: Request, db: Session, route: Any) -> Asked | None:
-    # The tracks' marks are read in the authentication statement: a hit is one statement.
-    usual = cache().at(_where(request.scope))
-    generation.want(db, usual)
+    token, bearer = credential(request)
+    if not token and not bearer:
+        return None
+    usual = cache().at(_where(scope))
+    engine = get_engine(write=False)
     try:
-        reader = identify(request, db)
-    except NotSignedIn:
+        who = sessions.identity(engine, token, bearer, usual)
+    except sessions.TokenRefused:
         return None
-    gen = db.info.get(generation.KEY)
-    if reader is None or not gen:
+    if who is None or not who.generation:
         return None
-    touch = None
-    if reader.auth_session is not None:
-        who: tuple[Any, ...] = ("session", reader.auth_session.id)
-        if sessions.needs_touch(reader.auth_session):
-            touch = reader.auth_session.id
-    elif reader.token_ref:
-        needed = getattr(getattr(route, "endpoint", None), "token_scope", None) or "read"
-        if needed not in reader.scopes:
-            return None
-        who = ("token", reader.token_ref)
+    if who.session_id is not None:
+        key = _key_of(request, ("session", who.session_id), who.user_id)
     else:
-        return None
-    key = _key_of(request, who, reader.user.id)
+        needed = getattr(getattr(route, "endpoint", None), "token_scope", None) or "read"
+        if needed not in who.scopes:
+            return None
+        key = _key_of(request, ("token", who.token_ref), who.user_id)
     today = day()
     stored = None
     if "no-cache" not in request.headers.get("cache-control", ""):
-        stored = cache().get(key, str(gen), today)
-        if stored is not None and not stored.current(generation.marks(db, (t for t, _ in stored.tracks))):
-            stored = None
-    return Asked(key, str(gen), today, stored, touch, generation.marks(db, usual))
+        stored = cache().get(key, who.generation, today)
+        if stored is not None:
+            drawn = {t for t, _ in stored.tracks}
+            marks = who.marks
+            if not drawn <= marks.keys():  # not among this path's usual tracks: read them apart
+                marks = {**marks, **_marks(engine, drawn - marks.keys())}
+            if not stored.current(marks):
+                stored = None
+    touch = who.session_id if who.touch_due else None
+    return Asked(key, who.generation, today, stored, touch, who.marks)
+
+
+def _marks(engine: Any, tracks: set[int]) -> dict[int, str]:
+    with Session(engine) as db:
+        try:
+            return generation.marks(db, tracks)
+        finally:
+            db.rollback()
 
 
 def _where(scope: Scope) -> tuple[str, bytes]:

@@ -143,17 +143,22 @@ def resolve(db: Session, token: str | None) -> tuple[User, AuthSession] | None:
         return None
     session, user = found[0], found[1]
     remember_generation(db, list(found[2:]))
-    if session.ended_at is not None:
-        return None
-    s = get_settings()
-    now = utcnow()
-    if now - session.created_at > timedelta(
-        hours=s.session_absolute_hours
-    ) or now - session.last_seen_at > timedelta(minutes=s.session_idle_minutes):
-        return None
-    if not user.active:
+    if not session_live(session.created_at, session.last_seen_at, session.ended_at, user.active):
         return None
     return user, session
+
+
+def session_live(
+    created_at: datetime, last_seen_at: datetime, ended_at: datetime | None, active: bool
+) -> bool:
+    """Whether a session counts: not ended, within its absolute and idle limits, its person active."""
+    if ended_at is not None or not active:
+        return False
+    s = get_settings()
+    now = utcnow()
+    return now - created_at <= timedelta(hours=s.session_absolute_hours) and now - last_seen_at <= timedelta(
+        minutes=s.session_idle_minutes
+    )
 
 
 def remember_generation(db: Session, values: list[Any]) -> None:
@@ -163,7 +168,11 @@ def remember_generation(db: Session, values: list[Any]) -> None:
 
 def needs_touch(session: AuthSession) -> bool:
     """Activity is stamped at most once per `session_touch_seconds`, to keep reads cheap."""
-    return (utcnow() - session.last_seen_at).total_seconds() > get_settings().session_touch_seconds
+    return touch_due(session.last_seen_at)
+
+
+def touch_due(last_seen_at: datetime) -> bool:
+    return (utcnow() - last_seen_at).total_seconds() > get_settings().session_touch_seconds
 
 
 def touch(db: Session, session: AuthSession) -> None:
@@ -235,9 +244,15 @@ class Bearer:
 
 def token_state(row: ApiToken, now: datetime | None = None) -> str:
     """ "live", "expired" or "revoked"."""
-    if row.revoked_at is not None:
+    return _token_state(row.revoked_at, row.expires_at, now)
+
+
+def _token_state(
+    revoked_at: datetime | None, expires_at: datetime | None, now: datetime | None = None
+) -> str:
+    if revoked_at is not None:
         return "revoked"
-    if row.expires_at is not None and row.expires_at <= (now or utcnow()):
+    if expires_at is not None and expires_at <= (now or utcnow()):
         return "expired"
     return "live"
 
@@ -291,12 +306,16 @@ def resolve_api_token(db: Session, token: str) -> Bearer:
         raise TokenRefused("The API token is not known")
     row, user = found[0], found[1]
     remember_generation(db, list(found[2:]))
-    state = token_state(row)
+    _refuse_token(row.revoked_at, row.expires_at, user.active)
+    return Bearer(user, row.ref, row.scope_set)
+
+
+def _refuse_token(revoked_at: datetime | None, expires_at: datetime | None, active: bool) -> None:
+    state = _token_state(revoked_at, expires_at)
     if state != "live":
         raise TokenRefused(f"The API token is {state}")
-    if not user.active:
+    if not active:
         raise TokenRefused("The API token's owner can no longer sign in")
-    return Bearer(user, row.ref, row.scope_set)
 
 
 def ref_of(token: str) -> str:
@@ -334,3 +353,89 @@ def revoke_api_token(db: Session, ref: str, owner_id: int | None) -> ApiToken:
         db.add(row)
         db.flush()
     return row
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a credential names and the write marks read with it, in one plain statement.
+
+    The answer cache's path (`services.answers`): no ORM objects, no transaction of its
+    own beyond the statement's snapshot, the same rules as `resolve` and
+    `resolve_api_token` (`session_live`, `_refuse_token`).
+    """
+
+    user_id: int
+    session_id: str | None
+    token_ref: str | None
+    scopes: frozenset[str]
+    touch_due: bool
+    generation: str
+    marks: dict[int, str]
+
+
+def identity(engine: Any, token: str, bearer: bool, tracks: Iterable[int]) -> Identity | None:
+    """The live session (or, `bearer`, API token) for `token`, with the workspace's and these tracks' marks.
+
+    None for an unknown, ended or timed-out session; a refused token raises `TokenRefused`.
+    """
+    wanted = frozenset(int(t) for t in tracks)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute(_identity_sql(engine.dialect, bearer, wanted), (_digest(token),))
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    finally:
+        raw.close()  # back to the pool, which rolls the statement's snapshot back
+    if row is None:
+        if bearer:
+            raise TokenRefused("The API token is not known")
+        return None
+    user_id, name, scopes, first, second, ended_or_revoked, active, mark, pairs = row
+    marks = generation.pairs_of(pairs, wanted)
+    if bearer:
+        _refuse_token(_at(ended_or_revoked), _at(second), bool(active))
+        return Identity(
+            int(user_id),
+            None,
+            str(name),
+            frozenset(str(scopes).split()),
+            False,
+            generation.parse(mark),
+            marks,
+        )
+    created, last_seen = _at(first), _at(second)
+    if (
+        created is None
+        or last_seen is None
+        or not session_live(created, last_seen, _at(ended_or_revoked), bool(active))
+    ):
+        return None
+    return Identity(
+        int(user_id), str(name), None, frozenset(), touch_due(last_seen), generation.parse(mark), marks
+    )
+
+
+def _identity_sql(dialect: Any, bearer: bool, tracks: frozenset[int]) -> str:
+    param = "?" if dialect.paramstyle == "qmark" else "%s"
+    marks = generation.columns_sql(dialect.name, tracks)
+    if bearer:
+        # user, ref, scopes, (none), expires, revoked, active, marks
+        return (
+            f"SELECT t.user_id, t.ref, t.scopes, NULL, t.expires_at, t.revoked_at, p.active, {marks} "
+            f"FROM api_token t JOIN person p ON p.id = t.user_id WHERE t.id = {param}"
+        )
+    # user, id, (none), created, last seen, ended, active, marks
+    return (
+        f"SELECT s.user_id, s.id, NULL, s.created_at, s.last_seen_at, s.ended_at, p.active, {marks} "
+        f"FROM auth_session s JOIN person p ON p.id = s.user_id WHERE s.id = {param}"
+    )
+
+
+def _at(value: Any) -> datetime | None:
+    """A timestamp as the driver gives it: a datetime (PostgreSQL) or ISO text (SQLite)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
