@@ -357,11 +357,10 @@ def revoke_api_token(db: Session, ref: str, owner_id: int | None) -> ApiToken:
 
 @dataclass(frozen=True)
 class Identity:
-    """Who a credential names and the write marks read with it, in one plain statement.
+    """Who a credential names, read with the write marks in one plain statement (`identities`).
 
-    The answer cache's path (`services.answers`): no ORM objects, no transaction of its
-    own beyond the statement's snapshot, the same rules as `resolve` and
-    `resolve_api_token` (`session_live`, `_refuse_token`).
+    The answer cache's path (`services.answers`): no ORM objects, the same rules as
+    `resolve` and `resolve_api_token` (`session_live`, `_refuse_token`).
     """
 
     user_id: int
@@ -369,69 +368,101 @@ class Identity:
     token_ref: str | None
     scopes: frozenset[str]
     touch_due: bool
+
+
+@dataclass(frozen=True)
+class Identities:
+    """What one statement read: each credential's holder, the workspace's mark, the tracks' marks."""
+
+    found: dict[tuple[str, bool], Identity | TokenRefused | None]
     generation: str
     marks: dict[int, str]
 
 
-def identity(engine: Any, token: str, bearer: bool, tracks: Iterable[int]) -> Identity | None:
-    """The live session (or, `bearer`, API token) for `token`, with the workspace's and these tracks' marks.
+def identities(engine: Any, credentials: Iterable[tuple[str, bool]], tracks: Iterable[int]) -> Identities:
+    """The live sessions (`(token, False)`) and API tokens (`(token, True)`) of these credentials.
 
-    None for an unknown, ended or timed-out session; a refused token raises `TokenRefused`.
+    One statement on a pooled connection, so one snapshot for all: the sessions and tokens
+    with their people, the workspace's mark and these tracks' marks. A credential maps to
+    its `Identity`; to None when it is an unknown, ended or timed-out session; to the
+    `TokenRefused` it would raise when it is a refused token.
     """
+    asked = {(t, b) for t, b in credentials if t or b}
     wanted = frozenset(int(t) for t in tracks)
+    digests = {(_digest(t), b): (t, b) for t, b in asked}
+    sql, params = _identities_sql(
+        engine.dialect, [d for d, b in digests if b], [d for d, b in digests if not b], wanted
+    )
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
         try:
-            cursor.execute(_identity_sql(engine.dialect, bearer, wanted), (_digest(token),))
-            row = cursor.fetchone()
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         finally:
             cursor.close()
     finally:
         raw.close()  # back to the pool, which rolls the statement's snapshot back
+    mark, marks = "", dict.fromkeys(wanted, "")
+    read: dict[tuple[str, bool], tuple[Any, ...]] = {}
+    for kind, digest, *rest in rows:
+        if kind == "marks":
+            mark, marks = generation.parse(rest[1]), generation.pairs_of(rest[2], wanted)
+        else:
+            read[(str(digest), kind == "token")] = tuple(rest)
+    found = {credential: _holder(read.get(key), key[1]) for key, credential in digests.items()}
+    return Identities(found, mark, marks)
+
+
+def identity(engine: Any, token: str, bearer: bool) -> Identity | None:
+    """One credential's holder (`identities`); a refused token raises `TokenRefused`."""
+    found = identities(engine, [(token, bearer)], ()).found.get((token, bearer))
+    if isinstance(found, TokenRefused):
+        raise found
+    return found
+
+
+def _holder(row: tuple[Any, ...] | None, bearer: bool) -> Identity | TokenRefused | None:
     if row is None:
-        if bearer:
-            raise TokenRefused("The API token is not known")
-        return None
-    user_id, name, scopes, first, second, ended_or_revoked, active, mark, pairs = row
-    marks = generation.pairs_of(pairs, wanted)
+        return TokenRefused("The API token is not known") if bearer else None
+    user_id, name, scopes, created, second, ended_or_revoked, active = row
     if bearer:
-        _refuse_token(_at(ended_or_revoked), _at(second), bool(active))
-        return Identity(
-            int(user_id),
-            None,
-            str(name),
-            frozenset(str(scopes).split()),
-            False,
-            generation.parse(mark),
-            marks,
-        )
-    created, last_seen = _at(first), _at(second)
+        try:
+            _refuse_token(_at(ended_or_revoked), _at(second), bool(active))
+        except TokenRefused as refused:
+            return refused
+        return Identity(int(user_id), None, str(name), frozenset(str(scopes).split()), False)
+    first, last_seen = _at(created), _at(second)
     if (
-        created is None
+        first is None
         or last_seen is None
-        or not session_live(created, last_seen, _at(ended_or_revoked), bool(active))
+        or not session_live(first, last_seen, _at(ended_or_revoked), bool(active))
     ):
         return None
-    return Identity(
-        int(user_id), str(name), None, frozenset(), touch_due(last_seen), generation.parse(mark), marks
-    )
+    return Identity(int(user_id), str(name), None, frozenset(), touch_due(last_seen))
 
 
-def _identity_sql(dialect: Any, bearer: bool, tracks: frozenset[int]) -> str:
+def _identities_sql(
+    dialect: Any, tokens: list[str], cookies: list[str], tracks: frozenset[int]
+) -> tuple[str, tuple[str, ...]]:
+    """One statement: a row per token and per session found (kind, digest, user, name, scopes,
+    created, last seen or expiry, end or revocation, active), then one row of marks."""
     param = "?" if dialect.paramstyle == "qmark" else "%s"
-    marks = generation.columns_sql(dialect.name, tracks)
-    if bearer:
-        # user, ref, scopes, (none), expires, revoked, active, marks
-        return (
-            f"SELECT t.user_id, t.ref, t.scopes, NULL, t.expires_at, t.revoked_at, p.active, {marks} "
-            f"FROM api_token t JOIN person p ON p.id = t.user_id WHERE t.id = {param}"
+    parts = []
+    if tokens:
+        parts.append(
+            "SELECT 'token', t.id, t.user_id, t.ref, t.scopes, NULL, t.expires_at, t.revoked_at, p.active "
+            f"FROM api_token t JOIN person p ON p.id = t.user_id WHERE t.id IN ({', '.join([param] * len(tokens))})"
         )
-    # user, id, (none), created, last seen, ended, active, marks
-    return (
-        f"SELECT s.user_id, s.id, NULL, s.created_at, s.last_seen_at, s.ended_at, p.active, {marks} "
-        f"FROM auth_session s JOIN person p ON p.id = s.user_id WHERE s.id = {param}"
+    if cookies:
+        parts.append(
+            "SELECT 'session', s.id, s.user_id, s.id, NULL, s.created_at, s.last_seen_at, s.ended_at, p.active "
+            f"FROM auth_session s JOIN person p ON p.id = s.user_id WHERE s.id IN ({', '.join([param] * len(cookies))})"
+        )
+    parts.append(
+        f"SELECT 'marks', NULL, NULL, {generation.columns_sql(dialect.name, tracks)}, NULL, NULL, NULL, NULL"
     )
+    return " UNION ALL ".join(parts), (*tokens, *cookies)
 
 
 def _at(value: Any) -> datetime | None:

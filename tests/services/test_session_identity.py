@@ -22,7 +22,6 @@ from server.services import sessions
 from server.settings import get_settings
 from tests.factories import document, initiative, load, person
 
-
 # Every test here runs on SQLite and on PostgreSQL: the statement is written per dialect.
 pytestmark = pytest.mark.usefixtures("db_backend")
 
@@ -45,7 +44,7 @@ def _both_sessions(db: Session, token: str) -> tuple[object, object]:
     db.expire_all()
     routes = sessions.resolve(db, token)
     db.rollback()
-    quick = sessions.identity(get_engine(), token, False, ())
+    quick = sessions.identity(get_engine(), token, False)
     return routes, quick
 
 
@@ -80,18 +79,18 @@ def test_a_session_counts_for_the_cache_exactly_when_it_counts_for_the_routes(
 
 
 def test_an_unknown_or_missing_cookie_is_nobody(db: Session, owner: User) -> None:
-    assert sessions.identity(get_engine(), "not-a-session", False, ()) is None
+    assert sessions.identity(get_engine(), "not-a-session", False) is None
     assert sessions.resolve(db, "not-a-session") is None
 
 
 def test_a_session_due_its_activity_stamp_says_so(db: Session, owner: User) -> None:
     token, session_id = _session(db, owner)
-    quick = sessions.identity(get_engine(), token, False, ())
+    quick = sessions.identity(get_engine(), token, False)
     assert quick is not None and not quick.touch_due
     stale = utcnow() - timedelta(seconds=get_settings().session_touch_seconds + 5)
     db.execute(update(AuthSession).where(col(AuthSession.id) == session_id).values(last_seen_at=stale))
     db.commit()
-    quick = sessions.identity(get_engine(), token, False, ())
+    quick = sessions.identity(get_engine(), token, False)
     assert quick is not None and quick.touch_due
 
 
@@ -118,7 +117,7 @@ def test_a_token_counts_for_the_cache_exactly_when_it_counts_for_the_routes(
     db.expire_all()
     if change == "live":
         bearer = sessions.resolve_api_token(db, token)
-        quick = sessions.identity(get_engine(), token, True, ())
+        quick = sessions.identity(get_engine(), token, True)
         assert quick is not None
         assert (quick.user_id, quick.token_ref, quick.scopes) == (bearer.user.id, bearer.ref, bearer.scopes)
         assert quick.session_id is None and not quick.touch_due
@@ -127,23 +126,34 @@ def test_a_token_counts_for_the_cache_exactly_when_it_counts_for_the_routes(
         sessions.resolve_api_token(db, token)
     db.rollback()
     with pytest.raises(sessions.TokenRefused) as by_cache:
-        sessions.identity(get_engine(), token, True, ())
+        sessions.identity(get_engine(), token, True)
     assert by_cache.value.detail == by_routes.value.detail
 
 
-def test_the_marks_come_with_the_identity_in_one_snapshot(db: Session, owner: User) -> None:
-    token, _ = _session(db, owner)
-    track = 1
+def test_the_marks_come_with_the_identities_in_one_statement(db: Session, owner: User) -> None:
+    cookie, session_id = _session(db, owner)
+    token = sessions.create_api_token(db, owner, "test")
     db.execute(text(generation.bump_statement()))
     db.commit()
+    track, never_changed = 1, 999_999
     with Session(get_engine()) as reading:
-        generation.want(reading, [track, 999_999])
-        sessions.resolve(reading, token)
+        generation.want(reading, [track, never_changed])
+        sessions.resolve(reading, cookie)
         expected_generation = reading.info[generation.KEY]
-        expected_marks = generation.marks(reading, [track, 999_999])
+        expected_marks = generation.marks(reading, [track, never_changed])
         reading.rollback()
-    quick = sessions.identity(get_engine(), token, False, [track, 999_999])
-    assert quick is not None
-    assert quick.generation == expected_generation != ""
-    assert quick.marks == expected_marks
-    assert quick.marks[999_999] == ""
+    asked = [(cookie, False), (token, True), ("unknown", False), ("unknown", True), ("", False)]
+    read = sessions.identities(get_engine(), asked, [track, never_changed])
+    assert read.generation == expected_generation != ""
+    assert read.marks == expected_marks and read.marks[never_changed] == ""
+    by_cookie, by_token = read.found[(cookie, False)], read.found[(token, True)]
+    assert isinstance(by_cookie, sessions.Identity) and by_cookie.session_id == session_id
+    assert isinstance(by_token, sessions.Identity) and by_token.token_ref == sessions.ref_of(token)
+    assert read.found[("unknown", False)] is None
+    assert isinstance(read.found[("unknown", True)], sessions.TokenRefused)
+    assert ("", False) not in read.found  # no credential: nothing to ask
+
+
+def test_with_no_credential_the_marks_are_still_read(db: Session, owner: User) -> None:
+    read = sessions.identities(get_engine(), [], [1])
+    assert read.found == {} and read.marks == {1: ""}
