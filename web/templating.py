@@ -22,6 +22,9 @@ def _fmt_date(value: date | datetime | None, fmt: str | None = None) -> str:
     return value.strftime(fmt or "%d %b %Y")
 
 
+# Outside development the templates are the installed release's: no stat() of each one
+# on every render to see whether it changed.
+TEMPLATES.env.auto_reload = get_settings().environment == "development"
 TEMPLATES.env.filters["date"] = _fmt_date
 # The text caps every form shows as `maxlength` and in its hint: the services' own numbers.
 TEMPLATES.env.globals["caps"] = CAPS

@@ -41,6 +41,16 @@ def held(db: Session, key: Hashable) -> Any | None:
     return db.info.get(_KEY, {}).get(key)
 
 
+def held_any(db: Session, match: Callable[[Hashable], bool]) -> Any | None:
+    """An answer `once` holds under any key `match` accepts, if one still stands."""
+    if db.new or db.dirty or db.deleted:
+        return None
+    for key, answer in db.info.get(_KEY, {}).items():
+        if match(key):
+            return answer
+    return None
+
+
 # Workspace-wide reference data, per database and name, under the workspace's write mark
 # it was read at (`shared`).
 _shared: dict[tuple[str, str], tuple[str, Any]] = {}

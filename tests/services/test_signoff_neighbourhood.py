@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 import pytest
@@ -85,3 +86,26 @@ def test_a_load_of_the_whole_log_in_the_unit_of_work_serves_a_neighbourhood(db: 
     _fresh(db)
     whole = signoff_state.load(db, {e.initiative_id})
     assert signoff_state.load(db, {e.initiative_id}, around={e.id}) is whole
+
+
+def test_a_proposal_for_a_new_decision_is_read_from_any_load_of_its_track(db: Session) -> None:
+    """A page judges its decisions, then proposes departments for a new one: one load, not two."""
+    load(db, _with_corrections())
+    e = db.exec(select(LogEntry).where(col(LogEntry.entry_type) == "decision")).first()
+    assert e is not None and e.id is not None and e.initiative_id is not None
+    track = db.get(Initiative, e.initiative_id)
+    assert track is not None
+    _fresh(db)
+    alone = signoff_state.load(db, {e.initiative_id}, around=())
+    expected = signoff_state.required_for_new(alone, track.key, date.today())
+    _fresh(db)
+    around = signoff_state.load(db, {e.initiative_id}, around={e.id})
+    again = signoff_state.load(db, {e.initiative_id}, around=())
+    assert again is around
+    assert signoff_state.required_for_new(again, track.key, date.today()) == expected
+    # Another track's load does not serve this one.
+    _fresh(db)
+    other = db.exec(select(Initiative).where(col(Initiative.id) != e.initiative_id)).first()
+    assert other is not None and other.id is not None
+    signoff_state.load(db, {other.id}, around=())
+    assert signoff_state.load(db, {e.initiative_id}, around=()) is not around
