@@ -107,21 +107,16 @@ class Slot:
     to draw the answer itself: a waiter holds no connection and no thread.
     """
 
-    def __init__(self, gate: Admission, request_id: str, kind: str = "read") -> None:
+    def __init__(self, gate: Admission, request_id: str) -> None:
         self.gate = gate
         self.request_id = request_id
-        self.kind = kind
         self.held = False
-        # Seconds spent waiting at gates before any work (the access log's `queued_ms`).
-        self.waited = 0.0
 
     async def take(self, urgent: bool = False) -> str | None:
         """None once admitted; otherwise why not ("queue_full" or "queue_wait")."""
         if self.held:
             return None
-        started = time.perf_counter()
         refused = await self.gate.enter(urgent)
-        self.waited += time.perf_counter() - started
         if refused is None:
             self.held = True
             metrics.IN_FLIGHT.inc()
@@ -228,8 +223,7 @@ class OpsMiddleware:
         reset = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
-        method = scope.get("method")
-        slot = Slot(self.gate, request_id, "write" if method in WRITES else "read")
+        slot = Slot(self.gate, request_id)
         streaming = False
         writing = False
 
@@ -255,28 +249,27 @@ class OpsMiddleware:
 
         state: dict[str, Any] = scope.setdefault("state", {})
         state["request_id"] = request_id
+        admitted = started
         try:
             if not (path in EXEMPT or path.startswith("/static/")):
+                refused = None
+                if scope.get("method") in WRITES:
+                    refused = await self.write_gate.enter()
+                    writing = refused is None
+                if refused is None:
+                    # Past the write gate a save goes ahead of queued reads (a few at a time).
+                    refused = await slot.take(urgent=writing)
+                admitted = time.perf_counter()
+                metrics.QUEUE_SECONDS.labels("write" if scope.get("method") in WRITES else "read").observe(
+                    admitted - started
+                )
+                if refused is not None:
+                    release()
+                    metrics.REQUESTS_SHED.labels(refused).inc()
+                    status = 503
+                    await answer_busy(scope, send, request_id)
+                    return
                 state["admission"] = slot
-                # A GET takes its place where it is known to need one (`answers.KeepAnswers`,
-                # before anything is drawn): a kept answer is given without a place, so a
-                # crowd of draws and saves does not hold up answers that cost nothing.
-                if method != "GET":
-                    refused = None
-                    if method in WRITES:
-                        write_started = time.perf_counter()
-                        refused = await self.write_gate.enter()
-                        slot.waited += time.perf_counter() - write_started
-                        writing = refused is None
-                    if refused is None:
-                        # Past the write gate a save goes ahead of queued reads (a few at a time).
-                        refused = await slot.take(urgent=writing)
-                    if refused is not None:
-                        release()
-                        metrics.REQUESTS_SHED.labels(refused).inc()
-                        status = 503
-                        await answer_busy(scope, send, request_id)
-                        return
             await self.app(scope, receive, send_with_id)
         finally:
             release()
@@ -287,9 +280,7 @@ class OpsMiddleware:
             metrics.observe_request(str(scope.get("method", "")), template, status, elapsed)
             # How much of it the request waited at the gates, before any work: a slow answer
             # that mostly queued says the process is saturated, not that the route is slow.
-            if "admission" in state:
-                metrics.QUEUE_SECONDS.labels(slot.kind).observe(slot.waited)
-            queued = slot.waited * 1000
+            queued = (admitted - started) * 1000
             log.info(
                 "%s %s %d %.1f ms (queued %.1f ms)",
                 scope.get("method"),

@@ -437,14 +437,7 @@ class KeepAnswers:
                     mine.done.set_result(stored)
 
     async def _draw(self, scope: Scope, receive: Receive, send: Send) -> Stored | None:
-        """Let the route answer; keep its bytes if it offered them (`offer`).
-
-        A GET takes its place at the process's gate here (`ops.OpsMiddleware` leaves it
-        to this point): refused, it is answered 503 and nothing is drawn.
-        """
-        slot = scope.get("state", {}).get("admission")
-        if slot is not None and not await slot.take_again(scope, send):
-            return None
+        """Let the route answer; keep its bytes if it offered them (`offer`)."""
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
         kept_: list[Stored] = []
