@@ -298,7 +298,9 @@ class Run:
                         1,
                         self.args.duration,
                         "get.lua",
-                        [paths, f"Cookie: accord={fx['cookie']}"],
+                        # Drawn every time, not a kept answer: the figure is what a page's
+                        # neighbourhood costs to read and render at this size.
+                        [paths, f"Cookie: accord={fx['cookie']}", "Cache-Control: no-cache"],
                     )
                     times[size] = res.as_dict() | {"load_seconds": fx["load_seconds"]}
                 finally:
