@@ -164,13 +164,25 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from server.relay import install_relay_wakeup
 
         install_relay_wakeup()
-    # What the process has built by now (modules, routes, models, templates) lives as long
-    # as it does: taken out of the collector's sweeps, a full sweep under load no longer
-    # walks it (it took 60-170 ms, twice a second at a few thousand answers a second, and
-    # was most of the slowest answers' time).
+    _freeze_startup_objects()
+    yield
+
+
+_frozen = False
+
+
+def _freeze_startup_objects() -> None:
+    """Take what the process has built by now (modules, routes, models, templates) out of
+    the collector's sweeps: it lives as long as the process, and a full sweep under load
+    walked it in 60-170 ms, twice a second at a few thousand answers a second, which was
+    most of the slowest answers' time. Once per process (an app started again in the same
+    process, as tests do, would only freeze what they leave behind)."""
+    global _frozen
+    if _frozen:
+        return
+    _frozen = True
     gc.collect()
     gc.freeze()
-    yield
 
 
 def _no_native_telemetry() -> dict[str, Any]:

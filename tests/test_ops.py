@@ -353,3 +353,12 @@ def test_writes_wait_at_their_own_gate_and_leave_the_slots_to_reads(monkeypatch:
     assert held == 2
     assert late == [503] * 6
     assert done == [200] * 5
+
+
+def test_a_started_web_process_keeps_its_startup_objects_out_of_full_sweeps(db: Session) -> None:
+    """Once the app has started, what it built is frozen: a full sweep does not walk it again."""
+    import gc
+
+    with TestClient(create_app()) as client:
+        assert client.get("/healthz").status_code == 200
+        assert gc.get_freeze_count() > 10_000

@@ -35,12 +35,14 @@ answer is drawn. Only a route whose answer is one track's neighbourhood may opt 
 change to a track moves its own mark, not the workspace's, so an answer that lists or
 counts tracks across the workspace would not see it.
 
-A kept answer costs one trip to the thread pool and one statement: the middleware
-(`KeepAnswers`) authenticates a GET for a `@kept` route by the same credential and rules
-as the route's dependencies (`server.auth.credential`, `sessions.identity`: one plain
-statement on a pooled connection, no ORM objects), reading in that statement the marks of
-the tracks answers at the same path and query read before (`generation.columns_sql`), asks
-the cache in the same call, and answers a hit without routing. Those marks are also the ones
+A kept answer costs a share of one statement: the middleware (`KeepAnswers`) hands a GET
+for a `@kept` route to the answers' thread (`_Asker`), which authenticates every request
+waiting by the same credential and rules as the routes' dependencies
+(`server.auth.credential`, `sessions.identities`: one plain statement on a pooled
+connection for the whole batch, no ORM objects), reading in that statement the marks of
+the tracks answers at their paths and queries read before (`generation.columns_sql`),
+asks the cache, and wakes the event loop once for the batch; a hit is answered without
+routing. Those marks are also the ones
 a miss's `lookup` starts from, so a miss reads no marks of its own either, unless the
 answer's tracks are not among them. A miss goes on to the route as any request does;
 while it is drawn, requests for the same answer at the same marks wait for it on
@@ -465,8 +467,7 @@ class _Asker:
     to a pool thread, that thread waiting for the interpreter while the event loop is busy,
     and waking the loop again. Here every question waiting when the thread wakes is
     answered in one go, and the loop is woken once per batch, not once per request. The
-    thread holds no connection between questions, and a question holds one for its one
-    statement.
+    thread holds a connection only for a batch's statement.
     """
 
     def __init__(self) -> None:
