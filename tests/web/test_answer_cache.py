@@ -65,7 +65,7 @@ def _read(client: TestClient, url: str, **headers: str) -> tuple[int, str, int]:
     """Status, body and the number of statements the read sent to the database (beside BEGIN).
 
     Counted at the driver, below SQLAlchemy, so that the answer cache's plain statements
-    (`sessions.identity`) count like everything else.
+    (`sessions.identities`) count like everything else.
     """
     seen: list[str] = []
     engines = {get_engine(), get_engine(write=True)}
