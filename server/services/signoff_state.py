@@ -66,10 +66,12 @@ def load(db: Session, initiative_ids: Collection[int], around: Collection[int] |
     tracks = frozenset(initiative_ids)
     whole = ("signoff_state", tracks, None)
     if around is not None:
-        found = memo.held(db, whole)
-        if found is None and not around:
+        if around:
+            found = memo.held(db, whole)
+        else:
             # No decision wanted (a new decision's proposal): the tracks' own inputs, which
-            # any load of them holds (a page judges its decisions before it proposes).
+            # any load of them holds, the whole log's included (a page judges its decisions
+            # before it proposes).
             found = memo.held_any(db, lambda k: isinstance(k, tuple) and k[:2] == ("signoff_state", tracks))
         if found is not None:
             return found  # type: ignore[no-any-return]
